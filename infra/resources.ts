@@ -1,0 +1,178 @@
+/**
+ * The one description of every stateful resource: tables, stream, topics, queues, dead-letter
+ * queues and subscriptions. The CDK stateful stack builds AWS resources from it and the local
+ * runtime builds the same resources in DynamoDB Local and fauxqs from it, so the two cannot drift;
+ * `test/infra/resources.test.ts` checks the synthesised template against it.
+ *
+ * Plain data only: nothing here imports the CDK or an SDK.
+ */
+import type { EventType } from '../shared/domain/events';
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyDef {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDef {
+  readonly name: string;
+  readonly partitionKey: KeyDef;
+  readonly sortKey?: KeyDef;
+  /** Only these are used: ALL keeps reads on the index self-sufficient. */
+  readonly projection: 'ALL' | 'KEYS_ONLY';
+}
+
+export interface TableDef {
+  /** Construct id on AWS; the physical name is generated there. */
+  readonly id: string;
+  /** Table name in DynamoDB Local. */
+  readonly localName: string;
+  /** Environment variable that carries the table name to a function. */
+  readonly env: string;
+  readonly partitionKey: KeyDef;
+  readonly sortKey?: KeyDef;
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY' | 'OLD_IMAGE';
+  readonly timeToLiveAttribute?: string;
+  readonly globalIndexes: readonly IndexDef[];
+}
+
+export interface QueueDef {
+  readonly id: string;
+  readonly localName: string;
+  /** Environment variable that carries the queue URL to a function. */
+  readonly env: string;
+  /** Longer than the consumer's timeout, so a message is never handed to two consumers at once. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly deadLetter: {
+    readonly id: string;
+    readonly localName: string;
+    /** Receives before a message is parked in the DLQ. */
+    readonly maxReceiveCount: number;
+  };
+}
+
+export interface TopicDef {
+  readonly id: string;
+  readonly localName: string;
+  /** Environment variable that carries the topic ARN to a function. */
+  readonly env: string;
+}
+
+/** An SNS filter policy on message attributes: each attribute must equal one of the values. */
+export type FilterPolicy = Readonly<Record<string, readonly string[]>>;
+
+export interface SubscriptionDef {
+  readonly topic: TopicName;
+  readonly queue: QueueName;
+  readonly rawMessageDelivery: boolean;
+  readonly filterPolicy?: FilterPolicy;
+}
+
+const S = (name: string): KeyDef => ({ name, type: 'S' });
+
+export const tables = {
+  incidents: {
+    id: 'IncidentsTable',
+    localName: 'Incidents',
+    env: 'INCIDENTS_TABLE',
+    // One partition per incident: the head item (current state and version) and its events,
+    // so an append and the head update fit in one transaction.
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    // Events are immutable, so the new image is all the fan-out ever needs.
+    stream: 'NEW_IMAGE',
+    globalIndexes: [
+      { name: 'byCounty', partitionKey: S('countyCode'), sortKey: S('listKey'), projection: 'ALL' },
+      { name: 'byCity', partitionKey: S('cityCode'), sortKey: S('listKey'), projection: 'ALL' },
+      { name: 'byProvince', partitionKey: S('provinceCode'), sortKey: S('listKey'), projection: 'ALL' },
+      // Sparse: only obligations still pending carry `openShard`, so the deadline sweeper reads
+      // exactly the work it may have to do, oldest deadline first.
+      { name: 'openObligations', partitionKey: S('openShard'), sortKey: S('dueAt'), projection: 'ALL' },
+    ],
+  },
+  summaries: {
+    id: 'SummariesTable',
+    localName: 'Summaries',
+    env: 'SUMMARIES_TABLE',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalIndexes: [],
+  },
+  idempotency: {
+    id: 'IdempotencyTable',
+    localName: 'Idempotency',
+    env: 'IDEMPOTENCY_TABLE',
+    // The layout Powertools' DynamoDB persistence layer expects by default.
+    partitionKey: S('id'),
+    timeToLiveAttribute: 'expiration',
+    globalIndexes: [],
+  },
+} as const satisfies Record<string, TableDef>;
+
+export type TableName = keyof typeof tables;
+
+const queue = (id: string, localName: string, env: string, visibilityTimeoutSeconds: number): QueueDef => ({
+  id,
+  localName,
+  env,
+  visibilityTimeoutSeconds,
+  deadLetter: { id: `${id}DeadLetters`, localName: `${localName}-dlq`, maxReceiveCount: 5 },
+});
+
+export const queues = {
+  rollup: queue('RollupQueue', 'rollup', 'ROLLUP_QUEUE_URL', 60),
+  timers: queue('TimersQueue', 'timers', 'TIMERS_QUEUE_URL', 60),
+  notify: queue('NotifyQueue', 'notify', 'NOTIFY_QUEUE_URL', 60),
+} as const satisfies Record<string, QueueDef>;
+
+export type QueueName = keyof typeof queues;
+
+export const topics = {
+  incidentEvents: { id: 'IncidentEventsTopic', localName: 'incident-events', env: 'INCIDENT_EVENTS_TOPIC_ARN' },
+  officerNotifications: {
+    id: 'OfficerNotificationsTopic',
+    localName: 'officer-notifications',
+    env: 'OFFICER_NOTIFICATIONS_TOPIC_ARN',
+  },
+} as const satisfies Record<string, TopicDef>;
+
+export type TopicName = keyof typeof topics;
+
+const eventTypes = (...types: EventType[]): FilterPolicy => ({ eventType: types });
+
+/** Which events each consumer hears: the fan-out of the incident-events topic. */
+export const subscriptions: readonly SubscriptionDef[] = [
+  {
+    topic: 'incidentEvents',
+    queue: 'rollup',
+    rawMessageDelivery: true,
+    filterPolicy: eventTypes(
+      'ReportSubmitted',
+      'UnitReportLate',
+      'GradeAssessed',
+      'ReportForwarded',
+      'DeadlineMissed',
+      'IncidentClosed',
+    ),
+  },
+  {
+    topic: 'incidentEvents',
+    queue: 'timers',
+    rawMessageDelivery: true,
+    filterPolicy: eventTypes('ObligationOpened', 'ReportForwarded', 'AutoEscalated'),
+  },
+  {
+    topic: 'incidentEvents',
+    queue: 'notify',
+    rawMessageDelivery: true,
+    filterPolicy: eventTypes(
+      'ObligationOpened',
+      'UnitReportLate',
+      'GradeAssessed',
+      'DeadlineWarned',
+      'DeadlineMissed',
+      'AutoEscalated',
+    ),
+  },
+];
