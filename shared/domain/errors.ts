@@ -69,3 +69,22 @@ export class ConflictError extends DomainError {
     this.code = code;
   }
 }
+
+/**
+ * A time-limit policy that cannot be used: unreadable, not JSON, or breaking the policy schema.
+ * The message names the source and every bad entry by its path, because the policy is written by
+ * hand and whoever fixes it should not have to fix one entry per deployment attempt.
+ */
+export class PolicyError extends DomainError {
+  readonly kind = 'invalid' as const;
+  readonly code = 'invalid-policy';
+
+  constructor(
+    readonly source: string,
+    problems: readonly FieldProblem[],
+    verdict = 'is invalid',
+  ) {
+    const listed = problems.map((p) => (p.field === '' ? p.problem : `${p.field}: ${p.problem}`)).join('; ');
+    super(`policy ${source} ${verdict}: ${listed}`, problems);
+  }
+}

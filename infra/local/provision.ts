@@ -1,0 +1,188 @@
+/**
+ * Creates the tables, stream, topics, queues, dead-letter queues and subscriptions of
+ * `infra/resources.ts` in the local engines — the same description the CDK stateful stack is
+ * built from. Safe to run on every start: what exists is kept, a missing index is added.
+ */
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type IndexDef,
+  type KeyDef,
+  type QueueName,
+  queues,
+  subscriptions,
+  type TableDef,
+  type TableName,
+  type TopicName,
+  tables,
+  topics,
+} from '../resources';
+
+/** Physical names, URLs and ARNs of what was provisioned, keyed by the description's names. */
+export interface LocalResources {
+  readonly tables: Record<TableName, string>;
+  readonly queues: Record<QueueName, { url: string; arn: string; deadLetterUrl: string; deadLetterArn: string }>;
+  readonly topics: Record<TopicName, string>;
+}
+
+const keySchema = (partitionKey: KeyDef, sortKey?: KeyDef): KeySchemaElement[] => [
+  { AttributeName: partitionKey.name, KeyType: 'HASH' },
+  ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+];
+
+const gsi = (index: IndexDef): GlobalSecondaryIndex => ({
+  IndexName: index.name,
+  KeySchema: keySchema(index.partitionKey, index.sortKey),
+  Projection: { ProjectionType: index.projection },
+});
+
+const attributeDefinitions = (keys: readonly (KeyDef | undefined)[]): AttributeDefinition[] => {
+  const byName = new Map<string, KeyDef>();
+  for (const key of keys) if (key) byName.set(key.name, key);
+  return [...byName.values()].map((key) => ({ AttributeName: key.name, AttributeType: key.type }));
+};
+
+const provisionTable = async (client: DynamoDBClient, name: string, def: TableDef): Promise<void> => {
+  const existing = await client
+    .send(new DescribeTableCommand({ TableName: name }))
+    .then((r) => r.Table)
+    .catch((error: unknown) => {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    });
+  if (!existing) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keySchema(def.partitionKey, def.sortKey),
+        AttributeDefinitions: attributeDefinitions([
+          def.partitionKey,
+          def.sortKey,
+          ...def.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+        ]),
+        ...(def.globalIndexes.length > 0 ? { GlobalSecondaryIndexes: def.globalIndexes.map(gsi) } : {}),
+        ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {}),
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: name });
+    if (def.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: def.timeToLiveAttribute },
+        }),
+      );
+    }
+    return;
+  }
+  // A table kept from an earlier start may predate an index that the description has since gained.
+  const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of def.globalIndexes) {
+    if (present.has(index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
+        GlobalSecondaryIndexUpdates: [{ Create: gsi(index) }],
+      }),
+    );
+  }
+};
+
+export interface ProvisionClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+}
+
+/**
+ * Provisions everything in the description. `prefix` namespaces the physical names, so test files
+ * sharing one DynamoDB Local and one fauxqs do not see each other's data.
+ */
+export const provisionLocalResources = async (clients: ProvisionClients, prefix = ''): Promise<LocalResources> => {
+  const tableNames = {} as Record<TableName, string>;
+  await Promise.all(
+    (Object.entries(tables) as [TableName, TableDef][]).map(async ([key, def]) => {
+      tableNames[key] = `${prefix}${def.localName}`;
+      await provisionTable(clients.dynamodb, tableNames[key], def);
+    }),
+  );
+
+  const queueRefs = {} as LocalResources['queues'];
+  for (const [key, def] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
+    const dlq = await createQueue(clients.sqs, `${prefix}${def.deadLetter.localName}`, {
+      MessageRetentionPeriod: String(14 * 24 * 3600),
+    });
+    const main = await createQueue(clients.sqs, `${prefix}${def.localName}`, {
+      VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: def.deadLetter.maxReceiveCount }),
+    });
+    queueRefs[key] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };
+  }
+
+  const topicArns = {} as Record<TopicName, string>;
+  for (const [key, def] of Object.entries(topics) as [TopicName, (typeof topics)[TopicName]][]) {
+    const created = await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}${def.localName}` }));
+    if (!created.TopicArn) throw new Error(`fauxqs returned no ARN for topic ${def.localName}`);
+    topicArns[key] = created.TopicArn;
+  }
+
+  for (const sub of subscriptions) {
+    await clients.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArns[sub.topic],
+        Protocol: 'sqs',
+        Endpoint: queueRefs[sub.queue].arn,
+        Attributes: {
+          RawMessageDelivery: String(sub.rawMessageDelivery),
+          ...(sub.filterPolicy
+            ? { FilterPolicy: JSON.stringify(sub.filterPolicy), FilterPolicyScope: 'MessageAttributes' }
+            : {}),
+        },
+      }),
+    );
+  }
+
+  return { tables: tableNames, queues: queueRefs, topics: topicArns };
+};
+
+const createQueue = async (
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ url: string; arn: string }> => {
+  const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!created.QueueUrl) throw new Error(`fauxqs returned no URL for queue ${name}`);
+  const attrs = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = attrs.Attributes?.QueueArn;
+  if (!arn) throw new Error(`fauxqs returned no ARN for queue ${name}`);
+  return { url: created.QueueUrl, arn };
+};
+
+/** The environment variables a handler reads to find each resource, as the CDK bind helpers set them. */
+export const resourceEnvironment = (resources: LocalResources): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [key, def] of Object.entries(tables) as [TableName, TableDef][]) env[def.env] = resources.tables[key];
+  for (const [key, def] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
+    env[def.env] = resources.queues[key].url;
+  }
+  for (const [key, def] of Object.entries(topics) as [TopicName, (typeof topics)[TopicName]][]) {
+    env[def.env] = resources.topics[key];
+  }
+  return env;
+};

@@ -1,0 +1,173 @@
+/**
+ * The whole pipeline on one machine: DynamoDB Local, fauxqs, the resources of
+ * `infra/resources.ts`, and the HTTP API of `infra/api.ts` served by the same handlers the
+ * Lambdas run. `npm start` (main.ts) and the integration tests both start it through here.
+ */
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { loadPolicy } from '../../shared/adapters/policy-source';
+import type { Policy } from '../../shared/domain/policy/policy';
+import { apiFunctions, routes } from '../api';
+import { openLocalSigner } from './auth';
+import { LOCAL_REGION, localCredentials } from './aws-local';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { startLocalMessaging } from './fauxqs';
+import { type HttpHandler, type LocalRoute, startLocalHttpServer } from './http-server';
+import { PortInUseError } from './ports';
+import { type LocalResources, provisionLocalResources, resourceEnvironment } from './provision';
+
+const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+export interface LocalRuntimeOptions {
+  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  readonly port: number;
+  /** Holds the signing key and, unless `inMemory`, DynamoDB Local's files. */
+  readonly dataDir: string;
+  /** `national`, `drill` or a path to a policy file. */
+  readonly policy: string;
+  /** Keep DynamoDB Local's data in memory (throw-away test runs). */
+  readonly inMemory?: boolean;
+  /** Use engines that are already running instead of starting new ones. */
+  readonly engines?: { readonly dynamodbEndpoint: string; readonly messagingEndpoint: string };
+  /** Namespaces table, queue and topic names, so runtimes can share engines. */
+  readonly resourcePrefix?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly policy: Policy;
+  readonly resources: LocalResources;
+  readonly endpoints: { readonly dynamodb: string; readonly messaging: string };
+  readonly dynamodbPid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const assertPortFree = (port: number): Promise<void> =>
+  new Promise((resolvePort, reject) => {
+    if (port === 0) return resolvePort();
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()));
+  });
+
+/** Points every AWS SDK client the handlers build at the local engines. */
+const localAwsEnvironment = (dynamodb: string, messaging: string): Record<string, string> => ({
+  AWS_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
+  AWS_ENDPOINT_URL_SQS: messaging,
+  AWS_ENDPOINT_URL_SNS: messaging,
+});
+
+const loadHandler = async (entry: string): Promise<HttpHandler> => {
+  const module = (await import(pathToFileURL(join(repositoryRoot, entry)).href)) as { handler?: HttpHandler };
+  if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+  return module.handler;
+};
+
+/**
+ * Starts everything and resolves when the API answers. Stopping undoes it in reverse order and is
+ * safe to call more than once.
+ */
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const log = options.log ?? (() => undefined);
+  // A bad policy or a busy port should fail in milliseconds, before Java starts.
+  const policy = await loadPolicy(options.policy);
+  await assertPortFree(options.port);
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    while (cleanups.length > 0) {
+      const cleanup = cleanups.pop();
+      await cleanup?.().catch((error: unknown) => console.error('error while stopping:', error));
+    }
+  };
+
+  try {
+    let dynamodbEndpoint: string;
+    let messagingEndpoint: string;
+    let dynamodbPid: number | undefined;
+    if (options.engines) {
+      dynamodbEndpoint = options.engines.dynamodbEndpoint;
+      messagingEndpoint = options.engines.messagingEndpoint;
+    } else {
+      const [dynamodb, messaging] = await Promise.allSettled([
+        startDynamoDbLocal(options.inMemory ? {} : { dataDir: join(options.dataDir, 'dynamodb') }),
+        startLocalMessaging(),
+      ]);
+      if (dynamodb.status === 'fulfilled') cleanups.push(dynamodb.value.stop);
+      if (messaging.status === 'fulfilled') cleanups.push(messaging.value.stop);
+      if (dynamodb.status === 'rejected') throw dynamodb.reason;
+      if (messaging.status === 'rejected') throw messaging.reason;
+      dynamodbEndpoint = dynamodb.value.endpoint;
+      dynamodbPid = dynamodb.value.pid;
+      messagingEndpoint = messaging.value.endpoint;
+    }
+    log(`DynamoDB Local at ${dynamodbEndpoint}, fauxqs (SQS/SNS) at ${messagingEndpoint}`);
+
+    const clientConfig = { region: LOCAL_REGION, credentials: localCredentials };
+    const clients = {
+      dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEndpoint }),
+      sqs: new SQSClient({ ...clientConfig, endpoint: messagingEndpoint }),
+      sns: new SNSClient({ ...clientConfig, endpoint: messagingEndpoint }),
+    };
+    cleanups.push(async () => {
+      for (const client of Object.values(clients)) client.destroy();
+    });
+    const resources = await provisionLocalResources(clients, options.resourcePrefix ?? '');
+
+    // Handlers parse their configuration once, at import: set it before importing them.
+    Object.assign(
+      process.env,
+      localAwsEnvironment(dynamodbEndpoint, messagingEndpoint),
+      resourceEnvironment(resources),
+      {
+        POLICY: options.policy,
+        POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'incident-pipeline-local',
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+        POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      },
+    );
+
+    const handlers = new Map<string, HttpHandler>();
+    for (const [name, def] of Object.entries(apiFunctions)) handlers.set(name, await loadHandler(def.entry));
+    const localRoutes: LocalRoute[] = routes.map((route) => {
+      const handler = handlers.get(route.fn);
+      if (!handler) throw new Error(`route ${route.method} ${route.path} names unknown function ${route.fn}`);
+      return { ...route, handler };
+    });
+
+    const signer = await openLocalSigner(options.dataDir);
+    const http = await startLocalHttpServer({
+      port: options.port,
+      routes: localRoutes,
+      verifyToken: (token) => signer.verify(token),
+      log,
+    });
+    cleanups.push(http.close);
+
+    return {
+      url: http.url,
+      port: http.port,
+      dataDir: options.dataDir,
+      policy,
+      resources,
+      endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint },
+      dynamodbPid,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};

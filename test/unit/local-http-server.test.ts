@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSigner, openLocalSigner } from '../../infra/local/auth';
+import { type LocalHttpServer, startLocalHttpServer } from '../../infra/local/http-server';
+import { PortInUseError } from '../../infra/local/ports';
+
+describe('local HTTP API', () => {
+  let dataDir: string;
+  let signer: LocalSigner;
+  let server: LocalHttpServer;
+  const seen: APIGatewayProxyEventV2WithJWTAuthorizer[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'http-server-test-'));
+    signer = await openLocalSigner(dataDir);
+    server = await startLocalHttpServer({
+      port: 0,
+      verifyToken: (token) => signer.verify(token),
+      routes: [
+        {
+          method: 'GET',
+          path: '/health',
+          fn: 'health',
+          auth: false,
+          handler: async () => ({ statusCode: 200, body: 'ok' }),
+        },
+        {
+          method: 'POST',
+          path: '/v1/incidents/{id}/forward',
+          fn: 'health',
+          auth: true,
+          handler: async (event) => {
+            seen.push(event);
+            return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: '{"done":true}' };
+          },
+        },
+        {
+          method: 'GET',
+          path: '/v1/boom',
+          fn: 'health',
+          auth: false,
+          handler: async () => {
+            throw new Error('secret detail');
+          },
+        },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('passes an API Gateway v2 event with verified claims, path and query parameters', async () => {
+    const token = await signer.sign({ sub: 'office-1', role: 'office', region: '110100', level: 'city' });
+    const response = await fetch(`${server.url}/v1/incidents/INC%2D1/forward?x=1&x=2`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'X-Custom': 'A' },
+      body: '{"grade":"II"}',
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ done: true });
+    const event = seen.at(-1);
+    expect(event?.routeKey).toBe('POST /v1/incidents/{id}/forward');
+    expect(event?.pathParameters).toEqual({ id: 'INC-1' });
+    expect(event?.queryStringParameters).toEqual({ x: '1,2' });
+    expect(event?.headers['x-custom']).toBe('A');
+    expect(event?.body).toBe('{"grade":"II"}');
+    expect(event?.requestContext.authorizer.jwt.claims).toMatchObject({
+      sub: 'office-1',
+      role: 'office',
+      region: '110100',
+      level: 'city',
+    });
+  });
+
+  it('refuses a protected route without a valid token, before the handler runs', async () => {
+    const before = seen.length;
+    const missing = await fetch(`${server.url}/v1/incidents/1/forward`, { method: 'POST' });
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+
+    const forged = await openLocalSigner(mkdtempSync(join(tmpdir(), 'other-key-')));
+    const token = await forged.sign({ sub: 'x', role: 'inspector', region: '110000' });
+    const wrongKey = await fetch(`${server.url}/v1/incidents/1/forward`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(wrongKey.status).toBe(401);
+
+    const expired = await signer.sign({ sub: 'x', role: 'inspector', region: '110000' }, -10);
+    const late = await fetch(`${server.url}/v1/incidents/1/forward`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${expired}` },
+    });
+    expect(late.status).toBe(401);
+    expect(seen.length).toBe(before);
+  });
+
+  it('answers 404 and 405 in the contract shape', async () => {
+    const notFound = await fetch(`${server.url}/v2/unknown`);
+    expect(notFound.status).toBe(404);
+    expect(((await notFound.json()) as { error: { code: string } }).error.code).toBe('not-found');
+    const wrongMethod = await fetch(`${server.url}/health`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+  });
+
+  it('turns a handler crash into a generic 500 that reveals nothing', async () => {
+    const response = await fetch(`${server.url}/v1/boom`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain('secret detail');
+  });
+
+  it('reports a busy port as PortInUseError', async () => {
+    await expect(
+      startLocalHttpServer({ port: server.port, routes: [], verifyToken: async () => ({}) }),
+    ).rejects.toBeInstanceOf(PortInUseError);
+  });
+});
