@@ -50,9 +50,22 @@ export class UnknownRegionError extends DomainError {
   }
 }
 
+/** What a refused request concerned, recorded with the refusal as evidence. */
+export interface ForbiddenContext {
+  readonly targetRegion?: string;
+  readonly incidentId?: string;
+}
+
 export class ForbiddenError extends DomainError {
   readonly kind = 'forbidden' as const;
   readonly code = 'forbidden';
+
+  constructor(
+    message: string,
+    readonly context: ForbiddenContext = {},
+  ) {
+    super(message);
+  }
 }
 
 export class NotFoundError extends DomainError {

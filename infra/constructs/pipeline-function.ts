@@ -1,0 +1,160 @@
+/**
+ * The one Lambda function construct of the pipeline. Every function gets the same runtime,
+ * architecture, tracing, log retention and bundling, and reaches tables, topics and queues only
+ * through `bind*()`, which sets the environment variable and makes the L2 grant together, so a
+ * function can never know a resource's name without being allowed to use it, or the reverse.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { acknowledgeNag, nagReference } from './nag';
+
+/** The repository root: handler entries in `infra/api.ts` are relative to it. */
+export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Properties of a {@link PipelineFunction}; everything else is fixed on purpose. */
+export interface PipelineFunctionProps {
+  /** Handler file relative to the repository root, e.g. `functions/health/handler.ts`; it exports `handler`. */
+  readonly entry: string;
+  /** What the function does, shown in the Lambda console. @default - none */
+  readonly description?: string;
+  /**
+   * Longest a single invocation may run. Keep it under the HTTP API's 30 s integration limit for
+   * API functions, and under the queue's visibility timeout for consumers.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /** Memory in MiB; CPU scales with it. @default 512 */
+  readonly memorySize?: number;
+  /** Powertools service name, which groups the function's logs, metrics and traces. @default 'incident-pipeline' */
+  readonly serviceName?: string;
+}
+
+/** How a function uses a table: `read` for queries, `readWrite` for appends and projections. */
+export type TableAccess = 'read' | 'readWrite';
+
+/** How a function uses a queue: `send` to enqueue, `consume` to receive and delete. */
+export type QueueAccess = 'send' | 'consume';
+
+/** A Node.js Lambda function with the pipeline's defaults: Node 24 on arm64, traced, logs kept a year. */
+export class PipelineFunction extends NodejsFunction {
+  /** The execution role: it starts with nothing but X-Ray and its own log group; `bind*()` adds the rest. */
+  public readonly executionRole: Role;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    // The log group and role are siblings rather than children because they must exist before
+    // `super()`; both are named after the function, so the tree still reads as one unit.
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      // Who reported what, and when, may be questioned long after the event.
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An own role instead of the default one, which carries the AWS managed
+    // AWSLambdaBasicExecutionRole policy (logs:* on every log group of the account).
+    const executionRole = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+
+    super(scope, id, {
+      entry: path.join(repositoryRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      projectRoot: repositoryRoot,
+      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+      // The newest Lambda Node.js runtime (cdk-nag L1). The code itself stays Node 20 compatible,
+      // because the local runtime runs the same handlers on the machines' Node 20.
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: executionRole,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'incident-pipeline',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Prefer packages' ESM builds, so the output stays one ES module.
+        mainFields: ['module', 'main'],
+        // Bundle the AWS SDK instead of using the runtime's copy: the deployed code then runs the
+        // exact SDK version locked and tested here, not whatever the runtime ships that week.
+        bundleAwsSDK: true,
+        // Some dependencies still call `require()`; an ES module has none unless we provide it.
+        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+      },
+    });
+    this.executionRole = executionRole;
+
+    logGroup.grantWrite(executionRole);
+
+    acknowledgeNag(
+      executionRole,
+      'IAM5[Resource::*]',
+      'Active X-Ray tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+        'resource-level permissions, so the X-Ray documentation requires Resource "*".',
+    );
+  }
+
+  /**
+   * Lets the function read (`read`) or read and write (`readWrite`) `table`, and tells it the
+   * table's name in `envName`.
+   */
+  public bindTable(table: ITable, envName: string, access: TableAccess): this {
+    this.addEnvironment(envName, table.tableName);
+    if (access === 'read') {
+      table.grantReadData(this);
+    } else {
+      table.grantReadWriteData(this);
+    }
+    // CDK grants `<table ARN>/index/*` whenever the table has secondary indexes (and the finding is
+    // simply absent when it has none).
+    acknowledgeNag(
+      this.executionRole,
+      `IAM5[Resource::${nagReference(this, table, table.tableArn)}/index/*]`,
+      `Queries on the secondary indexes of ${envName} need the index ARNs; the wildcard covers only ` +
+        "this table's own indexes, which are part of the same data set.",
+    );
+    return this;
+  }
+
+  /** Lets the function publish to `topic`, and tells it the topic's ARN in `envName`. */
+  public bindTopic(topic: ITopic, envName: string): this {
+    this.addEnvironment(envName, topic.topicArn);
+    topic.grantPublish(this);
+    if (topic.masterKey) {
+      // The grant on an encrypted topic includes kms:GenerateDataKey*, scoped to the topic's key.
+      acknowledgeNag(
+        this.executionRole,
+        'IAM5[Action::kms:GenerateDataKey*]',
+        `Publishing to the encrypted topic ${envName} needs kms:GenerateDataKey* (GenerateDataKey and ` +
+          "GenerateDataKeyWithoutPlaintext) on the topic's own customer-managed key only.",
+      );
+    }
+    return this;
+  }
+
+  /** Lets the function send to (`send`) or consume from (`consume`) `queue`, and tells it the queue's URL in `envName`. */
+  public bindQueue(queue: IQueue, envName: string, access: QueueAccess): this {
+    this.addEnvironment(envName, queue.queueUrl);
+    if (access === 'send') {
+      queue.grantSendMessages(this);
+    } else {
+      queue.grantConsumeMessages(this);
+    }
+    return this;
+  }
+}

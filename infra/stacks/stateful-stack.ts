@@ -1,0 +1,211 @@
+/**
+ * Everything that holds data: the tables (with the incident event log, the audit trail), the
+ * topics, the queues with their dead-letter queues, and the user pool. Built by walking
+ * `infra/resources.ts`, so the names, keys, indexes, streams, retries and filter policies are
+ * stated once, there, and the local runtime builds the same resources from the same description.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import {
+  type Attribute,
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  type FilterPolicy,
+  type KeyDef,
+  type QueueDef,
+  type QueueName,
+  queues,
+  subscriptions,
+  type TableDef,
+  type TableName,
+  type TopicDef,
+  type TopicName,
+  tables,
+  topics,
+} from '../resources';
+import { entriesOf, mapRecord } from './records';
+
+/**
+ * The incident event log is the audit trail: losing it loses the evidence of who reported what and
+ * when. It is the one table that can never be deleted with the stack; the others are projections
+ * of it (rebuildable) or short-lived idempotency records.
+ */
+const auditTrailTable: TableName = 'incidents';
+
+/** Custom claims every token carries (see ARCHITECTURE.md); set by administrators only. */
+const claimAttributes = {
+  // reporter | office | inspector
+  role: new StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
+  // Six-digit GB/T 2260 code of the unit's county or the office's jurisdiction.
+  region: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+  unit: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+  // county | city | province
+  level: new StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
+} as const;
+
+/** The stateful resources, exposed by the names of `infra/resources.ts`. */
+export class StatefulStack extends Stack {
+  /** One table per entry of `tables`. */
+  public readonly tables: Readonly<Record<TableName, Table>>;
+  /** One encrypted topic per entry of `topics`. */
+  public readonly topics: Readonly<Record<TopicName, Topic>>;
+  /** One queue per entry of `queues`, each redriving to its entry in `deadLetterQueues`. */
+  public readonly queues: Readonly<Record<QueueName, Queue>>;
+  /** Where each queue parks the messages its consumer failed on. */
+  public readonly deadLetterQueues: Readonly<Record<QueueName, Queue>>;
+  /** The accounts of units, offices and inspectors. */
+  public readonly userPool: UserPool;
+  /** The client the field and office apps sign in with; the API accepts its tokens only. */
+  public readonly userPoolClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.tables = mapRecord(tables, (def: TableDef, name) => this.table(def, name === auditTrailTable));
+    this.topics = mapRecord(topics, (def: TopicDef) => this.topic(def));
+    this.deadLetterQueues = mapRecord(queues, (def: QueueDef) => this.deadLetterQueue(def));
+    this.queues = mapRecord(queues, (def: QueueDef, name) => this.queue(def, this.deadLetterQueues[name]));
+
+    for (const subscription of subscriptions) {
+      this.topics[subscription.topic].addSubscription(
+        new SqsSubscription(this.queues[subscription.queue], {
+          rawMessageDelivery: subscription.rawMessageDelivery,
+          filterPolicy: subscription.filterPolicy && snsFilterPolicy(subscription.filterPolicy),
+        }),
+      );
+    }
+
+    this.userPool = this.accounts();
+    this.userPoolClient = this.userPool.addClient('AppClient', {
+      // Public clients (field and office apps): a secret shipped inside an app is no secret.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      // No hosted sign-in page: the apps sign in with SRP directly.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ fullname: true, phoneNumber: true })
+        .withCustomAttributes(...Object.keys(claimAttributes)),
+      // Role, jurisdiction, unit and level decide what a person may see and must do, so only an
+      // administrator may set them; users keep their contact details current.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true, phoneNumber: true }),
+    });
+
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+
+  private table(def: TableDef, isAuditTrail: boolean): Table {
+    const table = new Table(this, def.id, {
+      partitionKey: attribute(def.partitionKey),
+      sortKey: def.sortKey && attribute(def.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: def.stream && StreamViewType[def.stream],
+      timeToLiveAttribute: def.timeToLiveAttribute,
+      deletionProtection: isAuditTrail,
+      removalPolicy: isAuditTrail ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const index of def.globalIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: index.sortKey && attribute(index.sortKey),
+        projectionType: ProjectionType[index.projection],
+      });
+    }
+    return table;
+  }
+
+  private topic(def: TopicDef): Topic {
+    // A key per topic, so a grant to publish on one topic never lets anyone read another's messages.
+    const masterKey = new Key(this, `${def.id}Key`, {
+      description: `Encrypts the messages of the ${def.localName} topic`,
+      enableKeyRotation: true,
+    });
+    return new Topic(this, def.id, { masterKey, enforceSSL: true });
+  }
+
+  private deadLetterQueue(def: QueueDef): Queue {
+    return new Queue(this, def.deadLetter.id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A standard queue keeps a message's first enqueue time when it is moved, so the dead-letter
+      // queue keeps the longest retention SQS allows: at least ten days to look at a failure after
+      // the source queue's four.
+      retentionPeriod: Duration.days(14),
+    });
+  }
+
+  private queue(def: QueueDef, deadLetterQueue: Queue): Queue {
+    return new Queue(this, def.id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.deadLetter.maxReceiveCount },
+    });
+  }
+
+  private accounts(): UserPool {
+    return new UserPool(this, 'UserPool', {
+      // Accounts are issued by the office that vouches for the unit or person, never self-made.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      customAttributes: claimAttributes,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // A stolen password alone must not let anyone file or forward a report in someone's name.
+      mfa: Mfa.REQUIRED,
+      // Authenticator apps only: SMS would need its own IAM role and is the weaker factor.
+      mfaSecondFactor: { otp: true, sms: false },
+      // Threat protection (compromised credentials, risky sign-ins) needs the Plus plan.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // Recovery goes through the administering office, which re-checks the person.
+      accountRecovery: AccountRecovery.NONE,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
+
+function attribute(key: KeyDef): Attribute {
+  return { name: key.name, type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER };
+}
+
+/** The description's allowlists as an SNS filter policy on message attributes. */
+function snsFilterPolicy(policy: FilterPolicy): Record<string, SubscriptionFilter> {
+  return Object.fromEntries(
+    entriesOf(policy).map(([name, values]) => [name, SubscriptionFilter.stringFilter({ allowlist: [...values] })]),
+  );
+}

@@ -1,0 +1,179 @@
+import { CfnElement, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/bin/build-app';
+import { queues, subscriptions, tables, topics } from '../../infra/resources';
+import { entriesOf } from '../../infra/stacks/records';
+import type { StatefulStack } from '../../infra/stacks/stateful-stack';
+
+// Skipping bundling keeps synthesis to about a second; nothing asserted here depends on the code.
+const fastSynth = { 'aws:cdk:bundling-stacks': [] };
+
+let stateful: StatefulStack;
+let template: Template;
+
+beforeAll(() => {
+  ({ stateful } = buildApp({ context: fastSynth, nag: false }));
+  template = Template.fromStack(stateful);
+});
+
+/** The logical id of the L1 resource behind `construct`. */
+function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  const resource = construct.node.defaultChild;
+  if (!CfnElement.isCfnElement(resource)) throw new Error('construct has no CloudFormation resource');
+  return stack.getLogicalId(resource);
+}
+
+describe('stateful stack', () => {
+  describe('tables', () => {
+    it('streams the new image of every change to the incident log, for the fan-out', () => {
+      // PREPARE
+      const incidents = logicalIdOf(stateful, stateful.tables.incidents);
+
+      // ASSESS
+      expect(template.toJSON().Resources[incidents].Properties.StreamSpecification).toEqual({
+        StreamViewType: tables.incidents.stream,
+      });
+    });
+
+    it('encrypts every table and keeps point-in-time recovery on it', () => {
+      const all = template.findResources('AWS::DynamoDB::Table');
+
+      expect(Object.keys(all)).toHaveLength(Object.keys(tables).length);
+      for (const table of Object.values(all)) {
+        expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+      }
+    });
+
+    it('protects the incident log, the audit trail, from deletion', () => {
+      const incidents = logicalIdOf(stateful, stateful.tables.incidents);
+      const resource = template.toJSON().Resources[incidents];
+
+      expect(resource.Properties.DeletionProtectionEnabled).toBe(true);
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+    });
+  });
+
+  describe('queues', () => {
+    it.each(entriesOf(queues))('redrives %s to its dead-letter queue after the described receives', (name, def) => {
+      // PREPARE
+      const queue = stateful.queues[name];
+      const deadLetters = stateful.deadLetterQueues[name];
+
+      // ASSESS
+      expect(template.toJSON().Resources[logicalIdOf(stateful, queue)].Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(stateful, deadLetters), 'Arn'] },
+        maxReceiveCount: def.deadLetter.maxReceiveCount,
+      });
+    });
+
+    it('encrypts every queue and keeps dead letters for the longest SQS allows', () => {
+      const all = template.findResources('AWS::SQS::Queue');
+      const deadLetterIds = Object.values(stateful.deadLetterQueues).map((queue) => logicalIdOf(stateful, queue));
+
+      expect(Object.keys(all)).toHaveLength(2 * Object.keys(queues).length);
+      for (const [id, queue] of Object.entries(all)) {
+        expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+        if (deadLetterIds.includes(id)) expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      }
+    });
+
+    it('refuses every request to a queue that is not over TLS', () => {
+      const policies = template.findResources('AWS::SQS::QueuePolicy');
+
+      expect(Object.keys(policies)).toHaveLength(2 * Object.keys(queues).length);
+      for (const policy of Object.values(policies)) {
+        expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        );
+      }
+    });
+  });
+
+  describe('topics', () => {
+    it('encrypts every topic with its own rotating customer-managed key', () => {
+      const all = template.findResources('AWS::SNS::Topic');
+      const keyIds = Object.values(all).map((topic) => topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0]);
+
+      expect(Object.keys(all)).toHaveLength(Object.keys(topics).length);
+      expect(new Set(keyIds).size).toBe(keyIds.length);
+      for (const keyId of keyIds) {
+        expect(template.toJSON().Resources[keyId]).toMatchObject({
+          Type: 'AWS::KMS::Key',
+          Properties: { EnableKeyRotation: true },
+        });
+      }
+    });
+
+    it('refuses publishing over plain HTTP', () => {
+      template.resourceCountIs('AWS::SNS::TopicPolicy', Object.keys(topics).length);
+      template.allResourcesProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('subscriptions', () => {
+    it.each(subscriptions.map((subscription) => [`${subscription.topic} → ${subscription.queue}`, subscription]))(
+      '%s delivers raw messages filtered by the described event types',
+      (_, subscription) => {
+        template.hasResourceProperties('AWS::SNS::Subscription', {
+          Protocol: 'sqs',
+          TopicArn: { Ref: logicalIdOf(stateful, stateful.topics[subscription.topic]) },
+          Endpoint: { 'Fn::GetAtt': [logicalIdOf(stateful, stateful.queues[subscription.queue]), 'Arn'] },
+          RawMessageDelivery: subscription.rawMessageDelivery,
+          FilterPolicy: subscription.filterPolicy,
+        });
+      },
+    );
+  });
+
+  describe('user pool', () => {
+    it('issues accounts only by administrators, with MFA, a strong password and threat protection', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        MfaConfiguration: 'ON',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+        DeletionProtection: 'ACTIVE',
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          }),
+        },
+      });
+    });
+
+    it('carries the role, region, unit and level claims', () => {
+      const pool = Object.values(template.findResources('AWS::Cognito::UserPool'))[0];
+      const customAttributes = pool?.Properties.Schema.map((attribute: { Name: string }) => attribute.Name);
+
+      expect(customAttributes).toEqual(expect.arrayContaining(['role', 'region', 'unit', 'level']));
+    });
+
+    it('lets nobody write their own role, region, unit or level through the app client', () => {
+      const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0];
+
+      expect(client?.Properties.GenerateSecret).toBe(false);
+      expect(client?.Properties.WriteAttributes).toBeDefined();
+      expect(client?.Properties.WriteAttributes).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^custom:/)]),
+      );
+      expect(client?.Properties.ReadAttributes).toEqual(
+        expect.arrayContaining(['custom:role', 'custom:region', 'custom:unit', 'custom:level']),
+      );
+    });
+  });
+});

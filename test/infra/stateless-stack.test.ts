@@ -1,0 +1,155 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiFunctions, type RouteDef, routes } from '../../infra/api';
+import { buildApp } from '../../infra/bin/build-app';
+
+const fastSynth = { 'aws:cdk:bundling-stacks': [] };
+
+/** Template JSON, typed as loosely as the assertions library types it. */
+type Json = ReturnType<Template['toJSON']>;
+
+// The described routes plus authenticated ones, so the authorizer is exercised even before the
+// routes that need it are written; they are served by the health function, which does not matter
+// for wiring.
+const authenticatedRoutes: readonly RouteDef[] = [
+  { method: 'POST', path: '/v1/reports', fn: 'health', auth: true },
+  { method: 'GET', path: '/v1/incidents/{id}', fn: 'health', auth: true },
+];
+const servedRoutes = [...routes, ...authenticatedRoutes];
+const publicRouteKeys = ['GET /health'];
+
+let stateless: Json;
+let stateful: Json;
+
+beforeAll(() => {
+  const app = buildApp({ context: fastSynth, nag: false, env: {}, routes: servedRoutes });
+  stateless = Template.fromStack(app.stateless).toJSON();
+  stateful = Template.fromStack(app.stateful).toJSON();
+});
+
+function resourcesOfType(template: Json, type: string): [string, Json][] {
+  return Object.entries<Json>(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+function only(template: Json, type: string): [string, Json] {
+  const found = resourcesOfType(template, type);
+  expect(found).toHaveLength(1);
+  return found[0] as [string, Json];
+}
+
+/** What an `Fn::ImportValue` in the stateless stack reads: the value the stateful stack exports under that name. */
+function exported(importValue: Json): Json {
+  const name = importValue['Fn::ImportValue'];
+  const output = Object.values<Json>(stateful.Outputs).find((candidate) => candidate.Export?.Name === name);
+  return output?.Value;
+}
+
+function logicalIdOfType(template: Json, type: string): string {
+  return only(template, type)[0];
+}
+
+describe('stateless stack', () => {
+  describe('HTTP API', () => {
+    it('authorizes with JWTs issued by the user pool to the app client', () => {
+      // PREPARE
+      const [, authorizer] = only(stateless, 'AWS::ApiGatewayV2::Authorizer');
+      const { Issuer: issuer, Audience: audience } = authorizer.Properties.JwtConfiguration;
+      const [, [scheme, , host, poolId]] = issuer['Fn::Join'];
+
+      // ASSESS
+      expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+      expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+      expect(audience).toHaveLength(1);
+      expect(exported(audience[0])).toEqual({ Ref: logicalIdOfType(stateful, 'AWS::Cognito::UserPoolClient') });
+      expect([scheme, host]).toEqual(['https://cognito-idp.', '.amazonaws.com/']);
+      expect(exported(poolId)).toEqual({ Ref: logicalIdOfType(stateful, 'AWS::Cognito::UserPool') });
+    });
+
+    it('serves exactly the described routes', () => {
+      const routeKeys = resourcesOfType(stateless, 'AWS::ApiGatewayV2::Route').map(
+        ([, route]) => route.Properties.RouteKey,
+      );
+
+      expect(routeKeys.sort()).toEqual(servedRoutes.map((route) => `${route.method} ${route.path}`).sort());
+    });
+
+    it('guards every route but the public health check with the JWT authorizer', () => {
+      const authorizerId = logicalIdOfType(stateless, 'AWS::ApiGatewayV2::Authorizer');
+
+      for (const [, route] of resourcesOfType(stateless, 'AWS::ApiGatewayV2::Route')) {
+        const { RouteKey, AuthorizationType, AuthorizerId } = route.Properties;
+        if (publicRouteKeys.includes(RouteKey)) {
+          expect(AuthorizationType, RouteKey).toBe('NONE');
+        } else {
+          expect({ RouteKey, AuthorizationType, AuthorizerId }).toEqual({
+            RouteKey,
+            AuthorizationType: 'JWT',
+            AuthorizerId: { Ref: authorizerId },
+          });
+        }
+      }
+    });
+
+    it('refuses to make a route public unless it is on the reviewed list', () => {
+      const exposed: RouteDef = { method: 'GET', path: '/v1/audit/late', fn: 'health', auth: false };
+
+      expect(() => buildApp({ context: fastSynth, nag: false, routes: [...routes, exposed] })).toThrow(
+        /GET \/v1\/audit\/late is marked auth: false/,
+      );
+    });
+
+    it('logs every request as JSON to a log group kept for a year, and throttles by default', () => {
+      // PREPARE
+      const [, stage] = only(stateless, 'AWS::ApiGatewayV2::Stage');
+      const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+      const logGroup = stateless.Resources[DestinationArn['Fn::GetAtt'][0]];
+
+      // ASSESS
+      expect(stage.Properties.StageName).toBe('$default');
+      expect(JSON.parse(Format)).toMatchObject({
+        requestId: '$context.requestId',
+        sub: '$context.authorizer.claims.sub',
+      });
+      expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } });
+      expect(stage.Properties.DefaultRouteSettings).toEqual({
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it('has one function per described API function', () => {
+      expect(resourcesOfType(stateless, 'AWS::Lambda::Function')).toHaveLength(Object.keys(apiFunctions).length);
+    });
+
+    it('runs every function on Node 24, arm64, traced, with source maps', () => {
+      for (const [, fn] of resourcesOfType(stateless, 'AWS::Lambda::Function')) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          MemorySize: 512,
+          Environment: {
+            Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: expect.any(String) },
+          },
+        });
+      }
+    });
+
+    it("keeps every function's logs for a year in its own log group", () => {
+      for (const [, fn] of resourcesOfType(stateless, 'AWS::Lambda::Function')) {
+        const logGroup = stateless.Resources[fn.Properties.LoggingConfig.LogGroup.Ref];
+
+        expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } });
+        expect(logGroup.DeletionPolicy).toBe('Retain');
+      }
+    });
+
+    it('gives functions roles without AWS managed policies', () => {
+      for (const [, role] of resourcesOfType(stateless, 'AWS::IAM::Role')) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+  });
+});
