@@ -1,0 +1,397 @@
+/**
+ * Submitting an initial, follow-up or final report: the use case behind `POST /v1/reports`.
+ */
+import { createHash } from 'node:crypto';
+import { maySubmitReport } from '../domain/access';
+import { canonicalJson, type Json } from '../domain/canonical';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
+import { assessGrade, type Grade, graver, isGraver } from '../domain/grade';
+import { GENESIS_HASH, seal } from '../domain/hash-chain';
+import {
+  type Actor,
+  asJson,
+  deltaOf,
+  type Figures,
+  type IncidentEvent,
+  type IncidentEventBody,
+  type IncidentState,
+  project,
+  type ReportSubmittedData,
+  ZERO_FIGURES,
+} from '../domain/incident';
+import { forwardingObligation, type Obligation } from '../domain/obligation';
+import { limitFor, type Policy } from '../domain/policy/policy';
+import { chainOf, firstOfficeOf, type RegionChain } from '../domain/regions/regions';
+import type { Clock } from '../ports/clock';
+import type { IdGenerator } from '../ports/ids';
+import {
+  DuplicateRequest,
+  type IdempotentResponse,
+  type IncidentChange,
+  type IncidentStore,
+  VersionConflict,
+} from '../ports/incident-store';
+import type { ReportBody } from '../schemas/report';
+
+export interface SubmitReportDeps {
+  readonly incidents: IncidentStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly policy: Policy;
+  /** How often to recompute and retry when concurrent reports to one incident collide. */
+  readonly maxAttempts?: number;
+}
+
+export interface SubmitReportCommand {
+  readonly actor: Actor;
+  readonly report: ReportBody;
+  /** The client's `Idempotency-Key`, if it sent one. */
+  readonly idempotencyKey?: string;
+}
+
+export interface ObligationSummary {
+  readonly obligationId: string;
+  readonly level: Obligation['level'];
+  readonly office: string;
+  readonly to: Obligation['to'];
+  readonly dueAt: string;
+  readonly status: Obligation['status'];
+}
+
+/** The 201 answer: what was recorded and what is now owed, by whom, by when. */
+export interface SubmitReportResponse {
+  readonly incidentId: string;
+  readonly reportId: string;
+  readonly seq: number;
+  readonly grade: Grade;
+  readonly gradeBasis: IncidentState['gradeBasis'];
+  readonly status: IncidentState['status'];
+  readonly obligations: readonly ObligationSummary[];
+  /** Present when the unit reported later than its own limit allows. */
+  readonly lateReport?: { readonly limitMs: number; readonly lateByMs: number };
+}
+
+export interface SubmitReportResult {
+  readonly response: SubmitReportResponse;
+  /** True when this is the stored answer to an earlier request with the same key. */
+  readonly replayed: boolean;
+}
+
+type Plan = Omit<IncidentChange, 'response'> & { readonly response: SubmitReportResponse };
+
+const figuresOf = (report: ReportBody): Figures => ({
+  dead: report.casualties.dead,
+  injured: report.casualties.injured,
+  seriouslyInjured: report.casualties.seriouslyInjured ?? null,
+  missing: report.casualties.missing,
+  trapped: report.casualties.trapped,
+  affectedPeople: report.affectedPeople,
+  directLossYuan: report.directLossYuan,
+});
+
+const gradeFigures = (figures: Figures) => ({
+  dead: figures.dead,
+  missing: figures.missing,
+  // Without a separate count of the seriously injured, grade on all injured: erring towards the
+  // graver grade sends the report higher, which is the safe mistake in an emergency.
+  seriouslyInjured: figures.seriouslyInjured ?? figures.injured,
+  directLossYuan: figures.directLossYuan,
+});
+
+const chainCodes = (chain: RegionChain) => ({
+  county: chain.county?.code ?? null,
+  city: chain.city?.code ?? null,
+  province: chain.province.code,
+});
+
+const summarise = (o: Obligation): ObligationSummary => ({
+  obligationId: o.obligationId,
+  level: o.level,
+  office: o.office,
+  to: o.to,
+  dueAt: o.dueAt,
+  status: o.status,
+});
+
+const toUtc = (iso: string): string => new Date(iso).toISOString();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Accepts a report, appending its events to the incident's hash-chained log in one transaction
+ * with the incident's head: nothing is half-written, and concurrent reports to one incident all
+ * land with contiguous sequence numbers (a stale head is recomputed and retried).
+ *
+ * With an idempotency key, a retry gets the first answer back and writes nothing; the same key
+ * with a different body is a conflict.
+ *
+ * @throws ForbiddenError, NotFoundError, ConflictError, ValidationError
+ */
+export const makeSubmitReport = (deps: SubmitReportDeps) => {
+  const maxAttempts = deps.maxAttempts ?? 40;
+
+  const sealAll = (bodies: readonly IncidentEventBody[], previousHash: string): IncidentEvent[] => {
+    const sealed: IncidentEvent[] = [];
+    let prev = previousHash;
+    for (const body of bodies) {
+      const event = seal(asJson(body), prev) as unknown as IncidentEvent;
+      sealed.push(event);
+      prev = event.hash;
+    }
+    return sealed;
+  };
+
+  const fold = (state: IncidentState | undefined, events: readonly IncidentEvent[], chain: RegionChain) =>
+    events.reduce<IncidentState | undefined>((s, e) => project(s, e, chainCodes(chain)), state);
+
+  const reportData = (
+    report: ReportBody,
+    fields: { reportId: string; reportNumber: number; office: string; receivedAt: string; previous: Figures },
+  ): ReportSubmittedData => {
+    const figures = figuresOf(report);
+    return {
+      reportId: fields.reportId,
+      kind: report.kind,
+      reportNumber: fields.reportNumber,
+      office: fields.office,
+      reporter: report.reporter,
+      occurredAt: toUtc(report.occurredAt),
+      learnedAt: toUtc(report.learnedAt),
+      receivedAt: fields.receivedAt,
+      regionCode: report.regionCode,
+      location: report.location,
+      category: report.category,
+      subtype: report.subtype,
+      proposedGrade: report.grade ?? null,
+      assessedGrade: assessGrade(gradeFigures(figures)),
+      figures,
+      delta: deltaOf(fields.previous, figures),
+      summary: report.summary,
+      measuresTaken: report.measuresTaken,
+      unknowns: report.unknowns,
+    };
+  };
+
+  const planInitial = (actor: Actor, report: ReportBody): Plan => {
+    const chain = chainOf(report.regionCode);
+    const received = deps.clock.now();
+    const receivedAt = received.toISOString();
+    const incidentId = deps.ids.incidentId(received);
+    const office = firstOfficeOf(chain);
+    const reportId = `${incidentId}-R1`;
+    const data = reportData(report, {
+      reportId,
+      reportNumber: 1,
+      office: office.code,
+      receivedAt,
+      previous: ZERO_FIGURES,
+    });
+    const base = { v: 1 as const, incidentId, at: receivedAt, actor };
+    const bodies: IncidentEventBody[] = [{ ...base, seq: 1, type: 'ReportSubmitted', data }];
+
+    const grade = data.proposedGrade ? graver(data.proposedGrade, data.assessedGrade) : data.assessedGrade;
+    if (data.proposedGrade && isGraver(data.assessedGrade, data.proposedGrade)) {
+      // The figures outrank the grade the unit proposed: never let a low proposal keep a grave
+      // incident from the levels it must reach.
+      bodies.push({
+        ...base,
+        seq: bodies.length + 1,
+        type: 'GradeAssessed',
+        data: { from: data.proposedGrade, to: data.assessedGrade, basis: 'assessed', reportId },
+      });
+    }
+
+    const obligation = forwardingObligation({
+      incidentId,
+      chain,
+      holder: office,
+      grade,
+      category: report.category,
+      policy: deps.policy,
+      receivedAt: received,
+    });
+    bodies.push({ ...base, seq: bodies.length + 1, type: 'ObligationOpened', data: { obligation } });
+
+    const limitMs = limitFor(deps.policy, {
+      handover: 'unitToCounty',
+      region: chain,
+      grade,
+      category: report.category,
+    });
+    const tookMs = received.getTime() - Date.parse(report.learnedAt);
+    let lateReport: SubmitReportResponse['lateReport'];
+    if (tookMs > limitMs) {
+      lateReport = { limitMs, lateByMs: tookMs - limitMs };
+      bodies.push({
+        ...base,
+        seq: bodies.length + 1,
+        type: 'UnitReportLate',
+        data: {
+          reportId,
+          unit: report.reporter.unit,
+          office: office.code,
+          learnedAt: data.learnedAt,
+          receivedAt,
+          limitMs,
+          lateByMs: lateReport.lateByMs,
+        },
+      });
+    }
+
+    const events = sealAll(bodies, GENESIS_HASH);
+    const state = fold(undefined, events, chain);
+    if (!state) throw new Error('an initial report must produce a state');
+    return {
+      incidentId,
+      expectedVersion: null,
+      state,
+      events,
+      obligations: [obligation],
+      response: {
+        incidentId,
+        reportId,
+        seq: 1,
+        grade: state.grade,
+        gradeBasis: state.gradeBasis,
+        status: state.status,
+        obligations: state.obligations.map(summarise),
+        ...(lateReport ? { lateReport } : {}),
+      },
+    };
+  };
+
+  const planFollowUp = async (actor: Actor, report: ReportBody, incidentId: string): Promise<Plan> => {
+    const current = await deps.incidents.getState(incidentId);
+    if (!current) throw new NotFoundError(`incident ${incidentId} does not exist`);
+    if (current.regionCode !== report.regionCode) {
+      throw new ForbiddenError(`incident ${incidentId} belongs to ${current.regionCode}, not ${report.regionCode}`, {
+        targetRegion: current.regionCode,
+        incidentId,
+      });
+    }
+    if (current.status === 'closed') {
+      throw new ConflictError(
+        `incident ${incidentId} was closed by its final report; send corrections to the office`,
+        'incident-closed',
+      );
+    }
+    if (current.category !== report.category) {
+      throw new ValidationError('the category of an incident cannot change', [
+        { field: 'category', problem: `must stay ${current.category}, as first reported` },
+      ]);
+    }
+
+    const chain = chainOf(current.regionCode);
+    const receivedAt = deps.clock.now().toISOString();
+    const reportNumber = current.reportCount + 1;
+    const reportId = `${incidentId}-R${reportNumber}`;
+    const data = reportData(report, {
+      reportId,
+      reportNumber,
+      office: firstOfficeOf(chain).code,
+      receivedAt,
+      previous: current.figures,
+    });
+    const base = { v: 1 as const, incidentId, at: receivedAt, actor };
+    let seq = current.version;
+    const bodies: IncidentEventBody[] = [{ ...base, seq: ++seq, type: 'ReportSubmitted', data }];
+
+    // A follow-up can raise the grade (figures crossing a threshold, or the unit's proposal), never
+    // lower it: lowering is an office's assessment.
+    const candidate = data.proposedGrade ? graver(data.proposedGrade, data.assessedGrade) : data.assessedGrade;
+    if (isGraver(candidate, current.grade)) {
+      const basis =
+        isGraver(data.assessedGrade, data.proposedGrade ?? 'IV') || !data.proposedGrade ? 'assessed' : 'reported';
+      bodies.push({
+        ...base,
+        seq: ++seq,
+        type: 'GradeAssessed',
+        data: { from: current.grade, to: candidate, basis, reportId },
+      });
+    }
+    if (report.kind === 'final') bodies.push({ ...base, seq: ++seq, type: 'IncidentClosed', data: { reportId } });
+
+    const events = sealAll(bodies, current.lastHash);
+    const state = fold(current, events, chain);
+    if (!state) throw new Error('a follow-up must produce a state');
+    return {
+      incidentId,
+      expectedVersion: current.version,
+      state,
+      events,
+      obligations: [],
+      response: {
+        incidentId,
+        reportId,
+        seq: events[0]?.seq ?? current.version + 1,
+        grade: state.grade,
+        gradeBasis: state.gradeBasis,
+        status: state.status,
+        obligations: state.obligations.map(summarise),
+      },
+    };
+  };
+
+  const replay = (stored: IdempotentResponse, requestHash: string): SubmitReportResult => {
+    if (stored.requestHash !== requestHash) {
+      throw new ConflictError(
+        'this Idempotency-Key was already used for a different request; use a new key for a new report',
+        'idempotency-key-reused',
+      );
+    }
+    return { response: JSON.parse(stored.body) as SubmitReportResponse, replayed: true };
+  };
+
+  return async (command: SubmitReportCommand): Promise<SubmitReportResult> => {
+    const { actor, report } = command;
+    const decision = maySubmitReport(actor, report.regionCode, report.reporter.unit);
+    if (!decision.allowed) {
+      throw new ForbiddenError(decision.reason, {
+        targetRegion: report.regionCode,
+        ...(report.incidentId ? { incidentId: report.incidentId } : {}),
+      });
+    }
+
+    const key = command.idempotencyKey ? `report#${actor.sub}#${command.idempotencyKey}` : undefined;
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(report as unknown as Json))
+      .digest('hex');
+    if (key) {
+      const stored = await deps.incidents.findResponse(key);
+      if (stored) return replay(stored, requestHash);
+    }
+
+    for (let attempt = 1; ; attempt++) {
+      const plan =
+        report.kind === 'initial' || report.incidentId === undefined
+          ? planInitial(actor, report)
+          : await planFollowUp(actor, report, report.incidentId);
+      const body = JSON.stringify(plan.response);
+      try {
+        await deps.incidents.append({
+          ...plan,
+          ...(key ? { response: { key, requestHash, statusCode: 201, body } } : { response: undefined }),
+        });
+        return { response: JSON.parse(body) as SubmitReportResponse, replayed: false };
+      } catch (error) {
+        if (error instanceof DuplicateRequest && key) {
+          const stored = await deps.incidents.findResponse(key);
+          if (stored) return replay(stored, requestHash);
+        }
+        if (!(error instanceof VersionConflict || error instanceof DuplicateRequest) || attempt >= maxAttempts) {
+          if (error instanceof VersionConflict) {
+            throw new ConflictError(
+              `incident ${plan.incidentId} is receiving many reports at once; send this one again`,
+              'busy',
+            );
+          }
+          throw error;
+        }
+        // Jittered back-off spreads the retries of reports that collided on one incident.
+        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  };
+};
+
+export type SubmitReport = ReturnType<typeof makeSubmitReport>;

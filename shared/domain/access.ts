@@ -1,0 +1,48 @@
+/**
+ * Who may do what, by jurisdiction (DOMAIN.md, "Who uses it"). Every refusal names its reason,
+ * because a refused request is recorded as evidence.
+ */
+import type { Actor } from './incident';
+import { isKnownRegion, isWithin } from './regions/regions';
+
+export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
+
+const allow: Decision = { allowed: true };
+const deny = (reason: string): Decision => ({ allowed: false, reason });
+
+/** A reporting unit reports only for its own county. */
+export const maySubmitReport = (actor: Actor, regionCode: string, unit: string): Decision => {
+  if (actor.role !== 'reporter') return deny(`a ${actor.role} cannot submit reports`);
+  if (actor.unit !== unit) return deny(`the token is for unit ${actor.unit ?? '(none)'}, not ${unit}`);
+  if (actor.region !== regionCode) return deny(`a unit of ${actor.region} cannot report for ${regionCode}`);
+  return allow;
+};
+
+/**
+ * Reading an incident: a unit reads its own county's incidents; an office or an inspector reads
+ * everything inside its jurisdiction.
+ */
+export const mayReadIncident = (actor: Actor, incidentRegion: string): Decision => {
+  if (actor.role === 'reporter') {
+    return actor.region === incidentRegion
+      ? allow
+      : deny(`a unit of ${actor.region} cannot read incidents of ${incidentRegion}`);
+  }
+  if (!isKnownRegion(actor.region)) return deny(`the token's region ${actor.region} is not a known region`);
+  return isWithin(incidentRegion, actor.region)
+    ? allow
+    : deny(`${incidentRegion} is outside the jurisdiction of ${actor.region}`);
+};
+
+/** Lists, audits and roll-ups of a region: offices and inspectors, inside their jurisdiction. */
+export const mayQueryRegion = (actor: Actor, region: string): Decision => {
+  if (actor.role === 'reporter') return deny('reporting units cannot query across incidents');
+  if (!isKnownRegion(actor.region)) return deny(`the token's region ${actor.region} is not a known region`);
+  return isWithin(region, actor.region) ? allow : deny(`${region} is outside the jurisdiction of ${actor.region}`);
+};
+
+/** The audit trail of one incident: offices and inspectors inside their jurisdiction. */
+export const mayAuditIncident = (actor: Actor, incidentRegion: string): Decision =>
+  actor.role === 'reporter'
+    ? deny('reporting units cannot read the audit trail')
+    : mayReadIncident(actor, incidentRegion);

@@ -1,0 +1,235 @@
+/**
+ * An incident and its event log. The log is the record; the incident's current state is a
+ * projection of it ({@link project}), so the head item stored beside the log can always be
+ * rebuilt from the events and checked against them.
+ */
+import type { Json } from './canonical';
+import type { Grade } from './grade';
+import type { Obligation } from './obligation';
+import type { Category } from './policy/policy';
+import type { RegionLevel } from './regions/regions';
+
+export const REPORT_KINDS = ['initial', 'follow-up', 'final'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** The figures every report carries in full (not as increments). */
+export interface Figures {
+  readonly dead: number;
+  readonly injured: number;
+  /** Seriously injured, where known; Decree 493 grades on this, not on all injured. */
+  readonly seriouslyInjured: number | null;
+  /** Counted apart from the dead, always. */
+  readonly missing: number;
+  readonly trapped: number;
+  readonly affectedPeople: number;
+  readonly directLossYuan: number;
+}
+
+export const FIGURE_KEYS = [
+  'dead',
+  'injured',
+  'seriouslyInjured',
+  'missing',
+  'trapped',
+  'affectedPeople',
+  'directLossYuan',
+] as const satisfies readonly (keyof Figures)[];
+
+export const ZERO_FIGURES: Figures = {
+  dead: 0,
+  injured: 0,
+  seriouslyInjured: null,
+  missing: 0,
+  trapped: 0,
+  affectedPeople: 0,
+  directLossYuan: 0,
+};
+
+/** The change from one report's figures to the next, which roll-ups add up. */
+export type FigureDelta = { readonly [K in keyof Figures]: number };
+
+export const deltaOf = (previous: Figures, current: Figures): FigureDelta => {
+  const delta = {} as Record<keyof Figures, number>;
+  for (const key of FIGURE_KEYS) delta[key] = (current[key] ?? 0) - (previous[key] ?? 0);
+  return delta;
+};
+
+/** Who did something, as the token vouched for it. */
+export interface Actor {
+  readonly sub: string;
+  readonly role: 'reporter' | 'office' | 'inspector' | 'system';
+  readonly region: string;
+  readonly unit?: string;
+  readonly level?: RegionLevel;
+}
+
+/** How the grade in force was arrived at. */
+export type GradeBasis = 'reported' | 'assessed' | 'office';
+
+export interface ReportSubmittedData {
+  readonly reportId: string;
+  readonly kind: ReportKind;
+  /** 1 for the initial report, then 2, 3, … */
+  readonly reportNumber: number;
+  /** The office that received the report: the first office of the incident's chain. */
+  readonly office: string;
+  readonly reporter: { readonly name: string; readonly phone: string; readonly unit: string };
+  readonly occurredAt: string;
+  readonly learnedAt: string;
+  readonly receivedAt: string;
+  readonly regionCode: string;
+  readonly location: { readonly address: string; readonly lat?: number; readonly lon?: number };
+  readonly category: Category;
+  readonly subtype: string;
+  /** The grade the reporter proposed, if any. */
+  readonly proposedGrade: Grade | null;
+  /** What the figures reach under Decree 493. */
+  readonly assessedGrade: Grade;
+  readonly figures: Figures;
+  readonly delta: FigureDelta;
+  readonly summary: string;
+  readonly measuresTaken: string;
+  readonly unknowns: string;
+}
+
+export interface GradeAssessedData {
+  readonly from: Grade | null;
+  readonly to: Grade;
+  readonly basis: GradeBasis;
+  /** The report whose figures or proposal moved the grade, if one did. */
+  readonly reportId?: string;
+  readonly note?: string;
+}
+
+export interface ObligationOpenedData {
+  readonly obligation: Obligation;
+}
+
+export interface UnitReportLateData {
+  readonly reportId: string;
+  readonly unit: string;
+  readonly office: string;
+  readonly learnedAt: string;
+  readonly receivedAt: string;
+  readonly limitMs: number;
+  readonly lateByMs: number;
+}
+
+export interface IncidentClosedData {
+  readonly reportId: string;
+}
+
+interface EventShape<T extends string, D> {
+  readonly v: 1;
+  readonly incidentId: string;
+  readonly seq: number;
+  readonly type: T;
+  readonly at: string;
+  readonly actor: Actor;
+  readonly data: D;
+}
+
+export type IncidentEventBody =
+  | EventShape<'ReportSubmitted', ReportSubmittedData>
+  | EventShape<'GradeAssessed', GradeAssessedData>
+  | EventShape<'ObligationOpened', ObligationOpenedData>
+  | EventShape<'UnitReportLate', UnitReportLateData>
+  | EventShape<'IncidentClosed', IncidentClosedData>;
+
+/** An event as stored: sealed into the chain. */
+export type IncidentEvent = IncidentEventBody & { readonly prevHash: string; readonly hash: string };
+
+/** The incident's current state: a projection of its events. */
+export interface IncidentState {
+  readonly incidentId: string;
+  /** Sequence number of the last event; the append condition. */
+  readonly version: number;
+  readonly lastHash: string;
+  readonly status: 'open' | 'closed';
+  readonly category: Category;
+  readonly subtype: string;
+  readonly grade: Grade;
+  readonly gradeBasis: GradeBasis;
+  readonly regionCode: string;
+  readonly countyCode: string | null;
+  readonly cityCode: string | null;
+  readonly provinceCode: string;
+  readonly occurredAt: string;
+  readonly learnedAt: string;
+  /** When the first report was received. */
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+  readonly firstUnit: string;
+  readonly reportCount: number;
+  readonly figures: Figures;
+  readonly obligations: readonly Obligation[];
+  readonly unitLate: boolean;
+}
+
+/** The Json view of an event, for hashing. Events are plain data by construction. */
+export const asJson = (event: IncidentEventBody | IncidentEvent): { readonly [key: string]: Json } =>
+  event as unknown as { readonly [key: string]: Json };
+
+/**
+ * Folds events into the incident's state. `chain` supplies the region codes the first report's
+ * region resolves to, which the log records only as the region code itself.
+ */
+export const project = (
+  previous: IncidentState | undefined,
+  event: IncidentEvent,
+  chain: { county: string | null; city: string | null; province: string },
+): IncidentState => {
+  const base = { version: event.seq, lastHash: event.hash, updatedAt: event.at };
+  switch (event.type) {
+    case 'ReportSubmitted': {
+      const d = event.data;
+      if (!previous) {
+        return {
+          ...base,
+          incidentId: event.incidentId,
+          status: 'open',
+          category: d.category,
+          subtype: d.subtype,
+          grade: d.proposedGrade ?? d.assessedGrade,
+          gradeBasis: d.proposedGrade ? 'reported' : 'assessed',
+          regionCode: d.regionCode,
+          countyCode: chain.county,
+          cityCode: chain.city,
+          provinceCode: chain.province,
+          occurredAt: d.occurredAt,
+          learnedAt: d.learnedAt,
+          receivedAt: d.receivedAt,
+          firstUnit: d.reporter.unit,
+          reportCount: 1,
+          figures: d.figures,
+          obligations: [],
+          unitLate: false,
+        };
+      }
+      return {
+        ...previous,
+        ...base,
+        subtype: d.subtype,
+        occurredAt: d.occurredAt,
+        learnedAt: d.learnedAt,
+        reportCount: previous.reportCount + 1,
+        figures: d.figures,
+      };
+    }
+    case 'GradeAssessed':
+      return { ...requireState(previous, event), ...base, grade: event.data.to, gradeBasis: event.data.basis };
+    case 'ObligationOpened': {
+      const state = requireState(previous, event);
+      return { ...state, ...base, obligations: [...state.obligations, event.data.obligation] };
+    }
+    case 'UnitReportLate':
+      return { ...requireState(previous, event), ...base, unitLate: true };
+    case 'IncidentClosed':
+      return { ...requireState(previous, event), ...base, status: 'closed' };
+  }
+};
+
+const requireState = (state: IncidentState | undefined, event: IncidentEvent): IncidentState => {
+  if (!state) throw new Error(`event ${event.seq} (${event.type}) of ${event.incidentId} has no report before it`);
+  return state;
+};

@@ -1,0 +1,90 @@
+/**
+ * Obligations: every hand-over up the reporting chain is an office's duty with a deadline.
+ * Whoever holds one must forward the report to the next office before `dueAt`.
+ */
+import type { Grade } from './grade';
+import { type Category, type Handover, limitFor, type Policy } from './policy/policy';
+import { NATIONAL, type Region, type RegionChain, type RegionLevel, regionOf } from './regions/regions';
+
+export type ObligationStatus = 'pending' | 'met' | 'missed';
+
+export interface Obligation {
+  /** `<incident>-<office>-<hand-over>`: unique, and usable as a Step Functions execution name. */
+  readonly obligationId: string;
+  readonly incidentId: string;
+  /** The office that holds the duty. */
+  readonly level: RegionLevel;
+  readonly office: string;
+  readonly handover: Handover;
+  /** The office it must report to. */
+  readonly to: { readonly level: RegionLevel; readonly office: string };
+  /** When the holder received the report: the window starts here. */
+  readonly openedAt: string;
+  readonly dueAt: string;
+  readonly limitMs: number;
+  readonly status: ObligationStatus;
+}
+
+/** The office above `holder` in the incident's chain (national above a province). */
+export const nextOfficeAbove = (chain: RegionChain, holder: Region): Region => {
+  switch (holder.level) {
+    case 'county':
+      return chain.city ?? chain.province;
+    case 'city':
+      return chain.province;
+    case 'province':
+      return regionOf(NATIONAL);
+    case 'national':
+      throw new Error('the national level reports to nobody above it');
+  }
+};
+
+/** Which limit of the policy governs a hand-over from an office of `level`. */
+export const handoverFrom = (level: RegionLevel, category: Category): Handover => {
+  switch (level) {
+    case 'county':
+      // A county reporting straight to its province (仙桃, 济源…) hands over one level too.
+      return 'countyToCity';
+    case 'city':
+      return 'cityToProvince';
+    case 'province':
+      return category === 'public-health' ? 'publicHealthProvinceToNational' : 'provinceToNational';
+    case 'national':
+      throw new Error('the national level reports to nobody above it');
+  }
+};
+
+export interface ForwardingDuty {
+  readonly incidentId: string;
+  readonly chain: RegionChain;
+  readonly holder: Region;
+  readonly grade: Grade | null;
+  readonly category: Category;
+  readonly policy: Policy;
+  /** When the holder received the report. */
+  readonly receivedAt: Date;
+}
+
+/** The holder's duty to forward the report to the next office up, due by the policy in force. */
+export const forwardingObligation = (duty: ForwardingDuty): Obligation => {
+  const handover = handoverFrom(duty.holder.level, duty.category);
+  const to = nextOfficeAbove(duty.chain, duty.holder);
+  const limitMs = limitFor(duty.policy, {
+    handover,
+    region: duty.chain,
+    grade: duty.grade,
+    category: duty.category,
+  });
+  return {
+    obligationId: `${duty.incidentId}-${duty.holder.code}-${handover}`,
+    incidentId: duty.incidentId,
+    level: duty.holder.level,
+    office: duty.holder.code,
+    handover,
+    to: { level: to.level, office: to.code },
+    openedAt: duty.receivedAt.toISOString(),
+    dueAt: new Date(duty.receivedAt.getTime() + limitMs).toISOString(),
+    limitMs,
+    status: 'pending',
+  };
+};

@@ -1,0 +1,75 @@
+import type { Grade } from '../domain/grade';
+import type { IncidentEvent, IncidentState } from '../domain/incident';
+import type { Obligation } from '../domain/obligation';
+
+/** A stored answer to a request made with an `Idempotency-Key`. */
+export interface IdempotentResponse {
+  /** Who asked and under which key: a key is scoped to its caller. */
+  readonly key: string;
+  /** SHA-256 of the canonical request, to tell a retry from a different request under the same key. */
+  readonly requestHash: string;
+  readonly statusCode: number;
+  readonly body: string;
+}
+
+/** Everything one accepted request changes, written atomically or not at all. */
+export interface IncidentChange {
+  readonly incidentId: string;
+  /** The head's version the change was computed from; null for a new incident. */
+  readonly expectedVersion: number | null;
+  readonly state: IncidentState;
+  readonly events: readonly IncidentEvent[];
+  /** Obligations to store as their own items (new ones, or ones whose status changed). */
+  readonly obligations: readonly Obligation[];
+  readonly response?: IdempotentResponse;
+}
+
+/** Someone else appended first: the change was computed from a stale head. */
+export class VersionConflict extends Error {
+  constructor(readonly incidentId: string) {
+    super(`incident ${incidentId} changed while this request was being processed`);
+    this.name = 'VersionConflict';
+  }
+}
+
+/** Another request under the same idempotency key won the race. */
+export class DuplicateRequest extends Error {
+  constructor(readonly key: string) {
+    super(`a request with idempotency key ${key} was already accepted`);
+    this.name = 'DuplicateRequest';
+  }
+}
+
+export interface IncidentQuery {
+  /** The index to read: the region's level. */
+  readonly level: 'county' | 'city' | 'province';
+  readonly regionCode: string;
+  /** ISO times bounding when the incident was first received (inclusive). */
+  readonly from?: string;
+  readonly to?: string;
+  readonly status?: 'open' | 'closed';
+  readonly grade?: Grade;
+  readonly limit: number;
+  /** Where the previous page ended, as this store returned it. */
+  readonly after?: Readonly<Record<string, string>>;
+}
+
+export interface IncidentPage {
+  readonly items: readonly IncidentState[];
+  readonly after?: Readonly<Record<string, string>>;
+}
+
+/** The incident log: heads, events and obligations, appended transactionally. */
+export interface IncidentStore {
+  getState(incidentId: string): Promise<IncidentState | undefined>;
+  /** The whole log, in sequence order. */
+  getEvents(incidentId: string): Promise<readonly IncidentEvent[]>;
+  /**
+   * Appends events and replaces the head in one transaction, on the condition that the head is
+   * still at `expectedVersion` and, with a response, that its key is unused.
+   * @throws VersionConflict | DuplicateRequest
+   */
+  append(change: IncidentChange): Promise<void>;
+  findResponse(key: string): Promise<IdempotentResponse | undefined>;
+  list(query: IncidentQuery): Promise<IncidentPage>;
+}

@@ -1,0 +1,124 @@
+/**
+ * The report body (ARCHITECTURE.md, "A report body"): every element a report must contain
+ * (DOMAIN.md, "What a report must contain"). The same schema validates requests and generates the
+ * OpenAPI document, so the two cannot disagree.
+ */
+import { z } from 'zod';
+import { UnknownRegionError } from '../domain/errors';
+import { GRADES } from '../domain/grade';
+import { REPORT_KINDS } from '../domain/incident';
+import { CATEGORIES } from '../domain/policy/policy';
+import { chainOf } from '../domain/regions/regions';
+
+/** Clocks on the ground drift: a time this far ahead of ours is accepted as "now". */
+export const CLOCK_SKEW_MS = 2 * 60_000;
+
+export const INCIDENT_ID_PATTERN = /^INC-\d{8}-[0-9A-Z]{8}$/;
+
+const text = (max: number) =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` });
+
+const optionalText = (max: number) =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` })
+    .default('');
+
+const count = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must not be negative' })
+  .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' });
+
+const time = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 time with its offset, e.g. 2026-11-22T08:10:00+08:00',
+});
+
+export const reportKindSchema = z.enum(REPORT_KINDS, { error: `must be one of ${REPORT_KINDS.join(', ')}` });
+
+export const makeReportBodySchema = (now: () => number = Date.now) =>
+  z
+    .strictObject({
+      kind: reportKindSchema,
+      incidentId: z
+        .string({ error: 'must be text' })
+        .regex(INCIDENT_ID_PATTERN, { error: 'must be an incident id like INC-20261122-7K3F9Q2M' })
+        .optional(),
+      category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
+      subtype: text(200),
+      grade: z.enum(GRADES, { error: `must be one of ${GRADES.join(', ')}` }).optional(),
+      occurredAt: time,
+      learnedAt: time,
+      regionCode: z.string({ error: 'must be text' }).regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' }),
+      location: z.strictObject({
+        address: text(500),
+        lat: z.number({ error: 'must be a number' }).min(-90).max(90).optional(),
+        lon: z.number({ error: 'must be a number' }).min(-180).max(180).optional(),
+      }),
+      casualties: z.strictObject({
+        dead: count,
+        injured: count,
+        seriouslyInjured: count.optional(),
+        missing: count,
+        trapped: count.default(0),
+      }),
+      affectedPeople: count,
+      directLossYuan: count.describe('preliminary direct economic loss, in whole yuan'),
+      summary: text(8000),
+      measuresTaken: optionalText(8000),
+      unknowns: optionalText(8000),
+      reporter: z.strictObject({
+        name: text(100),
+        phone: z
+          .string({ error: 'must be text' })
+          .trim()
+          .regex(/^\+?[0-9][0-9 ()-]{4,24}$/, { error: 'must be a phone number' }),
+        unit: text(64),
+      }),
+    })
+    .superRefine((report, ctx) => {
+      if (report.kind === 'initial' && report.incidentId !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['incidentId'], message: 'an initial report must not name an incident' });
+      }
+      if (report.kind !== 'initial' && report.incidentId === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['incidentId'],
+          message: `a ${report.kind} report must name its incident`,
+        });
+      }
+      const latest = now() + CLOCK_SKEW_MS;
+      const occurred = Date.parse(report.occurredAt);
+      const learned = Date.parse(report.learnedAt);
+      if (occurred > latest) ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'is in the future' });
+      if (learned > latest) ctx.addIssue({ code: 'custom', path: ['learnedAt'], message: 'is in the future' });
+      if (learned < occurred) {
+        ctx.addIssue({ code: 'custom', path: ['learnedAt'], message: 'is before the incident occurred' });
+      }
+      const { seriouslyInjured, injured } = report.casualties;
+      if (seriouslyInjured !== undefined && seriouslyInjured > injured) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['casualties', 'seriouslyInjured'],
+          message: 'cannot exceed the injured',
+        });
+      }
+      if ((report.location.lat === undefined) !== (report.location.lon === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['location'], message: 'give both lat and lon, or neither' });
+      }
+      try {
+        chainOf(report.regionCode);
+      } catch (error) {
+        if (!(error instanceof UnknownRegionError)) throw error;
+        ctx.addIssue({ code: 'custom', path: ['regionCode'], message: error.details?.[0]?.problem ?? error.message });
+      }
+    });
+
+export type ReportBody = z.output<ReturnType<typeof makeReportBodySchema>>;
+export type ReportBodyInput = z.input<ReturnType<typeof makeReportBodySchema>>;
