@@ -1,0 +1,85 @@
+/** The command-line entry points, run as a person runs them. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalSigner } from '../../infra/local/auth';
+
+describe('npm run token', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-token-'));
+  });
+
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const token = (...args: string[]) =>
+    spawnSync('npm', ['run', '--silent', 'token', '--', ...args], {
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+
+  it('prints only a JWT that the local authorizer accepts, with the claims asked for', async () => {
+    const result = token('--role', 'reporter', '--region', '110101', '--unit', 'U-1');
+    expect(result.status).toBe(0);
+    const jwt = result.stdout.trim();
+    expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const claims = await (await openLocalSigner(dataDir)).verify(jwt);
+    expect(claims).toMatchObject({ role: 'reporter', region: '110101', unit: 'U-1' });
+  });
+
+  it('refuses a token that could never be used, saying why', () => {
+    const cityAsCounty = token('--role', 'office', '--region', '110100', '--level', 'county');
+    expect(cityAsCounty.status).toBe(2);
+    expect(cityAsCounty.stderr).toContain('city-level region');
+    const noUnit = token('--role', 'reporter', '--region', '110101');
+    expect(noUnit.status).toBe(2);
+    expect(noUnit.stderr).toContain('unit');
+    const unknown = token('--role', 'inspector', '--region', '990000');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stdout).toBe('');
+  });
+});
+
+describe('npm start with a bad policy file', () => {
+  it('stops before starting anything, naming every bad entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'incident-pipeline-policy-'));
+    try {
+      const file = join(dir, 'policy.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          name: 'broken',
+          description: 'a policy with two mistakes',
+          reminderAt: 0.75,
+          limits: {
+            unitToCounty: '1h',
+            countyToCity: '2x',
+            cityToProvince: '2h',
+            provinceToNational: '2h',
+            publicHealthProvinceToNational: '1h',
+            skipLevelPhone: '30m',
+            skipLevelWritten: '1h',
+            naturalDisasterDirect: '2h',
+          },
+          overrides: [{ jurisdiction: '990000', note: 'nowhere', limits: { countyToCity: '1h' } }],
+        }),
+      );
+      const result = spawnSync('npm', ['start'], {
+        env: { ...process.env, POLICY: file, PORT: '0', DATA_DIR: dir },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(file);
+      expect(result.stderr).toContain('limits.countyToCity');
+      expect(result.stderr).toContain('overrides[0].jurisdiction');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
