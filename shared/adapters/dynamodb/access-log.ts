@@ -1,0 +1,99 @@
+/**
+ * Refused requests, kept in the Incidents table under `DENIED#<province>` so that an inspector
+ * of a province reads its own partition. A refusal that concerns two provinces (a unit of one
+ * reporting for the other) is filed under both. Items are only ever put, never updated.
+ */
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors';
+import { childrenOf, isKnownRegion, isWithin, NATIONAL, regionOf } from '../../domain/regions/regions';
+import type { AccessDenied, AccessDeniedQuery, AccessLog } from '../../ports/access-log';
+import { deniedPk } from './keys';
+
+const provinceOf = (code: string | undefined): string => {
+  if (!code || !isKnownRegion(code)) return NATIONAL;
+  let region = regionOf(code);
+  while (region.level !== 'province' && region.level !== 'national') {
+    const parent = childrenOf(NATIONAL).find((p) => isWithin(region.code, p.code));
+    if (!parent) return NATIONAL;
+    region = parent;
+  }
+  return region.code;
+};
+
+const concerns = (entry: AccessDenied, region: string): boolean =>
+  region === NATIONAL ||
+  (isKnownRegion(entry.actor.region) && isWithin(entry.actor.region, region)) ||
+  (entry.targetRegion !== undefined && isKnownRegion(entry.targetRegion) && isWithin(entry.targetRegion, region));
+
+export const makeDynamoAccessLog = (config: {
+  readonly client: DynamoDBDocumentClient;
+  readonly incidentsTable: string;
+}): AccessLog => {
+  const { client, incidentsTable } = config;
+
+  return {
+    async recordDenied(entry) {
+      const provinces = new Set([provinceOf(entry.actor.region), provinceOf(entry.targetRegion)]);
+      await Promise.all(
+        [...provinces].map((province) =>
+          client.send(
+            new PutCommand({
+              TableName: incidentsTable,
+              Item: { pk: deniedPk(province), sk: `${entry.at}#${entry.id}`, ...entry },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        ),
+      );
+    },
+
+    async listDenied(query: AccessDeniedQuery) {
+      // A national inspector reads every province's partition, one after another.
+      const partitions =
+        query.region === NATIONAL ? [...childrenOf(NATIONAL).map((p) => p.code), NATIONAL] : [provinceOf(query.region)];
+      let partitionIndex = Number(query.after?.partition ?? 0);
+      if (!Number.isInteger(partitionIndex) || partitionIndex < 0 || partitionIndex >= partitions.length) {
+        throw new ValidationError('the cursor is not valid', [
+          { field: 'cursor', problem: 'is not a cursor of this list' },
+        ]);
+      }
+      let start: Record<string, unknown> | undefined =
+        query.after?.pk && query.after.sk ? { pk: query.after.pk, sk: query.after.sk } : undefined;
+      const items: AccessDenied[] = [];
+      while (items.length < query.limit && partitionIndex < partitions.length) {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: incidentsTable,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': deniedPk(partitions[partitionIndex] ?? NATIONAL),
+              ':from': query.from ?? '0000',
+              ':to': `${query.to ?? '9999'}#~`,
+            },
+            ScanIndexForward: false,
+            Limit: query.limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const { pk: _pk, sk: _sk, ...entry } = item;
+          if (concerns(entry as AccessDenied, query.region)) items.push(entry as AccessDenied);
+        }
+        start = page.LastEvaluatedKey;
+        if (!start) partitionIndex += 1;
+      }
+      const more = start !== undefined || partitionIndex < partitions.length;
+      return {
+        items,
+        ...(more
+          ? {
+              after: {
+                partition: String(partitionIndex),
+                ...(start ? { pk: String(start.pk), sk: String(start.sk) } : {}),
+              },
+            }
+          : {}),
+      };
+    },
+  };
+};

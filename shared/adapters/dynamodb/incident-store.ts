@@ -1,0 +1,235 @@
+/**
+ * The incident log in DynamoDB. Each incident is one partition of the Incidents table: its head
+ * item (current state and version), its events (`EVT#<seq>`, immutable) and its obligations
+ * (`OBL#<id>`). An append is one TransactWriteItems: the new events on the condition that their
+ * sequence numbers are free, the head on the condition that its version is the one the change was
+ * computed from, and, for an idempotent request, its stored response on the condition that the
+ * key is unused. Either all of it is written or none.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors';
+import type { IncidentEvent, IncidentState } from '../../domain/incident';
+import type { Obligation } from '../../domain/obligation';
+import {
+  DuplicateRequest,
+  type IdempotentResponse,
+  type IncidentChange,
+  type IncidentPage,
+  type IncidentQuery,
+  type IncidentStore,
+  VersionConflict,
+} from '../../ports/incident-store';
+import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, obligationSk, openShard } from './keys';
+
+export interface DynamoIncidentStoreConfig {
+  readonly client: DynamoDBDocumentClient;
+  readonly incidentsTable: string;
+  readonly idempotencyTable: string;
+  /** How long a stored answer replays a retried request. */
+  readonly idempotencyTtlSeconds?: number;
+}
+
+const INDEX_BY_LEVEL = { county: 'byCounty', city: 'byCity', province: 'byProvince' } as const;
+const KEY_BY_LEVEL = { county: 'countyCode', city: 'cityCode', province: 'provinceCode' } as const;
+
+/** The head as stored: the state plus the keys of the list indexes (absent levels left out). */
+const headItem = (state: IncidentState): Record<string, unknown> => {
+  const { countyCode, cityCode, ...rest } = state;
+  return {
+    pk: incidentPk(state.incidentId),
+    sk: HEAD_SK,
+    ...rest,
+    ...(countyCode ? { countyCode } : {}),
+    ...(cityCode ? { cityCode } : {}),
+    listKey: `${state.receivedAt}#${state.incidentId}`,
+  };
+};
+
+const stateFrom = (item: Record<string, unknown>): IncidentState => {
+  const { pk: _pk, sk: _sk, listKey: _listKey, countyCode, cityCode, ...rest } = item;
+  return {
+    ...(rest as Omit<IncidentState, 'countyCode' | 'cityCode'>),
+    countyCode: typeof countyCode === 'string' ? countyCode : null,
+    cityCode: typeof cityCode === 'string' ? cityCode : null,
+  };
+};
+
+/** An event exactly as appended: the item minus its keys, so the stored hash can be recomputed. */
+const eventFrom = (item: Record<string, unknown>): IncidentEvent => {
+  const { pk: _pk, sk: _sk, ...event } = item;
+  return event as unknown as IncidentEvent;
+};
+
+const obligationItem = (o: Obligation): Record<string, unknown> => ({
+  pk: incidentPk(o.incidentId),
+  sk: obligationSk(o.obligationId),
+  ...o,
+  // Only pending obligations are in the sweeper's index.
+  ...(o.status === 'pending' ? { openShard: openShard(o.obligationId) } : {}),
+});
+
+export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): IncidentStore => {
+  const { client, incidentsTable, idempotencyTable } = config;
+  const ttlSeconds = config.idempotencyTtlSeconds ?? 24 * 3600;
+
+  const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  return {
+    async getState(incidentId) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: incidentsTable,
+          Key: { pk: incidentPk(incidentId), sk: HEAD_SK },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? stateFrom(Item) : undefined;
+    },
+
+    async getEvents(incidentId) {
+      const items = await queryAll({
+        TableName: incidentsTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+        ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':events': EVENT_SK_PREFIX },
+        ConsistentRead: true,
+      });
+      return items.map(eventFrom);
+    },
+
+    async append(change: IncidentChange) {
+      const pk = incidentPk(change.incidentId);
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+      items.push({
+        Put: {
+          TableName: incidentsTable,
+          Item: headItem(change.state),
+          ...(change.expectedVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': change.expectedVersion },
+              }),
+        },
+      });
+      for (const event of change.events) {
+        items.push({
+          Put: {
+            TableName: incidentsTable,
+            Item: { pk, sk: eventSk(event.seq), ...event },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      for (const obligation of change.obligations) {
+        items.push({ Put: { TableName: incidentsTable, Item: obligationItem(obligation) } });
+      }
+      const responseIndex = items.length;
+      if (change.response) {
+        const nowSeconds = Math.floor(Date.now() / 1000);
+        items.push({
+          Put: {
+            TableName: idempotencyTable,
+            Item: { id: change.response.key, ...change.response, expiration: nowSeconds + ttlSeconds },
+            // An expired record may linger until DynamoDB's TTL sweep deletes it: treat it as gone.
+            ConditionExpression: 'attribute_not_exists(id) OR expiration < :now',
+            ExpressionAttributeValues: { ':now': nowSeconds },
+          },
+        });
+      }
+
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (change.response && reasons[responseIndex]?.Code === 'ConditionalCheckFailed') {
+          throw new DuplicateRequest(change.response.key);
+        }
+        // A stale head, a taken sequence number or a concurrent transaction on the same items:
+        // all mean "recompute from the new head and try again".
+        throw new VersionConflict(change.incidentId);
+      }
+    },
+
+    async findResponse(key) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: idempotencyTable, Key: { id: key }, ConsistentRead: true }),
+      );
+      if (!Item || (typeof Item.expiration === 'number' && Item.expiration < Math.floor(Date.now() / 1000))) {
+        return undefined;
+      }
+      const { key: storedKey, requestHash, statusCode, body } = Item as IdempotentResponse;
+      return { key: storedKey, requestHash, statusCode, body };
+    },
+
+    async list(query: IncidentQuery): Promise<IncidentPage> {
+      const indexKey = KEY_BY_LEVEL[query.level];
+      if (query.after && query.after[indexKey] !== query.regionCode) {
+        throw new ValidationError('the cursor belongs to another query', [
+          { field: 'cursor', problem: 'does not belong to this region; start again without it' },
+        ]);
+      }
+      const filters: string[] = [];
+      const names: Record<string, string> = { '#region': indexKey, '#listKey': 'listKey' };
+      const values: Record<string, unknown> = {
+        ':region': query.regionCode,
+        ':from': query.from ?? '0000',
+        // listKey is `<receivedAt>#<id>`: anything received up to `to` sorts below `to` + '#~'.
+        ':to': `${query.to ?? '9999'}#~`,
+      };
+      if (query.status) {
+        filters.push('#status = :status');
+        names['#status'] = 'status';
+        values[':status'] = query.status;
+      }
+      if (query.grade) {
+        filters.push('#grade = :grade');
+        names['#grade'] = 'grade';
+        values[':grade'] = query.grade;
+      }
+
+      const items: IncidentState[] = [];
+      let start: Record<string, unknown> | undefined = query.after;
+      do {
+        // Asking for no more than is still wanted makes LastEvaluatedKey fall exactly after the
+        // last item returned, even when the filter drops some: the cursor never skips an incident.
+        const page = await client.send(
+          new QueryCommand({
+            TableName: incidentsTable,
+            IndexName: INDEX_BY_LEVEL[query.level],
+            KeyConditionExpression: '#region = :region AND #listKey BETWEEN :from AND :to',
+            ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: query.limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...((page.Items ?? []) as Record<string, unknown>[]).map(stateFrom));
+        start = page.LastEvaluatedKey;
+      } while (start && items.length < query.limit);
+
+      return {
+        items,
+        ...(start ? { after: Object.fromEntries(Object.entries(start).map(([k, v]) => [k, String(v)])) } : {}),
+      };
+    },
+  };
+};
