@@ -23,10 +23,31 @@ export interface RouteDef {
   readonly auth: boolean;
 }
 
+// Every authenticated route records its refusals in the access log.
+const readsIncidents = { incidents: 'read', accessLog: 'readWrite' } as const;
+
 export const apiFunctions = {
   health: { id: 'HealthFunction', entry: 'functions/health/handler.ts' },
+  openapi: { id: 'OpenApiFunction', entry: 'functions/openapi/handler.ts' },
+  submitReport: {
+    id: 'SubmitReportFunction',
+    entry: 'functions/submit-report/handler.ts',
+    tables: { incidents: 'readWrite', idempotency: 'readWrite', accessLog: 'readWrite' },
+  },
+  getIncident: { id: 'GetIncidentFunction', entry: 'functions/get-incident/handler.ts', tables: readsIncidents },
+  listIncidents: { id: 'ListIncidentsFunction', entry: 'functions/list-incidents/handler.ts', tables: readsIncidents },
+  incidentAudit: { id: 'IncidentAuditFunction', entry: 'functions/incident-audit/handler.ts', tables: readsIncidents },
+  accessDenied: { id: 'AccessDeniedFunction', entry: 'functions/access-denied/handler.ts', tables: readsIncidents },
 } as const satisfies Record<string, FunctionDef>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
 
-export const routes: readonly RouteDef[] = [{ method: 'GET', path: '/health', fn: 'health', auth: false }];
+export const routes: readonly RouteDef[] = [
+  { method: 'GET', path: '/health', fn: 'health', auth: false },
+  { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', auth: false },
+  { method: 'POST', path: '/v1/reports', fn: 'submitReport', auth: true },
+  { method: 'GET', path: '/v1/incidents', fn: 'listIncidents', auth: true },
+  { method: 'GET', path: '/v1/incidents/{id}', fn: 'getIncident', auth: true },
+  { method: 'GET', path: '/v1/incidents/{id}/audit', fn: 'incidentAudit', auth: true },
+  { method: 'GET', path: '/v1/audit/access-denied', fn: 'accessDenied', auth: true },
+];

@@ -99,6 +99,15 @@ export const tables = {
     sortKey: S('sk'),
     globalIndexes: [],
   },
+  accessLog: {
+    id: 'AccessLogTable',
+    localName: 'AccessLog',
+    env: 'ACCESS_LOG_TABLE',
+    // `DENIED#<province>` / `<time>#<id>`: refused requests, filed by province for inspectors.
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalIndexes: [],
+  },
   idempotency: {
     id: 'IdempotencyTable',
     localName: 'Idempotency',

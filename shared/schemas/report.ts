@@ -122,3 +122,11 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
 
 export type ReportBody = z.output<ReturnType<typeof makeReportBodySchema>>;
 export type ReportBodyInput = z.input<ReturnType<typeof makeReportBodySchema>>;
+
+/** `Idempotency-Key`: a retry with the same key gets the first answer and writes nothing. */
+export const idempotencyHeaderSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be 1–128 letters, digits or . _ : -' })
+    .optional(),
+});

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { openLocalSigner } from '../../infra/local/auth';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime';
+import type { Caller } from '../../shared/schemas/claims';
 
 export interface TestRuntime extends LocalRuntime {
   /** Removes the throw-away data folder as well as stopping the runtime. */
@@ -27,5 +29,63 @@ export const startTestRuntime = async (policy = 'national'): Promise<TestRuntime
       await runtime.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+};
+
+/** Signs tokens with the runtime's own key, as `npm run token` does. */
+export const tokenFor = async (runtime: LocalRuntime, caller: Caller): Promise<string> =>
+  (await openLocalSigner(runtime.dataDir)).sign(caller);
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+}
+
+/** One HTTP call to the runtime's API. */
+export const call = async (
+  runtime: LocalRuntime,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer> => {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${runtime.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text };
+};
+
+/** A valid initial report for a county, as a grassroots unit would send it. */
+export const initialReport = (regionCode: string, unit: string, overrides: Record<string, unknown> = {}) => {
+  const learned = new Date(Date.now() - 10 * 60_000);
+  return {
+    kind: 'initial',
+    category: 'accident',
+    subtype: 'mine flooding',
+    occurredAt: new Date(learned.getTime() - 15 * 60_000).toISOString(),
+    learnedAt: learned.toISOString(),
+    regionCode,
+    location: { address: 'No. 3 shaft', lat: 39.93, lon: 116.4 },
+    casualties: { dead: 0, injured: 2, missing: 1, trapped: 0 },
+    affectedPeople: 120,
+    directLossYuan: 500_000,
+    summary: 'Water broke into the No. 3 shaft during the night shift.',
+    measuresTaken: 'Pumps started; rescue team on site.',
+    unknowns: 'Number of trapped miners not yet confirmed.',
+    reporter: { name: 'Wang Li', phone: '+86 10 1234 5678', unit },
+    ...overrides,
   };
 };

@@ -1,23 +1,27 @@
 /**
- * Refused requests, kept in the Incidents table under `DENIED#<province>` so that an inspector
+ * Refused requests, kept in the AccessLog table under `DENIED#<province>` so that an inspector
  * of a province reads its own partition. A refusal that concerns two provinces (a unit of one
  * reporting for the other) is filed under both. Items are only ever put, never updated.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
-import { childrenOf, isKnownRegion, isWithin, NATIONAL, regionOf } from '../../domain/regions/regions';
+import {
+  childrenOf,
+  isKnownRegion,
+  isWithin,
+  NATIONAL,
+  parentOf,
+  type Region,
+  regionOf,
+} from '../../domain/regions/regions';
 import type { AccessDenied, AccessDeniedQuery, AccessLog } from '../../ports/access-log';
 import { deniedPk } from './keys';
 
 const provinceOf = (code: string | undefined): string => {
   if (!code || !isKnownRegion(code)) return NATIONAL;
-  let region = regionOf(code);
-  while (region.level !== 'province' && region.level !== 'national') {
-    const parent = childrenOf(NATIONAL).find((p) => isWithin(region.code, p.code));
-    if (!parent) return NATIONAL;
-    region = parent;
-  }
-  return region.code;
+  let region: Region | null = regionOf(code);
+  while (region && region.level !== 'province') region = parentOf(region.code);
+  return region?.code ?? NATIONAL;
 };
 
 const concerns = (entry: AccessDenied, region: string): boolean =>
@@ -27,9 +31,9 @@ const concerns = (entry: AccessDenied, region: string): boolean =>
 
 export const makeDynamoAccessLog = (config: {
   readonly client: DynamoDBDocumentClient;
-  readonly incidentsTable: string;
+  readonly table: string;
 }): AccessLog => {
-  const { client, incidentsTable } = config;
+  const { client, table } = config;
 
   return {
     async recordDenied(entry) {
@@ -38,7 +42,7 @@ export const makeDynamoAccessLog = (config: {
         [...provinces].map((province) =>
           client.send(
             new PutCommand({
-              TableName: incidentsTable,
+              TableName: table,
               Item: { pk: deniedPk(province), sk: `${entry.at}#${entry.id}`, ...entry },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
@@ -63,7 +67,7 @@ export const makeDynamoAccessLog = (config: {
       while (items.length < query.limit && partitionIndex < partitions.length) {
         const page = await client.send(
           new QueryCommand({
-            TableName: incidentsTable,
+            TableName: table,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': deniedPk(partitions[partitionIndex] ?? NATIONAL),

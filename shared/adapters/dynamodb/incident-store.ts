@@ -31,7 +31,8 @@ import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, obligationSk, openShard 
 export interface DynamoIncidentStoreConfig {
   readonly client: DynamoDBDocumentClient;
   readonly incidentsTable: string;
-  readonly idempotencyTable: string;
+  /** Needed only to append idempotent requests and to find their answers. */
+  readonly idempotencyTable?: string;
   /** How long a stored answer replays a retried request. */
   readonly idempotencyTtlSeconds?: number;
 }
@@ -76,7 +77,11 @@ const obligationItem = (o: Obligation): Record<string, unknown> => ({
 });
 
 export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): IncidentStore => {
-  const { client, incidentsTable, idempotencyTable } = config;
+  const { client, incidentsTable } = config;
+  const idempotencyTable = (): string => {
+    if (!config.idempotencyTable) throw new Error('this function was not given the idempotency table');
+    return config.idempotencyTable;
+  };
   const ttlSeconds = config.idempotencyTtlSeconds ?? 24 * 3600;
 
   const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
@@ -144,7 +149,7 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
         const nowSeconds = Math.floor(Date.now() / 1000);
         items.push({
           Put: {
-            TableName: idempotencyTable,
+            TableName: idempotencyTable(),
             Item: { id: change.response.key, ...change.response, expiration: nowSeconds + ttlSeconds },
             // An expired record may linger until DynamoDB's TTL sweep deletes it: treat it as gone.
             ConditionExpression: 'attribute_not_exists(id) OR expiration < :now',
@@ -169,7 +174,7 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
 
     async findResponse(key) {
       const { Item } = await client.send(
-        new GetCommand({ TableName: idempotencyTable, Key: { id: key }, ConsistentRead: true }),
+        new GetCommand({ TableName: idempotencyTable(), Key: { id: key }, ConsistentRead: true }),
       );
       if (!Item || (typeof Item.expiration === 'number' && Item.expiration < Math.floor(Date.now() / 1000))) {
         return undefined;

@@ -1,0 +1,35 @@
+/** POST /v1/reports: a grassroots unit submits an initial, follow-up or final report. */
+import { z } from 'zod';
+import { incidentTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { loadPolicy } from '../../shared/adapters/policy-source';
+import { randomIds, systemClock } from '../../shared/adapters/system';
+import { makeSubmitReport } from '../../shared/application/submit-report';
+import { readEnv } from '../../shared/config/env';
+import { idempotencyHeaderSchema, makeReportBodySchema } from '../../shared/schemas/report';
+
+const env = readEnv(incidentTablesEnv.extend({ POLICY: z.string().min(1).default('national') }));
+const { incidents, accessLog } = makeIncidentAdapters(env);
+const submitReport = makeSubmitReport({
+  incidents,
+  clock: systemClock,
+  ids: randomIds,
+  policy: await loadPolicy(env.POLICY),
+});
+
+export const handler = apiHandler(
+  {
+    action: 'POST /v1/reports',
+    input: {
+      body: makeReportBodySchema(() => systemClock.now().getTime()),
+      headers: idempotencyHeaderSchema,
+    },
+    accessLog,
+    clock: systemClock,
+  },
+  async ({ actor, body, headers }) => {
+    const key = headers['idempotency-key'];
+    const { response } = await submitReport({ actor, report: body, ...(key ? { idempotencyKey: key } : {}) });
+    return json(201, response, { location: `/v1/incidents/${response.incidentId}` });
+  },
+);

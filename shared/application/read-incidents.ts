@@ -1,0 +1,111 @@
+/**
+ * Reading incidents back: one incident, a list for a region, and an incident's audit trail with
+ * the chain recomputed. Every read is checked against the caller's jurisdiction; a refusal is a
+ * ForbiddenError, which the edge records.
+ */
+import { mayAuditIncident, mayQueryRegion, mayReadIncident } from '../domain/access';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
+import type { Grade } from '../domain/grade';
+import { type ChainVerdict, verifyChain } from '../domain/hash-chain';
+import {
+  type Actor,
+  asJson,
+  type IncidentEvent,
+  type IncidentState,
+  type ReportSubmittedData,
+} from '../domain/incident';
+import { isKnownRegion, regionOf } from '../domain/regions/regions';
+import type { IncidentStore } from '../ports/incident-store';
+
+export interface IncidentView {
+  readonly incident: Omit<IncidentState, 'obligations' | 'lastHash' | 'version'> & { readonly version: number };
+  readonly reports: readonly ReportSubmittedData[];
+  readonly obligations: IncidentState['obligations'];
+}
+
+const loadReadable = async (
+  incidents: IncidentStore,
+  actor: Actor,
+  incidentId: string,
+  check: typeof mayReadIncident,
+): Promise<IncidentState> => {
+  const state = await incidents.getState(incidentId);
+  if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
+  const decision = check(actor, state.regionCode);
+  if (!decision.allowed) {
+    throw new ForbiddenError(decision.reason, { targetRegion: state.regionCode, incidentId });
+  }
+  return state;
+};
+
+/** The current state of one incident with its reports and obligations. */
+export const makeGetIncident =
+  (deps: { readonly incidents: IncidentStore }) =>
+  async (actor: Actor, incidentId: string): Promise<IncidentView> => {
+    const state = await loadReadable(deps.incidents, actor, incidentId, mayReadIncident);
+    const events = await deps.incidents.getEvents(incidentId);
+    const { obligations, lastHash: _lastHash, ...incident } = state;
+    return {
+      incident,
+      reports: events.flatMap((e) => (e.type === 'ReportSubmitted' ? [e.data] : [])),
+      obligations,
+    };
+  };
+
+export interface ListIncidentsQuery {
+  readonly region?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly status?: 'open' | 'closed';
+  readonly grade?: Grade;
+  readonly limit: number;
+  readonly after?: Readonly<Record<string, string>>;
+}
+
+/** Incidents of a region (the caller's jurisdiction by default), newest first, a page at a time. */
+export const makeListIncidents =
+  (deps: { readonly incidents: IncidentStore }) => async (actor: Actor, query: ListIncidentsQuery) => {
+    const region = query.region ?? actor.region;
+    if (!isKnownRegion(region)) {
+      throw new ValidationError(`region ${region} is not a GB/T 2260 code`, [
+        { field: 'region', problem: 'is not a known region code' },
+      ]);
+    }
+    const decision = mayQueryRegion(actor, region);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
+    const level = regionOf(region).level;
+    if (level === 'national') {
+      throw new ValidationError('list one province at a time', [
+        { field: 'region', problem: 'give a province, city or county code' },
+      ]);
+    }
+    const page = await deps.incidents.list({ ...query, level, regionCode: region });
+    return {
+      items: page.items.map(({ obligations: _o, lastHash: _h, ...incident }) => incident),
+      ...(page.after ? { after: page.after } : {}),
+    };
+  };
+
+export interface AuditTrail {
+  readonly incidentId: string;
+  readonly events: readonly IncidentEvent[];
+  readonly verification: ChainVerdict & {
+    /** Whether the head item agrees with the last event (version and hash). */
+    readonly headMatches: boolean;
+  };
+}
+
+/** The incident's whole event log and the result of recomputing its hash chain. */
+export const makeAuditIncident =
+  (deps: { readonly incidents: IncidentStore }) =>
+  async (actor: Actor, incidentId: string): Promise<AuditTrail> => {
+    const state = await loadReadable(deps.incidents, actor, incidentId, mayAuditIncident);
+    const events = await deps.incidents.getEvents(incidentId);
+    const verdict = verifyChain(events.map((e) => ({ ...asJson(e), seq: e.seq, prevHash: e.prevHash, hash: e.hash })));
+    const last = events.at(-1);
+    return {
+      incidentId,
+      events,
+      verification: { ...verdict, headMatches: last?.seq === state.version && last?.hash === state.lastHash },
+    };
+  };

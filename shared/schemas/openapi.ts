@@ -1,0 +1,147 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
+ * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod emits natively), so the document
+ * cannot drift from what the API accepts.
+ */
+import { z } from 'zod';
+import { accessDeniedQuerySchema, incidentPathSchema, listIncidentsQuerySchema } from './queries';
+import { idempotencyHeaderSchema, makeReportBodySchema } from './report';
+
+type JsonSchema = Record<string, unknown>;
+
+const schemaOf = (schema: z.ZodType): JsonSchema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+/** Each property of an object schema as an OpenAPI parameter `in` the given place. */
+const parametersOf = (schema: z.ZodType, place: 'query' | 'path' | 'header'): JsonSchema[] => {
+  const json = schemaOf(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: place,
+    required: place === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+};
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string(), problem: z.string() })).optional(),
+  }),
+});
+
+const obligationSchema = z.object({
+  obligationId: z.string(),
+  level: z.enum(['county', 'city', 'province', 'national']),
+  office: z.string(),
+  to: z.object({ level: z.string(), office: z.string() }),
+  dueAt: z.string(),
+  status: z.enum(['pending', 'met', 'missed']),
+});
+
+const submitResponseSchema = z.object({
+  incidentId: z.string(),
+  reportId: z.string(),
+  seq: z.number().int(),
+  grade: z.enum(['I', 'II', 'III', 'IV']),
+  gradeBasis: z.enum(['reported', 'assessed', 'office']),
+  status: z.enum(['open', 'closed']),
+  obligations: z.array(obligationSchema),
+  lateReport: z.object({ limitMs: z.number().int(), lateByMs: z.number().int() }).optional(),
+});
+
+const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      {
+        description: ERROR_DESCRIPTIONS[status] ?? 'error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    ]),
+  );
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'invalid input; `details` lists every bad field',
+  401: 'no valid token',
+  403: 'outside the caller’s role or jurisdiction; the refusal is recorded',
+  404: 'no such incident',
+  409: 'conflict: the incident is closed, or the Idempotency-Key was used for another request',
+  413: 'body over 64 KB',
+  415: 'body is not application/json',
+};
+
+const ok = (description: string, schema: JsonSchema = { type: 'object' }) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const buildOpenApiDocument = () => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Incident information reporting pipeline',
+    version: '1.0.0',
+    description:
+      'Grassroots units report emergencies to their county office; offices forward them up the chain ' +
+      'within their legal time limits; inspectors audit late, missed, false and concealed reports.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    schemas: {
+      Error: schemaOf(errorSchema),
+      Report: schemaOf(makeReportBodySchema()),
+      SubmitReportResponse: schemaOf(submitResponseSchema),
+    },
+  },
+  paths: {
+    '/health': { get: { summary: 'Liveness', security: [], responses: { 200: ok('alive') } } },
+    '/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: ok('OpenAPI 3.1') } } },
+    '/v1/reports': {
+      post: {
+        summary: 'Submit an initial, follow-up or final report (reporting units)',
+        parameters: parametersOf(idempotencyHeaderSchema, 'header'),
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Report' } } },
+        },
+        responses: {
+          201: ok('accepted and recorded', { $ref: '#/components/schemas/SubmitReportResponse' }),
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    '/v1/incidents': {
+      get: {
+        summary: 'Incidents of a region, newest first (offices and inspectors)',
+        parameters: parametersOf(listIncidentsQuerySchema, 'query'),
+        responses: { 200: ok('a page; `next` is the cursor of the following page'), ...errorResponses(400, 401, 403) },
+      },
+    },
+    '/v1/incidents/{id}': {
+      get: {
+        summary: 'One incident: state, reports and obligations',
+        parameters: parametersOf(incidentPathSchema, 'path'),
+        responses: { 200: ok('the incident'), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    '/v1/incidents/{id}/audit': {
+      get: {
+        summary: 'The incident’s event log with the hash chain recomputed (offices and inspectors)',
+        parameters: parametersOf(incidentPathSchema, 'path'),
+        responses: { 200: ok('events and verification'), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    '/v1/audit/access-denied': {
+      get: {
+        summary: 'Refused requests in the jurisdiction (inspectors)',
+        parameters: parametersOf(accessDeniedQuerySchema, 'query'),
+        responses: { 200: ok('a page of refusals'), ...errorResponses(400, 401, 403) },
+      },
+    },
+  },
+});

@@ -1,0 +1,83 @@
+/**
+ * Query strings of the read routes. Times accept a full ISO time with offset or a calendar date
+ * (a China day: `from` is its first instant, `to` its last), and come out as UTC ISO strings,
+ * the form the store sorts on. The cursor is opaque to clients: base64url JSON of where the
+ * previous page ended.
+ */
+import { z } from 'zod';
+import { GRADES } from '../domain/grade';
+import { INCIDENT_ID_PATTERN } from './report';
+
+const CHINA_OFFSET = '+08:00';
+
+const timeBound = (edge: 'start' | 'end') =>
+  z
+    .string()
+    .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || !Number.isNaN(Date.parse(value)), {
+      error: 'must be a date (2026-11-22) or an ISO time with offset',
+    })
+    .transform((value) => {
+      if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+        const time = edge === 'start' ? 'T00:00:00.000' : 'T23:59:59.999';
+        return new Date(`${value}${time}${CHINA_OFFSET}`).toISOString();
+      }
+      return new Date(value).toISOString();
+    });
+
+export const encodeCursor = (after: Readonly<Record<string, string>>): string =>
+  Buffer.from(JSON.stringify(after), 'utf8').toString('base64url');
+
+const cursor = z
+  .string()
+  .max(2048)
+  .transform((value, ctx) => {
+    try {
+      const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+      const record = z.record(z.string(), z.string()).parse(decoded);
+      return record;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+      return z.NEVER;
+    }
+  });
+
+const limit = z.coerce
+  .number()
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be at least 1' })
+  .max(200, { error: 'must be at most 200' })
+  .default(50);
+
+const region = z.string().regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' });
+
+const checkOrder = (query: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
+  if (query.from && query.to && query.from > query.to) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
+  }
+};
+
+export const listIncidentsQuerySchema = z
+  .strictObject({
+    region: region.optional(),
+    from: timeBound('start').optional(),
+    to: timeBound('end').optional(),
+    status: z.enum(['open', 'closed'], { error: 'must be open or closed' }).optional(),
+    grade: z.enum(GRADES, { error: `must be one of ${GRADES.join(', ')}` }).optional(),
+    limit,
+    cursor: cursor.optional(),
+  })
+  .superRefine(checkOrder);
+
+export const accessDeniedQuerySchema = z
+  .strictObject({
+    region: region.optional(),
+    from: timeBound('start').optional(),
+    to: timeBound('end').optional(),
+    limit,
+    cursor: cursor.optional(),
+  })
+  .superRefine(checkOrder);
+
+export const incidentPathSchema = z.object({
+  id: z.string().regex(INCIDENT_ID_PATTERN, { error: 'must be an incident id like INC-20261122-7K3F9Q2M' }),
+});

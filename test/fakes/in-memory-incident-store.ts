@@ -1,0 +1,157 @@
+/**
+ * An in-memory IncidentStore that keeps the port's contract to the letter, for use-case tests.
+ *
+ * Every read hands out a deep copy taken at the time of the read (a snapshot, as a DynamoDB read
+ * is), so two requests that read the same head really do plan against the same version and
+ * collide. Every method yields to the event loop before it touches the maps, so concurrent
+ * requests interleave the way they do against a real table; but `append` then checks and writes
+ * without yielding again, which makes it atomic like a TransactWriteItems call.
+ */
+import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
+import type { Obligation } from '../../shared/domain/obligation';
+import {
+  DuplicateRequest,
+  type IdempotentResponse,
+  type IncidentChange,
+  type IncidentPage,
+  type IncidentQuery,
+  type IncidentStore,
+  VersionConflict,
+} from '../../shared/ports/incident-store';
+
+/** A change the use case should never produce: the fake refuses it loudly instead of storing it. */
+export class MalformedChange extends Error {
+  override readonly name = 'MalformedChange';
+}
+
+const snapshot = <T>(value: T): T => structuredClone(value);
+
+// setImmediate, not a microtask: it lets other requests' pending reads and writes run in between.
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class InMemoryIncidentStore implements IncidentStore {
+  readonly #heads = new Map<string, IncidentState>();
+  readonly #events = new Map<string, IncidentEvent[]>();
+  readonly #obligations = new Map<string, Obligation>();
+  readonly #responses = new Map<string, IdempotentResponse>();
+  #appends = 0;
+  #conflicts = 0;
+
+  async getState(incidentId: string): Promise<IncidentState | undefined> {
+    await yieldToOthers();
+    const head = this.#heads.get(incidentId);
+    return head === undefined ? undefined : snapshot(head);
+  }
+
+  async getEvents(incidentId: string): Promise<readonly IncidentEvent[]> {
+    await yieldToOthers();
+    return snapshot(this.#events.get(incidentId) ?? []);
+  }
+
+  async findResponse(key: string): Promise<IdempotentResponse | undefined> {
+    await yieldToOthers();
+    const response = this.#responses.get(key);
+    return response === undefined ? undefined : snapshot(response);
+  }
+
+  async append(change: IncidentChange): Promise<void> {
+    await yieldToOthers();
+    // From here to the end nothing awaits: the conditions and the writes are one step.
+    this.#checkWellFormed(change);
+    const head = this.#heads.get(change.incidentId);
+    if (change.response !== undefined && this.#responses.has(change.response.key)) {
+      this.#conflicts += 1;
+      throw new DuplicateRequest(change.response.key);
+    }
+    if ((head?.version ?? null) !== change.expectedVersion) {
+      this.#conflicts += 1;
+      throw new VersionConflict(change.incidentId);
+    }
+    const log = this.#events.get(change.incidentId) ?? [];
+    this.#events.set(change.incidentId, [...log, ...snapshot(change.events)]);
+    this.#heads.set(change.incidentId, snapshot(change.state));
+    for (const obligation of change.obligations) this.#obligations.set(obligation.obligationId, snapshot(obligation));
+    if (change.response !== undefined) this.#responses.set(change.response.key, snapshot(change.response));
+    this.#appends += 1;
+  }
+
+  async list(query: IncidentQuery): Promise<IncidentPage> {
+    await yieldToOthers();
+    const codeAt = (state: IncidentState): string | null =>
+      query.level === 'county' ? state.countyCode : query.level === 'city' ? state.cityCode : state.provinceCode;
+    const matching = [...this.#heads.values()]
+      .filter(
+        (state) =>
+          codeAt(state) === query.regionCode &&
+          (query.from === undefined || state.receivedAt >= query.from) &&
+          (query.to === undefined || state.receivedAt <= query.to) &&
+          (query.status === undefined || state.status === query.status) &&
+          (query.grade === undefined || state.grade === query.grade),
+      )
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.incidentId.localeCompare(b.incidentId));
+    const afterId = query.after?.incidentId;
+    const start = afterId === undefined ? 0 : matching.findIndex((state) => state.incidentId === afterId) + 1;
+    const items = matching.slice(start, start + query.limit);
+    const last = items[items.length - 1];
+    const more = start + query.limit < matching.length;
+    return {
+      items: snapshot(items),
+      ...(more && last !== undefined ? { after: { incidentId: last.incidentId } } : {}),
+    };
+  }
+
+  // --- what a test may look at directly, without going through the port ---
+
+  /** The ids of every incident with a head, in the order they were first written. */
+  incidentIds(): readonly string[] {
+    return [...this.#heads.keys()];
+  }
+
+  /** A synchronous snapshot of an incident's log. */
+  eventsOf(incidentId: string): readonly IncidentEvent[] {
+    return snapshot(this.#events.get(incidentId) ?? []);
+  }
+
+  /** A synchronous snapshot of an incident's head. */
+  headOf(incidentId: string): IncidentState | undefined {
+    const head = this.#heads.get(incidentId);
+    return head === undefined ? undefined : snapshot(head);
+  }
+
+  /** The obligations stored as their own items. */
+  obligations(): readonly Obligation[] {
+    return snapshot([...this.#obligations.values()]);
+  }
+
+  /** How many appends succeeded, and how many were refused by a condition. */
+  get appends(): number {
+    return this.#appends;
+  }
+
+  get conflicts(): number {
+    return this.#conflicts;
+  }
+
+  /**
+   * The shape the real table's conditions and keys assume: events numbered on from the expected
+   * version, all of this incident, and a head that names the last of them.
+   */
+  #checkWellFormed(change: IncidentChange): void {
+    const first = (change.expectedVersion ?? 0) + 1;
+    change.events.forEach((event, offset) => {
+      if (event.incidentId !== change.incidentId) {
+        throw new MalformedChange(`event ${event.seq} belongs to ${event.incidentId}, not ${change.incidentId}`);
+      }
+      if (event.seq !== first + offset) {
+        throw new MalformedChange(`event ${offset + 1} of the change has seq ${event.seq}, expected ${first + offset}`);
+      }
+    });
+    const last = change.events[change.events.length - 1];
+    if (last === undefined) throw new MalformedChange('a change must append at least one event');
+    if (change.state.incidentId !== change.incidentId) throw new MalformedChange('the head names another incident');
+    if (change.state.version !== last.seq) {
+      throw new MalformedChange(`the head is at version ${change.state.version} but the last event is ${last.seq}`);
+    }
+    if (change.state.lastHash !== last.hash) throw new MalformedChange('the head does not name the last event’s hash');
+  }
+}
