@@ -1,0 +1,771 @@
+import { describe, expect, it } from 'vitest';
+import { makeSubmitReport, type SubmitReportResult } from '../../shared/application/submit-report';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
+import { verifyChain } from '../../shared/domain/hash-chain';
+import {
+  type Actor,
+  FIGURE_KEYS,
+  type IncidentEvent,
+  type IncidentState,
+  project,
+  type ReportSubmittedData,
+} from '../../shared/domain/incident';
+import { type BuiltInPolicyName, policyByName } from '../../shared/domain/policy/policy';
+import { chainOf } from '../../shared/domain/regions/regions';
+import type { Clock } from '../../shared/ports/clock';
+import type { IdGenerator } from '../../shared/ports/ids';
+import { makeReportBodySchema, type ReportBody } from '../../shared/schemas/report';
+import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
+import { type Body, type NestedChanges, reportWith } from '../fixtures/reports';
+
+/** 09:00 in Beijing: 50 minutes after the example's incident, 35 after the unit learned of it. */
+const RECEIVED = new Date('2026-11-22T01:00:00.000Z');
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const SECOND = 1_000;
+
+const at = (ms: number) => new Date(ms).toISOString();
+
+const schema = makeReportBodySchema(() => RECEIVED.getTime());
+
+/** A report body as the HTTP edge hands it to the use case: validated by the real schema. */
+const report = (changes: Body = {}, nested: NestedChanges = {}): ReportBody =>
+  schema.parse(reportWith(changes, nested));
+
+const followUp = (incidentId: string, changes: Body = {}, nested: NestedChanges = {}): ReportBody =>
+  report({ kind: 'follow-up', incidentId, grade: undefined, ...changes }, nested);
+
+const casualties = (dead: number, injured = 0, missing = 0): NestedChanges => ({
+  casualties: { dead, injured, missing, trapped: 0 },
+});
+
+const unitOf = (region: string, unit = 'U-1'): Actor => ({
+  sub: `unit-${region}-${unit}`,
+  role: 'reporter',
+  region,
+  unit,
+});
+
+const fixedClock: Clock = { now: () => new Date(RECEIVED) };
+
+/** Incident ids numbered 1, 2, 3 … in the readable format, so every expectation is exact. */
+class NumberedIds implements IdGenerator {
+  #next = 0;
+  #unique = 0;
+
+  incidentId(at: Date): string {
+    this.#next += 1;
+    return `INC-${at.toISOString().slice(0, 10).replaceAll('-', '')}-${String(this.#next).padStart(8, '0')}`;
+  }
+
+  unique(): string {
+    this.#unique += 1;
+    return `id-${this.#unique}`;
+  }
+}
+
+const FIRST = 'INC-20261122-00000001';
+
+const setUp = (policy: BuiltInPolicyName = 'national') => {
+  const incidents = new InMemoryIncidentStore();
+  const submit = makeSubmitReport({ incidents, clock: fixedClock, ids: new NumberedIds(), policy: policyByName(policy) });
+  return { incidents, submit };
+};
+
+const typesAndSeqs = (events: readonly IncidentEvent[]) => events.map((event) => [event.type, event.seq]);
+
+const reportData = (events: readonly IncidentEvent[], seq: number): ReportSubmittedData => {
+  const event = events.find((candidate) => candidate.seq === seq);
+  if (event?.type !== 'ReportSubmitted') throw new Error(`event ${seq} is not a ReportSubmitted`);
+  return event.data;
+};
+
+/** The head rebuilt from the log alone, as any projection must be able to. */
+const replayed = (events: readonly IncidentEvent[]): IncidentState | undefined => {
+  const first = events[0];
+  if (first?.type !== 'ReportSubmitted') throw new Error('a log starts with a report');
+  const chain = chainOf(first.data.regionCode);
+  const codes = { county: chain.county?.code ?? null, city: chain.city?.code ?? null, province: chain.province.code };
+  return events.reduce<IncidentState | undefined>((state, event) => project(state, event, codes), undefined);
+};
+
+async function failureOf(act: Promise<unknown>): Promise<unknown> {
+  try {
+    await act;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the submission to be refused');
+}
+
+describe('an initial report', () => {
+  it('records the report and opens the county office’s duty to forward it, in a verified chain', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const result = await submit({ actor: unitOf('110101'), report: report() });
+
+    // ASSESS
+    expect(result).toStrictEqual({
+      replayed: false,
+      response: {
+        incidentId: FIRST,
+        reportId: `${FIRST}-R1`,
+        seq: 1,
+        grade: 'III',
+        gradeBasis: 'reported',
+        status: 'open',
+        obligations: [
+          {
+            obligationId: `${FIRST}-110101-countyToCity`,
+            level: 'county',
+            office: '110101',
+            to: { level: 'city', office: '110100' },
+            dueAt: '2026-11-22T03:00:00.000Z',
+            status: 'pending',
+          },
+        ],
+      },
+    } satisfies SubmitReportResult);
+    const events = incidents.eventsOf(FIRST);
+    expect(typesAndSeqs(events)).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+    ]);
+    expect(verifyChain(events)).toEqual({ intact: true, events: 2, headHash: incidents.headOf(FIRST)?.lastHash });
+  });
+
+  it('stores the report in UTC with the figures as sent, and the delta from nothing', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+
+    // ACT
+    await submit({ actor, report: report() });
+
+    // ASSESS
+    const events = incidents.eventsOf(FIRST);
+    expect(events[0]).toMatchObject({ v: 1, incidentId: FIRST, at: RECEIVED.toISOString(), actor });
+    expect(reportData(events, 1)).toStrictEqual({
+      reportId: `${FIRST}-R1`,
+      kind: 'initial',
+      reportNumber: 1,
+      office: '110101',
+      reporter: { name: '王建国', phone: '+86 10 6512 3456', unit: 'U-1' },
+      occurredAt: '2026-11-22T00:10:00.000Z',
+      learnedAt: '2026-11-22T00:25:00.000Z',
+      receivedAt: '2026-11-22T01:00:00.000Z',
+      regionCode: '110101',
+      location: { address: '北京市东城区景山前街4号', lat: 39.93, lon: 116.4 },
+      category: 'accident',
+      subtype: 'mine flooding',
+      proposedGrade: 'III',
+      assessedGrade: 'IV',
+      figures: {
+        dead: 0,
+        injured: 2,
+        seriouslyInjured: null,
+        missing: 1,
+        trapped: 0,
+        affectedPeople: 120,
+        directLossYuan: 500_000,
+      },
+      delta: {
+        dead: 0,
+        injured: 2,
+        seriouslyInjured: 0,
+        missing: 1,
+        trapped: 0,
+        affectedPeople: 120,
+        directLossYuan: 500_000,
+      },
+      summary: 'Water broke into the lower roadway of the mine at 08:10; 14 miners evacuated, one unaccounted for.',
+      measuresTaken: 'Pumps started; mine rescue team on site; lower roadway sealed off.',
+      unknowns: 'Whereabouts of the missing miner; extent of the flooding.',
+    });
+  });
+
+  it('gives the county office two hours from receipt under the national policy, and stores the obligation', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    await submit({ actor: unitOf('110101'), report: report() });
+
+    // ASSESS
+    expect(incidents.obligations()).toStrictEqual([
+      {
+        obligationId: `${FIRST}-110101-countyToCity`,
+        incidentId: FIRST,
+        level: 'county',
+        office: '110101',
+        handover: 'countyToCity',
+        to: { level: 'city', office: '110100' },
+        openedAt: RECEIVED.toISOString(),
+        dueAt: at(RECEIVED.getTime() + 2 * HOUR),
+        limitMs: 2 * HOUR,
+        status: 'pending',
+      },
+    ]);
+  });
+
+  it('keeps a head that the log alone rebuilds', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    await submit({ actor: unitOf('110101'), report: report() });
+
+    // ASSESS
+    const head = incidents.headOf(FIRST);
+    expect(head).toMatchObject({
+      version: 2,
+      status: 'open',
+      grade: 'III',
+      countyCode: '110101',
+      cityCode: '110100',
+      provinceCode: '110000',
+      firstUnit: 'U-1',
+      reportCount: 1,
+      receivedAt: RECEIVED.toISOString(),
+      unitLate: false,
+    });
+    expect(replayed(incidents.eventsOf(FIRST))).toStrictEqual(head);
+  });
+
+  it('follows the drill policy’s limits in seconds', async () => {
+    // PREPARE: 35 minutes after learning of it is late by 34 min 40 s against the drill's 20 s
+    const { incidents, submit } = setUp('drill');
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: report() });
+
+    // ASSESS
+    expect(response.obligations[0]?.dueAt).toBe(at(RECEIVED.getTime() + 15 * SECOND));
+    expect(response.lateReport).toStrictEqual({ limitMs: 20 * SECOND, lateByMs: 35 * MINUTE - 20 * SECOND });
+    expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['UnitReportLate', 3],
+    ]);
+  });
+});
+
+describe('where a report goes first', () => {
+  it('sends a Beijing district’s report to the municipality’s city level, 110100', async () => {
+    // PREPARE
+    const { submit } = setUp();
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: report() });
+
+    // ASSESS
+    expect(response.obligations.map(({ office, to }) => ({ office, to }))).toEqual([
+      { office: '110101', to: { level: 'city', office: '110100' } },
+    ]);
+  });
+
+  it('sends a report from 仙桃 (429004), which no city administers, straight to the province 420000', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('429004'), report: report({ regionCode: '429004' }) });
+
+    // ASSESS
+    expect(response.obligations).toStrictEqual([
+      {
+        obligationId: `${FIRST}-429004-countyToCity`,
+        level: 'county',
+        office: '429004',
+        to: { level: 'province', office: '420000' },
+        dueAt: '2026-11-22T03:00:00.000Z',
+        status: 'pending',
+      },
+    ]);
+    expect(incidents.headOf(FIRST)).toMatchObject({ countyCode: '429004', cityCode: null, provinceCode: '420000' });
+  });
+
+  it('makes the city office of 东莞 (441900), which has no counties, the first office, owing cityToProvince', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('441900'), report: report({ regionCode: '441900' }) });
+
+    // ASSESS
+    expect(response.obligations).toStrictEqual([
+      {
+        obligationId: `${FIRST}-441900-cityToProvince`,
+        level: 'city',
+        office: '441900',
+        to: { level: 'province', office: '440000' },
+        dueAt: '2026-11-22T03:00:00.000Z',
+        status: 'pending',
+      },
+    ]);
+    expect(incidents.obligations()[0]?.handover).toBe('cityToProvince');
+    expect(reportData(incidents.eventsOf(FIRST), 1).office).toBe('441900');
+    expect(incidents.headOf(FIRST)).toMatchObject({ countyCode: null, cityCode: '441900', provinceCode: '440000' });
+  });
+});
+
+describe('a unit that reports late', () => {
+  it('is recorded with UnitReportLate, late by exactly the time past its one hour', async () => {
+    // PREPARE: learned of at 07:00 Beijing time, reported at 09:00
+    const { incidents, submit } = setUp();
+    const late = report({ occurredAt: '2026-11-22T06:50:00+08:00', learnedAt: '2026-11-22T07:00:00+08:00' });
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: late });
+
+    // ASSESS
+    expect(response.lateReport).toStrictEqual({ limitMs: HOUR, lateByMs: HOUR });
+    const events = incidents.eventsOf(FIRST);
+    expect(typesAndSeqs(events)).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['UnitReportLate', 3],
+    ]);
+    expect(events[2]?.data).toStrictEqual({
+      reportId: `${FIRST}-R1`,
+      unit: 'U-1',
+      office: '110101',
+      learnedAt: '2026-11-21T23:00:00.000Z',
+      receivedAt: '2026-11-22T01:00:00.000Z',
+      limitMs: HOUR,
+      lateByMs: HOUR,
+    });
+    expect(incidents.headOf(FIRST)?.unitLate).toBe(true);
+    expect(verifyChain(events).intact).toBe(true);
+  });
+
+  it('is on time at exactly one hour, and late by one second a second later', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const onTime = report({ occurredAt: at(RECEIVED.getTime() - HOUR), learnedAt: at(RECEIVED.getTime() - HOUR) });
+    const oneSecondLate = report({
+      occurredAt: at(RECEIVED.getTime() - HOUR - SECOND),
+      learnedAt: at(RECEIVED.getTime() - HOUR - SECOND),
+    });
+
+    // ACT
+    const first = await submit({ actor: unitOf('110101'), report: onTime });
+    const second = await submit({ actor: unitOf('110101'), report: oneSecondLate });
+
+    // ASSESS
+    expect(first.response.lateReport).toBeUndefined();
+    expect(incidents.eventsOf(first.response.incidentId)).toHaveLength(2);
+    expect(second.response.lateReport).toStrictEqual({ limitMs: HOUR, lateByMs: SECOND });
+  });
+});
+
+describe('the grade of an initial report', () => {
+  it('is raised by GradeAssessed when the unit proposed less than the figures reach', async () => {
+    // PREPARE: three dead is grade III; the unit proposed IV
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: report({ grade: 'IV' }, casualties(3)) });
+
+    // ASSESS
+    expect(response).toMatchObject({ grade: 'III', gradeBasis: 'assessed' });
+    const events = incidents.eventsOf(FIRST);
+    expect(typesAndSeqs(events)).toEqual([
+      ['ReportSubmitted', 1],
+      ['GradeAssessed', 2],
+      ['ObligationOpened', 3],
+    ]);
+    expect(events[1]?.data).toStrictEqual({ from: 'IV', to: 'III', basis: 'assessed', reportId: `${FIRST}-R1` });
+    expect(verifyChain(events).intact).toBe(true);
+  });
+
+  it('is assessed from the figures when the unit proposed none, with no GradeAssessed event', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: report({ grade: undefined }, casualties(10)) });
+
+    // ASSESS
+    expect(response).toMatchObject({ grade: 'II', gradeBasis: 'assessed' });
+    expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+    ]);
+  });
+
+  it('sets the forwarding limit by the raised grade (Wuhan: grade III county to city in 1 h, IV in 2 h)', async () => {
+    // PREPARE: 江岸区 420102 lies in Wuhan
+    const { submit } = setUp();
+    const actor = unitOf('420102');
+
+    // ACT
+    const raised = await submit({ actor, report: report({ regionCode: '420102', grade: 'IV' }, casualties(3)) });
+    const general = await submit({ actor, report: report({ regionCode: '420102', grade: 'IV' }, casualties(0)) });
+
+    // ASSESS
+    expect(raised.response.obligations[0]?.dueAt).toBe(at(RECEIVED.getTime() + HOUR));
+    expect(general.response.obligations[0]?.dueAt).toBe(at(RECEIVED.getTime() + 2 * HOUR));
+  });
+});
+
+describe('a follow-up report', () => {
+  it('records the exact change from the figures before it', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report() });
+    const update = followUp(FIRST, { affectedPeople: 150, directLossYuan: 800_000 }, {
+      casualties: { dead: 1, injured: 5, seriouslyInjured: 2, missing: 0, trapped: 3 },
+    });
+
+    // ACT
+    const { response } = await submit({ actor, report: update });
+
+    // ASSESS
+    expect(response).toStrictEqual({
+      incidentId: FIRST,
+      reportId: `${FIRST}-R2`,
+      seq: 3,
+      grade: 'III',
+      gradeBasis: 'reported',
+      status: 'open',
+      obligations: [
+        {
+          obligationId: `${FIRST}-110101-countyToCity`,
+          level: 'county',
+          office: '110101',
+          to: { level: 'city', office: '110100' },
+          dueAt: '2026-11-22T03:00:00.000Z',
+          status: 'pending',
+        },
+      ],
+    });
+    const events = incidents.eventsOf(FIRST);
+    expect(typesAndSeqs(events)).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['ReportSubmitted', 3],
+    ]);
+    const data = reportData(events, 3);
+    expect(data).toMatchObject({ kind: 'follow-up', reportNumber: 2, reportId: `${FIRST}-R2`, office: '110101' });
+    expect(data.delta).toStrictEqual({
+      dead: 1,
+      injured: 3,
+      seriouslyInjured: 2,
+      missing: -1,
+      trapped: 3,
+      affectedPeople: 30,
+      directLossYuan: 300_000,
+    });
+    expect(verifyChain(events)).toMatchObject({ intact: true, events: 3 });
+    expect(replayed(events)).toStrictEqual(incidents.headOf(FIRST));
+  });
+
+  it('raises the grade with its own GradeAssessed event when its figures cross a threshold', async () => {
+    // PREPARE: two dead is grade IV
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report({ grade: undefined }, casualties(2)) });
+
+    // ACT: a third death is grade III, then ten dead is grade II
+    const third = await submit({ actor, report: followUp(FIRST, {}, casualties(3)) });
+    const tenth = await submit({ actor, report: followUp(FIRST, {}, casualties(10)) });
+
+    // ASSESS
+    expect(third.response).toMatchObject({ seq: 3, grade: 'III', gradeBasis: 'assessed' });
+    expect(tenth.response).toMatchObject({ seq: 5, grade: 'II', gradeBasis: 'assessed' });
+    const events = incidents.eventsOf(FIRST);
+    expect(typesAndSeqs(events)).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['ReportSubmitted', 3],
+      ['GradeAssessed', 4],
+      ['ReportSubmitted', 5],
+      ['GradeAssessed', 6],
+    ]);
+    expect(events.filter((event) => event.type === 'GradeAssessed').map((event) => event.data)).toStrictEqual([
+      { from: 'IV', to: 'III', basis: 'assessed', reportId: `${FIRST}-R2` },
+      { from: 'III', to: 'II', basis: 'assessed', reportId: `${FIRST}-R3` },
+    ]);
+    expect(verifyChain(events)).toMatchObject({ intact: true, events: 6 });
+  });
+
+  it('never lowers the grade, whatever its figures or proposal', async () => {
+    // PREPARE: ten dead is grade II
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report({ grade: undefined }, casualties(10)) });
+
+    // ACT: a correction to one dead, proposing IV
+    const { response } = await submit({ actor, report: followUp(FIRST, { grade: 'IV' }, casualties(1)) });
+
+    // ASSESS
+    expect(response).toMatchObject({ seq: 3, grade: 'II', gradeBasis: 'assessed' });
+    expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['ReportSubmitted', 3],
+    ]);
+    expect(incidents.headOf(FIRST)?.grade).toBe('II');
+  });
+
+  it('is refused as NotFoundError for an incident that does not exist, and writes nothing', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const error = await failureOf(submit({ actor: unitOf('110101'), report: followUp('INC-20261122-ZZZZZZZZ') }));
+
+    // ASSESS
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(incidents.appends).toBe(0);
+  });
+
+  it('is refused as ValidationError naming category when it changes the category', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report() });
+
+    // ACT
+    const error = await failureOf(submit({ actor, report: followUp(FIRST, { category: 'natural-disaster' }) }));
+
+    // ASSESS
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'invalid-input', details: [{ field: 'category' }] });
+    expect(incidents.eventsOf(FIRST)).toHaveLength(2);
+  });
+});
+
+describe('a final report', () => {
+  it('closes the incident, and a later report is refused as incident-closed', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report() });
+
+    // ACT
+    const closing = await submit({ actor, report: report({ kind: 'final', incidentId: FIRST, grade: undefined }) });
+    const after = await failureOf(submit({ actor, report: followUp(FIRST) }));
+
+    // ASSESS
+    expect(closing.response).toMatchObject({ seq: 3, status: 'closed', reportId: `${FIRST}-R2` });
+    const events = incidents.eventsOf(FIRST);
+    expect(typesAndSeqs(events)).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['ReportSubmitted', 3],
+      ['IncidentClosed', 4],
+    ]);
+    expect(events[3]?.data).toStrictEqual({ reportId: `${FIRST}-R2` });
+    expect(after).toBeInstanceOf(ConflictError);
+    expect(after).toMatchObject({ code: 'incident-closed' });
+    expect(incidents.eventsOf(FIRST)).toHaveLength(4);
+    expect(incidents.headOf(FIRST)?.status).toBe('closed');
+  });
+});
+
+describe('who may report', () => {
+  it('refuses a unit reporting for another county, naming the county it tried', async () => {
+    // PREPARE: a unit of 西城区 110102 reporting an incident in 东城区 110101
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const error = await failureOf(submit({ actor: unitOf('110102'), report: report() }));
+
+    // ASSESS
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error).toMatchObject({ context: { targetRegion: '110101' } });
+    expect(incidents.appends).toBe(0);
+  });
+
+  it('refuses a follow-up from another county to an incident that is not its own', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    await submit({ actor: unitOf('110101'), report: report() });
+
+    // ACT: the unit names its own county, but the incident is 东城区's
+    const error = await failureOf(
+      submit({ actor: unitOf('110102'), report: followUp(FIRST, { regionCode: '110102' }) }),
+    );
+
+    // ASSESS
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error).toMatchObject({ context: { targetRegion: '110101', incidentId: FIRST } });
+    expect(incidents.eventsOf(FIRST)).toHaveLength(2);
+  });
+
+  it('refuses a token for one unit reporting as another', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const error = await failureOf(submit({ actor: unitOf('110101', 'U-2'), report: report() }));
+
+    // ASSESS
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error).toMatchObject({ message: 'the token is for unit U-2, not U-1', context: { targetRegion: '110101' } });
+    expect(incidents.appends).toBe(0);
+  });
+
+  it.each<[string, Actor]>([
+    ['a county office', { sub: 'office-110101', role: 'office', region: '110101', level: 'county' }],
+    ['a city office', { sub: 'office-110100', role: 'office', region: '110100', level: 'city' }],
+    ['an inspector', { sub: 'inspector-110000', role: 'inspector', region: '110000' }],
+  ])('refuses %s, which does not submit reports', async (_who, actor) => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const error = await failureOf(submit({ actor, report: report() }));
+
+    // ASSESS
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error).toMatchObject({ message: `a ${actor.role} cannot submit reports` });
+    expect(incidents.appends).toBe(0);
+  });
+});
+
+describe('an Idempotency-Key', () => {
+  it('answers a retry with the first answer, marked replayed, and writes nothing more', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const command = { actor: unitOf('110101'), report: report(), idempotencyKey: 'key-1' };
+    const first = await submit(command);
+
+    // ACT
+    const retry = await submit(command);
+
+    // ASSESS
+    expect(retry).toStrictEqual({ response: first.response, replayed: true });
+    expect(first.replayed).toBe(false);
+    expect(incidents.incidentIds()).toEqual([FIRST]);
+    expect(incidents.eventsOf(FIRST)).toHaveLength(2);
+    expect(incidents.appends).toBe(1);
+  });
+
+  it('treats the same body re-sent with other whitespace as the same request', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    const first = await submit({ actor, report: report(), idempotencyKey: 'key-1' });
+
+    // ACT
+    const retry = await submit({ actor, report: report({ subtype: ' mine flooding ' }), idempotencyKey: 'key-1' });
+
+    // ASSESS
+    expect(retry).toStrictEqual({ response: first.response, replayed: true });
+    expect(incidents.appends).toBe(1);
+  });
+
+  it('refuses the same key with a different body as idempotency-key-reused', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report(), idempotencyKey: 'key-1' });
+
+    // ACT
+    const error = await failureOf(submit({ actor, report: report({ affectedPeople: 121 }), idempotencyKey: 'key-1' }));
+
+    // ASSESS
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ code: 'idempotency-key-reused' });
+    expect(incidents.appends).toBe(1);
+  });
+
+  it('belongs to its caller: another unit’s same key is a new report', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    await submit({ actor: unitOf('110101', 'U-1'), report: report(), idempotencyKey: 'key-1' });
+
+    // ACT
+    const other = await submit({
+      actor: unitOf('110101', 'U-7'),
+      report: report({}, { reporter: { unit: 'U-7' } }),
+      idempotencyKey: 'key-1',
+    });
+
+    // ASSESS
+    expect(other.replayed).toBe(false);
+    expect(incidents.incidentIds()).toHaveLength(2);
+  });
+
+  it('under a retry storm (the same key 50 times at once) yields exactly one incident and 50 identical answers', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const command = { actor: unitOf('110101'), report: report(), idempotencyKey: 'storm' };
+
+    // ACT
+    const results = await Promise.all(Array.from({ length: 50 }, () => submit(command)));
+
+    // ASSESS
+    expect(incidents.incidentIds()).toHaveLength(1);
+    const [incidentId] = incidents.incidentIds();
+    expect(incidents.eventsOf(incidentId ?? '')).toHaveLength(2);
+    expect(incidents.appends).toBe(1);
+    const bodies = new Set(results.map((result) => JSON.stringify(result.response)));
+    expect(bodies.size).toBe(1);
+    expect(results[0]?.response.incidentId).toBe(incidentId);
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+  });
+
+  it('under a retry storm of a follow-up records the follow-up once', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report() });
+    const command = { actor, report: followUp(FIRST, {}, casualties(1, 2, 1)), idempotencyKey: 'follow-up-storm' };
+
+    // ACT
+    const results = await Promise.all(Array.from({ length: 20 }, () => submit(command)));
+
+    // ASSESS
+    expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['ReportSubmitted', 3],
+    ]);
+    expect(new Set(results.map((result) => JSON.stringify(result.response))).size).toBe(1);
+    expect(results[0]?.response).toMatchObject({ seq: 3, reportId: `${FIRST}-R2` });
+  });
+});
+
+describe('concurrent follow-ups to one incident', () => {
+  it('all land: 20 at once give contiguous events, an intact chain and deltas that add up', async () => {
+    // PREPARE: every follow-up changes the figures differently; none crosses a grade threshold
+    // (at most 1 dead + 1 missing and 9 injured stay grade IV)
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report({ grade: undefined }) });
+    const reports = Array.from({ length: 20 }, (_, i) =>
+      followUp(FIRST, { affectedPeople: 100 + i * 7, directLossYuan: 1_000 * (i + 1) }, casualties(i % 2, i % 10, 1)),
+    );
+
+    // ACT
+    const results = await Promise.all(reports.map((followUpReport) => submit({ actor, report: followUpReport })));
+
+    // ASSESS
+    const events = incidents.eventsOf(FIRST);
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
+    expect(events.filter((event) => event.type === 'ReportSubmitted')).toHaveLength(21);
+    expect(verifyChain(events)).toEqual({ intact: true, events: 22, headHash: incidents.headOf(FIRST)?.lastHash });
+    expect(results.map((result) => result.response.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 3),
+    );
+    const reportNumbers = events.flatMap((event) => (event.type === 'ReportSubmitted' ? [event.data.reportNumber] : []));
+    expect(reportNumbers).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    // Roll-ups add deltas: they must sum to the figures of the last report in the log.
+    const reportsInLog = events.flatMap((event) => (event.type === 'ReportSubmitted' ? [event.data] : []));
+    const last = reportsInLog[reportsInLog.length - 1];
+    for (const key of FIGURE_KEYS) {
+      const sum = reportsInLog.reduce((total, data) => total + data.delta[key], 0);
+      expect({ key, sum }).toEqual({ key, sum: last?.figures[key] ?? 0 });
+    }
+    expect(incidents.headOf(FIRST)).toMatchObject({ version: 22, reportCount: 21 });
+    expect(replayed(events)).toStrictEqual(incidents.headOf(FIRST));
+    expect(incidents.conflicts).toBeGreaterThan(0);
+  });
+});
