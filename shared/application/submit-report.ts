@@ -9,7 +9,6 @@ import { assessGrade, type Grade, graver, isGraver } from '../domain/grade';
 import { GENESIS_HASH, seal } from '../domain/hash-chain';
 import {
   type Actor,
-  asJson,
   deltaOf,
   type Figures,
   type IncidentEvent,
@@ -134,7 +133,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
     const sealed: IncidentEvent[] = [];
     let prev = previousHash;
     for (const body of bodies) {
-      const event = seal(asJson(body), prev) as unknown as IncidentEvent;
+      const event: IncidentEvent = seal(body, prev);
       sealed.push(event);
       prev = event.hash;
     }
@@ -377,15 +376,15 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
         if (error instanceof DuplicateRequest && key) {
           const stored = await deps.incidents.findResponse(key);
           if (stored) return replay(stored, requestHash);
-        }
-        if (!(error instanceof VersionConflict || error instanceof DuplicateRequest) || attempt >= maxAttempts) {
-          if (error instanceof VersionConflict) {
-            throw new ConflictError(
-              `incident ${plan.incidentId} is receiving many reports at once; send this one again`,
-              'busy',
-            );
-          }
+          // The winner's record has just expired: nothing to replay, so try again as new.
+        } else if (!(error instanceof VersionConflict)) {
           throw error;
+        }
+        if (attempt >= maxAttempts) {
+          throw new ConflictError(
+            `incident ${plan.incidentId} is receiving many reports at once; send this one again`,
+            'busy',
+          );
         }
         // Jittered back-off spreads the retries of reports that collided on one incident.
         await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));

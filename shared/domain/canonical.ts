@@ -1,5 +1,5 @@
 /**
- * Canonical JSON: object keys sorted by code point, no whitespace, `undefined` members dropped.
+ * Canonical JSON: object keys sorted by UTF-16 code units (as RFC 8785 says), no whitespace, `undefined` members dropped.
  * For the values an event holds (strings, finite numbers, booleans, null, arrays, objects) this is
  * the JSON Canonicalization Scheme (RFC 8785), so anyone can recompute a hash from the stored
  * event with any language's JSON library and a sort.

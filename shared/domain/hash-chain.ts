@@ -15,17 +15,20 @@ export interface Chained {
   readonly hash: string;
 }
 
+/**
+ * Events are plain JSON data (strings, finite numbers, booleans, null, arrays, objects) by
+ * construction, so any event object can be hashed as one.
+ */
+type JsonObject = { readonly [key: string]: Json | undefined };
+
 /** The hash an event must carry: over all its fields but `hash` itself. */
-export const hashOf = (event: { readonly [key: string]: Json | undefined }): string => {
-  const { hash: _ignored, ...rest } = event;
+export const hashOf = (event: object): string => {
+  const { hash: _ignored, ...rest } = event as JsonObject;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 };
 
 /** Adds `prevHash` and `hash` to an event that is about to be appended after `previousHash`. */
-export const seal = <E extends { readonly [key: string]: Json | undefined }>(
-  event: E,
-  previousHash: string,
-): E & { prevHash: string; hash: string } => {
+export const seal = <E extends object>(event: E, previousHash: string): E & { prevHash: string; hash: string } => {
   const withPrev = { ...event, prevHash: previousHash };
   return { ...withPrev, hash: hashOf(withPrev) };
 };
@@ -35,52 +38,66 @@ export type ChainVerdict =
   | {
       readonly intact: false;
       readonly events: number;
-      /** Sequence number of the first event that does not hold. */
+      /** Sequence number of the first event that does not hold (or is missing). */
       readonly brokenAtSeq: number;
-      readonly reason: 'hash-mismatch' | 'prev-hash-mismatch' | 'sequence-gap';
+      readonly reason: 'hash-mismatch' | 'prev-hash-mismatch' | 'sequence-gap' | 'missing-events' | 'head-mismatch';
       readonly detail: string;
     };
 
+/** What the incident's head item says the log ends with. */
+export interface ExpectedHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+// Stored values may have been tampered into anything JSON can hold: show them, never coerce them.
+const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 /**
  * Recomputes the chain over events in log order. The first failure is reported: every later
- * event hangs off it, so it is where an inspector must look.
+ * event hangs off it, so it is where an inspector must look. Given the head the log should end
+ * with, it also catches events removed from the end, which the links alone cannot show.
  */
-export const verifyChain = (
-  events: readonly ({ readonly [key: string]: Json | undefined } & Chained)[],
-): ChainVerdict => {
+export const verifyChain = (events: readonly Chained[], head?: ExpectedHead): ChainVerdict => {
+  const broken = (brokenAtSeq: number, reason: Exclude<ChainVerdict, { intact: true }>['reason'], detail: string) =>
+    ({ intact: false, events: events.length, brokenAtSeq, reason, detail }) as const;
   let previousHash = GENESIS_HASH;
   let expectedSeq = 1;
   for (const event of events) {
     if (event.seq !== expectedSeq) {
-      return {
-        intact: false,
-        events: events.length,
-        brokenAtSeq: expectedSeq,
-        reason: 'sequence-gap',
-        detail: `expected event ${expectedSeq}, found ${event.seq}`,
-      };
+      return broken(expectedSeq, 'sequence-gap', `expected event ${expectedSeq}, found ${show(event.seq)}`);
     }
     if (event.prevHash !== previousHash) {
-      return {
-        intact: false,
-        events: events.length,
-        brokenAtSeq: event.seq,
-        reason: 'prev-hash-mismatch',
-        detail: `event ${event.seq} names ${event.prevHash} as its predecessor, but event ${event.seq - 1} hashes to ${previousHash}`,
-      };
+      return broken(
+        expectedSeq,
+        'prev-hash-mismatch',
+        `event ${expectedSeq} names ${show(event.prevHash)} as its predecessor, but event ${expectedSeq - 1} hashes to ${previousHash}`,
+      );
     }
     const recomputed = hashOf(event);
     if (recomputed !== event.hash) {
-      return {
-        intact: false,
-        events: events.length,
-        brokenAtSeq: event.seq,
-        reason: 'hash-mismatch',
-        detail: `event ${event.seq} is stored with hash ${event.hash} but its content hashes to ${recomputed}`,
-      };
+      return broken(
+        expectedSeq,
+        'hash-mismatch',
+        `event ${expectedSeq} is stored with hash ${show(event.hash)} but its content hashes to ${recomputed}`,
+      );
     }
-    previousHash = event.hash;
+    previousHash = recomputed;
     expectedSeq += 1;
+  }
+  if (head && head.seq > events.length) {
+    return broken(
+      events.length + 1,
+      'missing-events',
+      `the incident's head records ${head.seq} events but the log holds ${events.length}: events ${events.length + 1}–${head.seq} are missing`,
+    );
+  }
+  if (head && (head.seq !== events.length || head.hash !== previousHash)) {
+    return broken(
+      events.length,
+      'head-mismatch',
+      `the incident's head records event ${show(head.seq)} with hash ${show(head.hash)}, but the log ends at event ${events.length} with hash ${previousHash}`,
+    );
   }
   return { intact: true, events: events.length, headHash: previousHash };
 };

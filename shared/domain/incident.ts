@@ -3,7 +3,6 @@
  * projection of it ({@link project}), so the head item stored beside the log can always be
  * rebuilt from the events and checked against them.
  */
-import type { Json } from './canonical';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
 import type { Category } from './policy/policy';
@@ -165,10 +164,6 @@ export interface IncidentState {
   readonly obligations: readonly Obligation[];
   readonly unitLate: boolean;
 }
-
-/** The Json view of an event, for hashing. Events are plain data by construction. */
-export const asJson = (event: IncidentEventBody | IncidentEvent): { readonly [key: string]: Json } =>
-  event as unknown as { readonly [key: string]: Json };
 
 /**
  * Folds events into the incident's state. `chain` supplies the region codes the first report's

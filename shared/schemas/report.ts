@@ -29,11 +29,15 @@ const optionalText = (max: number) =>
     .max(max, { error: `must be at most ${max} characters` })
     .default('');
 
+// Whole numbers are checked with a refinement rather than `.int()`: zod's integer check aborts the
+// object's own rules, and then a body with a fractional count would not hear about its other
+// problems. The JSON Schema still says "integer".
 const count = z
   .number({ error: 'must be a number' })
-  .int({ error: 'must be a whole number' })
   .min(0, { error: 'must not be negative' })
-  .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' });
+  .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' })
+  .refine(Number.isInteger, { error: 'must be a whole number' })
+  .meta({ type: 'integer' });
 
 const time = z.iso.datetime({
   offset: true,
@@ -58,8 +62,16 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
       regionCode: z.string({ error: 'must be text' }).regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' }),
       location: z.strictObject({
         address: text(500),
-        lat: z.number({ error: 'must be a number' }).min(-90).max(90).optional(),
-        lon: z.number({ error: 'must be a number' }).min(-180).max(180).optional(),
+        lat: z
+          .number({ error: 'must be a number' })
+          .min(-90, { error: 'must be between -90 and 90' })
+          .max(90, { error: 'must be between -90 and 90' })
+          .optional(),
+        lon: z
+          .number({ error: 'must be a number' })
+          .min(-180, { error: 'must be between -180 and 180' })
+          .max(180, { error: 'must be between -180 and 180' })
+          .optional(),
       }),
       casualties: z.strictObject({
         dead: count,
@@ -82,43 +94,58 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
         unit: text(64),
       }),
     })
-    .superRefine((report, ctx) => {
-      if (report.kind === 'initial' && report.incidentId !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['incidentId'], message: 'an initial report must not name an incident' });
-      }
-      if (report.kind !== 'initial' && report.incidentId === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['incidentId'],
-          message: `a ${report.kind} report must name its incident`,
-        });
-      }
-      const latest = now() + CLOCK_SKEW_MS;
-      const occurred = Date.parse(report.occurredAt);
-      const learned = Date.parse(report.learnedAt);
-      if (occurred > latest) ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'is in the future' });
-      if (learned > latest) ctx.addIssue({ code: 'custom', path: ['learnedAt'], message: 'is in the future' });
-      if (learned < occurred) {
-        ctx.addIssue({ code: 'custom', path: ['learnedAt'], message: 'is before the incident occurred' });
-      }
-      const { seriouslyInjured, injured } = report.casualties;
-      if (seriouslyInjured !== undefined && seriouslyInjured > injured) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['casualties', 'seriouslyInjured'],
-          message: 'cannot exceed the injured',
-        });
-      }
-      if ((report.location.lat === undefined) !== (report.location.lon === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['location'], message: 'give both lat and lon, or neither' });
-      }
-      try {
-        chainOf(report.regionCode);
-      } catch (error) {
-        if (!(error instanceof UnknownRegionError)) throw error;
-        ctx.addIssue({ code: 'custom', path: ['regionCode'], message: error.details?.[0]?.problem ?? error.message });
-      }
-    });
+    // `when`: run even when other fields are already bad, so one answer lists every problem. The
+    // value may then be malformed anywhere, so each rule looks only at fields that are well formed.
+    .superRefine((report, ctx) => crossFieldRules(report as unknown, ctx, now), { when: () => true });
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const wellFormedTime = (value: unknown): value is string => time.safeParse(value).success;
+const wellFormedCount = (value: unknown): value is number => count.safeParse(value).success;
+
+/** The rules that relate fields to each other or to the world (the clock, the division data). */
+const crossFieldRules = (report: unknown, ctx: z.RefinementCtx, now: () => number): void => {
+  if (!isRecord(report)) return;
+  const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+  if (report.kind === 'initial' && report.incidentId !== undefined) {
+    problem(['incidentId'], 'an initial report must not name an incident');
+  }
+  if ((report.kind === 'follow-up' || report.kind === 'final') && report.incidentId === undefined) {
+    problem(['incidentId'], `a ${report.kind} report must name its incident`);
+  }
+
+  const latest = now() + CLOCK_SKEW_MS;
+  const { occurredAt, learnedAt } = report;
+  if (wellFormedTime(occurredAt) && Date.parse(occurredAt) > latest) problem(['occurredAt'], 'is in the future');
+  if (wellFormedTime(learnedAt) && Date.parse(learnedAt) > latest) problem(['learnedAt'], 'is in the future');
+  if (wellFormedTime(occurredAt) && wellFormedTime(learnedAt) && Date.parse(learnedAt) < Date.parse(occurredAt)) {
+    problem(['learnedAt'], 'is before the incident occurred');
+  }
+
+  const casualties = report.casualties;
+  if (
+    isRecord(casualties) &&
+    wellFormedCount(casualties.seriouslyInjured) &&
+    wellFormedCount(casualties.injured) &&
+    casualties.seriouslyInjured > casualties.injured
+  ) {
+    problem(['casualties', 'seriouslyInjured'], 'cannot exceed the injured');
+  }
+
+  const location = report.location;
+  if (isRecord(location) && (location.lat === undefined) !== (location.lon === undefined)) {
+    problem(['location'], 'give both lat and lon, or neither');
+  }
+
+  if (typeof report.regionCode === 'string' && /^\d{6}$/.test(report.regionCode)) {
+    try {
+      chainOf(report.regionCode);
+    } catch (error) {
+      if (!(error instanceof UnknownRegionError)) throw error;
+      problem(['regionCode'], error.details?.[0]?.problem ?? error.message);
+    }
+  }
+};
 
 export type ReportBody = z.output<ReturnType<typeof makeReportBodySchema>>;
 export type ReportBodyInput = z.input<ReturnType<typeof makeReportBodySchema>>;

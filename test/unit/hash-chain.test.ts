@@ -222,23 +222,34 @@ describe('seal and verifyChain', () => {
     });
   });
 
-  // Production gap (see the report): verifyChain is given only the events, so removing the newest
-  // event leaves a shorter chain that is perfectly intact. The module's doc says "removing ... any
-  // stored event breaks the chain", and DOMAIN.md says nobody can delete their own lateness, yet a
-  // trailing DeadlineMissed could be deleted unnoticed unless the log is checked against the head's
-  // version and lastHash.
-  it('BUG: notices that the newest event was removed (truncation of the log)', () => {
+  // The links alone cannot show that the newest event was removed: the log is checked against the
+  // head's version and last hash, so a trailing DeadlineMissed cannot be deleted unnoticed.
+  it('notices that the newest event was removed (truncation of the log), given the head', () => {
     // PREPARE
     const chain = chainOf(bodies);
+    const last = chain.at(-1) as StoredEvent;
 
     // ACT
-    const verdict = verifyChain(chain.slice(0, -1));
+    const verdict = verifyChain(chain.slice(0, -1), { seq: last.seq, hash: last.hash });
 
     // ASSESS
-    expect(verdict.intact).toBe(false);
+    expect(verdict).toMatchObject({ intact: false, reason: 'missing-events', brokenAtSeq: last.seq });
   });
 
-  // Production bug (see the report): the verdict's `detail` interpolates the stored seq, prevHash
+  it('notices a last event changed and re-sealed, given the head', () => {
+    // PREPARE
+    const chain = chainOf(bodies);
+    const last = chain.at(-1) as StoredEvent;
+    const resealed = seal({ ...editable(last), hash: undefined, note: 'rewritten' }, last.prevHash);
+
+    // ACT
+    const verdict = verifyChain([...chain.slice(0, -1), asStored(resealed)], { seq: last.seq, hash: last.hash });
+
+    // ASSESS
+    expect(verdict).toMatchObject({ intact: false, reason: 'head-mismatch', brokenAtSeq: last.seq });
+  });
+
+  // Regression: the verdict's `detail` interpolates the stored seq, prevHash
   // and hash into a template string. A tampered event whose field is a JSON object with a
   // `toString` member that is not a function makes that interpolation throw a TypeError, so the
   // inspector gets a crash instead of the position of the tampering.
@@ -246,7 +257,7 @@ describe('seal and verifyChain', () => {
     ['seq', 'sequence-gap'],
     ['prevHash', 'prev-hash-mismatch'],
     ['hash', 'hash-mismatch'],
-  ])('BUG: reports a %s replaced by {"toString":1} as a broken chain instead of throwing', (field, reason) => {
+  ])('reports a %s replaced by {"toString":1} as a broken chain instead of throwing', (field, reason) => {
     // PREPARE
     const chain = chainOf(bodies);
     const tampered = { ...editable(chain[1] as StoredEvent), [field]: JSON.parse('{"toString":1}') as Editable };
@@ -456,10 +467,8 @@ const tamper = (
     }
     case 'replace-and-reseal': {
       // Whoever changed a data value also recomputed the event's hash: the next event, which still
-      // names the old hash, is where the chain breaks. (Re-sealing the newest event is the
-      // truncation gap of the BUG test above, so the newest is never chosen.)
-      if (chain.length < 2) return undefined;
-      const resealed = change.at % (chain.length - 1);
+      // names the old hash, is where the chain breaks; for the newest event, the head shows it.
+      const resealed = change.at % chain.length;
       const target = editable(chain[resealed] as StoredEvent);
       const nodes = nodesOf(target).filter((node) => node.path[0] === 'data');
       const node = nodes[change.node % Math.max(nodes.length, 1)];
@@ -469,7 +478,8 @@ const tamper = (
       setAt(target, path, change.value);
       const { hash: _stale, ...content } = target;
       log[resealed] = asStored({ ...content, hash: hashOf(content) });
-      return { log, expectedSeq: resealed + 2, description: `re-sealed event ${resealed + 1} at ${path.join('.')}` };
+      const expectedSeq = resealed === chain.length - 1 ? resealed + 1 : resealed + 2;
+      return { log, expectedSeq, description: `re-sealed event ${resealed + 1} at ${path.join('.')}` };
     }
     case 'swap': {
       if (chain.length < 2) return undefined;
@@ -481,9 +491,8 @@ const tamper = (
       return { log, expectedSeq: Math.min(at, other) + 1, description: `swap ${at + 1} and ${other + 1}` };
     }
     case 'drop': {
-      // Dropping the newest event is not detectable from the events alone: see the BUG test above.
-      if (chain.length < 2) return undefined;
-      const dropped = change.at % (chain.length - 1);
+      // Dropping the newest event shows only against the head, which the verification is given.
+      const dropped = change.at % chain.length;
       log.splice(dropped, 1);
       return { log, expectedSeq: dropped + 1, description: `drop event ${dropped + 1}` };
     }
@@ -513,8 +522,10 @@ describe('verifyChain over random logs (property)', () => {
         fc.pre(tampered !== undefined);
         if (!tampered) return;
 
-        // ACT: the tampered log as the store would hand it back
-        const verdict = verifyChain(JSON.parse(JSON.stringify(tampered.log)) as StoredEvent[]);
+        // ACT: the tampered log as the store would hand it back, checked against the head
+        const newest = chain[chain.length - 1];
+        const head = newest ? { seq: newest.seq, hash: newest.hash } : undefined;
+        const verdict = verifyChain(JSON.parse(JSON.stringify(tampered.log)) as StoredEvent[], head);
 
         // ASSESS
         expect({ change: tampered.description, at: brokenAt(verdict) }).toMatchObject({

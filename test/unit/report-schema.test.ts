@@ -256,12 +256,12 @@ describe('a bad report body', () => {
     expect(fields).toHaveLength(7);
   });
 
-  // Production bug (see the report): the cross-field rules (region, times, incident id, lat/lon
+  // Regression: the cross-field rules (region, times, incident id, lat/lon
   // pairing) live in one superRefine on the whole object, and zod skips an object's refinements once
   // any of its fields has a non-continuable issue (a wrong type, a value outside an enum, a missing
   // field, a fractional count). Such a body gets a 400 that lists only some of its problems, though
   // the API contract says `details` lists every field problem.
-  it('BUG: reports the region and time problems of a body that also has a bad grade and a fractional count', () => {
+  it('reports the region and time problems of a body that also has a bad grade and a fractional count', () => {
     // PREPARE: five problems in five places
     const body = reportWith(
       { grade: 'V', regionCode: '999999', learnedAt: future, note: 'extra' },
@@ -275,12 +275,12 @@ describe('a bad report body', () => {
     expect(fields).toEqual(['casualties.injured', 'grade', 'learnedAt', 'note', 'regionCode']);
   });
 
-  // Production bug (see the report): the cross-field rules also run on times that failed the ISO
+  // Regression: the cross-field rules also run on times that failed the ISO
   // format check, reading them with Date.parse, which takes an offset-less time as the server's
   // local time. A unit's Beijing wall-clock time without its offset is then, on a UTC server, also
   // "in the future" and makes the correct learnedAt "before the incident occurred"; on a Beijing
   // server it would not. (The day after is used so that the outcome is the same in every zone.)
-  it('BUG: names only the malformed time, not the correct time it is compared with', () => {
+  it('names only the malformed time, not the correct time it is compared with', () => {
     // ACT
     const fields = fieldsOf(reportWith({ occurredAt: '2026-11-23T08:10:00' }));
 
@@ -288,10 +288,10 @@ describe('a bad report body', () => {
     expect(fields).toEqual(['occurredAt']);
   });
 
-  // Production bug (see the report): `z.number({ error: 'must be a number' })` is the fallback message
+  // Regression: `z.number({ error: 'must be a number' })` is the fallback message
   // for every issue of that schema, so the range checks on lat/lon, which have no message of their
   // own, tell the unit that 91 "must be a number".
-  it('BUG: says a latitude of 91 is out of range, not that it is not a number', () => {
+  it('says a latitude of 91 is out of range, not that it is not a number', () => {
     // ACT
     const problems = problemsFor(reportWith({}, { location: { lat: 91 } }));
 

@@ -14,6 +14,7 @@ import { type BuiltInPolicyName, policyByName } from '../../shared/domain/policy
 import { chainOf } from '../../shared/domain/regions/regions';
 import type { Clock } from '../../shared/ports/clock';
 import type { IdGenerator } from '../../shared/ports/ids';
+import { type IncidentChange, VersionConflict } from '../../shared/ports/incident-store';
 import { makeReportBodySchema, type ReportBody } from '../../shared/schemas/report';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
 import { type Body, type NestedChanges, reportWith } from '../fixtures/reports';
@@ -68,9 +69,18 @@ const FIRST = 'INC-20261122-00000001';
 
 const setUp = (policy: BuiltInPolicyName = 'national') => {
   const incidents = new InMemoryIncidentStore();
-  const submit = makeSubmitReport({ incidents, clock: fixedClock, ids: new NumberedIds(), policy: policyByName(policy) });
+  const submit = makeSubmitReport({
+    incidents,
+    clock: fixedClock,
+    ids: new NumberedIds(),
+    policy: policyByName(policy),
+  });
   return { incidents, submit };
 };
+
+/** The chain verdict over a log. Events are plain JSON data by construction. */
+const verifyLog = (events: readonly IncidentEvent[]) =>
+  verifyChain(events as unknown as Parameters<typeof verifyChain>[0]);
 
 const typesAndSeqs = (events: readonly IncidentEvent[]) => events.map((event) => [event.type, event.seq]);
 
@@ -133,7 +143,7 @@ describe('an initial report', () => {
       ['ReportSubmitted', 1],
       ['ObligationOpened', 2],
     ]);
-    expect(verifyChain(events)).toEqual({ intact: true, events: 2, headHash: incidents.headOf(FIRST)?.lastHash });
+    expect(verifyLog(events)).toEqual({ intact: true, events: 2, headHash: incidents.headOf(FIRST)?.lastHash });
   });
 
   it('stores the report in UTC with the figures as sent, and the delta from nothing', async () => {
@@ -338,7 +348,7 @@ describe('a unit that reports late', () => {
       lateByMs: HOUR,
     });
     expect(incidents.headOf(FIRST)?.unitLate).toBe(true);
-    expect(verifyChain(events).intact).toBe(true);
+    expect(verifyLog(events).intact).toBe(true);
   });
 
   it('is on time at exactly one hour, and late by one second a second later', async () => {
@@ -378,7 +388,7 @@ describe('the grade of an initial report', () => {
       ['ObligationOpened', 3],
     ]);
     expect(events[1]?.data).toStrictEqual({ from: 'IV', to: 'III', basis: 'assessed', reportId: `${FIRST}-R1` });
-    expect(verifyChain(events).intact).toBe(true);
+    expect(verifyLog(events).intact).toBe(true);
   });
 
   it('is assessed from the figures when the unit proposed none, with no GradeAssessed event', async () => {
@@ -386,7 +396,10 @@ describe('the grade of an initial report', () => {
     const { incidents, submit } = setUp();
 
     // ACT
-    const { response } = await submit({ actor: unitOf('110101'), report: report({ grade: undefined }, casualties(10)) });
+    const { response } = await submit({
+      actor: unitOf('110101'),
+      report: report({ grade: undefined }, casualties(10)),
+    });
 
     // ASSESS
     expect(response).toMatchObject({ grade: 'II', gradeBasis: 'assessed' });
@@ -417,9 +430,13 @@ describe('a follow-up report', () => {
     const { incidents, submit } = setUp();
     const actor = unitOf('110101');
     await submit({ actor, report: report() });
-    const update = followUp(FIRST, { affectedPeople: 150, directLossYuan: 800_000 }, {
-      casualties: { dead: 1, injured: 5, seriouslyInjured: 2, missing: 0, trapped: 3 },
-    });
+    const update = followUp(
+      FIRST,
+      { affectedPeople: 150, directLossYuan: 800_000 },
+      {
+        casualties: { dead: 1, injured: 5, seriouslyInjured: 2, missing: 0, trapped: 3 },
+      },
+    );
 
     // ACT
     const { response } = await submit({ actor, report: update });
@@ -460,7 +477,7 @@ describe('a follow-up report', () => {
       affectedPeople: 30,
       directLossYuan: 300_000,
     });
-    expect(verifyChain(events)).toMatchObject({ intact: true, events: 3 });
+    expect(verifyLog(events)).toMatchObject({ intact: true, events: 3 });
     expect(replayed(events)).toStrictEqual(incidents.headOf(FIRST));
   });
 
@@ -490,7 +507,7 @@ describe('a follow-up report', () => {
       { from: 'IV', to: 'III', basis: 'assessed', reportId: `${FIRST}-R2` },
       { from: 'III', to: 'II', basis: 'assessed', reportId: `${FIRST}-R3` },
     ]);
-    expect(verifyChain(events)).toMatchObject({ intact: true, events: 6 });
+    expect(verifyLog(events)).toMatchObject({ intact: true, events: 6 });
   });
 
   it('never lowers the grade, whatever its figures or proposal', async () => {
@@ -510,6 +527,24 @@ describe('a follow-up report', () => {
       ['ReportSubmitted', 3],
     ]);
     expect(incidents.headOf(FIRST)?.grade).toBe('II');
+  });
+
+  it('raises the grade to the unit’s proposal when it is graver than the figures, on the basis reported', async () => {
+    // PREPARE: the example's figures are grade IV
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report({ grade: undefined }) });
+
+    // ACT
+    const { response } = await submit({ actor, report: followUp(FIRST, { grade: 'II' }) });
+
+    // ASSESS
+    expect(response).toMatchObject({ seq: 3, grade: 'II', gradeBasis: 'reported' });
+    expect(incidents.eventsOf(FIRST)[3]).toMatchObject({
+      seq: 4,
+      type: 'GradeAssessed',
+      data: { from: 'IV', to: 'II', basis: 'reported', reportId: `${FIRST}-R2` },
+    });
   });
 
   it('is refused as NotFoundError for an incident that does not exist, and writes nothing', async () => {
@@ -733,6 +768,57 @@ describe('an Idempotency-Key', () => {
   });
 });
 
+describe('collisions the use case recovers from, or gives up on', () => {
+  it('takes a fresh incident id when the one it drew is already taken', async () => {
+    // PREPARE: an id generator that hands out the same id twice
+    const incidents = new InMemoryIncidentStore();
+    const drawn = [FIRST, FIRST, 'INC-20261122-00000002'];
+    const ids: IdGenerator = { incidentId: () => drawn.shift() ?? 'INC-20261122-99999999', unique: () => 'u' };
+    const submit = makeSubmitReport({ incidents, clock: fixedClock, ids, policy: policyByName('national') });
+    await submit({ actor: unitOf('110101'), report: report() });
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: report({ affectedPeople: 7 }) });
+
+    // ASSESS
+    expect(response.incidentId).toBe('INC-20261122-00000002');
+    expect(incidents.eventsOf(FIRST)).toHaveLength(2);
+    expect(reportData(incidents.eventsOf(FIRST), 1).figures.affectedPeople).toBe(120);
+    expect(incidents.incidentIds()).toEqual([FIRST, 'INC-20261122-00000002']);
+  });
+
+  it('answers busy (ConflictError) after maxAttempts stale heads in a row', async () => {
+    // PREPARE: a store on which someone else always appends first
+    class AlwaysStale extends InMemoryIncidentStore {
+      attempts = 0;
+      override async append(change: IncidentChange): Promise<void> {
+        if (change.expectedVersion === null) return super.append(change);
+        this.attempts += 1;
+        throw new VersionConflict(change.incidentId);
+      }
+    }
+    const incidents = new AlwaysStale();
+    const submit = makeSubmitReport({
+      incidents,
+      clock: fixedClock,
+      ids: new NumberedIds(),
+      policy: policyByName('national'),
+      maxAttempts: 3,
+    });
+    const actor = unitOf('110101');
+    await submit({ actor, report: report() });
+
+    // ACT
+    const error = await failureOf(submit({ actor, report: followUp(FIRST) }));
+
+    // ASSESS
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ code: 'busy' });
+    expect(incidents.attempts).toBe(3);
+    expect(incidents.eventsOf(FIRST)).toHaveLength(2);
+  });
+});
+
 describe('concurrent follow-ups to one incident', () => {
   it('all land: 20 at once give contiguous events, an intact chain and deltas that add up', async () => {
     // PREPARE: every follow-up changes the figures differently; none crosses a grade threshold
@@ -751,11 +837,13 @@ describe('concurrent follow-ups to one incident', () => {
     const events = incidents.eventsOf(FIRST);
     expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
     expect(events.filter((event) => event.type === 'ReportSubmitted')).toHaveLength(21);
-    expect(verifyChain(events)).toEqual({ intact: true, events: 22, headHash: incidents.headOf(FIRST)?.lastHash });
+    expect(verifyLog(events)).toEqual({ intact: true, events: 22, headHash: incidents.headOf(FIRST)?.lastHash });
     expect(results.map((result) => result.response.seq).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 3),
     );
-    const reportNumbers = events.flatMap((event) => (event.type === 'ReportSubmitted' ? [event.data.reportNumber] : []));
+    const reportNumbers = events.flatMap((event) =>
+      event.type === 'ReportSubmitted' ? [event.data.reportNumber] : [],
+    );
     expect(reportNumbers).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     // Roll-ups add deltas: they must sum to the figures of the last report in the log.
     const reportsInLog = events.flatMap((event) => (event.type === 'ReportSubmitted' ? [event.data] : []));

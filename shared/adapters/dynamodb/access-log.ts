@@ -37,13 +37,16 @@ export const makeDynamoAccessLog = (config: {
 
   return {
     async recordDenied(entry) {
-      const provinces = new Set([provinceOf(entry.actor.region), provinceOf(entry.targetRegion)]);
+      const provinces = [
+        ...new Set([provinceOf(entry.actor.region), ...(entry.targetRegion ? [provinceOf(entry.targetRegion)] : [])]),
+      ];
       await Promise.all(
-        [...provinces].map((province) =>
+        provinces.map((province) =>
           client.send(
             new PutCommand({
               TableName: table,
-              Item: { pk: deniedPk(province), sk: `${entry.at}#${entry.id}`, ...entry },
+              // `filedUnder` lets a national listing, which reads every partition, show it once.
+              Item: { pk: deniedPk(province), sk: `${entry.at}#${entry.id}`, ...entry, filedUnder: provinces },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           ),
@@ -79,8 +82,11 @@ export const makeDynamoAccessLog = (config: {
             ExclusiveStartKey: start,
           }),
         );
+        const partition = partitions[partitionIndex];
         for (const item of page.Items ?? []) {
-          const { pk: _pk, sk: _sk, ...entry } = item;
+          const { pk: _pk, sk: _sk, filedUnder, ...entry } = item;
+          const firstFiling = Array.isArray(filedUnder) ? filedUnder[0] : partition;
+          if (query.region === NATIONAL && firstFiling !== partition) continue;
           if (concerns(entry as AccessDenied, query.region)) items.push(entry as AccessDenied);
         }
         start = page.LastEvaluatedKey;

@@ -1,0 +1,273 @@
+/**
+ * The DynamoDB access log against a mocked document client: which province partitions a refusal
+ * is filed under, and how a listing reads, filters and pages through them.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcherWithAliases } from 'aws-sdk-client-mock-vitest';
+import type {} from 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeDynamoAccessLog } from '../../shared/adapters/dynamodb/access-log';
+import { ValidationError } from '../../shared/domain/errors';
+import { childrenOf, NATIONAL } from '../../shared/domain/regions/regions';
+import type { AccessDenied } from '../../shared/ports/access-log';
+
+expect.extend(allCustomMatcherWithAliases);
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+);
+const log = makeDynamoAccessLog({ client, table: 'AccessLog' });
+
+const denial = (
+  id: string,
+  at: string,
+  actorRegion: string,
+  targetRegion?: string,
+  extra: Partial<AccessDenied> = {},
+): AccessDenied => ({
+  id,
+  at,
+  actor: { sub: `user-${id}`, role: 'reporter', region: actorRegion, unit: 'U-9' },
+  action: 'POST /v1/reports',
+  ...(targetRegion ? { targetRegion } : {}),
+  reason: `${actorRegion} may not report for ${targetRegion ?? 'that region'}`,
+  ...extra,
+});
+
+const putFor = (partition: string, entry: AccessDenied) => ({
+  TableName: 'AccessLog',
+  Item: { pk: `DENIED#${partition}`, sk: `${entry.at}#${entry.id}`, ...entry },
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
+
+const sentPuts = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+const sentQueries = () => ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+
+/** The items of each partition as DynamoDB would hold them, newest first (the listing reads backwards). */
+type Partitions = Record<string, readonly AccessDenied[]>;
+
+/**
+ * Answers Query like DynamoDB for `pk = :pk` read backwards: at most Limit items after
+ * ExclusiveStartKey, and a LastEvaluatedKey whenever it stopped because of the Limit.
+ */
+const serve = (partitions: Partitions) => {
+  ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+    const pk = String(input.ExpressionAttributeValues?.[':pk']);
+    const rows = (partitions[pk] ?? []).map((entry) => ({ pk, sk: `${entry.at}#${entry.id}`, ...entry }));
+    const startSk = input.ExclusiveStartKey?.sk;
+    const from = startSk === undefined ? 0 : rows.findIndex((row) => row.sk === startSk) + 1;
+    const limit = input.Limit ?? rows.length;
+    const Items = rows.slice(from, from + limit);
+    const last = Items.at(-1);
+    return {
+      Items,
+      ...(Items.length === limit && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
+    };
+  });
+};
+
+const provinceIndex = (code: string): string => {
+  const partitions = [...childrenOf(NATIONAL).map((p) => p.code), NATIONAL];
+  return String(partitions.indexOf(code));
+};
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe('recordDenied', () => {
+  it('files a refusal that concerns two provinces under both: actor 310101 targeting 110101', async () => {
+    const entry = denial('d1', '2026-03-01T02:00:00.000Z', '310101', '110101', { incidentId: 'INC-20260301-AAAAAAAA' });
+
+    await log.recordDenied(entry);
+
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 2);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('310000', entry));
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('110000', entry));
+    expect(sentPuts()).toStrictEqual([putFor('310000', entry), putFor('110000', entry)]);
+    expect(ddb.calls()).toHaveLength(2);
+  });
+
+  it('files a refusal within one province once: actor 110105 targeting 110101', async () => {
+    const entry = denial('d2', '2026-03-01T02:00:00.000Z', '110105', '110101');
+
+    await log.recordDenied(entry);
+
+    expect(sentPuts()).toStrictEqual([putFor('110000', entry)]);
+  });
+
+  it('files a city-level actor under its province: 440300 targeting 440305', async () => {
+    const entry = denial('d3', '2026-03-01T02:00:00.000Z', '440300', '440305');
+
+    await log.recordDenied(entry);
+
+    expect(sentPuts()).toStrictEqual([putFor('440000', entry)]);
+  });
+
+  it('files a refusal whose regions are all unknown under DENIED#000000', async () => {
+    const entry = denial('d4', '2026-03-01T02:00:00.000Z', '999999', 'not-a-code');
+
+    await log.recordDenied(entry);
+
+    expect(sentPuts()).toStrictEqual([putFor('000000', entry)]);
+  });
+
+  it('files an unknown actor targeting a known region under 000000 and the target province', async () => {
+    const entry = denial('d5', '2026-03-01T02:00:00.000Z', '999999', '440106');
+
+    await log.recordDenied(entry);
+
+    expect(sentPuts()).toStrictEqual([putFor('000000', entry), putFor('440000', entry)]);
+  });
+
+  // BUG (shared/adapters/dynamodb/access-log.ts, recordDenied): a refusal with no targetRegion
+  // (e.g. a reporter calling an inspector-only route) is filed under the actor's province AND
+  // under DENIED#000000, because provinceOf(undefined) is NATIONAL. A national listing then
+  // returns it twice (see the listDenied test below).
+  it('files a refusal with no target region under the actor province alone, not also under 000000', async () => {
+    const entry = denial('d6', '2026-03-01T02:00:00.000Z', '310101');
+
+    await log.recordDenied(entry);
+
+    expect(sentPuts()).toStrictEqual([putFor('310000', entry)]);
+  });
+});
+
+describe('listDenied', () => {
+  it('reads the province partition of a city, newest first, and keeps the refusals that concern the city', async () => {
+    const futian = denial('a1', '2026-03-01T05:00:00.000Z', '440304', '440106');
+    const intoNanshan = denial('a2', '2026-03-01T04:00:00.000Z', '310101', '440305');
+    const guangzhouOnly = denial('a3', '2026-03-01T03:00:00.000Z', '440106', '440106');
+    serve({ 'DENIED#440000': [futian, intoNanshan, guangzhouOnly] });
+
+    const page = await log.listDenied({ region: '440300', limit: 10 });
+
+    expect(page).toStrictEqual({ items: [futian, intoNanshan] });
+    expect(sentQueries()).toEqual([
+      {
+        TableName: 'AccessLog',
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': 'DENIED#440000', ':from': '0000', ':to': '9999#~' },
+        ScanIndexForward: false,
+        Limit: 10,
+      },
+    ]);
+  });
+
+  it('bounds the sort key by from and to, inclusive of a refusal at `to`', async () => {
+    serve({});
+
+    await log.listDenied({
+      region: '110000',
+      from: '2026-03-01T00:00:00.000Z',
+      to: '2026-03-01T15:59:59.999Z',
+      limit: 5,
+    });
+
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
+      ExpressionAttributeValues: {
+        ':pk': 'DENIED#110000',
+        ':from': '2026-03-01T00:00:00.000Z',
+        ':to': '2026-03-01T15:59:59.999Z#~',
+      },
+    });
+  });
+
+  it('pages through every province partition and then 000000 for the national code', async () => {
+    const b1 = denial('b1', '2026-03-01T05:00:00.000Z', '110101', '110105');
+    const b2 = denial('b2', '2026-03-01T04:00:00.000Z', '110108', '110101');
+    const s1 = denial('s1', '2026-03-01T06:00:00.000Z', '310101', '310101');
+    const s2 = denial('s2', '2026-03-01T03:00:00.000Z', '310101', '310101');
+    const g1 = denial('g1', '2026-03-01T02:00:00.000Z', '440106', '440106');
+    const n1 = denial('n1', '2026-03-01T01:00:00.000Z', '999999');
+    serve({ 'DENIED#110000': [b1, b2], 'DENIED#310000': [s1, s2], 'DENIED#440000': [g1], 'DENIED#000000': [n1] });
+
+    const first = await log.listDenied({ region: NATIONAL, limit: 3 });
+
+    expect(first.items).toStrictEqual([b1, b2, s1]);
+    expect(first.after).toStrictEqual({ partition: '8', pk: 'DENIED#310000', sk: `${s1.at}#${s1.id}` });
+    expect(provinceIndex('310000')).toBe('8');
+    // 110000 for three, then one at a time: 120000 … 230000 are empty, 310000 fills the page.
+    expect(sentQueries().map((q) => [q.ExpressionAttributeValues?.[':pk'], q.Limit])).toEqual([
+      ['DENIED#110000', 3],
+      ...['120000', '130000', '140000', '150000', '210000', '220000', '230000'].map((p) => [`DENIED#${p}`, 1]),
+      ['DENIED#310000', 1],
+    ]);
+
+    ddb.resetHistory();
+    const second = await log.listDenied({ region: NATIONAL, limit: 3, after: first.after });
+
+    // The page filled on 000000's last item: DynamoDB still hands back a key, so the cursor stays.
+    expect(second).toStrictEqual({
+      items: [s2, g1, n1],
+      after: { partition: '31', pk: 'DENIED#000000', sk: `${n1.at}#${n1.id}` },
+    });
+    expect(sentQueries()[0]).toEqual({
+      TableName: 'AccessLog',
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'DENIED#310000', ':from': '0000', ':to': '9999#~' },
+      ScanIndexForward: false,
+      Limit: 3,
+      ExclusiveStartKey: { pk: 'DENIED#310000', sk: `${s1.at}#${s1.id}` },
+    });
+    expect(sentQueries().at(-1)?.ExpressionAttributeValues?.[':pk']).toBe('DENIED#000000');
+    expect(
+      sentQueries()
+        .slice(1)
+        .every((q) => q.ExclusiveStartKey === undefined),
+    ).toBe(true);
+
+    const last = await log.listDenied({ region: NATIONAL, limit: 3, after: second.after });
+    expect(last).toStrictEqual({ items: [] });
+  });
+
+  it('hands out a cursor at the next partition when a page ends exactly at the end of one', async () => {
+    const b1 = denial('b1', '2026-03-01T05:00:00.000Z', '110101', '110105');
+    const t1 = denial('t1', '2026-03-01T04:00:00.000Z', '120101', '120101');
+    serve({ 'DENIED#110000': [b1], 'DENIED#120000': [t1] });
+
+    const first = await log.listDenied({ region: NATIONAL, limit: 1 });
+    // DynamoDB reports a LastEvaluatedKey when it stops at the Limit, even on a partition's last item.
+    expect(first).toStrictEqual({
+      items: [b1],
+      after: { partition: '0', pk: 'DENIED#110000', sk: `${b1.at}#${b1.id}` },
+    });
+
+    const second = await log.listDenied({ region: NATIONAL, limit: 1, after: first.after });
+    expect(second.items).toStrictEqual([t1]);
+
+    const rest = await log.listDenied({ region: NATIONAL, limit: 1, after: second.after });
+    expect(rest).toStrictEqual({ items: [] });
+  });
+
+  // BUG (shared/adapters/dynamodb/access-log.ts, listDenied with region 000000): a refusal that
+  // concerns two provinces is filed under both (by design, so each province's inspector sees it),
+  // but the national listing reads every partition and returns it once per partition.
+  it('lists a refusal filed under two provinces once for the national inspector', async () => {
+    const across = denial('x1', '2026-03-01T05:00:00.000Z', '310101', '110101');
+    serve({ 'DENIED#110000': [across], 'DENIED#310000': [across] });
+
+    const page = await log.listDenied({ region: NATIONAL, limit: 10 });
+
+    expect(page.items).toStrictEqual([across]);
+  });
+
+  it.each([
+    { region: NATIONAL, partition: '32' },
+    { region: NATIONAL, partition: '-1' },
+    { region: NATIONAL, partition: 'one' },
+    { region: '110101', partition: '1' },
+  ])(
+    'rejects a cursor whose partition $partition is not one of $region with a ValidationError naming the cursor',
+    async ({ region, partition }) => {
+      const error = await log.listDenied({ region, limit: 5, after: { partition } }).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toHaveProperty('details', [expect.objectContaining({ field: 'cursor' })]);
+      expect(ddb).not.toHaveReceivedAnyCommand();
+    },
+  );
+});

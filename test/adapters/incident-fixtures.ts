@@ -1,0 +1,203 @@
+/**
+ * Incidents for the DynamoDB adapter tests, built with the real domain: events are sealed into the
+ * hash chain and the head is their projection, exactly as the submit-report use case builds them.
+ */
+import type { Grade } from '../../shared/domain/grade';
+import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
+import {
+  type Actor,
+  deltaOf,
+  type Figures,
+  type IncidentEvent,
+  type IncidentEventBody,
+  type IncidentState,
+  project,
+  type ReportSubmittedData,
+  ZERO_FIGURES,
+} from '../../shared/domain/incident';
+import { forwardingObligation, type Obligation } from '../../shared/domain/obligation';
+import { builtInPolicies } from '../../shared/domain/policy/policy';
+import { chainOf, firstOfficeOf, type RegionChain } from '../../shared/domain/regions/regions';
+import type { IdempotentResponse, IncidentChange } from '../../shared/ports/incident-store';
+
+export interface IncidentSpec {
+  readonly incidentId: string;
+  /** A reporting region: a county, or a city without counties such as Dongguan 441900. */
+  readonly regionCode: string;
+  /** UTC, as `Date.toISOString()` writes it: the form the list index sorts on. */
+  readonly receivedAt: string;
+  /** The grade the reporter proposes; without one the assessed grade (IV) stands. */
+  readonly grade?: Grade;
+  /** Appends an IncidentClosed event after the obligation. */
+  readonly closed?: boolean;
+}
+
+/** An incident as a first append writes it: its events, their projection and its obligations. */
+export interface BuiltIncident {
+  readonly state: IncidentState;
+  readonly events: readonly IncidentEvent[];
+  readonly obligations: readonly Obligation[];
+  readonly chain: RegionChain;
+}
+
+const FIGURES: Figures = {
+  dead: 0,
+  injured: 2,
+  seriouslyInjured: null,
+  missing: 1,
+  trapped: 0,
+  affectedPeople: 120,
+  directLossYuan: 500_000,
+};
+
+const chainCodes = (chain: RegionChain) => ({
+  county: chain.county?.code ?? null,
+  city: chain.city?.code ?? null,
+  province: chain.province.code,
+});
+
+const minutesBefore = (iso: string, minutes: number): string =>
+  new Date(Date.parse(iso) - minutes * 60_000).toISOString();
+
+const sealAll = (bodies: readonly IncidentEventBody[], previousHash: string): IncidentEvent[] => {
+  const sealed: IncidentEvent[] = [];
+  let prev = previousHash;
+  for (const body of bodies) {
+    const event: IncidentEvent = seal(body, prev);
+    sealed.push(event);
+    prev = event.hash;
+  }
+  return sealed;
+};
+
+const fold = (
+  state: IncidentState | undefined,
+  events: readonly IncidentEvent[],
+  chain: RegionChain,
+): IncidentState => {
+  const folded = events.reduce<IncidentState | undefined>((s, e) => project(s, e, chainCodes(chain)), state);
+  if (!folded) throw new Error('no events to project');
+  return folded;
+};
+
+export const systemActor: Actor = { sub: 'system', role: 'system', region: '000000' };
+
+/** A new incident: ReportSubmitted, ObligationOpened (pending) and, if asked, IncidentClosed. */
+export const buildIncident = (spec: IncidentSpec): BuiltIncident => {
+  const chain = chainOf(spec.regionCode);
+  const reporter: Actor = { sub: 'reporter-1', role: 'reporter', region: spec.regionCode, unit: 'U-1' };
+  const obligation = forwardingObligation({
+    incidentId: spec.incidentId,
+    chain,
+    holder: firstOfficeOf(chain),
+    grade: spec.grade ?? null,
+    category: 'accident',
+    policy: builtInPolicies.national,
+    receivedAt: new Date(spec.receivedAt),
+  });
+  const report: ReportSubmittedData = {
+    reportId: `${spec.incidentId}-R1`,
+    kind: 'initial',
+    reportNumber: 1,
+    office: firstOfficeOf(chain).code,
+    reporter: { name: 'Wang Li', phone: '+86 10 1234 5678', unit: 'U-1' },
+    occurredAt: minutesBefore(spec.receivedAt, 30),
+    learnedAt: minutesBefore(spec.receivedAt, 15),
+    receivedAt: spec.receivedAt,
+    regionCode: spec.regionCode,
+    location: { address: 'No. 3 shaft, 东城区', lat: 39.93, lon: 116.4 },
+    category: 'accident',
+    subtype: 'mine flooding',
+    proposedGrade: spec.grade ?? null,
+    assessedGrade: 'IV',
+    figures: FIGURES,
+    delta: deltaOf(ZERO_FIGURES, FIGURES),
+    summary: 'Water broke into the No. 3 shaft during the night shift.',
+    measuresTaken: 'Pumps started; rescue team on site.',
+    unknowns: '',
+  };
+  const bodies: IncidentEventBody[] = [
+    {
+      v: 1,
+      incidentId: spec.incidentId,
+      seq: 1,
+      type: 'ReportSubmitted',
+      at: spec.receivedAt,
+      actor: reporter,
+      data: report,
+    },
+    {
+      v: 1,
+      incidentId: spec.incidentId,
+      seq: 2,
+      type: 'ObligationOpened',
+      at: spec.receivedAt,
+      actor: systemActor,
+      data: { obligation },
+    },
+  ];
+  if (spec.closed) {
+    bodies.push({
+      v: 1,
+      incidentId: spec.incidentId,
+      seq: 3,
+      type: 'IncidentClosed',
+      at: new Date(Date.parse(spec.receivedAt) + 3_600_000).toISOString(),
+      actor: reporter,
+      data: { reportId: report.reportId },
+    });
+  }
+  const events = sealAll(bodies, GENESIS_HASH);
+  return { state: fold(undefined, events, chain), events, obligations: [obligation], chain };
+};
+
+/** The change that creates a built incident. */
+export const creation = (incident: BuiltIncident, response?: IdempotentResponse): IncidentChange => ({
+  incidentId: incident.state.incidentId,
+  expectedVersion: null,
+  state: incident.state,
+  events: incident.events,
+  obligations: incident.obligations,
+  ...(response ? { response } : {}),
+});
+
+/**
+ * A follow-up change: an office assesses the grade (the next event in the chain), optionally
+ * storing obligations whose status changed. `expectedVersion` is the version it was computed from.
+ */
+export const regrade = (
+  previous: { readonly state: IncidentState; readonly chain: RegionChain },
+  to: Grade,
+  options: { readonly obligations?: readonly Obligation[]; readonly response?: IdempotentResponse } = {},
+): IncidentChange & { readonly state: IncidentState } => {
+  const [event] = sealAll(
+    [
+      {
+        v: 1,
+        incidentId: previous.state.incidentId,
+        seq: previous.state.version + 1,
+        type: 'GradeAssessed',
+        at: new Date(Date.parse(previous.state.updatedAt) + 60_000).toISOString(),
+        actor: { sub: 'office-1', role: 'office', region: previous.state.regionCode, level: 'county' },
+        data: { from: previous.state.grade, to, basis: 'office', note: 'assessed on site' },
+      },
+    ],
+    previous.state.lastHash,
+  );
+  if (!event) throw new Error('sealing produced no event');
+  return {
+    incidentId: previous.state.incidentId,
+    expectedVersion: previous.state.version,
+    state: fold(previous.state, [event], previous.chain),
+    events: [event],
+    obligations: options.obligations ?? [],
+    ...(options.response ? { response: options.response } : {}),
+  };
+};
+
+export const responseFor = (key: string): IdempotentResponse => ({
+  key,
+  requestHash: 'a3f1c9e0b2d4'.repeat(4),
+  statusCode: 201,
+  body: JSON.stringify({ incidentId: 'INC-20260301-AAAAAAAA', seq: 2 }),
+});

@@ -1,0 +1,467 @@
+/**
+ * The DynamoDB adapters against the suite's real DynamoDB Local, on tables provisioned from
+ * `infra/resources.ts` under a prefix of their own: what is appended reads back unchanged, a lost
+ * race writes nothing, and the list and sweeper indexes hold what they should.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
+import { makeDynamoAccessLog } from '../../shared/adapters/dynamodb/access-log';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
+import { OPEN_SHARDS, openShard } from '../../shared/adapters/dynamodb/keys';
+import type { IncidentState } from '../../shared/domain/incident';
+import type { Obligation } from '../../shared/domain/obligation';
+import { NATIONAL } from '../../shared/domain/regions/regions';
+import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';
+import {
+  DuplicateRequest,
+  type IncidentQuery,
+  type IncidentStore,
+  VersionConflict,
+} from '../../shared/ports/incident-store';
+import { buildIncident, creation, regrade, responseFor } from '../adapters/incident-fixtures';
+
+const config = { region: LOCAL_REGION, credentials: localCredentials };
+
+let dynamodb: DynamoDBClient;
+let sqs: SQSClient;
+let sns: SNSClient;
+let documents: DynamoDBDocumentClient;
+let resources: LocalResources;
+let store: IncidentStore;
+let accessLog: AccessLog;
+
+beforeAll(async () => {
+  dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
+  sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
+  sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
+  resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
+  documents = makeDocumentClient(dynamodb);
+  store = makeDynamoIncidentStore({
+    client: documents,
+    incidentsTable: resources.tables.incidents,
+    idempotencyTable: resources.tables.idempotency,
+  });
+  accessLog = makeDynamoAccessLog({ client: documents, table: resources.tables.accessLog });
+});
+
+afterAll(() => {
+  for (const client of [dynamodb, sqs, sns]) client?.destroy();
+});
+
+/** Incident ids are `INC-<yyyymmdd>-<8>`; the suffix keeps each test's incidents apart. */
+const incidentId = (suffix: string): string => `INC-20260301-${suffix.padEnd(8, '0').slice(0, 8)}`;
+
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('round trip', () => {
+  it('reads back exactly the head and events it appended, null county and floats included (Dongguan 441900)', async () => {
+    const incident = buildIncident({
+      incidentId: incidentId('RTDG0001'),
+      regionCode: '441900',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+      grade: 'III',
+    });
+    expect(incident.state.countyCode).toBeNull();
+
+    await store.append(creation(incident));
+
+    const state = await store.getState(incident.state.incidentId);
+    const events = await store.getEvents(incident.state.incidentId);
+    expect(state).toStrictEqual(incident.state);
+    expect(events).toStrictEqual(incident.events);
+    const [report] = events;
+    expect(report?.type === 'ReportSubmitted' && report.data.location).toEqual({
+      address: 'No. 3 shaft, 东城区',
+      lat: 39.93,
+      lon: 116.4,
+    });
+  });
+
+  it('reads back a follow-up in sequence order after the first append (Shijiazhuang 130102)', async () => {
+    const incident = buildIncident({
+      incidentId: incidentId('RTHB0001'),
+      regionCode: '130102',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+    });
+    await store.append(creation(incident));
+    const followUp = regrade(incident, 'II');
+
+    await store.append(followUp);
+
+    await expect(store.getState(incident.state.incidentId)).resolves.toStrictEqual(followUp.state);
+    await expect(store.getEvents(incident.state.incidentId)).resolves.toStrictEqual([
+      ...incident.events,
+      ...followUp.events,
+    ]);
+    expect(followUp.state).toMatchObject({ version: 3, grade: 'II', countyCode: '130102', cityCode: '130100' });
+  });
+
+  it('stores the idempotent response beside the change and finds it by key', async () => {
+    const incident = buildIncident({
+      incidentId: incidentId('RTIDEM01'),
+      regionCode: '130102',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+    });
+    const response = responseFor('U-1#round-trip');
+
+    await store.append(creation(incident, response));
+
+    await expect(store.findResponse('U-1#round-trip')).resolves.toStrictEqual(response);
+    await expect(store.findResponse('U-1#never-used')).resolves.toBeUndefined();
+  });
+});
+
+describe('a lost race writes nothing', () => {
+  it('a second append computed from a stale version is a VersionConflict and leaves head and log as they were', async () => {
+    const incident = buildIncident({
+      incidentId: incidentId('RACEVER1'),
+      regionCode: '120101',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+    });
+    await store.append(creation(incident));
+    const winner = regrade(incident, 'II');
+    const loser = regrade(incident, 'I');
+    await store.append(winner);
+
+    const error = await rejection(store.append(loser));
+
+    expect(error).toBeInstanceOf(VersionConflict);
+    expect(error).toHaveProperty('incidentId', incident.state.incidentId);
+    await expect(store.getState(incident.state.incidentId)).resolves.toStrictEqual(winner.state);
+    await expect(store.getEvents(incident.state.incidentId)).resolves.toStrictEqual([
+      ...incident.events,
+      ...winner.events,
+    ]);
+  });
+
+  it('creating an incident that already exists is a VersionConflict and writes nothing', async () => {
+    const incident = buildIncident({
+      incidentId: incidentId('RACENEW1'),
+      regionCode: '120101',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+    });
+    await store.append(creation(incident));
+    const rival = buildIncident({
+      incidentId: incident.state.incidentId,
+      regionCode: '120101',
+      receivedAt: '2026-03-01T02:05:00.000Z',
+      grade: 'I',
+    });
+
+    await expect(store.append(creation(rival))).rejects.toBeInstanceOf(VersionConflict);
+    await expect(store.getState(incident.state.incidentId)).resolves.toStrictEqual(incident.state);
+    await expect(store.getEvents(incident.state.incidentId)).resolves.toStrictEqual(incident.events);
+  });
+
+  it('a reused idempotency key is a DuplicateRequest: neither the new incident nor its events are written', async () => {
+    const first = buildIncident({
+      incidentId: incidentId('DUPNEW01'),
+      regionCode: '120101',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+    });
+    await store.append(creation(first, responseFor('U-1#reused')));
+    const second = buildIncident({
+      incidentId: incidentId('DUPNEW02'),
+      regionCode: '120101',
+      receivedAt: '2026-03-01T02:10:00.000Z',
+    });
+    const other = { ...responseFor('U-1#reused'), requestHash: 'f'.repeat(64), body: '{"other":true}' };
+
+    const error = await rejection(store.append(creation(second, other)));
+
+    expect(error).toBeInstanceOf(DuplicateRequest);
+    expect(error).toHaveProperty('key', 'U-1#reused');
+    await expect(store.getState(second.state.incidentId)).resolves.toBeUndefined();
+    await expect(store.getEvents(second.state.incidentId)).resolves.toEqual([]);
+    await expect(store.findResponse('U-1#reused')).resolves.toStrictEqual(responseFor('U-1#reused'));
+    expect(await openObligations()).not.toContainEqual(
+      expect.objectContaining({ incidentId: second.state.incidentId }),
+    );
+  });
+
+  it('a reused idempotency key on a follow-up is a DuplicateRequest and leaves head and log unchanged', async () => {
+    const incident = buildIncident({
+      incidentId: incidentId('DUPFOL01'),
+      regionCode: '120101',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+    });
+    await store.append(creation(incident, responseFor('U-1#follow-up')));
+
+    const error = await rejection(store.append(regrade(incident, 'I', { response: responseFor('U-1#follow-up') })));
+
+    expect(error).toBeInstanceOf(DuplicateRequest);
+    await expect(store.getState(incident.state.incidentId)).resolves.toStrictEqual(incident.state);
+    await expect(store.getEvents(incident.state.incidentId)).resolves.toStrictEqual(incident.events);
+  });
+});
+
+describe('list', () => {
+  // Seven Beijing incidents (province 110000, city 110100), a minute apart, newest last here.
+  const beijing = [
+    { suffix: 'LSTBJ001', regionCode: '110101', grade: 'IV', closed: false },
+    { suffix: 'LSTBJ002', regionCode: '110105', grade: 'III', closed: false },
+    { suffix: 'LSTBJ003', regionCode: '110101', grade: 'III', closed: true },
+    { suffix: 'LSTBJ004', regionCode: '110108', grade: 'II', closed: false },
+    { suffix: 'LSTBJ005', regionCode: '110101', grade: 'III', closed: false },
+    { suffix: 'LSTBJ006', regionCode: '110105', grade: 'IV', closed: true },
+    { suffix: 'LSTBJ007', regionCode: '110101', grade: 'III', closed: false },
+  ] as const;
+  const states: IncidentState[] = [];
+  const ids = (items: readonly IncidentState[]) => items.map((s) => s.incidentId);
+  /** Expected order: newest first. */
+  const newestFirst = (predicate: (s: IncidentState) => boolean) =>
+    ids(states.filter(predicate).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)));
+
+  /** Reads every page of a query, checking that each page is at most `limit` long. */
+  const listAll = async (query: Omit<IncidentQuery, 'after'>) => {
+    const seen: IncidentState[] = [];
+    let after: Readonly<Record<string, string>> | undefined;
+    let pages = 0;
+    do {
+      const page = await store.list({ ...query, ...(after ? { after } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(query.limit);
+      seen.push(...page.items);
+      after = page.after;
+      pages += 1;
+      expect(pages).toBeLessThan(20);
+    } while (after);
+    return { items: seen, pages };
+  };
+
+  beforeAll(async () => {
+    for (const [i, spec] of beijing.entries()) {
+      const incident = buildIncident({
+        incidentId: incidentId(spec.suffix),
+        regionCode: spec.regionCode,
+        receivedAt: new Date(Date.parse('2026-03-02T00:00:00.000Z') + i * 60_000).toISOString(),
+        grade: spec.grade,
+        closed: spec.closed,
+      });
+      await store.append(creation(incident));
+      states.push(incident.state);
+    }
+    // Elsewhere in Guangdong, to be left out of every Beijing list.
+    await store.append(
+      creation(
+        buildIncident({
+          incidentId: incidentId('LSTGD001'),
+          regionCode: '440106',
+          receivedAt: '2026-03-02T00:03:30.000Z',
+          grade: 'III',
+        }),
+      ),
+    );
+  });
+
+  it('pages through a province, limit 3, returning each of its seven incidents exactly once, newest first', async () => {
+    const { items, pages } = await listAll({ level: 'province', regionCode: '110000', limit: 3 });
+
+    expect(ids(items)).toEqual(newestFirst(() => true));
+    expect(new Set(ids(items)).size).toBe(7);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(items).toStrictEqual([...states].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)));
+  });
+
+  it('pages through a city the same way', async () => {
+    const { items } = await listAll({ level: 'city', regionCode: '110100', limit: 3 });
+
+    expect(ids(items)).toEqual(newestFirst(() => true));
+  });
+
+  it('lists a county by its own index', async () => {
+    const { items } = await listAll({ level: 'county', regionCode: '110101', limit: 3 });
+
+    expect(ids(items)).toEqual(newestFirst((s) => s.countyCode === '110101'));
+    expect(items).toHaveLength(4);
+  });
+
+  it('bounds by from and to, both inclusive', async () => {
+    const second = states[1];
+    const fifth = states[4];
+    if (!second || !fifth) throw new Error('seven incidents expected');
+
+    const { items } = await listAll({
+      level: 'province',
+      regionCode: '110000',
+      from: second.receivedAt,
+      to: fifth.receivedAt,
+      limit: 2,
+    });
+
+    expect(ids(items)).toEqual(
+      newestFirst((s) => s.receivedAt >= second.receivedAt && s.receivedAt <= fifth.receivedAt),
+    );
+    expect(items).toHaveLength(4);
+  });
+
+  it('filters by status across pages without skipping an incident', async () => {
+    const { items } = await listAll({ level: 'province', regionCode: '110000', status: 'open', limit: 2 });
+
+    expect(ids(items)).toEqual(newestFirst((s) => s.status === 'open'));
+    expect(items).toHaveLength(5);
+  });
+
+  it('filters by status and grade together', async () => {
+    const { items } = await listAll({ level: 'city', regionCode: '110100', status: 'open', grade: 'III', limit: 1 });
+
+    expect(ids(items)).toEqual(newestFirst((s) => s.status === 'open' && s.grade === 'III'));
+    expect(items).toHaveLength(3);
+  });
+
+  it('lists a Dongguan incident by city and province but not by any county', async () => {
+    const dongguan = buildIncident({
+      incidentId: incidentId('LSTDG001'),
+      regionCode: '441900',
+      receivedAt: '2026-03-03T00:00:00.000Z',
+    });
+    await store.append(creation(dongguan));
+
+    // The round trip above wrote another Dongguan incident on 1 March: the bounds leave it out.
+    const byCity = await store.list({
+      level: 'city',
+      regionCode: '441900',
+      from: '2026-03-03T00:00:00.000Z',
+      to: '2026-03-03T23:59:59.999Z',
+      limit: 10,
+    });
+    const byProvince = await listAll({ level: 'province', regionCode: '440000', limit: 10 });
+
+    expect(byCity.items).toStrictEqual([dongguan.state]);
+    expect(ids(byProvince.items)).toContain(dongguan.state.incidentId);
+    expect(ids(byProvince.items)).not.toContain(states[0]?.incidentId);
+  });
+
+  it('rejects a cursor from another region', async () => {
+    const page = await store.list({ level: 'county', regionCode: '110101', limit: 1 });
+    expect(page.after).toBeDefined();
+
+    await expect(
+      store.list({ level: 'county', regionCode: '110105', limit: 1, ...(page.after ? { after: page.after } : {}) }),
+    ).rejects.toMatchObject({ name: 'ValidationError', details: [expect.objectContaining({ field: 'cursor' })] });
+  });
+});
+
+/** Every item of the sweeper's index, shard by shard, each shard oldest deadline first. */
+const openObligations = async (): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  for (let shard = 0; shard < OPEN_SHARDS; shard += 1) {
+    let start: Record<string, unknown> | undefined;
+    const inShard: Record<string, unknown>[] = [];
+    do {
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: resources.tables.incidents,
+          IndexName: 'openObligations',
+          KeyConditionExpression: 'openShard = :shard',
+          ExpressionAttributeValues: { ':shard': `OPEN#${shard}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      inShard.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const dueAts = inShard.map((item) => String(item.dueAt));
+    expect(dueAts).toEqual([...dueAts].sort());
+    items.push(...inShard);
+  }
+  return items;
+};
+
+describe('openObligations index', () => {
+  it('holds pending obligations only, each in its shard, and drops one once it is met', async () => {
+    const stays = buildIncident({
+      incidentId: incidentId('OBLOPEN1'),
+      regionCode: '130104',
+      receivedAt: '2026-03-04T00:00:00.000Z',
+    });
+    const goes = buildIncident({
+      incidentId: incidentId('OBLMET01'),
+      regionCode: '441900',
+      receivedAt: '2026-03-04T00:05:00.000Z',
+    });
+    await store.append(creation(stays));
+    await store.append(creation(goes));
+    const [metObligation] = goes.obligations;
+    if (!metObligation) throw new Error('the fixture has no obligation');
+    const missed: Obligation = { ...metObligation, obligationId: `${metObligation.obligationId}-x`, status: 'missed' };
+
+    const before = await openObligations();
+    expect(before).toContainEqual(expect.objectContaining({ obligationId: metObligation.obligationId }));
+
+    await store.append(regrade(goes, 'II', { obligations: [{ ...metObligation, status: 'met' }, missed] }));
+
+    const after = await openObligations();
+    const ids = after.map((item) => item.obligationId);
+    expect(after.every((item) => item.status === 'pending')).toBe(true);
+    expect(ids).toContain(stays.obligations[0]?.obligationId);
+    expect(ids).not.toContain(metObligation.obligationId);
+    expect(ids).not.toContain(missed.obligationId);
+    for (const item of after) expect(item.openShard).toBe(openShard(String(item.obligationId)));
+    expect(after.find((item) => item.obligationId === stays.obligations[0]?.obligationId)).toStrictEqual({
+      pk: `INC#${stays.state.incidentId}`,
+      sk: `OBL#${stays.obligations[0]?.obligationId}`,
+      ...stays.obligations[0],
+      openShard: openShard(stays.obligations[0]?.obligationId ?? ''),
+    });
+  });
+});
+
+describe('access log', () => {
+  const denial = (id: string, at: string, actorRegion: string, targetRegion: string): AccessDenied => ({
+    id,
+    at,
+    actor: { sub: `user-${id}`, role: 'reporter', region: actorRegion, unit: 'U-9' },
+    action: 'POST /v1/reports',
+    targetRegion,
+    reason: `${actorRegion} may not report for ${targetRegion}`,
+  });
+
+  it('files a cross-province refusal where each province inspector reads it', async () => {
+    const across = denial(randomUUID(), '2026-03-05T01:00:00.000Z', '310101', '110101');
+    const local = denial(randomUUID(), '2026-03-05T02:00:00.000Z', '110105', '110101');
+
+    await accessLog.recordDenied(across);
+    await accessLog.recordDenied(local);
+
+    await expect(accessLog.listDenied({ region: '110000', limit: 10 })).resolves.toStrictEqual({
+      items: [local, across],
+    });
+    await expect(accessLog.listDenied({ region: '310101', limit: 10 })).resolves.toStrictEqual({ items: [across] });
+    // A county inspector sees what concerns the county: the Shanghai unit targeted 110101, not 110105.
+    await expect(accessLog.listDenied({ region: '110105', limit: 10 })).resolves.toStrictEqual({ items: [local] });
+  });
+
+  // BUG (shared/adapters/dynamodb/access-log.ts, listDenied with region 000000): the refusal is
+  // filed under DENIED#310000 and DENIED#110000, and the national listing returns both copies.
+  it('lists a cross-province refusal once for the national inspector', async () => {
+    const across = denial(randomUUID(), '2026-03-06T01:00:00.000Z', '440106', '120101');
+    await accessLog.recordDenied(across);
+
+    const items: AccessDenied[] = [];
+    let after: Readonly<Record<string, string>> | undefined;
+    do {
+      const page = await accessLog.listDenied({
+        region: NATIONAL,
+        from: '2026-03-06T00:00:00.000Z',
+        to: '2026-03-06T23:59:59.999Z',
+        limit: 5,
+        ...(after ? { after } : {}),
+      });
+      items.push(...page.items);
+      after = page.after;
+    } while (after);
+
+    expect(items.map((item) => item.id)).toEqual([across.id]);
+  });
+});
