@@ -77,7 +77,7 @@ const provisionTable = async (client: DynamoDBClient, name: string, def: TableDe
         ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {}),
       }),
     );
-    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: name });
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: name });
     if (def.timeToLiveAttribute) {
       await client.send(
         new UpdateTimeToLiveCommand({

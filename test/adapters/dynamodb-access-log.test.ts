@@ -37,17 +37,27 @@ const denial = (
   ...extra,
 });
 
-const putFor = (partition: string, entry: AccessDenied) => ({
+/** The put of one filing; `filedUnder` lists every partition the refusal went to, the first one first. */
+const putFor = (partition: string, entry: AccessDenied, filedUnder: readonly string[]) => ({
   TableName: 'AccessLog',
-  Item: { pk: `DENIED#${partition}`, sk: `${entry.at}#${entry.id}`, ...entry },
+  Item: { pk: `DENIED#${partition}`, sk: `${entry.at}#${entry.id}`, ...entry, filedUnder },
   ConditionExpression: 'attribute_not_exists(pk)',
 });
 
 const sentPuts = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
 const sentQueries = () => ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
 
+/** A refusal as stored, with the partitions it was filed under (absent on items written before that field). */
+interface Filing {
+  readonly entry: AccessDenied;
+  readonly filedUnder?: readonly string[];
+}
+
+/** Filed under one partition only, as recordDenied files a refusal within one province. */
+const once = (entry: AccessDenied, province: string): Filing => ({ entry, filedUnder: [province] });
+
 /** The items of each partition as DynamoDB would hold them, newest first (the listing reads backwards). */
-type Partitions = Record<string, readonly AccessDenied[]>;
+type Partitions = Record<string, readonly Filing[]>;
 
 /**
  * Answers Query like DynamoDB for `pk = :pk` read backwards: at most Limit items after
@@ -56,7 +66,12 @@ type Partitions = Record<string, readonly AccessDenied[]>;
 const serve = (partitions: Partitions) => {
   ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => {
     const pk = String(input.ExpressionAttributeValues?.[':pk']);
-    const rows = (partitions[pk] ?? []).map((entry) => ({ pk, sk: `${entry.at}#${entry.id}`, ...entry }));
+    const rows = (partitions[pk] ?? []).map(({ entry, filedUnder }) => ({
+      pk,
+      sk: `${entry.at}#${entry.id}`,
+      ...entry,
+      ...(filedUnder ? { filedUnder } : {}),
+    }));
     const startSk = input.ExclusiveStartKey?.sk;
     const from = startSk === undefined ? 0 : rows.findIndex((row) => row.sk === startSk) + 1;
     const limit = input.Limit ?? rows.length;
@@ -85,9 +100,10 @@ describe('recordDenied', () => {
     await log.recordDenied(entry);
 
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 2);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('310000', entry));
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('110000', entry));
-    expect(sentPuts()).toStrictEqual([putFor('310000', entry), putFor('110000', entry)]);
+    const filedUnder = ['310000', '110000'];
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('310000', entry, filedUnder));
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('110000', entry, filedUnder));
+    expect(sentPuts()).toStrictEqual([putFor('310000', entry, filedUnder), putFor('110000', entry, filedUnder)]);
     expect(ddb.calls()).toHaveLength(2);
   });
 
@@ -96,7 +112,7 @@ describe('recordDenied', () => {
 
     await log.recordDenied(entry);
 
-    expect(sentPuts()).toStrictEqual([putFor('110000', entry)]);
+    expect(sentPuts()).toStrictEqual([putFor('110000', entry, ['110000'])]);
   });
 
   it('files a city-level actor under its province: 440300 targeting 440305', async () => {
@@ -104,7 +120,7 @@ describe('recordDenied', () => {
 
     await log.recordDenied(entry);
 
-    expect(sentPuts()).toStrictEqual([putFor('440000', entry)]);
+    expect(sentPuts()).toStrictEqual([putFor('440000', entry, ['440000'])]);
   });
 
   it('files a refusal whose regions are all unknown under DENIED#000000', async () => {
@@ -112,7 +128,7 @@ describe('recordDenied', () => {
 
     await log.recordDenied(entry);
 
-    expect(sentPuts()).toStrictEqual([putFor('000000', entry)]);
+    expect(sentPuts()).toStrictEqual([putFor('000000', entry, ['000000'])]);
   });
 
   it('files an unknown actor targeting a known region under 000000 and the target province', async () => {
@@ -120,19 +136,16 @@ describe('recordDenied', () => {
 
     await log.recordDenied(entry);
 
-    expect(sentPuts()).toStrictEqual([putFor('000000', entry), putFor('440000', entry)]);
+    const filedUnder = ['000000', '440000'];
+    expect(sentPuts()).toStrictEqual([putFor('000000', entry, filedUnder), putFor('440000', entry, filedUnder)]);
   });
 
-  // BUG (shared/adapters/dynamodb/access-log.ts, recordDenied): a refusal with no targetRegion
-  // (e.g. a reporter calling an inspector-only route) is filed under the actor's province AND
-  // under DENIED#000000, because provinceOf(undefined) is NATIONAL. A national listing then
-  // returns it twice (see the listDenied test below).
   it('files a refusal with no target region under the actor province alone, not also under 000000', async () => {
     const entry = denial('d6', '2026-03-01T02:00:00.000Z', '310101');
 
     await log.recordDenied(entry);
 
-    expect(sentPuts()).toStrictEqual([putFor('310000', entry)]);
+    expect(sentPuts()).toStrictEqual([putFor('310000', entry, ['310000'])]);
   });
 });
 
@@ -141,7 +154,13 @@ describe('listDenied', () => {
     const futian = denial('a1', '2026-03-01T05:00:00.000Z', '440304', '440106');
     const intoNanshan = denial('a2', '2026-03-01T04:00:00.000Z', '310101', '440305');
     const guangzhouOnly = denial('a3', '2026-03-01T03:00:00.000Z', '440106', '440106');
-    serve({ 'DENIED#440000': [futian, intoNanshan, guangzhouOnly] });
+    serve({
+      'DENIED#440000': [
+        once(futian, '440000'),
+        { entry: intoNanshan, filedUnder: ['310000', '440000'] },
+        once(guangzhouOnly, '440000'),
+      ],
+    });
 
     const page = await log.listDenied({ region: '440300', limit: 10 });
 
@@ -183,7 +202,12 @@ describe('listDenied', () => {
     const s2 = denial('s2', '2026-03-01T03:00:00.000Z', '310101', '310101');
     const g1 = denial('g1', '2026-03-01T02:00:00.000Z', '440106', '440106');
     const n1 = denial('n1', '2026-03-01T01:00:00.000Z', '999999');
-    serve({ 'DENIED#110000': [b1, b2], 'DENIED#310000': [s1, s2], 'DENIED#440000': [g1], 'DENIED#000000': [n1] });
+    serve({
+      'DENIED#110000': [once(b1, '110000'), once(b2, '110000')],
+      'DENIED#310000': [once(s1, '310000'), once(s2, '310000')],
+      'DENIED#440000': [once(g1, '440000')],
+      'DENIED#000000': [once(n1, '000000')],
+    });
 
     const first = await log.listDenied({ region: NATIONAL, limit: 3 });
 
@@ -227,7 +251,7 @@ describe('listDenied', () => {
   it('hands out a cursor at the next partition when a page ends exactly at the end of one', async () => {
     const b1 = denial('b1', '2026-03-01T05:00:00.000Z', '110101', '110105');
     const t1 = denial('t1', '2026-03-01T04:00:00.000Z', '120101', '120101');
-    serve({ 'DENIED#110000': [b1], 'DENIED#120000': [t1] });
+    serve({ 'DENIED#110000': [once(b1, '110000')], 'DENIED#120000': [once(t1, '120000')] });
 
     const first = await log.listDenied({ region: NATIONAL, limit: 1 });
     // DynamoDB reports a LastEvaluatedKey when it stops at the Limit, even on a partition's last item.
@@ -243,16 +267,43 @@ describe('listDenied', () => {
     expect(rest).toStrictEqual({ items: [] });
   });
 
-  // BUG (shared/adapters/dynamodb/access-log.ts, listDenied with region 000000): a refusal that
-  // concerns two provinces is filed under both (by design, so each province's inspector sees it),
-  // but the national listing reads every partition and returns it once per partition.
-  it('lists a refusal filed under two provinces once for the national inspector', async () => {
+  // A refusal that concerns two provinces is filed under both, so that each province's inspector
+  // reads it; the national listing reads every partition and must still show it once.
+  it('lists a refusal filed under two provinces once for the national inspector, at its first filing', async () => {
     const across = denial('x1', '2026-03-01T05:00:00.000Z', '310101', '110101');
-    serve({ 'DENIED#110000': [across], 'DENIED#310000': [across] });
+    const unknownActor = denial('x2', '2026-03-01T04:00:00.000Z', '999999', '440106');
+    const filedAcross = ['310000', '110000'];
+    const filedUnknown = ['000000', '440000'];
+    serve({
+      'DENIED#110000': [{ entry: across, filedUnder: filedAcross }],
+      'DENIED#310000': [{ entry: across, filedUnder: filedAcross }],
+      'DENIED#440000': [{ entry: unknownActor, filedUnder: filedUnknown }],
+      'DENIED#000000': [{ entry: unknownActor, filedUnder: filedUnknown }],
+    });
 
     const page = await log.listDenied({ region: NATIONAL, limit: 10 });
 
-    expect(page.items).toStrictEqual([across]);
+    // In partition order: 310000 (across's first filing) comes before 000000 (unknownActor's).
+    expect(page).toStrictEqual({ items: [across, unknownActor] });
+  });
+
+  it('still shows a refusal filed under two provinces to the inspector of each', async () => {
+    const across = denial('x1', '2026-03-01T05:00:00.000Z', '310101', '110101');
+    serve({
+      'DENIED#110000': [{ entry: across, filedUnder: ['310000', '110000'] }],
+      'DENIED#310000': [{ entry: across, filedUnder: ['310000', '110000'] }],
+    });
+
+    await expect(log.listDenied({ region: '110000', limit: 10 })).resolves.toStrictEqual({ items: [across] });
+    await expect(log.listDenied({ region: '310000', limit: 10 })).resolves.toStrictEqual({ items: [across] });
+  });
+
+  it('lists an item stored without filedUnder (written before the field existed) in the partition it is in', async () => {
+    const legacy = denial('l1', '2026-03-01T05:00:00.000Z', '110101', '110105');
+    serve({ 'DENIED#110000': [{ entry: legacy }] });
+
+    await expect(log.listDenied({ region: NATIONAL, limit: 10 })).resolves.toStrictEqual({ items: [legacy] });
+    await expect(log.listDenied({ region: '110105', limit: 10 })).resolves.toStrictEqual({ items: [legacy] });
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
@@ -143,6 +143,40 @@ describe('a lost race writes nothing', () => {
       ...incident.events,
       ...winner.events,
     ]);
+  });
+
+  it('a stale change with no events (an obligation update alone) is refused by the head version alone', async () => {
+    const incident = buildIncident({
+      incidentId: incidentId('RACEOBL1'),
+      regionCode: '120101',
+      receivedAt: '2026-03-01T02:00:00.000Z',
+    });
+    await store.append(creation(incident));
+    const winner = regrade(incident, 'II');
+    await store.append(winner);
+    const [obligation] = incident.obligations;
+    if (!obligation) throw new Error('the fixture has no obligation');
+
+    const error = await rejection(
+      store.append({
+        incidentId: incident.state.incidentId,
+        expectedVersion: incident.state.version,
+        state: incident.state,
+        events: [],
+        obligations: [{ ...obligation, status: 'met' }],
+      }),
+    );
+
+    expect(error).toBeInstanceOf(VersionConflict);
+    await expect(store.getState(incident.state.incidentId)).resolves.toStrictEqual(winner.state);
+    const stored = await documents.send(
+      new GetCommand({
+        TableName: resources.tables.incidents,
+        Key: { pk: `INC#${incident.state.incidentId}`, sk: `OBL#${obligation.obligationId}` },
+        ConsistentRead: true,
+      }),
+    );
+    expect(stored.Item).toMatchObject({ status: 'pending', openShard: openShard(obligation.obligationId) });
   });
 
   it('creating an incident that already exists is a VersionConflict and writes nothing', async () => {
@@ -442,8 +476,7 @@ describe('access log', () => {
     await expect(accessLog.listDenied({ region: '110105', limit: 10 })).resolves.toStrictEqual({ items: [local] });
   });
 
-  // BUG (shared/adapters/dynamodb/access-log.ts, listDenied with region 000000): the refusal is
-  // filed under DENIED#310000 and DENIED#110000, and the national listing returns both copies.
+  // Filed under DENIED#440000 and DENIED#120000; the national listing reads both partitions.
   it('lists a cross-province refusal once for the national inspector', async () => {
     const across = denial(randomUUID(), '2026-03-06T01:00:00.000Z', '440106', '120101');
     await accessLog.recordDenied(across);
