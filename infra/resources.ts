@@ -76,8 +76,8 @@ export const tables = {
     id: 'IncidentsTable',
     localName: 'Incidents',
     env: 'INCIDENTS_TABLE',
-    // One partition per incident: the head item (current state and version) and its events,
-    // so an append and the head update fit in one transaction.
+    // One partition per incident: the head item (current state, version and obligations) and its
+    // events, so an append and the head update fit in one transaction.
     partitionKey: S('pk'),
     sortKey: S('sk'),
     // Events are immutable, so the new image is all the fan-out ever needs.
@@ -86,9 +86,9 @@ export const tables = {
       { name: 'byCounty', partitionKey: S('countyCode'), sortKey: S('listKey'), projection: 'ALL' },
       { name: 'byCity', partitionKey: S('cityCode'), sortKey: S('listKey'), projection: 'ALL' },
       { name: 'byProvince', partitionKey: S('provinceCode'), sortKey: S('listKey'), projection: 'ALL' },
-      // Sparse: only obligations still pending carry `openShard`, so the deadline sweeper reads
-      // exactly the work it may have to do, oldest deadline first.
-      { name: 'openObligations', partitionKey: S('openShard'), sortKey: S('dueAt'), projection: 'ALL' },
+      // Sparse: only the heads of incidents with a pending obligation carry `openShard`, so the
+      // deadline sweeper reads exactly the work it may have to do, earliest deadline first.
+      { name: 'openObligations', partitionKey: S('openShard'), sortKey: S('nextDueAt'), projection: 'ALL' },
     ],
   },
   summaries: {

@@ -245,7 +245,6 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       expectedVersion: null,
       state,
       events,
-      obligations: [obligation],
       response: {
         incidentId,
         reportId,
@@ -318,7 +317,6 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       expectedVersion: current.version,
       state,
       events,
-      obligations: [],
       response: {
         incidentId,
         reportId,

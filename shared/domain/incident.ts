@@ -118,6 +118,51 @@ export interface IncidentClosedData {
   readonly reportId: string;
 }
 
+/** An office's place in the chain, as events name it. */
+export interface OfficeRef {
+  readonly level: RegionLevel;
+  readonly office: string;
+}
+
+export interface ReportAcknowledgedData extends OfficeRef {
+  readonly note?: string;
+}
+
+export interface ReportForwardedData extends OfficeRef {
+  readonly obligationId: string;
+  readonly to: OfficeRef;
+  readonly dueAt: string;
+  readonly forwardedAt: string;
+  /** 0 when on time; otherwise exactly how late. */
+  readonly lateByMs: number;
+  readonly note?: string;
+}
+
+export interface DeadlineWarnedData extends OfficeRef {
+  readonly obligationId: string;
+  readonly dueAt: string;
+  readonly remainingMs: number;
+}
+
+/** Whom the law holds to account for an office's lateness (DOMAIN.md, responsible officers). */
+export const RESPONSIBLE_ROLES = ['first-responsible', 'directly-responsible', 'duty-officer'] as const;
+
+export interface DeadlineMissedData extends OfficeRef {
+  readonly obligationId: string;
+  readonly dueAt: string;
+  /** How late the office was when the miss was recorded. */
+  readonly lateByMs: number;
+  readonly responsible: { readonly office: string; readonly roles: readonly (typeof RESPONSIBLE_ROLES)[number][] };
+}
+
+export interface AutoEscalatedData {
+  readonly obligationId: string;
+  /** The silent office. */
+  readonly from: OfficeRef;
+  /** The office that now has the report, as if it had been forwarded. */
+  readonly to: OfficeRef;
+}
+
 interface EventShape<T extends string, D> {
   readonly v: 1;
   readonly incidentId: string;
@@ -133,7 +178,12 @@ export type IncidentEventBody =
   | EventShape<'GradeAssessed', GradeAssessedData>
   | EventShape<'ObligationOpened', ObligationOpenedData>
   | EventShape<'UnitReportLate', UnitReportLateData>
-  | EventShape<'IncidentClosed', IncidentClosedData>;
+  | EventShape<'IncidentClosed', IncidentClosedData>
+  | EventShape<'ReportAcknowledged', ReportAcknowledgedData>
+  | EventShape<'ReportForwarded', ReportForwardedData>
+  | EventShape<'DeadlineWarned', DeadlineWarnedData>
+  | EventShape<'DeadlineMissed', DeadlineMissedData>
+  | EventShape<'AutoEscalated', AutoEscalatedData>;
 
 /** An event as stored: sealed into the chain. */
 export type IncidentEvent = IncidentEventBody & { readonly prevHash: string; readonly hash: string };
@@ -163,6 +213,8 @@ export interface IncidentState {
   readonly figures: Figures;
   readonly obligations: readonly Obligation[];
   readonly unitLate: boolean;
+  /** Offices that have acknowledged receipt, and when. */
+  readonly acknowledgements: readonly (OfficeRef & { readonly at: string })[];
 }
 
 /**
@@ -199,6 +251,7 @@ export const project = (
           figures: d.figures,
           obligations: [],
           unitLate: false,
+          acknowledgements: [],
         };
       }
       return {
@@ -221,7 +274,45 @@ export const project = (
       return { ...requireState(previous, event), ...base, unitLate: true };
     case 'IncidentClosed':
       return { ...requireState(previous, event), ...base, status: 'closed' };
+    case 'ReportAcknowledged': {
+      const state = requireState(previous, event);
+      const { level, office } = event.data;
+      return { ...state, ...base, acknowledgements: [...state.acknowledgements, { level, office, at: event.at }] };
+    }
+    case 'ReportForwarded':
+      return updateObligation(previous, event, event.data.obligationId, {
+        status: 'met',
+        metAt: event.data.forwardedAt,
+        lateByMs: event.data.lateByMs,
+      });
+    case 'DeadlineWarned':
+      return updateObligation(previous, event, event.data.obligationId, { warnedAt: event.at });
+    case 'DeadlineMissed':
+      return updateObligation(previous, event, event.data.obligationId, { status: 'missed', missedAt: event.at });
+    case 'AutoEscalated':
+      return updateObligation(previous, event, event.data.obligationId, { escalatedAt: event.at });
   }
+};
+
+const updateObligation = (
+  previous: IncidentState | undefined,
+  event: IncidentEvent,
+  obligationId: string,
+  change: Partial<Obligation>,
+): IncidentState => {
+  const state = requireState(previous, event);
+  if (!state.obligations.some((o) => o.obligationId === obligationId)) {
+    throw new Error(
+      `event ${event.seq} (${event.type}) of ${event.incidentId} names unknown obligation ${obligationId}`,
+    );
+  }
+  return {
+    ...state,
+    version: event.seq,
+    lastHash: event.hash,
+    updatedAt: event.at,
+    obligations: state.obligations.map((o) => (o.obligationId === obligationId ? { ...o, ...change } : o)),
+  };
 };
 
 const requireState = (state: IncidentState | undefined, event: IncidentEvent): IncidentState => {

@@ -23,6 +23,16 @@ export interface Obligation {
   readonly dueAt: string;
   readonly limitMs: number;
   readonly status: ObligationStatus;
+  /** When the holder met it (forwarded), possibly after it was missed. */
+  readonly metAt?: string;
+  /** How late it was met; 0 when on time. */
+  readonly lateByMs?: number;
+  /** When the reminder went out. */
+  readonly warnedAt?: string;
+  /** When its deadline passed unmet and it was marked missed. */
+  readonly missedAt?: string;
+  /** When the pipeline escalated past the silent holder to `to`. */
+  readonly escalatedAt?: string;
 }
 
 /** The office above `holder` in the incident's chain (national above a province). */

@@ -1,6 +1,5 @@
 import type { Grade } from '../domain/grade';
 import type { IncidentEvent, IncidentState } from '../domain/incident';
-import type { Obligation } from '../domain/obligation';
 
 /** A stored answer to a request made with an `Idempotency-Key`. */
 export interface IdempotentResponse {
@@ -19,8 +18,6 @@ export interface IncidentChange {
   readonly expectedVersion: number | null;
   readonly state: IncidentState;
   readonly events: readonly IncidentEvent[];
-  /** Obligations to store as their own items (new ones, or ones whose status changed). */
-  readonly obligations: readonly Obligation[];
   readonly response?: IdempotentResponse;
 }
 
@@ -59,7 +56,7 @@ export interface IncidentPage {
   readonly after?: Readonly<Record<string, string>>;
 }
 
-/** The incident log: heads, events and obligations, appended transactionally. */
+/** The incident log: heads (state, version, obligations) and events, appended transactionally. */
 export interface IncidentStore {
   getState(incidentId: string): Promise<IncidentState | undefined>;
   /** The whole log, in sequence order. */

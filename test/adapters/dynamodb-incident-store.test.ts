@@ -16,6 +16,7 @@ import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident
 import { openShard } from '../../shared/adapters/dynamodb/keys';
 import { ValidationError } from '../../shared/domain/errors';
 import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
+import type { Obligation } from '../../shared/domain/obligation';
 import { DuplicateRequest, type IncidentQuery, VersionConflict } from '../../shared/ports/incident-store';
 import { buildIncident, creation, regrade, responseFor } from './incident-fixtures';
 
@@ -39,8 +40,8 @@ const NOW_SECONDS = 1_772_330_405;
 const ID = 'INC-20260301-AAAAAAAA';
 const RECEIVED = '2026-03-01T02:00:00.000Z';
 
-/** The head as stored: every state field but the null region codes, plus keys and listKey. */
-const storedHead = (state: IncidentState): Record<string, unknown> => {
+/** The head without the sweeper's keys: every state field but the null region codes, plus keys and listKey. */
+const listedHead = (state: IncidentState): Record<string, unknown> => {
   const { countyCode, cityCode, ...rest } = state;
   return {
     pk: `INC#${state.incidentId}`,
@@ -49,6 +50,21 @@ const storedHead = (state: IncidentState): Record<string, unknown> => {
     ...(countyCode === null ? {} : { countyCode }),
     ...(cityCode === null ? {} : { cityCode }),
     listKey: `${state.receivedAt}#${state.incidentId}`,
+  };
+};
+
+/**
+ * The head as stored: while an obligation is pending it also carries the keys of the sweeper's
+ * index, the incident's shard and its earliest pending deadline.
+ */
+const storedHead = (state: IncidentState): Record<string, unknown> => {
+  const [nextDueAt] = state.obligations
+    .filter((obligation) => obligation.status === 'pending')
+    .map((obligation) => obligation.dueAt)
+    .sort();
+  return {
+    ...listedHead(state),
+    ...(nextDueAt === undefined ? {} : { openShard: openShard(state.incidentId), nextDueAt }),
   };
 };
 
@@ -83,22 +99,25 @@ afterEach(() => {
 });
 
 describe('append', () => {
-  it('writes a new incident as one transaction: head, one put per event, obligations, idempotent response', async () => {
+  it('writes a new incident as one transaction: head (obligations in it), one put per event, idempotent response', async () => {
     const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED, grade: 'III' });
-    const pending = incident.obligations[0];
+    const [pending] = incident.state.obligations;
     if (!pending) throw new Error('the fixture has no obligation');
-    const met = { ...pending, obligationId: `${ID}-110100-cityToProvince`, status: 'met' as const };
+    expect(pending).toMatchObject({ status: 'pending', dueAt: '2026-03-01T04:00:00.000Z' });
     const response = responseFor('U-1#key-1');
 
-    await store.append({ ...creation(incident, response), obligations: [pending, met] });
+    await store.append(creation(incident, response));
 
-    const pk = `INC#${ID}`;
     const expected = {
       TransactItems: [
         {
           Put: {
             TableName: 'Incidents',
-            Item: storedHead(incident.state),
+            Item: {
+              ...listedHead(incident.state),
+              openShard: openShard(ID),
+              nextDueAt: '2026-03-01T04:00:00.000Z',
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -118,13 +137,6 @@ describe('append', () => {
         },
         {
           Put: {
-            TableName: 'Incidents',
-            Item: { pk, sk: `OBL#${pending.obligationId}`, ...pending, openShard: openShard(pending.obligationId) },
-          },
-        },
-        { Put: { TableName: 'Incidents', Item: { pk, sk: `OBL#${met.obligationId}`, ...met } } },
-        {
-          Put: {
             TableName: 'Idempotency',
             Item: { id: 'U-1#key-1', ...response, expiration: NOW_SECONDS + 3600 },
             ConditionExpression: 'attribute_not_exists(id) OR expiration < :now',
@@ -136,7 +148,71 @@ describe('append', () => {
     expect(ddb).toHaveReceivedCommandExactlyOnceWith(TransactWriteCommand, expected);
     expect(ddb.calls()).toHaveLength(1);
     expect(sentTransactions()).toStrictEqual([expected]);
-    expect(openShard(pending.obligationId)).toMatch(/^OPEN#[0-3]$/);
+    expect(sentTransactions()[0]?.TransactItems?.[0]?.Put?.Item?.obligations).toStrictEqual([pending]);
+    expect(openShard(ID)).toMatch(/^OPEN#[0-3]$/);
+  });
+
+  it('keys the head for the sweeper by its earliest pending deadline, ignoring met and missed ones', async () => {
+    const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED });
+    const [opened] = incident.state.obligations;
+    if (!opened) throw new Error('the fixture has no obligation');
+    const other = (suffix: string, dueAt: string, status: Obligation['status']): Obligation => ({
+      ...opened,
+      obligationId: `${opened.obligationId}-${suffix}`,
+      dueAt,
+      status,
+    });
+    const obligations = [
+      other('late', '2026-03-01T09:00:00.000Z', 'pending'),
+      other('met', '2026-03-01T02:30:00.000Z', 'met'),
+      other('next', '2026-03-01T03:15:00.000Z', 'pending'),
+      other('missed', '2026-03-01T02:10:00.000Z', 'missed'),
+    ];
+
+    const change = regrade(incident, 'II', { obligations });
+    expect(change.state.obligations).toStrictEqual(obligations);
+
+    await store.append(change);
+
+    const head = sentTransactions()[0]?.TransactItems?.[0]?.Put?.Item;
+    expect(head).toStrictEqual({
+      ...listedHead(change.state),
+      openShard: openShard(ID),
+      nextDueAt: '2026-03-01T03:15:00.000Z',
+    });
+  });
+
+  it('spreads incidents over the sweeper shards by incident id', () => {
+    const shards = new Set(
+      Array.from({ length: 40 }, (_, i) => openShard(`INC-20260301-${String(i).padStart(8, '0')}`)),
+    );
+
+    expect([...shards].sort()).toEqual(['OPEN#0', 'OPEN#1', 'OPEN#2', 'OPEN#3']);
+    expect(openShard(ID)).toBe(openShard(ID));
+  });
+
+  it.each<[string, Obligation['status'][]]>([
+    ['all met or missed', ['met', 'missed']],
+    ['none at all', []],
+  ])('leaves the sweeper keys out of the head when its obligations are %s', async (_what, statuses) => {
+    const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED });
+    const [opened] = incident.state.obligations;
+    if (!opened) throw new Error('the fixture has no obligation');
+    const obligations = statuses.map((status, i) => ({
+      ...opened,
+      obligationId: `${opened.obligationId}-${i}`,
+      status,
+    }));
+    const change = regrade(incident, 'II', { obligations });
+
+    await store.append(change);
+
+    const head = sentTransactions()[0]?.TransactItems?.[0]?.Put?.Item;
+    expect(head).toStrictEqual(listedHead(change.state));
+    expect(head).not.toHaveProperty('openShard');
+    expect(head).not.toHaveProperty('nextDueAt');
+    expect(head?.obligations).toStrictEqual(obligations);
+    expect(sentTransactions()[0]?.TransactItems).toHaveLength(2);
   });
 
   it('keys the head for the list indexes: listKey <receivedAt>#<id>, all three region codes', async () => {
@@ -231,11 +307,11 @@ describe('append', () => {
 
   describe('reading a cancelled transaction', () => {
     const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED });
-    // Items: 0 head, 1-2 events, 3 obligation, 4 idempotent response.
+    // Items: 0 head, 1-2 events, 3 idempotent response.
     const change = creation(incident, responseFor('U-1#key-1'));
 
     it('a failed condition on the idempotent response is a DuplicateRequest for its key', async () => {
-      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'None', 'ConditionalCheckFailed'));
+      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'));
 
       const error = await store.append(change).catch((caught: unknown) => caught);
 
@@ -244,7 +320,7 @@ describe('append', () => {
     });
 
     it('a failed condition on the head is a VersionConflict for the incident', async () => {
-      ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None', 'None'));
+      ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
 
       const error = await store.append(change).catch((caught: unknown) => caught);
 
@@ -253,19 +329,25 @@ describe('append', () => {
     });
 
     it('a taken sequence number is a VersionConflict', async () => {
-      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None', 'None'));
+      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'));
+
+      await expect(store.append(change)).rejects.toBeInstanceOf(VersionConflict);
+    });
+
+    it('a taken sequence number on the last event, just before the response, is a VersionConflict', async () => {
+      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'));
 
       await expect(store.append(change)).rejects.toBeInstanceOf(VersionConflict);
     });
 
     it('a concurrent transaction on the same items is a VersionConflict', async () => {
-      ddb.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None', 'None', 'None', 'None'));
+      ddb.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None', 'None', 'None'));
 
       await expect(store.append(change)).rejects.toBeInstanceOf(VersionConflict);
     });
 
     it('without an idempotent response, a failed condition at the last item is still a VersionConflict', async () => {
-      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'));
+      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed'));
 
       await expect(store.append(creation(incident))).rejects.toBeInstanceOf(VersionConflict);
     });
@@ -290,21 +372,36 @@ describe('append', () => {
 });
 
 describe('getState', () => {
-  it('reads the head consistently and gives back the state, null for the region codes it lacks', async () => {
+  it('reads the head consistently and gives back the state, without the index keys, null for the region codes it lacks', async () => {
     const incident = buildIncident({ incidentId: ID, regionCode: '441900', receivedAt: RECEIVED });
-    ddb.on(GetCommand).resolves({ Item: storedHead(incident.state) });
+    const item = storedHead(incident.state);
+    expect(item).toMatchObject({ openShard: openShard(ID), nextDueAt: incident.state.obligations[0]?.dueAt });
+    ddb.on(GetCommand).resolves({ Item: item });
 
     const state = await store.getState(ID);
 
     expect(state).toStrictEqual(incident.state);
     expect(state?.countyCode).toBeNull();
     expect(state).not.toHaveProperty('listKey');
+    expect(state).not.toHaveProperty('openShard');
+    expect(state).not.toHaveProperty('nextDueAt');
     expect(ddb).toHaveReceivedCommandExactlyOnceWith(GetCommand, {
       TableName: 'Incidents',
       Key: { pk: `INC#${ID}`, sk: 'HEAD' },
       ConsistentRead: true,
     });
     expect(ddb.calls()).toHaveLength(1);
+  });
+
+  it('gives back a state whose obligations are all met from a head without the sweeper keys', async () => {
+    const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED });
+    const state = {
+      ...incident.state,
+      obligations: incident.state.obligations.map((o) => ({ ...o, status: 'met' as const })),
+    };
+    ddb.on(GetCommand).resolves({ Item: listedHead(state) });
+
+    await expect(store.getState(ID)).resolves.toStrictEqual(state);
   });
 
   it('is undefined for an incident that does not exist', async () => {

@@ -32,11 +32,13 @@ export interface IncidentSpec {
   readonly closed?: boolean;
 }
 
-/** An incident as a first append writes it: its events, their projection and its obligations. */
+/**
+ * An incident as a first append writes it: its events and their projection, whose `obligations`
+ * hold the one pending obligation the ObligationOpened event opened.
+ */
 export interface BuiltIncident {
   readonly state: IncidentState;
   readonly events: readonly IncidentEvent[];
-  readonly obligations: readonly Obligation[];
   readonly chain: RegionChain;
 }
 
@@ -148,7 +150,7 @@ export const buildIncident = (spec: IncidentSpec): BuiltIncident => {
     });
   }
   const events = sealAll(bodies, GENESIS_HASH);
-  return { state: fold(undefined, events, chain), events, obligations: [obligation], chain };
+  return { state: fold(undefined, events, chain), events, chain };
 };
 
 /** The change that creates a built incident. */
@@ -157,13 +159,13 @@ export const creation = (incident: BuiltIncident, response?: IdempotentResponse)
   expectedVersion: null,
   state: incident.state,
   events: incident.events,
-  obligations: incident.obligations,
   ...(response ? { response } : {}),
 });
 
 /**
- * A follow-up change: an office assesses the grade (the next event in the chain), optionally
- * storing obligations whose status changed. `expectedVersion` is the version it was computed from.
+ * A follow-up change: an office assesses the grade (the next event in the chain). `obligations`,
+ * if given, replace the projected head's obligations, as a change that meets, misses or adds one
+ * leaves them (they live in the head alone). `expectedVersion` is the version it was computed from.
  */
 export const regrade = (
   previous: { readonly state: IncidentState; readonly chain: RegionChain },
@@ -185,12 +187,12 @@ export const regrade = (
     previous.state.lastHash,
   );
   if (!event) throw new Error('sealing produced no event');
+  const state = fold(previous.state, [event], previous.chain);
   return {
     incidentId: previous.state.incidentId,
     expectedVersion: previous.state.version,
-    state: fold(previous.state, [event], previous.chain),
+    state: options.obligations ? { ...state, obligations: options.obligations } : state,
     events: [event],
-    obligations: options.obligations ?? [],
     ...(options.response ? { response: options.response } : {}),
   };
 };

@@ -32,7 +32,6 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 export class InMemoryIncidentStore implements IncidentStore {
   readonly #heads = new Map<string, IncidentState>();
   readonly #events = new Map<string, IncidentEvent[]>();
-  readonly #obligations = new Map<string, Obligation>();
   readonly #responses = new Map<string, IdempotentResponse>();
   #appends = 0;
   #conflicts = 0;
@@ -70,7 +69,6 @@ export class InMemoryIncidentStore implements IncidentStore {
     const log = this.#events.get(change.incidentId) ?? [];
     this.#events.set(change.incidentId, [...log, ...snapshot(change.events)]);
     this.#heads.set(change.incidentId, snapshot(change.state));
-    for (const obligation of change.obligations) this.#obligations.set(obligation.obligationId, snapshot(obligation));
     if (change.response !== undefined) this.#responses.set(change.response.key, snapshot(change.response));
     this.#appends += 1;
   }
@@ -118,9 +116,12 @@ export class InMemoryIncidentStore implements IncidentStore {
     return head === undefined ? undefined : snapshot(head);
   }
 
-  /** The obligations stored as their own items. */
+  /**
+   * Every incident's obligations, as their heads hold them (the only place they are stored), in
+   * the order the incidents were first written.
+   */
   obligations(): readonly Obligation[] {
-    return snapshot([...this.#obligations.values()]);
+    return snapshot([...this.#heads.values()].flatMap((head) => head.obligations));
   }
 
   /** How many appends succeeded, and how many were refused by a condition. */

@@ -154,29 +154,23 @@ describe('a lost race writes nothing', () => {
     await store.append(creation(incident));
     const winner = regrade(incident, 'II');
     await store.append(winner);
-    const [obligation] = incident.obligations;
+    const [obligation] = incident.state.obligations;
     if (!obligation) throw new Error('the fixture has no obligation');
 
     const error = await rejection(
       store.append({
         incidentId: incident.state.incidentId,
         expectedVersion: incident.state.version,
-        state: incident.state,
+        state: { ...incident.state, obligations: [{ ...obligation, status: 'met' }] },
         events: [],
-        obligations: [{ ...obligation, status: 'met' }],
       }),
     );
 
     expect(error).toBeInstanceOf(VersionConflict);
     await expect(store.getState(incident.state.incidentId)).resolves.toStrictEqual(winner.state);
-    const stored = await documents.send(
-      new GetCommand({
-        TableName: resources.tables.incidents,
-        Key: { pk: `INC#${incident.state.incidentId}`, sk: `OBL#${obligation.obligationId}` },
-        ConsistentRead: true,
-      }),
-    );
-    expect(stored.Item).toMatchObject({ status: 'pending', openShard: openShard(obligation.obligationId) });
+    expect(winner.state.obligations).toStrictEqual([obligation]);
+    const head = await storedHeadOf(incident.state.incidentId);
+    expect(head).toMatchObject({ openShard: openShard(incident.state.incidentId), nextDueAt: obligation.dueAt });
   });
 
   it('creating an incident that already exists is a VersionConflict and writes nothing', async () => {
@@ -386,7 +380,22 @@ describe('list', () => {
   });
 });
 
-/** Every item of the sweeper's index, shard by shard, each shard oldest deadline first. */
+/** The head item exactly as the table holds it, index keys included. */
+const storedHeadOf = async (id: string): Promise<Record<string, unknown> | undefined> => {
+  const { Item } = await documents.send(
+    new GetCommand({
+      TableName: resources.tables.incidents,
+      Key: { pk: `INC#${id}`, sk: 'HEAD' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+};
+
+/**
+ * Every item of the sweeper's index, shard by shard, each shard earliest deadline first: the heads
+ * of the incidents with a pending obligation, and nothing else.
+ */
 const openObligations = async (): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
   for (let shard = 0; shard < OPEN_SHARDS; shard += 1) {
@@ -405,49 +414,123 @@ const openObligations = async (): Promise<Record<string, unknown>[]> => {
       inShard.push(...((page.Items ?? []) as Record<string, unknown>[]));
       start = page.LastEvaluatedKey;
     } while (start);
-    const dueAts = inShard.map((item) => String(item.dueAt));
+    const dueAts = inShard.map((item) => String(item.nextDueAt));
     expect(dueAts).toEqual([...dueAts].sort());
+    for (const item of inShard) {
+      expect(item).toMatchObject({ sk: 'HEAD', openShard: `OPEN#${shard}` });
+      expect(item.openShard).toBe(openShard(String(item.incidentId)));
+    }
     items.push(...inShard);
   }
   return items;
 };
 
 describe('openObligations index', () => {
-  it('holds pending obligations only, each in its shard, and drops one once it is met', async () => {
+  /** The index's items of these incidents, in index order (shard by shard, earliest deadline first). */
+  const openHeadsOf = async (ids: readonly string[]) =>
+    (await openObligations()).filter((item) => ids.includes(String(item.incidentId)));
+
+  it('holds the head of each incident with a pending obligation, keyed by its shard and earliest deadline', async () => {
     const stays = buildIncident({
       incidentId: incidentId('OBLOPEN1'),
       regionCode: '130104',
       receivedAt: '2026-03-04T00:00:00.000Z',
     });
+
+    await store.append(creation(stays));
+
+    const [obligation] = stays.state.obligations;
+    if (!obligation) throw new Error('the fixture has no obligation');
+    const { countyCode, cityCode, ...rest } = stays.state;
+    expect(await openHeadsOf([stays.state.incidentId])).toStrictEqual([
+      {
+        pk: `INC#${stays.state.incidentId}`,
+        sk: 'HEAD',
+        ...rest,
+        countyCode,
+        cityCode,
+        listKey: `${stays.state.receivedAt}#${stays.state.incidentId}`,
+        openShard: openShard(stays.state.incidentId),
+        nextDueAt: obligation.dueAt,
+      },
+    ]);
+    await expect(store.getState(stays.state.incidentId)).resolves.toStrictEqual(stays.state);
+  });
+
+  it('orders the incidents of a shard by their earliest pending deadline, not by when they were written', async () => {
+    // Written latest deadline first; six incidents over four shards put at least two in one shard.
+    const incidents = Array.from({ length: 6 }, (_, i) =>
+      buildIncident({
+        incidentId: incidentId(`OBLORD0${i}`),
+        regionCode: '130104',
+        receivedAt: new Date(Date.parse('2026-03-05T06:00:00.000Z') - i * 600_000).toISOString(),
+      }),
+    );
+    for (const incident of incidents) await store.append(creation(incident));
+    const ids = incidents.map((incident) => incident.state.incidentId);
+
+    const dueAts = incidents.map((incident) => incident.state.obligations[0]?.dueAt);
+    expect(new Set(dueAts).size).toBe(6);
+    expect(dueAts).toEqual([...dueAts].sort().reverse());
+
+    const items = await openHeadsOf(ids);
+
+    expect(items.map((item) => item.incidentId).sort()).toEqual([...ids].sort());
+    items.forEach((item) => {
+      expect(item.nextDueAt).toBe(dueAts[ids.indexOf(String(item.incidentId))]);
+    });
+    const shards = [...new Set(ids.map(openShard))];
+    expect(Math.max(...shards.map((shard) => ids.filter((id) => openShard(id) === shard).length))).toBeGreaterThan(1);
+    for (const shard of shards) {
+      const indexOrder = items.filter((item) => item.openShard === shard).map((item) => item.incidentId);
+      const writeOrder = ids.filter((id) => openShard(id) === shard);
+      expect(indexOrder).toEqual([...writeOrder].reverse());
+    }
+  });
+
+  it('moves an incident to its next pending deadline once the earliest is met, and drops it once none is pending', async () => {
     const goes = buildIncident({
       incidentId: incidentId('OBLMET01'),
       regionCode: '441900',
       receivedAt: '2026-03-04T00:05:00.000Z',
     });
-    await store.append(creation(stays));
+    const id = goes.state.incidentId;
     await store.append(creation(goes));
-    const [metObligation] = goes.obligations;
-    if (!metObligation) throw new Error('the fixture has no obligation');
-    const missed: Obligation = { ...metObligation, obligationId: `${metObligation.obligationId}-x`, status: 'missed' };
+    const [first] = goes.state.obligations;
+    if (!first) throw new Error('the fixture has no obligation');
+    const later: Obligation = {
+      ...first,
+      obligationId: `${first.obligationId}-later`,
+      dueAt: new Date(Date.parse(first.dueAt) + 3_600_000).toISOString(),
+    };
+    const opened = regrade(goes, 'III', { obligations: [later, first] });
+    await store.append(opened);
+    expect(await openHeadsOf([id])).toEqual([expect.objectContaining({ nextDueAt: first.dueAt })]);
 
-    const before = await openObligations();
-    expect(before).toContainEqual(expect.objectContaining({ obligationId: metObligation.obligationId }));
-
-    await store.append(regrade(goes, 'II', { obligations: [{ ...metObligation, status: 'met' }, missed] }));
-
-    const after = await openObligations();
-    const ids = after.map((item) => item.obligationId);
-    expect(after.every((item) => item.status === 'pending')).toBe(true);
-    expect(ids).toContain(stays.obligations[0]?.obligationId);
-    expect(ids).not.toContain(metObligation.obligationId);
-    expect(ids).not.toContain(missed.obligationId);
-    for (const item of after) expect(item.openShard).toBe(openShard(String(item.obligationId)));
-    expect(after.find((item) => item.obligationId === stays.obligations[0]?.obligationId)).toStrictEqual({
-      pk: `INC#${stays.state.incidentId}`,
-      sk: `OBL#${stays.obligations[0]?.obligationId}`,
-      ...stays.obligations[0],
-      openShard: openShard(stays.obligations[0]?.obligationId ?? ''),
+    const firstMet = regrade({ state: opened.state, chain: goes.chain }, 'II', {
+      obligations: [later, { ...first, status: 'met' }],
     });
+    await store.append(firstMet);
+
+    expect(await openHeadsOf([id])).toEqual([
+      expect.objectContaining({ openShard: openShard(id), nextDueAt: later.dueAt, version: 4 }),
+    ]);
+
+    const noneLeft = regrade({ state: firstMet.state, chain: goes.chain }, 'I', {
+      obligations: [
+        { ...later, status: 'missed' },
+        { ...first, status: 'met' },
+      ],
+    });
+    await store.append(noneLeft);
+
+    expect(await openHeadsOf([id])).toEqual([]);
+    const head = await storedHeadOf(id);
+    expect(head).toMatchObject({ version: 5, grade: 'I' });
+    expect(head).not.toHaveProperty('openShard');
+    expect(head).not.toHaveProperty('nextDueAt');
+    await expect(store.getState(id)).resolves.toStrictEqual(noneLeft.state);
+    await expect(store.getEvents(id)).resolves.toHaveLength(5);
   });
 });
 

@@ -51,7 +51,6 @@ const closing = (head: IncidentState, expectedVersion: number | null, key?: stri
     expectedVersion,
     state: { ...head, version: event.seq, lastHash: event.hash, status: 'closed' },
     events: [event],
-    obligations: [],
     ...(key ? { response: { key, requestHash: 'h', statusCode: 201, body: '{}' } } : {}),
   };
 };
@@ -91,6 +90,24 @@ describe('InMemoryIncidentStore', () => {
       statusCode: 201,
       body: '{}',
     });
+  });
+
+  it('keeps obligations in the head alone: the change that meets one replaces them with the head', async () => {
+    // PREPARE
+    const incidents = await seeded();
+    const head = await headOf(incidents);
+    const [opened] = head.obligations;
+    if (!opened) throw new Error('the seeded incident has no obligation');
+    expect(incidents.obligations()).toStrictEqual([opened]);
+    expect(opened).toMatchObject({ incidentId: ID, status: 'pending' });
+
+    // ACT
+    await incidents.append(closing({ ...head, obligations: [{ ...opened, status: 'met' }] }, 2));
+
+    // ASSESS
+    const met = { ...opened, status: 'met' };
+    expect((await incidents.getState(ID))?.obligations).toStrictEqual([met]);
+    expect(incidents.obligations()).toStrictEqual([met]);
   });
 
   it.each<[string, number | null]>([

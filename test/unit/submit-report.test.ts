@@ -196,7 +196,7 @@ describe('an initial report', () => {
     });
   });
 
-  it('gives the county office two hours from receipt under the national policy, and stores the obligation', async () => {
+  it('gives the county office two hours from receipt under the national policy, and stores the obligation in the head', async () => {
     // PREPARE
     const { incidents, submit } = setUp();
 
@@ -204,7 +204,7 @@ describe('an initial report', () => {
     await submit({ actor: unitOf('110101'), report: report() });
 
     // ASSESS
-    expect(incidents.obligations()).toStrictEqual([
+    expect(incidents.headOf(FIRST)?.obligations).toStrictEqual([
       {
         obligationId: `${FIRST}-110101-countyToCity`,
         incidentId: FIRST,
@@ -315,7 +315,7 @@ describe('where a report goes first', () => {
         status: 'pending',
       },
     ]);
-    expect(incidents.obligations()[0]?.handover).toBe('cityToProvince');
+    expect(incidents.headOf(FIRST)?.obligations.map((o) => o.handover)).toEqual(['cityToProvince']);
     expect(reportData(incidents.eventsOf(FIRST), 1).office).toBe('441900');
     expect(incidents.headOf(FIRST)).toMatchObject({ countyCode: null, cityCode: '441900', provinceCode: '440000' });
   });
@@ -430,6 +430,7 @@ describe('a follow-up report', () => {
     const { incidents, submit } = setUp();
     const actor = unitOf('110101');
     await submit({ actor, report: report() });
+    const opened = incidents.headOf(FIRST)?.obligations;
     const update = followUp(
       FIRST,
       { affectedPeople: 150, directLossYuan: 800_000 },
@@ -479,6 +480,9 @@ describe('a follow-up report', () => {
     });
     expect(verifyLog(events)).toMatchObject({ intact: true, events: 3 });
     expect(replayed(events)).toStrictEqual(incidents.headOf(FIRST));
+    // The head carries the county office's duty on, untouched: it is stored nowhere else.
+    expect(opened).toHaveLength(1);
+    expect(incidents.headOf(FIRST)?.obligations).toStrictEqual(opened);
   });
 
   it('raises the grade with its own GradeAssessed event when its figures cross a threshold', async () => {

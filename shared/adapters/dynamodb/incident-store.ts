@@ -1,7 +1,7 @@
 /**
  * The incident log in DynamoDB. Each incident is one partition of the Incidents table: its head
- * item (current state and version), its events (`EVT#<seq>`, immutable) and its obligations
- * (`OBL#<id>`). An append is one TransactWriteItems: the new events on the condition that their
+ * item (current state and version, obligations included) and its events (`EVT#<seq>`,
+ * immutable). An append is one TransactWriteItems: the new events on the condition that their
  * sequence numbers are free, the head on the condition that its version is the one the change was
  * computed from, and, for an idempotent request, its stored response on the condition that the
  * key is unused. Either all of it is written or none.
@@ -16,7 +16,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
 import type { IncidentEvent, IncidentState } from '../../domain/incident';
-import type { Obligation } from '../../domain/obligation';
 import {
   DuplicateRequest,
   type IdempotentResponse,
@@ -26,7 +25,7 @@ import {
   type IncidentStore,
   VersionConflict,
 } from '../../ports/incident-store';
-import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, obligationSk, openShard } from './keys';
+import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, openShard } from './keys';
 
 export interface DynamoIncidentStoreConfig {
   readonly client: DynamoDBDocumentClient;
@@ -40,9 +39,15 @@ export interface DynamoIncidentStoreConfig {
 const INDEX_BY_LEVEL = { county: 'byCounty', city: 'byCity', province: 'byProvince' } as const;
 const KEY_BY_LEVEL = { county: 'countyCode', city: 'cityCode', province: 'provinceCode' } as const;
 
-/** The head as stored: the state plus the keys of the list indexes (absent levels left out). */
+/**
+ * The head as stored: the state plus the keys of the indexes. Levels the chain lacks are left out
+ * of the list indexes; while any obligation is pending, `openShard` and `nextDueAt` (the earliest
+ * pending deadline) put the incident in the deadline sweeper's index.
+ */
 const headItem = (state: IncidentState): Record<string, unknown> => {
   const { countyCode, cityCode, ...rest } = state;
+  const pendingDue = state.obligations.filter((o) => o.status === 'pending').map((o) => o.dueAt);
+  const nextDueAt = pendingDue.length > 0 ? pendingDue.reduce((a, b) => (a < b ? a : b)) : undefined;
   return {
     pk: incidentPk(state.incidentId),
     sk: HEAD_SK,
@@ -50,12 +55,24 @@ const headItem = (state: IncidentState): Record<string, unknown> => {
     ...(countyCode ? { countyCode } : {}),
     ...(cityCode ? { cityCode } : {}),
     listKey: `${state.receivedAt}#${state.incidentId}`,
+    ...(nextDueAt ? { openShard: openShard(state.incidentId), nextDueAt } : {}),
   };
 };
 
 const stateFrom = (item: Record<string, unknown>): IncidentState => {
-  const { pk: _pk, sk: _sk, listKey: _listKey, countyCode, cityCode, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    listKey: _listKey,
+    openShard: _shard,
+    nextDueAt: _next,
+    countyCode,
+    cityCode,
+    ...rest
+  } = item;
   return {
+    // Heads written before acknowledgements were recorded have none.
+    acknowledgements: [],
     ...(rest as Omit<IncidentState, 'countyCode' | 'cityCode'>),
     countyCode: typeof countyCode === 'string' ? countyCode : null,
     cityCode: typeof cityCode === 'string' ? cityCode : null,
@@ -67,14 +84,6 @@ const eventFrom = (item: Record<string, unknown>): IncidentEvent => {
   const { pk: _pk, sk: _sk, ...event } = item;
   return event as unknown as IncidentEvent;
 };
-
-const obligationItem = (o: Obligation): Record<string, unknown> => ({
-  pk: incidentPk(o.incidentId),
-  sk: obligationSk(o.obligationId),
-  ...o,
-  // Only pending obligations are in the sweeper's index.
-  ...(o.status === 'pending' ? { openShard: openShard(o.obligationId) } : {}),
-});
 
 export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): IncidentStore => {
   const { client, incidentsTable } = config;
@@ -140,9 +149,6 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
-      }
-      for (const obligation of change.obligations) {
-        items.push({ Put: { TableName: incidentsTable, Item: obligationItem(obligation) } });
       }
       const responseIndex = items.length;
       if (change.response) {

@@ -1,0 +1,145 @@
+/**
+ * The HTTP edge every API handler shares: authentication from the authorizer's claims, body and
+ * query validation, the error contract, and the recording of refusals. No network: a fake
+ * access log and hand-built API Gateway events.
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { ForbiddenError, NotFoundError } from '../../shared/domain/errors';
+import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';
+
+const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 5000 } as Context;
+
+const event = (
+  overrides: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {},
+  claims: Record<string, string> | null = { sub: 'u1', role: 'reporter', region: '110101', unit: 'U-1' },
+): APIGatewayProxyEventV2WithJWTAuthorizer =>
+  ({
+    version: '2.0',
+    routeKey: 'POST /v1/things',
+    rawPath: '/v1/things',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    isBase64Encoded: false,
+    requestContext: {
+      http: { method: 'POST', path: '/v1/things' },
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
+    },
+    ...overrides,
+  }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+const fakeAccessLog = () => {
+  const recorded: AccessDenied[] = [];
+  const log: AccessLog = {
+    recordDenied: async (entry) => {
+      recorded.push(entry);
+    },
+    listDenied: async () => ({ items: recorded }),
+  };
+  return { log, recorded };
+};
+
+const clock = { now: () => new Date('2026-11-22T01:00:00.000Z') };
+const body = z.strictObject({ count: z.number().int().min(0), name: z.string().min(1) });
+
+const handlerWith = (run: Parameters<typeof apiHandler>[1], log = fakeAccessLog().log) =>
+  apiHandler({ action: 'POST /v1/things', input: { body }, accessLog: log, clock }, run);
+
+const errorOf = (result: unknown) =>
+  JSON.parse((result as { body: string }).body) as {
+    error: { code: string; message: string; details?: { field: string; problem: string }[] };
+  };
+
+describe('apiHandler', () => {
+  it('hands the use case the caller and the validated body', async () => {
+    // PREPARE
+    const handler = handlerWith(async ({ actor, body }) => json(201, { actor, body }));
+
+    // ACT
+    const result = await handler(event({ body: '{"count":2,"name":"x"}' }), context);
+
+    // ASSESS
+    expect(result.statusCode).toBe(201);
+    expect(JSON.parse(result.body ?? '')).toEqual({
+      actor: { sub: 'u1', role: 'reporter', region: '110101', unit: 'U-1' },
+      body: { count: 2, name: 'x' },
+    });
+  });
+
+  it('accepts Cognito-style custom: claims', async () => {
+    const handler = handlerWith(async ({ actor }) => json(200, actor));
+    const result = await handler(
+      event(
+        { body: '{"count":1,"name":"x"}' },
+        { sub: 'o1', 'custom:role': 'office', 'custom:region': '110100', 'custom:level': 'city' },
+      ),
+      context,
+    );
+    expect(JSON.parse(result.body ?? '')).toEqual({ sub: 'o1', role: 'office', region: '110100', level: 'city' });
+  });
+
+  it.each([
+    ['no claims at all', event({ body: '{}' }, null), 401, 'unauthorized'],
+    ['claims without a role', event({ body: '{}' }, { sub: 'x', region: '110101' }), 401, 'unauthorized'],
+    ['a text body', event({ body: 'hello', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported-media-type'],
+    ['a body over 64 KB', event({ body: `{"name":"${'x'.repeat(66_000)}","count":1}` }), 413, 'payload-too-large'],
+    ['invalid JSON', event({ body: '{"count":' }), 400, 'invalid-input'],
+  ])('answers %s with %i %s, before the use case runs', async (_name, request, status, code) => {
+    let ran = false;
+    const handler = handlerWith(async () => {
+      ran = true;
+      return json(200, {});
+    });
+    const result = await handler(request, context);
+    expect(result.statusCode).toBe(status);
+    expect(errorOf(result).error.code).toBe(code);
+    expect(ran).toBe(false);
+  });
+
+  it('names every bad field, unknown fields one by one', async () => {
+    const handler = handlerWith(async () => json(200, {}));
+    const result = await handler(event({ body: '{"count":-1.5,"extra":1,"other":2}' }), context);
+    expect(result.statusCode).toBe(400);
+    expect(
+      errorOf(result)
+        .error.details?.map((d) => d.field)
+        .sort(),
+    ).toEqual(['count', 'extra', 'name', 'other']);
+  });
+
+  it('records a refusal with who, what and where, and answers 403', async () => {
+    const { log, recorded } = fakeAccessLog();
+    const handler = handlerWith(async () => {
+      throw new ForbiddenError('a unit of 110101 cannot report for 310101', { targetRegion: '310101' });
+    }, log);
+    const result = await handler(event({ body: '{"count":1,"name":"x"}' }), context);
+    expect(result.statusCode).toBe(403);
+    expect(errorOf(result).error).toEqual({ code: 'forbidden', message: 'a unit of 110101 cannot report for 310101' });
+    expect(recorded).toEqual([
+      {
+        id: expect.any(String),
+        at: '2026-11-22T01:00:00.000Z',
+        actor: { sub: 'u1', role: 'reporter', region: '110101', unit: 'U-1' },
+        action: 'POST /v1/things',
+        targetRegion: '310101',
+        reason: 'a unit of 110101 cannot report for 310101',
+      },
+    ]);
+  });
+
+  it('maps a domain error to its status and hides anything else behind a generic 500', async () => {
+    const notFound = await handlerWith(async () => {
+      throw new NotFoundError('incident INC-1 does not exist');
+    })(event({ body: '{"count":1,"name":"x"}' }), context);
+    expect(notFound.statusCode).toBe(404);
+
+    const crash = await handlerWith(async () => {
+      throw new Error('connection string with password=hunter2');
+    })(event({ body: '{"count":1,"name":"x"}' }), context);
+    expect(crash.statusCode).toBe(500);
+    expect(crash.body).not.toContain('hunter2');
+    expect(errorOf(crash).error.code).toBe('internal');
+  });
+});
