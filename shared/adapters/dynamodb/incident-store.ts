@@ -71,8 +71,6 @@ const stateFrom = (item: Record<string, unknown>): IncidentState => {
     ...rest
   } = item;
   return {
-    // Heads written before acknowledgements were recorded have none.
-    acknowledgements: [],
     ...(rest as Omit<IncidentState, 'countyCode' | 'cityCode'>),
     countyCode: typeof countyCode === 'string' ? countyCode : null,
     cityCode: typeof cityCode === 'string' ? cityCode : null,
