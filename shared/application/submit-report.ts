@@ -6,21 +6,18 @@ import { maySubmitReport } from '../domain/access';
 import { canonicalJson, type Json } from '../domain/canonical';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import { assessGrade, type Grade, graver, isGraver } from '../domain/grade';
-import { GENESIS_HASH, seal } from '../domain/hash-chain';
 import {
   type Actor,
   deltaOf,
+  type EventDraft,
   type Figures,
-  type IncidentEvent,
-  type IncidentEventBody,
   type IncidentState,
-  project,
   type ReportSubmittedData,
   ZERO_FIGURES,
 } from '../domain/incident';
-import { forwardingObligation, type Obligation } from '../domain/obligation';
+import type { Obligation } from '../domain/obligation';
 import { limitFor, type Policy } from '../domain/policy/policy';
-import { chainOf, firstOfficeOf, type RegionChain } from '../domain/regions/regions';
+import { chainOf, firstOfficeOf } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 import {
@@ -31,6 +28,7 @@ import {
   VersionConflict,
 } from '../ports/incident-store';
 import type { ReportBody } from '../schemas/report';
+import { applyDrafts } from './append-events';
 
 export interface SubmitReportDeps {
   readonly incidents: IncidentStore;
@@ -97,12 +95,6 @@ const gradeFigures = (figures: Figures) => ({
   directLossYuan: figures.directLossYuan,
 });
 
-const chainCodes = (chain: RegionChain) => ({
-  county: chain.county?.code ?? null,
-  city: chain.city?.code ?? null,
-  province: chain.province.code,
-});
-
 const summarise = (o: Obligation): ObligationSummary => ({
   obligationId: o.obligationId,
   level: o.level,
@@ -128,20 +120,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export const makeSubmitReport = (deps: SubmitReportDeps) => {
   const maxAttempts = deps.maxAttempts ?? 40;
-
-  const sealAll = (bodies: readonly IncidentEventBody[], previousHash: string): IncidentEvent[] => {
-    const sealed: IncidentEvent[] = [];
-    let prev = previousHash;
-    for (const body of bodies) {
-      const event: IncidentEvent = seal(body, prev);
-      sealed.push(event);
-      prev = event.hash;
-    }
-    return sealed;
-  };
-
-  const fold = (state: IncidentState | undefined, events: readonly IncidentEvent[], chain: RegionChain) =>
-    events.reduce<IncidentState | undefined>((s, e) => project(s, e, chainCodes(chain)), state);
 
   const reportData = (
     report: ReportBody,
@@ -185,31 +163,17 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       receivedAt,
       previous: ZERO_FIGURES,
     });
-    const base = { v: 1 as const, incidentId, at: receivedAt, actor };
-    const bodies: IncidentEventBody[] = [{ ...base, seq: 1, type: 'ReportSubmitted', data }];
+    const drafts: EventDraft[] = [{ type: 'ReportSubmitted', data }];
 
     const grade = data.proposedGrade ? graver(data.proposedGrade, data.assessedGrade) : data.assessedGrade;
     if (data.proposedGrade && isGraver(data.assessedGrade, data.proposedGrade)) {
       // The figures outrank the grade the unit proposed: never let a low proposal keep a grave
       // incident from the levels it must reach.
-      bodies.push({
-        ...base,
-        seq: bodies.length + 1,
+      drafts.push({
         type: 'GradeAssessed',
         data: { from: data.proposedGrade, to: data.assessedGrade, basis: 'assessed', reportId },
       });
     }
-
-    const obligation = forwardingObligation({
-      incidentId,
-      chain,
-      holder: office,
-      grade,
-      category: report.category,
-      policy: deps.policy,
-      receivedAt: received,
-    });
-    bodies.push({ ...base, seq: bodies.length + 1, type: 'ObligationOpened', data: { obligation } });
 
     const limitMs = limitFor(deps.policy, {
       handover: 'unitToCounty',
@@ -218,12 +182,9 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       category: report.category,
     });
     const tookMs = received.getTime() - Date.parse(report.learnedAt);
-    let lateReport: SubmitReportResponse['lateReport'];
-    if (tookMs > limitMs) {
-      lateReport = { limitMs, lateByMs: tookMs - limitMs };
-      bodies.push({
-        ...base,
-        seq: bodies.length + 1,
+    const lateReport = tookMs > limitMs ? { limitMs, lateByMs: tookMs - limitMs } : undefined;
+    if (lateReport) {
+      drafts.push({
         type: 'UnitReportLate',
         data: {
           reportId,
@@ -231,15 +192,19 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
           office: office.code,
           learnedAt: data.learnedAt,
           receivedAt,
-          limitMs,
-          lateByMs: lateReport.lateByMs,
+          ...lateReport,
         },
       });
     }
 
-    const events = sealAll(bodies, GENESIS_HASH);
-    const state = fold(undefined, events, chain);
-    if (!state) throw new Error('an initial report must produce a state');
+    // The first office's duties (forwarding, and direct reports for the gravest) are opened here.
+    const { state, events } = applyDrafts(undefined, drafts, {
+      incidentId,
+      actor,
+      now: received,
+      policy: deps.policy,
+      regionCode: report.regionCode,
+    });
     return {
       incidentId,
       expectedVersion: null,
@@ -280,7 +245,8 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
     }
 
     const chain = chainOf(current.regionCode);
-    const receivedAt = deps.clock.now().toISOString();
+    const received = deps.clock.now();
+    const receivedAt = received.toISOString();
     const reportNumber = current.reportCount + 1;
     const reportId = `${incidentId}-R${reportNumber}`;
     const data = reportData(report, {
@@ -290,9 +256,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       receivedAt,
       previous: current.figures,
     });
-    const base = { v: 1 as const, incidentId, at: receivedAt, actor };
-    let seq = current.version;
-    const bodies: IncidentEventBody[] = [{ ...base, seq: ++seq, type: 'ReportSubmitted', data }];
+    const drafts: EventDraft[] = [{ type: 'ReportSubmitted', data }];
 
     // A follow-up can raise the grade (figures crossing a threshold, or the unit's proposal), never
     // lower it: lowering is an office's assessment.
@@ -300,18 +264,18 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
     if (isGraver(candidate, current.grade)) {
       const basis =
         isGraver(data.assessedGrade, data.proposedGrade ?? 'IV') || !data.proposedGrade ? 'assessed' : 'reported';
-      bodies.push({
-        ...base,
-        seq: ++seq,
-        type: 'GradeAssessed',
-        data: { from: current.grade, to: candidate, basis, reportId },
-      });
+      drafts.push({ type: 'GradeAssessed', data: { from: current.grade, to: candidate, basis, reportId } });
     }
-    if (report.kind === 'final') bodies.push({ ...base, seq: ++seq, type: 'IncidentClosed', data: { reportId } });
+    if (report.kind === 'final') drafts.push({ type: 'IncidentClosed', data: { reportId } });
 
-    const events = sealAll(bodies, current.lastHash);
-    const state = fold(current, events, chain);
-    if (!state) throw new Error('a follow-up must produce a state');
+    // A raised grade may call for duties further up the chain: applyDrafts opens them.
+    const { state, events } = applyDrafts(current, drafts, {
+      incidentId,
+      actor,
+      now: received,
+      policy: deps.policy,
+      regionCode: current.regionCode,
+    });
     return {
       incidentId,
       expectedVersion: current.version,

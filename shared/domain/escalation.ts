@@ -4,7 +4,7 @@
  * Pure rules over an incident's state; the use cases turn their answers into events.
  */
 import type { Grade } from './grade';
-import type { IncidentEventBody, IncidentState, OfficeRef } from './incident';
+import type { EventDraft, IncidentState, OfficeRef } from './incident';
 import { forwardingObligation, nextOfficeAbove, type Obligation } from './obligation';
 import { type Handover, limitFor, type Policy } from './policy/policy';
 import { chainOf, firstOfficeOf, NATIONAL, type Region, type RegionLevel, regionOf } from './regions/regions';
@@ -144,7 +144,7 @@ export const missedDeadlineEvents = (
   state: IncidentState,
   obligation: Obligation,
   now: Date,
-): readonly Omit<IncidentEventBody, 'seq' | 'v' | 'incidentId' | 'at' | 'actor'>[] => {
+): readonly EventDraft[] => {
   const holder: OfficeRef = { level: obligation.level, office: obligation.office };
   const missed = {
     type: 'DeadlineMissed' as const,

@@ -163,6 +163,21 @@ export interface AutoEscalatedData {
   readonly to: OfficeRef;
 }
 
+/**
+ * Where and what the incident is as of an event: recorded on every event so that consumers
+ * (roll-ups, notifications, routing filters) never need to read the head, and see the grade the
+ * incident had at that point in the log even when deliveries arrive out of order.
+ */
+export interface EventScope {
+  readonly regionCode: string;
+  readonly county: string | null;
+  readonly city: string | null;
+  readonly province: string;
+  readonly category: Category;
+  /** The grade after this event. */
+  readonly grade: Grade;
+}
+
 interface EventShape<T extends string, D> {
   readonly v: 1;
   readonly incidentId: string;
@@ -170,6 +185,7 @@ interface EventShape<T extends string, D> {
   readonly type: T;
   readonly at: string;
   readonly actor: Actor;
+  readonly scope: EventScope;
   readonly data: D;
 }
 
@@ -184,6 +200,14 @@ export type IncidentEventBody =
   | EventShape<'DeadlineWarned', DeadlineWarnedData>
   | EventShape<'DeadlineMissed', DeadlineMissedData>
   | EventShape<'AutoEscalated', AutoEscalatedData>;
+
+/** An event before it is numbered, timed, scoped and sealed: its type and data. */
+export type EventDraft = {
+  [T in IncidentEventBody['type']]: {
+    readonly type: T;
+    readonly data: Extract<IncidentEventBody, { type: T }>['data'];
+  };
+}[IncidentEventBody['type']];
 
 /** An event as stored: sealed into the chain. */
 export type IncidentEvent = IncidentEventBody & { readonly prevHash: string; readonly hash: string };

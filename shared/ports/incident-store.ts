@@ -69,4 +69,9 @@ export interface IncidentStore {
   append(change: IncidentChange): Promise<void>;
   findResponse(key: string): Promise<IdempotentResponse | undefined>;
   list(query: IncidentQuery): Promise<IncidentPage>;
+  /**
+   * Incidents with at least one pending obligation, earliest deadline first; with `dueBy`, only
+   * those whose earliest pending deadline is at or before it (the deadline sweeper's question).
+   */
+  withPendingObligations(query: { readonly dueBy?: string }): Promise<readonly IncidentState[]>;
 }

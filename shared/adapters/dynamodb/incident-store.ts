@@ -25,7 +25,7 @@ import {
   type IncidentStore,
   VersionConflict,
 } from '../../ports/incident-store';
-import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, openShard } from './keys';
+import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, OPEN_SHARDS, openShard } from './keys';
 
 export interface DynamoIncidentStoreConfig {
   readonly client: DynamoDBDocumentClient;
@@ -185,6 +185,24 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
       }
       const { key: storedKey, requestHash, statusCode, body } = Item as IdempotentResponse;
       return { key: storedKey, requestHash, statusCode, body };
+    },
+
+    async withPendingObligations(query: { readonly dueBy?: string }) {
+      const shards = Array.from({ length: OPEN_SHARDS }, (_, i) => `OPEN#${i}`);
+      const perShard = await Promise.all(
+        shards.map((shard) =>
+          queryAll({
+            TableName: incidentsTable,
+            IndexName: 'openObligations',
+            KeyConditionExpression: query.dueBy ? 'openShard = :shard AND nextDueAt <= :dueBy' : 'openShard = :shard',
+            ExpressionAttributeValues: { ':shard': shard, ...(query.dueBy ? { ':dueBy': query.dueBy } : {}) },
+          }),
+        ),
+      );
+      return perShard
+        .flat()
+        .sort((a, b) => String(a.nextDueAt).localeCompare(String(b.nextDueAt)))
+        .map(stateFrom);
     },
 
     async list(query: IncidentQuery): Promise<IncidentPage> {

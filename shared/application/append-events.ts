@@ -1,0 +1,150 @@
+/**
+ * The one way events are appended after an incident exists: read the head, decide, seal the new
+ * events onto the chain, open whatever obligations the new state calls for, and append it all in
+ * one conditional write — recomputing from the fresh head when someone else appended first.
+ */
+
+import { ConflictError, NotFoundError } from '../domain/errors';
+import { obligationsToOpen } from '../domain/escalation';
+import type { Grade } from '../domain/grade';
+import { seal } from '../domain/hash-chain';
+import type {
+  Actor,
+  EventDraft,
+  EventScope,
+  IncidentEvent,
+  IncidentEventBody,
+  IncidentState,
+} from '../domain/incident';
+import { project } from '../domain/incident';
+import type { Obligation } from '../domain/obligation';
+import type { Policy } from '../domain/policy/policy';
+import { chainOf } from '../domain/regions/regions';
+import type { Clock } from '../ports/clock';
+import { type IncidentStore, VersionConflict } from '../ports/incident-store';
+
+export interface AppendDeps {
+  readonly incidents: IncidentStore;
+  readonly clock: Clock;
+  readonly policy: Policy;
+  readonly maxAttempts?: number;
+}
+
+/** What a decision produced once appended: the new state and the obligations it opened. */
+export interface Appended {
+  readonly state: IncidentState;
+  readonly events: readonly IncidentEvent[];
+  readonly opened: readonly Obligation[];
+}
+
+/** The incident's grade once `draft` is applied: what the event's scope records. */
+const gradeAfter = (state: IncidentState | undefined, draft: EventDraft): Grade => {
+  if (draft.type === 'GradeAssessed') return draft.data.to;
+  if (state) return state.grade;
+  if (draft.type === 'ReportSubmitted') return draft.data.proposedGrade ?? draft.data.assessedGrade;
+  throw new Error(`the first event of an incident must be its report, not ${draft.type}`);
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Seals drafts onto `state`'s chain in order, then adds an `ObligationOpened` for every duty the
+ * resulting state calls for (see {@link obligationsToOpen}), so no change can forget one.
+ */
+export const applyDrafts = (
+  state: IncidentState | undefined,
+  drafts: readonly EventDraft[],
+  context: {
+    readonly incidentId: string;
+    readonly actor: Actor;
+    readonly now: Date;
+    readonly policy: Policy;
+    readonly regionCode: string;
+  },
+): Appended & { readonly expectedVersion: number | null } => {
+  const chain = chainOf(context.regionCode);
+  const codes = { county: chain.county?.code ?? null, city: chain.city?.code ?? null, province: chain.province.code };
+  const at = context.now.toISOString();
+  let current = state;
+  let seq = state?.version ?? 0;
+  let previousHash = state?.lastHash;
+  const events: IncidentEvent[] = [];
+  const append = (draft: EventDraft) => {
+    seq += 1;
+    const scope: EventScope = {
+      regionCode: context.regionCode,
+      ...codes,
+      category: current?.category ?? (draft.type === 'ReportSubmitted' ? draft.data.category : 'accident'),
+      grade: gradeAfter(current, draft),
+    };
+    const body = {
+      v: 1,
+      incidentId: context.incidentId,
+      seq,
+      at,
+      actor: context.actor,
+      scope,
+      ...draft,
+    } as IncidentEventBody;
+    const event: IncidentEvent = seal(body, previousHash ?? '0'.repeat(64));
+    previousHash = event.hash;
+    events.push(event);
+    current = project(current, event, codes);
+  };
+  for (const draft of drafts) append(draft);
+  const opened: Obligation[] = [];
+  if (current && events.length > 0) {
+    for (const obligation of obligationsToOpen(current, context.policy, context.now)) {
+      append({ type: 'ObligationOpened', data: { obligation } });
+      opened.push(obligation);
+    }
+  }
+  if (!current) throw new Error('no state after applying events');
+  return { state: current, events, opened, expectedVersion: state?.version ?? null };
+};
+
+/**
+ * Appends the events `decide` asks for to an existing incident. `decide` sees the freshest state
+ * and may throw a domain error to refuse, or return no drafts when there is nothing to do (which
+ * makes repeated calls harmless).
+ */
+export const makeAppendEvents =
+  (deps: AppendDeps) =>
+  async (
+    incidentId: string,
+    actor: Actor,
+    decide: (state: IncidentState, now: Date) => readonly EventDraft[],
+  ): Promise<Appended> => {
+    const maxAttempts = deps.maxAttempts ?? 40;
+    for (let attempt = 1; ; attempt++) {
+      const state = await deps.incidents.getState(incidentId);
+      if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
+      const now = deps.clock.now();
+      const drafts = decide(state, now);
+      if (drafts.length === 0) return { state, events: [], opened: [] };
+      const applied = applyDrafts(state, drafts, {
+        incidentId,
+        actor,
+        now,
+        policy: deps.policy,
+        regionCode: state.regionCode,
+      });
+      try {
+        await deps.incidents.append({
+          incidentId,
+          expectedVersion: applied.expectedVersion,
+          state: applied.state,
+          events: applied.events,
+        });
+        return applied;
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+        if (attempt >= maxAttempts) {
+          throw new ConflictError(`incident ${incidentId} is changing too fast; send the request again`, 'busy');
+        }
+        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  };
+
+export type AppendEvents = ReturnType<typeof makeAppendEvents>;

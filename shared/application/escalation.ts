@@ -1,0 +1,266 @@
+/**
+ * The offices' side of the chain and the deadline machinery: acknowledging and forwarding a
+ * report, reminding before a deadline, marking a missed one and escalating past the silent
+ * office, sweeping for deadlines whose timer was lost, and starting timers for new obligations.
+ */
+import { ConflictError, ForbiddenError } from '../domain/errors';
+import { directDutiesOf, forwardingDutyOf, missedDeadlineEvents, receiptsOf } from '../domain/escalation';
+import type { Grade } from '../domain/grade';
+import type { Actor, EventDraft, IncidentEvent, IncidentState, OfficeRef } from '../domain/incident';
+import type { Obligation } from '../domain/obligation';
+import { type Policy, reminderAt } from '../domain/policy/policy';
+import { NATIONAL } from '../domain/regions/regions';
+import type { Clock } from '../ports/clock';
+import type { IncidentStore } from '../ports/incident-store';
+import type { TimerInput, TimerScheduler } from '../ports/timers';
+import type { AppendEvents } from './append-events';
+
+/** Who acts when nobody did: the deadline timers and the sweeper. */
+export const SYSTEM_ACTOR: Actor = { sub: 'system:deadline-timer', role: 'system', region: NATIONAL };
+
+const officeOf = (actor: Actor): OfficeRef => {
+  if (actor.role !== 'office' || !actor.level) {
+    throw new ForbiddenError(`a ${actor.role} cannot act for an office`);
+  }
+  return { level: actor.level, office: actor.region };
+};
+
+const refuseUnlessInChain = (state: IncidentState, office: OfficeRef, action: string): void => {
+  const holds = receiptsOf(state).some((r) => r.office.code === office.office && r.office.level === office.level);
+  if (!holds) {
+    throw new ForbiddenError(
+      `the ${office.level} office ${office.office} does not have incident ${state.incidentId}, so it cannot ${action} it`,
+      { targetRegion: state.regionCode, incidentId: state.incidentId },
+    );
+  }
+};
+
+export interface EscalationDeps {
+  readonly incidents: IncidentStore;
+  readonly appendEvents: AppendEvents;
+  readonly clock: Clock;
+  readonly policy: Policy;
+}
+
+/** An office records that it has received the report. Acknowledging twice changes nothing. */
+export const makeAcknowledge =
+  (deps: Pick<EscalationDeps, 'appendEvents'>) => async (actor: Actor, incidentId: string, note?: string) => {
+    const office = officeOf(actor);
+    const { state } = await deps.appendEvents(incidentId, actor, (current) => {
+      refuseUnlessInChain(current, office, 'acknowledge');
+      const already = current.acknowledgements.some((a) => a.office === office.office && a.level === office.level);
+      return already ? [] : [{ type: 'ReportAcknowledged', data: { ...office, ...(note ? { note } : {}) } }];
+    });
+    const acknowledgement = state.acknowledgements.find((a) => a.office === office.office && a.level === office.level);
+    return { incidentId, acknowledgedAt: acknowledgement?.at, office };
+  };
+
+export interface ForwardCommand {
+  /** The office's assessment of the grade, which may raise or lower it. */
+  readonly grade?: Grade;
+  readonly note?: string;
+  /**
+   * Meets the office's direct report to the national duty office instead of the hand-over to the
+   * next level: `phone` the 30-minute call, `written` the written report (and, for a natural
+   * disaster, the direct report to the province and ministry).
+   */
+  readonly skipLevel?: 'phone' | 'written';
+}
+
+const SKIP_LEVEL_HANDOVERS = {
+  phone: ['skipLevelPhone'],
+  written: ['skipLevelWritten', 'naturalDisasterDirect'],
+} as const;
+
+/**
+ * An office reports up the chain. Only the office holding the duty may (its level and region come
+ * from its token). Forwarding meets the duty — after its deadline too, recorded as late by exactly
+ * how much — and opens the next office's duty when the grade calls for it.
+ */
+export const makeForward =
+  (deps: Pick<EscalationDeps, 'appendEvents'>) => async (actor: Actor, incidentId: string, command: ForwardCommand) => {
+    const office = officeOf(actor);
+    let met: readonly Obligation[] = [];
+    const appended = await deps.appendEvents(incidentId, actor, (state, now) => {
+      refuseUnlessInChain(state, office, 'forward');
+      const duties = command.skipLevel
+        ? directDutiesOf(state, office).filter((o) =>
+            (SKIP_LEVEL_HANDOVERS[command.skipLevel ?? 'phone'] as readonly string[]).includes(o.handover),
+          )
+        : [forwardingDutyOf(state, office)].filter((o): o is Obligation => o !== undefined);
+      if (duties.length === 0) {
+        throw new ConflictError(
+          command.skipLevel
+            ? `the ${office.level} office ${office.office} owes no ${command.skipLevel} report to the national duty office for ${incidentId}`
+            : `the ${office.level} office ${office.office} has no report of ${incidentId} left to forward`,
+          'nothing-to-forward',
+        );
+      }
+      met = duties;
+      const drafts: EventDraft[] = [];
+      if (command.grade && command.grade !== state.grade) {
+        drafts.push({
+          type: 'GradeAssessed',
+          data: {
+            from: state.grade,
+            to: command.grade,
+            basis: 'office',
+            ...(command.note ? { note: command.note } : {}),
+          },
+        });
+      }
+      for (const duty of duties) {
+        drafts.push({
+          type: 'ReportForwarded',
+          data: {
+            ...office,
+            obligationId: duty.obligationId,
+            to: duty.to,
+            dueAt: duty.dueAt,
+            forwardedAt: now.toISOString(),
+            lateByMs: Math.max(0, now.getTime() - Date.parse(duty.dueAt)),
+            ...(command.note ? { note: command.note } : {}),
+          },
+        });
+      }
+      return drafts;
+    });
+    const metIds = new Set(met.map((o) => o.obligationId));
+    return {
+      incidentId,
+      grade: appended.state.grade,
+      met: appended.state.obligations.filter((o) => metIds.has(o.obligationId)),
+      opened: appended.opened,
+    };
+  };
+
+export type DeadlineOutcome =
+  | { readonly outcome: 'met' | 'already-missed' | 'unknown' }
+  | { readonly outcome: 'not-due'; readonly dueAt: string }
+  | { readonly outcome: 'missed'; readonly lateByMs: number; readonly escalatedTo?: OfficeRef };
+
+/**
+ * The timer's check at the deadline (and the sweeper's): if the obligation is still unmet, record
+ * DeadlineMissed and escalate past the silent office. Running it again changes nothing.
+ */
+export const makeCheckDeadline =
+  (deps: Pick<EscalationDeps, 'appendEvents'>) =>
+  async (timer: Pick<TimerInput, 'incidentId' | 'obligationId'>): Promise<DeadlineOutcome> => {
+    let outcome: DeadlineOutcome = { outcome: 'unknown' };
+    await deps.appendEvents(timer.incidentId, SYSTEM_ACTOR, (state, now) => {
+      const obligation = state.obligations.find((o) => o.obligationId === timer.obligationId);
+      if (!obligation) {
+        outcome = { outcome: 'unknown' };
+        return [];
+      }
+      if (obligation.status === 'met') {
+        outcome = { outcome: 'met' };
+        return [];
+      }
+      if (obligation.status === 'missed') {
+        outcome = { outcome: 'already-missed' };
+        return [];
+      }
+      if (now.getTime() < Date.parse(obligation.dueAt)) {
+        outcome = { outcome: 'not-due', dueAt: obligation.dueAt };
+        return [];
+      }
+      const drafts = missedDeadlineEvents(state, obligation, now);
+      const escalated = drafts.find((d) => d.type === 'AutoEscalated');
+      outcome = {
+        outcome: 'missed',
+        lateByMs: now.getTime() - Date.parse(obligation.dueAt),
+        ...(escalated?.type === 'AutoEscalated' ? { escalatedTo: escalated.data.to } : {}),
+      };
+      return drafts;
+    });
+    return outcome;
+  };
+
+/** The reminder before a deadline: once, and only while the obligation is still open and not yet due. */
+export const makeRemind =
+  (deps: Pick<EscalationDeps, 'appendEvents'>) =>
+  async (
+    timer: Pick<TimerInput, 'incidentId' | 'obligationId'>,
+  ): Promise<{ readonly outcome: 'warned' | 'skipped' }> => {
+    const { events } = await deps.appendEvents(timer.incidentId, SYSTEM_ACTOR, (state, now) => {
+      const o = state.obligations.find((x) => x.obligationId === timer.obligationId);
+      if (o?.status !== 'pending' || o.warnedAt || now.getTime() >= Date.parse(o.dueAt)) return [];
+      return [
+        {
+          type: 'DeadlineWarned',
+          data: {
+            level: o.level,
+            office: o.office,
+            obligationId: o.obligationId,
+            dueAt: o.dueAt,
+            remainingMs: Date.parse(o.dueAt) - now.getTime(),
+          },
+        },
+      ];
+    });
+    return { outcome: events.length > 0 ? 'warned' : 'skipped' };
+  };
+
+/** The timer input for an obligation under a policy: its deadline, and its reminder if any. */
+export const timerFor = (obligation: Obligation, policy: Policy): TimerInput => {
+  const remind = reminderAt(policy, new Date(obligation.openedAt), new Date(obligation.dueAt));
+  return {
+    incidentId: obligation.incidentId,
+    obligationId: obligation.obligationId,
+    dueAt: obligation.dueAt,
+    ...(remind ? { remindAt: remind.toISOString() } : {}),
+  };
+};
+
+/** Starts a timer for every obligation the events open. Starting one twice is harmless. */
+export const makeStartTimers =
+  (deps: { readonly scheduler: TimerScheduler; readonly policy: Policy }) =>
+  async (events: readonly IncidentEvent[]): Promise<number> => {
+    const timers = events.flatMap((e) =>
+      e.type === 'ObligationOpened' ? [timerFor(e.data.obligation, deps.policy)] : [],
+    );
+    for (const timer of timers) await deps.scheduler.start(timer);
+    return timers.length;
+  };
+
+/**
+ * The safety net under the timers: every pending obligation past its deadline is checked as its
+ * timer would have checked it, so no deadline passes unflagged even if a timer is lost.
+ */
+export const makeSweepDeadlines =
+  (
+    deps: Pick<EscalationDeps, 'incidents' | 'clock'> & {
+      readonly checkDeadline: ReturnType<typeof makeCheckDeadline>;
+    },
+  ) =>
+  async (): Promise<{ readonly checked: number; readonly missed: number }> => {
+    const now = deps.clock.now();
+    const incidents = await deps.incidents.withPendingObligations({ dueBy: now.toISOString() });
+    let checked = 0;
+    let missed = 0;
+    for (const state of incidents) {
+      for (const o of state.obligations) {
+        if (o.status !== 'pending' || Date.parse(o.dueAt) > now.getTime()) continue;
+        checked += 1;
+        const result = await deps.checkDeadline({ incidentId: state.incidentId, obligationId: o.obligationId });
+        if (result.outcome === 'missed') missed += 1;
+      }
+    }
+    return { checked, missed };
+  };
+
+/** Re-arms a timer for every pending obligation (the local runtime does this when it starts). */
+export const makeRearmTimers =
+  (deps: { readonly incidents: IncidentStore; readonly scheduler: TimerScheduler; readonly policy: Policy }) =>
+  async (): Promise<number> => {
+    let armed = 0;
+    for (const state of await deps.incidents.withPendingObligations({})) {
+      for (const o of state.obligations) {
+        if (o.status !== 'pending') continue;
+        await deps.scheduler.start(timerFor(o, deps.policy));
+        armed += 1;
+      }
+    }
+    return armed;
+  };
