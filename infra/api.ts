@@ -38,6 +38,16 @@ export const apiFunctions = {
   listIncidents: { id: 'ListIncidentsFunction', entry: 'functions/list-incidents/handler.ts', tables: readsIncidents },
   incidentAudit: { id: 'IncidentAuditFunction', entry: 'functions/incident-audit/handler.ts', tables: readsIncidents },
   accessDenied: { id: 'AccessDeniedFunction', entry: 'functions/access-denied/handler.ts', tables: readsIncidents },
+  forward: {
+    id: 'ForwardFunction',
+    entry: 'functions/forward/handler.ts',
+    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+  },
+  acknowledge: {
+    id: 'AcknowledgeFunction',
+    entry: 'functions/acknowledge/handler.ts',
+    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+  },
 } as const satisfies Record<string, FunctionDef>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -50,4 +60,6 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/incidents/{id}', fn: 'getIncident', auth: true },
   { method: 'GET', path: '/v1/incidents/{id}/audit', fn: 'incidentAudit', auth: true },
   { method: 'GET', path: '/v1/audit/access-denied', fn: 'accessDenied', auth: true },
+  { method: 'POST', path: '/v1/incidents/{id}/acknowledge', fn: 'acknowledge', auth: true },
+  { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },
 ];

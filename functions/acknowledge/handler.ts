@@ -1,0 +1,19 @@
+/** POST /v1/incidents/{id}/acknowledge: an office records that it has the report. */
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { makeEscalationAdapters } from '../../shared/adapters/wiring';
+import { makeAcknowledge } from '../../shared/application/escalation';
+import { acknowledgeBodySchema } from '../../shared/schemas/forward';
+import { incidentPathSchema } from '../../shared/schemas/queries';
+
+const { appendEvents, accessLog, clock } = await makeEscalationAdapters();
+const acknowledge = makeAcknowledge({ appendEvents });
+
+export const handler = apiHandler(
+  {
+    action: 'POST /v1/incidents/{id}/acknowledge',
+    input: { path: incidentPathSchema, body: acknowledgeBodySchema },
+    accessLog,
+    clock,
+  },
+  async ({ actor, path, body }) => json(200, await acknowledge(actor, path.id, body.note)),
+);

@@ -1,0 +1,19 @@
+/** POST /v1/incidents/{id}/forward: an office reports the incident up the chain. */
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { makeEscalationAdapters } from '../../shared/adapters/wiring';
+import { makeForward } from '../../shared/application/escalation';
+import { forwardBodySchema } from '../../shared/schemas/forward';
+import { incidentPathSchema } from '../../shared/schemas/queries';
+
+const { appendEvents, accessLog, clock } = await makeEscalationAdapters();
+const forward = makeForward({ appendEvents });
+
+export const handler = apiHandler(
+  {
+    action: 'POST /v1/incidents/{id}/forward',
+    input: { path: incidentPathSchema, body: forwardBodySchema },
+    accessLog,
+    clock,
+  },
+  async ({ actor, path, body }) => json(200, await forward(actor, path.id, body)),
+);

@@ -1,0 +1,30 @@
+/**
+ * The task behind the escalation state machine's Remind and CheckDeadline states. Its input is
+ * built by the state machine, so it is validated like any other input; its output is the outcome
+ * the machine branches on.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { makeEscalationAdapters } from '../../shared/adapters/wiring';
+import { makeCheckDeadline, makeRemind } from '../../shared/application/escalation';
+import { logger } from '../../shared/observability';
+
+const { appendEvents } = await makeEscalationAdapters();
+const checkDeadline = makeCheckDeadline({ appendEvents });
+const remind = makeRemind({ appendEvents });
+
+const taskInput = z.object({
+  action: z.enum(['remind', 'check']),
+  incidentId: z.string().min(1),
+  obligationId: z.string().min(1),
+});
+
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event: unknown) => {
+    const input = taskInput.parse(event);
+    const outcome = input.action === 'remind' ? await remind(input) : await checkDeadline(input);
+    logger.info('deadline task', { ...input, ...outcome });
+    return outcome;
+  });

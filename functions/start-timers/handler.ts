@@ -1,0 +1,29 @@
+/**
+ * Consumer of the timers queue: starts a deadline timer for every obligation an event opens.
+ * Timers start from the event stream, never from the request path, so a crash between the write
+ * and the start cannot lose one; a failed record is retried alone, then dead-lettered.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { loadPolicy } from '../../shared/adapters/policy-source';
+import { timerSchedulerFromEnv } from '../../shared/adapters/wiring';
+import { makeStartTimers } from '../../shared/application/escalation';
+import { readEnv } from '../../shared/config/env';
+import { logger } from '../../shared/observability';
+import { incidentEventSchema } from '../../shared/schemas/events';
+
+const env = readEnv(z.object({ POLICY: z.string().min(1).default('national') }));
+const startTimers = makeStartTimers({ scheduler: timerSchedulerFromEnv(), policy: await loadPolicy(env.POLICY) });
+const processor = new BatchProcessor(EventType.SQS);
+
+const recordHandler = async (record: SQSRecord): Promise<void> => {
+  const event = incidentEventSchema.parse(JSON.parse(record.body));
+  await startTimers([event]);
+};
+
+export const handler = middy<SQSEvent>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event: SQSEvent) => processPartialResponse(event, recordHandler, processor));

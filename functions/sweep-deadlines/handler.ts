@@ -1,0 +1,20 @@
+/**
+ * The deadline sweeper, run on a schedule: checks every pending obligation past its deadline,
+ * exactly as its timer would, so a lost timer never lets a deadline pass unflagged.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { makeEscalationAdapters } from '../../shared/adapters/wiring';
+import { makeCheckDeadline, makeSweepDeadlines } from '../../shared/application/escalation';
+import { logger } from '../../shared/observability';
+
+const { appendEvents, incidents, clock } = await makeEscalationAdapters();
+const sweep = makeSweepDeadlines({ incidents, clock, checkDeadline: makeCheckDeadline({ appendEvents }) });
+
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async () => {
+    const result = await sweep();
+    if (result.missed > 0) logger.warn('sweeper flagged deadlines their timers did not', { ...result });
+    return result;
+  });

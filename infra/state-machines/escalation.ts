@@ -1,0 +1,91 @@
+/**
+ * The deadline of one obligation, as an Amazon States Language state machine: remind the holder
+ * before the deadline (when the policy reminds), wait until it is due, check it, and — if the
+ * check ran early — wait again. The check marks the deadline missed and escalates past the
+ * silent office; every task is idempotent, so a retried or repeated step changes nothing.
+ *
+ * Defined once and used twice: the CDK stack deploys it with the timer function's ARN, and the
+ * local runtime runs the same definition with aws-local-stepfunctions.
+ */
+
+/**
+ * The placeholder the CDK stack fills in through `definitionSubstitutions` (CloudFormation's
+ * `${Name}` syntax, hence a plain string, not a template literal).
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a Step Functions definition substitution, not JavaScript.
+export const TIMER_FUNCTION_ARN = '${ObligationTimerFunctionArn}';
+
+/** Names of the Task states, which the local runtime binds to the timer handler. */
+export const TASK_STATES = { remind: 'Remind', check: 'CheckDeadline' } as const;
+
+const retryTransient = [
+  {
+    ErrorEquals: [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+      'States.Timeout',
+      'States.TaskFailed',
+    ],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
+
+/** The definition, with `functionArn` as the Resource of both tasks. */
+export const escalationDefinition = (functionArn: string = TIMER_FUNCTION_ARN) => ({
+  Comment: 'One obligation’s deadline: remind, wait until due, check, escalate past a silent office.',
+  StartAt: 'HasReminder',
+  States: {
+    HasReminder: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.remindAt', IsPresent: true, Next: 'WaitForReminder' }],
+      Default: 'WaitForDeadline',
+    },
+    WaitForReminder: { Type: 'Wait', TimestampPath: '$.remindAt', Next: TASK_STATES.remind },
+    [TASK_STATES.remind]: {
+      Type: 'Task',
+      Resource: functionArn,
+      Parameters: { action: 'remind', 'incidentId.$': '$.incidentId', 'obligationId.$': '$.obligationId' },
+      ResultPath: '$.reminder',
+      Retry: retryTransient,
+      // A reminder that cannot be sent must not stop the deadline from being checked.
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.reminderError', Next: 'WaitForDeadline' }],
+      Next: 'WaitForDeadline',
+    },
+    WaitForDeadline: { Type: 'Wait', TimestampPath: '$.dueAt', Next: TASK_STATES.check },
+    [TASK_STATES.check]: {
+      Type: 'Task',
+      Resource: functionArn,
+      Parameters: { action: 'check', 'incidentId.$': '$.incidentId', 'obligationId.$': '$.obligationId' },
+      ResultPath: '$.check',
+      Retry: retryTransient,
+      Next: 'Outcome',
+    },
+    Outcome: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Variable: '$.check.outcome',
+          StringEquals: 'not-due',
+          Next: 'WaitAgain',
+        },
+      ],
+      Default: 'Done',
+    },
+    // The check ran before the deadline (a clock ahead of ours): wait for the deadline it reports.
+    WaitAgain: {
+      Type: 'Pass',
+      Parameters: {
+        'incidentId.$': '$.incidentId',
+        'obligationId.$': '$.obligationId',
+        'dueAt.$': '$.check.dueAt',
+      },
+      Next: 'WaitForDeadline',
+    },
+    Done: { Type: 'Succeed' },
+  },
+});

@@ -1,0 +1,53 @@
+/**
+ * The functions that are not behind the API: the stream consumer, the queue consumers, the
+ * escalation state machine's task and the scheduled sweeper. Read by the CDK stateless stack
+ * (functions, event sources, schedule, grants) and by the local runtime (pollers and intervals
+ * that call the same handlers with AWS-shaped events).
+ */
+import type { FunctionDef } from './api';
+import type { QueueName, TableName } from './resources';
+
+export type WorkerSource =
+  /** Invoked by the table's stream (DynamoDB event source mapping). */
+  | { readonly kind: 'stream'; readonly table: TableName; readonly batchSize: number }
+  /** Invoked by a queue (SQS event source mapping), reporting partial batch failures. */
+  | { readonly kind: 'queue'; readonly queue: QueueName; readonly batchSize: number }
+  /** Invoked on a schedule. */
+  | { readonly kind: 'schedule'; readonly everyMinutes: number }
+  /** Invoked by the escalation state machine's tasks. */
+  | { readonly kind: 'state-machine' };
+
+export interface WorkerDef extends FunctionDef {
+  readonly source: WorkerSource;
+  /** Starts escalation timers (StartExecution on the state machine). */
+  readonly startsTimers?: boolean;
+}
+
+export const workerFunctions = {
+  publishEvents: {
+    id: 'PublishEventsFunction',
+    entry: 'functions/publish-events/handler.ts',
+    source: { kind: 'stream', table: 'incidents', batchSize: 100 },
+    publishes: ['incidentEvents'],
+  },
+  startTimers: {
+    id: 'StartTimersFunction',
+    entry: 'functions/start-timers/handler.ts',
+    source: { kind: 'queue', queue: 'timers', batchSize: 10 },
+    startsTimers: true,
+  },
+  obligationTimer: {
+    id: 'ObligationTimerFunction',
+    entry: 'functions/obligation-timer/handler.ts',
+    source: { kind: 'state-machine' },
+    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+  },
+  sweepDeadlines: {
+    id: 'SweepDeadlinesFunction',
+    entry: 'functions/sweep-deadlines/handler.ts',
+    source: { kind: 'schedule', everyMinutes: 1 },
+    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+  },
+} as const satisfies Record<string, WorkerDef>;
+
+export type WorkerName = keyof typeof workerFunctions;
