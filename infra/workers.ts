@@ -40,13 +40,13 @@ export const workerFunctions = {
     id: 'ObligationTimerFunction',
     entry: 'functions/obligation-timer/handler.ts',
     source: { kind: 'state-machine' },
-    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+    tables: { incidents: 'readWrite' },
   },
   sweepDeadlines: {
     id: 'SweepDeadlinesFunction',
     entry: 'functions/sweep-deadlines/handler.ts',
     source: { kind: 'schedule', everyMinutes: 1 },
-    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+    tables: { incidents: 'readWrite' },
   },
 } as const satisfies Record<string, WorkerDef>;
 

@@ -1,12 +1,12 @@
 /** GET /v1/incidents/{id}: an incident's current state, reports and obligations. */
-import { incidentTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
 import { makeGetIncident } from '../../shared/application/read-incidents';
 import { readEnv } from '../../shared/config/env';
 import { incidentPathSchema } from '../../shared/schemas/queries';
 
-const { incidents, accessLog } = makeIncidentAdapters(readEnv(incidentTablesEnv));
+const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
 const getIncident = makeGetIncident({ incidents });
 
 export const handler = apiHandler(

@@ -1,12 +1,12 @@
 /** GET /v1/incidents/{id}/audit: the event log, with the hash chain recomputed. */
-import { incidentTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
 import { makeAuditIncident } from '../../shared/application/read-incidents';
 import { readEnv } from '../../shared/config/env';
 import { incidentPathSchema } from '../../shared/schemas/queries';
 
-const { incidents, accessLog } = makeIncidentAdapters(readEnv(incidentTablesEnv));
+const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
 const auditIncident = makeAuditIncident({ incidents });
 
 export const handler = apiHandler(

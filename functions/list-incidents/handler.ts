@@ -1,12 +1,12 @@
 /** GET /v1/incidents: a region's incidents, newest first, a page at a time. */
-import { incidentTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
 import { makeListIncidents } from '../../shared/application/read-incidents';
 import { readEnv } from '../../shared/config/env';
 import { encodeCursor, listIncidentsQuerySchema } from '../../shared/schemas/queries';
 
-const { incidents, accessLog } = makeIncidentAdapters(readEnv(incidentTablesEnv));
+const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
 const listIncidents = makeListIncidents({ incidents });
 
 export const handler = apiHandler(

@@ -1,6 +1,6 @@
 /** POST /v1/reports: a grassroots unit submits an initial, follow-up or final report. */
 import { z } from 'zod';
-import { incidentTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { randomIds, systemClock } from '../../shared/adapters/system';
@@ -8,7 +8,7 @@ import { makeSubmitReport } from '../../shared/application/submit-report';
 import { readEnv } from '../../shared/config/env';
 import { idempotencyHeaderSchema, makeReportBodySchema } from '../../shared/schemas/report';
 
-const env = readEnv(incidentTablesEnv.extend({ POLICY: z.string().min(1).default('national') }));
+const env = readEnv(apiTablesEnv.extend({ POLICY: z.string().min(1).default('national') }));
 const { incidents, accessLog } = makeIncidentAdapters(env);
 const submitReport = makeSubmitReport({
   incidents,

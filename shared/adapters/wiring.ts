@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { makeAppendEvents } from '../application/append-events';
 import { readEnv } from '../config/env';
 import { tracer } from '../observability';
-import { incidentTablesEnv, makeIncidentAdapters } from './dynamodb';
+import { incidentTablesEnv, makeIncidentStore } from './dynamodb';
 import { loadPolicy } from './policy-source';
 import { makeStepFunctionsTimerScheduler } from './sfn/timer-scheduler';
 import { systemClock } from './system';
@@ -16,10 +16,10 @@ import { systemClock } from './system';
 export const escalationEnv = incidentTablesEnv.extend({ POLICY: z.string().min(1).default('national') });
 
 export const makeEscalationAdapters = async (env: z.output<typeof escalationEnv> = readEnv(escalationEnv)) => {
-  const { incidents, accessLog } = makeIncidentAdapters(env);
+  const incidents = makeIncidentStore(env);
   const policy = await loadPolicy(env.POLICY);
   const clock = systemClock;
-  return { incidents, accessLog, policy, clock, appendEvents: makeAppendEvents({ incidents, clock, policy }) };
+  return { incidents, policy, clock, appendEvents: makeAppendEvents({ incidents, clock, policy }) };
 };
 
 export const timerSchedulerFromEnv = () => {

@@ -6,19 +6,37 @@ import { makeDynamoIncidentStore } from './incident-store';
 
 export const incidentTablesEnv = z.object({
   INCIDENTS_TABLE: z.string().min(1),
-  ACCESS_LOG_TABLE: z.string().min(1),
   /** Only the functions that accept idempotent requests are given it. */
   IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+  /** Only the functions behind the API, which record refusals, are given it. */
+  ACCESS_LOG_TABLE: z.string().min(1).optional(),
 });
 
-export const makeIncidentAdapters = (env: z.output<typeof incidentTablesEnv>) => {
-  const client = makeDocumentClient();
-  return {
-    incidents: makeDynamoIncidentStore({
-      client,
-      incidentsTable: env.INCIDENTS_TABLE,
-      ...(env.IDEMPOTENCY_TABLE ? { idempotencyTable: env.IDEMPOTENCY_TABLE } : {}),
-    }),
-    accessLog: makeDynamoAccessLog({ client, table: env.ACCESS_LOG_TABLE }),
+type TablesEnv = z.output<typeof incidentTablesEnv>;
+
+/** For API handlers: the access log is required, since every refusal must be recorded. */
+export const apiTablesEnv = incidentTablesEnv.extend({ ACCESS_LOG_TABLE: z.string().min(1) });
+
+const client = (() => {
+  let built: ReturnType<typeof makeDocumentClient> | undefined;
+  return () => {
+    built ??= makeDocumentClient();
+    return built;
   };
-};
+})();
+
+export const makeIncidentStore = (env: TablesEnv) =>
+  makeDynamoIncidentStore({
+    client: client(),
+    incidentsTable: env.INCIDENTS_TABLE,
+    ...(env.IDEMPOTENCY_TABLE ? { idempotencyTable: env.IDEMPOTENCY_TABLE } : {}),
+  });
+
+export const makeAccessLog = (env: z.output<typeof apiTablesEnv>) =>
+  makeDynamoAccessLog({ client: client(), table: env.ACCESS_LOG_TABLE });
+
+/** The incident store and the access log, for API handlers. */
+export const makeIncidentAdapters = (env: z.output<typeof apiTablesEnv>) => ({
+  incidents: makeIncidentStore(env),
+  accessLog: makeAccessLog(env),
+});
