@@ -1,8 +1,9 @@
 /**
  * The one Lambda function construct of the pipeline. Every function gets the same runtime,
- * architecture, tracing, log retention and bundling, and reaches tables, topics and queues only
- * through `bind*()`, which sets the environment variable and makes the L2 grant together, so a
- * function can never know a resource's name without being allowed to use it, or the reverse.
+ * architecture, tracing, log retention and bundling, and reaches tables, topics, queues and state
+ * machines only through `bind*()`, which sets the environment variable and makes the L2 grant
+ * together, so a function can never know a resource's name without being allowed to use it, or the
+ * reverse.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { acknowledgeNag, nagReference } from './nag';
 
@@ -155,6 +157,16 @@ export class PipelineFunction extends NodejsFunction {
     } else {
       queue.grantConsumeMessages(this);
     }
+    return this;
+  }
+
+  /**
+   * Lets the function start executions of `stateMachine` — nothing else on it, and no other
+   * machine — and tells it the machine's ARN in `envName`.
+   */
+  public bindStateMachine(stateMachine: IStateMachine, envName: string): this {
+    this.addEnvironment(envName, stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this);
     return this;
   }
 }

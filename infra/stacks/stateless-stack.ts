@@ -1,10 +1,11 @@
 /**
- * The compute in front of the data: the HTTP API, its JWT authorizer and one function per entry
- * of `apiFunctions` in `infra/api.ts`, one route per entry of `routes`. It holds nothing that
- * cannot be redeployed from scratch; the resources it uses arrive from the stateful stack through
- * typed props.
+ * The compute in front of and behind the data: the HTTP API, its JWT authorizer and one function per
+ * entry of `apiFunctions` in `infra/api.ts`, one route per entry of `routes`; and the workers of
+ * `infra/workers.ts` with their event sources (the incident log's stream, the timers queue, the
+ * sweeper's schedule) and the escalation state machine. It holds nothing that cannot be redeployed
+ * from scratch; the resources it uses arrive from the stateful stack through typed props.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -18,14 +19,20 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, type FunctionDef, type RouteDef, routes } from '../api';
+import { EscalationStateMachine } from '../constructs/escalation-state-machine';
 import { acknowledgeNag } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
+import { type WorkerDef, type WorkerName, workerFunctions } from '../workers';
 import { entriesOf, mapRecord } from './records';
 
 /**
@@ -38,6 +45,19 @@ const publicRoutes: Readonly<Record<string, string>> = {
     'Liveness probe for load balancers and people checking the API: it answers a constant and reads no data.',
   'GET /v1/openapi.json': 'The published API contract, generated from the schemas: it contains no data.',
 };
+
+/**
+ * The variable that carries the escalation state machine's ARN to the functions that start timers
+ * (read by `timerSchedulerFromEnv` in `shared/adapters/wiring.ts`).
+ */
+export const escalationStateMachineEnv = 'ESCALATION_STATE_MACHINE_ARN';
+
+/**
+ * How often a stream consumer retries a failing record before its position is parked in the
+ * failure queue. Bounded because a stream shard is processed in order: a record that can never
+ * succeed would otherwise hold back every event behind it for the stream's 24 hours.
+ */
+const streamRetryAttempts = 10;
 
 /** What the stateless stack needs from the stateful one. */
 export interface StatelessStackProps extends StackProps {
@@ -55,7 +75,7 @@ export interface StatelessStackProps extends StackProps {
   readonly routes?: readonly RouteDef[];
 }
 
-/** The HTTP API and the functions behind it. */
+/** The HTTP API, the functions behind it, the workers and the escalation state machine. */
 export class StatelessStack extends Stack {
   /** The HTTP API. */
   public readonly httpApi: HttpApi;
@@ -63,12 +83,32 @@ export class StatelessStack extends Stack {
   public readonly stage: HttpStage;
   /** One function per entry of `apiFunctions`. */
   public readonly apiFunctions: Readonly<Record<ApiFunctionName, PipelineFunction>>;
+  /** One function per entry of `workerFunctions`, each connected to its source. */
+  public readonly workerFunctions: Readonly<Record<WorkerName, PipelineFunction>>;
+  /** One execution per obligation's deadline; its task is the worker whose source is the state machine. */
+  public readonly escalation: EscalationStateMachine;
+  /** Per stream consumer, where the positions of the stream records it gave up on are parked. */
+  public readonly streamFailureQueues: Readonly<Partial<Record<WorkerName, Queue>>>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
 
     const definitions: Readonly<Record<ApiFunctionName, FunctionDef>> = apiFunctions;
-    this.apiFunctions = mapRecord(definitions, (def) => this.apiFunction(def, props));
+    this.apiFunctions = mapRecord(definitions, (def) => this.pipelineFunction(def, props));
+
+    const workers: Readonly<Record<WorkerName, WorkerDef>> = workerFunctions;
+    this.workerFunctions = mapRecord(workers, (def) => this.pipelineFunction(def, props));
+    this.escalation = new EscalationStateMachine(this, 'EscalationStateMachine', {
+      timerFunction: this.workerFunctions[timerTask(workers)],
+    });
+    const streamFailureQueues: Partial<Record<WorkerName, Queue>> = {};
+    for (const [name, def] of entriesOf(workers)) {
+      const fn = this.workerFunctions[name];
+      const failures = this.connectWorker(def, fn, props);
+      if (failures) streamFailureQueues[name] = failures;
+      if (def.startsTimers) fn.bindStateMachine(this.escalation, escalationStateMachineEnv);
+    }
+    this.streamFailureQueues = streamFailureQueues;
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Emergency incident reporting API',
@@ -102,7 +142,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }
 
-  private apiFunction(def: FunctionDef, props: StatelessStackProps): PipelineFunction {
+  private pipelineFunction(def: FunctionDef, props: StatelessStackProps): PipelineFunction {
     const fn = new PipelineFunction(this, def.id, { entry: def.entry });
     for (const [name, access] of entriesOf(def.tables ?? {})) {
       fn.bindTable(props.tables[name], tables[name].env, access);
@@ -111,6 +151,80 @@ export class StatelessStack extends Stack {
       fn.bindTopic(props.topics[name], topics[name].env);
     }
     return fn;
+  }
+
+  /**
+   * Connects a worker to what invokes it; returns the queue where a stream consumer's failures are
+   * parked, if it has one.
+   */
+  private connectWorker(def: WorkerDef, fn: PipelineFunction, props: StatelessStackProps): Queue | undefined {
+    const source = def.source;
+    switch (source.kind) {
+      case 'stream':
+        return this.consumeStream(def, fn, props.tables[source.table], source.batchSize);
+      case 'queue':
+        // The queue's redrive policy (stateful stack) parks what keeps failing; reporting partial
+        // failures means only the failed messages come back, not the whole batch.
+        fn.addEventSource(
+          new SqsEventSource(props.queues[source.queue], { batchSize: source.batchSize, reportBatchItemFailures: true }),
+        );
+        return undefined;
+      case 'schedule':
+        new Rule(this, `${def.id}Schedule`, {
+          description: `Runs ${def.id} every ${source.everyMinutes} minute(s)`,
+          schedule: Schedule.rate(Duration.minutes(source.everyMinutes)),
+          // A run still waiting when the next one is due is superseded by it: each run does all the
+          // work there is, so an older one adds nothing.
+          targets: [new LambdaFunction(fn, { maxEventAge: Duration.minutes(source.everyMinutes) })],
+        });
+        return undefined;
+      case 'state-machine':
+        // Invoked by the escalation state machine, which holds the grant (see EscalationStateMachine).
+        return undefined;
+    }
+  }
+
+  private consumeStream(def: WorkerDef, fn: PipelineFunction, table: ITable, batchSize: number): Queue {
+    const failures = new Queue(this, `${def.id}StreamFailures`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows, so a parked failure outlives a long weekend.
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      failures,
+      'SQS3',
+      `This queue is itself a dead-letter destination: the on-failure destination of the stream mapping of ${def.id}. ` +
+        'Lambda writes each record range it gave up on here once; a further dead-letter queue would have nothing to catch.',
+    );
+
+    fn.addEventSource(
+      new DynamoEventSource(table, {
+        // TRIM_HORIZON, not LATEST: the stream is the only road from the event log to the fan-out
+        // (timers, roll-ups, notifications). LATEST would skip every event appended between the
+        // table's creation (or a replaced mapping) and the mapping's first poll, and a skipped
+        // ObligationOpened is a deadline nobody watches. Replaying up to 24 hours is harmless,
+        // because every consumer downstream is idempotent.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize,
+        reportBatchItemFailures: true,
+        // Isolates a failing record in a few halvings, so the records before it are not retried.
+        bisectBatchOnError: true,
+        retryAttempts: streamRetryAttempts,
+        // Lambda parks the shard and sequence numbers of the records it gave up on (not the records):
+        // the events themselves stay in the incident's log, from which they can be published again,
+        // and the deadline sweeper catches any timer that was not started meanwhile.
+        onFailure: new SqsDlq(failures),
+      }),
+    );
+    // The mapping's grant (grantStreamRead) includes dynamodb:ListStreams.
+    acknowledgeNag(
+      fn.executionRole,
+      'IAM5[Resource::*]',
+      `Reading the stream of ${def.id}'s table needs dynamodb:ListStreams, which supports no resource-level ` +
+        'permissions; the X-Ray actions of active tracing share the statement and need Resource "*" as well.',
+    );
+    return failures;
   }
 
   private route(route: RouteDef, integration: HttpLambdaIntegration, authorizer: IHttpRouteAuthorizer): void {
@@ -133,6 +247,19 @@ export class StatelessStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
+}
+
+/** The worker the state machine's tasks invoke: exactly one worker must have that source. */
+function timerTask(workers: Readonly<Record<WorkerName, WorkerDef>>): WorkerName {
+  const tasks = entriesOf(workers).filter(([, def]) => def.source.kind === 'state-machine');
+  const [task] = tasks;
+  if (task === undefined || tasks.length > 1) {
+    throw new Error(
+      `exactly one worker in infra/workers.ts must have source 'state-machine', found ${tasks.length}: ` +
+        'the escalation state machine has one task function',
+    );
+  }
+  return task[0];
 }
 
 function routeKey(route: RouteDef): string {

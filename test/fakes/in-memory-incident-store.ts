@@ -29,6 +29,12 @@ const snapshot = <T>(value: T): T => structuredClone(value);
 // setImmediate, not a microtask: it lets other requests' pending reads and writes run in between.
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The earliest deadline among the incident's pending obligations, in epoch ms, if it has any. */
+const earliestPendingDue = (state: IncidentState): number | undefined => {
+  const due = state.obligations.filter((o) => o.status === 'pending').map((o) => Date.parse(o.dueAt));
+  return due.length === 0 ? undefined : Math.min(...due);
+};
+
 export class InMemoryIncidentStore implements IncidentStore {
   readonly #heads = new Map<string, IncidentState>();
   readonly #events = new Map<string, IncidentEvent[]>();
@@ -96,6 +102,20 @@ export class InMemoryIncidentStore implements IncidentStore {
       items: snapshot(items),
       ...(more && last !== undefined ? { after: { incidentId: last.incidentId } } : {}),
     };
+  }
+
+  async withPendingObligations(query: { readonly dueBy?: string }): Promise<readonly IncidentState[]> {
+    await yieldToOthers();
+    // As the real table's sweeper index: keyed by the earliest pending deadline, whatever the
+    // incident's status (a closed incident's offices still owe their hand-overs).
+    const dueBy = query.dueBy === undefined ? undefined : Date.parse(query.dueBy);
+    const matching = [...this.#heads.values()].flatMap((state) => {
+      const nextDue = earliestPendingDue(state);
+      if (nextDue === undefined || (dueBy !== undefined && nextDue > dueBy)) return [];
+      return [{ state, nextDue }];
+    });
+    matching.sort((a, b) => a.nextDue - b.nextDue || a.state.incidentId.localeCompare(b.state.incidentId));
+    return snapshot(matching.map(({ state }) => state));
   }
 
   // --- what a test may look at directly, without going through the port ---

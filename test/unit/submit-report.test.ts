@@ -254,10 +254,11 @@ describe('an initial report', () => {
     // ASSESS
     expect(response.obligations[0]?.dueAt).toBe(at(RECEIVED.getTime() + 15 * SECOND));
     expect(response.lateReport).toStrictEqual({ limitMs: 20 * SECOND, lateByMs: 35 * MINUTE - 20 * SECOND });
+    // The report's own events first, then the duties the resulting state calls for.
     expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
       ['ReportSubmitted', 1],
-      ['ObligationOpened', 2],
-      ['UnitReportLate', 3],
+      ['UnitReportLate', 2],
+      ['ObligationOpened', 3],
     ]);
   });
 });
@@ -319,6 +320,201 @@ describe('where a report goes first', () => {
     expect(reportData(incidents.eventsOf(FIRST), 1).office).toBe('441900');
     expect(incidents.headOf(FIRST)).toMatchObject({ countyCode: null, cityCode: '441900', provinceCode: '440000' });
   });
+
+  it('opens no forwarding duty for a grade IV report from 东莞 (441900): the city is as high as grade IV must go', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const { response } = await submit({
+      actor: unitOf('441900'),
+      report: report({ regionCode: '441900', grade: 'IV' }),
+    });
+
+    // ASSESS
+    expect(response).toMatchObject({ grade: 'IV', obligations: [] });
+    expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([['ReportSubmitted', 1]]);
+    expect(incidents.headOf(FIRST)?.obligations).toEqual([]);
+  });
+});
+
+describe('the duties an initial report opens', () => {
+  it('opens, for grade II, the county’s forwarding and its phone (30 min) and written (1 h) reports to the national duty office', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: report({ grade: 'II' }) });
+
+    // ASSESS
+    const direct = (handover: string, limitMs: number) => ({
+      obligationId: `${FIRST}-110101-${handover}`,
+      incidentId: FIRST,
+      level: 'county',
+      office: '110101',
+      handover,
+      to: { level: 'national', office: '000000' },
+      openedAt: RECEIVED.toISOString(),
+      dueAt: at(RECEIVED.getTime() + limitMs),
+      limitMs,
+      status: 'pending',
+    });
+    expect(incidents.headOf(FIRST)?.obligations).toStrictEqual([
+      {
+        obligationId: `${FIRST}-110101-countyToCity`,
+        incidentId: FIRST,
+        level: 'county',
+        office: '110101',
+        handover: 'countyToCity',
+        to: { level: 'city', office: '110100' },
+        openedAt: RECEIVED.toISOString(),
+        dueAt: at(RECEIVED.getTime() + 2 * HOUR),
+        limitMs: 2 * HOUR,
+        status: 'pending',
+      },
+      direct('skipLevelPhone', 30 * MINUTE),
+      direct('skipLevelWritten', HOUR),
+    ]);
+    expect(response.obligations.map((o) => o.obligationId)).toEqual([
+      `${FIRST}-110101-countyToCity`,
+      `${FIRST}-110101-skipLevelPhone`,
+      `${FIRST}-110101-skipLevelWritten`,
+    ]);
+    expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['ObligationOpened', 3],
+      ['ObligationOpened', 4],
+    ]);
+  });
+
+  it('times grade I’s direct reports by the jurisdiction’s own numbers (Henan: 15 min by phone, 35 min in writing)', async () => {
+    // PREPARE: 中原区 410102 lies in Henan
+    const { submit } = setUp();
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('410102'), report: report({ regionCode: '410102', grade: 'I' }) });
+
+    // ASSESS
+    expect(response.obligations.map(({ obligationId, dueAt }) => ({ obligationId, dueAt }))).toEqual([
+      { obligationId: `${FIRST}-410102-countyToCity`, dueAt: at(RECEIVED.getTime() + 2 * HOUR) },
+      { obligationId: `${FIRST}-410102-skipLevelPhone`, dueAt: at(RECEIVED.getTime() + 15 * MINUTE) },
+      { obligationId: `${FIRST}-410102-skipLevelWritten`, dueAt: at(RECEIVED.getTime() + 35 * MINUTE) },
+    ]);
+  });
+
+  it('opens no direct report for grade III', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    await submit({ actor: unitOf('110101'), report: report({ grade: 'III' }) });
+
+    // ASSESS
+    expect(incidents.headOf(FIRST)?.obligations.map((o) => o.handover)).toEqual(['countyToCity']);
+  });
+
+  it('opens the direct report of a natural disaster with ten dead and missing together, due in 2 h', async () => {
+    // PREPARE: 4 dead and 6 missing (missing count with the dead for this rule and for the grade)
+    const { incidents, submit } = setUp();
+    const flood = report({ category: 'natural-disaster', subtype: 'flash flood', grade: undefined }, casualties(4, 0, 6));
+
+    // ACT
+    const { response } = await submit({ actor: unitOf('110101'), report: flood });
+
+    // ASSESS
+    expect(response.grade).toBe('II');
+    expect(incidents.headOf(FIRST)?.obligations.map((o) => o.handover)).toEqual([
+      'countyToCity',
+      'skipLevelPhone',
+      'skipLevelWritten',
+      'naturalDisasterDirect',
+    ]);
+    expect(incidents.headOf(FIRST)?.obligations[3]).toMatchObject({
+      obligationId: `${FIRST}-110101-naturalDisasterDirect`,
+      office: '110101',
+      to: { level: 'national', office: '000000' },
+      dueAt: at(RECEIVED.getTime() + 2 * HOUR),
+      limitMs: 2 * HOUR,
+      status: 'pending',
+    });
+  });
+
+  it('opens no natural-disaster direct report at nine dead and missing, nor for an accident with ten', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const nine = report({ category: 'natural-disaster', subtype: 'flash flood', grade: undefined }, casualties(3, 0, 6));
+    const accident = report({ grade: undefined }, casualties(4, 0, 6));
+
+    // ACT
+    const flood = await submit({ actor: unitOf('110101'), report: nine });
+    const mine = await submit({ actor: unitOf('110101'), report: accident });
+
+    // ASSESS
+    const handovers = (incidentId: string) => incidents.headOf(incidentId)?.obligations.map((o) => o.handover);
+    expect(handovers(flood.response.incidentId)).toEqual(['countyToCity']);
+    expect(handovers(mine.response.incidentId)).toEqual(['countyToCity', 'skipLevelPhone', 'skipLevelWritten']);
+  });
+});
+
+describe('the scope every event carries', () => {
+  it('names the region, its chain, the category and the grade after that event', async () => {
+    // PREPARE: proposed IV, but three dead is grade III
+    const { incidents, submit } = setUp();
+
+    // ACT
+    await submit({ actor: unitOf('110101'), report: report({ grade: 'IV' }, casualties(3)) });
+
+    // ASSESS
+    const place = { regionCode: '110101', county: '110101', city: '110100', province: '110000', category: 'accident' };
+    expect(incidents.eventsOf(FIRST).map((event) => [event.type, event.scope])).toStrictEqual([
+      ['ReportSubmitted', { ...place, grade: 'IV' }],
+      ['GradeAssessed', { ...place, grade: 'III' }],
+      ['ObligationOpened', { ...place, grade: 'III' }],
+    ]);
+  });
+
+  it('records null for the levels a chain lacks (东莞 has no county, 仙桃 no city)', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+
+    // ACT
+    const dongguan = await submit({ actor: unitOf('441900'), report: report({ regionCode: '441900' }) });
+    const xiantao = await submit({ actor: unitOf('429004'), report: report({ regionCode: '429004' }) });
+
+    // ASSESS
+    const scopes = (incidentId: string) => incidents.eventsOf(incidentId).map((event) => event.scope);
+    const dongguanScope = { regionCode: '441900', county: null, city: '441900', province: '440000' };
+    const xiantaoScope = { regionCode: '429004', county: '429004', city: null, province: '420000' };
+    const rest = { category: 'accident', grade: 'III' };
+    expect(scopes(dongguan.response.incidentId)).toStrictEqual([
+      { ...dongguanScope, ...rest },
+      { ...dongguanScope, ...rest },
+    ]);
+    expect(scopes(xiantao.response.incidentId)).toStrictEqual([
+      { ...xiantaoScope, ...rest },
+      { ...xiantaoScope, ...rest },
+    ]);
+  });
+
+  it('carries the raised grade from the GradeAssessed of a follow-up on, and the category as first reported', async () => {
+    // PREPARE
+    const { incidents, submit } = setUp();
+    const actor = unitOf('110101');
+    await submit({ actor, report: report({ grade: undefined }) });
+
+    // ACT: three dead is grade III
+    await submit({ actor, report: followUp(FIRST, {}, casualties(3)) });
+
+    // ASSESS
+    expect(incidents.eventsOf(FIRST).map((event) => [event.seq, event.type, event.scope.grade])).toEqual([
+      [1, 'ReportSubmitted', 'IV'],
+      [2, 'ObligationOpened', 'IV'],
+      [3, 'ReportSubmitted', 'IV'],
+      [4, 'GradeAssessed', 'III'],
+    ]);
+    expect(new Set(incidents.eventsOf(FIRST).map((event) => event.scope.category))).toEqual(new Set(['accident']));
+  });
 });
 
 describe('a unit that reports late', () => {
@@ -335,10 +531,10 @@ describe('a unit that reports late', () => {
     const events = incidents.eventsOf(FIRST);
     expect(typesAndSeqs(events)).toEqual([
       ['ReportSubmitted', 1],
-      ['ObligationOpened', 2],
-      ['UnitReportLate', 3],
+      ['UnitReportLate', 2],
+      ['ObligationOpened', 3],
     ]);
-    expect(events[2]?.data).toStrictEqual({
+    expect(events[1]?.data).toStrictEqual({
       reportId: `${FIRST}-R1`,
       unit: 'U-1',
       office: '110101',
@@ -401,11 +597,13 @@ describe('the grade of an initial report', () => {
       report: report({ grade: undefined }, casualties(10)),
     });
 
-    // ASSESS
+    // ASSESS: grade II also opens the direct reports to the national duty office
     expect(response).toMatchObject({ grade: 'II', gradeBasis: 'assessed' });
     expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
       ['ReportSubmitted', 1],
       ['ObligationOpened', 2],
+      ['ObligationOpened', 3],
+      ['ObligationOpened', 4],
     ]);
   });
 
@@ -499,6 +697,7 @@ describe('a follow-up report', () => {
     expect(third.response).toMatchObject({ seq: 3, grade: 'III', gradeBasis: 'assessed' });
     expect(tenth.response).toMatchObject({ seq: 5, grade: 'II', gradeBasis: 'assessed' });
     const events = incidents.eventsOf(FIRST);
+    // III adds no duty while only the county has the report; II adds the direct reports at once.
     expect(typesAndSeqs(events)).toEqual([
       ['ReportSubmitted', 1],
       ['ObligationOpened', 2],
@@ -506,12 +705,14 @@ describe('a follow-up report', () => {
       ['GradeAssessed', 4],
       ['ReportSubmitted', 5],
       ['GradeAssessed', 6],
+      ['ObligationOpened', 7],
+      ['ObligationOpened', 8],
     ]);
     expect(events.filter((event) => event.type === 'GradeAssessed').map((event) => event.data)).toStrictEqual([
       { from: 'IV', to: 'III', basis: 'assessed', reportId: `${FIRST}-R2` },
       { from: 'III', to: 'II', basis: 'assessed', reportId: `${FIRST}-R3` },
     ]);
-    expect(verifyLog(events)).toMatchObject({ intact: true, events: 6 });
+    expect(verifyLog(events)).toMatchObject({ intact: true, events: 8 });
   });
 
   it('never lowers the grade, whatever its figures or proposal', async () => {
@@ -523,12 +724,19 @@ describe('a follow-up report', () => {
     // ACT: a correction to one dead, proposing IV
     const { response } = await submit({ actor, report: followUp(FIRST, { grade: 'IV' }, casualties(1)) });
 
-    // ASSESS
-    expect(response).toMatchObject({ seq: 3, grade: 'II', gradeBasis: 'assessed' });
+    // ASSESS: no GradeAssessed, and the grade II duties stay as they were
+    expect(response).toMatchObject({ seq: 5, grade: 'II', gradeBasis: 'assessed' });
     expect(typesAndSeqs(incidents.eventsOf(FIRST))).toEqual([
       ['ReportSubmitted', 1],
       ['ObligationOpened', 2],
-      ['ReportSubmitted', 3],
+      ['ObligationOpened', 3],
+      ['ObligationOpened', 4],
+      ['ReportSubmitted', 5],
+    ]);
+    expect(response.obligations.map((o) => [o.obligationId, o.status])).toEqual([
+      [`${FIRST}-110101-countyToCity`, 'pending'],
+      [`${FIRST}-110101-skipLevelPhone`, 'pending'],
+      [`${FIRST}-110101-skipLevelWritten`, 'pending'],
     ]);
     expect(incidents.headOf(FIRST)?.grade).toBe('II');
   });
@@ -549,6 +757,54 @@ describe('a follow-up report', () => {
       type: 'GradeAssessed',
       data: { from: 'IV', to: 'II', basis: 'reported', reportId: `${FIRST}-R2` },
     });
+  });
+
+  it('opens the duties a raised grade calls for in the same append, timed from the follow-up', async () => {
+    // PREPARE: a grade IV incident, whose county owes only its hand-over to the city
+    const incidents = new InMemoryIncidentStore();
+    let now = RECEIVED.getTime();
+    const submit = makeSubmitReport({
+      incidents,
+      clock: { now: () => new Date(now) },
+      ids: new NumberedIds(),
+      policy: policyByName('national'),
+    });
+    const actor = unitOf('110101');
+    await submit({ actor, report: report({ grade: undefined }) });
+    const appendsBefore = incidents.appends;
+    now += 20 * MINUTE;
+
+    // ACT: ten dead is grade II
+    const { response } = await submit({ actor, report: followUp(FIRST, {}, casualties(10)) });
+
+    // ASSESS
+    expect(incidents.appends).toBe(appendsBefore + 1);
+    const events = incidents.eventsOf(FIRST);
+    expect(typesAndSeqs(events)).toEqual([
+      ['ReportSubmitted', 1],
+      ['ObligationOpened', 2],
+      ['ReportSubmitted', 3],
+      ['GradeAssessed', 4],
+      ['ObligationOpened', 5],
+      ['ObligationOpened', 6],
+    ]);
+    const followedAt = RECEIVED.getTime() + 20 * MINUTE;
+    expect(events.slice(4).map((event) => (event.type === 'ObligationOpened' ? event.data.obligation : null))).toEqual([
+      expect.objectContaining({
+        handover: 'skipLevelPhone',
+        openedAt: at(followedAt),
+        dueAt: at(followedAt + 30 * MINUTE),
+      }),
+      expect.objectContaining({ handover: 'skipLevelWritten', openedAt: at(followedAt), dueAt: at(followedAt + HOUR) }),
+    ]);
+    // The county's existing hand-over keeps the window it was opened with.
+    expect(response.obligations.map((o) => [o.obligationId, o.dueAt])).toEqual([
+      [`${FIRST}-110101-countyToCity`, at(RECEIVED.getTime() + 2 * HOUR)],
+      [`${FIRST}-110101-skipLevelPhone`, at(followedAt + 30 * MINUTE)],
+      [`${FIRST}-110101-skipLevelWritten`, at(followedAt + HOUR)],
+    ]);
+    expect(verifyLog(events)).toMatchObject({ intact: true, events: 6 });
+    expect(replayed(events)).toStrictEqual(incidents.headOf(FIRST));
   });
 
   it('is refused as NotFoundError for an incident that does not exist, and writes nothing', async () => {

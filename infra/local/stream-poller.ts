@@ -1,0 +1,167 @@
+/**
+ * The local twin of a DynamoDB stream event source mapping: reads the table's stream from
+ * DynamoDB Local and calls the consumer with Lambda-shaped batches, honouring partial batch
+ * failures (a failed record is retried, and the shard does not move past it).
+ *
+ * It speaks the Streams API over plain HTTP: the SDK's streams client is not available at the
+ * SDK version the rest of the project is locked to, and DynamoDB Local does not check signatures.
+ */
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { LOCAL_REGION } from './aws-local';
+
+export type StreamConsumer = (
+  event: DynamoDBStreamEvent,
+) => Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>;
+
+interface ShardDescription {
+  readonly ShardId: string;
+  readonly ParentShardId?: string;
+  readonly SequenceNumberRange?: { readonly EndingSequenceNumber?: string };
+}
+
+export interface StreamPollerOptions {
+  readonly endpoint: string;
+  readonly streamArn: string;
+  readonly batchSize: number;
+  readonly consumer: StreamConsumer;
+  /** Where to start in shards that exist when polling begins: LATEST skips what was already there. */
+  readonly startAt: 'LATEST' | 'TRIM_HORIZON';
+  readonly pollMs?: number;
+  /** Failed records are retried this often before they are parked (logged) and skipped. */
+  readonly maxRetries?: number;
+  readonly onParked?: (record: DynamoDBRecord, error: string) => void;
+}
+
+const call = async <T>(endpoint: string, operation: string, body: object): Promise<T> => {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDBStreams_20120810.${operation}`,
+      authorization: `AWS4-HMAC-SHA256 Credential=local/20260101/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as T & { __type?: string; message?: string };
+  if (!response.ok) throw new Error(`${operation} failed: ${json.__type ?? response.status} ${json.message ?? ''}`);
+  return json;
+};
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+}
+
+export const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPoller> => {
+  const pollMs = options.pollMs ?? 100;
+  const maxRetries = options.maxRetries ?? 5;
+  let running = true;
+  const iterators = new Map<string, string | null>();
+  const done = new Set<string>();
+
+  const describe = async () =>
+    (
+      await call<{ StreamDescription: { Shards: ShardDescription[] } }>(options.endpoint, 'DescribeStream', {
+        StreamArn: options.streamArn,
+      })
+    ).StreamDescription.Shards;
+
+  const iteratorFor = async (shardId: string, type: 'LATEST' | 'TRIM_HORIZON') =>
+    (
+      await call<{ ShardIterator: string }>(options.endpoint, 'GetShardIterator', {
+        StreamArn: options.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+      })
+    ).ShardIterator;
+
+  // Shards open now start where asked; shards that appear later (a rollover) start at their
+  // beginning, so nothing written after polling began is skipped.
+  for (const shard of await describe()) {
+    const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
+    if (closed && options.startAt === 'LATEST') {
+      done.add(shard.ShardId);
+      continue;
+    }
+    iterators.set(shard.ShardId, await iteratorFor(shard.ShardId, options.startAt));
+  }
+
+  const deliver = async (records: DynamoDBRecord[]): Promise<void> => {
+    let pending = records;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      let failed: Set<string>;
+      try {
+        const result = await options.consumer({
+          Records: pending.map((r) => ({ ...r, eventSourceARN: options.streamArn })),
+        });
+        failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      } catch {
+        failed = new Set(pending.map((r) => r.dynamodb?.SequenceNumber ?? ''));
+      }
+      if (failed.size === 0) return;
+      // As Lambda does, retry from the first failure: later records wait, so order is kept.
+      const first = pending.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+      pending = pending.slice(Math.max(0, first));
+      if (attempt >= maxRetries) {
+        const [parked, ...rest] = pending;
+        if (parked) options.onParked?.(parked, `failed ${maxRetries + 1} times`);
+        pending = rest;
+        attempt = -1;
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    }
+  };
+
+  const loop = (async () => {
+    while (running) {
+      let busy = false;
+      for (const [shardId, iterator] of [...iterators]) {
+        if (!running) break;
+        if (!iterator) {
+          iterators.delete(shardId);
+          done.add(shardId);
+          continue;
+        }
+        try {
+          const page = await call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>(
+            options.endpoint,
+            'GetRecords',
+            {
+              ShardIterator: iterator,
+              Limit: options.batchSize,
+            },
+          );
+          const records = page.Records ?? [];
+          if (records.length > 0) {
+            busy = true;
+            await deliver(records);
+          }
+          iterators.set(shardId, page.NextShardIterator ?? null);
+        } catch (error) {
+          if (!running) break;
+          // An expired iterator: ask again from the last place we can be sure of.
+          iterators.set(shardId, await iteratorFor(shardId, 'TRIM_HORIZON').catch(() => null));
+          console.error(`stream poller: ${(error as Error).message}`);
+        }
+      }
+      if (!running) break;
+      try {
+        for (const shard of await describe()) {
+          if (!iterators.has(shard.ShardId) && !done.has(shard.ShardId)) {
+            iterators.set(shard.ShardId, await iteratorFor(shard.ShardId, 'TRIM_HORIZON'));
+          }
+        }
+      } catch {
+        // DynamoDB Local is stopping; the loop ends with `running`.
+      }
+      if (!busy) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  })();
+
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+};
