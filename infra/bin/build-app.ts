@@ -45,7 +45,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
   });
   const stateless = new StatelessStack(app, 'IncidentPipeline-Stateless', {
     env,
-    description: 'Incident reporting pipeline: HTTP API and functions',
+    description: 'Incident reporting pipeline: HTTP API, workers and escalation timers',
     tables: stateful.tables,
     topics: stateful.topics,
     queues: stateful.queues,

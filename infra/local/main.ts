@@ -8,11 +8,16 @@ import { z } from 'zod';
 import { DomainError } from '../../shared/domain/errors';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError } from './ports';
-import { type LocalRuntime, startLocalRuntime } from './runtime';
+import type { LocalRuntime } from './runtime';
 
 // The SDK warns that releases after January 2027 need Node 22; the lock file pins a release that
 // supports Node 20 (see STACK notes in README), so the warning only buries the banner.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The handlers' structured logs are for CloudWatch; on a console only warnings and errors help.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// Loaded after the settings above, which the shared logger reads when it is created.
+const { startLocalRuntime } = await import('./runtime');
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -166,7 +166,10 @@ export class StatelessStack extends Stack {
         // The queue's redrive policy (stateful stack) parks what keeps failing; reporting partial
         // failures means only the failed messages come back, not the whole batch.
         fn.addEventSource(
-          new SqsEventSource(props.queues[source.queue], { batchSize: source.batchSize, reportBatchItemFailures: true }),
+          new SqsEventSource(props.queues[source.queue], {
+            batchSize: source.batchSize,
+            reportBatchItemFailures: true,
+          }),
         );
         return undefined;
       case 'schedule':
@@ -188,7 +191,9 @@ export class StatelessStack extends Stack {
     const failures = new Queue(this, `${def.id}StreamFailures`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // The longest SQS allows, so a parked failure outlives a long weekend.
+      // The longest SQS allows: after the stream has dropped the records (24 hours), a parked
+      // message's shard, sequence numbers and arrival time still say which events of the log to
+      // publish again, so it stays useful for as long as someone may take to look.
       retentionPeriod: Duration.days(14),
     });
     acknowledgeNag(
@@ -201,14 +206,15 @@ export class StatelessStack extends Stack {
     fn.addEventSource(
       new DynamoEventSource(table, {
         // TRIM_HORIZON, not LATEST: the stream is the only road from the event log to the fan-out
-        // (timers, roll-ups, notifications). LATEST would skip every event appended between the
-        // table's creation (or a replaced mapping) and the mapping's first poll, and a skipped
-        // ObligationOpened is a deadline nobody watches. Replaying up to 24 hours is harmless,
-        // because every consumer downstream is idempotent.
+        // (timers, roll-ups, notifications). LATEST would silently skip every event appended between
+        // the table's creation (or a replaced mapping) and the mapping's first poll: a report the
+        // roll-ups never count, a deadline only the sweeper would catch. Replaying up to 24 hours
+        // instead is harmless, because every consumer downstream is idempotent.
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize,
         reportBatchItemFailures: true,
-        // Isolates a failing record in a few halvings, so the records before it are not retried.
+        // When the invocation fails as a whole (a timeout, a crash before any record is reported),
+        // halve the batch, so that one bad record cannot keep a full batch of good ones failing.
         bisectBatchOnError: true,
         retryAttempts: streamRetryAttempts,
         // Lambda parks the shard and sequence numbers of the records it gave up on (not the records):

@@ -13,12 +13,16 @@ export interface BenchRuntime {
   readonly dataDir: string;
   readonly dynamodbEndpoint: string;
   readonly output: () => string;
-  stop(): Promise<void>;
+  /** Stops the runtime as Ctrl-C would; keeps the data folder only when asked to. */
+  stop(options?: { readonly keepData?: boolean }): Promise<void>;
 }
 
-export const startRuntimeProcess = async (env: Record<string, string> = {}): Promise<BenchRuntime> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-bench-'));
-  const port = await freePort();
+export const startRuntimeProcess = async (
+  env: Record<string, string> = {},
+  options: { readonly dataDir?: string; readonly port?: number } = {},
+): Promise<BenchRuntime> => {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'incident-pipeline-bench-'));
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,10 +54,10 @@ export const startRuntimeProcess = async (env: Record<string, string> = {}): Pro
     dataDir,
     dynamodbEndpoint,
     output: () => output,
-    stop: async () => {
+    stop: async ({ keepData = false } = {}) => {
       child.kill('SIGINT');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 };

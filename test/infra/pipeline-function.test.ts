@@ -3,6 +3,7 @@ import path from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PipelineFunction } from '../../infra/constructs/pipeline-function';
@@ -11,6 +12,7 @@ import { StatefulStack } from '../../infra/stacks/stateful-stack';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
 const entry = 'functions/health/handler.ts';
+const machineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Escalation';
 
 /**
  * Functions bound the way the stacks bind them: across stacks to the stateful resources, and within
@@ -30,7 +32,8 @@ function bindingApp() {
     .bindTable(stateful.tables.incidents, tables.incidents.env, 'readWrite')
     .bindTopic(stateful.topics.incidentEvents, topics.incidentEvents.env)
     .bindQueue(stateful.queues.timers, queues.timers.env, 'send')
-    .bindQueue(stateful.queues.rollup, queues.rollup.env, 'consume');
+    .bindQueue(stateful.queues.rollup, queues.rollup.env, 'consume')
+    .bindStateMachine(StateMachine.fromStateMachineArn(consumers, 'Machine', machineArn), 'MACHINE_ARN');
 
   const localTable = new Table(consumers, 'LocalTable', {
     partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -101,6 +104,15 @@ describe('PipelineFunction', () => {
       expect(environmentOf(bound.writer)).toHaveProperty(queues.rollup.env);
       expectAllowed(bound.writer, ['sqs:SendMessage']);
       expectAllowed(bound.writer, ['sqs:ReceiveMessage', 'sqs:DeleteMessage']);
+    });
+
+    it('bindStateMachine names the machine and allows starting executions, nothing more', () => {
+      expect(environmentOf(bound.writer)).toHaveProperty('MACHINE_ARN', machineArn);
+      expect(
+        allowedActionsOf(bound.writer)
+          .flat()
+          .filter((action) => action.startsWith('states:')),
+      ).toEqual(['states:StartExecution']);
     });
   });
 

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions, type RouteDef, routes } from '../../infra/api';
 import { buildApp } from '../../infra/bin/build-app';
+import { workerFunctions } from '../../infra/workers';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
 
@@ -112,8 +113,10 @@ describe('stateless stack', () => {
   });
 
   describe('functions', () => {
-    it('has one function per described API function', () => {
-      expect(resourcesOfType(stateless, 'AWS::Lambda::Function')).toHaveLength(Object.keys(apiFunctions).length);
+    it('has one function per described API function and worker', () => {
+      expect(resourcesOfType(stateless, 'AWS::Lambda::Function')).toHaveLength(
+        Object.keys(apiFunctions).length + Object.keys(workerFunctions).length,
+      );
     });
 
     it('runs every function on Node 24, arm64, traced, with source maps', () => {

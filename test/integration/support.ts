@@ -14,7 +14,10 @@ export interface TestRuntime extends LocalRuntime {
 }
 
 /** A runtime on a random port, with its own resource prefix and throw-away data folder. */
-export const startTestRuntime = async (policy = 'national'): Promise<TestRuntime> => {
+export const startTestRuntime = async (
+  policy = 'national',
+  options: Pick<Parameters<typeof startLocalRuntime>[0], 'sweepIntervalMs' | 'skipRearm'> = {},
+): Promise<TestRuntime> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-test-'));
   const runtime = await startLocalRuntime({
     port: 0,
@@ -22,6 +25,7 @@ export const startTestRuntime = async (policy = 'national'): Promise<TestRuntime
     policy,
     engines: { dynamodbEndpoint: inject('dynamodbEndpoint'), messagingEndpoint: inject('messagingEndpoint') },
     resourcePrefix: `t${randomUUID().slice(0, 8)}-`,
+    ...options,
   });
   return {
     ...runtime,

@@ -222,3 +222,82 @@ describe('InMemoryIncidentStore', () => {
     expect(ids(hubei)).toEqual(['4']);
   });
 });
+
+describe('InMemoryIncidentStore.withPendingObligations', () => {
+  // Seeded one minute apart: #1 in 东城区 due at 03:00 (2 h); #2 in Wuhan (江岸区 420102), where
+  // grade III hands over to the city within 1 h, due at 02:01; #3 in 西城区 due at 03:02.
+  const seededThree = () => seeded(['110101', '420102', '110102']);
+  const ids = (states: readonly IncidentState[]) => states.map((state) => state.incidentId.slice(-1));
+
+  it('lists every incident with a pending obligation, earliest deadline first', async () => {
+    // PREPARE
+    const incidents = await seededThree();
+
+    // ACT
+    const pending = await incidents.withPendingObligations({});
+
+    // ASSESS
+    expect(ids(pending)).toEqual(['2', '1', '3']);
+    expect(pending.map((state) => state.obligations[0]?.dueAt)).toEqual([
+      '2026-11-22T02:01:00.000Z',
+      '2026-11-22T03:00:00.000Z',
+      '2026-11-22T03:02:00.000Z',
+    ]);
+  });
+
+  it('with dueBy, keeps those whose earliest pending deadline is at or before it', async () => {
+    // PREPARE
+    const incidents = await seededThree();
+
+    // ACT
+    const atFirstDeadline = await incidents.withPendingObligations({ dueBy: '2026-11-22T02:01:00.000Z' });
+    const justBefore = await incidents.withPendingObligations({ dueBy: '2026-11-22T02:00:59.999Z' });
+    const atThree = await incidents.withPendingObligations({ dueBy: '2026-11-22T03:00:00.000Z' });
+
+    // ASSESS
+    expect(ids(atFirstDeadline)).toEqual(['2']);
+    expect(justBefore).toEqual([]);
+    expect(ids(atThree)).toEqual(['2', '1']);
+  });
+
+  it('leaves out an incident once none of its obligations is pending, closed or not', async () => {
+    // PREPARE: #1's only obligation met
+    const incidents = await seededThree();
+    const head = await headOf(incidents);
+    const [duty] = head.obligations;
+    if (!duty) throw new Error('the seeded incident has no obligation');
+    await incidents.append(closing({ ...head, obligations: [{ ...duty, status: 'met' }] }, 2));
+
+    // ACT
+    const pending = await incidents.withPendingObligations({});
+
+    // ASSESS
+    expect(ids(pending)).toEqual(['2', '3']);
+  });
+
+  it('keeps a closed incident whose offices still owe a hand-over', async () => {
+    // PREPARE: #1 closed by a final report, its county's duty still pending
+    const incidents = await seededThree();
+    await incidents.append(closing(await headOf(incidents), 2));
+
+    // ACT
+    const pending = await incidents.withPendingObligations({ dueBy: '2026-11-22T03:00:00.000Z' });
+
+    // ASSESS
+    expect(ids(pending)).toEqual(['2', '1']);
+    expect(pending[1]?.status).toBe('closed');
+  });
+
+  it('hands out snapshots', async () => {
+    // PREPARE
+    const incidents = await seeded();
+    const [state] = await incidents.withPendingObligations({});
+    if (!state) throw new Error('the seeded incident is not pending');
+
+    // ACT
+    (state as { version: number }).version = 99;
+
+    // ASSESS
+    expect(incidents.headOf(ID)?.version).toBe(2);
+  });
+});

@@ -393,7 +393,10 @@ describe('the duties an initial report opens', () => {
     const { submit } = setUp();
 
     // ACT
-    const { response } = await submit({ actor: unitOf('410102'), report: report({ regionCode: '410102', grade: 'I' }) });
+    const { response } = await submit({
+      actor: unitOf('410102'),
+      report: report({ regionCode: '410102', grade: 'I' }),
+    });
 
     // ASSESS
     expect(response.obligations.map(({ obligationId, dueAt }) => ({ obligationId, dueAt }))).toEqual([
@@ -417,7 +420,10 @@ describe('the duties an initial report opens', () => {
   it('opens the direct report of a natural disaster with ten dead and missing together, due in 2 h', async () => {
     // PREPARE: 4 dead and 6 missing (missing count with the dead for this rule and for the grade)
     const { incidents, submit } = setUp();
-    const flood = report({ category: 'natural-disaster', subtype: 'flash flood', grade: undefined }, casualties(4, 0, 6));
+    const flood = report(
+      { category: 'natural-disaster', subtype: 'flash flood', grade: undefined },
+      casualties(4, 0, 6),
+    );
 
     // ACT
     const { response } = await submit({ actor: unitOf('110101'), report: flood });
@@ -443,7 +449,10 @@ describe('the duties an initial report opens', () => {
   it('opens no natural-disaster direct report at nine dead and missing, nor for an accident with ten', async () => {
     // PREPARE
     const { incidents, submit } = setUp();
-    const nine = report({ category: 'natural-disaster', subtype: 'flash flood', grade: undefined }, casualties(3, 0, 6));
+    const nine = report(
+      { category: 'natural-disaster', subtype: 'flash flood', grade: undefined },
+      casualties(3, 0, 6),
+    );
     const accident = report({ grade: undefined }, casualties(4, 0, 6));
 
     // ACT
