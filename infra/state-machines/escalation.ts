@@ -71,21 +71,14 @@ export const escalationDefinition = (functionArn: string = TIMER_FUNCTION_ARN) =
         {
           Variable: '$.check.outcome',
           StringEquals: 'not-due',
-          Next: 'WaitAgain',
+          Next: 'WaitToCheckAgain',
         },
       ],
       Default: 'Done',
     },
-    // The check ran before the deadline (a clock ahead of ours): wait for the deadline it reports.
-    WaitAgain: {
-      Type: 'Pass',
-      Parameters: {
-        'incidentId.$': '$.incidentId',
-        'obligationId.$': '$.obligationId',
-        'dueAt.$': '$.check.dueAt',
-      },
-      Next: 'WaitForDeadline',
-    },
+    // The check ran at or before the deadline (a clock ahead of ours): wait until the moment it
+    // names, just past the deadline, and check again.
+    WaitToCheckAgain: { Type: 'Wait', TimestampPath: '$.check.checkAgainAt', Next: TASK_STATES.check },
     Done: { Type: 'Succeed' },
   },
 });

@@ -136,7 +136,12 @@ export const makeForward =
 
 export type DeadlineOutcome =
   | { readonly outcome: 'met' | 'already-missed' | 'unknown' }
-  | { readonly outcome: 'not-due'; readonly dueAt: string }
+  | {
+      readonly outcome: 'not-due';
+      readonly dueAt: string;
+      /** When to check again: just after the deadline, since a forward at `dueAt` itself is on time. */
+      readonly checkAgainAt: string;
+    }
   | { readonly outcome: 'missed'; readonly lateByMs: number; readonly escalatedTo?: OfficeRef };
 
 /**
@@ -161,8 +166,11 @@ export const makeCheckDeadline =
         outcome = { outcome: 'already-missed' };
         return [];
       }
-      if (now.getTime() < Date.parse(obligation.dueAt)) {
-        outcome = { outcome: 'not-due', dueAt: obligation.dueAt };
+      // "Within two hours" includes the last instant: only after `dueAt` is the duty missed,
+      // the same boundary at which a forward stops counting as on time.
+      const due = Date.parse(obligation.dueAt);
+      if (now.getTime() <= due) {
+        outcome = { outcome: 'not-due', dueAt: obligation.dueAt, checkAgainAt: new Date(due + 1).toISOString() };
         return [];
       }
       const drafts = missedDeadlineEvents(state, obligation, now);

@@ -7,6 +7,7 @@ import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
 import {
   type Actor,
   deltaOf,
+  type EventScope,
   type Figures,
   type IncidentEvent,
   type IncidentEventBody,
@@ -118,6 +119,7 @@ export const buildIncident = (spec: IncidentSpec): BuiltIncident => {
     measuresTaken: 'Pumps started; rescue team on site.',
     unknowns: '',
   };
+  const scope = scopeOf(chain, spec.regionCode, spec.grade ?? 'IV');
   const bodies: IncidentEventBody[] = [
     {
       v: 1,
@@ -126,6 +128,7 @@ export const buildIncident = (spec: IncidentSpec): BuiltIncident => {
       type: 'ReportSubmitted',
       at: spec.receivedAt,
       actor: reporter,
+      scope,
       data: report,
     },
     {
@@ -135,6 +138,7 @@ export const buildIncident = (spec: IncidentSpec): BuiltIncident => {
       type: 'ObligationOpened',
       at: spec.receivedAt,
       actor: systemActor,
+      scope,
       data: { obligation },
     },
   ];
@@ -146,12 +150,25 @@ export const buildIncident = (spec: IncidentSpec): BuiltIncident => {
       type: 'IncidentClosed',
       at: new Date(Date.parse(spec.receivedAt) + 3_600_000).toISOString(),
       actor: reporter,
+      scope,
       data: { reportId: report.reportId },
     });
   }
   const events = sealAll(bodies, GENESIS_HASH);
   return { state: fold(undefined, events, chain), events, chain };
 };
+
+/** What every event of a built incident records about where and what the incident is. */
+function scopeOf(chain: RegionChain, regionCode: string, grade: Grade): EventScope {
+  return {
+    regionCode,
+    county: chain.county?.code ?? null,
+    city: chain.city?.code ?? null,
+    province: chain.province.code,
+    category: 'accident',
+    grade,
+  };
+}
 
 /** The change that creates a built incident. */
 export const creation = (incident: BuiltIncident, response?: IdempotentResponse): IncidentChange => ({
@@ -181,6 +198,7 @@ export const regrade = (
         type: 'GradeAssessed',
         at: new Date(Date.parse(previous.state.updatedAt) + 60_000).toISOString(),
         actor: { sub: 'office-1', role: 'office', region: previous.state.regionCode, level: 'county' },
+        scope: scopeOf(previous.chain, previous.state.regionCode, to),
         data: { from: previous.state.grade, to, basis: 'office', note: 'assessed on site' },
       },
     ],
