@@ -47,12 +47,14 @@ const call = async <T>(endpoint: string, operation: string, body: object): Promi
   return json;
 };
 
+class SkipDescribe extends Error {}
+
 export interface StreamPoller {
   stop(): Promise<void>;
 }
 
 export const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPoller> => {
-  const pollMs = options.pollMs ?? 100;
+  const pollMs = options.pollMs ?? 200;
   const maxRetries = options.maxRetries ?? 5;
   let running = true;
   const iterators = new Map<string, string | null>();
@@ -112,6 +114,10 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
     }
   };
 
+  // DescribeStream is only for finding new shards after a rollover: asking every few seconds (or
+  // at once when a shard ends) keeps an idle runtime from keeping Java busy.
+  let lastDescribe = Date.now();
+  let shardEnded = false;
   const loop = (async () => {
     while (running) {
       let busy = false;
@@ -120,6 +126,7 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
         if (!iterator) {
           iterators.delete(shardId);
           done.add(shardId);
+          shardEnded = true;
           continue;
         }
         try {
@@ -146,13 +153,17 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
       }
       if (!running) break;
       try {
+        if (!shardEnded && Date.now() - lastDescribe < 2_000) throw new SkipDescribe();
+        lastDescribe = Date.now();
+        shardEnded = false;
         for (const shard of await describe()) {
           if (!iterators.has(shard.ShardId) && !done.has(shard.ShardId)) {
             iterators.set(shard.ShardId, await iteratorFor(shard.ShardId, 'TRIM_HORIZON'));
           }
         }
       } catch {
-        // DynamoDB Local is stopping; the loop ends with `running`.
+        // Not time to look for new shards yet, or DynamoDB Local is stopping (the loop then ends
+        // with `running`).
       }
       if (!busy) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

@@ -46,7 +46,10 @@ const UNIT: Actor = { sub: 'unit-110101', role: 'reporter', region: '110101', un
 
 /**
  * Every timer of the drill policy falls on a multiple of this (¾ of 15 s is 11.25 s), so stepping
- * fake time by it fires each timer with the clock exactly at its time.
+ * fake time by it fires each timer with the clock exactly at its time. The one exception is the
+ * re-check a millisecond after a deadline (a check at exactly `dueAt` is 'not-due'): it starts
+ * at `dueAt` + 1 ms, mid-step, but the store yields on the real event loop while fake time
+ * finishes the step, so the clock it reads — and the miss it records — is later in that step.
  */
 const STEP_MS = 250;
 
@@ -75,6 +78,8 @@ interface TaskCall {
   readonly input: z.infer<typeof taskInput>;
   /** Fake milliseconds since T0 when the task ran. */
   readonly at: number;
+  /** What the task returned to the state machine. */
+  readonly output: JsonValue;
 }
 
 const setUp = () => {
@@ -96,8 +101,10 @@ const setUp = () => {
     (state: string, run: (input: z.infer<typeof taskInput>) => Promise<unknown>) =>
     async (raw: JsonValue): Promise<JsonValue> => {
       const input = taskInput.parse(raw);
-      calls.push({ state, input, at: Date.now() - T0 });
-      return overTheWire(await run(input));
+      const at = Date.now() - T0;
+      const output = overTheWire(await run(input));
+      calls.push({ state, input, at, output });
+      return output;
     };
   const timers = new StateMachineTimerScheduler(definition, {
     [TASK_STATES.remind]: task(TASK_STATES.remind, remind),
@@ -189,8 +196,18 @@ describe('the escalation state machine, run locally on the real definition', () 
       check: { outcome: 'met' },
     });
     expect(harness.calls).toStrictEqual([
-      { state: 'Remind', input: { action: 'remind', incidentId: FIRST, obligationId: COUNTY_DUTY }, at: 11_250 },
-      { state: 'CheckDeadline', input: { action: 'check', incidentId: FIRST, obligationId: COUNTY_DUTY }, at: 15_000 },
+      {
+        state: 'Remind',
+        input: { action: 'remind', incidentId: FIRST, obligationId: COUNTY_DUTY },
+        at: 11_250,
+        output: { outcome: 'skipped' },
+      },
+      {
+        state: 'CheckDeadline',
+        input: { action: 'check', incidentId: FIRST, obligationId: COUNTY_DUTY },
+        at: 15_000,
+        output: { outcome: 'met' },
+      },
     ]);
     expect(types(harness.incidents.eventsOf(FIRST))).toEqual([
       'ReportSubmitted',
@@ -225,7 +242,7 @@ describe('the escalation state machine, run locally on the real definition', () 
     });
   });
 
-  it('marks the silent county missed at the deadline, and records its forward afterwards as late', async () => {
+  it('marks the silent county missed just after the deadline, and records its forward afterwards as late', async () => {
     // PREPARE
     const harness = setUp();
     running = harness.timers;
@@ -243,7 +260,7 @@ describe('the escalation state machine, run locally on the real definition', () 
     const [missed] = only(events, 'DeadlineMissed');
     if (!missed) throw new Error('the deadline was not marked missed');
     const lateByMs = sinceT0(missed.at) - 15 * SECOND;
-    expect(lateByMs).toBeGreaterThanOrEqual(0);
+    expect(lateByMs).toBeGreaterThan(0);
     expect(lateByMs).toBeLessThanOrEqual(STEP_MS);
     expect(missed.data).toMatchObject({ obligationId: COUNTY_DUTY, dueAt: t(15 * SECOND), lateByMs });
     await expect(harness.timers.execution(COUNTY_DUTY).result).resolves.toStrictEqual({
@@ -260,6 +277,29 @@ describe('the escalation state machine, run locally on the real definition', () 
     ]);
     expect(types(events)).toEqual([...afterCheck, 'ReportForwarded']);
     expect(forwarded.met).toEqual([expect.objectContaining({ status: 'met', lateByMs: 5 * SECOND })]);
+    // The check at exactly the deadline finds it not yet missed (a forward then is on time) and
+    // names the next millisecond, when the state machine checks again and finds it missed.
+    const check = { action: 'check', incidentId: FIRST, obligationId: COUNTY_DUTY };
+    expect(harness.calls).toStrictEqual([
+      {
+        state: 'Remind',
+        input: { action: 'remind', incidentId: FIRST, obligationId: COUNTY_DUTY },
+        at: 11_250,
+        output: { outcome: 'warned' },
+      },
+      {
+        state: 'CheckDeadline',
+        input: check,
+        at: 15_000,
+        output: { outcome: 'not-due', dueAt: t(15 * SECOND), checkAgainAt: t(15 * SECOND + 1) },
+      },
+      {
+        state: 'CheckDeadline',
+        input: check,
+        at: 15 * SECOND + 1,
+        output: { outcome: 'missed', lateByMs, escalatedTo: { level: 'city', office: '110100' } },
+      },
+    ]);
   });
 
   it('escalates a grade III report past the silent county and then the silent city, each on its own timer', async () => {
@@ -281,6 +321,9 @@ describe('the escalation state machine, run locally on the real definition', () 
     const [countyMissed, cityMissed] = only(events, 'DeadlineMissed');
     if (!countyMissed || !cityMissed) throw new Error('both deadlines should have been missed');
     const cityOpenedAt = sinceT0(countyMissed.at);
+    expect(countyMissed.data.lateByMs).toBe(cityOpenedAt - 15 * SECOND);
+    expect(countyMissed.data.lateByMs).toBeGreaterThan(0);
+    expect(countyMissed.data.lateByMs).toBeLessThanOrEqual(STEP_MS);
     expect(city).toStrictEqual(drillTimer(CITY_DUTY, cityOpenedAt));
     await expect(harness.timers.execution(COUNTY_DUTY).result).resolves.toStrictEqual({
       ...drillTimer(COUNTY_DUTY, 0),
@@ -316,11 +359,16 @@ describe('the escalation state machine, run locally on the real definition', () 
       ['110100', cityOpenedAt + 11_250],
     ]);
     expect(sinceT0(cityMissed.at) - sinceT0(city.dueAt)).toBe(cityMissed.data.lateByMs);
-    expect(harness.calls.map((call) => [call.state, call.input.obligationId])).toEqual([
-      ['Remind', COUNTY_DUTY],
-      ['CheckDeadline', COUNTY_DUTY],
-      ['Remind', CITY_DUTY],
-      ['CheckDeadline', CITY_DUTY],
+    expect(cityMissed.data.lateByMs).toBeGreaterThan(0);
+    expect(cityMissed.data.lateByMs).toBeLessThanOrEqual(STEP_MS);
+    // Each deadline is checked at exactly dueAt (not yet missed), then again a millisecond later.
+    expect(harness.calls.map((call) => [call.state, call.input.obligationId, call.at])).toEqual([
+      ['Remind', COUNTY_DUTY, 11_250],
+      ['CheckDeadline', COUNTY_DUTY, 15_000],
+      ['CheckDeadline', COUNTY_DUTY, 15_001],
+      ['Remind', CITY_DUTY, cityOpenedAt + 11_250],
+      ['CheckDeadline', CITY_DUTY, sinceT0(city.dueAt)],
+      ['CheckDeadline', CITY_DUTY, sinceT0(city.dueAt) + 1],
     ]);
   });
 
@@ -380,12 +428,15 @@ describe('the escalation state machine, run locally on the real definition', () 
       ['Remind', COUNTY_DUTY, 11_250],
       ['CheckDeadline', COUNTY_DUTY, 15_000],
       ['Remind', CITY_DUTY, 19_250],
-      ['CheckDeadline', CITY_DUTY, sinceT0(missed.at)],
+      ['CheckDeadline', CITY_DUTY, 23_000],
+      ['CheckDeadline', CITY_DUTY, 23_001],
     ]);
-    expect(sinceT0(missed.at)).toBeGreaterThanOrEqual(23 * SECOND);
+    expect(missed.data.lateByMs).toBe(sinceT0(missed.at) - 23 * SECOND);
+    expect(missed.data.lateByMs).toBeGreaterThan(0);
+    expect(missed.data.lateByMs).toBeLessThanOrEqual(STEP_MS);
   });
 
-  it('waits again for the real deadline when its own was early, and checks only then', async () => {
+  it('waits again until just past the real deadline when its own was early, and checks only then', async () => {
     // PREPARE: a timer started with a deadline 5 s early and no reminder (a starter whose clock ran ahead)
     const harness = setUp();
     running = harness.timers;
@@ -400,16 +451,22 @@ describe('the escalation state machine, run locally on the real definition', () 
     // ASSESS
     const [missed] = only(harness.incidents.eventsOf(FIRST), 'DeadlineMissed');
     if (!missed) throw new Error('the deadline was not marked missed');
+    // The execution keeps its own input (the early dueAt); only the check's result is added.
     await expect(harness.timers.execution(COUNTY_DUTY).result).resolves.toStrictEqual({
-      incidentId: FIRST,
-      obligationId: COUNTY_DUTY,
-      dueAt: t(15 * SECOND),
+      ...early,
       check: { outcome: 'missed', lateByMs: missed.data.lateByMs, escalatedTo: { level: 'city', office: '110100' } },
     });
-    expect(harness.calls.map((call) => [call.state, call.at])).toEqual([
-      ['CheckDeadline', 10 * SECOND],
-      ['CheckDeadline', sinceT0(missed.at)],
+    expect(harness.calls.map((call) => [call.state, call.at, call.output])).toEqual([
+      ['CheckDeadline', 10 * SECOND, { outcome: 'not-due', dueAt: t(15 * SECOND), checkAgainAt: t(15 * SECOND + 1) }],
+      [
+        'CheckDeadline',
+        15 * SECOND + 1,
+        { outcome: 'missed', lateByMs: missed.data.lateByMs, escalatedTo: { level: 'city', office: '110100' } },
+      ],
     ]);
-    expect(sinceT0(missed.at)).toBeGreaterThanOrEqual(15 * SECOND);
+    expect(missed.data).toMatchObject({ obligationId: COUNTY_DUTY, dueAt: t(15 * SECOND) });
+    expect(missed.data.lateByMs).toBe(sinceT0(missed.at) - 15 * SECOND);
+    expect(missed.data.lateByMs).toBeGreaterThan(0);
+    expect(missed.data.lateByMs).toBeLessThanOrEqual(STEP_MS);
   });
 });
