@@ -43,6 +43,11 @@ export const apiFunctions = {
     entry: 'functions/forward/handler.ts',
     tables: { incidents: 'readWrite', accessLog: 'readWrite' },
   },
+  getSummary: {
+    id: 'GetSummaryFunction',
+    entry: 'functions/get-summary/handler.ts',
+    tables: { summaries: 'read', accessLog: 'readWrite' },
+  },
   acknowledge: {
     id: 'AcknowledgeFunction',
     entry: 'functions/acknowledge/handler.ts',
@@ -62,4 +67,5 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit/access-denied', fn: 'accessDenied', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/acknowledge', fn: 'acknowledge', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },
+  { method: 'GET', path: '/v1/summaries/{region}', fn: 'getSummary', auth: true },
 ];

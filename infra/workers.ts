@@ -10,12 +10,22 @@ import type { QueueName, TableName } from './resources';
 export type WorkerSource =
   /** Invoked by the table's stream (DynamoDB event source mapping). */
   | { readonly kind: 'stream'; readonly table: TableName; readonly batchSize: number }
-  /** Invoked by a queue (SQS event source mapping), reporting partial batch failures. */
-  | { readonly kind: 'queue'; readonly queue: QueueName; readonly batchSize: number }
+  /**
+   * Invoked by a queue (SQS event source mapping), reporting partial batch failures; with a
+   * batching window, messages are gathered for up to that long to fill a batch.
+   */
+  | {
+      readonly kind: 'queue';
+      readonly queue: QueueName;
+      readonly batchSize: number;
+      readonly batchingWindowSeconds?: number;
+    }
   /** Invoked on a schedule. */
   | { readonly kind: 'schedule'; readonly everyMinutes: number }
   /** Invoked by the escalation state machine's tasks. */
-  | { readonly kind: 'state-machine' };
+  | { readonly kind: 'state-machine' }
+  /** Invoked by an operator (e.g. `aws lambda invoke`), never automatically. */
+  | { readonly kind: 'on-demand' };
 
 export interface WorkerDef extends FunctionDef {
   readonly source: WorkerSource;
@@ -47,6 +57,20 @@ export const workerFunctions = {
     entry: 'functions/sweep-deadlines/handler.ts',
     source: { kind: 'schedule', everyMinutes: 1 },
     tables: { incidents: 'readWrite' },
+  },
+  rollUp: {
+    id: 'RollUpFunction',
+    entry: 'functions/roll-up/handler.ts',
+    // A burst fills batches of 100 within the window, so a province's summary is written a few
+    // times per hundred reports instead of once per report.
+    source: { kind: 'queue', queue: 'rollup', batchSize: 100, batchingWindowSeconds: 1 },
+    tables: { summaries: 'readWrite' },
+  },
+  reconcile: {
+    id: 'ReconcileFunction',
+    entry: 'functions/reconcile/handler.ts',
+    source: { kind: 'on-demand' },
+    tables: { incidents: 'read', summaries: 'readWrite' },
   },
 } as const satisfies Record<string, WorkerDef>;
 

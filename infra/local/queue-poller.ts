@@ -22,7 +22,10 @@ export interface QueuePollerOptions {
   readonly client: SQSClient;
   readonly queueUrl: string;
   readonly queueArn: string;
+  /** Up to this many messages per call (SQS hands out at most 10 per receive; more are gathered). */
   readonly batchSize: number;
+  /** Gather messages for up to this long to fill a batch, as Lambda's batching window does. */
+  readonly batchingWindowMs?: number;
   readonly consumer: QueueConsumer;
   /** How soon a failed message is offered again (seconds). */
   readonly retryAfterSeconds?: number;
@@ -37,18 +40,27 @@ export const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
   const retryAfter = options.retryAfterSeconds ?? 1;
   const loop = (async () => {
     while (running) {
-      let messages: Message[] = [];
+      const messages: Message[] = [];
       try {
-        const received = await options.client.send(
-          new ReceiveMessageCommand({
-            QueueUrl: options.queueUrl,
-            MaxNumberOfMessages: options.batchSize,
-            WaitTimeSeconds: 1,
-            MessageAttributeNames: ['All'],
-            MessageSystemAttributeNames: ['All'],
-          }),
-        );
-        messages = received.Messages ?? [];
+        let windowEnds: number | undefined;
+        while (running && messages.length < options.batchSize) {
+          const received = await options.client.send(
+            new ReceiveMessageCommand({
+              QueueUrl: options.queueUrl,
+              MaxNumberOfMessages: Math.min(10, options.batchSize - messages.length),
+              // Long-poll for the first message; once a batch has begun, only top it up.
+              WaitTimeSeconds: windowEnds === undefined ? 1 : 0,
+              MessageAttributeNames: ['All'],
+              MessageSystemAttributeNames: ['All'],
+            }),
+          );
+          const got = received.Messages ?? [];
+          messages.push(...got);
+          if (messages.length === 0) break;
+          windowEnds ??= Date.now() + (options.batchingWindowMs ?? 0);
+          if (Date.now() >= windowEnds) break;
+          if (got.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
       } catch (error) {
         if (!running) break;
         console.error(`queue poller ${options.queueUrl}: ${(error as Error).message}`);

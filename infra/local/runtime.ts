@@ -3,6 +3,7 @@
  * `infra/resources.ts`, and the HTTP API of `infra/api.ts` served by the same handlers the
  * Lambdas run. `npm start` (main.ts) and the integration tests both start it through here.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,11 +14,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { makeIncidentStore } from '../../shared/adapters/dynamodb';
+import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
 import { EVENT_SK_PREFIX } from '../../shared/adapters/dynamodb/keys';
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
 import { makeRearmTimers } from '../../shared/application/escalation';
+import { makeReconcile } from '../../shared/application/roll-up';
 import type { IncidentEvent } from '../../shared/domain/incident';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { apiFunctions, routes } from '../api';
@@ -167,6 +169,23 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       },
     );
 
+    // fauxqs keeps queues in memory, so whatever was in flight when the runtime last stopped is
+    // gone: rebuild the summaries from the event log before the consumers start.
+    const reconcile = makeReconcile({
+      incidents: makeIncidentStore({ INCIDENTS_TABLE: resources.tables.incidents }),
+      summaries: makeSummaryStore({ SUMMARIES_TABLE: resources.tables.summaries }),
+    });
+    const reconciled = await reconcile({
+      fix: true,
+      progress: (done) => log(`reconciling summaries: ${done} incidents`),
+    });
+    if (reconciled.incidents > 0) {
+      log(
+        `summaries reconciled from ${reconciled.incidents} incidents: ` +
+          (reconciled.differences.length === 0 ? 'all exact' : `${reconciled.differences.length} differences repaired`),
+      );
+    }
+
     // The state machine's task runs the timer handler; the other workers need the state
     // machine's endpoint in their environment before they load.
     const worker = async (name: WorkerName) => {
@@ -218,6 +237,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         queueUrl: queue.url,
         queueArn: queue.arn,
         batchSize: def.source.batchSize,
+        batchingWindowMs: 'batchingWindowSeconds' in def.source ? def.source.batchingWindowSeconds * 1000 : 0,
         consumer: async (event) => (await consumer(event)) as { batchItemFailures?: { itemIdentifier: string }[] },
       });
       cleanups.push(poller.stop);
@@ -266,6 +286,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       log,
     });
     cleanups.push(http.close);
+
+    // Where the engines are, for the command-line tools (`npm run reconcile`) while we run.
+    const runtimeFile = join(options.dataDir, 'runtime.json');
+    writeFileSync(
+      runtimeFile,
+      JSON.stringify({
+        pid: process.pid,
+        url: http.url,
+        dynamodb: dynamodbEndpoint,
+        messaging: messagingEndpoint,
+        tables: resources.tables,
+      }),
+    );
+    cleanups.push(async () => rmSync(runtimeFile, { force: true }));
 
     return {
       url: http.url,

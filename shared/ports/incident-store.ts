@@ -74,4 +74,6 @@ export interface IncidentStore {
    * those whose earliest pending deadline is at or before it (the deadline sweeper's question).
    */
   withPendingObligations(query: { readonly dueBy?: string }): Promise<readonly IncidentState[]>;
+  /** Every incident's log, one incident at a time (reconciliation reads the whole store). */
+  allEvents(): AsyncIterable<readonly IncidentEvent[]>;
 }

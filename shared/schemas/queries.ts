@@ -81,3 +81,13 @@ export const accessDeniedQuerySchema = z
 export const incidentPathSchema = z.object({
   id: z.string().regex(INCIDENT_ID_PATTERN, { error: 'must be an incident id like INC-20261122-7K3F9Q2M' }),
 });
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-11-22 (China calendar day)' });
+
+export const summaryQuerySchema = z
+  .strictObject({ from: day.optional(), to: day.optional() })
+  .superRefine((query, ctx) => {
+    if (query.from && query.to && query.from > query.to) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
+    }
+  });

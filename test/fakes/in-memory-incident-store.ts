@@ -104,6 +104,10 @@ export class InMemoryIncidentStore implements IncidentStore {
     };
   }
 
+  async *allEvents(): AsyncIterable<readonly IncidentEvent[]> {
+    for (const events of [...this.#events.values()]) yield snapshot(events);
+  }
+
   async withPendingObligations(query: { readonly dueBy?: string }): Promise<readonly IncidentState[]> {
     await yieldToOthers();
     // As the real table's sweeper index: keyed by the earliest pending deadline, whatever the

@@ -12,6 +12,7 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
@@ -185,6 +186,25 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
       }
       const { key: storedKey, requestHash, statusCode, body } = Item as IdempotentResponse;
       return { key: storedKey, requestHash, statusCode, body };
+    },
+
+    async *allEvents() {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: incidentsTable,
+            FilterExpression: 'sk = :head',
+            ExpressionAttributeValues: { ':head': HEAD_SK },
+            ProjectionExpression: 'incidentId',
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (typeof item.incidentId === 'string') yield await this.getEvents(item.incidentId);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
     },
 
     async withPendingObligations(query: { readonly dueBy?: string }) {

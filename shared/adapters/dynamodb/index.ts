@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { makeDynamoAccessLog } from './access-log';
 import { makeDocumentClient } from './document-client';
 import { makeDynamoIncidentStore } from './incident-store';
+import { makeDynamoSummaryStore } from './summary-store';
 
 export const incidentTablesEnv = z.object({
   INCIDENTS_TABLE: z.string().min(1),
@@ -40,3 +41,8 @@ export const makeIncidentAdapters = (env: z.output<typeof apiTablesEnv>) => ({
   incidents: makeIncidentStore(env),
   accessLog: makeAccessLog(env),
 });
+
+export const summariesEnv = z.object({ SUMMARIES_TABLE: z.string().min(1) });
+
+export const makeSummaryStore = (env: z.output<typeof summariesEnv>) =>
+  makeDynamoSummaryStore({ client: client(), table: env.SUMMARIES_TABLE });

@@ -1,0 +1,33 @@
+/**
+ * Consumer of the roll-up queue. Each message is parsed on its own — a malformed one fails alone
+ * and, after the queue's receive limit, lands in its dead-letter queue — and the well-formed ones
+ * are applied together, so each summary item is written once per chunk of events rather than once
+ * per report. Applying is idempotent: a redelivered batch changes nothing twice.
+ */
+import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
+import { makeRollUpEvents } from '../../shared/application/roll-up';
+import { readEnv } from '../../shared/config/env';
+import type { IncidentEvent } from '../../shared/domain/incident';
+import { logger } from '../../shared/observability';
+import { incidentEventSchema } from '../../shared/schemas/events';
+
+const rollUpEvents = makeRollUpEvents({ summaries: makeSummaryStore(readEnv(summariesEnv)) });
+const processor = new BatchProcessor(EventType.SQS);
+
+export const handler = middy<SQSEvent>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const parsed: IncidentEvent[] = [];
+    processor.register(event.Records, async (record: SQSRecord) => {
+      parsed.push(incidentEventSchema.parse(JSON.parse(record.body)));
+    });
+    await processor.process();
+    // If applying fails, the whole batch is retried: every event in it is applied at most once.
+    const result = await rollUpEvents(parsed);
+    logger.debug('rolled up', { ...result });
+    return processor.response();
+  });

@@ -1,0 +1,87 @@
+/**
+ * `npm run reconcile [-- --fix]`: recomputes every roll-up summary from the event log and lists
+ * the differences; `--fix` repairs them. Uses the running local runtime's DynamoDB Local if there
+ * is one (DATA_DIR/runtime.json), otherwise starts DynamoDB Local on DATA_DIR itself.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+const { values } = parseArgs({ options: { fix: { type: 'boolean', default: false } } });
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+
+const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
+const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
+const { makeDynamoSummaryStore } = await import('../../shared/adapters/dynamodb/summary-store');
+const { makeReconcile } = await import('../../shared/application/roll-up');
+const { LOCAL_REGION, localCredentials } = await import('./aws-local');
+const { startDynamoDbLocal } = await import('./dynamodb-local');
+const { tables } = await import('../resources');
+
+const answers = async (endpoint: string): Promise<boolean> => {
+  const probe = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 1 });
+  try {
+    await probe.send(new ListTablesCommand({ Limit: 1 }));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.destroy();
+  }
+};
+
+let endpoint: string | undefined;
+let tableNames = { incidents: tables.incidents.localName, summaries: tables.summaries.localName };
+const runtimeFile = join(dataDir, 'runtime.json');
+if (existsSync(runtimeFile)) {
+  const running = JSON.parse(readFileSync(runtimeFile, 'utf8')) as { dynamodb: string; tables: typeof tableNames };
+  if (await answers(running.dynamodb)) {
+    endpoint = running.dynamodb;
+    tableNames = running.tables;
+    console.error(`using the running local runtime's DynamoDB Local at ${endpoint}`);
+  }
+}
+let stop: () => Promise<void> = async () => {};
+if (!endpoint) {
+  if (!existsSync(join(dataDir, 'dynamodb'))) {
+    console.error(`no data in ${dataDir}: start the pipeline once with \`npm start\`, or set DATA_DIR`);
+    process.exit(2);
+  }
+  const local = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') });
+  endpoint = local.endpoint;
+  stop = local.stop;
+  console.error(`started DynamoDB Local on ${dataDir}`);
+}
+
+try {
+  const client = makeDocumentClient(
+    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials }),
+  );
+  const reconcile = makeReconcile({
+    incidents: makeDynamoIncidentStore({ client, incidentsTable: tableNames.incidents }),
+    summaries: makeDynamoSummaryStore({ client, table: tableNames.summaries }),
+  });
+  const result = await reconcile({
+    fix: values.fix ?? false,
+    progress: (done) => console.error(`… ${done} incidents`),
+  });
+  console.log(`${result.incidents} incidents, ${result.events} events, ${result.items} summary items recomputed`);
+  if (result.differences.length === 0) {
+    console.log('every summary equals the recomputation from the event log');
+  } else {
+    console.log(
+      `${result.differences.length} differences${values.fix ? ` — repaired ${result.fixed} items` : ' (run with --fix to repair)'}:`,
+    );
+    for (const d of result.differences.slice(0, 50)) {
+      console.log(`  ${d.key.region} ${d.key.period} ${d.counter}: stored ${d.stored}, log says ${d.recomputed}`);
+    }
+    if (result.differences.length > 50) console.log(`  … and ${result.differences.length - 50} more`);
+    if (!values.fix) process.exitCode = 1;
+  }
+} finally {
+  await stop();
+}

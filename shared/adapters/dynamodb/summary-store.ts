@@ -1,0 +1,181 @@
+/**
+ * Roll-up summaries in the Summaries table. A summary item is `SUM#<region>` / `<day>` or
+ * `total`, its counters stored as `c.<name>` attributes so an update can ADD to any of them,
+ * creating it if new. Applied events are recorded as `APPLIED#<incident>` / `<seq>` items, put in
+ * the same transaction as the additions on the condition that they are new: an event is in the
+ * summaries exactly once, however often it is delivered.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../../ports/summary-store';
+
+const summaryPk = (region: string) => `SUM#${region}`;
+const COUNTER = 'c.';
+
+const markerKey = (eventId: string) => {
+  const at = eventId.lastIndexOf('#');
+  return { pk: `APPLIED#${eventId.slice(0, at)}`, sk: eventId.slice(at + 1).padStart(10, '0') };
+};
+const markerId = (item: Record<string, unknown>) => `${String(item.pk).slice('APPLIED#'.length)}#${Number(item.sk)}`;
+
+const itemFrom = (item: Record<string, unknown>): SummaryItem => {
+  const counters: Record<string, number> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(COUNTER) && typeof value === 'number' && value !== 0)
+      counters[name.slice(COUNTER.length)] = value;
+  }
+  return {
+    key: { region: String(item.region), period: String(item.period) },
+    counters,
+    writes: typeof item.writes === 'number' ? item.writes : 0,
+  };
+};
+
+export const makeDynamoSummaryStore = (config: {
+  readonly client: DynamoDBDocumentClient;
+  readonly table: string;
+}): SummaryStore => {
+  const { client, table } = config;
+
+  return {
+    async appliedOf(eventIds) {
+      const found = new Set<string>();
+      for (let i = 0; i < eventIds.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = eventIds.slice(i, i + 100).map(markerKey);
+        while (keys && keys.length > 0) {
+          const result: BatchGetCommandOutput = await client.send(
+            new BatchGetCommand({
+              RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'pk, sk', ConsistentRead: true } },
+            }),
+          );
+          for (const item of result.Responses?.[table] ?? []) found.add(markerId(item));
+          keys = result.UnprocessedKeys?.[table]?.Keys;
+        }
+      }
+      return found;
+    },
+
+    async apply(eventIds, items) {
+      const now = new Date().toISOString();
+      const transact: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+      for (const id of eventIds) {
+        transact.push({
+          Put: {
+            TableName: table,
+            Item: { ...markerKey(id), appliedAt: now },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      for (const { key, counters } of items) {
+        const names: Record<string, string> = { '#w': 'writes', '#r': 'region', '#p': 'period', '#u': 'updatedAt' };
+        const values: Record<string, unknown> = { ':one': 1, ':r': key.region, ':p': key.period, ':u': now };
+        const adds = ['#w :one'];
+        let n = 0;
+        for (const [counter, value] of counters) {
+          names[`#c${n}`] = `${COUNTER}${counter}`;
+          values[`:c${n}`] = value;
+          adds.push(`#c${n} :c${n}`);
+          n += 1;
+        }
+        transact.push({
+          Update: {
+            TableName: table,
+            Key: { pk: summaryPk(key.region), sk: key.period },
+            UpdateExpression: `SET #r = :r, #p = :p, #u = :u ADD ${adds.join(', ')}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        });
+      }
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: transact }));
+      } catch (error) {
+        // A marker already there, or another consumer writing the same summary at that moment:
+        // either way the caller looks again at what is applied and retries.
+        if (error instanceof TransactionCanceledException) throw new AlreadyApplied();
+        throw error;
+      }
+    },
+
+    async read(region, days) {
+      const result: SummaryItem[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': summaryPk(region) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const period = String(item.sk);
+          const inRange =
+            period === 'total' ||
+            ((days.from === undefined || period >= days.from) && (days.to === undefined || period <= days.to));
+          if (inRange) result.push(itemFrom(item));
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return result;
+    },
+
+    async all() {
+      const result: SummaryItem[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: 'begins_with(pk, :sum)',
+            ExpressionAttributeValues: { ':sum': 'SUM#' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        result.push(...(page.Items ?? []).map(itemFrom));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return result;
+    },
+
+    async overwrite(items, remove, applied) {
+      const now = new Date().toISOString();
+      for (const { key, counters } of items) {
+        const item: Record<string, unknown> = {
+          pk: summaryPk(key.region),
+          sk: key.period,
+          region: key.region,
+          period: key.period,
+          updatedAt: now,
+          writes: 0,
+        };
+        for (const [counter, value] of counters) item[`${COUNTER}${counter}`] = value;
+        await client.send(new PutCommand({ TableName: table, Item: item }));
+      }
+      for (const key of remove) {
+        await client.send(new DeleteCommand({ TableName: table, Key: { pk: summaryPk(key.region), sk: key.period } }));
+      }
+      for (let i = 0; i < applied.length; i += 25) {
+        let requests: Record<string, unknown>[] | undefined = applied
+          .slice(i, i + 25)
+          .map((id) => ({ PutRequest: { Item: { ...markerKey(id), appliedAt: now } } }));
+        while (requests && requests.length > 0) {
+          const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests as never } }));
+          requests = result.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+        }
+      }
+    },
+  };
+};

@@ -1,0 +1,189 @@
+/**
+ * Rolling events up into the county, city and province summaries: exact under duplicate,
+ * redelivered and out-of-order events, and batched so that a burst of reports writes each
+ * summary item (the provincial one above all) once per chunk of events, not once per report.
+ */
+import { mayQueryRegion } from '../domain/access';
+import { ForbiddenError, NotFoundError } from '../domain/errors';
+import type { Actor, IncidentEvent } from '../domain/incident';
+import { childrenOf, isKnownRegion, regionOf } from '../domain/regions/regions';
+import { addCounters, COUNTER_NAMES, rollUp, type SummaryKey, summaryKeyId } from '../domain/rollup';
+import type { IncidentStore } from '../ports/incident-store';
+import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../ports/summary-store';
+
+export const eventId = (event: Pick<IncidentEvent, 'incidentId' | 'seq'>): string => `${event.incidentId}#${event.seq}`;
+
+/**
+ * Events per atomic write: each chunk records its events as applied and adds to at most two items
+ * (day and total) per level for each region in it, which keeps a chunk within DynamoDB's
+ * 100-item transaction and the provincial item at one write per chunk.
+ */
+export const CHUNK = 20;
+
+/** Applies a batch of events to the summaries; events already applied are skipped. */
+export const makeRollUpEvents =
+  (deps: { readonly summaries: SummaryStore; readonly maxAttempts?: number }) =>
+  async (
+    events: readonly IncidentEvent[],
+  ): Promise<{ readonly applied: number; readonly skipped: number; readonly writes: number }> => {
+    const unique = new Map(events.map((e) => [eventId(e), e]));
+    let applied = 0;
+    let writes = 0;
+    const ids = [...unique.keys()];
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      const chunkIds = ids.slice(start, start + CHUNK);
+      for (let attempt = 1; ; attempt++) {
+        const done = await deps.summaries.appliedOf(chunkIds);
+        const pending = chunkIds.filter((id) => !done.has(id));
+        if (pending.length === 0) break;
+        const items = [...rollUp(pending.flatMap((id) => unique.get(id) ?? [])).values()].filter(
+          (i) => i.counters.size > 0,
+        );
+        try {
+          await deps.summaries.apply(pending, items);
+          applied += pending.length;
+          writes += items.length;
+          break;
+        } catch (error) {
+          // Another consumer applied some of them (a duplicate delivered twice at once) or was
+          // writing the same summary: look again. Anything else fails the batch, and its
+          // messages come back.
+          if (!(error instanceof AlreadyApplied) || attempt >= (deps.maxAttempts ?? 10)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        }
+      }
+    }
+    return { applied, skipped: unique.size - applied, writes };
+  };
+
+export interface SummaryDifference {
+  readonly key: SummaryKey;
+  readonly counter: string;
+  readonly stored: number;
+  readonly recomputed: number;
+}
+
+/**
+ * Recomputes every summary from the event log and compares it with what is stored; with `fix`,
+ * rewrites the items that differ and records every event as applied, so later redeliveries are
+ * still skipped. `progress` is told how far it has got, for a long log.
+ */
+export const makeReconcile =
+  (deps: { readonly incidents: IncidentStore; readonly summaries: SummaryStore }) =>
+  async (options: { readonly fix: boolean; readonly progress?: (done: number) => void }) => {
+    const recomputed = new Map<string, { key: SummaryKey; counters: Map<string, number> }>();
+    const applied: string[] = [];
+    let incidents = 0;
+    for await (const events of deps.incidents.allEvents()) {
+      for (const [id, item] of rollUp(events)) {
+        const into = recomputed.get(id) ?? { key: item.key, counters: new Map<string, number>() };
+        addCounters(into.counters, Object.fromEntries(item.counters));
+        recomputed.set(id, into);
+      }
+      for (const e of events) applied.push(eventId(e));
+      incidents += 1;
+      if (incidents % 500 === 0) options.progress?.(incidents);
+    }
+
+    const stored = new Map<string, SummaryItem>((await deps.summaries.all()).map((i) => [summaryKeyId(i.key), i]));
+    const differences: SummaryDifference[] = [];
+    const toWrite: { key: SummaryKey; counters: Map<string, number> }[] = [];
+    const toRemove: SummaryKey[] = [];
+    for (const [id, item] of recomputed) {
+      const have = stored.get(id)?.counters ?? {};
+      const names = new Set([...item.counters.keys(), ...Object.keys(have)]);
+      let differs = false;
+      for (const counter of names) {
+        const want = item.counters.get(counter) ?? 0;
+        const got = have[counter] ?? 0;
+        if (want !== got) {
+          differences.push({ key: item.key, counter, stored: got, recomputed: want });
+          differs = true;
+        }
+      }
+      if (differs) toWrite.push(item);
+    }
+    for (const [id, item] of stored) {
+      if (recomputed.has(id)) continue;
+      for (const [counter, value] of Object.entries(item.counters)) {
+        if (value !== 0) differences.push({ key: item.key, counter, stored: value, recomputed: 0 });
+      }
+      toRemove.push(item.key);
+    }
+    if (options.fix && (toWrite.length > 0 || toRemove.length > 0 || applied.length > 0)) {
+      await deps.summaries.overwrite(toWrite, toRemove, applied);
+    }
+    return {
+      incidents,
+      events: applied.length,
+      items: recomputed.size,
+      differences,
+      fixed: options.fix ? toWrite.length + toRemove.length : 0,
+    };
+  };
+
+/** A summary as the API shows it: named figures, and incidents by category and grade. */
+export type SummaryFigures = { readonly [K in (typeof COUNTER_NAMES)[number]]: number } & {
+  readonly byCategoryGrade: Readonly<Record<string, Readonly<Record<string, number>>>>;
+};
+
+export const presentCounters = (counters: Readonly<Record<string, number>>): SummaryFigures => {
+  const byCategoryGrade: Record<string, Record<string, number>> = {};
+  const figures: Record<string, number> = Object.fromEntries(COUNTER_NAMES.map((name) => [name, 0]));
+  for (const [name, value] of Object.entries(counters)) {
+    const cg = /^cg:([^:]+):([^:]+)$/.exec(name);
+    if (cg?.[1] && cg[2]) {
+      if (value !== 0) byCategoryGrade[cg[1]] = { ...byCategoryGrade[cg[1]], [cg[2]]: value };
+    } else {
+      figures[name] = value;
+    }
+  }
+  return { ...(figures as Record<(typeof COUNTER_NAMES)[number], number>), byCategoryGrade };
+};
+
+const sum = (items: readonly { counters: Readonly<Record<string, number>> }[]): Record<string, number> => {
+  const into = new Map<string, number>();
+  for (const item of items) addCounters(into, item.counters);
+  return Object.fromEntries(into);
+};
+
+/**
+ * A region's roll-up for offices and inspectors within their jurisdiction: its totals (over the
+ * days asked for, or all time), its figures day by day, and the same totals for each child region.
+ */
+export const makeReadSummary =
+  (deps: { readonly summaries: SummaryStore }) =>
+  async (actor: Actor, region: string, days: { readonly from?: string; readonly to?: string }) => {
+    if (!isKnownRegion(region)) throw new NotFoundError(`region ${region} is not a GB/T 2260 code`);
+    const decision = mayQueryRegion(actor, region);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
+    const ranged = days.from !== undefined || days.to !== undefined;
+    const totalOf = (items: readonly SummaryItem[]) =>
+      ranged ? sum(items.filter((i) => i.key.period !== 'total')) : sum(items.filter((i) => i.key.period === 'total'));
+
+    const own = await deps.summaries.read(region, days);
+    const children = await Promise.all(
+      childrenOf(region).map(async (child) => ({ child, items: await deps.summaries.read(child.code, days) })),
+    );
+    const { name, level } = regionOf(region);
+    return {
+      region,
+      name,
+      level,
+      ...(days.from ? { from: days.from } : {}),
+      ...(days.to ? { to: days.to } : {}),
+      totals: presentCounters(totalOf(own)),
+      days: own
+        .filter((i) => i.key.period !== 'total')
+        .sort((a, b) => a.key.period.localeCompare(b.key.period))
+        .map((i) => ({ day: i.key.period, ...presentCounters(i.counters) })),
+      children: children
+        .map(({ child, items }) => ({
+          region: child.code,
+          name: child.name,
+          level: child.level,
+          ...presentCounters(totalOf(items)),
+        }))
+        .filter((c) => c.incidents !== 0 || Object.keys(c.byCategoryGrade).length > 0 || c.dead !== 0),
+    };
+  };

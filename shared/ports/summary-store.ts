@@ -1,0 +1,42 @@
+import type { SummaryKey } from '../domain/rollup';
+
+/** One summary item as stored: its key, its counters, and how often it has been written. */
+export interface SummaryItem {
+  readonly key: SummaryKey;
+  readonly counters: Readonly<Record<string, number>>;
+  /** Writes to this item so far: how hot it is (the roll-up batches to keep this low). */
+  readonly writes: number;
+}
+
+/** Some of the events were applied by someone else meanwhile: filter again and retry. */
+export class AlreadyApplied extends Error {
+  constructor() {
+    super('some events of this batch were applied meanwhile');
+    this.name = 'AlreadyApplied';
+  }
+}
+
+/** The roll-up summaries and the record of which events they already contain. */
+export interface SummaryStore {
+  /** Which of these event ids (`<incident>#<seq>`) are already in the summaries. */
+  appliedOf(eventIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * Adds counters to summary items and records the events as applied, atomically, on the
+   * condition that none of them was applied before.
+   * @throws AlreadyApplied
+   */
+  apply(
+    eventIds: readonly string[],
+    items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
+  ): Promise<void>;
+  /** The items of one region: its total and its days from `from` to `to` (inclusive). */
+  read(region: string, days: { readonly from?: string; readonly to?: string }): Promise<readonly SummaryItem[]>;
+  /** Every summary item (reconciliation). */
+  all(): Promise<readonly SummaryItem[]>;
+  /** Replaces items with exact counters and marks the events applied (reconciliation's repair). */
+  overwrite(
+    items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
+    remove: readonly SummaryKey[],
+    applied: readonly string[],
+  ): Promise<void>;
+}
