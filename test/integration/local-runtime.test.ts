@@ -71,25 +71,26 @@ describe('local runtime on DynamoDB Local and fauxqs', () => {
     }
   });
 
-  it('fans incident events out by the described filter policies', async () => {
+  it('fans events out by the described filter policies, and parks a poison message in the DLQ', async () => {
+    // A ReportSubmitted that is not a valid event: the roll-up subscription takes it, its consumer
+    // fails it on every receive, and the queue's redrive parks it after maxReceiveCount receives.
     await sns.send(
       new PublishCommand({
         TopicArn: runtime.resources.topics.incidentEvents,
-        Message: JSON.stringify({ probe: 'submitted' }),
+        Message: JSON.stringify({ probe: 'poison' }),
         MessageAttributes: { eventType: { DataType: 'String', StringValue: 'ReportSubmitted' } },
       }),
     );
-    const receive = (queue: keyof typeof queues) =>
-      sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: runtime.resources.queues[queue].url,
-          WaitTimeSeconds: 1,
-          MaxNumberOfMessages: 10,
-        }),
-      );
-    const [rollup, timers] = await Promise.all([receive('rollup'), receive('timers')]);
-    // Raw delivery: the consumer gets the event itself, not an SNS envelope.
-    expect(rollup.Messages?.map((m) => m.Body)).toEqual([JSON.stringify({ probe: 'submitted' })]);
-    expect(timers.Messages ?? []).toEqual([]);
+    const receive = (url: string) =>
+      sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
+    let parked: string[] = [];
+    const until = Date.now() + 30_000;
+    while (parked.length === 0 && Date.now() < until) {
+      parked = ((await receive(runtime.resources.queues.rollup.deadLetterUrl)).Messages ?? []).map((m) => m.Body ?? '');
+    }
+    // Raw delivery: the DLQ holds the message itself, not an SNS envelope.
+    expect(parked).toEqual([JSON.stringify({ probe: 'poison' })]);
+    // The timers subscription does not take ReportSubmitted: nothing there, nor in its DLQ.
+    expect((await receive(runtime.resources.queues.timers.deadLetterUrl)).Messages ?? []).toEqual([]);
   });
 });
