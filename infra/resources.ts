@@ -42,7 +42,10 @@ export interface QueueDef {
   readonly localName: string;
   /** Environment variable that carries the queue URL to a function. */
   readonly env: string;
-  /** Longer than the consumer's timeout, so a message is never handed to two consumers at once. */
+  /**
+   * At least six times the consumer's timeout plus its batching window (AWS's advice for SQS event
+   * sources), so a message is never handed to two consumers at once, even across retries.
+   */
   readonly visibilityTimeoutSeconds: number;
   readonly deadLetter: {
     readonly id: string;
@@ -130,7 +133,7 @@ const queue = (id: string, localName: string, env: string, visibilityTimeoutSeco
 });
 
 export const queues = {
-  rollup: queue('RollupQueue', 'rollup', 'ROLLUP_QUEUE_URL', 60),
+  rollup: queue('RollupQueue', 'rollup', 'ROLLUP_QUEUE_URL', 181),
   timers: queue('TimersQueue', 'timers', 'TIMERS_QUEUE_URL', 60),
   notify: queue('NotifyQueue', 'notify', 'NOTIFY_QUEUE_URL', 60),
 } as const satisfies Record<string, QueueDef>;

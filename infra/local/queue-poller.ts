@@ -95,30 +95,38 @@ export const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
       try {
         const result = await options.consumer({ Records: records });
         failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      } catch {
+      } catch (error) {
+        // As Lambda would, a consumer that throws fails the whole batch; say why.
+        console.error(
+          `consumer of ${options.queueUrl.split('/').at(-1)} failed a batch of ${records.length}: ${(error as Error).message}`,
+        );
         failed = new Set(records.map((r) => r.messageId));
       }
       const handled = messages.filter((m) => !failed.has(m.MessageId ?? ''));
       const retry = messages.filter((m) => failed.has(m.MessageId ?? ''));
-      if (handled.length > 0) {
-        await options.client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: handled.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-      }
-      if (retry.length > 0) {
-        await options.client.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: retry.map((m, i) => ({
-              Id: String(i),
-              ReceiptHandle: m.ReceiptHandle,
-              VisibilityTimeout: retryAfter,
-            })),
-          }),
-        );
+      try {
+        // The batch APIs take ten entries at a time.
+        for (let i = 0; i < handled.length; i += 10) {
+          await options.client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: handled.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+            }),
+          );
+        }
+        for (let i = 0; i < retry.length; i += 10) {
+          await options.client.send(
+            new ChangeMessageVisibilityBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: retry
+                .slice(i, i + 10)
+                .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: retryAfter })),
+            }),
+          );
+        }
+      } catch (error) {
+        // Not deleted means delivered again: consumers are idempotent, so this costs time, not data.
+        if (running) console.error(`queue poller ${options.queueUrl}: ${(error as Error).message}`);
       }
     }
   })();

@@ -1,9 +1,10 @@
 /**
  * The compute in front of and behind the data: the HTTP API, its JWT authorizer and one function per
  * entry of `apiFunctions` in `infra/api.ts`, one route per entry of `routes`; and the workers of
- * `infra/workers.ts` with their event sources (the incident log's stream, the timers queue, the
- * sweeper's schedule) and the escalation state machine. It holds nothing that cannot be redeployed
- * from scratch; the resources it uses arrive from the stateful stack through typed props.
+ * `infra/workers.ts` with their event sources (the incident log's stream, the timers and roll-up
+ * queues, the sweeper's schedule; none for the operator's on-demand reconcile) and the escalation
+ * state machine. It holds nothing that cannot be redeployed from scratch; the resources it uses
+ * arrive from the stateful stack through typed props.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -59,6 +60,23 @@ export const escalationStateMachineEnv = 'ESCALATION_STATE_MACHINE_ARN';
  */
 const streamRetryAttempts = 10;
 
+/**
+ * The workers that need longer than the pipeline's default 10 s, with the reason. Stated here
+ * rather than in `infra/workers.ts` because only Lambda enforces it: the local runtime never cuts
+ * a worker off.
+ */
+const workerTimeouts: Readonly<Partial<Record<WorkerName, Duration>>> = {
+  // A batch of 100 events is applied as five transactions of 20 events in turn, each read back and
+  // retried (up to ten times) when another consumer wrote the same summary at that moment; 10 s
+  // would leave little room for that in a burst, when contention is highest.
+  // The roll-up queue's visibility timeout must stay at least six times this plus the batching
+  // window (infra/resources.ts; checked in test/infra/workers.test.ts).
+  rollUp: Duration.seconds(30),
+  // Walks the whole event log and every summary in one invocation. Lambda's maximum, so that a large
+  // log is not cut off half-read; an operator waiting on it raises the CLI's 60 s read timeout.
+  reconcile: Duration.minutes(15),
+};
+
 /** What the stateless stack needs from the stateful one. */
 export interface StatelessStackProps extends StackProps {
   /** The tables of `infra/resources.ts`, by name. */
@@ -97,7 +115,7 @@ export class StatelessStack extends Stack {
     this.apiFunctions = mapRecord(definitions, (def) => this.pipelineFunction(def, props));
 
     const workers: Readonly<Record<WorkerName, WorkerDef>> = workerFunctions;
-    this.workerFunctions = mapRecord(workers, (def) => this.pipelineFunction(def, props));
+    this.workerFunctions = mapRecord(workers, (def, name) => this.pipelineFunction(def, props, workerTimeouts[name]));
     this.escalation = new EscalationStateMachine(this, 'EscalationStateMachine', {
       timerFunction: this.workerFunctions[timerTask(workers)],
     });
@@ -142,8 +160,8 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }
 
-  private pipelineFunction(def: FunctionDef, props: StatelessStackProps): PipelineFunction {
-    const fn = new PipelineFunction(this, def.id, { entry: def.entry });
+  private pipelineFunction(def: FunctionDef, props: StatelessStackProps, timeout?: Duration): PipelineFunction {
+    const fn = new PipelineFunction(this, def.id, { entry: def.entry, timeout });
     for (const [name, access] of entriesOf(def.tables ?? {})) {
       fn.bindTable(props.tables[name], tables[name].env, access);
     }
@@ -164,10 +182,13 @@ export class StatelessStack extends Stack {
         return this.consumeStream(def, fn, props.tables[source.table], source.batchSize);
       case 'queue':
         // The queue's redrive policy (stateful stack) parks what keeps failing; reporting partial
-        // failures means only the failed messages come back, not the whole batch.
+        // failures means only the failed messages come back, not the whole batch. Lambda accepts
+        // batches over 10 only with a batching window, which CDK checks here at synthesis.
         fn.addEventSource(
           new SqsEventSource(props.queues[source.queue], {
             batchSize: source.batchSize,
+            maxBatchingWindow:
+              source.batchingWindowSeconds === undefined ? undefined : Duration.seconds(source.batchingWindowSeconds),
             reportBatchItemFailures: true,
           }),
         );
@@ -183,6 +204,10 @@ export class StatelessStack extends Stack {
         return undefined;
       case 'state-machine':
         // Invoked by the escalation state machine, which holds the grant (see EscalationStateMachine).
+        return undefined;
+      case 'on-demand':
+        // No trigger and no resource policy: only a principal whose own IAM policy allows
+        // lambda:InvokeFunction on it (an operator) can run it.
         return undefined;
     }
   }

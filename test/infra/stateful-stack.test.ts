@@ -121,6 +121,35 @@ describe('stateful stack', () => {
   });
 
   describe('subscriptions', () => {
+    it('fans the incident events out to exactly the rollup, timers and notify queues, raw, each with its exact filter', () => {
+      // PREPARE
+      const fanOut = (['rollup', 'timers', 'notify'] as const).map((queue) => {
+        const described = subscriptions.find((s) => s.topic === 'incidentEvents' && s.queue === queue);
+        expect(described?.filterPolicy, `incidentEvents → ${queue} in infra/resources.ts`).toBeDefined();
+        return {
+          Endpoint: { 'Fn::GetAtt': [logicalIdOf(stateful, stateful.queues[queue]), 'Arn'] },
+          RawMessageDelivery: true,
+          // On message attributes (no FilterPolicyScope): the publisher sets `eventType` there.
+          FilterPolicy: described?.filterPolicy,
+        };
+      });
+
+      // ACT
+      const synthesised = Object.values(
+        template.findResources('AWS::SNS::Subscription', {
+          Properties: { TopicArn: { Ref: logicalIdOf(stateful, stateful.topics.incidentEvents) } },
+        }),
+      ).map(({ Properties: { Endpoint, RawMessageDelivery, FilterPolicy, FilterPolicyScope } }) => {
+        expect(FilterPolicyScope).toBeUndefined();
+        return { Endpoint, RawMessageDelivery, FilterPolicy };
+      });
+
+      // ASSESS: exact, in both directions: no extra subscriber, no attribute or event type more or less.
+      const byQueue = (a: { Endpoint: object }, b: { Endpoint: object }) =>
+        JSON.stringify(a.Endpoint).localeCompare(JSON.stringify(b.Endpoint));
+      expect(synthesised.sort(byQueue)).toEqual(fanOut.sort(byQueue));
+    });
+
     it.each(subscriptions.map((subscription) => [`${subscription.topic} → ${subscription.queue}`, subscription]))(
       '%s delivers raw messages filtered by the described event types',
       (_, subscription) => {

@@ -1,8 +1,12 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiFunctions, type RouteDef, routes } from '../../infra/api';
-import { buildApp } from '../../infra/bin/build-app';
+import { type ApiFunctionName, apiFunctions, type FunctionDef, type RouteDef, routes } from '../../infra/api';
+import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
+import { entriesOf } from '../../infra/stacks/records';
 import { workerFunctions } from '../../infra/workers';
+import { expectTableAccess, tableIdsOf } from './table-grants';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
 
@@ -12,14 +16,21 @@ type Json = ReturnType<Template['toJSON']>;
 const servedRoutes = routes;
 const publicRouteKeys = ['GET /health', 'GET /v1/openapi.json'];
 
+let pipeline: PipelineApp;
 let stateless: Json;
 let stateful: Json;
 
 beforeAll(() => {
-  const app = buildApp({ context: fastSynth, nag: false, env: {}, routes: servedRoutes });
-  stateless = Template.fromStack(app.stateless).toJSON();
-  stateful = Template.fromStack(app.stateful).toJSON();
+  pipeline = buildApp({ context: fastSynth, nag: false, env: {}, routes: servedRoutes });
+  stateless = Template.fromStack(pipeline.stateless).toJSON();
+  stateful = Template.fromStack(pipeline.stateful).toJSON();
 });
+
+function logicalIdOf(construct: IConstruct): string {
+  const resource = construct.node.defaultChild;
+  if (!CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return resource.stack.getLogicalId(resource);
+}
 
 function resourcesOfType(template: Json, type: string): [string, Json][] {
   return Object.entries<Json>(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -84,6 +95,24 @@ describe('stateless stack', () => {
       }
     });
 
+    it('serves the roll-up summaries from GetSummaryFunction, behind the JWT authorizer', () => {
+      // PREPARE
+      const authorizerId = logicalIdOfType(stateless, 'AWS::ApiGatewayV2::Authorizer');
+      const route = resourcesOfType(stateless, 'AWS::ApiGatewayV2::Route').find(
+        ([, candidate]) => candidate.Properties.RouteKey === 'GET /v1/summaries/{region}',
+      )?.[1];
+      const [prefix, integrationRef] = route?.Properties.Target['Fn::Join'][1] ?? [];
+      const integration = stateless.Resources[integrationRef?.Ref];
+
+      // ASSESS
+      expect(route?.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      expect(prefix).toBe('integrations/');
+      expect(integration?.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(pipeline.stateless.apiFunctions.getSummary), 'Arn'] },
+      });
+    });
+
     it('refuses to make a route public unless it is on the reviewed list', () => {
       const exposed: RouteDef = { method: 'GET', path: '/v1/audit/late', fn: 'health', auth: false };
 
@@ -141,6 +170,18 @@ describe('stateless stack', () => {
         expect(logGroup.DeletionPolicy).toBe('Retain');
       }
     });
+
+    it.each(entriesOf<ApiFunctionName, FunctionDef>(apiFunctions))(
+      '%s reads and writes exactly the tables its description gives it',
+      (name, def) => {
+        expectTableAccess(
+          { stateless, stateful },
+          logicalIdOf(pipeline.stateless.apiFunctions[name].executionRole),
+          tableIdsOf(pipeline.stateful.tables),
+          def.tables ?? {},
+        );
+      },
+    );
 
     it('gives functions roles without AWS managed policies', () => {
       for (const [, role] of resourcesOfType(stateless, 'AWS::IAM::Role')) {

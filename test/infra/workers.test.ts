@@ -1,8 +1,9 @@
 /**
  * The workers of `infra/workers.ts` as the stateless stack deploys them: one function each with the
  * pipeline's defaults and only the access its description gives it, connected to its source (the
- * incident log's stream, the timers queue, the sweeper's schedule), and the escalation state
- * machine that runs the definition of `infra/state-machines/escalation.ts` with the timer task.
+ * incident log's stream, the timers and roll-up queues, the sweeper's schedule, nothing for the
+ * operator's reconcile), and the escalation state machine that runs the definition of
+ * `infra/state-machines/escalation.ts` with the timer task.
  */
 import validator from 'asl-validator';
 import { CfnElement } from 'aws-cdk-lib';
@@ -11,11 +12,12 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { timerFunctionArnSubstitution } from '../../infra/constructs/escalation-state-machine';
-import { tables, topics } from '../../infra/resources';
+import { type TableName, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
 import { escalationStateMachineEnv } from '../../infra/stacks/stateless-stack';
 import { escalationDefinition } from '../../infra/state-machines/escalation';
 import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../../infra/workers';
+import { actionsOnTable, expectTableAccess, readOnlyActions, tableIdsOf, writeActions } from './table-grants';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
 
@@ -109,7 +111,16 @@ function workersFedBy<K extends WorkerSource['kind']>(kind: K): [WorkerName, Ext
   return workers.flatMap(([name, def]) => (isOfKind(def.source) ? [[name, def.source]] : []));
 }
 
+/**
+ * How long each worker may run, in seconds: the pipeline's 10 s unless its work needs longer. The
+ * roll-up applies a batch of 100 events in five contended transactions; reconcile walks the whole
+ * event log, so it gets Lambda's maximum.
+ */
+const timeoutSeconds: Readonly<Partial<Record<WorkerName, number>>> = { rollUp: 30, reconcile: 900 };
+const timeoutSecondsOf = (name: WorkerName): number => timeoutSeconds[name] ?? 10;
+
 const functionIdOf = (name: WorkerName): string => logicalIdOf(pipeline.stateless.workerFunctions[name]);
+const tableIds = (): Record<TableName, string> => tableIdsOf(pipeline.stateful.tables);
 const roleIdOf = (name: WorkerName): string => logicalIdOf(pipeline.stateless.workerFunctions[name].executionRole);
 const stateMachineId = (): string => logicalIdOf(pipeline.stateless.escalation);
 const timerFunctionName = (): WorkerName => single(workersFedBy('state-machine'), 'state machine task')[0];
@@ -148,7 +159,7 @@ describe('workers', () => {
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         MemorySize: 512,
-        Timeout: 10,
+        Timeout: timeoutSecondsOf(name),
         Role: { 'Fn::GetAtt': [roleIdOf(name), 'Arn'] },
         Environment: {
           Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: expect.any(String) },
@@ -184,6 +195,43 @@ describe('workers', () => {
       );
 
       expect([...new Set(services)].sort()).toEqual(describedServices(def));
+    });
+
+    it.each(workers)('%s reads and writes exactly the tables its description gives it', (name, def) => {
+      expectTableAccess({ stateless, stateful }, roleIdOf(name), tableIds(), def.tables ?? {});
+    });
+
+    it('lets the roll-up consumer write the summaries, and not touch the incident log', () => {
+      // PREPARE
+      const onSummaries = actionsOnTable({ stateless, stateful }, roleIdOf('rollUp'), tableIds().summaries);
+      const onIncidents = actionsOnTable({ stateless, stateful }, roleIdOf('rollUp'), tableIds().incidents);
+
+      // ASSESS: what the summary store sends (TransactWriteItems is authorised as its Puts and
+      // Updates), and no write, nor anything else, on the audit trail.
+      expect(onSummaries).toEqual(
+        expect.arrayContaining([
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:UpdateItem',
+        ]),
+      );
+      expect(onIncidents.filter((action) => writeActions.includes(action))).toEqual([]);
+      expect(onIncidents).toEqual([]);
+    });
+
+    it('lets reconcile read the incident log and nothing more, and repair the summaries', () => {
+      // PREPARE
+      const onIncidents = actionsOnTable({ stateless, stateful }, roleIdOf('reconcile'), tableIds().incidents);
+      const onSummaries = actionsOnTable({ stateless, stateful }, roleIdOf('reconcile'), tableIds().summaries);
+
+      // ASSESS
+      expect(onIncidents).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan']));
+      expect(onIncidents.filter((action) => !readOnlyActions.includes(action))).toEqual([]);
+      expect(onSummaries).toEqual(expect.arrayContaining(writeActions));
     });
   });
 
@@ -345,15 +393,63 @@ describe('workers', () => {
         const queueId = logicalIdOf(pipeline.stateful.queues[source.queue]);
         const timeout = resourceIn(stateless, functionIdOf(name)).Properties.Timeout;
 
+        const window = source.batchingWindowSeconds ?? 0;
+        const needed = 6 * timeout + window;
+
         // ASSESS
         expect(exported(mapping.EventSourceArn)).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
         expect(mapping).toMatchObject({
           BatchSize: source.batchSize,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
         });
+        expect(mapping.MaximumBatchingWindowInSeconds).toBe(source.batchingWindowSeconds);
         // Lambda's guidance: a visibility timeout of at least six times the function's timeout, so
-        // retries after throttling do not hand a message to a second consumer.
-        expect(resourceIn(stateful, queueId).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+        // retries after throttling do not hand a message to a second consumer. The batching window
+        // is added because a message's visibility clock starts when the poller receives it, up to a
+        // window before the invocation begins.
+        expect(
+          resourceIn(stateful, queueId).Properties.VisibilityTimeout,
+          `visibilityTimeoutSeconds of queues.${source.queue} in infra/resources.ts must be at least ` +
+            `6 × ${timeout} s (the function's timeout) + ${window} s (the batching window) = ${needed} s`,
+        ).toBeGreaterThanOrEqual(needed);
+      },
+    );
+
+    it('gathers up to 100 roll-up messages for at most a second, reporting partial failures', () => {
+      const mapping = mappingOf('rollUp');
+
+      expect(exported(mapping.EventSourceArn)).toEqual({
+        'Fn::GetAtt': [logicalIdOf(pipeline.stateful.queues.rollup), 'Arn'],
+      });
+      expect(mapping).toMatchObject({
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('deploys reconcile as a function an operator runs', () => {
+      expect(workerFunctions.reconcile.source.kind).toBe('on-demand');
+      expect(resourceIn(stateless, functionIdOf('reconcile')).Type).toBe('AWS::Lambda::Function');
+    });
+
+    it.each(workersFedBy('on-demand'))(
+      '%s has no trigger: no event source mapping, no schedule, no permission for any service to invoke it',
+      (name) => {
+        const fnId = functionIdOf(name);
+        const names = (reference: Json): boolean => reference?.Ref === fnId || reference?.['Fn::GetAtt']?.[0] === fnId;
+
+        const mappings = resourcesOfType(stateless, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
+          names(mapping.Properties.FunctionName),
+        );
+        const rules = resourcesOfType(stateless, 'AWS::Events::Rule').filter(([, rule]) =>
+          rule.Properties.Targets.some((target: Json) => names(target.Arn)),
+        );
+        const permissions = resourcesOfType(stateless, 'AWS::Lambda::Permission').filter(([, permission]) =>
+          names(permission.Properties.FunctionName),
+        );
+
+        expect({ mappings, rules, permissions }).toEqual({ mappings: [], rules: [], permissions: [] });
       },
     );
 

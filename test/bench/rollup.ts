@@ -1,0 +1,201 @@
+/**
+ * `npm run bench:rollup`: a burst of reports spread over the counties of one province, submitted
+ * over HTTP at a fixed rate to the local runtime, and what it does to the summaries: writes per
+ * report to the provincial summary (the hot key) and in total, the lag from a report's 201 to its
+ * figures in the provincial summary, and whether the final figures equal the recomputation from
+ * the event log.
+ *
+ * Options: --reports N (2000), --rate R per second (100), --province CODE (420000).
+ *
+ * Lag is measured cumulatively: the k-th report to be accepted is taken to be in the summary once
+ * the provincial incident count reaches k (the summary says how many, not which).
+ */
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { openLocalSigner } from '../../infra/local/auth';
+import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
+import { makeDynamoSummaryStore } from '../../shared/adapters/dynamodb/summary-store';
+import { makeReconcile } from '../../shared/application/roll-up';
+import { chainOf, childrenOf, regionOf } from '../../shared/domain/regions/regions';
+import { incidentDay } from '../../shared/domain/rollup';
+import { tables as described } from '../../infra/resources';
+import { percentile, startRuntimeProcess } from './support';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+
+const { values } = parseArgs({
+  options: {
+    reports: { type: 'string', default: '2000' },
+    rate: { type: 'string', default: '100' },
+    province: { type: 'string', default: '420000' },
+  },
+});
+const total = Number(values.reports);
+const rate = Number(values.rate);
+const province = values.province ?? '420000';
+
+/** Every reporting region of the province: its counties, and cities without counties. */
+const reportingRegions = (code: string): string[] =>
+  childrenOf(code)
+    .flatMap((child) => {
+      if (child.level === 'county') return [child.code];
+      const counties = childrenOf(child.code).map((c) => c.code);
+      return counties.length > 0 ? counties : [child.code];
+    })
+    .filter((c) => {
+      try {
+        chainOf(c);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+
+const main = async (): Promise<void> => {
+  const regions = reportingRegions(province);
+  console.log(
+    `bench:rollup — ${total} reports at ${rate}/s over ${regions.length} reporting regions of ${province} ${regionOf(province).name}`,
+  );
+  const runtime = await startRuntimeProcess({ POLICY: 'national' });
+  const dynamodb = new DynamoDBClient({
+    region: LOCAL_REGION,
+    credentials: localCredentials,
+    endpoint: runtime.dynamodbEndpoint,
+  });
+  const documents = makeDocumentClient(dynamodb);
+  const summaries = makeDynamoSummaryStore({ client: documents, table: described.summaries.localName });
+  try {
+    const signer = await openLocalSigner(runtime.dataDir);
+    const tokens = new Map<string, string>();
+    for (const region of regions) {
+      tokens.set(region, await signer.sign({ sub: `bench-${region}`, role: 'reporter', region, unit: `U-${region}` }));
+    }
+
+    // The provincial total, sampled while the burst runs.
+    const samples: { at: number; incidents: number }[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const items = await summaries.read(province, {});
+        const totalItem = items.find((i) => i.key.period === 'total');
+        samples.push({ at: Date.now(), incidents: totalItem?.counters.incidents ?? 0 });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+
+    const accepted: number[] = [];
+    let failed = 0;
+    let day = '';
+    const started = Date.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      // Open loop: report i is sent at its scheduled time whether or not earlier ones are done.
+      const due = started + (i * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const region = regions[i % regions.length] ?? '420102';
+      const now = Date.now();
+      inFlight.push(
+        fetch(`${runtime.url}/v1/reports`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.get(region)}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            kind: 'initial',
+            category: i % 3 === 0 ? 'natural-disaster' : 'accident',
+            subtype: 'flood burst',
+            occurredAt: new Date(now - 120_000).toISOString(),
+            learnedAt: new Date(now - 60_000).toISOString(),
+            regionCode: region,
+            location: { address: `bench ${i}` },
+            casualties: { dead: i % 2, injured: i % 4, missing: i % 3 === 0 ? 1 : 0 },
+            affectedPeople: 10 + (i % 50),
+            directLossYuan: 1_000 * (i % 20),
+            summary: `roll-up benchmark ${i}`,
+            reporter: { name: 'Bench', phone: '+86 27 0000 0000', unit: `U-${region}` },
+          }),
+        })
+          .then(async (response) => {
+            if (response.status === 201) {
+              accepted.push(Date.now());
+              day ||= incidentDay(((await response.json()) as { incidentId: string }).incidentId);
+            } else {
+              failed += 1;
+              if (failed <= 3) console.error(`report ${i}: ${response.status} ${await response.text()}`);
+            }
+          })
+          .catch((error: unknown) => {
+            failed += 1;
+            if (failed <= 3) console.error(`report ${i}: ${(error as Error).message} ${String((error as Error).cause)}`);
+          }),
+      );
+    }
+    await Promise.all(inFlight);
+    const sentIn = (Date.now() - started) / 1000;
+
+    // Wait for the summaries to catch up with every accepted report (or give up after 60 s).
+    const deadline = Date.now() + 60_000;
+    while ((samples.at(-1)?.incidents ?? 0) < accepted.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    sampling = false;
+    await sampler;
+
+    accepted.sort((a, b) => a - b);
+    const lags: number[] = [];
+    let s = 0;
+    for (let k = 1; k <= accepted.length; k++) {
+      while (s < samples.length && (samples[s]?.incidents ?? 0) < k) s++;
+      const seenAt = samples[s]?.at;
+      const acceptedAt = accepted[k - 1];
+      if (seenAt !== undefined && acceptedAt !== undefined) lags.push(Math.max(0, seenAt - acceptedAt));
+    }
+    lags.sort((a, b) => a - b);
+
+    const all = await summaries.all();
+    const provinceItems = all.filter((i) => i.key.region === province);
+    const provinceDay = provinceItems.find((i) => i.key.period === day);
+    const totalWrites = all.reduce((n, i) => n + i.writes, 0);
+    const reconcile = makeReconcile({
+      incidents: makeDynamoIncidentStore({ client: documents, incidentsTable: described.incidents.localName }),
+      summaries,
+    });
+    const check = await reconcile({ fix: false });
+
+    const n = accepted.length;
+    console.log(
+      `\nsent ${total} in ${sentIn.toFixed(1)} s (${(total / sentIn).toFixed(0)}/s); accepted ${n}, failed ${failed}`,
+    );
+    console.log(
+      `  province day-item writes per report   ${((provinceDay?.writes ?? 0) / n).toFixed(3)}   (target ≤ 0.1)`,
+    );
+    console.log(
+      `  province writes per report (day+total) ${(provinceItems.reduce((x, i) => x + i.writes, 0) / n).toFixed(3)}`,
+    );
+    console.log(
+      `  summary writes per report, all items   ${(totalWrites / n).toFixed(3)}   (${totalWrites} writes to ${all.length} items)`,
+    );
+    console.log(
+      `  lag 201 → province summary  p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms, max ${lags.at(-1)} ms   (target p99 ≤ 2000 ms)`,
+    );
+    console.log(
+      `  recomputation from the event log       ${check.differences.length === 0 ? 'EQUAL' : `${check.differences.length} DIFFERENCES`}   (must be equal)`,
+    );
+    for (const item of provinceItems) console.log(`    stored ${item.key.period}: incidents ${item.counters.incidents}, writes ${item.writes}`);
+    for (const d of check.differences.slice(0, 5)) {
+      console.log(`    ${d.key.region} ${d.key.period} ${d.counter}: stored ${d.stored}, recomputed ${d.recomputed}`);
+    }
+    if (check.differences.length > 0 || failed > 0) {
+      console.log('\nlast lines of the runtime:');
+      console.log(runtime.output().split('\n').slice(-15).join('\n'));
+      process.exitCode = 1;
+    }
+  } finally {
+    dynamodb.destroy();
+    await runtime.stop();
+  }
+};
+
+await main();
