@@ -15,7 +15,7 @@ export const eventId = (event: Pick<IncidentEvent, 'incidentId' | 'seq'>): strin
 
 /**
  * Events per atomic write: each chunk records its events as applied and adds to at most two items
- * (day and total) per level for each region in it, which keeps a chunk within DynamoDB's
+ * (its day) per level for each region in it, which keeps a chunk within DynamoDB's
  * 100-item transaction and the provincial item at one write per chunk.
  */
 export const CHUNK = 20;
@@ -157,9 +157,8 @@ export const makeReadSummary =
     if (!isKnownRegion(region)) throw new NotFoundError(`region ${region} is not a GB/T 2260 code`);
     const decision = mayQueryRegion(actor, region);
     if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
-    const ranged = days.from !== undefined || days.to !== undefined;
-    const totalOf = (items: readonly SummaryItem[]) =>
-      ranged ? sum(items.filter((i) => i.key.period !== 'total')) : sum(items.filter((i) => i.key.period === 'total'));
+    // The items read are the days asked for (all days when no span is given): their sum is the total.
+    const totalOf = (items: readonly SummaryItem[]) => sum(items);
 
     const own = await deps.summaries.read(region, days);
     const children = await Promise.all(
@@ -173,8 +172,7 @@ export const makeReadSummary =
       ...(days.from ? { from: days.from } : {}),
       ...(days.to ? { to: days.to } : {}),
       totals: presentCounters(totalOf(own)),
-      days: own
-        .filter((i) => i.key.period !== 'total')
+      days: [...own]
         .sort((a, b) => a.key.period.localeCompare(b.key.period))
         .map((i) => ({ day: i.key.period, ...presentCounters(i.counters) })),
       children: children

@@ -1,6 +1,7 @@
 /**
  * Roll-up arithmetic: what each event adds to the summaries of its county, city and province,
- * per China calendar day and in total. Every contribution is a delta, so summaries are sums that
+ * per China calendar day (totals over any span are sums of days, computed when read, so a burst
+ * writes half as many items). Every contribution is a delta, so summaries are sums that
  * do not depend on the order events arrive in; applying each event exactly once (the consumer's
  * job) makes them exact, and recomputing them from the log gives the same numbers.
  */
@@ -24,10 +25,10 @@ export const COUNTER_NAMES = [
 
 export const categoryGradeCounter = (category: string, grade: string): string => `cg:${category}:${grade}`;
 
-/** A summary item: one region, one day (or the total over all days). */
+/** A summary item: one region, one day. */
 export interface SummaryKey {
   readonly region: string;
-  /** `YYYY-MM-DD` (China calendar day) or `total`. */
+  /** `YYYY-MM-DD`, a China calendar day. */
   readonly period: string;
 }
 
@@ -86,14 +87,11 @@ export const countersOf = (event: IncidentEvent): Counters => {
   }
 };
 
-/** Where an event's counters are summed: each level of its chain, on its day and in total. */
+/** Where an event's counters are summed: each level of its chain, on the incident's day. */
 export const summaryKeysOf = (event: IncidentEvent): readonly SummaryKey[] => {
   const regions = [event.scope.county, event.scope.city, event.scope.province].filter((r): r is string => r !== null);
   const day = incidentDay(event.incidentId);
-  return regions.flatMap((region) => [
-    { region, period: day },
-    { region, period: 'total' },
-  ]);
+  return regions.map((region) => ({ region, period: day }));
 };
 
 /** Adds counters into an accumulator, dropping the ones that come to zero. */

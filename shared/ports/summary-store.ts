@@ -29,7 +29,7 @@ export interface SummaryStore {
     eventIds: readonly string[],
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
   ): Promise<void>;
-  /** The items of one region: its total and its days from `from` to `to` (inclusive). */
+  /** The days of one region from `from` to `to` (inclusive; all its days when neither is given). */
   read(region: string, days: { readonly from?: string; readonly to?: string }): Promise<readonly SummaryItem[]>;
   /** Every summary item (reconciliation). */
   all(): Promise<readonly SummaryItem[]>;

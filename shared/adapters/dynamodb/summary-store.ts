@@ -1,6 +1,5 @@
 /**
- * Roll-up summaries in the Summaries table. A summary item is `SUM#<region>` / `<day>` or
- * `total`, its counters stored as `c.<name>` attributes so an update can ADD to any of them,
+ * Roll-up summaries in the Summaries table. A summary item is `SUM#<region>` / `<day>`, its counters stored as `c.<name>` attributes so an update can ADD to any of them,
  * creating it if new. Applied events are recorded as `APPLIED#<incident>` / `<seq>` items, put in
  * the same transaction as the additions on the condition that they are new: an event is in the
  * summaries exactly once, however often it is delivered.
@@ -117,6 +116,7 @@ export const makeDynamoSummaryStore = (config: {
             TableName: table,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': summaryPk(region) },
+            ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         );
