@@ -71,13 +71,13 @@ export class InMemorySummaryStore implements SummaryStore {
 
   async read(region: string, days: { readonly from?: string; readonly to?: string }): Promise<readonly SummaryItem[]> {
     await yieldToOthers();
+    // The region's days from `from` to `to` inclusive, all of them when neither is given.
     return [...this.#items.values()]
       .filter(
         (item) =>
           item.key.region === region &&
-          (item.key.period === 'total' ||
-            ((days.from === undefined || item.key.period >= days.from) &&
-              (days.to === undefined || item.key.period <= days.to))),
+          (days.from === undefined || item.key.period >= days.from) &&
+          (days.to === undefined || item.key.period <= days.to),
       )
       .map(present);
   }
@@ -146,7 +146,7 @@ export class InMemorySummaryStore implements SummaryStore {
 
   /**
    * What one DynamoDB transaction may hold: every operation on a different item (so no event id
-   * twice, no summary item twice), and at least one operation.
+   * twice, no summary item twice), and at least one operation; and summary items are days.
    */
   #checkWellFormed(
     eventIds: readonly string[],
@@ -158,6 +158,9 @@ export class InMemorySummaryStore implements SummaryStore {
     if (new Set(ids).size !== ids.length) throw new MalformedSummaryWrite('a summary item appears twice');
     for (const id of eventIds) {
       if (!/^INC-.+#\d+$/.test(id)) throw new MalformedSummaryWrite(`${id} is not an event id <incident>#<seq>`);
+    }
+    for (const { key } of items) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(key.period)) throw new MalformedSummaryWrite(`${key.period} is not a day`);
     }
   }
 }
