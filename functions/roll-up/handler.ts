@@ -12,6 +12,7 @@ import { makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
 import { makeRollUpEvents } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';
 import type { IncidentEvent } from '../../shared/domain/incident';
+import { rollUp } from '../../shared/domain/rollup';
 import { logger } from '../../shared/observability';
 import { incidentEventSchema } from '../../shared/schemas/events';
 
@@ -23,7 +24,11 @@ export const handler = middy<SQSEvent>()
   .handler(async (event) => {
     const parsed: IncidentEvent[] = [];
     processor.register(event.Records, async (record: SQSRecord) => {
-      parsed.push(incidentEventSchema.parse(JSON.parse(record.body)));
+      const incidentEvent = incidentEventSchema.parse(JSON.parse(record.body));
+      // Work out its contribution now, so an event the roll-up cannot use fails alone instead of
+      // failing the whole batch when the batch is applied.
+      rollUp([incidentEvent]);
+      parsed.push(incidentEvent);
     });
     await processor.process();
     // If applying fails, the whole batch is retried: every event in it is applied at most once.

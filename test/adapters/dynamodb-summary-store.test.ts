@@ -278,7 +278,7 @@ describe('read and all', () => {
     expect(items.map((i) => i.key.period)).toStrictEqual(['2026-02-28', '2026-03-01']);
   });
 
-  it('BUG: leaves a leftover `total` item (the layout before 25cfc2d) out of the days it reads', async () => {
+  it('leaves a leftover `total` item (the layout before 25cfc2d) out of the days it reads', async () => {
     // read() still lets any `total` item through whatever the span; makeReadSummary now sums every
     // item read, so a table written before the change shows every total doubled, a ranged total
     // with the all-time total added in, and a day called "total" — until someone runs reconcile.

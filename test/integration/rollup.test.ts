@@ -465,7 +465,7 @@ describe('roll-up summaries on the local runtime', () => {
     expect(parked.filter((body) => valid.some((e) => body === JSON.stringify(e)))).toStrictEqual([]);
   });
 
-  it('BUG: parks an event the roll-up cannot use (a ReportSubmitted without its delta) alone, not with its whole batch', async () => {
+  it('parks an event the roll-up cannot use (a ReportSubmitted without its delta) alone, not with its whole batch', async () => {
     // The consumer checks only the envelope of an event (incidentEventSchema); countersOf then
     // throws on the missing `data.delta` inside makeRollUpEvents, which fails the whole batch.
     const valid = (await eventsOfAReport('440306', { casualties: casualties(0, 5, 0), affectedPeople: 7 })).filter(

@@ -122,10 +122,12 @@ export const makeDynamoSummaryStore = (config: {
         );
         for (const item of page.Items ?? []) {
           const period = String(item.sk);
+          // Only day items count: anything else under the region's key (a leftover from an older
+          // layout) is not a day and would be added twice.
+          const isDay = /^\d{4}-\d{2}-\d{2}$/.test(period);
           const inRange =
-            period === 'total' ||
-            ((days.from === undefined || period >= days.from) && (days.to === undefined || period <= days.to));
-          if (inRange) result.push(itemFrom(item));
+            (days.from === undefined || period >= days.from) && (days.to === undefined || period <= days.to);
+          if (isDay && inRange) result.push(itemFrom(item));
         }
         start = page.LastEvaluatedKey;
       } while (start);
