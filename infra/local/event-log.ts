@@ -43,5 +43,7 @@ export const describeEvent = (event: IncidentEvent): string => {
       return `${head}: escalated past ${office(event.data.from)} to ${office(event.data.to)}`;
     case 'IncidentClosed':
       return `${head}: closed by the final report`;
+    case 'ObligationWaived':
+      return `${head}: ${office(event.data)} no longer owes ${event.data.obligationId.split('-').at(-1)}: ${event.data.reason}`;
   }
 };

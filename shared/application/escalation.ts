@@ -4,7 +4,13 @@
  * office, sweeping for deadlines whose timer was lost, and starting timers for new obligations.
  */
 import { ConflictError, ForbiddenError } from '../domain/errors';
-import { directDutiesOf, forwardingDutyOf, missedDeadlineEvents, receiptsOf } from '../domain/escalation';
+import {
+  directDutiesOf,
+  dutiesNoLongerOwed,
+  forwardingDutyOf,
+  missedDeadlineEvents,
+  receiptsOf,
+} from '../domain/escalation';
 import type { Grade } from '../domain/grade';
 import type { Actor, EventDraft, IncidentEvent, IncidentState, OfficeRef } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
@@ -108,6 +114,20 @@ export const makeForward =
             ...(command.note ? { note: command.note } : {}),
           },
         });
+        // A lower grade lifts the duties it no longer calls for (other than the ones met now).
+        const meeting = new Set(duties.map((d) => d.obligationId));
+        for (const lifted of dutiesNoLongerOwed({ ...state, grade: command.grade })) {
+          if (meeting.has(lifted.obligationId)) continue;
+          drafts.push({
+            type: 'ObligationWaived',
+            data: {
+              level: lifted.level,
+              office: lifted.office,
+              obligationId: lifted.obligationId,
+              reason: `grade lowered from ${state.grade} to ${command.grade} by the ${office.level} office ${office.office}`,
+            },
+          });
+        }
       }
       for (const duty of duties) {
         drafts.push({
@@ -135,7 +155,7 @@ export const makeForward =
   };
 
 export type DeadlineOutcome =
-  | { readonly outcome: 'met' | 'already-missed' | 'unknown' }
+  | { readonly outcome: 'met' | 'already-missed' | 'waived' | 'unknown' }
   | {
       readonly outcome: 'not-due';
       readonly dueAt: string;
@@ -164,6 +184,10 @@ export const makeCheckDeadline =
       }
       if (obligation.status === 'missed') {
         outcome = { outcome: 'already-missed' };
+        return [];
+      }
+      if (obligation.status === 'waived') {
+        outcome = { outcome: 'waived' };
         return [];
       }
       // "Within two hours" includes the last instant: only after `dueAt` is the duty missed,

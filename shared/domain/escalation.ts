@@ -130,13 +130,21 @@ export const obligationsToOpen = (state: IncidentState, policy: Policy, now: Dat
 /** The pending obligation that `office` holds to forward the report up, if any. */
 export const forwardingDutyOf = (state: IncidentState, office: OfficeRef): Obligation | undefined =>
   state.obligations.find(
-    (o) => isForwarding(o) && o.office === office.office && o.level === office.level && o.status !== 'met',
+    (o) =>
+      isForwarding(o) &&
+      o.office === office.office &&
+      o.level === office.level &&
+      (o.status === 'pending' || o.status === 'missed'),
   );
 
 /** Direct (skip-level) duties of `office` still unmet. */
 export const directDutiesOf = (state: IncidentState, office: OfficeRef): readonly Obligation[] =>
   state.obligations.filter(
-    (o) => !isForwarding(o) && o.office === office.office && o.level === office.level && o.status !== 'met',
+    (o) =>
+      !isForwarding(o) &&
+      o.office === office.office &&
+      o.level === office.level &&
+      (o.status === 'pending' || o.status === 'missed'),
   );
 
 /** The events that record a deadline passed unmet and the escalation past the silent office. */
@@ -170,4 +178,20 @@ export const missedDeadlineEvents = (
       data: { obligationId: obligation.obligationId, from: holder, to: { level: above.level, office: above.code } },
     },
   ];
+};
+
+/**
+ * Pending duties that an incident's (lowered) grade no longer calls for: forwarding by an office
+ * already at or above the level the grade must reach, and the direct reports of grades I and II.
+ * Recording them as waived keeps an office from being marked late for a duty it no longer has.
+ */
+export const dutiesNoLongerOwed = (state: IncidentState): readonly Obligation[] => {
+  const top = LEVEL_RANK[requiredTop(state.grade)];
+  const grave = state.grade === 'I' || state.grade === 'II';
+  return state.obligations.filter((o) => {
+    if (o.status !== 'pending') return false;
+    if (isForwarding(o)) return LEVEL_RANK[o.level] >= top;
+    if (o.handover === 'skipLevelPhone' || o.handover === 'skipLevelWritten') return !grave;
+    return false;
+  });
 };

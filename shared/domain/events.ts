@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'DeadlineWarned',
   'DeadlineMissed',
   'AutoEscalated',
+  'ObligationWaived',
   'IncidentClosed',
   'NotificationSent',
   'NotificationFailed',

@@ -155,6 +155,12 @@ export interface DeadlineMissedData extends OfficeRef {
   readonly responsible: { readonly office: string; readonly roles: readonly (typeof RESPONSIBLE_ROLES)[number][] };
 }
 
+export interface ObligationWaivedData extends OfficeRef {
+  readonly obligationId: string;
+  /** Why the duty no longer applies, e.g. `grade lowered from II to III`. */
+  readonly reason: string;
+}
+
 export interface AutoEscalatedData {
   readonly obligationId: string;
   /** The silent office. */
@@ -199,7 +205,8 @@ export type IncidentEventBody =
   | EventShape<'ReportForwarded', ReportForwardedData>
   | EventShape<'DeadlineWarned', DeadlineWarnedData>
   | EventShape<'DeadlineMissed', DeadlineMissedData>
-  | EventShape<'AutoEscalated', AutoEscalatedData>;
+  | EventShape<'AutoEscalated', AutoEscalatedData>
+  | EventShape<'ObligationWaived', ObligationWaivedData>;
 
 /** An event before it is numbered, timed, scoped and sealed: its type and data. */
 export type EventDraft = {
@@ -315,6 +322,8 @@ export const project = (
       return updateObligation(previous, event, event.data.obligationId, { status: 'missed', missedAt: event.at });
     case 'AutoEscalated':
       return updateObligation(previous, event, event.data.obligationId, { escalatedAt: event.at });
+    case 'ObligationWaived':
+      return updateObligation(previous, event, event.data.obligationId, { status: 'waived', waivedAt: event.at });
   }
 };
 

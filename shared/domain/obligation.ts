@@ -6,7 +6,8 @@ import type { Grade } from './grade';
 import { type Category, type Handover, limitFor, type Policy } from './policy/policy';
 import { NATIONAL, type Region, type RegionChain, type RegionLevel, regionOf } from './regions/regions';
 
-export type ObligationStatus = 'pending' | 'met' | 'missed';
+/** `waived`: an office's assessment lowered the grade so that the duty no longer applies. */
+export type ObligationStatus = 'pending' | 'met' | 'missed' | 'waived';
 
 export interface Obligation {
   /** `<incident>-<office>-<hand-over>`: unique, and usable as a Step Functions execution name. */
@@ -33,6 +34,8 @@ export interface Obligation {
   readonly missedAt?: string;
   /** When the pipeline escalated past the silent holder to `to`. */
   readonly escalatedAt?: string;
+  /** When a lowered grade lifted the duty. */
+  readonly waivedAt?: string;
 }
 
 /** The office above `holder` in the incident's chain (national above a province). */

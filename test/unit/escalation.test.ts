@@ -1160,3 +1160,38 @@ describe('a grade raised by a follow-up while the report is on its way up', () =
     ]);
   });
 });
+
+describe('an office lowering the grade', () => {
+  it('lifts the direct reports a grade II called for, so nobody is marked late for them', async () => {
+    // PREPARE: a grade II report opens the county's forward and its phone and written reports
+    const { incidents, report, forward, checkDeadline, clock } = setUp();
+    await report({ grade: 'II' });
+    const phone = dutyId('110101', 'skipLevelPhone');
+    const written = dutyId('110101', 'skipLevelWritten');
+    expect(obligationOf(incidents, phone).status).toBe('pending');
+    const before = headOf(incidents).version;
+
+    // ACT: the county assesses it as grade III while forwarding, then the deadlines pass
+    clock.advance(10 * MINUTE);
+    await forward(COUNTY, FIRST, { grade: 'III' });
+    clock.advance(2 * HOUR);
+    const phoneCheck = await checkDeadline({ incidentId: FIRST, obligationId: phone });
+    const writtenCheck = await checkDeadline({ incidentId: FIRST, obligationId: written });
+
+    // ASSESS
+    expect(typesAfter(incidents, before).map(([type]) => type)).toEqual([
+      'GradeAssessed',
+      'ObligationWaived',
+      'ObligationWaived',
+      'ReportForwarded',
+      'ObligationOpened',
+    ]);
+    expect(obligationOf(incidents, phone)).toMatchObject({ status: 'waived', waivedAt: t(10 * MINUTE) });
+    expect(obligationOf(incidents, written).status).toBe('waived');
+    expect(phoneCheck).toStrictEqual({ outcome: 'waived' });
+    expect(writtenCheck).toStrictEqual({ outcome: 'waived' });
+    expect(eventsAfter(incidents, before).filter((e) => e.type === 'DeadlineMissed')).toEqual([]);
+    // Grade III still has to reach the province: the city owes it.
+    expect(obligationOf(incidents, dutyId('110100', 'cityToProvince')).status).toBe('pending');
+  });
+});
