@@ -7,35 +7,22 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
-import { EVENT_SK_PREFIX } from '../../shared/adapters/dynamodb/keys';
 import { loadPolicy } from '../../shared/adapters/policy-source';
-import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
-import { makeRearmTimers } from '../../shared/application/escalation';
 import { makeReconcile } from '../../shared/application/roll-up';
-import type { IncidentEvent } from '../../shared/domain/incident';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { apiFunctions, routes } from '../api';
-import { type WorkerName, workerFunctions } from '../workers';
 import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { startDynamoDbLocal } from './dynamodb-local';
-import { describeEvent } from './event-log';
 import { startLocalMessaging } from './fauxqs';
 import { type HttpHandler, type LocalRoute, startLocalHttpServer } from './http-server';
-import { lambdaContext } from './lambda-context';
+import { startLocalWorkers } from './local-workers';
 import { PortInUseError } from './ports';
 import { type LocalResources, provisionLocalResources, resourceEnvironment } from './provision';
-import { startQueuePoller } from './queue-poller';
-import { LOCAL_STATE_MACHINE_ARN, startLocalStepFunctions } from './step-functions';
-import { startStreamPoller } from './stream-poller';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 
@@ -98,12 +85,6 @@ const loadHandler = async <H = HttpHandler>(entry: string): Promise<H> => {
   if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
   return module.handler;
 };
-
-type WorkerHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-/** A quarter of the policy's shortest limit, kept between 1 s and 60 s. */
-const defaultSweepInterval = (policy: Policy): number =>
-  Math.max(1_000, Math.min(60_000, Math.min(...Object.values(policy.limits)) / 4));
 
 /**
  * Starts everything and resolves when the API answers. Stopping undoes it in reverse order and is
@@ -186,89 +167,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       );
     }
 
-    // The state machine's task runs the timer handler; the other workers need the state
-    // machine's endpoint in their environment before they load.
-    const worker = async (name: WorkerName) => {
-      const handler = await loadHandler<WorkerHandler>(workerFunctions[name].entry);
-      return (event: unknown) => handler(event, lambdaContext(name, 60_000));
-    };
-    const timerTask = await worker('obligationTimer');
-    const stepFunctions = await startLocalStepFunctions({
-      task: timerTask,
-      onFailure: (name, error) => log(`timer ${name} failed: ${error}`),
+    const workers = await startLocalWorkers({
+      resources,
+      dynamodbEndpoint,
+      dynamodb: clients.dynamodb,
+      sqs: clients.sqs,
+      policy,
+      log,
+      loadHandler,
+      ...(options.sweepIntervalMs !== undefined ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
+      ...(options.skipRearm !== undefined ? { skipRearm: options.skipRearm } : {}),
     });
-    cleanups.push(stepFunctions.stop);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
-      ESCALATION_STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
-    });
-
-    const publishEvents = await worker('publishEvents');
-    const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: resources.tables.incidents }));
-    if (!Table?.LatestStreamArn) throw new Error('the Incidents table has no stream');
-    const streamPoller = await startStreamPoller({
-      endpoint: dynamodbEndpoint,
-      streamArn: Table.LatestStreamArn,
-      batchSize: workerFunctions.publishEvents.source.batchSize,
-      // Only what is appended from now on: what was appended before is covered by re-arming the
-      // timers below and by rebuilding the projections from the log.
-      startAt: 'LATEST',
-      consumer: async (event: DynamoDBStreamEvent) => {
-        for (const record of event.Records) {
-          const image = record.dynamodb?.NewImage;
-          if (record.eventName !== 'INSERT' || !image) continue;
-          const item = unmarshall(image as Record<string, AttributeValue>);
-          if (typeof item.sk === 'string' && item.sk.startsWith(EVENT_SK_PREFIX)) {
-            log(describeEvent(item as unknown as IncidentEvent));
-          }
-        }
-        return (await publishEvents(event)) as { batchItemFailures?: { itemIdentifier: string }[] };
-      },
-      onParked: (record, error) => log(`stream record ${record.dynamodb?.SequenceNumber} parked: ${error}`),
-    });
-    cleanups.push(streamPoller.stop);
-
-    for (const [name, def] of Object.entries(workerFunctions) as [WorkerName, (typeof workerFunctions)[WorkerName]][]) {
-      if (def.source.kind !== 'queue') continue;
-      const queue = resources.queues[def.source.queue];
-      const consumer = await worker(name);
-      const poller = startQueuePoller({
-        client: clients.sqs,
-        queueUrl: queue.url,
-        queueArn: queue.arn,
-        batchSize: def.source.batchSize,
-        batchingWindowMs: 'batchingWindowSeconds' in def.source ? def.source.batchingWindowSeconds * 1000 : 0,
-        consumer: async (event) => (await consumer(event)) as { batchItemFailures?: { itemIdentifier: string }[] },
-      });
-      cleanups.push(poller.stop);
-    }
-
-    // Timers live in memory here: give every pending obligation its timer back.
-    const sfnClient = new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint });
-    cleanups.push(async () => sfnClient.destroy());
-    if (!options.skipRearm) {
-      const rearm = makeRearmTimers({
-        incidents: makeIncidentStore({ INCIDENTS_TABLE: resources.tables.incidents }),
-        scheduler: makeStepFunctionsTimerScheduler({ client: sfnClient, stateMachineArn: LOCAL_STATE_MACHINE_ARN }),
-        policy,
-      });
-      const armed = await rearm();
-      if (armed > 0) log(`re-armed ${armed} deadline timer${armed === 1 ? '' : 's'} of pending obligations`);
-    }
-
-    const sweep = await worker('sweepDeadlines');
-    const sweepIntervalMs = options.sweepIntervalMs ?? defaultSweepInterval(policy);
-    let sweeping = false;
-    const sweeper = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      sweep({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })
-        .catch((error: unknown) => log(`deadline sweep failed: ${(error as Error).message}`))
-        .finally(() => {
-          sweeping = false;
-        });
-    }, sweepIntervalMs);
-    cleanups.push(async () => clearInterval(sweeper));
+    cleanups.push(workers.stop);
 
     const handlers = new Map<string, HttpHandler>();
     for (const [name, def] of Object.entries(apiFunctions)) handlers.set(name, await loadHandler(def.entry));
@@ -309,8 +219,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       resources,
       endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint },
       dynamodbPid,
-      sweepIntervalMs,
-      timers: () => stepFunctions.counts(),
+      sweepIntervalMs: workers.sweepIntervalMs,
+      timers: () => workers.timers(),
       stop,
     };
   } catch (error) {
