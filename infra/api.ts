@@ -48,6 +48,11 @@ export const apiFunctions = {
     entry: 'functions/get-summary/handler.ts',
     tables: { summaries: 'read', accessLog: 'readWrite' },
   },
+  officeOfficers: {
+    id: 'OfficeOfficersFunction',
+    entry: 'functions/office-officers/handler.ts',
+    tables: { officers: 'read', accessLog: 'readWrite' },
+  },
   acknowledge: {
     id: 'AcknowledgeFunction',
     entry: 'functions/acknowledge/handler.ts',
@@ -68,4 +73,5 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/incidents/{id}/acknowledge', fn: 'acknowledge', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },
   { method: 'GET', path: '/v1/summaries/{region}', fn: 'getSummary', auth: true },
+  { method: 'GET', path: '/v1/offices/{code}/officers', fn: 'officeOfficers', auth: true },
 ];

@@ -111,6 +111,16 @@ export const tables = {
     sortKey: S('sk'),
     globalIndexes: [],
   },
+  officers: {
+    id: 'OfficersTable',
+    localName: 'Officers',
+    env: 'OFFICERS_TABLE',
+    // `OFFICE#<code>` / `OFFICER#<person>` and `SHIFT#<person>#<from>`: an office's responsible
+    // persons and its duty roster, read together when a notification is addressed.
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalIndexes: [],
+  },
   idempotency: {
     id: 'IdempotencyTable',
     localName: 'Idempotency',

@@ -3,8 +3,7 @@
  * the differences; `--fix` repairs them. Uses the running local runtime's DynamoDB Local if there
  * is one (DATA_DIR/runtime.json), otherwise starts DynamoDB Local on DATA_DIR itself.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -13,49 +12,22 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const { values } = parseArgs({ options: { fix: { type: 'boolean', default: false } } });
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
-const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoSummaryStore } = await import('../../shared/adapters/dynamodb/summary-store');
 const { makeReconcile } = await import('../../shared/application/roll-up');
 const { LOCAL_REGION, localCredentials } = await import('./aws-local');
-const { startDynamoDbLocal } = await import('./dynamodb-local');
+const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
 const { tables } = await import('../resources');
 
-const answers = async (endpoint: string): Promise<boolean> => {
-  const probe = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 1 });
-  try {
-    await probe.send(new ListTablesCommand({ Limit: 1 }));
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.destroy();
-  }
+const connection = await connectToLocalDynamoDb(dataDir);
+const endpoint = connection.endpoint;
+const tableNames = {
+  incidents: connection.tables?.incidents ?? tables.incidents.localName,
+  summaries: connection.tables?.summaries ?? tables.summaries.localName,
 };
-
-let endpoint: string | undefined;
-let tableNames = { incidents: tables.incidents.localName, summaries: tables.summaries.localName };
-const runtimeFile = join(dataDir, 'runtime.json');
-if (existsSync(runtimeFile)) {
-  const running = JSON.parse(readFileSync(runtimeFile, 'utf8')) as { dynamodb: string; tables: typeof tableNames };
-  if (await answers(running.dynamodb)) {
-    endpoint = running.dynamodb;
-    tableNames = running.tables;
-    console.error(`using the running local runtime's DynamoDB Local at ${endpoint}`);
-  }
-}
-let stop: () => Promise<void> = async () => {};
-if (!endpoint) {
-  if (!existsSync(join(dataDir, 'dynamodb'))) {
-    console.error(`no data in ${dataDir}: start the pipeline once with \`npm start\`, or set DATA_DIR`);
-    process.exit(2);
-  }
-  const local = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') });
-  endpoint = local.endpoint;
-  stop = local.stop;
-  console.error(`started DynamoDB Local on ${dataDir}`);
-}
+const stop = connection.stop;
 
 try {
   const client = makeDocumentClient(

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { makeDynamoAccessLog } from './access-log';
 import { makeDocumentClient } from './document-client';
 import { makeDynamoIncidentStore } from './incident-store';
+import { makeDynamoOfficerDirectory } from './officer-directory';
 import { makeDynamoSummaryStore } from './summary-store';
 
 export const incidentTablesEnv = z.object({
@@ -46,3 +47,8 @@ export const summariesEnv = z.object({ SUMMARIES_TABLE: z.string().min(1) });
 
 export const makeSummaryStore = (env: z.output<typeof summariesEnv>) =>
   makeDynamoSummaryStore({ client: client(), table: env.SUMMARIES_TABLE });
+
+export const officersEnv = z.object({ OFFICERS_TABLE: z.string().min(1) });
+
+export const makeOfficerDirectory = (env: z.output<typeof officersEnv>) =>
+  makeDynamoOfficerDirectory({ client: client(), table: env.OFFICERS_TABLE });

@@ -1,0 +1,60 @@
+/**
+ * The officer directory: `npm run officers -- import FILE` against the running local runtime, and
+ * offices reading their own directory over HTTP.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/officers/${name}`, import.meta.url));
+
+describe('the officer directory', () => {
+  let runtime: TestRuntime;
+
+  const importFile = (file: string) =>
+    spawnSync('npm', ['run', '--silent', 'officers', '--', 'import', file], {
+      env: { ...process.env, DATA_DIR: runtime.dataDir },
+      encoding: 'utf8',
+    });
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime();
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it('refuses a bad file whole, naming every bad row by its line', async () => {
+    const result = importFile(fixture('broken.csv'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('was not imported');
+    expect(result.stderr).toMatch(/line 3: office: is not a GB\/T 2260 region code/);
+    expect(result.stderr).toMatch(/line 4: roles\.0: /);
+    expect(result.stderr).toMatch(/line 4: email: is not an email address/);
+    expect(result.stderr).toMatch(/line 6: shift of P-9 names nobody of office 110101/);
+    // Nothing from the good rows was written either.
+    const office = await tokenFor(runtime, { sub: 'dc', role: 'office', region: '110101', level: 'county' });
+    const read = await call(runtime, 'GET', '/v1/offices/110101/officers', { token: office });
+    expect((read.body as { officers: unknown[] }).officers).toEqual([]);
+  });
+
+  it('imports a valid directory, which offices of the jurisdiction can read, with who is on duty now', async () => {
+    const result = importFile(fixture('dongcheng.json'));
+    expect(result.stdout).toContain('imported 4 officers and 2 shifts for 1 offices');
+    expect(result.status).toBe(0);
+
+    const city = await tokenFor(runtime, { sub: 'bj', role: 'office', region: '110100', level: 'city' });
+    const read = await call(runtime, 'GET', '/v1/offices/110101/officers', { token: city });
+    expect(read.status).toBe(200);
+    const body = read.body as { officers: { personId: string }[]; roster: unknown[]; onDutyNow: string[] };
+    expect(body.officers.map((o) => o.personId).sort()).toEqual(['P-LI', 'P-QIAN', 'P-WANG', 'P-ZHAO']);
+    expect(body.roster).toHaveLength(2);
+    const chinaHour = (new Date().getUTCHours() + 8) % 24;
+    expect(body.onDutyNow).toEqual([chinaHour >= 8 && chinaHour < 20 ? 'P-ZHAO' : 'P-QIAN']);
+
+    const otherCity = await tokenFor(runtime, { sub: 'sh', role: 'office', region: '310100', level: 'city' });
+    expect((await call(runtime, 'GET', '/v1/offices/110101/officers', { token: otherCity })).status).toBe(403);
+  });
+});
