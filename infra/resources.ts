@@ -146,6 +146,9 @@ export const queues = {
   rollup: queue('RollupQueue', 'rollup', 'ROLLUP_QUEUE_URL', 181),
   timers: queue('TimersQueue', 'timers', 'TIMERS_QUEUE_URL', 60),
   notify: queue('NotifyQueue', 'notify', 'NOTIFY_QUEUE_URL', 60),
+  // Every officer notification, as sent: the local officer inbox, and on AWS an archive of what
+  // each office was told.
+  officerInbox: queue('OfficerInboxQueue', 'officer-inbox', 'OFFICER_INBOX_QUEUE_URL', 60),
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueName = keyof typeof queues;
@@ -189,12 +192,13 @@ export const subscriptions: readonly SubscriptionDef[] = [
     queue: 'notify',
     rawMessageDelivery: true,
     filterPolicy: eventTypes(
+      'ReportSubmitted',
       'ObligationOpened',
-      'UnitReportLate',
       'GradeAssessed',
       'DeadlineWarned',
       'DeadlineMissed',
       'AutoEscalated',
     ),
   },
+  { topic: 'officerNotifications', queue: 'officerInbox', rawMessageDelivery: true },
 ];

@@ -58,6 +58,13 @@ export const workerFunctions = {
     source: { kind: 'schedule', everyMinutes: 1 },
     tables: { incidents: 'readWrite' },
   },
+  notifyOfficers: {
+    id: 'NotifyOfficersFunction',
+    entry: 'functions/notify-officers/handler.ts',
+    source: { kind: 'queue', queue: 'notify', batchSize: 10 },
+    tables: { incidents: 'readWrite', officers: 'read' },
+    publishes: ['officerNotifications'],
+  },
   rollUp: {
     id: 'RollUpFunction',
     entry: 'functions/roll-up/handler.ts',

@@ -43,6 +43,10 @@ export const describeEvent = (event: IncidentEvent): string => {
       return `${head}: escalated past ${office(event.data.from)} to ${office(event.data.to)}`;
     case 'IncidentClosed':
       return `${head}: closed by the final report`;
+    case 'NotificationSent':
+      return `${head}: told ${event.data.recipients.map((r) => `${r.personId} (${r.role}, ${r.office})`).join(', ')} — ${event.data.kind}`;
+    case 'NotificationFailed':
+      return `${head}: could not notify (${event.data.kind}): ${event.data.reason}${event.data.willRetry ? '; will retry' : ''}`;
     case 'ObligationWaived':
       return `${head}: ${office(event.data)} no longer owes ${event.data.obligationId.split('-').at(-1)}: ${event.data.reason}`;
   }

@@ -4,6 +4,8 @@
  * queue, the deadline sweeper's interval, and the re-arming of timers lost with the last stop.
  * Each calls the same handler file its Lambda runs.
  */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -41,6 +43,8 @@ export interface LocalWorkersContext {
   readonly loadHandler: <H>(entry: string) => Promise<H>;
   readonly sweepIntervalMs?: number;
   readonly skipRearm?: boolean;
+  /** Where the officer inbox is kept (`inbox.jsonl`), for `npm run inbox`. */
+  readonly dataDir: string;
 }
 
 export interface LocalWorkers {
@@ -145,6 +149,28 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
         });
     }, sweepIntervalMs);
     cleanups.push(async () => clearInterval(sweeper));
+
+    // The officer inbox: every notification as it is sent, on the console and in a file that
+    // `npm run inbox -- --office CODE` reads.
+    const inboxFile = join(context.dataDir, 'inbox.jsonl');
+    const inbox = startQueuePoller({
+      client: context.sqs,
+      queueUrl: context.resources.queues.officerInbox.url,
+      queueArn: context.resources.queues.officerInbox.arn,
+      batchSize: 10,
+      consumer: async (event) => {
+        for (const record of event.Records) {
+          appendFileSync(
+            inboxFile,
+            `${JSON.stringify({ receivedAt: new Date().toISOString(), ...JSON.parse(record.body) })}\n`,
+          );
+          const n = JSON.parse(record.body) as { personId: string; role: string; office: string; text: string };
+          context.log(`notify ${n.personId} (${n.role}, ${n.office}): ${n.text}`);
+        }
+        return { batchItemFailures: [] };
+      },
+    });
+    cleanups.push(inbox.stop);
 
     return { sweepIntervalMs, timers: () => stepFunctions.counts(), stop };
   } catch (error) {

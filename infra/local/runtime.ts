@@ -168,6 +168,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     }
 
     const workers = await startLocalWorkers({
+      dataDir: options.dataDir,
       resources,
       dynamodbEndpoint,
       dynamodb: clients.dynamodb,

@@ -161,6 +161,33 @@ export interface ObligationWaivedData extends OfficeRef {
   readonly reason: string;
 }
 
+/** One person told, on one channel. */
+export interface NotificationRecipient {
+  readonly office: string;
+  readonly role: string;
+  readonly personId: string;
+  readonly channels: readonly string[];
+  /** The SNS message id, the proof of hand-over to the delivery service. */
+  readonly messageId: string;
+}
+
+export interface NotificationSentData {
+  /** `<seq of the event notified about>:<kind>`: what was notified, once. */
+  readonly key: string;
+  readonly aboutSeq: number;
+  readonly kind: string;
+  readonly recipients: readonly NotificationRecipient[];
+}
+
+export interface NotificationFailedData {
+  readonly key: string;
+  readonly aboutSeq: number;
+  readonly kind: string;
+  readonly reason: string;
+  /** Whether the notification path will try again (a failed publish) or cannot (nobody on record). */
+  readonly willRetry: boolean;
+}
+
 export interface AutoEscalatedData {
   readonly obligationId: string;
   /** The silent office. */
@@ -206,7 +233,9 @@ export type IncidentEventBody =
   | EventShape<'DeadlineWarned', DeadlineWarnedData>
   | EventShape<'DeadlineMissed', DeadlineMissedData>
   | EventShape<'AutoEscalated', AutoEscalatedData>
-  | EventShape<'ObligationWaived', ObligationWaivedData>;
+  | EventShape<'ObligationWaived', ObligationWaivedData>
+  | EventShape<'NotificationSent', NotificationSentData>
+  | EventShape<'NotificationFailed', NotificationFailedData>;
 
 /** An event before it is numbered, timed, scoped and sealed: its type and data. */
 export type EventDraft = {
@@ -246,6 +275,8 @@ export interface IncidentState {
   readonly unitLate: boolean;
   /** Offices that have acknowledged receipt, and when. */
   readonly acknowledgements: readonly (OfficeRef & { readonly at: string })[];
+  /** Keys of the notifications already sent (`<seq>:<kind>`), so a redelivered event is not sent twice. */
+  readonly notified?: readonly string[];
 }
 
 /**
@@ -324,6 +355,12 @@ export const project = (
       return updateObligation(previous, event, event.data.obligationId, { escalatedAt: event.at });
     case 'ObligationWaived':
       return updateObligation(previous, event, event.data.obligationId, { status: 'waived', waivedAt: event.at });
+    case 'NotificationSent': {
+      const state = requireState(previous, event);
+      return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
+    }
+    case 'NotificationFailed':
+      return { ...requireState(previous, event), ...base };
   }
 };
 
