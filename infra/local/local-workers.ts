@@ -102,7 +102,11 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       },
       onParked: (record, error) => context.log(`stream record ${record.dynamodb?.SequenceNumber} parked: ${error}`),
     });
-    cleanups.push(streamPoller.stop);
+    // Pollers stop together: each may be in a one-second long poll, and they do not depend on one another.
+    const pollers: { stop(): Promise<void> }[] = [streamPoller];
+    cleanups.push(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
 
     for (const [name, def] of Object.entries(workerFunctions) as [WorkerName, (typeof workerFunctions)[WorkerName]][]) {
       if (def.source.kind !== 'queue') continue;
@@ -116,7 +120,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
         batchingWindowMs: 'batchingWindowSeconds' in def.source ? def.source.batchingWindowSeconds * 1000 : 0,
         consumer: async (event) => (await consumer(event)) as { batchItemFailures?: { itemIdentifier: string }[] },
       });
-      cleanups.push(poller.stop);
+      pollers.push(poller);
     }
 
     // Timers live in memory here: give every pending obligation its timer back.
@@ -170,7 +174,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
         return { batchItemFailures: [] };
       },
     });
-    cleanups.push(inbox.stop);
+    pollers.push(inbox);
 
     return { sweepIntervalMs, timers: () => stepFunctions.counts(), stop };
   } catch (error) {

@@ -49,6 +49,14 @@ const shutdown = async (reason: string): Promise<void> => {
     // well after the first one means "stop harder".
     if (Date.now() - stoppingSince < 2_000) return;
     console.log('Stopping harder.');
+    // Never leave Java behind, even when not waiting for a clean stop.
+    if (runtime?.dynamodbPid) {
+      try {
+        process.kill(runtime.dynamodbPid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     process.exit(130);
   }
   stoppingSince = Date.now();
@@ -65,9 +73,12 @@ process.on('SIGHUP', () => void shutdown('SIGHUP'));
 // `npm start` runs us under a shell that does not pass SIGTERM on: if whoever started us is gone,
 // stop rather than leave Java running with nobody to stop it.
 const parentPid = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parentPid) void shutdown('the parent process exited');
-}, 500).unref();
+const watchdog = setInterval(() => {
+  if (process.ppid === parentPid) return;
+  clearInterval(watchdog);
+  void shutdown('the parent process exited');
+}, 500);
+watchdog.unref();
 
 try {
   runtime = await startLocalRuntime({

@@ -66,11 +66,20 @@ describe('intake properties over HTTP', () => {
   let runtime: TestRuntime;
   let dynamodb: DynamoDBClient;
 
+  /** Incidents (head items), idempotency records and refusals: what a request can write. */
   const itemCount = async (): Promise<number> => {
-    let total = 0;
-    // The tables a request writes to; summaries change in the background as earlier reports roll up.
     const { incidents, idempotency, accessLog } = runtime.resources.tables;
-    for (const table of [incidents, idempotency, accessLog]) {
+    const heads = await dynamodb.send(
+      new ScanCommand({
+        TableName: incidents,
+        Select: 'COUNT',
+        ConsistentRead: true,
+        FilterExpression: 'sk = :head',
+        ExpressionAttributeValues: { ':head': { S: 'HEAD' } },
+      }),
+    );
+    let total = heads.Count ?? 0;
+    for (const table of [idempotency, accessLog]) {
       total +=
         (await dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT', ConsistentRead: true }))).Count ?? 0;
     }

@@ -1,0 +1,339 @@
+/**
+ * Telling the responsible officers (issue: notify the responsible officers), as a use case over
+ * the in-memory incident store, an in-memory officer directory and a publisher that records what
+ * it was handed — and fails when the test says so.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeAppendEvents } from '../../shared/application/append-events';
+import { makeCheckDeadline, SYSTEM_ACTOR } from '../../shared/application/escalation';
+import { makeNotifyOfficers, messageFor } from '../../shared/application/notify-officers';
+import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor, IncidentEvent } from '../../shared/domain/incident';
+import type { Officer, OfficerRole, Shift } from '../../shared/domain/officers';
+import { policyByName } from '../../shared/domain/policy/policy';
+import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';
+import type { OfficerDirectory } from '../../shared/ports/officer-directory';
+import { makeReportBodySchema } from '../../shared/schemas/report';
+import { FakeClock } from '../fakes/fake-clock';
+import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
+import { type Body, reportWith } from '../fixtures/reports';
+
+/** 09:00 in Beijing. */
+const T0 = '2026-11-22T01:00:00.000Z';
+/** 05:30 in Beijing: a county deadline two hours on falls at 07:30, before the day shift starts. */
+const DAWN = '2026-11-21T21:30:00.000Z';
+const MINUTE = 60_000;
+
+const FIRST = 'INC-20261122-00000001';
+const COUNTY = '110101';
+const CITY = '110100';
+
+/** The directory port kept in memory, replacing offices wholesale as the real one does. */
+class InMemoryOfficerDirectory implements OfficerDirectory {
+  #officers: Officer[] = [];
+  #roster: Shift[] = [];
+
+  async ofOffice(office: string) {
+    return {
+      officers: structuredClone(this.#officers.filter((o) => o.office === office)),
+      roster: structuredClone(this.#roster.filter((s) => s.office === office)),
+    };
+  }
+
+  async replaceOffices(offices: readonly string[], officers: readonly Officer[], roster: readonly Shift[]) {
+    const replaced = new Set(offices);
+    this.#officers = [...this.#officers.filter((o) => !replaced.has(o.office)), ...structuredClone(officers)];
+    this.#roster = [...this.#roster.filter((s) => !replaced.has(s.office)), ...structuredClone(roster)];
+  }
+}
+
+/** Records every notification handed over; fails the next `failures` publishes. */
+class RecordingPublisher implements NotificationPublisher {
+  readonly published: OfficerNotification[] = [];
+  failures = 0;
+  #next = 0;
+
+  async publish(notification: OfficerNotification): Promise<string> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('SNS is throttling');
+    }
+    this.published.push(structuredClone(notification));
+    this.#next += 1;
+    return `msg-${this.#next}`;
+  }
+}
+
+const officer = (office: string, personId: string, roles: OfficerRole[], endpoints: Officer['endpoints']): Officer => ({
+  office,
+  personId,
+  name: personId,
+  roles,
+  endpoints,
+});
+
+/** Each office has a first and a directly responsible person, and a day and a night duty officer. */
+const officesOf = (...offices: string[]) => ({
+  officers: offices.flatMap((office) => [
+    officer(office, `${office}-FIRST`, ['first-responsible'], { email: `first@${office}.example.cn` }),
+    officer(office, `${office}-DIRECT`, ['directly-responsible'], { sms: `+86${office}01` }),
+    officer(office, `${office}-DAY`, ['duty-officer'], { sms: `+86${office}02`, email: `day@${office}.example.cn` }),
+    officer(office, `${office}-NIGHT`, ['duty-officer'], { webhook: `https://${office}.example.cn/hook` }),
+  ]),
+  roster: offices.flatMap((office) => [
+    { office, personId: `${office}-DAY`, from: '08:00', to: '20:00' },
+    { office, personId: `${office}-NIGHT`, from: '20:00', to: '08:00' },
+  ]),
+});
+
+const setUp = async (start = T0, offices: string[] = [COUNTY, CITY, '110000', '000000']) => {
+  const incidents = new InMemoryIncidentStore();
+  const clock = new FakeClock(start);
+  const policy = policyByName('national');
+  let next = 0;
+  const submit = makeSubmitReport({
+    incidents,
+    clock,
+    policy,
+    ids: { incidentId: () => `INC-20261122-${String(++next).padStart(8, '0')}`, unique: () => `u-${next}` },
+  });
+  const appendEvents = makeAppendEvents({ incidents, clock, policy });
+  const directory = new InMemoryOfficerDirectory();
+  const { officers, roster } = officesOf(...offices);
+  await directory.replaceOffices(offices, officers, roster);
+  const publisher = new RecordingPublisher();
+  const notify = makeNotifyOfficers({ incidents, directory, publisher, appendEvents });
+  const checkDeadline = makeCheckDeadline({ appendEvents });
+  const schema = makeReportBodySchema(() => clock.now().getTime());
+  const unit: Actor = { sub: 'unit-110101', role: 'reporter', region: COUNTY, unit: 'U-1' };
+
+  /** An initial report from 东城区, learned of 20 minutes before it arrives. */
+  const report = async (changes: Body = {}) => {
+    const now = clock.now().getTime();
+    const body = schema.parse(
+      reportWith({
+        occurredAt: new Date(now - 30 * MINUTE).toISOString(),
+        learnedAt: new Date(now - 20 * MINUTE).toISOString(),
+        ...changes,
+      }),
+    );
+    return (await submit({ actor: unit, report: body })).response;
+  };
+
+  const eventOf = <T extends IncidentEvent['type']>(type: T, incidentId = FIRST) => {
+    const found = incidents.eventsOf(incidentId).find((e) => e.type === type);
+    if (!found) throw new Error(`no ${type} in ${incidentId}`);
+    return found as Extract<IncidentEvent, { type: T }>;
+  };
+  const notifications = (incidentId = FIRST) =>
+    incidents.eventsOf(incidentId).filter((e) => e.type === 'NotificationSent' || e.type === 'NotificationFailed');
+
+  return { incidents, clock, directory, publisher, notify, checkDeadline, report, eventOf, notifications };
+};
+
+describe('notifying the officers an event calls for', () => {
+  it('tells the holder office’s duty officer on shift of a new report, and records who was told', async () => {
+    // PREPARE
+    const { report, eventOf, notify, publisher, notifications } = await setUp();
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+    expect(opened.data.obligation.office).toBe(COUNTY);
+
+    // ACT
+    const outcomes = await notify(opened);
+
+    // ASSESS
+    expect(outcomes).toEqual([{ kind: 'report-arrived', outcome: 'sent' }]);
+    expect(publisher.published.map((n) => [n.personId, n.office, n.role])).toEqual([
+      [`${COUNTY}-DAY`, COUNTY, 'duty-officer'],
+    ]);
+    expect(publisher.published[0]).toMatchObject({
+      kind: 'report-arrived',
+      incidentId: FIRST,
+      officeLevel: 'county',
+      grade: 'IV',
+      regions: { province: '110000', city: CITY, county: COUNTY },
+      channels: ['email', 'sms'],
+    });
+    expect(notifications()).toEqual([
+      expect.objectContaining({
+        type: 'NotificationSent',
+        actor: SYSTEM_ACTOR,
+        data: {
+          key: `${opened.seq}:report-arrived`,
+          aboutSeq: opened.seq,
+          kind: 'report-arrived',
+          recipients: [
+            {
+              office: COUNTY,
+              role: 'duty-officer',
+              personId: `${COUNTY}-DAY`,
+              channels: ['email', 'sms'],
+              messageId: 'msg-1',
+            },
+          ],
+        },
+      }),
+    ]);
+  });
+
+  it('writes a message naming the incident, grade, place, figures, deadline and what to do', async () => {
+    // PREPARE
+    const { report, eventOf, notify, publisher, incidents } = await setUp();
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+
+    // ACT
+    await notify(opened);
+
+    // ASSESS: due two hours after 09:00, to the city office above
+    const expected =
+      `${FIRST}: grade IV accident (mine flooding) in 110101 东城区, 0 dead, 1 missing, 2 injured. ` +
+      'Your office must report it to 110100 北京市市辖区 by 11:00 (China time). ' +
+      `Act: POST /v1/incidents/${FIRST}/forward (acknowledge first with /acknowledge).`;
+    expect(publisher.published[0]?.text).toBe(expected);
+    const state = incidents.headOf(FIRST);
+    if (!state) throw new Error('no head');
+    expect(messageFor('report-arrived', opened, state)).toBe(expected);
+  });
+
+  describe('a missed deadline, on either side of the 08:00 shift change (China time)', () => {
+    it.each([
+      { at: '2026-11-21T23:59:00.000Z', china: '07:59', duty: `${CITY}-NIGHT` },
+      { at: '2026-11-22T00:01:00.000Z', china: '08:01', duty: `${CITY}-DAY` },
+    ])('at $china goes to $duty and the late office’s responsible persons', async ({ at, duty }) => {
+      // PREPARE: the county office got the report at 05:30 and had until 07:30
+      const { report, clock, checkDeadline, eventOf, notify, publisher, notifications } = await setUp(DAWN);
+      await report({ grade: 'IV' });
+      clock.set(at);
+      const outcome = await checkDeadline({ incidentId: FIRST, obligationId: `${FIRST}-${COUNTY}-countyToCity` });
+      expect(outcome.outcome).toBe('missed');
+      const missed = eventOf('DeadlineMissed');
+      expect(missed.at).toBe(at);
+
+      // ACT
+      const outcomes = await notify(missed);
+
+      // ASSESS
+      expect(outcomes).toEqual([{ kind: 'deadline-missed', outcome: 'sent' }]);
+      expect(publisher.published.map((n) => [n.office, n.role, n.personId, n.officeLevel])).toEqual([
+        [COUNTY, 'first-responsible', `${COUNTY}-FIRST`, 'county'],
+        [COUNTY, 'directly-responsible', `${COUNTY}-DIRECT`, 'county'],
+        [CITY, 'duty-officer', duty, 'city'],
+      ]);
+      expect(publisher.published[0]?.text).toBe(
+        `Deadline missed — ${FIRST}: grade IV accident (mine flooding) in 110101 东城区, 0 dead, 1 missing, ` +
+          '2 injured. 110101 东城区 did not report it by 07:30; it has been escalated past that office. ' +
+          'Late reports are recorded against the responsible persons.',
+      );
+      expect(notifications()).toEqual([
+        expect.objectContaining({
+          type: 'NotificationSent',
+          data: expect.objectContaining({
+            key: `${missed.seq}:deadline-missed`,
+            recipients: [
+              expect.objectContaining({ personId: `${COUNTY}-FIRST`, messageId: 'msg-1' }),
+              expect.objectContaining({ personId: `${COUNTY}-DIRECT`, messageId: 'msg-2' }),
+              expect.objectContaining({ personId: duty, messageId: 'msg-3' }),
+            ],
+          }),
+        }),
+      ]);
+    });
+  });
+
+  it('publishes a redelivered event once and records one NotificationSent', async () => {
+    // PREPARE
+    const { report, eventOf, notify, publisher, notifications } = await setUp();
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+    await notify(opened);
+
+    // ACT
+    const again = await notify(opened);
+
+    // ASSESS
+    expect(again).toEqual([{ kind: 'report-arrived', outcome: 'skipped' }]);
+    expect(publisher.published).toHaveLength(1);
+    expect(notifications().map((e) => e.type)).toEqual(['NotificationSent']);
+  });
+
+  it('records a failed publish as to be retried and rethrows it, then records the later delivery', async () => {
+    // PREPARE
+    const { report, eventOf, notify, publisher, notifications } = await setUp();
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+    publisher.failures = 1;
+
+    // ACT
+    const failed = notify(opened);
+
+    // ASSESS: the error reaches the queue consumer, so SQS delivers the message again
+    await expect(failed).rejects.toThrow('SNS is throttling');
+    expect(publisher.published).toEqual([]);
+    expect(notifications()).toEqual([
+      expect.objectContaining({
+        type: 'NotificationFailed',
+        data: {
+          key: `${opened.seq}:report-arrived`,
+          aboutSeq: opened.seq,
+          kind: 'report-arrived',
+          reason: 'SNS is throttling',
+          willRetry: true,
+        },
+      }),
+    ]);
+
+    // ACT: the redelivery
+    const outcomes = await notify(opened);
+
+    // ASSESS
+    expect(outcomes).toEqual([{ kind: 'report-arrived', outcome: 'sent' }]);
+    expect(publisher.published.map((n) => n.personId)).toEqual([`${COUNTY}-DAY`]);
+    expect(notifications().map((e) => e.type)).toEqual(['NotificationFailed', 'NotificationSent']);
+  });
+
+  it('records that nobody could be told when no officer is on record, and publishes nothing', async () => {
+    // PREPARE: the directory knows only a far-away office
+    const { report, eventOf, notify, publisher, notifications } = await setUp(T0, ['310101']);
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+
+    // ACT
+    const outcomes = await notify(opened);
+
+    // ASSESS
+    expect(outcomes).toEqual([{ kind: 'report-arrived', outcome: 'nobody' }]);
+    expect(publisher.published).toEqual([]);
+    expect(notifications()).toEqual([
+      expect.objectContaining({
+        type: 'NotificationFailed',
+        data: {
+          key: `${opened.seq}:report-arrived`,
+          aboutSeq: opened.seq,
+          kind: 'report-arrived',
+          reason: 'no officer on record for duty-officer of 110101',
+          willRetry: false,
+        },
+      }),
+    ]);
+  });
+
+  it('does nothing for an event that calls for nobody', async () => {
+    // PREPARE: a final report closes the incident
+    const { report, eventOf, notify, publisher, notifications, incidents } = await setUp();
+    await report({ grade: 'IV' });
+    await report({ kind: 'final', incidentId: FIRST, grade: undefined });
+    const closed = eventOf('IncidentClosed');
+    const appendsBefore = incidents.appends;
+
+    // ACT
+    const outcomes = await notify(closed);
+
+    // ASSESS
+    expect(outcomes).toEqual([]);
+    expect(publisher.published).toEqual([]);
+    expect(notifications()).toEqual([]);
+    expect(incidents.appends).toBe(appendsBefore);
+  });
+});
