@@ -275,7 +275,10 @@ export interface IncidentState {
   readonly unitLate: boolean;
   /** Offices that have acknowledged receipt, and when. */
   readonly acknowledgements: readonly (OfficeRef & { readonly at: string })[];
-  /** Keys of the notifications already sent (`<seq>:<kind>`), so a redelivered event is not sent twice. */
+  /**
+   * Keys (`<seq>:<kind>`) of the notifications already dealt with — sent, or found impossible
+   * (nobody on record) — so a redelivered event is neither sent nor recorded twice.
+   */
   readonly notified?: readonly string[];
 }
 
@@ -359,8 +362,13 @@ export const project = (
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
     }
-    case 'NotificationFailed':
-      return { ...requireState(previous, event), ...base };
+    case 'NotificationFailed': {
+      const state = requireState(previous, event);
+      // A failed publish will be tried again; a notification nobody can receive is settled.
+      return event.data.willRetry
+        ? { ...state, ...base }
+        : { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
+    }
   }
 };
 

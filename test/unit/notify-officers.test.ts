@@ -319,6 +319,21 @@ describe('notifying the officers an event calls for', () => {
     ]);
   });
 
+  it('records a notification nobody can receive once, however often the event is delivered', async () => {
+    // PREPARE
+    const { report, eventOf, notify, notifications } = await setUp(T0, ['310101']);
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+
+    // ACT
+    await notify(opened);
+    const again = await notify(opened);
+
+    // ASSESS
+    expect(again).toEqual([{ kind: 'report-arrived', outcome: 'skipped' }]);
+    expect(notifications().filter((e) => e.type === 'NotificationFailed')).toHaveLength(1);
+  });
+
   it('does nothing for an event that calls for nobody', async () => {
     // PREPARE: a final report closes the incident
     const { report, eventOf, notify, publisher, notifications, incidents } = await setUp();
