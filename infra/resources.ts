@@ -194,6 +194,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
     filterPolicy: eventTypes(
       'ReportSubmitted',
       'ObligationOpened',
+      'ReportForwarded',
       'GradeAssessed',
       'DeadlineWarned',
       'DeadlineMissed',

@@ -4,6 +4,7 @@
  * leader in charge) and a 24-hour duty roster; notifications go to the people the rules name,
  * on the channels they registered.
  */
+import { requiredTop } from './escalation';
 import type { IncidentEvent } from './incident';
 import { NATIONAL, parentOf, regionOf } from './regions/regions';
 
@@ -79,7 +80,7 @@ const superiorOf = (office: string): string => {
 
 /**
  * Who must hear about an event, by the rules: a report or forward arriving → the receiving
- * office's duty officer; a reminder → its duty officer and directly responsible person; a missed
+ * office's duty officer (through its new obligation, or the forward itself at the top level); a reminder → its duty officer and directly responsible person; a missed
  * deadline → the late office's first and directly responsible persons and the superior office's
  * duty officer; an escalation → the office that now has it; a grade I or II incident → the
  * province's and the national duty offices at once.
@@ -113,6 +114,12 @@ export const addresseesOf = (
       ];
     case 'AutoEscalated':
       return [{ kind: 'auto-escalated', to: [{ office: event.data.to.office, role: 'duty-officer' }] }];
+    case 'ReportForwarded':
+      // An office that must pass the report on hears of it through its new obligation; the office
+      // at the top the grade must reach has no obligation, so it hears of the forward itself.
+      return event.data.to.level === requiredTop(event.scope.grade)
+        ? [{ kind: 'report-arrived', to: [{ office: event.data.to.office, role: 'duty-officer' }] }]
+        : [];
     case 'GradeAssessed':
     case 'ReportSubmitted': {
       const grave = event.scope.grade === 'I' || event.scope.grade === 'II';

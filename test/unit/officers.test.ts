@@ -195,6 +195,24 @@ describe('addresseesOf', () => {
     expect(notices).toEqual([{ kind: 'auto-escalated', to: [{ office: CITY, role: 'duty-officer' }] }]);
   });
 
+  it('tells the top office a grade calls for of a forward to it, which opens no obligation there', () => {
+    // PREPARE: grade IV stops at the city
+    const forward = (grade: Grade) =>
+      eventOf(
+        'ReportForwarded',
+        { obligationId: 'o1', level: 'county', office: COUNTY, to: { level: 'city', office: CITY }, lateByMs: 0 },
+        scopeOf(grade),
+      );
+
+    // ACT
+    const toTop = addresseesOf(forward('IV'));
+    const onward = addresseesOf(forward('III'));
+
+    // ASSESS: grade III goes on to the province, so the city hears through its new obligation
+    expect(toTop).toEqual([{ kind: 'report-arrived', to: [{ office: CITY, role: 'duty-officer' }] }]);
+    expect(onward).toEqual([]);
+  });
+
   it('tells the province and national duty offices at once of an initial grade II report', () => {
     // PREPARE
     const event = eventOf('ReportSubmitted', { kind: 'initial', reportNumber: 1, office: COUNTY }, scopeOf('II'));
