@@ -20,6 +20,13 @@ export class JavaMissingError extends Error {
   }
 }
 
+// Java does not die with its parent. Whatever way this process ends short of SIGKILL — a clean
+// stop, process.exit, an uncaught error — take the engines it started along with it.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly pid: number | undefined;
@@ -82,7 +89,13 @@ export const startDynamoDbLocal = async (options: { dataDir?: string; port?: num
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   child.stdout?.resume();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
