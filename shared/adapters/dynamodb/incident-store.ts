@@ -11,7 +11,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -27,6 +26,7 @@ import {
   VersionConflict,
 } from '../../ports/incident-store';
 import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, OPEN_SHARDS, openShard } from './keys';
+import { queryAll } from './paging';
 
 export interface DynamoIncidentStoreConfig {
   readonly client: DynamoDBDocumentClient;
@@ -92,17 +92,6 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
   };
   const ttlSeconds = config.idempotencyTtlSeconds ?? 24 * 3600;
 
-  const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
-
   return {
     async getState(incidentId) {
       const { Item } = await client.send(
@@ -116,7 +105,7 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
     },
 
     async getEvents(incidentId) {
-      const items = await queryAll({
+      const items = await queryAll(client, {
         TableName: incidentsTable,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
         ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':events': EVENT_SK_PREFIX },
@@ -211,7 +200,7 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
       const shards = Array.from({ length: OPEN_SHARDS }, (_, i) => `OPEN#${i}`);
       const perShard = await Promise.all(
         shards.map((shard) =>
-          queryAll({
+          queryAll(client, {
             TableName: incidentsTable,
             IndexName: 'openObligations',
             KeyConditionExpression: query.dueBy ? 'openShard = :shard AND nextDueAt <= :dueBy' : 'openShard = :shard',

@@ -3,9 +3,10 @@
  * (`OFFICER#<person>`) and its roster (`SHIFT#<person>#<from>`), so one query answers "who is
  * responsible here, and who is on duty".
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Officer, Shift } from '../../domain/officers';
 import type { OfficerDirectory } from '../../ports/officer-directory';
+import { batchWriteAll, queryAll } from './paging';
 
 const pk = (office: string) => `OFFICE#${office}`;
 
@@ -15,34 +16,14 @@ export const makeDynamoOfficerDirectory = (config: {
 }): OfficerDirectory => {
   const { client, table } = config;
 
-  const itemsOf = async (office: string): Promise<Record<string, unknown>[]> => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk(office) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
-
-  const write = async (requests: Record<string, unknown>[]): Promise<void> => {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
-      while (pending && pending.length > 0) {
-        const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
-        pending = result.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-      }
-    }
-  };
+  const itemsOf = (office: string) =>
+    queryAll(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk(office) },
+      ConsistentRead: true,
+    });
+  const write = (requests: Record<string, unknown>[]) => batchWriteAll(client, table, requests);
 
   return {
     async ofOffice(office) {

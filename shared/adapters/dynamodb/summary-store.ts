@@ -8,15 +8,14 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../../ports/summary-store';
+import { batchWriteAll, queryAll } from './paging';
 
 const summaryPk = (region: string) => `SUM#${region}`;
 const COUNTER = 'c.';
@@ -108,30 +107,23 @@ export const makeDynamoSummaryStore = (config: {
     },
 
     async read(region, days) {
-      const result: SummaryItem[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': summaryPk(region) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
+      const items = await queryAll(client, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': summaryPk(region) },
+        ConsistentRead: true,
+      });
+      return items
+        .filter((item) => {
           const period = String(item.sk);
           // Only day items count: anything else under the region's key (a leftover from an older
           // layout) is not a day and would be added twice.
           const isDay = /^\d{4}-\d{2}-\d{2}$/.test(period);
           const inRange =
             (days.from === undefined || period >= days.from) && (days.to === undefined || period <= days.to);
-          if (isDay && inRange) result.push(itemFrom(item));
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return result;
+          return isDay && inRange;
+        })
+        .map(itemFrom);
     },
 
     async all() {
@@ -169,15 +161,11 @@ export const makeDynamoSummaryStore = (config: {
       for (const key of remove) {
         await client.send(new DeleteCommand({ TableName: table, Key: { pk: summaryPk(key.region), sk: key.period } }));
       }
-      for (let i = 0; i < applied.length; i += 25) {
-        let requests: Record<string, unknown>[] | undefined = applied
-          .slice(i, i + 25)
-          .map((id) => ({ PutRequest: { Item: { ...markerKey(id), appliedAt: now } } }));
-        while (requests && requests.length > 0) {
-          const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests as never } }));
-          requests = result.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-        }
-      }
+      await batchWriteAll(
+        client,
+        table,
+        applied.map((id) => ({ PutRequest: { Item: { ...markerKey(id), appliedAt: now } } })),
+      );
     },
   };
 };
