@@ -3,14 +3,23 @@
  * Lambda per function, one route per entry) and by the local HTTP server (which imports the same
  * handler files). Adding a route here adds it in both runtimes.
  */
-import type { TableName, TopicName } from './resources';
+import type { TableAccess } from './constructs/pipeline-function';
+import type { AuditTrailTable, TableName, TopicName } from './resources';
+
+/**
+ * What a function may do on each table. An audit trail can only be read or appended to: the type
+ * refuses `readWrite` on it, so no function can be given a grant that deletes or edits evidence.
+ */
+export type TableGrants = {
+  readonly [T in TableName]?: T extends AuditTrailTable ? Exclude<TableAccess, 'readWrite'> : TableAccess;
+};
 
 export interface FunctionDef {
   /** Construct id on AWS. */
   readonly id: string;
   /** Handler file, relative to the repository root; it must export `handler`. */
   readonly entry: string;
-  readonly tables?: Readonly<Partial<Record<TableName, 'read' | 'readWrite'>>>;
+  readonly tables?: TableGrants;
   readonly publishes?: readonly TopicName[];
 }
 
@@ -24,7 +33,7 @@ export interface RouteDef {
 }
 
 // Every authenticated route records its refusals in the access log.
-const readsIncidents = { incidents: 'read', accessLog: 'readWrite' } as const;
+const readsIncidents = { incidents: 'read', accessLog: 'append' } as const;
 
 export const apiFunctions = {
   health: { id: 'HealthFunction', entry: 'functions/health/handler.ts' },
@@ -32,7 +41,7 @@ export const apiFunctions = {
   submitReport: {
     id: 'SubmitReportFunction',
     entry: 'functions/submit-report/handler.ts',
-    tables: { incidents: 'readWrite', idempotency: 'readWrite', accessLog: 'readWrite' },
+    tables: { incidents: 'append', idempotency: 'readWrite', accessLog: 'append' },
   },
   getIncident: { id: 'GetIncidentFunction', entry: 'functions/get-incident/handler.ts', tables: readsIncidents },
   listIncidents: { id: 'ListIncidentsFunction', entry: 'functions/list-incidents/handler.ts', tables: readsIncidents },
@@ -41,22 +50,64 @@ export const apiFunctions = {
   forward: {
     id: 'ForwardFunction',
     entry: 'functions/forward/handler.ts',
-    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+    tables: { incidents: 'append', accessLog: 'append' },
   },
   getSummary: {
     id: 'GetSummaryFunction',
     entry: 'functions/get-summary/handler.ts',
-    tables: { summaries: 'read', accessLog: 'readWrite' },
+    tables: { summaries: 'read', accessLog: 'append' },
   },
   officeOfficers: {
     id: 'OfficeOfficersFunction',
     entry: 'functions/office-officers/handler.ts',
-    tables: { officers: 'read', accessLog: 'readWrite' },
+    tables: { officers: 'read', accessLog: 'append' },
   },
   acknowledge: {
     id: 'AcknowledgeFunction',
     entry: 'functions/acknowledge/handler.ts',
-    tables: { incidents: 'readWrite', accessLog: 'readWrite' },
+    tables: { incidents: 'append', accessLog: 'append' },
+  },
+  // Inspectors' accountability views: read-only on everything they audit.
+  auditLate: {
+    id: 'AuditLateFunction',
+    entry: 'functions/audit-late/handler.ts',
+    tables: { incidents: 'read', officers: 'read', accessLog: 'append' },
+  },
+  auditMissed: {
+    id: 'AuditMissedFunction',
+    entry: 'functions/audit-missed/handler.ts',
+    tables: { incidents: 'read', officers: 'read', zeroReports: 'read', accessLog: 'append' },
+  },
+  auditOffices: {
+    id: 'AuditOfficesFunction',
+    entry: 'functions/audit-offices/handler.ts',
+    tables: { incidents: 'read', accessLog: 'append' },
+  },
+  auditCandidates: {
+    id: 'AuditCandidatesFunction',
+    entry: 'functions/audit-candidates/handler.ts',
+    tables: { incidents: 'read', accessLog: 'append' },
+  },
+  verifyAudit: {
+    id: 'VerifyAuditFunction',
+    entry: 'functions/verify-audit/handler.ts',
+    tables: { incidents: 'read', zeroReports: 'read', accessLog: 'append' },
+  },
+  // The one thing an inspector writes: a finding, appended to the incident's log.
+  recordFinding: {
+    id: 'RecordFindingFunction',
+    entry: 'functions/record-finding/handler.ts',
+    tables: { incidents: 'append', accessLog: 'append' },
+  },
+  activateDutyPeriod: {
+    id: 'ActivateDutyPeriodFunction',
+    entry: 'functions/activate-duty-period/handler.ts',
+    tables: { zeroReports: 'append', accessLog: 'append' },
+  },
+  fileDailyReport: {
+    id: 'FileDailyReportFunction',
+    entry: 'functions/file-daily-report/handler.ts',
+    tables: { zeroReports: 'append', officers: 'read', accessLog: 'append' },
   },
 } as const satisfies Record<string, FunctionDef>;
 
@@ -74,4 +125,12 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },
   { method: 'GET', path: '/v1/summaries/{region}', fn: 'getSummary', auth: true },
   { method: 'GET', path: '/v1/offices/{code}/officers', fn: 'officeOfficers', auth: true },
+  { method: 'GET', path: '/v1/audit/late', fn: 'auditLate', auth: true },
+  { method: 'GET', path: '/v1/audit/missed', fn: 'auditMissed', auth: true },
+  { method: 'GET', path: '/v1/audit/offices', fn: 'auditOffices', auth: true },
+  { method: 'GET', path: '/v1/audit/candidates', fn: 'auditCandidates', auth: true },
+  { method: 'GET', path: '/v1/audit/verify', fn: 'verifyAudit', auth: true },
+  { method: 'POST', path: '/v1/incidents/{id}/findings', fn: 'recordFinding', auth: true },
+  { method: 'POST', path: '/v1/duty-periods', fn: 'activateDutyPeriod', auth: true },
+  { method: 'POST', path: '/v1/daily-reports', fn: 'fileDailyReport', auth: true },
 ];

@@ -116,7 +116,18 @@ export const tables = {
     localName: 'Officers',
     env: 'OFFICERS_TABLE',
     // `OFFICE#<code>` / `OFFICER#<person>` and `SHIFT#<person>#<from>`: an office's responsible
-    // persons and its duty roster, read together when a notification is addressed.
+    // persons and its duty roster, read together when a notification is addressed; and the registry
+    // of reporting units (`UNITS#<county>` / `UNIT#<unit>`), who owe zero reports in a duty period.
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalIndexes: [],
+  },
+  zeroReports: {
+    id: 'ZeroReportsTable',
+    localName: 'ZeroReports',
+    env: 'ZERO_REPORTS_TABLE',
+    // Duty periods (`PERIODS` / `<period id>`) and, per unit and duty period, a hash-chained log of
+    // its daily reports and missed reports (`ZERO#<period>#<unit>` / `HEAD` and `EVT#<seq>`).
     partitionKey: S('pk'),
     sortKey: S('sk'),
     globalIndexes: [],
@@ -133,6 +144,14 @@ export const tables = {
 } as const satisfies Record<string, TableDef>;
 
 export type TableName = keyof typeof tables;
+
+/**
+ * The tables that are evidence: the incident event log, the access-denied log and the zero-report
+ * log. They are appended to and never changed: functions get `read` or `append` grants on them
+ * only, the tables refuse deletes and in-place edits by resource policy, and they outlive the stack.
+ */
+export const AUDIT_TRAIL_TABLES = ['incidents', 'accessLog', 'zeroReports'] as const satisfies readonly TableName[];
+export type AuditTrailTable = (typeof AUDIT_TRAIL_TABLES)[number];
 
 const queue = (id: string, localName: string, env: string, visibilityTimeoutSeconds: number): QueueDef => ({
   id,

@@ -50,19 +50,19 @@ export const workerFunctions = {
     id: 'ObligationTimerFunction',
     entry: 'functions/obligation-timer/handler.ts',
     source: { kind: 'state-machine' },
-    tables: { incidents: 'readWrite' },
+    tables: { incidents: 'append' },
   },
   sweepDeadlines: {
     id: 'SweepDeadlinesFunction',
     entry: 'functions/sweep-deadlines/handler.ts',
     source: { kind: 'schedule', everyMinutes: 1 },
-    tables: { incidents: 'readWrite' },
+    tables: { incidents: 'append' },
   },
   notifyOfficers: {
     id: 'NotifyOfficersFunction',
     entry: 'functions/notify-officers/handler.ts',
     source: { kind: 'queue', queue: 'notify', batchSize: 10 },
-    tables: { incidents: 'readWrite', officers: 'read' },
+    tables: { incidents: 'append', officers: 'read' },
     publishes: ['officerNotifications'],
   },
   rollUp: {
@@ -78,6 +78,15 @@ export const workerFunctions = {
     entry: 'functions/reconcile/handler.ts',
     source: { kind: 'on-demand' },
     tables: { incidents: 'read', summaries: 'readWrite' },
+  },
+  // At each duty period's daily cut-off: a missed-report event for every unit that has not filed,
+  // and its county office told.
+  checkZeroReports: {
+    id: 'CheckZeroReportsFunction',
+    entry: 'functions/check-zero-reports/handler.ts',
+    source: { kind: 'schedule', everyMinutes: 1 },
+    tables: { zeroReports: 'append', officers: 'read' },
+    publishes: ['officerNotifications'],
   },
 } as const satisfies Record<string, WorkerDef>;
 

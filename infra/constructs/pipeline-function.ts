@@ -41,7 +41,13 @@ export interface PipelineFunctionProps {
 }
 
 /** How a function uses a table: `read` for queries, `readWrite` for appends and projections. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read`: reads only. `append`: reads, plus PutItem and ConditionCheckItem, which is all an
+ * append to a hash-chained log needs (a TransactWriteItems of conditional Puts): no UpdateItem,
+ * DeleteItem or BatchWriteItem, so nothing holding it can delete or edit an item in place.
+ * `readWrite`: everything CDK's read-write grant gives.
+ */
+export type TableAccess = 'read' | 'append' | 'readWrite';
 
 /** How a function uses a queue: `send` to enqueue, `consume` to receive and delete. */
 export type QueueAccess = 'send' | 'consume';
@@ -111,14 +117,14 @@ export class PipelineFunction extends NodejsFunction {
     );
   }
 
-  /**
-   * Lets the function read (`read`) or read and write (`readWrite`) `table`, and tells it the
-   * table's name in `envName`.
-   */
+  /** Gives the function `access` to `table` (see {@link TableAccess}) and the table's name in `envName`. */
   public bindTable(table: ITable, envName: string, access: TableAccess): this {
     this.addEnvironment(envName, table.tableName);
     if (access === 'read') {
       table.grantReadData(this);
+    } else if (access === 'append') {
+      table.grantReadData(this);
+      table.grant(this, 'dynamodb:PutItem');
     } else {
       table.grantReadWriteData(this);
     }

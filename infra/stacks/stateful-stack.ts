@@ -24,12 +24,14 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
+  AUDIT_TRAIL_TABLES,
   type FilterPolicy,
   type KeyDef,
   type QueueDef,
@@ -46,11 +48,13 @@ import {
 import { entriesOf, mapRecord } from './records';
 
 /**
- * The incident event log is the audit trail: losing it loses the evidence of who reported what and
- * when. It is the one table that can never be deleted with the stack; the others are projections
- * of it (rebuildable) or short-lived idempotency records.
+ * Item-level actions that delete or change an item in place. The audit-trail tables deny them to
+ * every principal of every account by resource policy, so not even an administrator's role can
+ * erase or edit evidence through the data plane (changing the policy itself is a CloudTrail-logged
+ * management act). DynamoDB's own TTL deletes are not requests and are not affected; the audit
+ * trails keep no TTL.
  */
-const auditTrailTable: TableName = 'incidents';
+const EVIDENCE_DESTROYING_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
 /** Custom claims every token carries (see ARCHITECTURE.md); set by administrators only. */
 const claimAttributes = {
@@ -81,7 +85,9 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    this.tables = mapRecord(tables, (def: TableDef, name) => this.table(def, name === auditTrailTable));
+    this.tables = mapRecord(tables, (def: TableDef, name) =>
+      this.table(def, (AUDIT_TRAIL_TABLES as readonly TableName[]).includes(name)),
+    );
     this.topics = mapRecord(topics, (def: TopicDef) => this.topic(def));
     this.deadLetterQueues = mapRecord(queues, (def: QueueDef) => this.deadLetterQueue(def));
     this.queues = mapRecord(queues, (def: QueueDef, name) => this.queue(def, this.deadLetterQueues[name]));
@@ -127,8 +133,24 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       stream: def.stream && StreamViewType[def.stream],
       timeToLiveAttribute: def.timeToLiveAttribute,
+      // Losing an audit trail loses the evidence of who reported what and when: it can never be
+      // deleted with the stack. The other tables are projections (rebuildable), the directory
+      // (re-importable) or short-lived idempotency records.
       deletionProtection: isAuditTrail,
       removalPolicy: isAuditTrail ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      resourcePolicy: isAuditTrail
+        ? new PolicyDocument({
+            statements: [
+              new PolicyStatement({
+                sid: 'EvidenceIsAppendOnly',
+                effect: Effect.DENY,
+                principals: [new AnyPrincipal()],
+                actions: EVIDENCE_DESTROYING_ACTIONS,
+                resources: ['*'],
+              }),
+            ],
+          })
+        : undefined,
     });
     for (const index of def.globalIndexes) {
       table.addGlobalSecondaryIndex({

@@ -46,3 +46,30 @@ export const mayAuditIncident = (actor: Actor, incidentRegion: string): Decision
   actor.role === 'reporter'
     ? deny('reporting units cannot read the audit trail')
     : mayReadIncident(actor, incidentRegion);
+
+/**
+ * The accountability views (late, missed, punctuality, candidates, chain verification): inspectors
+ * only, inside their jurisdiction. Offices are the audited party; reporting units read none of it.
+ */
+export const mayInspect = (actor: Actor, region: string): Decision =>
+  actor.role === 'inspector'
+    ? mayQueryRegion(actor, region)
+    : deny(`a ${actor.role} cannot read the accountability audit`);
+
+/** An inspection finding is the one thing an inspector writes, and only inside its jurisdiction. */
+export const mayRecordFinding = (actor: Actor, incidentRegion: string): Decision =>
+  actor.role === 'inspector' ? mayReadIncident(actor, incidentRegion) : deny(`a ${actor.role} cannot record findings`);
+
+/** An office activates a duty period (zero reports) for its own jurisdiction or part of it. */
+export const mayActivateDutyPeriod = (actor: Actor, region: string): Decision =>
+  actor.role === 'office'
+    ? mayQueryRegion(actor, region)
+    : deny(`a ${actor.role} cannot activate duty periods; an emergency office does`);
+
+/** A unit files its own zero report, for its own county. */
+export const mayFileDailyReport = (actor: Actor, regionCode: string, unit: string): Decision => {
+  if (actor.role !== 'reporter') return deny(`a ${actor.role} cannot file daily reports`);
+  if (actor.unit !== unit) return deny(`the token is for unit ${actor.unit ?? '(none)'}, not ${unit}`);
+  if (actor.region !== regionCode) return deny(`a unit of ${actor.region} cannot file for ${regionCode}`);
+  return allow;
+};

@@ -196,6 +196,22 @@ export interface AutoEscalatedData {
   readonly to: OfficeRef;
 }
 
+/** The two failures only an inspector can establish (DOMAIN.md, "the four failures"). */
+export const FINDING_KINDS = ['false-report', 'concealed-report'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** An inspector's finding: recorded in the incident's log like everything else, and as lasting. */
+export interface InspectionFindingData {
+  readonly findingId: string;
+  readonly finding: FindingKind;
+  /** What the finding rests on: the evidence, in the inspector's words. */
+  readonly basis: string;
+  /** The reports it concerns (all of the incident's when empty). */
+  readonly reportIds: readonly string[];
+  /** Whom it holds responsible: units and/or offices, as the inspector names them. */
+  readonly responsible: readonly string[];
+}
+
 /**
  * Where and what the incident is as of an event: recorded on every event so that consumers
  * (roll-ups, notifications, routing filters) never need to read the head, and see the grade the
@@ -235,7 +251,8 @@ export type IncidentEventBody =
   | EventShape<'AutoEscalated', AutoEscalatedData>
   | EventShape<'ObligationWaived', ObligationWaivedData>
   | EventShape<'NotificationSent', NotificationSentData>
-  | EventShape<'NotificationFailed', NotificationFailedData>;
+  | EventShape<'NotificationFailed', NotificationFailedData>
+  | EventShape<'InspectionFinding', InspectionFindingData>;
 
 /** An event before it is numbered, timed, scoped and sealed: its type and data. */
 export type EventDraft = {
@@ -280,6 +297,8 @@ export interface IncidentState {
    * (nobody on record) — so a redelivered event is neither sent nor recorded twice.
    */
   readonly notified?: readonly string[];
+  /** Inspectors' findings of false or concealed reporting on this incident. */
+  readonly findings?: readonly { readonly findingId: string; readonly finding: FindingKind; readonly at: string }[];
 }
 
 /**
@@ -361,6 +380,11 @@ export const project = (
     case 'NotificationSent': {
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
+    }
+    case 'InspectionFinding': {
+      const state = requireState(previous, event);
+      const { findingId, finding } = event.data;
+      return { ...state, ...base, findings: [...(state.findings ?? []), { findingId, finding, at: event.at }] };
     }
     case 'NotificationFailed': {
       const state = requireState(previous, event);

@@ -7,6 +7,7 @@ import { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { expect } from 'vitest';
+import type { TableGrants } from '../../infra/api';
 import type { TableName } from '../../infra/resources';
 import { mapRecord } from '../../infra/stacks/records';
 
@@ -88,7 +89,7 @@ export function expectTableAccess(
   templates: Templates,
   roleId: string,
   tableIds: Readonly<Record<TableName, string>>,
-  described: Readonly<Partial<Record<TableName, 'read' | 'readWrite'>>>,
+  described: TableGrants,
 ): void {
   for (const [table, tableId] of Object.entries(tableIds) as [TableName, string][]) {
     const actions = actionsOnTable(templates, roleId, tableId);
@@ -101,6 +102,14 @@ export function expectTableAccess(
         actions.filter((action) => !readOnlyActions.includes(action)),
         `${table}: read only`,
       ).toEqual([]);
+    } else if (access === 'append') {
+      // A conditional Put (TransactWriteItems authorises each Put as PutItem) and reads: nothing
+      // that could delete an item or edit one in place.
+      expect(actions, `${table}: append`).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+      expect(
+        actions.filter((action) => !readOnlyActions.includes(action)),
+        `${table}: append only`,
+      ).toEqual(['dynamodb:PutItem']);
     } else {
       expect(actions, `${table}: readWrite`).toEqual(
         expect.arrayContaining([
