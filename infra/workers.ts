@@ -5,7 +5,7 @@
  * that call the same handlers with AWS-shaped events).
  */
 import type { FunctionDef } from './api';
-import type { QueueName, TableName } from './resources';
+import type { QueueName, TableName, TopicName } from './resources';
 
 export type WorkerSource =
   /** Invoked by the table's stream (DynamoDB event source mapping). */
@@ -31,6 +31,11 @@ export interface WorkerDef extends FunctionDef {
   readonly source: WorkerSource;
   /** Starts escalation timers (StartExecution on the state machine). */
   readonly startsTimers?: boolean;
+  /**
+   * Manages the subscriptions of these topics: subscribes endpoints, unsubscribes them, lists them
+   * and reads their filters. It may not publish to them (that is `publishes`).
+   */
+  readonly managesSubscriptions?: readonly TopicName[];
 }
 
 export const workerFunctions = {
@@ -87,6 +92,14 @@ export const workerFunctions = {
     source: { kind: 'schedule', everyMinutes: 1 },
     tables: { zeroReports: 'append', officers: 'read' },
     publishes: ['officerNotifications'],
+  },
+  // An operator loads the officer directory file; the officers' delivery subscriptions follow it.
+  importOfficers: {
+    id: 'ImportOfficersFunction',
+    entry: 'functions/import-officers/handler.ts',
+    source: { kind: 'on-demand' },
+    tables: { officers: 'readWrite' },
+    managesSubscriptions: ['officerNotifications'],
   },
 } as const satisfies Record<string, WorkerDef>;
 

@@ -13,7 +13,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, TopicGrants } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -152,6 +152,25 @@ export class PipelineFunction extends NodejsFunction {
           "GenerateDataKeyWithoutPlaintext) on the topic's own customer-managed key only.",
       );
     }
+    return this;
+  }
+
+  /**
+   * Lets the function manage the subscriptions of `topic` — subscribe endpoints, unsubscribe them,
+   * list them and read their attributes — and tells it the topic's ARN in `envName`. It cannot
+   * publish to the topic, nor read its messages, so no key permission either.
+   */
+  public bindTopicSubscriptions(topic: ITopic, envName: string): this {
+    this.addEnvironment(envName, topic.topicArn);
+    // IAM authorises all four on the topic's ARN, Unsubscribe and GetSubscriptionAttributes
+    // included (the Service Authorization Reference lists the topic as their resource type), so the
+    // statement names the topic alone rather than its subscriptions' ARNs.
+    TopicGrants.fromTopic(topic).actions(this, [
+      'sns:Subscribe',
+      'sns:Unsubscribe',
+      'sns:ListSubscriptionsByTopic',
+      'sns:GetSubscriptionAttributes',
+    ]);
     return this;
   }
 

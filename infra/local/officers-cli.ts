@@ -3,9 +3,13 @@
  * ending) into the local pipeline: every row is checked first, and a bad row stops the import
  * with its line named — nothing is half-imported. Uses the running runtime's DynamoDB Local if
  * there is one, otherwise starts one on DATA_DIR.
+ *
+ * With a runtime running, it then syncs the officers' subscriptions on its officer-notifications
+ * topic in fauxqs, as the import function does on AWS, and prints what changed. Without one there
+ * is nothing to sync: fauxqs, and the subscriptions in it, live only while `npm start` runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -20,14 +24,45 @@ if (!existsSync(file)) {
 }
 
 const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+const { ListTopicsCommand, SNSClient } = await import('@aws-sdk/client-sns');
 const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoOfficerDirectory } = await import('../../shared/adapters/dynamodb/officer-directory');
-const { makeImportOfficers } = await import('../../shared/application/officers');
+const { makeSnsSubscriptionRegistry } = await import('../../shared/adapters/sns/officer-subscriptions');
+const { makeImportOfficers, SubscriptionSyncFailed } = await import('../../shared/application/officers');
 const { DomainError } = await import('../../shared/domain/errors');
 const { directoryRows } = await import('../../shared/schemas/officers');
 const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
-const { tables } = await import('../resources');
+const { tables, topics } = await import('../resources');
+type SubscriptionChange = import('../../shared/application/officer-subscriptions').SubscriptionChange;
+
+/**
+ * The running runtime's officer-notifications topic in fauxqs. runtime.json names the messaging
+ * endpoint and the tables but not the topics; a topic's name carries the same prefix as the
+ * tables' (tests namespace each runtime's resources), so it is found among fauxqs's topics by it.
+ */
+const runningOfficerTopic = async (dataDir: string, officersTable: string) => {
+  const { messaging } = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as { messaging?: string };
+  if (!messaging) return undefined;
+  const client = new SNSClient({ endpoint: messaging, region: LOCAL_REGION, credentials: localCredentials });
+  const prefix = officersTable.endsWith(tables.officers.localName)
+    ? officersTable.slice(0, -tables.officers.localName.length)
+    : '';
+  const name = `${prefix}${topics.officerNotifications.localName}`;
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListTopicsCommand({ NextToken: token }));
+    const topicArn = page.Topics?.find((t) => t.TopicArn?.endsWith(`:${name}`))?.TopicArn;
+    if (topicArn) return { client, topicArn };
+    token = page.NextToken;
+  } while (token);
+  client.destroy();
+  return undefined;
+};
+
+const changeLine = ({ change, subscription }: SubscriptionChange): string =>
+  `  ${change === 'added' ? '+' : '-'} ${subscription.protocol} ${subscription.endpoint} ` +
+  `for ${subscription.filterPolicy.personId.join(', ') || 'nobody'}`;
 
 const { rows, problems } = directoryRows(
   readFileSync(file, 'utf8'),
@@ -35,21 +70,45 @@ const { rows, problems } = directoryRows(
 );
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const connection = await connectToLocalDynamoDb(dataDir);
+const changes: SubscriptionChange[] = [];
+let topic: Awaited<ReturnType<typeof runningOfficerTopic>>;
 try {
+  // Only a running runtime has a fauxqs, and only it announces its tables.
+  if (connection.tables?.officers) topic = await runningOfficerTopic(dataDir, connection.tables.officers);
   const client = makeDocumentClient(
     new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
   );
   const table = connection.tables?.officers ?? tables.officers.localName;
-  const importOfficers = makeImportOfficers({ directory: makeDynamoOfficerDirectory({ client, table }) });
+  const importOfficers = makeImportOfficers({
+    directory: makeDynamoOfficerDirectory({ client, table }),
+    ...(topic ? { subscriptions: makeSnsSubscriptionRegistry(topic) } : {}),
+    onSubscriptionChange: (change) => changes.push(change),
+  });
   const result = await importOfficers(rows, problems);
   console.log(
     `imported ${result.officers} officers and ${result.shifts} shifts for ${result.offices} offices from ${file}`,
   );
+  if (result.subscriptions) {
+    const { added, kept, removed } = result.subscriptions;
+    console.log(`subscriptions on officer-notifications: ${added} added, ${kept} kept, ${removed} removed`);
+    for (const change of changes) console.log(changeLine(change));
+  } else {
+    console.log('subscriptions not synced: no local runtime (`npm start`) is running, and only it has fauxqs');
+  }
 } catch (error) {
-  if (!(error instanceof DomainError)) throw error;
-  console.error(error.message);
-  for (const detail of error.details ?? []) console.error(`  ${detail.problem}`);
-  process.exitCode = 1;
+  if (error instanceof SubscriptionSyncFailed) {
+    console.error(error.message);
+    if (changes.length > 0) console.error('changed before it failed:');
+    for (const change of changes) console.error(changeLine(change));
+    process.exitCode = 1;
+  } else if (error instanceof DomainError) {
+    console.error(error.message);
+    for (const detail of error.details ?? []) console.error(`  ${detail.problem}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
 } finally {
+  topic?.client.destroy();
   await connection.stop();
 }

@@ -2,9 +2,9 @@
  * The compute in front of and behind the data: the HTTP API, its JWT authorizer and one function per
  * entry of `apiFunctions` in `infra/api.ts`, one route per entry of `routes`; and the workers of
  * `infra/workers.ts` with their event sources (the incident log's stream, the timers and roll-up
- * queues, the sweeper's schedule; none for the operator's on-demand reconcile) and the escalation
- * state machine. It holds nothing that cannot be redeployed from scratch; the resources it uses
- * arrive from the stateful stack through typed props.
+ * queues, the sweeper's schedule; none for the operator's on-demand reconcile and directory import)
+ * and the escalation state machine. It holds nothing that cannot be redeployed from scratch; the
+ * resources it uses arrive from the stateful stack through typed props.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -75,6 +75,10 @@ const workerTimeouts: Readonly<Partial<Record<WorkerName, Duration>>> = {
   // Walks the whole event log and every summary in one invocation. Lambda's maximum, so that a large
   // log is not cut off half-read; an operator waiting on it raises the CLI's 60 s read timeout.
   reconcile: Duration.minutes(15),
+  // Imports the file, then syncs the subscriptions one SNS call at a time: a list page per 100
+  // subscriptions, one attribute read per subscription, one call per change. A national directory
+  // runs to thousands of them, so Lambda's maximum; a run cut off is simply run again.
+  importOfficers: Duration.minutes(15),
 };
 
 /** What the stateless stack needs from the stateful one. */
@@ -125,6 +129,9 @@ export class StatelessStack extends Stack {
       const failures = this.connectWorker(def, fn, props);
       if (failures) streamFailureQueues[name] = failures;
       if (def.startsTimers) fn.bindStateMachine(this.escalation, escalationStateMachineEnv);
+      for (const topic of def.managesSubscriptions ?? []) {
+        fn.bindTopicSubscriptions(props.topics[topic], topics[topic].env);
+      }
     }
     this.streamFailureQueues = streamFailureQueues;
 

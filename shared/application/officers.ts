@@ -6,15 +6,54 @@ import { onDuty } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import type { OfficerDirectory } from '../ports/officer-directory';
+import type { SubscriptionRegistry } from '../ports/officer-subscriptions';
 import { type DirectoryRow, validateDirectory } from '../schemas/officers';
+import { makeSyncOfficerSubscriptions, type SubscriptionChange, type SyncResult } from './officer-subscriptions';
+
+/** What an import wrote: offices replaced, and the officers and shifts they now have. */
+export interface ImportedDirectory {
+  readonly offices: number;
+  readonly officers: number;
+  readonly shifts: number;
+}
+
+/**
+ * The directory was imported, but its subscriptions were not all synced (SNS failed or throttled
+ * half-way). Importing the same file again rewrites the same directory and retries the sync.
+ */
+export class SubscriptionSyncFailed extends Error {
+  constructor(
+    readonly imported: ImportedDirectory,
+    cause: unknown,
+  ) {
+    super(
+      `the directory was imported (${imported.officers} officers and ${imported.shifts} shifts for ` +
+        `${imported.offices} offices), but syncing the officers' subscriptions failed: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}. Import the same file again to retry the sync.`,
+      { cause },
+    );
+    this.name = 'SubscriptionSyncFailed';
+  }
+}
 
 /**
  * Imports a directory file's rows: all of it or, if any row is bad, none of it — the error lists
- * every problem by line. Offices named in the file are replaced as a whole.
+ * every problem by line, and nothing is written or subscribed. Offices named in the file are
+ * replaced as a whole. Given the officer-notifications topic's subscriptions, it then syncs them
+ * for the people of those offices, before and after the import: a newcomer's channels are
+ * subscribed, a leaver's removed, and everyone else's subscriptions are left as they are.
  */
-export const makeImportOfficers =
-  (deps: { readonly directory: OfficerDirectory }) =>
-  async (rows: readonly DirectoryRow[], problemsSoFar: readonly string[] = []) => {
+export const makeImportOfficers = (deps: {
+  readonly directory: OfficerDirectory;
+  /** Without it only the directory is written (the local CLI when no runtime is running). */
+  readonly subscriptions?: SubscriptionRegistry;
+  readonly onSubscriptionChange?: (change: SubscriptionChange) => void;
+}) => {
+  const sync = deps.subscriptions && makeSyncOfficerSubscriptions({ registry: deps.subscriptions });
+  return async (
+    rows: readonly DirectoryRow[],
+    problemsSoFar: readonly string[] = [],
+  ): Promise<ImportedDirectory & { readonly subscriptions?: SyncResult }> => {
     const { directory, problems } = validateDirectory(rows);
     const all = [...problemsSoFar, ...problems];
     if (all.length > 0) {
@@ -26,9 +65,25 @@ export const makeImportOfficers =
     const offices = [
       ...new Set([...directory.officers.map((o) => o.office), ...directory.roster.map((s) => s.office)]),
     ];
+    // Read before the offices are replaced: the people leaving them are the ones whose
+    // subscriptions this import must remove.
+    const before = sync ? await Promise.all(offices.map((office) => deps.directory.ofOffice(office))) : [];
     await deps.directory.replaceOffices(offices, directory.officers, directory.roster);
-    return { offices: offices.length, officers: directory.officers.length, shifts: directory.roster.length };
+    const imported = { offices: offices.length, officers: directory.officers.length, shifts: directory.roster.length };
+    if (!sync) return imported;
+
+    const people = [...before.flatMap((office) => office.officers), ...directory.officers].map((o) => o.personId);
+    try {
+      const subscriptions = await sync(directory.officers, {
+        onlyFor: people,
+        ...(deps.onSubscriptionChange ? { onChange: deps.onSubscriptionChange } : {}),
+      });
+      return { ...imported, subscriptions };
+    } catch (error) {
+      throw new SubscriptionSyncFailed(imported, error);
+    }
   };
+};
 
 /** An office's officers and roster, and who is on duty now, for offices and inspectors within jurisdiction. */
 export const makeReadOfficers =

@@ -35,6 +35,11 @@ function bindingApp() {
     .bindQueue(stateful.queues.rollup, queues.rollup.env, 'consume')
     .bindStateMachine(StateMachine.fromStateMachineArn(consumers, 'Machine', machineArn), 'MACHINE_ARN');
 
+  const subscriber = new PipelineFunction(consumers, 'Subscriber', { entry }).bindTopicSubscriptions(
+    stateful.topics.officerNotifications,
+    topics.officerNotifications.env,
+  );
+
   const localTable = new Table(consumers, 'LocalTable', {
     partitionKey: { name: 'pk', type: AttributeType.STRING },
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -42,7 +47,7 @@ function bindingApp() {
   localTable.addGlobalSecondaryIndex({ indexName: 'byOther', partitionKey: { name: 'o', type: AttributeType.STRING } });
   new PipelineFunction(consumers, 'LocalReader', { entry }).bindTable(localTable, 'LOCAL_TABLE', 'read');
 
-  return { app, consumers, reader, writer };
+  return { app, consumers, reader, writer, subscriber };
 }
 
 let bound: ReturnType<typeof bindingApp>;
@@ -97,6 +102,29 @@ describe('PipelineFunction', () => {
       expect(environmentOf(bound.writer)).toHaveProperty(topics.incidentEvents.env);
       expectAllowed(bound.writer, ['sns:Publish']);
       expectAllowed(bound.writer, ['kms:GenerateDataKey*']);
+    });
+
+    it('bindTopicSubscriptions names the topic and allows managing its subscriptions, not publishing', () => {
+      expect(environmentOf(bound.subscriber)).toHaveProperty(topics.officerNotifications.env);
+      expect(allowedActionsOf(bound.subscriber).filter((actions) => actions.some((a) => a.startsWith('sns:')))).toEqual(
+        [
+          expect.arrayContaining([
+            'sns:Subscribe',
+            'sns:Unsubscribe',
+            'sns:ListSubscriptionsByTopic',
+            'sns:GetSubscriptionAttributes',
+          ]),
+        ],
+      );
+      const all = allowedActionsOf(bound.subscriber).flat();
+      expect(all.filter((action) => action.startsWith('sns:')).sort()).toEqual([
+        'sns:GetSubscriptionAttributes',
+        'sns:ListSubscriptionsByTopic',
+        'sns:Subscribe',
+        'sns:Unsubscribe',
+      ]);
+      // Subscribing reads no message, so the topic's key is not needed.
+      expect(all.filter((action) => action.startsWith('kms:'))).toEqual([]);
     });
 
     it('bindQueue names the queue and allows sending or consuming', () => {

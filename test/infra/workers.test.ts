@@ -2,7 +2,7 @@
  * The workers of `infra/workers.ts` as the stateless stack deploys them: one function each with the
  * pipeline's defaults and only the access its description gives it, connected to its source (the
  * incident log's stream, the timers and roll-up queues, the sweeper's schedule, nothing for the
- * operator's reconcile), and the escalation state machine that runs the definition of
+ * operator's reconcile and directory import), and the escalation state machine that runs the definition of
  * `infra/state-machines/escalation.ts` with the timer task.
  */
 import validator from 'asl-validator';
@@ -12,7 +12,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { timerFunctionArnSubstitution } from '../../infra/constructs/escalation-state-machine';
-import { type TableName, tables, topics } from '../../infra/resources';
+import { type TableName, type TopicName, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
 import { escalationStateMachineEnv } from '../../infra/stacks/stateless-stack';
 import { escalationDefinition } from '../../infra/state-machines/escalation';
@@ -114,9 +114,14 @@ function workersFedBy<K extends WorkerSource['kind']>(kind: K): [WorkerName, Ext
 /**
  * How long each worker may run, in seconds: the pipeline's 10 s unless its work needs longer. The
  * roll-up applies a batch of 100 events in five contended transactions; reconcile walks the whole
- * event log, so it gets Lambda's maximum.
+ * event log, and the directory import syncs thousands of subscriptions call by call, so both get
+ * Lambda's maximum.
  */
-const timeoutSeconds: Readonly<Partial<Record<WorkerName, number>>> = { rollUp: 30, reconcile: 900 };
+const timeoutSeconds: Readonly<Partial<Record<WorkerName, number>>> = {
+  rollUp: 30,
+  reconcile: 900,
+  importOfficers: 900,
+};
 const timeoutSecondsOf = (name: WorkerName): number => timeoutSeconds[name] ?? 10;
 
 const functionIdOf = (name: WorkerName): string => logicalIdOf(pipeline.stateless.workerFunctions[name]);
@@ -140,6 +145,8 @@ function describedServices(def: WorkerDef): string[] {
   // An encrypted topic: publishing needs its key.
   if (def.publishes?.length) for (const service of ['sns', 'kms']) services.add(service);
   if (def.startsTimers) services.add('states');
+  // Managing a topic's subscriptions reads no message, so no key.
+  if (def.managesSubscriptions?.length) services.add('sns');
   // A stream consumer reads the stream and parks failures in a queue; a queue consumer reads its queue.
   if (def.source.kind === 'stream') for (const service of ['dynamodb', 'sqs']) services.add(service);
   if (def.source.kind === 'queue') services.add('sqs');
@@ -175,17 +182,18 @@ describe('workers', () => {
     it.each(workers)(
       '%s is told of exactly the tables, topics and state machine it is described to use',
       (name, def) => {
-        const expected = [
+        const expected = new Set([
           'NODE_OPTIONS',
           'POWERTOOLS_SERVICE_NAME',
           ...entriesOf(def.tables ?? {}).map(([table]) => tables[table].env),
           ...(def.publishes ?? []).map((topic) => topics[topic].env),
+          ...(def.managesSubscriptions ?? []).map((topic) => topics[topic].env),
           ...(def.startsTimers ? [escalationStateMachineEnv] : []),
-        ];
+        ]);
 
         const variables = resourceIn(stateless, functionIdOf(name)).Properties.Environment.Variables;
 
-        expect(Object.keys(variables).sort()).toEqual(expected.sort());
+        expect(Object.keys(variables).sort()).toEqual([...expected].sort());
       },
     );
 
@@ -232,6 +240,70 @@ describe('workers', () => {
       expect(onIncidents).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan']));
       expect(onIncidents.filter((action) => !readOnlyActions.includes(action))).toEqual([]);
       expect(onSummaries).toEqual(expect.arrayContaining(writeActions));
+    });
+  });
+
+  describe('officers’ delivery subscriptions', () => {
+    /** Exactly the calls the SNS subscription registry makes; it sets no attribute after subscribing. */
+    const subscriptionActions = [
+      'sns:GetSubscriptionAttributes',
+      'sns:ListSubscriptionsByTopic',
+      'sns:Subscribe',
+      'sns:Unsubscribe',
+    ];
+    const topicRef = (topic: TopicName): Json => ({ Ref: logicalIdOf(pipeline.stateful.topics[topic]) });
+    /** A statement's resource as the stateful stack defines it, when it arrives as an import. */
+    const resolved = (resource: unknown): unknown => {
+      const reference = resource as Json;
+      return reference?.['Fn::ImportValue'] === undefined ? reference : exported(reference);
+    };
+    const snsStatementsOf = (name: WorkerName): Allowed[] =>
+      allowedTo(roleIdOf(name)).filter((allowed) => allowed.actions.some((action) => action.startsWith('sns:')));
+
+    it('are managed by the directory import, and by no other function of the stack', () => {
+      // PREPARE: every role of the stateless stack (API functions included) with an SNS action
+      // other than publishing.
+      const managers = Object.entries(rolesAllowing('sns:'))
+        .filter(([, statements]) =>
+          statements.some((allowed) =>
+            allowed.actions.some((action) => action.startsWith('sns:') && action !== 'sns:Publish'),
+          ),
+        )
+        .map(([roleId]) => roleId);
+
+      // ASSESS
+      expect(workers.filter(([, def]) => def.managesSubscriptions).map(([name]) => name)).toEqual(['importOfficers']);
+      expect(managers).toEqual([roleIdOf('importOfficers')]);
+    });
+
+    it('lets the import subscribe, unsubscribe, list and read subscriptions on the officer-notifications topic only', () => {
+      const statements = snsStatementsOf('importOfficers');
+
+      // ASSESS: one statement, its resource the topic itself (IAM authorises all four on the topic).
+      expect(
+        statements.map(({ actions, resources }) => ({
+          actions: [...actions].sort(),
+          resources: resources.map(resolved),
+        })),
+      ).toEqual([{ actions: subscriptionActions, resources: [topicRef('officerNotifications')] }]);
+    });
+
+    it('does not let the import publish, nor reach the incident-events topic or any key', () => {
+      // PREPARE
+      const allowed = allowedTo(roleIdOf('importOfficers'));
+      const resources = allowed.flatMap((statement) => statement.resources.map(resolved));
+      const actions = allowed.flatMap((statement) => statement.actions);
+
+      // ASSESS
+      expect(actions).not.toContain('sns:Publish');
+      expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+      expect(resources).not.toContainEqual(topicRef('incidentEvents'));
+    });
+
+    it('tells the import the officer-notifications topic’s ARN', () => {
+      const variables = resourceIn(stateless, functionIdOf('importOfficers')).Properties.Environment.Variables;
+
+      expect(exported(variables[topics.officerNotifications.env])).toEqual(topicRef('officerNotifications'));
     });
   });
 

@@ -1,0 +1,56 @@
+/**
+ * On-demand on AWS: imports an officer directory file, then syncs the officers' delivery
+ * subscriptions on the officer-notifications topic for the offices it names. A file with any bad
+ * row is refused whole: the answer lists every problem by line, and nothing is written or
+ * subscribed. `npm run officers -- import FILE` runs the same use case locally.
+ *
+ * Invoked by an operator with `{ "format": "csv" | "json", "content": "<the file's text>" }`; a
+ * JSON directory may also be given as the object itself.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
+import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-subscriptions';
+import { makeImportOfficers } from '../../shared/application/officers';
+import { readEnv } from '../../shared/config/env';
+import { ValidationError } from '../../shared/domain/errors';
+import { logger, tracer } from '../../shared/observability';
+import { directoryRows } from '../../shared/schemas/officers';
+
+const env = readEnv(officersEnv.extend({ OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1) }));
+const importOfficers = makeImportOfficers({
+  directory: makeOfficerDirectory(env),
+  subscriptions: makeSnsSubscriptionRegistry({
+    client: tracer.captureAWSv3Client(new SNSClient({})),
+    topicArn: env.OFFICER_NOTIFICATIONS_TOPIC_ARN,
+  }),
+  // Who gained or lost a channel, without the address itself: the directory holds that.
+  onSubscriptionChange: ({ change, subscription }) =>
+    logger.info(`subscription ${change}`, {
+      protocol: subscription.protocol,
+      personIds: subscription.filterPolicy.personId,
+    }),
+});
+
+const input = z.discriminatedUnion('format', [
+  z.strictObject({ format: z.literal('csv'), content: z.string() }),
+  z.strictObject({ format: z.literal('json'), content: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+]);
+
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event: unknown) => {
+    const file = input.parse(event);
+    const text = typeof file.content === 'string' ? file.content : JSON.stringify(file.content);
+    const { rows, problems } = directoryRows(text, file.format);
+    try {
+      return { imported: true, ...(await importOfficers(rows, problems)) };
+    } catch (error) {
+      // A bad file is the operator's to fix: answer with every problem, as the CLI prints them.
+      // Anything else (a failed sync included) fails the invocation with its message.
+      if (!(error instanceof ValidationError)) throw error;
+      return { imported: false, message: error.message, problems: (error.details ?? []).map((d) => d.problem) };
+    }
+  });

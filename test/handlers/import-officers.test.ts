@@ -1,0 +1,162 @@
+/**
+ * The on-demand directory import as an operator invokes it: the handler with its real adapters,
+ * DynamoDB and SNS mocked at the SDK (aws-sdk-client-mock), asserting the exact calls made.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const TOPIC = 'arn:aws:sns:cn-north-1:123456789012:officer-notifications';
+const TABLE = 'Officers';
+const dynamodb = mockClient(DynamoDBDocumentClient);
+const sns = mockClient(SNSClient);
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/officers/${name}`, import.meta.url), 'utf8');
+const context = { awsRequestId: 'req-1', functionName: 'import-officers', getRemainingTimeInMillis: () => 900_000 };
+
+let handler: (event: unknown, context: Context) => Promise<unknown>;
+
+beforeAll(async () => {
+  // The handler reads its configuration when it is first imported.
+  vi.stubEnv('OFFICERS_TABLE', TABLE);
+  vi.stubEnv('OFFICER_NOTIFICATIONS_TOPIC_ARN', TOPIC);
+  vi.stubEnv('AWS_REGION', 'cn-north-1');
+  ({ handler } = (await import('../../functions/import-officers/handler')) as unknown as { handler: typeof handler });
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+beforeEach(() => {
+  dynamodb.reset();
+  sns.reset();
+});
+
+const invoke = (payload: unknown) => handler(payload, context as Context);
+
+/** 东城 as it was before the file: P-GONE, who is not in it, has a phone subscribed. */
+const dongchengAsItWas = () => {
+  dynamodb.on(QueryCommand).resolves({
+    Items: [
+      {
+        pk: 'OFFICE#110101',
+        sk: 'OFFICER#P-GONE',
+        office: '110101',
+        personId: 'P-GONE',
+        name: '孙离任',
+        roles: ['duty-officer'],
+        endpoints: { sms: '+8613800000099' },
+      },
+    ],
+  });
+  dynamodb.on(BatchWriteCommand).resolves({});
+  const subscriptions = [
+    { arn: `${TOPIC}:li`, protocol: 'email', endpoint: 'li@dongcheng.example.cn', people: ['P-LI'] },
+    { arn: `${TOPIC}:gone`, protocol: 'sms', endpoint: '+8613800000099', people: ['P-GONE'] },
+    // 西城's officer: not this file's to decide.
+    { arn: `${TOPIC}:xicheng`, protocol: 'sms', endpoint: '+8613800000077', people: ['P-X'] },
+  ];
+  sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({
+    Subscriptions: [
+      ...subscriptions.map((s) => ({ SubscriptionArn: s.arn, Protocol: s.protocol, Endpoint: s.endpoint })),
+      { SubscriptionArn: `${TOPIC}:archive`, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:cn-north-1:123456789012:inbox' },
+    ],
+  });
+  for (const s of subscriptions) {
+    sns
+      .on(GetSubscriptionAttributesCommand, { SubscriptionArn: s.arn })
+      .resolves({ Attributes: { FilterPolicy: JSON.stringify({ personId: s.people }) } });
+  }
+  sns.on(SubscribeCommand).resolves({});
+  sns.on(UnsubscribeCommand).resolves({});
+};
+
+const subscribed = (protocol: string, endpoint: string, personId: string) => ({
+  TopicArn: TOPIC,
+  Protocol: protocol,
+  Endpoint: endpoint,
+  Attributes: { FilterPolicy: JSON.stringify({ personId: [personId] }), FilterPolicyScope: 'MessageAttributes' },
+});
+
+describe('import-officers handler', () => {
+  it('answers a bad file with every problem by line, and writes and subscribes nothing', async () => {
+    // ACT
+    const result = await invoke({ format: 'csv', content: fixture('broken.csv') });
+
+    // ASSESS: the problems `npm run officers -- import` prints for the same file.
+    expect(result).toEqual({
+      imported: false,
+      message: 'the directory was not imported: 4 problems',
+      problems: [
+        'line 3: office: is not a GB/T 2260 region code (or 000000)',
+        'line 4: roles.0: Invalid option: expected one of "first-responsible"|"directly-responsible"|"duty-officer"',
+        'line 4: email: is not an email address',
+        'line 6: shift of P-9 names nobody of office 110101 in this file',
+      ],
+    });
+    expect(dynamodb.calls()).toEqual([]);
+    expect(sns.calls()).toEqual([]);
+  });
+
+  it('imports a good file, then subscribes newcomers, unsubscribes leavers and keeps the rest', async () => {
+    // PREPARE
+    dongchengAsItWas();
+
+    // ACT
+    const result = await invoke({ format: 'json', content: fixture('dongcheng.json') });
+
+    // ASSESS: the summary.
+    expect(result).toEqual({
+      imported: true,
+      offices: 1,
+      officers: 4,
+      shifts: 2,
+      subscriptions: { added: 3, kept: 1, removed: 1 },
+    });
+    // The directory: the file's officers and shifts written, then P-GONE removed.
+    const [puts, deletes] = dynamodb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems);
+    expect(puts?.[TABLE]?.map((request) => `${request.PutRequest?.Item?.pk} ${request.PutRequest?.Item?.sk}`)).toEqual([
+      'OFFICE#110101 OFFICER#P-LI',
+      'OFFICE#110101 OFFICER#P-WANG',
+      'OFFICE#110101 OFFICER#P-ZHAO',
+      'OFFICE#110101 OFFICER#P-QIAN',
+      'OFFICE#110101 SHIFT#P-ZHAO#08:00',
+      'OFFICE#110101 SHIFT#P-QIAN#20:00',
+    ]);
+    expect(deletes?.[TABLE]).toEqual([{ DeleteRequest: { Key: { pk: 'OFFICE#110101', sk: 'OFFICER#P-GONE' } } }]);
+    // The subscriptions: P-GONE's phone removed before anything is added; 西城's and the archive
+    // left alone.
+    expect(sns.commandCalls(UnsubscribeCommand).map((call) => call.args[0].input)).toEqual([
+      { SubscriptionArn: `${TOPIC}:gone` },
+    ]);
+    expect(sns.commandCalls(SubscribeCommand).map((call) => call.args[0].input)).toEqual([
+      subscribed('sms', '+8613800000001', 'P-WANG'),
+      subscribed('sms', '+8613800000002', 'P-ZHAO'),
+      subscribed('https', 'https://duty.dongcheng.example.cn/hook', 'P-QIAN'),
+    ]);
+  });
+
+  it('accepts a JSON directory given as the object itself', async () => {
+    dongchengAsItWas();
+
+    const result = await invoke({ format: 'json', content: JSON.parse(fixture('dongcheng.json')) });
+
+    expect(result).toMatchObject({ imported: true, officers: 4, subscriptions: { added: 3, kept: 1, removed: 1 } });
+  });
+
+  it('refuses a payload that is not a directory file, before touching anything', async () => {
+    await expect(invoke({ format: 'xlsx', content: '' })).rejects.toThrow(/format/);
+    expect(dynamodb.calls()).toEqual([]);
+    expect(sns.calls()).toEqual([]);
+  });
+});
