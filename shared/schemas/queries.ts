@@ -10,14 +10,23 @@ import { INCIDENT_ID_PATTERN } from './report';
 
 const CHINA_OFFSET = '+08:00';
 
+/** Whether `YYYY-MM-DD` names a day the calendar has (no 2026-02-30, no month 13). */
+const isCalendarDate = (value: string): boolean => {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 const timeBound = (edge: 'start' | 'end') =>
   z
     .string()
-    .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || !Number.isNaN(Date.parse(value)), {
-      error: 'must be a date (2026-11-22) or an ISO time with offset',
+    .refine((value) => (DATE_ONLY.test(value) ? isCalendarDate(value) : !Number.isNaN(Date.parse(value))), {
+      error: 'must be a date that exists (2026-11-22) or an ISO time with offset',
     })
     .transform((value) => {
-      if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      if (DATE_ONLY.test(value)) {
         const time = edge === 'start' ? 'T00:00:00.000' : 'T23:59:59.999';
         return new Date(`${value}${time}${CHINA_OFFSET}`).toISOString();
       }
