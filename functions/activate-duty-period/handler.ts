@@ -1,5 +1,21 @@
-/** Placeholder while this function is being built: answers 501 so nothing pretends to work. */
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 501,
-  body: JSON.stringify({ error: 'NotImplemented', message: 'this endpoint is being built' }),
-});
+/** POST /v1/duty-periods: an emergency office activates a duty period (zero reports) for its jurisdiction. */
+import { accessLogEnv, makeAccessLog, makeZeroReportStore, zeroReportsEnv } from '../../shared/adapters/dynamodb';
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { systemClock } from '../../shared/adapters/system';
+import { makeActivateDutyPeriod } from '../../shared/application/zero-reports';
+import { readEnv } from '../../shared/config/env';
+import { makeDutyPeriodBodySchema } from '../../shared/schemas/zero-reports';
+
+const env = readEnv(accessLogEnv.extend(zeroReportsEnv.shape));
+const activate = makeActivateDutyPeriod({ store: makeZeroReportStore(env), clock: systemClock });
+
+export const handler = apiHandler(
+  {
+    action: 'POST /v1/duty-periods',
+    input: { body: makeDutyPeriodBodySchema(() => systemClock.now().getTime()) },
+    accessLog: makeAccessLog(env),
+    clock: systemClock,
+  },
+  // A retried activation answers the period the first one created, exactly as it did then.
+  async ({ actor, body }) => json(201, (await activate(actor, body)).period),
+);

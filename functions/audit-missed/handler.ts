@@ -1,5 +1,45 @@
-/** Placeholder while this function is being built: answers 501 so nothing pretends to work. */
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 501,
-  body: JSON.stringify({ error: 'NotImplemented', message: 'this endpoint is being built' }),
+/**
+ * GET /v1/audit/missed: duties of the inspector's jurisdiction never met — hand-overs the pipeline
+ * escalated past, zero reports not filed by the cut-off — with who answered for each, as JSON or
+ * as CSV for the inspector's own report.
+ */
+import {
+  apiTablesEnv,
+  makeIncidentAdapters,
+  makeOfficerDirectory,
+  makeZeroReportStore,
+  officersEnv,
+  zeroReportsEnv,
+} from '../../shared/adapters/dynamodb';
+import { apiHandler, json, text } from '../../shared/adapters/http/api-handler';
+import { systemClock } from '../../shared/adapters/system';
+import { makeListMissed } from '../../shared/application/audit';
+import { readEnv } from '../../shared/config/env';
+import { auditRowsCsv } from '../../shared/domain/audit';
+import { auditMissedQuerySchema, NEXT_CURSOR_HEADER } from '../../shared/schemas/audit';
+import { encodeCursor } from '../../shared/schemas/queries';
+
+const env = readEnv(apiTablesEnv.extend(officersEnv.shape).extend(zeroReportsEnv.shape));
+const { incidents, accessLog } = makeIncidentAdapters(env);
+const listMissed = makeListMissed({
+  incidents,
+  directory: makeOfficerDirectory(env),
+  missedZeroReports: makeZeroReportStore(env),
+  clock: systemClock,
 });
+
+export const handler = apiHandler(
+  { action: 'GET /v1/audit/missed', input: { query: auditMissedQuerySchema }, accessLog, clock: systemClock },
+  async ({ actor, query }) => {
+    const { format, ...rest } = query;
+    const { rows, next, ...period } = await listMissed(actor, rest);
+    const cursor = next ? encodeCursor(next) : undefined;
+    if (format === 'csv') {
+      return text(200, auditRowsCsv(rows), 'text/csv; charset=utf-8; header=present', {
+        'content-disposition': `attachment; filename="missed-${period.region}.csv"`,
+        ...(cursor ? { [NEXT_CURSOR_HEADER]: cursor } : {}),
+      });
+    }
+    return json(200, { ...period, items: rows, ...(cursor ? { next: cursor } : {}) });
+  },
+);

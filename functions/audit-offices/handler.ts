@@ -1,5 +1,28 @@
-/** Placeholder while this function is being built: answers 501 so nothing pretends to work. */
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 501,
-  body: JSON.stringify({ error: 'NotImplemented', message: 'this endpoint is being built' }),
-});
+/**
+ * GET /v1/audit/offices: how punctually each office of the inspector's jurisdiction kept the
+ * deadlines it held, as JSON or as CSV for the inspector's own report.
+ */
+import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiHandler, json, text } from '../../shared/adapters/http/api-handler';
+import { systemClock } from '../../shared/adapters/system';
+import { makeOfficePunctuality } from '../../shared/application/audit';
+import { readEnv } from '../../shared/config/env';
+import { punctualityCsv } from '../../shared/domain/audit';
+import { auditOfficesQuerySchema } from '../../shared/schemas/audit';
+
+const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
+const officePunctuality = makeOfficePunctuality({ incidents, clock: systemClock });
+
+export const handler = apiHandler(
+  { action: 'GET /v1/audit/offices', input: { query: auditOfficesQuerySchema }, accessLog, clock: systemClock },
+  async ({ actor, query }) => {
+    const { format, ...rest } = query;
+    const table = await officePunctuality(actor, rest);
+    if (format === 'csv') {
+      return text(200, punctualityCsv(table.offices), 'text/csv; charset=utf-8; header=present', {
+        'content-disposition': `attachment; filename="offices-${table.region}.csv"`,
+      });
+    }
+    return json(200, table);
+  },
+);

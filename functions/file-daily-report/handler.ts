@@ -1,5 +1,41 @@
-/** Placeholder while this function is being built: answers 501 so nothing pretends to work. */
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 501,
-  body: JSON.stringify({ error: 'NotImplemented', message: 'this endpoint is being built' }),
+/** POST /v1/daily-reports: a reporting unit files its daily (zero) report for a duty period. */
+import {
+  accessLogEnv,
+  makeAccessLog,
+  makeUnitRegistry,
+  makeZeroReportStore,
+  officersEnv,
+  zeroReportsEnv,
+} from '../../shared/adapters/dynamodb';
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { systemClock } from '../../shared/adapters/system';
+import { makeFileDailyReport } from '../../shared/application/zero-reports';
+import { readEnv } from '../../shared/config/env';
+import { dailyReportBodySchema } from '../../shared/schemas/zero-reports';
+
+const env = readEnv(accessLogEnv.extend(zeroReportsEnv.shape).extend(officersEnv.shape));
+const fileDailyReport = makeFileDailyReport({
+  store: makeZeroReportStore(env),
+  registry: makeUnitRegistry(env),
+  clock: systemClock,
 });
+
+export const handler = apiHandler(
+  {
+    action: 'POST /v1/daily-reports',
+    input: { body: dailyReportBodySchema },
+    accessLog: makeAccessLog(env),
+    clock: systemClock,
+  },
+  async ({ actor, body }) =>
+    json(
+      201,
+      await fileDailyReport(actor, {
+        periodId: body.periodId,
+        date: body.date,
+        nothingToReport: body.nothingToReport === true,
+        ...(body.summary !== undefined ? { summary: body.summary } : {}),
+        incidentIds: body.incidentIds ?? [],
+      }),
+    ),
+);

@@ -1,5 +1,32 @@
-/** Placeholder while this function is being built: answers 501 so nothing pretends to work. */
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 501,
-  body: JSON.stringify({ error: 'NotImplemented', message: 'this endpoint is being built' }),
-});
+/** POST /v1/incidents/{id}/findings: an inspector records a false- or concealed-report finding. */
+import { apiTablesEnv, makeAccessLog } from '../../shared/adapters/dynamodb';
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { makeEscalationAdapters } from '../../shared/adapters/wiring';
+import { makeRecordFinding } from '../../shared/application/findings';
+import { readEnv } from '../../shared/config/env';
+import { findingBodySchema } from '../../shared/schemas/findings';
+import { incidentPathSchema } from '../../shared/schemas/queries';
+import { idempotencyHeaderSchema } from '../../shared/schemas/report';
+
+const { incidents, appendEvents, clock } = await makeEscalationAdapters();
+const accessLog = makeAccessLog(readEnv(apiTablesEnv));
+const recordFinding = makeRecordFinding({ incidents, appendEvents });
+
+export const handler = apiHandler(
+  {
+    action: 'POST /v1/incidents/{id}/findings',
+    input: { path: incidentPathSchema, body: findingBodySchema, headers: idempotencyHeaderSchema },
+    accessLog,
+    clock,
+  },
+  async ({ actor, path, body, headers }) => {
+    const key = headers['idempotency-key'];
+    const { finding } = await recordFinding({
+      actor,
+      incidentId: path.id,
+      finding: body,
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    return json(201, finding, { location: `/v1/incidents/${path.id}/audit` });
+  },
+);

@@ -1,7 +1,8 @@
 /**
  * The local twins of the event sources and schedules of `infra/workers.ts`: the Step Functions
  * service the timers run on, the stream poller that feeds the fan-out, a poller per consumer
- * queue, the deadline sweeper's interval, and the re-arming of timers lost with the last stop.
+ * queue, the intervals of the scheduled workers (the deadline sweeper, the zero-report cut-off
+ * check), and the re-arming of timers lost with the last stop.
  * Each calls the same handler file its Lambda runs.
  */
 import { appendFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ export interface LocalWorkersContext {
   readonly log: (line: string) => void;
   readonly loadHandler: <H>(entry: string) => Promise<H>;
   readonly sweepIntervalMs?: number;
+  /** How often the zero-report cut-off check runs; by default its schedule on AWS (every minute). */
+  readonly zeroReportCheckIntervalMs?: number;
   readonly skipRearm?: boolean;
   /** Where the officer inbox is kept (`inbox.jsonl`), for `npm run inbox`. */
   readonly dataDir: string;
@@ -49,6 +52,7 @@ export interface LocalWorkersContext {
 
 export interface LocalWorkers {
   readonly sweepIntervalMs: number;
+  readonly zeroReportCheckIntervalMs: number;
   timers(): Record<'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED', number>;
   stop(): Promise<void>;
 }
@@ -140,19 +144,35 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       if (armed > 0) context.log(`re-armed ${armed} deadline timer${armed === 1 ? '' : 's'} of pending obligations`);
     }
 
-    const sweep = await worker('sweepDeadlines');
     const sweepIntervalMs = context.sweepIntervalMs ?? defaultSweepInterval(context.policy);
-    let sweeping = false;
-    const sweeper = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      sweep({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })
-        .catch((error: unknown) => context.log(`deadline sweep failed: ${(error as Error).message}`))
-        .finally(() => {
-          sweeping = false;
-        });
-    }, sweepIntervalMs);
-    cleanups.push(async () => clearInterval(sweeper));
+    const scheduled = async (name: WorkerName, intervalMs: number, report: (result: unknown) => void = () => {}) => {
+      const run = await worker(name);
+      // One run at a time, as an overlapping run would only queue behind the same conditional writes.
+      let running: Promise<void> | undefined;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = run({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })
+          .then(report)
+          .catch((error: unknown) => context.log(`${name} failed: ${(error as Error).message}`))
+          .finally(() => {
+            running = undefined;
+          });
+      }, intervalMs);
+      cleanups.push(async () => {
+        clearInterval(timer);
+        // Let a run in progress finish before the engines it writes to go away.
+        await running;
+      });
+    };
+    await scheduled('sweepDeadlines', sweepIntervalMs);
+    const zeroReportCheckIntervalMs =
+      context.zeroReportCheckIntervalMs ?? workerFunctions.checkZeroReports.source.everyMinutes * 60_000;
+    await scheduled('checkZeroReports', zeroReportCheckIntervalMs, (result) => {
+      const { missed = 0, notified = 0 } = (result ?? {}) as { missed?: number; notified?: number };
+      if (missed > 0 || notified > 0) {
+        context.log(`zero reports: ${missed} missed at the cut-off, ${notified} county offices told`);
+      }
+    });
 
     // The officer inbox: every notification as it is sent, on the console and in a file that
     // `npm run inbox -- --office CODE` reads.
@@ -176,7 +196,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
     });
     pollers.push(inbox);
 
-    return { sweepIntervalMs, timers: () => stepFunctions.counts(), stop };
+    return { sweepIntervalMs, zeroReportCheckIntervalMs, timers: () => stepFunctions.counts(), stop };
   } catch (error) {
     await stop();
     throw error;

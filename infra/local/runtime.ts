@@ -41,6 +41,8 @@ export interface LocalRuntimeOptions {
   readonly resourcePrefix?: string;
   /** How often the deadline sweeper runs; by default a quarter of the policy's shortest limit, 1–60 s. */
   readonly sweepIntervalMs?: number;
+  /** How often the zero-report cut-off check runs; every minute, as on AWS, by default. */
+  readonly zeroReportCheckIntervalMs?: number;
   /** Leave the timers of pending obligations unarmed at start (tests of the sweeper's safety net). */
   readonly skipRearm?: boolean;
   readonly log?: (line: string) => void;
@@ -177,6 +179,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       log,
       loadHandler,
       ...(options.sweepIntervalMs !== undefined ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
+      ...(options.zeroReportCheckIntervalMs !== undefined
+        ? { zeroReportCheckIntervalMs: options.zeroReportCheckIntervalMs }
+        : {}),
       ...(options.skipRearm !== undefined ? { skipRearm: options.skipRearm } : {}),
     });
     cleanups.push(workers.stop);

@@ -91,7 +91,15 @@ export interface AuditTrail {
 export const makeAuditIncident =
   (deps: { readonly incidents: IncidentStore }) =>
   async (actor: Actor, incidentId: string): Promise<AuditTrail> => {
-    const state = await loadReadable(deps.incidents, actor, incidentId, mayAuditIncident);
-    const events = await deps.incidents.getEvents(incidentId);
+    let state = await loadReadable(deps.incidents, actor, incidentId, mayAuditIncident);
+    let events = await deps.incidents.getEvents(incidentId);
+    // The head and the log are two reads: an append landing between them (a notification, a
+    // timer) would look like a broken chain. Read each again until they agree; a log that has
+    // really lost or gained events never agrees, and is judged on the last reads.
+    for (let attempt = 0; attempt < 5 && events.length !== state.version; attempt++) {
+      state = (await deps.incidents.getState(incidentId)) ?? state;
+      if (events.length === state.version) break;
+      events = await deps.incidents.getEvents(incidentId);
+    }
     return { incidentId, events, verification: verifyChain(events, { seq: state.version, hash: state.lastHash }) };
   };

@@ -132,6 +132,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       reportNumber: fields.reportNumber,
       office: fields.office,
       reporter: report.reporter,
+      ...(report.concernedUnit !== undefined ? { concernedUnit: report.concernedUnit } : {}),
       occurredAt: toUtc(report.occurredAt),
       learnedAt: toUtc(report.learnedAt),
       receivedAt: fields.receivedAt,

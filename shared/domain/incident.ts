@@ -73,6 +73,11 @@ export interface ReportSubmittedData {
   /** The office that received the report: the first office of the incident's chain. */
   readonly office: string;
   readonly reporter: { readonly name: string; readonly phone: string; readonly unit: string };
+  /**
+   * The unit where the incident happened, when the report names one other than the reporting
+   * unit: a first report from another unit is a candidate for concealment by this one.
+   */
+  readonly concernedUnit?: string;
   readonly occurredAt: string;
   readonly learnedAt: string;
   readonly receivedAt: string;

@@ -4,8 +4,25 @@
  * cannot drift from what the API accepts.
  */
 import { z } from 'zod';
+import {
+  auditDocs,
+  auditLateQuerySchema,
+  auditMissedQuerySchema,
+  auditOfficesQuerySchema,
+  auditPageSchema,
+  NEXT_CURSOR_HEADER,
+  punctualityTableSchema,
+} from './audit';
+import { findingBodySchema } from './findings';
+import { candidatesQuerySchema, verifyQuerySchema } from './inspection-queries';
 import { accessDeniedQuerySchema, incidentPathSchema, listIncidentsQuerySchema } from './queries';
 import { idempotencyHeaderSchema, makeReportBodySchema } from './report';
+import {
+  dailyReportBodySchema,
+  dailyReportResponseSchema,
+  dutyPeriodResponseSchema,
+  makeDutyPeriodBodySchema,
+} from './zero-reports';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -79,6 +96,25 @@ const ok = (description: string, schema: JsonSchema = { type: 'object' }) => ({
   content: { 'application/json': { schema } },
 });
 
+/** The inspectors' views answer JSON, or with `?format=csv` the same rows as CSV (paged by a header). */
+const auditAnswer = (description: string, schema: z.ZodType, paged: boolean) => ({
+  description,
+  content: {
+    'application/json': { schema: schemaOf(schema) },
+    'text/csv': { schema: { type: 'string', description: 'RFC 4180, header row, CRLF line ends, UTF-8' } },
+  },
+  ...(paged
+    ? {
+        headers: {
+          [NEXT_CURSOR_HEADER]: {
+            description: 'with format=csv: the cursor of the following page; absent on the last',
+            schema: { type: 'string' },
+          },
+        },
+      }
+    : {}),
+});
+
 export const buildOpenApiDocument = () => ({
   openapi: '3.1.0',
   info: {
@@ -141,6 +177,100 @@ export const buildOpenApiDocument = () => ({
         summary: 'Refused requests in the jurisdiction (inspectors)',
         parameters: parametersOf(accessDeniedQuerySchema, 'query'),
         responses: { 200: ok('a page of refusals'), ...errorResponses(400, 401, 403) },
+      },
+    },
+    '/v1/audit/late': {
+      get: {
+        summary: 'Late reports: duties met after their deadline, with who answered for them (inspectors)',
+        description: auditDocs.late,
+        parameters: parametersOf(auditLateQuerySchema, 'query'),
+        responses: {
+          200: auditAnswer('a page of late duties', auditPageSchema, true),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    '/v1/audit/missed': {
+      get: {
+        summary: 'Missed reports: duties never met, zero reports not filed (inspectors)',
+        description: auditDocs.missed,
+        parameters: parametersOf(auditMissedQuerySchema, 'query'),
+        responses: {
+          200: auditAnswer('a page of missed duties', auditPageSchema, true),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    '/v1/audit/offices': {
+      get: {
+        summary: 'Punctuality of every office in the jurisdiction (inspectors)',
+        description: auditDocs.offices,
+        parameters: parametersOf(auditOfficesQuerySchema, 'query'),
+        responses: {
+          200: auditAnswer('one row per office', punctualityTableSchema, false),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    '/v1/incidents/{id}/findings': {
+      post: {
+        summary: 'Record a false- or concealed-report finding (inspectors, inside their jurisdiction)',
+        parameters: [...parametersOf(incidentPathSchema, 'path'), ...parametersOf(idempotencyHeaderSchema, 'header')],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(findingBodySchema) } } },
+        responses: {
+          201: ok('recorded in the incident’s log (a retry answers the finding already recorded)'),
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    '/v1/audit/candidates': {
+      get: {
+        summary: 'Incidents worth inspecting for a false or concealed report, with the reason for each (inspectors)',
+        parameters: parametersOf(candidatesQuerySchema, 'query'),
+        responses: {
+          200: ok('a page: `examined` incidents, those with candidates in `items`; `next` continues'),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    '/v1/audit/verify': {
+      get: {
+        summary: 'Recompute the hash chains of the jurisdiction, a time-bounded page at a time (inspectors)',
+        parameters: parametersOf(verifyQuerySchema, 'query'),
+        responses: {
+          200: ok('counts and broken links of this page; `next` continues until `complete`'),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    '/v1/duty-periods': {
+      post: {
+        summary:
+          'Activate a duty period: every unit in the region files a daily (zero) report by the cut-off (offices)',
+        description:
+          'The period’s id follows from its region, dates and cut-off hour, so a retried activation answers the ' +
+          'period already created; another activation of the same region and days is a 409.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schemaOf(makeDutyPeriodBodySchema()) } },
+        },
+        responses: {
+          201: ok('the duty period, with every day it owes and that day’s cut-off', schemaOf(dutyPeriodResponseSchema)),
+          ...errorResponses(400, 401, 403, 409, 413, 415),
+        },
+      },
+    },
+    '/v1/daily-reports': {
+      post: {
+        summary: 'File the daily (zero) report of a duty period for your unit (reporting units)',
+        description:
+          'After the cut-off the report is accepted and recorded as late. The same report again gets the same ' +
+          'answer; a different report for a day already filed is a 409.',
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(dailyReportBodySchema) } } },
+        responses: {
+          201: ok('filed, and recorded in the unit’s log for the period', schemaOf(dailyReportResponseSchema)),
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+        },
       },
     },
   },

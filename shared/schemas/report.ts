@@ -93,6 +93,11 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
           .regex(/^\+?[0-9][0-9 ()-]{4,24}$/, { error: 'must be a phone number' }),
         unit: text(64),
       }),
+      concernedUnit: text(64)
+        .optional()
+        .describe(
+          'the unit where the incident happened (the mine, the factory, the school), when it is not the reporting unit itself',
+        ),
     })
     // `when`: run even when other fields are already bad, so one answer lists every problem. The
     // value may then be malformed anywhere, so each rule looks only at fields that are well formed.

@@ -5,6 +5,8 @@ import { makeDocumentClient } from './document-client';
 import { makeDynamoIncidentStore } from './incident-store';
 import { makeDynamoOfficerDirectory } from './officer-directory';
 import { makeDynamoSummaryStore } from './summary-store';
+import { makeDynamoUnitRegistry } from './unit-registry';
+import { makeDynamoZeroReportStore } from './zero-report-store';
 
 export const incidentTablesEnv = z.object({
   INCIDENTS_TABLE: z.string().min(1),
@@ -34,7 +36,10 @@ export const makeIncidentStore = (env: TablesEnv) =>
     ...(env.IDEMPOTENCY_TABLE ? { idempotencyTable: env.IDEMPOTENCY_TABLE } : {}),
   });
 
-export const makeAccessLog = (env: z.output<typeof apiTablesEnv>) =>
+/** The access log alone, for API functions that read no incident (the duty-period routes). */
+export const accessLogEnv = z.object({ ACCESS_LOG_TABLE: z.string().min(1) });
+
+export const makeAccessLog = (env: z.output<typeof accessLogEnv>) =>
   makeDynamoAccessLog({ client: client(), table: env.ACCESS_LOG_TABLE });
 
 /** The incident store and the access log, for API handlers. */
@@ -52,3 +57,13 @@ export const officersEnv = z.object({ OFFICERS_TABLE: z.string().min(1) });
 
 export const makeOfficerDirectory = (env: z.output<typeof officersEnv>) =>
   makeDynamoOfficerDirectory({ client: client(), table: env.OFFICERS_TABLE });
+
+export const zeroReportsEnv = z.object({ ZERO_REPORTS_TABLE: z.string().min(1) });
+
+/** Duty periods and zero-report logs; it also answers which zero reports were missed. */
+export const makeZeroReportStore = (env: z.output<typeof zeroReportsEnv>) =>
+  makeDynamoZeroReportStore({ client: client(), table: env.ZERO_REPORTS_TABLE });
+
+/** The registry of reporting units, kept in the Officers table. */
+export const makeUnitRegistry = (env: z.output<typeof officersEnv>) =>
+  makeDynamoUnitRegistry({ client: client(), table: env.OFFICERS_TABLE });

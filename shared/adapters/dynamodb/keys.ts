@@ -16,3 +16,22 @@ export const openShard = (incidentId: string): string => {
   for (const char of incidentId) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
   return `OPEN#${hash % OPEN_SHARDS}`;
 };
+
+/**
+ * Item keys of the ZeroReports table: duty periods in one partition (`PERIODS` / `<period id>`);
+ * per unit and period a hash-chained log (`ZERO#<period>#<unit>`: `HEAD` and `EVT#<seq>`, as an
+ * incident's); the days whose cut-off check is complete (`CHECKED#<period>` / `<date>`); and two
+ * lookups written in the same transactions as the logs, filed by province so that a province is one
+ * query and a county a filter of it: every log (`CHAINS#<province>` / `<county>#<period>#<unit>`)
+ * and every miss by its cut-off (`MISSED#<province>` / `<cutoffAt>#<county>#<period>#<unit>`).
+ */
+export const PERIODS_PK = 'PERIODS';
+export const checkedPk = (periodId: string): string => `CHECKED#${periodId}`;
+export const zeroChainPk = (periodId: string, unit: string): string => `ZERO#${periodId}#${unit}`;
+export const chainsPk = (province: string): string => `CHAINS#${province}`;
+export const missedPk = (province: string): string => `MISSED#${province}`;
+
+/** The unit registry in the Officers table: `UNITS#<county>` / `UNIT#<unit>`. */
+export const unitsPk = (county: string): string => `UNITS#${county}`;
+export const UNIT_SK_PREFIX = 'UNIT#';
+export const unitSk = (unitId: string): string => `${UNIT_SK_PREFIX}${unitId}`;

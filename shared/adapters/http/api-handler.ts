@@ -203,3 +203,18 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
+
+/**
+ * An answer that is not JSON, such as a CSV export: the body goes out as given, under its own
+ * content type. The error contract stays JSON whatever a route answers on success.
+ */
+export const text = (
+  statusCode: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Result => ({
+  statusCode,
+  headers: { 'content-type': contentType, ...headers },
+  body,
+});

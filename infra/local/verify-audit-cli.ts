@@ -1,0 +1,122 @@
+/**
+ * `npm run verify-audit -- --region 110000 [--json] [--progress-every 100]`: recomputes every hash
+ * chain of a jurisdiction in the local data — each incident's event log and each unit's
+ * zero-report log — and names every broken link, with the jurisdiction's refused requests beside
+ * them. Exits 1 when anything is broken, 2 when it cannot run (a bad command line, no data). Uses the running local
+ * runtime's DynamoDB Local if there is one (DATA_DIR/runtime.json), otherwise starts DynamoDB
+ * Local on DATA_DIR itself.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+const usage = 'usage: npm run verify-audit -- --region <six-digit code> [--json] [--progress-every <chains>]';
+const fail = (message: string, showUsage = true): never => {
+  console.error(showUsage ? `${message}\n${usage}` : message);
+  process.exit(2);
+};
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        region: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'progress-every': { type: 'string', default: '100' },
+      },
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+
+const { isKnownRegion, regionOf } = await import('../../shared/domain/regions/regions');
+const region = values.region ?? fail('give the jurisdiction to verify with --region');
+if (!/^\d{6}$/.test(region) || !isKnownRegion(region)) fail(`${region} is not a GB/T 2260 region code`);
+const progressEvery = Number(values['progress-every']);
+if (!Number.isInteger(progressEvery) || progressEvery < 1) fail('--progress-every must be a whole number above 0');
+
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+
+const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
+const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
+const { makeDynamoAccessLog } = await import('../../shared/adapters/dynamodb/access-log');
+const { makeDynamoZeroReportStore } = await import('../../shared/adapters/dynamodb/zero-report-store');
+const { systemClock } = await import('../../shared/adapters/system');
+const { makeIncidentAuditChains, makeVerifyAudit } = await import('../../shared/application/verify-audit');
+const { LOCAL_REGION, localCredentials } = await import('./aws-local');
+const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
+const { tables } = await import('../resources');
+
+// 1 means "something is broken"; not being able to look at all must not be mistaken for it.
+const connection = await connectToLocalDynamoDb(dataDir).catch((error: unknown) =>
+  fail(`cannot reach the local data: ${(error as Error).message}`, false),
+);
+const tableNames = {
+  incidents: connection.tables?.incidents ?? tables.incidents.localName,
+  accessLog: connection.tables?.accessLog ?? tables.accessLog.localName,
+  zeroReports: connection.tables?.zeroReports ?? tables.zeroReports.localName,
+};
+
+try {
+  const client = makeDocumentClient(
+    new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
+  );
+  const verifyAudit = makeVerifyAudit({
+    sources: [
+      makeIncidentAuditChains({ incidents: makeDynamoIncidentStore({ client, incidentsTable: tableNames.incidents }) }),
+      makeDynamoZeroReportStore({ client, table: tableNames.zeroReports }),
+    ],
+    accessLog: makeDynamoAccessLog({ client, table: tableNames.accessLog }),
+    clock: systemClock,
+  });
+  // Whoever holds the machine's data folder holds every record in it: the tool reads as an
+  // inspector of the jurisdiction it was asked about.
+  const result = await verifyAudit(
+    { sub: 'local:verify-audit', role: 'inspector', region },
+    {
+      region,
+      progressEvery,
+      progress: (c) => console.error(`… ${c.chains} chains verified (${c.events} events, ${c.broken} broken)`),
+    },
+  );
+
+  if (values.json) {
+    console.log(JSON.stringify(result, null, 2));
+  } else {
+    const { counts, byKind, broken, accessDenied } = result;
+    console.log(`Audit trail of ${region} ${regionOf(region).name}`);
+    console.log(`  incident event logs: ${byKind.incident.chains} chains, ${byKind.incident.events} events`);
+    console.log(
+      `  zero-report logs:    ${byKind['zero-report'].chains} chains, ${byKind['zero-report'].events} events`,
+    );
+    console.log(`  ${counts.chains} chains, ${counts.events} events: ${counts.intact} intact, ${counts.broken} broken`);
+    if (broken.length > 0) {
+      console.log('');
+      console.log('Broken links (each at the first event that does not hold; everything after it hangs off it):');
+      for (const link of broken) {
+        console.log(`  ${link.kind} ${link.id} (${link.region}) at event ${link.seq}: ${link.reason}`);
+        console.log(`      ${link.detail}`);
+      }
+    }
+    const refusals = accessDenied?.items ?? [];
+    console.log('');
+    console.log(`Refused requests in ${region}: ${refusals.length}`);
+    for (const r of refusals) {
+      const who = `${r.actor.role} ${r.actor.sub} of ${r.actor.region}${r.actor.unit ? ` (unit ${r.actor.unit})` : ''}`;
+      console.log(`  ${r.at}  ${who}: ${r.action}${r.incidentId ? ` on ${r.incidentId}` : ''} — ${r.reason}`);
+    }
+    console.log('');
+    console.log(
+      counts.broken === 0
+        ? `RESULT: intact — every one of the ${counts.chains} chains recomputes to its head`
+        : `RESULT: BROKEN — ${counts.broken} of ${counts.chains} chains do not hold`,
+    );
+  }
+  if (result.counts.broken > 0) process.exitCode = 1;
+} finally {
+  await connection.stop();
+}

@@ -1,0 +1,110 @@
+/**
+ * Candidates for inspection in a jurisdiction: the region's incidents a page at a time (newest
+ * first), each one's log read and run through the candidate rules of `domain/candidates.ts`.
+ */
+import { mayInspect } from '../domain/access';
+import { type Candidate, candidatesOf } from '../domain/candidates';
+import { ForbiddenError, ValidationError } from '../domain/errors';
+import type { Actor, IncidentState } from '../domain/incident';
+import { isKnownRegion, regionOf } from '../domain/regions/regions';
+import type { IncidentStore } from '../ports/incident-store';
+
+export interface ListCandidatesQuery {
+  readonly region?: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** Incidents examined on this page (each costs a read of its log). */
+  readonly limit: number;
+  readonly after?: Readonly<Record<string, string>>;
+}
+
+/** An incident with something to look at, and what inspectors have already found on it. */
+export interface IncidentCandidates {
+  readonly incidentId: string;
+  readonly regionCode: string;
+  readonly receivedAt: string;
+  readonly status: IncidentState['status'];
+  readonly grade: IncidentState['grade'];
+  readonly findings: NonNullable<IncidentState['findings']>;
+  readonly candidates: readonly Candidate[];
+}
+
+export interface CandidatesPage {
+  /** How many incidents this page examined; fewer of them may have candidates. */
+  readonly examined: number;
+  readonly items: readonly IncidentCandidates[];
+  readonly after?: Readonly<Record<string, string>>;
+}
+
+/** Logs read at once: enough to hide the latency of each read, few enough not to throttle. */
+const READ_CONCURRENCY = 8;
+
+/** `work` over `items` with at most `limit` running at once, results in the items' order. */
+export const mapBounded = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};
+
+/**
+ * Lists the candidates of a region for an inspector of it. A page examines `limit` incidents and
+ * returns those with candidates; follow `after` until it is absent, since a page may hold none.
+ *
+ * @throws ValidationError, ForbiddenError
+ */
+export const makeListCandidates =
+  (deps: { readonly incidents: IncidentStore }) =>
+  async (actor: Actor, query: ListCandidatesQuery): Promise<CandidatesPage> => {
+    const region = query.region ?? actor.region;
+    if (!isKnownRegion(region)) {
+      throw new ValidationError(`region ${region} is not a GB/T 2260 code`, [
+        { field: 'region', problem: 'is not a known region code' },
+      ]);
+    }
+    const decision = mayInspect(actor, region);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
+    const level = regionOf(region).level;
+    if (level === 'national') {
+      throw new ValidationError('list one province at a time', [
+        { field: 'region', problem: 'give a province, city or county code' },
+      ]);
+    }
+    const page = await deps.incidents.list({
+      level,
+      regionCode: region,
+      limit: query.limit,
+      ...(query.from ? { from: query.from } : {}),
+      ...(query.to ? { to: query.to } : {}),
+      ...(query.after ? { after: query.after } : {}),
+    });
+    const examined = await mapBounded(page.items, READ_CONCURRENCY, async (state) => ({
+      state,
+      candidates: candidatesOf(await deps.incidents.getEvents(state.incidentId)),
+    }));
+    return {
+      examined: page.items.length,
+      items: examined
+        .filter(({ candidates }) => candidates.length > 0)
+        .map(({ state, candidates }) => ({
+          incidentId: state.incidentId,
+          regionCode: state.regionCode,
+          receivedAt: state.receivedAt,
+          status: state.status,
+          grade: state.grade,
+          findings: state.findings ?? [],
+          candidates,
+        })),
+      ...(page.after ? { after: page.after } : {}),
+    };
+  };

@@ -1,0 +1,327 @@
+/**
+ * Verifying the audit trail of a jurisdiction: every hash chain filed inside it — each incident's
+ * event log, each unit's zero-report log — recomputed and checked against its head, every broken
+ * link named, and the refused requests of the jurisdiction listed beside them. The command-line
+ * tool runs it to the end; the API runs it a page at a time, inside a time budget.
+ */
+import { mayInspect } from '../domain/access';
+import { ForbiddenError, ValidationError } from '../domain/errors';
+import { type ChainVerdict, verifyChain } from '../domain/hash-chain';
+import type { Actor } from '../domain/incident';
+import { childrenOf, isKnownRegion, NATIONAL, regionOf } from '../domain/regions/regions';
+import type { AccessDenied, AccessLog } from '../ports/access-log';
+import type { AuditChain, AuditChainSource } from '../ports/audit-chains';
+import type { Clock } from '../ports/clock';
+import type { IncidentStore } from '../ports/incident-store';
+import { mapBounded } from './candidates';
+import { makeListAccessDenied } from './list-access-denied';
+
+/** Why a chain does not hold: the chain's own verdict, or a head that is not there at all. */
+export type BreakReason = Exclude<ChainVerdict, { intact: true }>['reason'] | 'head-missing';
+
+/** One broken chain, at the first link that does not hold (every later link hangs off it). */
+export interface BrokenLink {
+  readonly kind: AuditChain['kind'];
+  /** The incident id, or `<period id>/<unit>` for a zero-report log. */
+  readonly id: string;
+  readonly region: string;
+  readonly seq: number;
+  readonly reason: BreakReason;
+  readonly detail: string;
+}
+
+export interface ChainCounts {
+  readonly chains: number;
+  readonly events: number;
+  readonly intact: number;
+  readonly broken: number;
+}
+
+/** A page of chains and where the next one starts (absent after the last). */
+export interface AuditChainPage {
+  readonly chains: readonly AuditChain[];
+  readonly after?: string;
+}
+
+/**
+ * A source that can resume where a page ended, so an API call verifies part of a jurisdiction and
+ * the next call carries on. A source without it is resumed by position, re-reading what it skips.
+ */
+export interface ResumableAuditChainSource extends AuditChainSource {
+  chainsPage(region: string, page: { readonly limit: number; readonly after?: string }): Promise<AuditChainPage>;
+}
+
+const isResumable = (source: AuditChainSource): source is ResumableAuditChainSource =>
+  typeof (source as Partial<ResumableAuditChainSource>).chainsPage === 'function';
+
+/** The first broken link of a chain, or nothing if the chain holds. */
+export const checkChain = (chain: AuditChain): BrokenLink | undefined => {
+  const where = { kind: chain.kind, id: chain.id, region: chain.region };
+  const verdict = verifyChain(chain.events, chain.head);
+  if (!verdict.intact) {
+    return { ...where, seq: verdict.brokenAtSeq, reason: verdict.reason, detail: verdict.detail };
+  }
+  if (!chain.head) {
+    // Without a head nothing says where the log should end, so events cut from its end would go
+    // unseen: the head is part of the evidence.
+    return {
+      ...where,
+      seq: verdict.events,
+      reason: 'head-missing',
+      detail: `the log holds ${verdict.events} events but its head item is missing, so nothing vouches for where it ends`,
+    };
+  }
+  return undefined;
+};
+
+/** A consistent read of one incident: its log and the head that vouches for it. */
+const readIncidentChain = async (incidents: IncidentStore, incidentId: string, region: string): Promise<AuditChain> => {
+  // The head is read after the log: an append commits head and events together, so a head ahead of
+  // the log's last event means an append landed between the two reads — read again before calling
+  // events missing. A head behind the log, or a gap inside it, cannot come from an append.
+  const ATTEMPTS = 3;
+  for (let attempt = 1; ; attempt++) {
+    const events = await incidents.getEvents(incidentId);
+    const head = await incidents.getState(incidentId);
+    const lastSeq = events.at(-1)?.seq ?? 0;
+    if (head && head.version > lastSeq && attempt < ATTEMPTS) continue;
+    return {
+      kind: 'incident',
+      id: incidentId,
+      region: head?.regionCode ?? region,
+      events,
+      ...(head ? { head: { seq: head.version, hash: head.lastHash } } : {}),
+    };
+  }
+};
+
+/** Logs read at once while verifying a page of incidents. */
+const READ_CONCURRENCY = 8;
+
+/**
+ * Chains asked of a resumable source at a time: the time budget is looked at between reads, so
+ * this bounds how far past its budget a page can run.
+ */
+const CHAINS_PER_READ = 25;
+
+const badCursor = () =>
+  new ValidationError('the cursor is not valid', [{ field: 'cursor', problem: 'is not a cursor this API returned' }]);
+
+/**
+ * The incidents' event logs as audit chains, found through the incident store's region indexes
+ * (heads by county, city or province); a national verification walks the provinces in turn.
+ */
+export const makeIncidentAuditChains = (deps: { readonly incidents: IncidentStore }): ResumableAuditChainSource => {
+  const partsOf = (region: string): readonly string[] =>
+    regionOf(region).level === 'national' ? childrenOf(NATIONAL).map((p) => p.code) : [region];
+
+  const chainsPage: ResumableAuditChainSource['chainsPage'] = async (region, page) => {
+    const parts = partsOf(region);
+    let part = 0;
+    let key: Readonly<Record<string, string>> | undefined;
+    if (page.after !== undefined) {
+      try {
+        const cursor = JSON.parse(page.after) as { part?: unknown; key?: unknown };
+        part = Number(cursor.part);
+        if (cursor.key !== undefined) key = cursor.key as Record<string, string>;
+      } catch {
+        throw badCursor();
+      }
+      if (!Number.isInteger(part) || part < 0 || part >= parts.length) throw badCursor();
+      const isStringRecord =
+        key === undefined ||
+        (typeof key === 'object' && key !== null && Object.values(key).every((v) => typeof v === 'string'));
+      if (!isStringRecord) throw badCursor();
+    }
+    const chains: AuditChain[] = [];
+    while (chains.length < page.limit && part < parts.length) {
+      const code = parts[part] as string;
+      const level = regionOf(code).level;
+      if (level === 'national') throw new Error('a national region has no incident index of its own');
+      const heads = await deps.incidents.list({
+        level,
+        regionCode: code,
+        limit: page.limit - chains.length,
+        ...(key ? { after: key } : {}),
+      });
+      chains.push(
+        ...(await mapBounded(heads.items, READ_CONCURRENCY, (state) =>
+          readIncidentChain(deps.incidents, state.incidentId, state.regionCode),
+        )),
+      );
+      key = heads.after;
+      if (!key) part += 1;
+    }
+    const more = key !== undefined || part < parts.length;
+    return { chains, ...(more ? { after: JSON.stringify({ part, ...(key ? { key } : {}) }) } : {}) };
+  };
+
+  return {
+    chainsPage,
+    async *chainsIn(region) {
+      let after: string | undefined;
+      do {
+        const page = await chainsPage(region, { limit: CHAINS_PER_READ, ...(after !== undefined ? { after } : {}) });
+        yield* page.chains;
+        after = page.after;
+      } while (after !== undefined);
+    },
+  };
+};
+
+export interface VerifyAuditQuery {
+  /** The jurisdiction to verify; the caller's own by default. */
+  readonly region?: string;
+  /** Verify at most this many chains, then stop with a cursor (a page); absent: all of them. */
+  readonly limit?: number;
+  /** Stop with a cursor once this much time has gone (a page); absent: no limit. */
+  readonly budgetMs?: number;
+  /** Where the previous page stopped. */
+  readonly after?: Readonly<Record<string, string>>;
+  /** Refusals listed with the first page: at most this many (absent: all of them). */
+  readonly accessDeniedLimit?: number;
+  /** Called every `progressEvery` chains with the counts so far (long runs). */
+  readonly progress?: (counts: ChainCounts) => void;
+  readonly progressEvery?: number;
+}
+
+export interface VerifyAuditResult {
+  readonly region: string;
+  /** True when the run reached the last chain of the jurisdiction; otherwise `after` says where it stopped. */
+  readonly complete: boolean;
+  readonly counts: ChainCounts;
+  readonly byKind: Readonly<Record<AuditChain['kind'], ChainCounts>>;
+  readonly broken: readonly BrokenLink[];
+  /** The jurisdiction's refused requests, with the first page only (a cursor continues neither). */
+  readonly accessDenied?: {
+    readonly items: readonly AccessDenied[];
+    /** More refusals: continue at `GET /v1/audit/access-denied` with this cursor. */
+    readonly after?: Readonly<Record<string, string>>;
+  };
+  readonly after?: Readonly<Record<string, string>>;
+}
+
+const emptyCounts = (): { chains: number; events: number; intact: number; broken: number } => ({
+  chains: 0,
+  events: 0,
+  intact: 0,
+  broken: 0,
+});
+
+/**
+ * Recomputes every hash chain of a jurisdiction, from `sources` in turn, for an inspector of it.
+ * With `limit` or `budgetMs` it stops early and returns `after`, from which the next call resumes:
+ * sum the pages' counts and broken links for the whole jurisdiction.
+ *
+ * @throws ValidationError, ForbiddenError
+ */
+export const makeVerifyAudit = (deps: {
+  readonly sources: readonly AuditChainSource[];
+  readonly accessLog: AccessLog;
+  readonly clock: Clock;
+}) => {
+  const listAccessDenied = makeListAccessDenied({ accessLog: deps.accessLog });
+
+  const deniedOf = async (actor: Actor, region: string, limit: number | undefined) => {
+    const items: AccessDenied[] = [];
+    let after: Readonly<Record<string, string>> | undefined;
+    do {
+      const page = await listAccessDenied(actor, {
+        region,
+        limit: limit === undefined ? 200 : limit - items.length,
+        ...(after ? { after } : {}),
+      });
+      items.push(...page.items);
+      after = page.after;
+    } while (after && (limit === undefined || items.length < limit));
+    return { items, ...(after ? { after } : {}) };
+  };
+
+  return async (actor: Actor, query: VerifyAuditQuery): Promise<VerifyAuditResult> => {
+    const region = query.region ?? actor.region;
+    if (!isKnownRegion(region)) {
+      throw new ValidationError(`region ${region} is not a GB/T 2260 code`, [
+        { field: 'region', problem: 'is not a known region code' },
+      ]);
+    }
+    const decision = mayInspect(actor, region);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
+
+    let sourceIndex = 0;
+    let position: string | undefined;
+    if (query.after) {
+      sourceIndex = Number(query.after.source);
+      position = query.after.position;
+      if (!Number.isInteger(sourceIndex) || sourceIndex < 0 || sourceIndex >= deps.sources.length) throw badCursor();
+    }
+
+    const started = deps.clock.now().getTime();
+    const counts = emptyCounts();
+    const byKind = { incident: emptyCounts(), 'zero-report': emptyCounts() };
+    const broken: BrokenLink[] = [];
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const every = query.progressEvery ?? 100;
+    const full = () =>
+      counts.chains >= limit ||
+      (query.budgetMs !== undefined && deps.clock.now().getTime() - started >= query.budgetMs);
+    const check = (chain: AuditChain) => {
+      const link = checkChain(chain);
+      for (const tally of [counts, byKind[chain.kind]]) {
+        tally.chains += 1;
+        tally.events += chain.events.length;
+        if (link) tally.broken += 1;
+        else tally.intact += 1;
+      }
+      if (link) broken.push(link);
+      if (query.progress && counts.chains % every === 0) query.progress({ ...counts });
+    };
+
+    let stoppedAt: Record<string, string> | undefined;
+    sources: while (sourceIndex < deps.sources.length) {
+      const source = deps.sources[sourceIndex] as AuditChainSource;
+      if (isResumable(source)) {
+        do {
+          if (full()) {
+            stoppedAt = { source: String(sourceIndex), ...(position !== undefined ? { position } : {}) };
+            break sources;
+          }
+          const page = await source.chainsPage(region, {
+            limit: Math.min(limit - counts.chains, CHAINS_PER_READ),
+            ...(position !== undefined ? { after: position } : {}),
+          });
+          for (const chain of page.chains) check(chain);
+          position = page.after;
+        } while (position !== undefined);
+      } else {
+        // Resumed by position: the chains before it are read again and skipped.
+        const skip = position === undefined ? 0 : Number(position);
+        if (!Number.isInteger(skip) || skip < 0) throw badCursor();
+        let index = 0;
+        for await (const chain of source.chainsIn(region)) {
+          if (index >= skip) {
+            if (full()) {
+              stoppedAt = { source: String(sourceIndex), position: String(index) };
+              break sources;
+            }
+            check(chain);
+          }
+          index += 1;
+        }
+      }
+      sourceIndex += 1;
+      position = undefined;
+    }
+
+    return {
+      region,
+      complete: stoppedAt === undefined,
+      counts,
+      byKind,
+      broken,
+      ...(query.after ? {} : { accessDenied: await deniedOf(actor, region, query.accessDeniedLimit) }),
+      ...(stoppedAt ? { after: stoppedAt } : {}),
+    };
+  };
+};
+
+export type VerifyAudit = ReturnType<typeof makeVerifyAudit>;

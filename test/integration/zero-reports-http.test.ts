@@ -1,0 +1,263 @@
+/**
+ * Zero reports on the local runtime, over HTTP with real tokens: the registry imported with
+ * `npm run units`, a duty period activated by the county office, three of five units filing, and
+ * the cut-off check the runtime runs on its interval recording the two misses — once — and telling
+ * the county office's duty officer through the officer inbox.
+ *
+ * The runtime runs in this process, so faking `Date` here moves the clock its handlers read: the
+ * test starts a minute before a 16:00 cut-off and steps past it, instead of waiting for one.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
+import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
+import { makeImportOfficers } from '../../shared/application/officers';
+import { verifyChain } from '../../shared/domain/hash-chain';
+import type { ZeroReportEvent } from '../../shared/domain/zero-reports';
+import type { AuditChain } from '../../shared/ports/audit-chains';
+import { directoryRows } from '../../shared/schemas/officers';
+import { call, tokenFor } from './support';
+
+const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
+
+/** 15:59 on 1 July 2031 in Beijing: a minute before the day's 16:00 cut-off. */
+const START = new Date('2031-07-01T07:59:00.000Z');
+const CUTOFF = '2031-07-01T08:00:00.000Z';
+const CHECK_INTERVAL_MS = 250;
+
+// `Date` is faked, so time in the test's own loops is measured on the monotonic clock.
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (performance.now() > until) throw new Error(`not reached in ${timeoutMs} ms: ${what}`);
+    await sleep(100);
+  }
+};
+
+interface Problem {
+  field: string;
+  problem: string;
+}
+const detailsOf = (body: unknown): Problem[] => (body as { error: { details?: Problem[] } }).error.details ?? [];
+
+describe('zero reports over HTTP on the local runtime', () => {
+  let runtime: LocalRuntime;
+  let dataDir: string;
+  const tokens: Record<string, string> = {};
+  let periodId: string;
+
+  const units = (...args: string[]) =>
+    spawnSync('npm', ['run', '--silent', 'units', '--', ...args], {
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+
+  const fileReport = (unit: string, body: Record<string, unknown>) =>
+    call(runtime, 'POST', '/v1/daily-reports', { token: tokens[unit], body: { periodId, ...body } });
+
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: START });
+    dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-test-'));
+    runtime = await startLocalRuntime({
+      port: 0,
+      dataDir,
+      policy: 'national',
+      engines: { dynamodbEndpoint: inject('dynamodbEndpoint'), messagingEndpoint: inject('messagingEndpoint') },
+      resourcePrefix: `t${randomUUID().slice(0, 8)}-`,
+      zeroReportCheckIntervalMs: CHECK_INTERVAL_MS,
+    });
+    const client = makeDocumentClient(
+      new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
+    );
+    await makeImportOfficers({
+      directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
+    })(directoryRows(readFileSync(fixture('officers/dongcheng.json'), 'utf8'), 'json').rows);
+
+    tokens.county = await tokenFor(runtime, { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' });
+    tokens.xicheng = await tokenFor(runtime, { sub: 'xicheng', role: 'office', region: '110102', level: 'county' });
+    tokens.inspector = await tokenFor(runtime, { sub: 'insp', role: 'inspector', region: '110000' });
+    for (const unit of ['DC-JDJ', 'DC-HSJ', 'DC-XH', 'DC-ZX', 'DC-YJ']) {
+      tokens[unit] = await tokenFor(runtime, { sub: `r-${unit}`, role: 'reporter', region: '110101', unit });
+    }
+    tokens['XC-JR'] = await tokenFor(runtime, { sub: 'r-XC-JR', role: 'reporter', region: '110102', unit: 'XC-JR' });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    vi.useRealTimers();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports the unit registry with npm run units, refusing a bad file whole', () => {
+    // ACT
+    const broken = units('import', fixture('units/broken.csv'));
+    const good = units('import', fixture('units/beijing.csv'));
+
+    // ASSESS
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain('the units were not imported: 8 problems');
+    expect(broken.stderr).toContain('line 5: county: is not a GB/T 2260 code');
+    expect(broken.stderr).toContain('line 6: unit DC-OK is already listed on line 2');
+    expect(good.stdout).toContain('imported 6 units for 2 counties (110101, 110102)');
+    expect(good.status).toBe(0);
+  });
+
+  it('lets only an office activate a duty period, inside its jurisdiction', async () => {
+    // PREPARE
+    const body = { region: '110101', firstDate: '2031-07-01', lastDate: '2031-07-03', reason: 'flood season' };
+
+    // ACT
+    const answers = await Promise.all(
+      [tokens['DC-XH'], tokens.inspector, tokens.xicheng].map((token) =>
+        call(runtime, 'POST', '/v1/duty-periods', { token, body }),
+      ),
+    );
+
+    // ASSESS
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403]);
+  });
+
+  it('names every bad field of an activation', async () => {
+    // ACT
+    const answer = await call(runtime, 'POST', '/v1/duty-periods', {
+      token: tokens.county,
+      body: { region: '999999', firstDate: '2031-06-30', lastDate: '2031-06-01', cutoffHour: 25, reason: '' },
+    });
+
+    // ASSESS
+    expect(answer.status).toBe(400);
+    expect(detailsOf(answer.body)).toEqual(
+      expect.arrayContaining([
+        { field: 'region', problem: 'is not a GB/T 2260 region code' },
+        { field: 'firstDate', problem: 'is in the past (today is 2031-07-01 in China)' },
+        { field: 'lastDate', problem: 'is before firstDate' },
+        { field: 'cutoffHour', problem: 'must be a whole hour from 0 to 23 (China time)' },
+        { field: 'reason', problem: 'must not be empty' },
+      ]),
+    );
+  });
+
+  it('activates a period for the county office, and answers a retry with the same period', async () => {
+    // PREPARE
+    const body = { region: '110101', firstDate: '2031-07-01', lastDate: '2031-07-03', reason: 'flood season' };
+
+    // ACT
+    const first = await call(runtime, 'POST', '/v1/duty-periods', { token: tokens.county, body });
+    const retry = await call(runtime, 'POST', '/v1/duty-periods', { token: tokens.county, body });
+
+    // ASSESS
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      periodId: expect.stringMatching(/^DP-110101-20310701-/),
+      cutoffHour: 16,
+      days: [
+        { date: '2031-07-01', cutoffAt: CUTOFF },
+        { date: '2031-07-02', cutoffAt: '2031-07-02T08:00:00.000Z' },
+        { date: '2031-07-03', cutoffAt: '2031-07-03T08:00:00.000Z' },
+      ],
+    });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    periodId = (first.body as { periodId: string }).periodId;
+  });
+
+  it('takes three units’ reports before the cut-off, answering a retry alike and a changed report with 409', async () => {
+    // ACT
+    const filed = await Promise.all(
+      ['DC-JDJ', 'DC-HSJ', 'DC-XH'].map((unit) => fileReport(unit, { date: '2031-07-01', nothingToReport: true })),
+    );
+    const retry = await fileReport('DC-XH', { date: '2031-07-01', nothingToReport: true });
+    const changed = await fileReport('DC-XH', { date: '2031-07-01', summary: 'a patient fell' });
+
+    // ASSESS
+    expect(filed.map((a) => a.status)).toEqual([201, 201, 201]);
+    expect(filed[2]?.body).toMatchObject({ unit: 'DC-XH', seq: 1, late: false, lateByMs: 0, cutoffAt: CUTOFF });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(filed[2]?.body);
+    expect(changed.status).toBe(409);
+  });
+
+  it('refuses a report from another county, an office and an inspector, and names bad fields', async () => {
+    // ACT
+    const [otherCounty, anOffice, anInspector] = await Promise.all(
+      ['XC-JR', 'county', 'inspector'].map((who) => fileReport(who, { date: '2031-07-01', nothingToReport: true })),
+    );
+    const invalid = await call(runtime, 'POST', '/v1/daily-reports', {
+      token: tokens['DC-ZX'],
+      body: { periodId: 'nope', date: '2031-07-32', nothingToReport: true, summary: 'both' },
+    });
+    const unknown = await call(runtime, 'POST', '/v1/daily-reports', {
+      token: tokens['DC-ZX'],
+      body: { periodId: 'DP-110101-20310701-00000000', date: '2031-07-01', nothingToReport: true },
+    });
+
+    // ASSESS
+    expect([otherCounty?.status, anOffice?.status, anInspector?.status]).toEqual([403, 403, 403]);
+    expect(invalid.status).toBe(400);
+    expect(detailsOf(invalid.body).map((d) => d.field)).toEqual(['periodId', 'date', 'summary']);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('records the two missing units’ misses once at the cut-off and tells the duty officer', async () => {
+    // ACT: step past the cut-off; the runtime's check runs every quarter second.
+    vi.setSystemTime(new Date(Date.parse(CUTOFF) + 1_000));
+    const inbox = await waitFor('two zero-report notifications in the inbox', async () => {
+      let lines: string[] = [];
+      try {
+        lines = readFileSync(join(dataDir, 'inbox.jsonl'), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        return undefined;
+      }
+      const mine = lines
+        .map((line) => JSON.parse(line) as { kind: string; personId: string; incidentId: string; text: string })
+        .filter((n) => n.kind === 'zero-report-missed');
+      return mine.length >= 2 ? mine : undefined;
+    });
+    await sleep(8 * CHECK_INTERVAL_MS); // more runs, which must add nothing
+
+    // ASSESS: 16:00 is P-ZHAO's shift.
+    expect(inbox.map((n) => [n.personId, n.incidentId]).sort()).toEqual([
+      ['P-ZHAO', `${periodId}/DC-YJ`],
+      ['P-ZHAO', `${periodId}/DC-ZX`],
+    ]);
+    expect(inbox[0]?.text).toContain('did not file its daily report for 2031-07-01 by 16:00 China time');
+    const store = makeDynamoZeroReportStore({
+      client: makeDocumentClient(
+        new DynamoDBClient({
+          region: LOCAL_REGION,
+          credentials: localCredentials,
+          endpoint: runtime.endpoints.dynamodb,
+        }),
+      ),
+      table: runtime.resources.tables.zeroReports,
+    });
+    const chains: AuditChain[] = [];
+    for await (const chain of store.chainsIn('110101')) chains.push(chain);
+    const missed = chains.flatMap((c) => (c.events as ZeroReportEvent[]).filter((e) => e.type === 'DailyReportMissed'));
+    expect(missed.map((e) => e.unit).sort()).toEqual(['DC-YJ', 'DC-ZX']);
+    for (const chain of chains) expect(verifyChain(chain.events, chain.head)).toMatchObject({ intact: true });
+  });
+
+  it('accepts a report after the cut-off as late, after the miss it does not erase', async () => {
+    // ACT
+    const late = await fileReport('DC-ZX', { date: '2031-07-01', nothingToReport: true });
+
+    // ASSESS
+    expect(late.status).toBe(201);
+    expect(late.body).toMatchObject({ late: true, afterMissed: true, seq: 3 });
+    expect((late.body as { lateByMs: number }).lateByMs).toBeGreaterThanOrEqual(1_000);
+  });
+});

@@ -1,0 +1,721 @@
+/**
+ * The inspectors' late, missed and punctuality views: the pure rules (which duty is late, which
+ * missed, who answers for it, the statistics, the CSV) and the use cases on in-memory ports
+ * (jurisdiction, paging that never splits an incident, zero reports after the incidents).
+ */
+import { describe, expect, it } from 'vitest';
+import { makeListLate, makeListMissed, makeOfficePunctuality } from '../../shared/application/audit';
+import {
+  type AuditRow,
+  auditPeriod,
+  auditRowsCsv,
+  csvField,
+  entriesOf,
+  median,
+  obligationsOn,
+  officesWithin,
+  outcomeOf,
+  percentile,
+  punctualityByOffice,
+  punctualityCsv,
+  punctualityOf,
+  toCsv,
+  withPeople,
+  type ZeroReportMiss,
+  zeroReportEntry,
+} from '../../shared/domain/audit';
+import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
+import type { Actor, IncidentEvent, IncidentState, UnitReportLateData } from '../../shared/domain/incident';
+import type { Obligation } from '../../shared/domain/obligation';
+import type { Officer, Shift } from '../../shared/domain/officers';
+import type { MissedZeroReport, MissedZeroReports } from '../../shared/ports/missed-zero-reports';
+import type { OfficerDirectory } from '../../shared/ports/officer-directory';
+import { auditLateQuerySchema, auditMissedQuerySchema, auditRowSchema } from '../../shared/schemas/audit';
+import { FakeClock } from '../fakes/fake-clock';
+import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
+
+// --- fixtures: Dongcheng (110101) and Xicheng (110102) under Beijing (110100) ---------------
+
+const RECEIVED = '2026-11-22T02:00:00.000Z'; // 10:00 China time
+
+const obligation = (incidentId: string, over: Partial<Obligation> = {}): Obligation => ({
+  obligationId: `${incidentId}-110101-countyToCity`,
+  incidentId,
+  level: 'county',
+  office: '110101',
+  handover: 'countyToCity',
+  to: { level: 'city', office: '110100' },
+  openedAt: RECEIVED,
+  dueAt: '2026-11-22T04:00:00.000Z',
+  limitMs: 7_200_000,
+  status: 'pending',
+  ...over,
+});
+
+const onTime = (id: string) => obligation(id, { status: 'met', metAt: '2026-11-22T03:00:00.000Z', lateByMs: 0 });
+/** Forwarded 15 min late, before any timer had flagged it. */
+const lateOnly = (id: string) =>
+  obligation(id, { status: 'met', metAt: '2026-11-22T04:15:00.000Z', lateByMs: 900_000 });
+/** Silent past the deadline, escalated past, then forwarded 1 h 30 min late after all. */
+const metAfterMissed = (id: string) =>
+  obligation(id, {
+    status: 'met',
+    missedAt: '2026-11-22T04:00:01.000Z',
+    escalatedAt: '2026-11-22T04:00:01.000Z',
+    metAt: '2026-11-22T05:30:00.000Z',
+    lateByMs: 5_400_000,
+  });
+const neverMet = (id: string) =>
+  obligation(id, {
+    status: 'missed',
+    missedAt: '2026-11-22T04:00:01.000Z',
+    escalatedAt: '2026-11-22T04:00:01.000Z',
+  });
+
+const head = (incidentId: string, over: Partial<IncidentState> = {}): IncidentState => ({
+  incidentId,
+  version: 1,
+  lastHash: `${incidentId}-h1`,
+  status: 'open',
+  category: 'accident',
+  subtype: 'mine flooding',
+  grade: 'IV',
+  gradeBasis: 'reported',
+  regionCode: '110101',
+  countyCode: '110101',
+  cityCode: '110100',
+  provinceCode: '110000',
+  occurredAt: '2026-11-22T01:00:00.000Z',
+  learnedAt: '2026-11-22T01:30:00.000Z',
+  receivedAt: RECEIVED,
+  updatedAt: RECEIVED,
+  firstUnit: 'U-1',
+  reportCount: 1,
+  figures: {
+    dead: 0,
+    injured: 2,
+    seriouslyInjured: null,
+    missing: 0,
+    trapped: 0,
+    affectedPeople: 10,
+    directLossYuan: 0,
+  },
+  obligations: [],
+  unitLate: false,
+  acknowledgements: [],
+  ...over,
+});
+
+const unitLateData = (incidentId: string): UnitReportLateData => ({
+  reportId: `${incidentId}-R1`,
+  unit: 'U-1',
+  office: '110101',
+  learnedAt: '2026-11-22T00:30:00.000Z',
+  receivedAt: RECEIVED,
+  limitMs: 3_600_000,
+  lateByMs: 1_800_000,
+});
+
+const officers: Officer[] = [
+  { office: '110101', personId: 'P-LI', name: '李主任', roles: ['first-responsible'], endpoints: {} },
+  { office: '110101', personId: 'P-WANG', name: '王副主任', roles: ['directly-responsible'], endpoints: {} },
+  { office: '110101', personId: 'P-ZHAO', name: '赵值班', roles: ['duty-officer'], endpoints: {} },
+  { office: '110101', personId: 'P-QIAN', name: '钱值班', roles: ['duty-officer'], endpoints: {} },
+  { office: '110100', personId: 'P-CITY', name: '市领导', roles: ['first-responsible'], endpoints: {} },
+];
+// China time: Zhao 08:00–20:00, Qian 20:00–08:00.
+const roster: Shift[] = [
+  { office: '110101', personId: 'P-ZHAO', from: '08:00', to: '20:00' },
+  { office: '110101', personId: 'P-QIAN', from: '20:00', to: '08:00' },
+];
+const dongcheng = { officers: officers.filter((o) => o.office === '110101'), roster };
+
+const miss = (over: Partial<ZeroReportMiss> = {}): MissedZeroReport => ({
+  periodId: 'DP-1',
+  unit: 'U-9',
+  unitName: '东华门街道办事处',
+  county: '110101',
+  date: '2026-11-22',
+  cutoffAt: '2026-11-22T01:00:00.000Z',
+  missedAt: '2026-11-22T01:00:05.000Z',
+  ...over,
+});
+
+describe('late or missed: how an obligation turned out', () => {
+  it('calls a duty met after its deadline late, even one met after it was marked missed', () => {
+    expect(outcomeOf(onTime('A'))).toBe('on-time');
+    expect(outcomeOf(lateOnly('A'))).toBe('late');
+    expect(outcomeOf(metAfterMissed('A'))).toBe('late');
+    expect(outcomeOf(neverMet('A'))).toBe('missed');
+    expect(outcomeOf(obligation('A'))).toBe('pending');
+    expect(outcomeOf(obligation('A', { status: 'waived', waivedAt: RECEIVED }))).toBe('waived');
+  });
+
+  it('reads the delay from the times when an older head lacks lateByMs', () => {
+    const { lateByMs: _drop, ...older } = lateOnly('A');
+    expect(outcomeOf(older)).toBe('late');
+    expect(punctualityOf([older]).medianDelayMs).toBe(900_000);
+  });
+
+  it('puts late duties on the late list and never-met ones on the missed list; pending and waived on neither', () => {
+    // PREPARE
+    const state = head('A', {
+      obligations: [
+        onTime('A'),
+        metAfterMissed('A'),
+        neverMet('A'),
+        obligation('A', { obligationId: 'pending' }),
+        obligation('A', { obligationId: 'waived', status: 'waived' }),
+      ],
+    });
+
+    // ACT / ASSESS
+    expect(obligationsOn('late', state).map((o) => o.lateByMs)).toEqual([5_400_000]);
+    expect(obligationsOn('missed', state).map((o) => o.status)).toEqual(['missed']);
+  });
+
+  it('filters by the office that held the duty and by kind', () => {
+    const city = obligation('A', {
+      obligationId: 'A-110100-cityToProvince',
+      level: 'city',
+      office: '110100',
+      handover: 'cityToProvince',
+      status: 'met',
+      metAt: '2026-11-22T07:00:00.000Z',
+      lateByMs: 60_000,
+    });
+    const state = head('A', { obligations: [lateOnly('A'), city] });
+    expect(obligationsOn('late', state, { office: '110100' })).toEqual([city]);
+    expect(obligationsOn('late', state, { kind: 'cityToProvince' })).toEqual([city]);
+    expect(obligationsOn('late', state, { kind: 'skipLevelPhone' })).toEqual([]);
+  });
+});
+
+describe('rows', () => {
+  const state = head('A', { unitLate: true, obligations: [metAfterMissed('A'), neverMet('B')] });
+
+  it('gives a late forward and a late unit report, earliest deadline first, exactly', () => {
+    // ACT
+    const entries = entriesOf('late', state, {}, unitLateData('A'));
+
+    // ASSESS
+    const incident = { id: 'A', region: '110101', category: 'accident', grade: 'IV' };
+    const dongchengOffice = { level: 'county', code: '110101', name: '东城区' };
+    expect(entries).toEqual([
+      {
+        kind: 'unit-report',
+        incident,
+        office: dongchengOffice,
+        unit: { id: 'U-1', name: null },
+        obligationId: null,
+        zeroReport: null,
+        deadline: '2026-11-22T01:30:00.000Z',
+        metAt: RECEIVED,
+        missedAt: null,
+        lateByMs: 1_800_000,
+        lateBy: '30m',
+        autoEscalated: false,
+      },
+      {
+        kind: 'countyToCity',
+        incident,
+        office: dongchengOffice,
+        unit: null,
+        obligationId: 'A-110101-countyToCity',
+        zeroReport: null,
+        deadline: '2026-11-22T04:00:00.000Z',
+        metAt: '2026-11-22T05:30:00.000Z',
+        missedAt: '2026-11-22T04:00:01.000Z',
+        lateByMs: 5_400_000,
+        lateBy: '1h30m',
+        autoEscalated: true,
+      },
+    ]);
+  });
+
+  it('gives a never-met duty with no lateness, and no unit report on the missed list', () => {
+    const [row, ...rest] = entriesOf('missed', state, {}, undefined);
+    expect(rest).toEqual([]);
+    expect(row).toMatchObject({ kind: 'countyToCity', metAt: null, lateByMs: null, lateBy: null, autoEscalated: true });
+  });
+
+  it('refuses to invent the figures of a late unit report it was not given', () => {
+    expect(() => entriesOf('late', state, {}, undefined)).toThrow(/UnitReportLate/);
+  });
+
+  it('names the office’s responsible persons and whoever was on duty at the deadline, not now', () => {
+    // PREPARE: the deadline 04:00Z is 12:00 China time (Zhao's shift); 13:30Z is 21:30 (Qian's).
+    const [day] = entriesOf('missed', head('A', { obligations: [neverMet('A')] }), {}, undefined);
+    const [night] = entriesOf(
+      'missed',
+      head('B', { obligations: [obligation('B', { status: 'missed', dueAt: '2026-11-22T13:30:00.000Z' })] }),
+      {},
+      undefined,
+    );
+    if (!day || !night) throw new Error('no rows');
+
+    // ACT
+    const dayRow = withPeople(day, dongcheng);
+    const nightRow = withPeople(night, dongcheng);
+
+    // ASSESS
+    expect(dayRow.firstResponsible).toEqual([{ personId: 'P-LI', name: '李主任' }]);
+    expect(dayRow.directlyResponsible).toEqual([{ personId: 'P-WANG', name: '王副主任' }]);
+    expect(dayRow.onDutyAtDeadline).toEqual([{ personId: 'P-ZHAO', name: '赵值班' }]);
+    expect(nightRow.onDutyAtDeadline).toEqual([{ personId: 'P-QIAN', name: '钱值班' }]);
+  });
+
+  it('holds the unit, not the office’s leaders, to account for its own late report', () => {
+    const [unitRow] = entriesOf('late', state, { kind: 'unit-report' }, unitLateData('A'));
+    if (!unitRow) throw new Error('no row');
+    const row = withPeople(unitRow, dongcheng);
+    expect(row.firstResponsible).toEqual([]);
+    expect(row.directlyResponsible).toEqual([]);
+    // 01:30Z is 09:30 China time: the duty officer then was waiting for the report.
+    expect(row.onDutyAtDeadline).toEqual([{ personId: 'P-ZHAO', name: '赵值班' }]);
+  });
+
+  it('lists a zero report not filed by the cut-off as missed, showing a late filing beside it', () => {
+    expect(zeroReportEntry(miss({ filedLateAt: '2026-11-22T03:00:00.000Z' }))).toEqual({
+      kind: 'zero-report',
+      incident: null,
+      office: { level: 'county', code: '110101', name: '东城区' },
+      unit: { id: 'U-9', name: '东华门街道办事处' },
+      obligationId: null,
+      zeroReport: { periodId: 'DP-1', date: '2026-11-22' },
+      deadline: '2026-11-22T01:00:00.000Z',
+      metAt: '2026-11-22T03:00:00.000Z',
+      missedAt: '2026-11-22T01:00:05.000Z',
+      lateByMs: 7_200_000,
+      lateBy: '2h',
+      autoEscalated: false,
+    });
+    expect(zeroReportEntry(miss())).toMatchObject({ metAt: null, lateByMs: null, lateBy: null });
+  });
+
+  it('produces rows the documented answer schema accepts', () => {
+    const rows = [
+      ...entriesOf('late', state, {}, unitLateData('A')),
+      ...entriesOf('missed', state, {}, undefined),
+      zeroReportEntry(miss()),
+    ].map((entry) => withPeople(entry, dongcheng));
+    for (const row of rows) expect(auditRowSchema.safeParse(row).success).toBe(true);
+  });
+});
+
+describe('statistics', () => {
+  it('takes the middle value of an odd count and the mean of the two middle ones of an even count', () => {
+    expect(median([])).toBeNull();
+    expect(median([7])).toBe(7);
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([0, 0, 10, 20])).toBe(5);
+  });
+
+  it('takes the nearest-rank p90: the ⌈0.9·n⌉-th smallest value, never interpolated', () => {
+    expect(percentile([], 0.9)).toBeNull();
+    expect(percentile([42], 0.9)).toBe(42);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).toBe(9);
+    expect(percentile([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 11], 0.9)).toBe(10);
+    expect(percentile([5, 1], 0.9)).toBe(5);
+  });
+
+  it('counts each outcome and rates on time over met and missed, with on time as a 0 ms delay', () => {
+    // PREPARE: on time ×2, late 15 min, late 1 h 30 min (after being missed), never met, pending, waived.
+    const obligations = [
+      onTime('A'),
+      onTime('B'),
+      lateOnly('C'),
+      metAfterMissed('D'),
+      neverMet('E'),
+      obligation('F'),
+      obligation('G', { status: 'waived' }),
+    ];
+
+    // ACT
+    const result = punctualityOf(obligations);
+
+    // ASSESS: delays [0, 0, 900000, 5400000] → median (0 + 900000) / 2; p90 rank ⌈3.6⌉ = 4.
+    expect(result).toEqual({
+      held: 7,
+      metOnTime: 2,
+      metLate: 2,
+      missed: 1,
+      pending: 1,
+      waived: 1,
+      onTimeRate: 2 / 5,
+      medianDelayMs: 450_000,
+      p90DelayMs: 5_400_000,
+    });
+  });
+
+  it('has no rate and no delays for an office that met and missed nothing', () => {
+    expect(punctualityOf([obligation('A')])).toMatchObject({ onTimeRate: null, medianDelayMs: null, p90DelayMs: null });
+    expect(punctualityOf([neverMet('A')])).toMatchObject({ onTimeRate: 0, medianDelayMs: null, p90DelayMs: null });
+  });
+
+  it('lists every office of a jurisdiction in code order, each before those under it', () => {
+    const beijing = officesWithin('110100').map((r) => r.code);
+    expect(beijing[0]).toBe('110100');
+    expect(beijing).toHaveLength(17);
+    const hubei = officesWithin('420000');
+    expect(hubei[0]?.code).toBe('420000');
+    // Counties the province administers directly (仙桃) are offices of the province's jurisdiction.
+    expect(hubei.map((r) => r.code)).toContain('429004');
+    expect(hubei.map((r) => r.code)).toContain('420102');
+    expect(officesWithin('110101').map((r) => r.code)).toEqual(['110101']);
+  });
+
+  it('gives offices that held nothing zeros, and ignores duties held outside the list', () => {
+    const table = punctualityByOffice(officesWithin('110101'), [
+      onTime('A'),
+      obligation('B', { office: '110100', level: 'city' }),
+    ]);
+    expect(table).toEqual([
+      {
+        office: { level: 'county', code: '110101', name: '东城区' },
+        held: 1,
+        metOnTime: 1,
+        metLate: 0,
+        missed: 0,
+        pending: 0,
+        waived: 0,
+        onTimeRate: 1,
+        medianDelayMs: 0,
+        p90DelayMs: 0,
+      },
+    ]);
+  });
+});
+
+describe('CSV', () => {
+  it('quotes commas, quotes and line breaks (RFC 4180) and leaves other text, Chinese included, as it is', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('东城区应急管理局')).toBe('东城区应急管理局');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "now"')).toBe('"say ""now"""');
+    expect(csvField('line one\nline two')).toBe('"line one\nline two"');
+    expect(csvField('cr\rhere')).toBe('"cr\rhere"');
+    expect(csvField('王"老三",东城')).toBe('"王""老三"",东城"');
+    expect(csvField(null)).toBe('');
+    expect(csvField(0)).toBe('0');
+    expect(csvField(false)).toBe('false');
+  });
+
+  it('ends every record, the header included, with CRLF', () => {
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['1', null],
+          ['x,y', '名'],
+        ],
+      ),
+    ).toBe('a,b\r\n1,\r\n"x,y",名\r\n');
+    expect(toCsv(['a'], [])).toBe('a\r\n');
+  });
+
+  it('flattens a row into the documented columns, people as `name (id)` separated by `; `', () => {
+    // PREPARE
+    const [entry] = entriesOf('late', head('A', { obligations: [metAfterMissed('A')] }), {}, undefined);
+    if (!entry) throw new Error('no row');
+    const row: AuditRow = {
+      ...withPeople(entry, dongcheng),
+      directlyResponsible: [
+        { personId: 'P-WANG', name: '王副主任' },
+        { personId: 'P-X', name: 'Smith, "Jr"' },
+      ],
+    };
+
+    // ACT
+    const csv = auditRowsCsv([row]);
+
+    // ASSESS
+    expect(csv).toBe(
+      'kind,incidentId,incidentRegion,category,grade,officeLevel,officeCode,officeName,unitId,unitName,' +
+        'obligationId,dutyPeriodId,zeroReportDate,deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
+        'firstResponsible,directlyResponsible,onDutyAtDeadline\r\n' +
+        'countyToCity,A,110101,accident,IV,county,110101,东城区,,,A-110101-countyToCity,,,' +
+        '2026-11-22T04:00:00.000Z,2026-11-22T05:30:00.000Z,2026-11-22T04:00:01.000Z,5400000,1h30m,true,' +
+        '李主任 (P-LI),"王副主任 (P-WANG); Smith, ""Jr"" (P-X)",赵值班 (P-ZHAO)\r\n',
+    );
+  });
+
+  it('writes the punctuality table with empty fields where there is no figure', () => {
+    const csv = punctualityCsv(punctualityByOffice(officesWithin('110101'), []));
+    expect(csv).toBe(
+      'officeLevel,officeCode,officeName,held,metOnTime,metLate,missed,pending,waived,onTimeRate,medianDelayMs,p90DelayMs\r\n' +
+        'county,110101,东城区,0,0,0,0,0,0,,,\r\n',
+    );
+  });
+});
+
+describe('the period', () => {
+  const now = new Date('2026-11-22T12:00:00.000Z');
+
+  it('defaults to the 30 days up to now', () => {
+    expect(auditPeriod(now)).toEqual({ from: '2026-10-23T12:00:00.000Z', to: '2026-11-22T12:00:00.000Z' });
+    expect(auditPeriod(now, undefined, '2026-11-01T00:00:00.000Z')).toEqual({
+      from: '2026-10-02T00:00:00.000Z',
+      to: '2026-11-01T00:00:00.000Z',
+    });
+  });
+
+  it('refuses a start after the defaulted end, naming from', () => {
+    expect(() => auditPeriod(now, '2026-12-01T00:00:00.000Z')).toThrow(ValidationError);
+  });
+});
+
+describe('query schemas', () => {
+  it('names every bad field at once', () => {
+    const parsed = auditLateQuerySchema.safeParse({
+      from: 'yesterday',
+      office: '999999',
+      kind: 'zero-report',
+      limit: '0',
+      colour: 'red',
+    });
+    expect(parsed.success).toBe(false);
+    const fields = parsed.error?.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [i.path.join('.')]));
+    expect(fields?.sort()).toEqual(['colour', 'from', 'kind', 'limit', 'office', 'region']);
+    const kind = parsed.error?.issues.find((i) => i.path[0] === 'kind');
+    expect(kind?.message).toMatch(/\/v1\/audit\/missed/);
+  });
+
+  it('takes dates as China days and refuses a day that does not exist instead of rolling it over', () => {
+    const parsed = auditLateQuerySchema.parse({ region: '110100', from: '2026-11-01', to: '2026-11-30' });
+    expect([parsed.from, parsed.to]).toEqual(['2026-10-31T16:00:00.000Z', '2026-11-30T15:59:59.999Z']);
+    for (const day of ['2026-02-30', '2026-13-01', '2026-00-10']) {
+      const bad = auditLateQuerySchema.safeParse({ region: '110100', to: day });
+      expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['to', 'is not a calendar day']]);
+    }
+  });
+
+  it('accepts an office inside the region only, and zero-report only on the missed list', () => {
+    expect(auditMissedQuerySchema.safeParse({ region: '110100', office: '110101', kind: 'zero-report' }).success).toBe(
+      true,
+    );
+    const outside = auditMissedQuerySchema.safeParse({ region: '110100', office: '310101' });
+    expect(outside.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['office', 'is not inside region 110100'],
+    ]);
+    expect(auditLateQuerySchema.safeParse({ region: '000000' }).error?.issues[0]?.message).toMatch(/whole country/);
+  });
+});
+
+// --- use cases -------------------------------------------------------------------------------
+
+const inspector: Actor = { sub: 'insp', role: 'inspector', region: '110000' };
+const clock = new FakeClock('2026-11-30T00:00:00.000Z');
+
+const directoryOf = (officersHere: readonly Officer[], rosterHere: readonly Shift[]): OfficerDirectory => ({
+  ofOffice: async (office) => ({
+    officers: officersHere.filter((o) => o.office === office),
+    roster: rosterHere.filter((s) => s.office === office),
+  }),
+  replaceOffices: async () => {
+    throw new Error('the audit never writes the directory');
+  },
+});
+
+/** A store holding these heads, each with a log (a UnitReportLate record where the head says so). */
+const storeWith = async (heads: readonly IncidentState[]): Promise<InMemoryIncidentStore> => {
+  const store = new InMemoryIncidentStore();
+  for (const state of heads) {
+    const events = [{ seq: 1, type: 'ReportSubmitted', data: {} }];
+    if (state.unitLate) events.push({ seq: 2, type: 'UnitReportLate', data: unitLateData(state.incidentId) });
+    const sealed = events.map(
+      (e) =>
+        ({ ...e, incidentId: state.incidentId, hash: `${state.incidentId}-h${e.seq}` }) as unknown as IncidentEvent,
+    );
+    const version = sealed.length;
+    await store.append({
+      incidentId: state.incidentId,
+      expectedVersion: null,
+      state: { ...state, version, lastHash: `${state.incidentId}-h${version}` },
+      events: sealed,
+    });
+  }
+  return store;
+};
+
+const zeroReports = (misses: readonly MissedZeroReport[]): MissedZeroReports & { asked: string[][] } => {
+  const asked: string[][] = [];
+  return {
+    asked,
+    missedIn: async (region, from, to) => {
+      asked.push([region, from, to]);
+      return misses;
+    },
+  };
+};
+
+describe('the late and missed lists', () => {
+  const directory = directoryOf(officers, roster);
+
+  /** Incidents received a minute apart, with 2, 0, 1, 3 and 1 late rows. */
+  const fiveIncidents = () => {
+    const at = (minute: number) => new Date(Date.parse(RECEIVED) + minute * 60_000).toISOString();
+    const late = (id: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ...lateOnly(id), obligationId: `${id}-late-${i}` }));
+    return [
+      head('I1', { receivedAt: at(1), obligations: late('I1', 1), unitLate: true }),
+      head('I2', { receivedAt: at(2), obligations: [onTime('I2')] }),
+      head('I3', { receivedAt: at(3), obligations: late('I3', 1) }),
+      head('I4', { receivedAt: at(4), obligations: late('I4', 3) }),
+      head('I5', { receivedAt: at(5), obligations: late('I5', 1) }),
+    ];
+  };
+
+  const allPages = async (list: ReturnType<typeof makeListLate>, limit: number, extra: object = {}) => {
+    const pages: string[][] = [];
+    let cursor: Readonly<Record<string, string>> | undefined;
+    do {
+      const page = await list(inspector, { region: '110100', limit, ...extra, ...(cursor ? { cursor } : {}) });
+      pages.push(page.rows.map((r) => `${r.incident?.id ?? r.unit?.id}:${r.obligationId ?? r.kind}`));
+      cursor = page.next;
+    } while (cursor);
+    return pages;
+  };
+
+  it('pages by rows without ever splitting an incident, and gives every row once', async () => {
+    // PREPARE
+    const listLate = makeListLate({ incidents: await storeWith(fiveIncidents()), directory, clock });
+
+    // ACT
+    const pages = await allPages(listLate, 2);
+
+    // ASSESS: the in-memory index lists oldest first; I4's three rows exceed a page and stand alone.
+    expect(pages).toEqual([
+      ['I1:unit-report', 'I1:I1-late-0'],
+      ['I3:I3-late-0'],
+      ['I4:I4-late-0', 'I4:I4-late-1', 'I4:I4-late-2'],
+      ['I5:I5-late-0'],
+    ]);
+  });
+
+  it('fills a page when the rows fit exactly', async () => {
+    const listLate = makeListLate({ incidents: await storeWith(fiveIncidents()), directory, clock });
+    const pages = await allPages(listLate, 7);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toHaveLength(7);
+  });
+
+  it('reads the late unit report’s figures from its log and names the people', async () => {
+    const listLate = makeListLate({ incidents: await storeWith(fiveIncidents()), directory, clock });
+    const page = await listLate(inspector, { region: '110100', limit: 50, kind: 'unit-report' });
+    expect(page.rows).toHaveLength(1);
+    expect(page.rows[0]).toMatchObject({
+      kind: 'unit-report',
+      lateByMs: 1_800_000,
+      deadline: '2026-11-22T01:30:00.000Z',
+      onDutyAtDeadline: [{ personId: 'P-ZHAO', name: '赵值班' }],
+    });
+  });
+
+  it('filters on when the incident was received, over the last 30 days by default', async () => {
+    const old = head('OLD', { receivedAt: '2026-10-01T00:00:00.000Z', obligations: [lateOnly('OLD')] });
+    const listLate = makeListLate({ incidents: await storeWith([old, ...fiveIncidents()]), directory, clock });
+    const recent = await listLate(inspector, { region: '110100', limit: 50 });
+    expect(recent.from).toBe('2026-10-31T00:00:00.000Z');
+    expect(recent.rows.map((r) => r.incident?.id)).not.toContain('OLD');
+    const october = await listLate(inspector, {
+      region: '110100',
+      limit: 50,
+      from: '2026-09-30T16:00:00.000Z',
+      to: '2026-10-31T15:59:59.999Z',
+    });
+    expect(october.rows.map((r) => r.incident?.id)).toEqual(['OLD']);
+  });
+
+  it('lists the never-met duties, then the missed zero reports, paging through both', async () => {
+    // PREPARE
+    const store = await storeWith([
+      head('M1', { obligations: [neverMet('M1')] }),
+      head('M2', { obligations: [onTime('M2')] }),
+      head('M3', { obligations: [neverMet('M3')] }),
+    ]);
+    const zero = zeroReports([miss({ unit: 'Z1' }), miss({ unit: 'Z2', county: '110102' }), miss({ unit: 'Z3' })]);
+    const listMissed = makeListMissed({ incidents: store, directory, clock, missedZeroReports: zero });
+
+    // ACT
+    const pages = await allPages(listMissed, 2);
+
+    // ASSESS
+    expect(pages).toEqual([
+      ['M1:M1-110101-countyToCity', 'M3:M3-110101-countyToCity'],
+      ['Z1:zero-report', 'Z2:zero-report'],
+      ['Z3:zero-report'],
+    ]);
+    expect(zero.asked[0]).toEqual(['110100', '2026-10-31T00:00:00.000Z', '2026-11-30T00:00:00.000Z']);
+  });
+
+  it('reads only zero reports for kind=zero-report, and only the office’s with office=', async () => {
+    const store = await storeWith([head('M1', { obligations: [neverMet('M1')] })]);
+    const zero = zeroReports([miss({ unit: 'Z1' }), miss({ unit: 'Z2', county: '110102' })]);
+    const listMissed = makeListMissed({ incidents: store, directory, clock, missedZeroReports: zero });
+    expect(await allPages(listMissed, 50, { kind: 'zero-report' })).toEqual([['Z1:zero-report', 'Z2:zero-report']]);
+    expect(await allPages(listMissed, 50, { office: '110102' })).toEqual([['Z2:zero-report']]);
+  });
+
+  it('refuses a cursor of another region or another list', async () => {
+    const zero = zeroReports([miss(), miss({ unit: 'Z2' })]);
+    const listMissed = makeListMissed({ incidents: await storeWith([]), directory, clock, missedZeroReports: zero });
+    const first = await listMissed(inspector, { region: '110100', limit: 1 });
+    expect(first.next).toBeDefined();
+    await expect(listMissed(inspector, { region: '110101', limit: 1, cursor: first.next })).rejects.toThrow(
+      ValidationError,
+    );
+    const listLate = makeListLate({ incidents: await storeWith([]), directory, clock });
+    await expect(listLate(inspector, { region: '110100', limit: 1, cursor: first.next })).rejects.toThrow(
+      ValidationError,
+    );
+  });
+
+  it('answers inspectors inside their jurisdiction only', async () => {
+    const listLate = makeListLate({ incidents: await storeWith([]), directory, clock });
+    const ask = (actor: Actor) => listLate(actor, { region: '110100', limit: 1 });
+    await expect(ask({ sub: 'u', role: 'reporter', region: '110101', unit: 'U-1' })).rejects.toThrow(ForbiddenError);
+    await expect(ask({ sub: 'o', role: 'office', region: '110000', level: 'province' })).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(ask({ sub: 'sh', role: 'inspector', region: '310000' })).rejects.toThrow(ForbiddenError);
+    await expect(ask(inspector)).resolves.toMatchObject({ rows: [] });
+  });
+});
+
+describe('the punctuality table', () => {
+  it('counts each office’s obligations over every page of incidents', async () => {
+    // PREPARE: more incidents than one read returns.
+    const heads = Array.from({ length: 205 }, (_, i) =>
+      head(`P${String(i).padStart(3, '0')}`, { obligations: [i % 5 === 0 ? lateOnly(`P${i}`) : onTime(`P${i}`)] }),
+    );
+    const table = makeOfficePunctuality({ incidents: await storeWith(heads), clock });
+
+    // ACT
+    const result = await table(inspector, { region: '110101' });
+
+    // ASSESS: 41 late of 205; 164 delays of 0 and 41 of 15 min → median 0, p90 15 min.
+    expect(result.offices).toEqual([
+      {
+        office: { level: 'county', code: '110101', name: '东城区' },
+        held: 205,
+        metOnTime: 164,
+        metLate: 41,
+        missed: 0,
+        pending: 0,
+        waived: 0,
+        onTimeRate: 164 / 205,
+        medianDelayMs: 0,
+        p90DelayMs: 900_000,
+      },
+    ]);
+  });
+
+  it('is for inspectors only', async () => {
+    const table = makeOfficePunctuality({ incidents: await storeWith([]), clock });
+    await expect(
+      table({ sub: 'o', role: 'office', region: '110100', level: 'city' }, { region: '110100' }),
+    ).rejects.toThrow(ForbiddenError);
+  });
+});

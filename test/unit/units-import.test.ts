@@ -1,0 +1,114 @@
+/**
+ * Importing the registry of reporting units: every bad row named by its line, nothing written
+ * when any row is bad, and a county's list replaced as a whole on re-import.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { makeImportUnits, unitsWithin } from '../../shared/application/units';
+import { ValidationError } from '../../shared/domain/errors';
+import { unitRows, validateUnits } from '../../shared/schemas/zero-reports';
+import { InMemoryUnitRegistry } from '../fakes/in-memory-unit-registry';
+
+const fixture = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/units/${name}`, import.meta.url)), 'utf8');
+
+const problemsOf = async (promise: Promise<unknown>): Promise<string[]> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ValidationError) return (error.details ?? []).map((d) => d.problem);
+    throw error;
+  }
+  throw new Error('the import was accepted');
+};
+
+describe('importing the unit registry', () => {
+  it('imports a CSV file, filing each unit under its county', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const { rows, problems } = unitRows(fixture('beijing.csv'), 'csv');
+
+    // ACT
+    const result = await makeImportUnits({ registry })(rows, problems);
+
+    // ASSESS
+    expect(result).toEqual({ counties: ['110101', '110102'], units: 6 });
+    expect((await registry.unitsOf('110101')).map((u) => u.unitId)).toEqual([
+      'DC-JDJ',
+      'DC-HSJ',
+      'DC-XH',
+      'DC-ZX',
+      'DC-YJ',
+    ]);
+    expect(await registry.unit('110101', 'DC-XH')).toEqual({
+      unitId: 'DC-XH',
+      name: '协和医院',
+      county: '110101',
+      kind: 'hospital',
+      contact: { name: '孙伟', phone: '+86 10 6529 0003' },
+    });
+    expect((await unitsWithin(registry, '110100')).map((u) => u.unitId)).toContain('XC-JR');
+  });
+
+  it('refuses a bad file whole, naming every bad row by its line', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const { rows, problems } = unitRows(fixture('broken.csv'), 'csv');
+
+    // ACT
+    const named = await problemsOf(makeImportUnits({ registry })(rows, problems));
+
+    // ASSESS
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'line 7: expected 6 columns, found 4',
+        expect.stringMatching(/^line 3: unitId: must be 1–64 letters/),
+        'line 4: county: is a city (北京市市辖区); give the county-level code',
+        expect.stringMatching(/^line 4: kind: must be one of township, village/),
+        'line 5: county: is not a GB/T 2260 code',
+        'line 5: contact.name: must not be empty',
+        'line 5: contact.phone: must be a phone number',
+        'line 6: unit DC-OK is already listed on line 2',
+      ]),
+    );
+    expect(named).toHaveLength(8);
+    // Line 2 was good, and still nothing was written.
+    expect(registry.replacements).toBe(0);
+    expect(registry.all()).toEqual([]);
+  });
+
+  it('reads JSON, numbering rows by their place in the list', () => {
+    // PREPARE
+    const { rows } = unitRows(
+      JSON.stringify({ units: [{ unitId: 'A', name: 'x', county: '110101', kind: 'school', contact: {} }] }),
+      'json',
+    );
+
+    // ACT
+    const { problems } = validateUnits(rows);
+
+    // ASSESS
+    expect(problems).toEqual(['line 1: contact.name: must be text', 'line 1: contact.phone: must be text']);
+    expect(unitRows('{ "units": 3 }', 'json').problems).toEqual(['the file must be { "units": [...] }']);
+    expect(unitRows('not json', 'json').problems[0]).toMatch(/^the file is not valid JSON/);
+    expect(unitRows('id,name\n', 'csv').problems).toEqual([
+      'line 1: the header must be unitId,name,county,kind,contactName,contactPhone',
+    ]);
+  });
+
+  it('replaces a county’s list on re-import, and leaves the counties not in the file alone', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const importUnits = makeImportUnits({ registry });
+    await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
+
+    // ACT
+    const result = await importUnits(unitRows(fixture('dongcheng.json'), 'json').rows);
+
+    // ASSESS
+    expect(result).toEqual({ counties: ['110101'], units: 2 });
+    expect((await registry.unitsOf('110101')).map((u) => u.unitId)).toEqual(['DC-JDJ', 'DC-XH']);
+    expect((await registry.unitsOf('110102')).map((u) => u.unitId)).toEqual(['XC-JR']);
+  });
+});
