@@ -86,6 +86,8 @@ const main = async (): Promise<void> => {
           regionCode: county,
           location: { address: `bench ${i}` },
           casualties: { dead: 0, injured: i % 3, missing: 0 },
+          affectedPeople: 5,
+          directLossYuan: 10_000,
           summary: `audit benchmark ${i}`,
           reporter: { name: 'Bench', phone: '+86 10 0000 0000', unit: `U-${county}` },
         });
@@ -161,7 +163,7 @@ const main = async (): Promise<void> => {
       'GET /v1/audit/verify': () =>
         fullPass(
           `/v1/audit/verify?region=${REGION}`,
-          (body) => (body as { chains?: { checked?: number } }).chains?.checked ?? 0,
+          (body) => (body as { counts?: { chains?: number } }).counts?.chains ?? 0,
         ),
     } as const;
     const timings = new Map<string, number[]>(Object.keys(passes).map((name) => [name, []]));
