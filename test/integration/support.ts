@@ -16,7 +16,10 @@ export interface TestRuntime extends LocalRuntime {
 /** A runtime on a random port, with its own resource prefix and throw-away data folder. */
 export const startTestRuntime = async (
   policy = 'national',
-  options: Pick<Parameters<typeof startLocalRuntime>[0], 'sweepIntervalMs' | 'skipRearm'> = {},
+  options: Pick<
+    Parameters<typeof startLocalRuntime>[0],
+    'sweepIntervalMs' | 'skipRearm' | 'zeroReportCheckIntervalMs'
+  > = {},
 ): Promise<TestRuntime> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-test-'));
   const runtime = await startLocalRuntime({

@@ -9,15 +9,12 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
@@ -26,7 +23,7 @@ import { verifyChain } from '../../shared/domain/hash-chain';
 import type { ZeroReportEvent } from '../../shared/domain/zero-reports';
 import type { AuditChain } from '../../shared/ports/audit-chains';
 import { directoryRows } from '../../shared/schemas/officers';
-import { call, tokenFor } from './support';
+import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
 
@@ -54,7 +51,7 @@ interface Problem {
 const detailsOf = (body: unknown): Problem[] => (body as { error: { details?: Problem[] } }).error.details ?? [];
 
 describe('zero reports over HTTP on the local runtime', () => {
-  let runtime: LocalRuntime;
+  let runtime: TestRuntime;
   let dataDir: string;
   const tokens: Record<string, string> = {};
   let periodId: string;
@@ -70,15 +67,8 @@ describe('zero reports over HTTP on the local runtime', () => {
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: START });
-    dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-test-'));
-    runtime = await startLocalRuntime({
-      port: 0,
-      dataDir,
-      policy: 'national',
-      engines: { dynamodbEndpoint: inject('dynamodbEndpoint'), messagingEndpoint: inject('messagingEndpoint') },
-      resourcePrefix: `t${randomUUID().slice(0, 8)}-`,
-      zeroReportCheckIntervalMs: CHECK_INTERVAL_MS,
-    });
+    runtime = await startTestRuntime('national', { zeroReportCheckIntervalMs: CHECK_INTERVAL_MS });
+    dataDir = runtime.dataDir;
     const client = makeDocumentClient(
       new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
     );
@@ -96,9 +86,8 @@ describe('zero reports over HTTP on the local runtime', () => {
   });
 
   afterAll(async () => {
-    await runtime?.stop();
+    await runtime?.close();
     vi.useRealTimers();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('imports the unit registry with npm run units, refusing a bad file whole', () => {
