@@ -1,18 +1,24 @@
 /**
- * `npm run verify-audit -- --region 110000 [--json] [--progress-every 100]`: recomputes every hash
- * chain of a jurisdiction in the local data — each incident's event log and each unit's
- * zero-report log — and names every broken link, with the jurisdiction's refused requests beside
- * them. Exits 1 when anything is broken, 2 when it cannot run (a bad command line, no data). Uses the running local
+ * `npm run verify-audit -- --region 110000 [--json] [--progress-every 100] [--save-digest FILE]
+ * [--against FILE]`: recomputes every hash chain of a jurisdiction in the local data — each
+ * incident's event log and each unit's zero-report log — and names every broken link, with the
+ * jurisdiction's refused requests beside them. `--save-digest` writes where every intact chain
+ * ends, sealed by one root hash, for the inspector to keep outside the system; `--against` holds
+ * the chains to such a digest, which catches what the chains alone cannot: a log rewritten
+ * together with its head, or deleted with it. Exits 1 when anything is broken, 2 when it cannot run (a bad command line, no data). Uses the running local
  * runtime's DynamoDB Local if there is one (DATA_DIR/runtime.json), otherwise starts DynamoDB
  * Local on DATA_DIR itself.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
-const usage = 'usage: npm run verify-audit -- --region <six-digit code> [--json] [--progress-every <chains>]';
+const usage =
+  'usage: npm run verify-audit -- --region <six-digit code> [--json] [--progress-every <chains>] ' +
+  '[--save-digest <file>] [--against <digest file>]';
 const fail = (message: string, showUsage = true): never => {
   console.error(showUsage ? `${message}\n${usage}` : message);
   process.exit(2);
@@ -25,6 +31,8 @@ const { values } = (() => {
         region: { type: 'string' },
         json: { type: 'boolean', default: false },
         'progress-every': { type: 'string', default: '100' },
+        'save-digest': { type: 'string' },
+        against: { type: 'string' },
       },
     });
   } catch (error) {
@@ -37,6 +45,26 @@ const region = values.region ?? fail('give the jurisdiction to verify with --reg
 if (!/^\d{6}$/.test(region) || !isKnownRegion(region)) fail(`${region} is not a GB/T 2260 region code`);
 const progressEvery = Number(values['progress-every']);
 if (!Number.isInteger(progressEvery) || progressEvery < 1) fail('--progress-every must be a whole number above 0');
+
+const { digestHolds, digestOf } = await import('../../shared/domain/audit-digest');
+type AuditDigest = import('../../shared/domain/audit-digest').AuditDigest;
+const against = ((): AuditDigest | undefined => {
+  if (values.against === undefined) return undefined;
+  let digest: AuditDigest;
+  try {
+    digest = JSON.parse(readFileSync(values.against, 'utf8')) as AuditDigest;
+  } catch (error) {
+    return fail(`cannot read the digest ${values.against}: ${(error as Error).message}`, false);
+  }
+  if (digest?.version !== 1 || !Array.isArray(digest.chains) || !digestHolds(digest)) {
+    return fail(
+      `${values.against} is not a digest this tool wrote, or it was changed after: its root does not recompute`,
+      false,
+    );
+  }
+  if (digest.region !== region) fail(`${values.against} is a digest of ${digest.region}, not of ${region}`, false);
+  return digest;
+})();
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
@@ -81,11 +109,21 @@ try {
       region,
       progressEvery,
       progress: (c) => console.error(`… ${c.chains} chains verified (${c.events} events, ${c.broken} broken)`),
+      ...(against ? { against } : {}),
+      collectAnchors: values['save-digest'] !== undefined,
     },
   );
+  const saved =
+    values['save-digest'] !== undefined
+      ? digestOf(region, systemClock.now().toISOString(), result.anchors ?? [])
+      : undefined;
+  if (saved && values['save-digest']) writeFileSync(values['save-digest'], `${JSON.stringify(saved, null, 2)}\n`);
 
   if (values.json) {
-    console.log(JSON.stringify(result, null, 2));
+    // The anchors are in the digest file; the report names the file and its root.
+    const { anchors: _anchors, ...report } = result;
+    const digest = saved ? { digest: { file: values['save-digest'], root: saved.root } } : {};
+    console.log(JSON.stringify({ ...report, ...digest }, null, 2));
   } else {
     const { counts, byKind, broken, accessDenied } = result;
     console.log(`Audit trail of ${region} ${regionOf(region).name}`);
@@ -94,6 +132,9 @@ try {
       `  zero-report logs:    ${byKind['zero-report'].chains} chains, ${byKind['zero-report'].events} events`,
     );
     console.log(`  ${counts.chains} chains, ${counts.events} events: ${counts.intact} intact, ${counts.broken} broken`);
+    if (against) {
+      console.log(`  held to the digest of ${against.takenAt} (root ${against.root}, ${against.chains.length} chains)`);
+    }
     if (broken.length > 0) {
       console.log('');
       console.log('Broken links (each at the first event that does not hold; everything after it hangs off it):');
@@ -108,6 +149,11 @@ try {
     for (const r of refusals) {
       const who = `${r.actor.role} ${r.actor.sub} of ${r.actor.region}${r.actor.unit ? ` (unit ${r.actor.unit})` : ''}`;
       console.log(`  ${r.at}  ${who}: ${r.action}${r.incidentId ? ` on ${r.incidentId}` : ''} — ${r.reason}`);
+    }
+    if (saved) {
+      console.log('');
+      console.log(`Digest of ${saved.chains.length} intact chains written to ${values['save-digest']}`);
+      console.log(`  root ${saved.root} — keep the file, and this root in the inspection record`);
     }
     console.log('');
     console.log(

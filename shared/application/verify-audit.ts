@@ -5,6 +5,7 @@
  * tool runs it to the end; the API runs it a page at a time, inside a time budget.
  */
 import { mayInspect } from '../domain/access';
+import { type AuditDigest, anchorIndex, anchorKey, type ChainAnchor, checkAnchor } from '../domain/audit-digest';
 import { ForbiddenError, ValidationError } from '../domain/errors';
 import { type ChainVerdict, verifyChain } from '../domain/hash-chain';
 import type { Actor } from '../domain/incident';
@@ -16,8 +17,16 @@ import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './candidates';
 import { makeListAccessDenied } from './list-access-denied';
 
-/** Why a chain does not hold: the chain's own verdict, or a head that is not there at all. */
-export type BreakReason = Exclude<ChainVerdict, { intact: true }>['reason'] | 'head-missing';
+/**
+ * Why a chain does not hold: the chain's own verdict, a head that is not there at all, or — against
+ * an earlier digest — an event the digest recorded that is changed or gone, or a whole chain gone.
+ */
+export type BreakReason =
+  | Exclude<ChainVerdict, { intact: true }>['reason']
+  | 'head-missing'
+  | 'anchor-mismatch'
+  | 'anchor-missing-events'
+  | 'chain-missing';
 
 /** One broken chain, at the first link that does not hold (every later link hangs off it). */
 export interface BrokenLink {
@@ -183,6 +192,13 @@ export interface VerifyAuditQuery {
   /** Called every `progressEvery` chains with the counts so far (long runs). */
   readonly progress?: (counts: ChainCounts) => void;
   readonly progressEvery?: number;
+  /**
+   * An earlier digest of the same jurisdiction to hold the chains to: each recorded event must
+   * still hash the same, and each recorded chain must still exist (checked when the run is complete).
+   */
+  readonly against?: AuditDigest;
+  /** Collect where each intact chain ends, for a new digest. */
+  readonly collectAnchors?: boolean;
 }
 
 export interface VerifyAuditResult {
@@ -199,6 +215,8 @@ export interface VerifyAuditResult {
     readonly after?: Readonly<Record<string, string>>;
   };
   readonly after?: Readonly<Record<string, string>>;
+  /** Where each intact chain ended, when asked for (`collectAnchors`). */
+  readonly anchors?: readonly ChainAnchor[];
 }
 
 const emptyCounts = (): { chains: number; events: number; intact: number; broken: number } => ({
@@ -264,8 +282,21 @@ export const makeVerifyAudit = (deps: {
     const full = () =>
       counts.chains >= limit ||
       (query.budgetMs !== undefined && deps.clock.now().getTime() - started >= query.budgetMs);
+    const anchors = query.against ? anchorIndex(query.against) : undefined;
+    const seen = new Set<string>();
+    const collected: ChainAnchor[] = [];
+    const checkAgainstDigest = (chain: AuditChain): BrokenLink | undefined => {
+      const anchor = anchors?.get(anchorKey(chain));
+      const broke = anchor && checkAnchor(chain.events, anchor);
+      return broke ? { kind: chain.kind, id: chain.id, region: chain.region, ...broke } : undefined;
+    };
     const check = (chain: AuditChain) => {
-      const link = checkChain(chain);
+      seen.add(anchorKey(chain));
+      const link = checkChain(chain) ?? checkAgainstDigest(chain);
+      const last = chain.events.at(-1);
+      if (query.collectAnchors && !link && last) {
+        collected.push({ kind: chain.kind, id: chain.id, region: chain.region, seq: last.seq, hash: last.hash });
+      }
       for (const tally of [counts, byKind[chain.kind]]) {
         tally.chains += 1;
         tally.events += chain.events.length;
@@ -312,6 +343,23 @@ export const makeVerifyAudit = (deps: {
       position = undefined;
     }
 
+    if (anchors && stoppedAt === undefined) {
+      // Only a complete run can say a chain is gone: a page has simply not reached it yet.
+      for (const [key, anchor] of anchors) {
+        if (seen.has(key)) continue;
+        const { kind, id, region: chainRegion, seq } = anchor;
+        broken.push({
+          kind,
+          id,
+          region: chainRegion,
+          seq,
+          reason: 'chain-missing',
+          detail: `the digest recorded this log up to event ${seq}, but neither the log nor its head is stored any more`,
+        });
+        for (const tally of [counts, byKind[kind]]) tally.broken += 1;
+      }
+    }
+
     return {
       region,
       complete: stoppedAt === undefined,
@@ -320,6 +368,7 @@ export const makeVerifyAudit = (deps: {
       broken,
       ...(query.after ? {} : { accessDenied: await deniedOf(actor, region, query.accessDeniedLimit) }),
       ...(stoppedAt ? { after: stoppedAt } : {}),
+      ...(query.collectAnchors ? { anchors: collected } : {}),
     };
   };
 };

@@ -1,0 +1,149 @@
+/**
+ * What the chains alone cannot catch, and a digest kept outside the system can: an event rewritten
+ * with its hash recomputed and the head forged to match (a "perfect" forgery of a log's end), and
+ * an incident deleted whole, head and all. `npm run verify-audit -- --save-digest` records where
+ * every chain ends; `--against` that file names both.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { eventSk, HEAD_SK, incidentPk } from '../../shared/adapters/dynamodb/keys';
+import type { AuditDigest } from '../../shared/domain/audit-digest';
+import { hashOf } from '../../shared/domain/hash-chain';
+import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('verifying against a digest kept outside the system', () => {
+  let runtime: TestRuntime;
+  let documents: ReturnType<typeof makeDocumentClient>;
+  let folder: string;
+  const created: string[] = [];
+
+  const verifyCli = (...args: string[]): Promise<CliRun> =>
+    new Promise((resolve) => {
+      execFile(
+        'npm',
+        ['run', '--silent', 'verify-audit', '--', ...args],
+        { env: { ...process.env, DATA_DIR: runtime.dataDir }, timeout: 50_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+        },
+      );
+    });
+
+  const eventsOf = async (incidentId: string) =>
+    (
+      await documents.send(
+        new QueryCommand({
+          TableName: runtime.resources.tables.incidents,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': incidentPk(incidentId) },
+        }),
+      )
+    ).Items ?? [];
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime();
+    documents = makeDocumentClient(
+      new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
+    );
+    folder = mkdtempSync(join(tmpdir(), 'verify-digest-'));
+    const reporter = await tokenFor(runtime, { sub: 'unit-u1', role: 'reporter', region: '110101', unit: 'U-1' });
+    for (let i = 0; i < 3; i++) {
+      const answer = await call(runtime, 'POST', '/v1/reports', {
+        token: reporter,
+        body: initialReport('110101', 'U-1'),
+      });
+      expect(answer.status).toBe(201);
+      created.push((answer.body as { incidentId: string }).incidentId);
+    }
+    // Notifications are appended moments after each report: wait until the logs stop growing.
+    let last = '';
+    for (let stable = 0; stable < 3; ) {
+      await sleep(400);
+      const now = (await Promise.all(created.map(async (id) => (await eventsOf(id)).length))).join(',');
+      stable = now === last ? stable + 1 : 0;
+      last = now;
+    }
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('catches a forged log end and a deleted incident that the chains alone call intact', async () => {
+    // PREPARE: the digest, taken while the trail is intact.
+    const digestFile = join(folder, 'digest.json');
+    const saved = await verifyCli('--region', '110000', '--save-digest', digestFile);
+    expect(saved.code).toBe(0);
+    const digest = JSON.parse(readFileSync(digestFile, 'utf8')) as AuditDigest;
+    expect(digest.chains.map((c) => c.id).sort()).toEqual([...created].sort());
+    expect(saved.stdout).toContain(`root ${digest.root}`);
+
+    const [forged, deleted, untouched] = created as [string, string, string];
+    const table = runtime.resources.tables.incidents;
+    // The last event of one log rewritten, its hash recomputed, the head made to agree: a forgery
+    // with access to the table and the hashing rule.
+    const items = await eventsOf(forged);
+    const head = items.find((item) => item.sk === HEAD_SK) as Record<string, unknown>;
+    const version = head.version as number;
+    const { pk, sk, ...lastEvent } = items.find((item) => item.sk === eventSk(version)) as Record<string, unknown>;
+    const rewritten = { ...lastEvent, at: '2020-01-01T00:00:00.000Z' };
+    const rehashed = { ...rewritten, hash: hashOf(rewritten) };
+    await documents.send(new PutCommand({ TableName: table, Item: { pk, sk, ...rehashed } }));
+    await documents.send(new PutCommand({ TableName: table, Item: { ...head, lastHash: rehashed.hash } }));
+    // Another incident deleted whole: head and every event.
+    for (const item of await eventsOf(deleted)) {
+      await documents.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
+    }
+    expect(
+      (await documents.send(new GetCommand({ TableName: table, Key: { pk: incidentPk(deleted), sk: HEAD_SK } }))).Item,
+    ).toBeUndefined();
+
+    // ACT
+    const alone = await verifyCli('--region', '110000');
+    const held = await verifyCli('--region', '110000', '--against', digestFile, '--json');
+
+    // ASSESS: the chains alone hold — which is why the digest exists.
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain('RESULT: intact');
+    expect(held.code).toBe(1);
+    const report = JSON.parse(held.stdout) as { broken: { id: string; seq: number; reason: string }[] };
+    expect(
+      report.broken.map(({ id, seq, reason }) => ({ id, seq, reason })).sort((a, b) => a.id.localeCompare(b.id)),
+    ).toEqual(
+      [
+        { id: forged, seq: version, reason: 'anchor-mismatch' },
+        { id: deleted, seq: digest.chains.find((c) => c.id === deleted)?.seq, reason: 'chain-missing' },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    expect(report.broken.map((b) => b.id)).not.toContain(untouched);
+  });
+
+  it('refuses a digest file that was changed after it was written', async () => {
+    const digestFile = join(folder, 'digest-2.json');
+    expect((await verifyCli('--region', '110000', '--save-digest', digestFile)).code).toBe(0);
+    const digest = JSON.parse(readFileSync(digestFile, 'utf8')) as AuditDigest;
+    // Dropping a chain from the digest would hide its deletion: the root no longer recomputes.
+    writeFileSync(digestFile, JSON.stringify({ ...digest, chains: digest.chains.slice(1) }));
+
+    const run = await verifyCli('--region', '110000', '--against', digestFile);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('its root does not recompute');
+  });
+});
