@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -40,14 +40,23 @@ export interface PipelineFunctionProps {
   readonly serviceName?: string;
 }
 
-/** How a function uses a table: `read` for queries, `readWrite` for appends and projections. */
 /**
- * `read`: reads only. `append`: reads, plus PutItem and ConditionCheckItem, which is all an
- * append to a hash-chained log needs (a TransactWriteItems of conditional Puts): no UpdateItem,
- * DeleteItem or BatchWriteItem, so nothing holding it can delete or edit an item in place.
- * `readWrite`: everything CDK's read-write grant gives.
+ * How a function uses a table. `read`: reads only. `append`: reads, plus PutItem (and
+ * ConditionCheckItem, which reads include), which is all an append to a hash-chained log needs (a
+ * TransactWriteItems of conditional Puts): no UpdateItem, DeleteItem, BatchWriteItem or PartiQL
+ * writes. IAM cannot require a Put to carry its condition, so a holder could still replace an
+ * item whole; the appender's code conditions every Put (events on not existing, the head on its
+ * version), and the hash chain and an external digest catch a replacement. `readWrite`: everything
+ * CDK's read-write grant gives, for projections and the directory.
  */
 export type TableAccess = 'read' | 'append' | 'readWrite';
+
+/**
+ * The role tag that marks an appender. The evidence tables' resource policy denies PutItem to every
+ * principal without it, so only the roles this construct gives an `append` grant can write
+ * evidence, whatever identity policies an account's administrators attach elsewhere.
+ */
+export const EVIDENCE_APPENDER_TAG = { key: 'incident-pipeline:evidence-appender', value: 'true' } as const;
 
 /** How a function uses a queue: `send` to enqueue, `consume` to receive and delete. */
 export type QueueAccess = 'send' | 'consume';
@@ -125,6 +134,7 @@ export class PipelineFunction extends NodejsFunction {
     } else if (access === 'append') {
       table.grantReadData(this);
       table.grant(this, 'dynamodb:PutItem');
+      Tags.of(this.executionRole).add(EVIDENCE_APPENDER_TAG.key, EVIDENCE_APPENDER_TAG.value);
     } else {
       table.grantReadWriteData(this);
     }

@@ -30,6 +30,7 @@ import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { EVIDENCE_APPENDER_TAG } from '../constructs/pipeline-function';
 import {
   AUDIT_TRAIL_TABLES,
   type FilterPolicy,
@@ -50,11 +51,24 @@ import { entriesOf, mapRecord } from './records';
 /**
  * Item-level actions that delete or change an item in place. The audit-trail tables deny them to
  * every principal of every account by resource policy, so not even an administrator's role can
- * erase or edit evidence through the data plane (changing the policy itself is a CloudTrail-logged
- * management act). DynamoDB's own TTL deletes are not requests and are not affected; the audit
- * trails keep no TTL.
+ * delete or edit evidence in place through the data plane (changing the policy itself is a
+ * CloudTrail-logged management act). DynamoDB's own TTL deletes are not requests and are not
+ * affected; the audit trails keep no TTL.
  */
-const EVIDENCE_DESTROYING_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+const EVIDENCE_DESTROYING_ACTIONS = [
+  'dynamodb:DeleteItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:PartiQLUpdate',
+];
+
+/**
+ * Item writes that append — or, unconditioned, replace an item whole. Denied to every principal
+ * not tagged as an appender ({@link EVIDENCE_APPENDER_TAG}); the appenders' code conditions every
+ * Put (an event on not existing, a head on its version).
+ */
+const EVIDENCE_APPENDING_ACTIONS = ['dynamodb:PutItem', 'dynamodb:PartiQLInsert'];
 
 /** Custom claims every token carries (see ARCHITECTURE.md); set by administrators only. */
 const claimAttributes = {
@@ -147,6 +161,16 @@ export class StatefulStack extends Stack {
                 principals: [new AnyPrincipal()],
                 actions: EVIDENCE_DESTROYING_ACTIONS,
                 resources: ['*'],
+              }),
+              new PolicyStatement({
+                sid: 'OnlyAppendersAppend',
+                effect: Effect.DENY,
+                principals: [new AnyPrincipal()],
+                actions: EVIDENCE_APPENDING_ACTIONS,
+                resources: ['*'],
+                conditions: {
+                  StringNotEquals: { [`aws:PrincipalTag/${EVIDENCE_APPENDER_TAG.key}`]: EVIDENCE_APPENDER_TAG.value },
+                },
               }),
             ],
           })

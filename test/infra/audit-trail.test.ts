@@ -10,9 +10,10 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFunctionName, apiFunctions } from '../../infra/api';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
+import { EVIDENCE_APPENDER_TAG } from '../../infra/constructs/pipeline-function';
 import { AUDIT_TRAIL_TABLES, type AuditTrailTable } from '../../infra/resources';
 import { type WorkerName, workerFunctions } from '../../infra/workers';
-import { actionsOnTable, tableIdsOf, writeActions } from './table-grants';
+import { actionsOnTable, partiqlWriteActions, tableIdsOf, writeActions } from './table-grants';
 
 type Json = ReturnType<Template['toJSON']>;
 
@@ -63,7 +64,8 @@ describe('the audit trail on AWS', () => {
     for (const roleId of rolesOf(stateless)) {
       for (const table of AUDIT_TRAIL_TABLES) {
         const actions = actionsOnTable({ stateless, stateful }, roleId, tableIds[table]);
-        for (const action of actions.filter((a) => writeActions.includes(a) && a !== 'dynamodb:PutItem')) {
+        const forbidden = [...writeActions, ...partiqlWriteActions].filter((a) => a !== 'dynamodb:PutItem');
+        for (const action of actions.filter((a) => forbidden.includes(a))) {
           offending.push(`${roleId} may ${action} on ${table}`);
         }
       }
@@ -114,9 +116,41 @@ describe('the audit trail on AWS', () => {
       expect.objectContaining({
         Effect: 'Deny',
         Principal: { AWS: '*' },
-        Action: expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']),
+        Action: expect.arrayContaining([
+          'dynamodb:DeleteItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PartiQLDelete',
+          'dynamodb:PartiQLUpdate',
+        ]),
         Resource: '*',
       }),
+      {
+        Sid: 'OnlyAppendersAppend',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['dynamodb:PutItem', 'dynamodb:PartiQLInsert'],
+        Resource: '*',
+        Condition: { StringNotEquals: { [`aws:PrincipalTag/${EVIDENCE_APPENDER_TAG.key}`]: 'true' } },
+      },
     ]);
+  });
+
+  it('tags exactly the roles that may append to an evidence table as appenders', () => {
+    const tableIds = tableIdsOf(pipeline.stateful.tables);
+    const appenders = rolesOf(stateless).filter((roleId) =>
+      AUDIT_TRAIL_TABLES.some((table) =>
+        actionsOnTable({ stateless, stateful }, roleId, tableIds[table]).includes('dynamodb:PutItem'),
+      ),
+    );
+    const tagged = rolesOf(stateless).filter((roleId) =>
+      (stateless.Resources[roleId].Properties.Tags ?? []).some(
+        (tag: { Key: string; Value: string }) =>
+          tag.Key === EVIDENCE_APPENDER_TAG.key && tag.Value === EVIDENCE_APPENDER_TAG.value,
+      ),
+    );
+
+    expect(appenders.length).toBeGreaterThan(0);
+    expect(tagged.sort()).toEqual(appenders.sort());
   });
 });

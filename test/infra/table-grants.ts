@@ -34,6 +34,9 @@ export const writeActions = [
   'dynamodb:UpdateItem',
 ];
 
+/** The PartiQL actions that write: CDK grants none of them, and nothing here may hold one. */
+export const partiqlWriteActions = ['dynamodb:PartiQLDelete', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate'];
+
 export interface Templates {
   readonly stateless: Json;
   readonly stateful: Json;
