@@ -18,13 +18,22 @@ const isCalendarDate = (value: string): boolean => {
 };
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * An instant must say its offset (`Z` or `+08:00`): a time without one means a different instant
+ * on a server in UTC and on a laptop in Beijing, and an audit period must not depend on that.
+ */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const timeBound = (edge: 'start' | 'end') =>
   z
     .string()
-    .refine((value) => (DATE_ONLY.test(value) ? isCalendarDate(value) : !Number.isNaN(Date.parse(value))), {
-      error: 'must be a date that exists (2026-11-22) or an ISO time with offset',
-    })
+    .refine(
+      (value) =>
+        DATE_ONLY.test(value)
+          ? isCalendarDate(value)
+          : INSTANT.test(value) && isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)),
+      { error: 'must be a date that exists (2026-11-22) or an ISO time with its offset (2026-11-22T08:00:00+08:00)' },
+    )
     .transform((value) => {
       if (DATE_ONLY.test(value)) {
         const time = edge === 'start' ? 'T00:00:00.000' : 'T23:59:59.999';

@@ -656,6 +656,39 @@ describe('list', () => {
         after: { pk: 'INC#x', sk: 'HEAD', provinceCode: '440000', listKey: 'k' },
       },
     },
+    {
+      name: 'the right region with a key added',
+      query: {
+        level: 'county',
+        regionCode: '110101',
+        limit: 2,
+        after: { pk: 'INC#x', sk: 'HEAD', countyCode: '110101', listKey: '2026-11-22T00:00:00.000Z#x', extra: 'y' },
+      },
+    },
+    {
+      name: 'the right region with a key missing',
+      query: { level: 'county', regionCode: '110101', limit: 2, after: { countyCode: '110101', listKey: 'k' } },
+    },
+    {
+      name: 'an event key instead of a head',
+      query: {
+        level: 'county',
+        regionCode: '110101',
+        limit: 2,
+        after: { pk: 'INC#x', sk: 'EVT#0000000001', countyCode: '110101', listKey: '2026-11-22T00:00:00.000Z#x' },
+      },
+    },
+    {
+      name: 'a position outside the query’s from/to (a cursor of another period)',
+      query: {
+        level: 'county',
+        regionCode: '110101',
+        limit: 2,
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-11-30T23:59:59.999Z',
+        after: { pk: 'INC#x', sk: 'HEAD', countyCode: '110101', listKey: '2026-12-05T00:00:00.000Z#x' },
+      },
+    },
   ])('rejects a cursor of $name with a ValidationError naming the cursor, sending nothing', async ({ query }) => {
     const error = await store.list(query).catch((caught: unknown) => caught);
 

@@ -78,6 +78,34 @@ const stateFrom = (item: Record<string, unknown>): IncidentState => {
   };
 };
 
+const cursorRefused = (problem: string) =>
+  new ValidationError('the cursor does not belong to this query', [
+    { field: 'cursor', problem: `${problem}; start again without it` },
+  ]);
+
+/**
+ * A cursor is handed back to DynamoDB as the query's start key, and it came through a client: it
+ * must be exactly a key of this index, of this region, inside this query's range, or DynamoDB
+ * refuses it (a 500 to the caller) or the page starts somewhere the query does not reach.
+ */
+const checkCursor = (
+  after: Readonly<Record<string, string>>,
+  indexKey: string,
+  regionCode: string,
+  from: string,
+  to: string,
+): void => {
+  const keys = Object.keys(after).sort();
+  const expected = ['listKey', 'pk', 'sk', indexKey].sort();
+  if (keys.length !== expected.length || keys.some((key, i) => key !== expected[i])) {
+    throw cursorRefused('is not a cursor of this list');
+  }
+  if (after[indexKey] !== regionCode) throw cursorRefused('does not belong to this region');
+  if (after.sk !== HEAD_SK || !after.pk?.startsWith('INC#')) throw cursorRefused('is not a cursor of this list');
+  const listKey = after.listKey ?? '';
+  if (listKey < from || listKey > to) throw cursorRefused('lies outside this query’s from/to');
+};
+
 /** An event exactly as appended: the item minus its keys, so the stored hash can be recomputed. */
 const eventFrom = (item: Record<string, unknown>): IncidentEvent => {
   const { pk: _pk, sk: _sk, ...event } = item;
@@ -216,18 +244,16 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
 
     async list(query: IncidentQuery): Promise<IncidentPage> {
       const indexKey = KEY_BY_LEVEL[query.level];
-      if (query.after && query.after[indexKey] !== query.regionCode) {
-        throw new ValidationError('the cursor belongs to another query', [
-          { field: 'cursor', problem: 'does not belong to this region; start again without it' },
-        ]);
-      }
+      const from = query.from ?? '0000';
+      // listKey is `<receivedAt>#<id>`: anything received up to `to` sorts below `to` + '#~'.
+      const to = `${query.to ?? '9999'}#~`;
+      if (query.after) checkCursor(query.after, indexKey, query.regionCode, from, to);
       const filters: string[] = [];
       const names: Record<string, string> = { '#region': indexKey, '#listKey': 'listKey' };
       const values: Record<string, unknown> = {
         ':region': query.regionCode,
-        ':from': query.from ?? '0000',
-        // listKey is `<receivedAt>#<id>`: anything received up to `to` sorts below `to` + '#~'.
-        ':to': `${query.to ?? '9999'}#~`,
+        ':from': from,
+        ':to': to,
       };
       if (query.status) {
         filters.push('#status = :status');
