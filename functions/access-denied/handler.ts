@@ -10,7 +10,13 @@ const { accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
 const listAccessDenied = makeListAccessDenied({ accessLog });
 
 export const handler = apiHandler(
-  { action: 'GET /v1/audit/access-denied', input: { query: accessDeniedQuerySchema }, accessLog, clock: systemClock },
+  {
+    action: 'GET /v1/audit/access-denied',
+    roles: ['inspector'],
+    input: { query: accessDeniedQuerySchema },
+    accessLog,
+    clock: systemClock,
+  },
   async ({ actor, query }) => {
     const { cursor, ...rest } = query;
     const page = await listAccessDenied(actor, { ...rest, ...(cursor ? { after: cursor } : {}) });

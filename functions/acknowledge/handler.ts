@@ -14,6 +14,7 @@ const acknowledge = makeAcknowledge({ appendEvents });
 export const handler = apiHandler(
   {
     action: 'POST /v1/incidents/{id}/acknowledge',
+    roles: ['office'],
     input: { path: incidentPathSchema, body: acknowledgeBodySchema },
     accessLog,
     clock,

@@ -14,6 +14,7 @@ const forward = makeForward({ appendEvents });
 export const handler = apiHandler(
   {
     action: 'POST /v1/incidents/{id}/forward',
+    roles: ['office'],
     input: { path: incidentPathSchema, body: forwardBodySchema },
     accessLog,
     clock,

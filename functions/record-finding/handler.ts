@@ -15,6 +15,7 @@ const recordFinding = makeRecordFinding({ incidents, appendEvents });
 export const handler = apiHandler(
   {
     action: 'POST /v1/incidents/{id}/findings',
+    roles: ['inspector'],
     input: { path: incidentPathSchema, body: findingBodySchema, headers: idempotencyHeaderSchema },
     accessLog,
     clock,

@@ -20,6 +20,7 @@ const submitReport = makeSubmitReport({
 export const handler = apiHandler(
   {
     action: 'POST /v1/reports',
+    roles: ['reporter'],
     input: {
       body: makeReportBodySchema(() => systemClock.now().getTime()),
       headers: idempotencyHeaderSchema,

@@ -129,6 +129,43 @@ describe('apiHandler', () => {
     ]);
   });
 
+  it('refuses and records a role the route is not for before reading the request, so a bad body is a 403', async () => {
+    const { log, recorded } = fakeAccessLog();
+    let ran = false;
+    const handler = apiHandler(
+      { action: 'POST /v1/things', roles: ['inspector'], input: { body }, accessLog: log, clock },
+      async () => {
+        ran = true;
+        return json(200, {});
+      },
+    );
+
+    const result = await handler(event({ body: '{"count":-1}' }), context);
+
+    expect(result.statusCode).toBe(403);
+    expect(errorOf(result).error.message).toBe('a reporter cannot call POST /v1/things; only inspector');
+    expect(recorded).toEqual([
+      expect.objectContaining({ action: 'POST /v1/things', actor: expect.objectContaining({ role: 'reporter' }) }),
+    ]);
+    expect(ran).toBe(false);
+  });
+
+  it('lets a role the route is for through to validation and the use case', async () => {
+    const handler = apiHandler(
+      {
+        action: 'POST /v1/things',
+        roles: ['reporter', 'office'],
+        input: { body },
+        accessLog: fakeAccessLog().log,
+        clock,
+      },
+      async () => json(200, { ok: true }),
+    );
+
+    expect((await handler(event({ body: '{"count":-1}' }), context)).statusCode).toBe(400);
+    expect((await handler(event({ body: '{"count":1,"name":"x"}' }), context)).statusCode).toBe(200);
+  });
+
   it('maps a domain error to its status and hides anything else behind a generic 500', async () => {
     const notFound = await handlerWith(async () => {
       throw new NotFoundError('incident INC-1 does not exist');

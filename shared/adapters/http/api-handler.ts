@@ -14,6 +14,7 @@ import { logger } from '../../observability';
 import type { AccessLog } from '../../ports/access-log';
 import type { Clock } from '../../ports/clock';
 import { callerFromClaims } from '../../schemas/claims';
+import { INCIDENT_ID_PATTERN } from '../../schemas/report';
 import { errorResult, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError } from './errors';
 
 /** Bodies larger than this are refused before parsing (reports are text and a few numbers). */
@@ -47,6 +48,12 @@ export interface ApiRoute<S extends RouteSchemas> {
   /** Where refusals are recorded. */
   readonly accessLog: AccessLog;
   readonly clock: Clock;
+  /**
+   * The roles that may call the route at all. Anyone else is refused — and the refusal recorded —
+   * before the request is even read, so a bad query from someone who may not ask is a recorded
+   * 403, not an unrecorded 400, and a 404 tells them nothing about what exists.
+   */
+  readonly roles?: readonly Actor['role'][];
 }
 
 interface Parsed {
@@ -92,6 +99,20 @@ const authenticate = (): MiddlewareObj<ApiEvent, Result> => ({
         ...(caller.level ? { level: caller.level } : {}),
       },
     };
+  },
+});
+
+const allowRoles = (action: string, roles: readonly Actor['role'][]): MiddlewareObj<ApiEvent, Result> => ({
+  before: (request) => {
+    const actor = request.event.parsed?.actor;
+    if (actor && !roles.includes(actor.role)) {
+      // The incident they tried to act on is part of the evidence, when the path names one.
+      const id = request.event.pathParameters?.id;
+      throw new ForbiddenError(
+        `a ${actor.role} cannot call ${action}; only ${roles.join(' or ')}`,
+        id && INCIDENT_ID_PATTERN.test(id) ? { incidentId: id } : {},
+      );
+    }
   },
 });
 
@@ -180,6 +201,7 @@ export const apiHandler = <S extends RouteSchemas>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorResponses(route))
     .use(authenticate());
+  if (route.roles) chain.use(allowRoles(route.action, route.roles));
   const { body, query, headers, path } = route.input;
   if (path) chain.use(requestPart('path', path));
   if (headers) chain.use(requestPart('headers', headers));
