@@ -38,9 +38,11 @@ export const makeGetIncident =
   async (actor: Actor, incidentId: string): Promise<IncidentView> => {
     const state = await loadReadable(deps.incidents, actor, incidentId, mayReadIncident);
     const events = await deps.incidents.getEvents(incidentId);
-    const { obligations, lastHash: _lastHash, ...incident } = state;
+    const { obligations, lastHash: _lastHash, findings, ...incident } = state;
     return {
-      incident,
+      // Inspection findings are the inspectors' business: a reporting unit — possibly the one a
+      // finding concerns — is not told of them through the incident it reads.
+      incident: actor.role === 'reporter' || findings === undefined ? incident : { ...incident, findings },
       reports: events.flatMap((e) => (e.type === 'ReportSubmitted' ? [e.data] : [])),
       obligations,
     };

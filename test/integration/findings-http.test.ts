@@ -174,6 +174,11 @@ describe('candidates and findings over HTTP', () => {
       expect((incident.body as { incident: { findings: { findingId: string }[] } }).incident.findings).toEqual([
         expect.objectContaining({ findingId: finding.findingId, finding: 'concealed-report' }),
       ]);
+      // The unit the finding may concern reads its incident, but not the finding.
+      const asUnit = await call(runtime, 'GET', `/v1/incidents/${understated}`, { token: reporter });
+      expect(asUnit.status).toBe(200);
+      expect(asUnit.body).toMatchObject({ incident: { incidentId: understated } });
+      expect((asUnit.body as { incident: Record<string, unknown> }).incident).not.toHaveProperty('findings');
       // And the candidates list shows what has been found already.
       const candidates = await call(runtime, 'GET', '/v1/audit/candidates?region=110101', { token: inspector });
       const item = (candidates.body as CandidatesPage).items.find((i) => i.incidentId === understated);
