@@ -51,6 +51,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     queues: stateful.queues,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    operatorAlerts: stateful.operatorAlerts,
     routes: options.routes,
   });
 

@@ -24,12 +24,13 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { EVIDENCE_APPENDER_TAG } from '../constructs/pipeline-function';
 import {
   AUDIT_TRAIL_TABLES,
@@ -91,6 +92,8 @@ export class StatefulStack extends Stack {
   public readonly queues: Readonly<Record<QueueName, Queue>>;
   /** Where each queue parks the messages its consumer failed on. */
   public readonly deadLetterQueues: Readonly<Record<QueueName, Queue>>;
+  /** Where alarms tell the operators (subscribe the on-call's email or pager to it). */
+  public readonly operatorAlerts: Topic;
   /** The accounts of units, offices and inspectors. */
   public readonly userPool: UserPool;
   /** The client the field and office apps sign in with; the API accepts its tokens only. */
@@ -105,6 +108,10 @@ export class StatefulStack extends Stack {
     this.topics = mapRecord(topics, (def: TopicDef) => this.topic(def));
     this.deadLetterQueues = mapRecord(queues, (def: QueueDef) => this.deadLetterQueue(def));
     this.queues = mapRecord(queues, (def: QueueDef, name) => this.queue(def, this.deadLetterQueues[name]));
+    this.operatorAlerts = this.alertsTopic();
+    for (const [name, dlq] of entriesOf(this.deadLetterQueues)) {
+      alarmOnDeadLetters(this, `${queues[name].deadLetter.id}Alarm`, dlq, this.operatorAlerts);
+    }
 
     for (const subscription of subscriptions) {
       this.topics[subscription.topic].addSubscription(
@@ -194,6 +201,18 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
     });
     return new Topic(this, def.id, { masterKey, enforceSSL: true });
+  }
+
+  private alertsTopic(): Topic {
+    const masterKey = new Key(this, 'OperatorAlertsTopicKey', {
+      description: 'Encrypts the operator alerts topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch publishes the alarms: it must be able to encrypt to the topic's key.
+    masterKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new Topic(this, 'OperatorAlertsTopic', { masterKey, enforceSSL: true });
+    new CfnOutput(this, 'OperatorAlertsTopicArn', { value: topic.topicArn });
+    return topic;
   }
 
   private deadLetterQueue(def: QueueDef): Queue {

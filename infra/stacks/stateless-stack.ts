@@ -29,6 +29,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, type FunctionDef, type RouteDef, routes } from '../api';
+import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { EscalationStateMachine } from '../constructs/escalation-state-machine';
 import { acknowledgeNag } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
@@ -93,6 +94,8 @@ export interface StatelessStackProps extends StackProps {
   readonly userPool: IUserPool;
   /** The app client tokens must be issued to (the JWT audience). */
   readonly userPoolClient: IUserPoolClient;
+  /** Where the alarms on this stack's dead-letter queues tell the operators. */
+  readonly operatorAlerts: ITopic;
   /** The routes to serve; tests pass their own to exercise routes not yet written. @default - `routes` of `infra/api.ts` */
   readonly routes?: readonly RouteDef[];
 }
@@ -127,7 +130,10 @@ export class StatelessStack extends Stack {
     for (const [name, def] of entriesOf(workers)) {
       const fn = this.workerFunctions[name];
       const failures = this.connectWorker(def, fn, props);
-      if (failures) streamFailureQueues[name] = failures;
+      if (failures) {
+        streamFailureQueues[name] = failures;
+        alarmOnDeadLetters(this, `${def.id}StreamFailuresAlarm`, failures, props.operatorAlerts);
+      }
       if (def.startsTimers) fn.bindStateMachine(this.escalation, escalationStateMachineEnv);
       for (const topic of def.managesSubscriptions ?? []) {
         fn.bindTopicSubscriptions(props.topics[topic], topics[topic].env);

@@ -98,7 +98,8 @@ describe('stateful stack', () => {
       const all = template.findResources('AWS::SNS::Topic');
       const keyIds = Object.values(all).map((topic) => topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0]);
 
-      expect(Object.keys(all)).toHaveLength(Object.keys(topics).length);
+      // The pipeline's topics and the operators' alerts topic.
+      expect(Object.keys(all)).toHaveLength(Object.keys(topics).length + 1);
       expect(new Set(keyIds).size).toBe(keyIds.length);
       for (const keyId of keyIds) {
         expect(template.toJSON().Resources[keyId]).toMatchObject({
@@ -109,7 +110,7 @@ describe('stateful stack', () => {
     });
 
     it('refuses publishing over plain HTTP', () => {
-      template.resourceCountIs('AWS::SNS::TopicPolicy', Object.keys(topics).length);
+      template.resourceCountIs('AWS::SNS::TopicPolicy', Object.keys(topics).length + 1);
       template.allResourcesProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
