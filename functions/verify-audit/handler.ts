@@ -1,8 +1,11 @@
 /**
  * GET /v1/audit/verify: recomputes the hash chains of the inspector's jurisdiction, a page at a
- * time. A page stops at `limit` chains or when its time budget is spent, whichever comes first,
- * and answers `next` to carry on from there: a province holds more logs than one API call can
- * read (`npm run verify-audit` reads them all in one run).
+ * time, and holds each incident's head to what its log projects to. A page stops at `limit` chains
+ * or when its time budget is spent, whichever comes first, and answers `next` to carry on from
+ * there: a province holds more logs than one API call can read (`npm run verify-audit` reads them
+ * all in one run). The endpoint finds incidents through their heads, as the views do, so an
+ * incident whose head was deleted is not among its chains: the CLI's scan for logs without a head
+ * (`head-missing`), and a digest it wrote (`chain-missing`), catch that.
  */
 import {
   apiTablesEnv,

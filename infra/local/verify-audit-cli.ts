@@ -1,8 +1,10 @@
 /**
  * `npm run verify-audit -- --region 110000 [--json] [--progress-every 100] [--save-digest FILE]
  * [--against FILE]`: recomputes every hash chain of a jurisdiction in the local data — each
- * incident's event log and each unit's zero-report log — and names every broken link, with the
- * jurisdiction's refused requests beside them. `--save-digest` writes where every intact chain
+ * incident's event log, with its head held to what the log projects to, and each unit's
+ * zero-report log — and names every broken link, with the jurisdiction's refused requests beside
+ * them. Unlike the paged endpoint, which finds incidents through their heads, it also scans for
+ * incident logs whose head was deleted (`head-missing`). `--save-digest` writes where every intact chain
  * ends, sealed by one root hash, for the inspector to keep outside the system; `--against` holds
  * the chains to such a digest, which catches what the chains alone cannot: a log rewritten
  * together with its head, or deleted with it. Exits 1 when anything is broken, 2 when it cannot run (a bad command line, no data). Uses the running local
@@ -71,6 +73,7 @@ const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
+const { makeDynamoHeadlessIncidentLogs } = await import('../../shared/adapters/dynamodb/orphan-events');
 const { makeDynamoAccessLog } = await import('../../shared/adapters/dynamodb/access-log');
 const { makeDynamoZeroReportStore } = await import('../../shared/adapters/dynamodb/zero-report-store');
 const { systemClock } = await import('../../shared/adapters/system');
@@ -96,6 +99,9 @@ try {
   const verifyAudit = makeVerifyAudit({
     sources: [
       makeIncidentAuditChains({ incidents: makeDynamoIncidentStore({ client, incidentsTable: tableNames.incidents }) }),
+      // The logs whose head is gone, which the head indexes above cannot find: a whole-table scan,
+      // affordable here because this run reads everything anyway.
+      makeDynamoHeadlessIncidentLogs({ client, incidentsTable: tableNames.incidents }),
       makeDynamoZeroReportStore({ client, table: tableNames.zeroReports }),
     ],
     accessLog: makeDynamoAccessLog({ client, table: tableNames.accessLog }),
@@ -158,7 +164,7 @@ try {
     console.log('');
     console.log(
       counts.broken === 0
-        ? `RESULT: intact — every one of the ${counts.chains} chains recomputes to its head`
+        ? `RESULT: intact — every one of the ${counts.chains} chains recomputes to its head, and every incident head is what its log projects to`
         : `RESULT: BROKEN — ${counts.broken} of ${counts.chains} chains do not hold`,
     );
   }

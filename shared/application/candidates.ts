@@ -8,6 +8,7 @@ import { ForbiddenError, ValidationError } from '../domain/errors';
 import type { Actor, IncidentState } from '../domain/incident';
 import { isKnownRegion, regionOf } from '../domain/regions/regions';
 import type { IncidentStore } from '../ports/incident-store';
+import { mapBounded } from './concurrency';
 
 export interface ListCandidatesQuery {
   readonly region?: string;
@@ -38,24 +39,6 @@ export interface CandidatesPage {
 
 /** Logs read at once: enough to hide the latency of each read, few enough not to throttle. */
 const READ_CONCURRENCY = 8;
-
-/** `work` over `items` with at most `limit` running at once, results in the items' order. */
-export const mapBounded = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
 
 /**
  * Lists the candidates of a region for an inspector of it. A page examines `limit` incidents and

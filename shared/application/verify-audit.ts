@@ -1,29 +1,34 @@
 /**
  * Verifying the audit trail of a jurisdiction: every hash chain filed inside it — each incident's
- * event log, each unit's zero-report log — recomputed and checked against its head, every broken
- * link named, and the refused requests of the jurisdiction listed beside them. The command-line
- * tool runs it to the end; the API runs it a page at a time, inside a time budget.
+ * event log, each unit's zero-report log — recomputed and checked against its head, each incident's
+ * head held to what its log projects to (the views read the head), every broken link named, and the
+ * refused requests of the jurisdiction listed beside them. The command-line tool runs it to the
+ * end; the API runs it a page at a time, inside a time budget.
  */
+import { z } from 'zod';
 import { mayInspect } from '../domain/access';
 import { type AuditDigest, anchorIndex, anchorKey, type ChainAnchor, checkAnchor } from '../domain/audit-digest';
 import { ForbiddenError, ValidationError } from '../domain/errors';
-import { type ChainVerdict, verifyChain } from '../domain/hash-chain';
-import type { Actor } from '../domain/incident';
+import { type ChainVerdict, type ExpectedHead, verifyChain } from '../domain/hash-chain';
+import { describeDifference, headDifferences, replayHead } from '../domain/head-projection';
+import type { Actor, IncidentEvent, IncidentState } from '../domain/incident';
 import { childrenOf, isKnownRegion, NATIONAL, regionOf } from '../domain/regions/regions';
 import type { AccessDenied, AccessLog } from '../ports/access-log';
 import type { AuditChain, AuditChainSource } from '../ports/audit-chains';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
-import { mapBounded } from './candidates';
+import { mapBounded } from './concurrency';
 import { makeListAccessDenied } from './list-access-denied';
 
 /**
- * Why a chain does not hold: the chain's own verdict, a head that is not there at all, or — against
- * an earlier digest — an event the digest recorded that is changed or gone, or a whole chain gone.
+ * Why a chain does not hold: the chain's own verdict, a head that is not there at all, an incident
+ * head that is not what its log projects to, or — against an earlier digest — an event the digest
+ * recorded that is changed or gone, or a whole chain gone.
  */
 export type BreakReason =
   | Exclude<ChainVerdict, { intact: true }>['reason']
   | 'head-missing'
+  | 'head-projection-mismatch'
   | 'anchor-mismatch'
   | 'anchor-missing-events'
   | 'chain-missing';
@@ -67,20 +72,61 @@ const isResumable = (source: AuditChainSource): source is ResumableAuditChainSou
 export const checkChain = (chain: AuditChain): BrokenLink | undefined => {
   const where = { kind: chain.kind, id: chain.id, region: chain.region };
   const verdict = verifyChain(chain.events, chain.head);
+  if (!chain.head) {
+    // Without a head nothing says where the log should end, so events cut from its end would go
+    // unseen: the head is part of the evidence. An incident without one is also in none of the
+    // views, which find incidents through their heads — the graver fault, so it is the one named
+    // even when the log breaks as well.
+    const last = chain.events.at(-1)?.seq;
+    const lastSeq = typeof last === 'number' ? last : chain.events.length;
+    const unseen =
+      chain.kind === 'incident'
+        ? ', so the incident is in none of the views and nothing vouches for where its log ends'
+        : ', so nothing vouches for where it ends';
+    const alsoBroken = verdict.intact
+      ? ''
+      : `; the log itself also breaks at event ${verdict.brokenAtSeq} (${verdict.reason}): ${verdict.detail}`;
+    return {
+      ...where,
+      seq: lastSeq,
+      reason: 'head-missing',
+      detail: `the log holds ${verdict.events} events but its head item is missing${unseen}${alsoBroken}`,
+    };
+  }
   if (!verdict.intact) {
     return { ...where, seq: verdict.brokenAtSeq, reason: verdict.reason, detail: verdict.detail };
   }
-  if (!chain.head) {
-    // Without a head nothing says where the log should end, so events cut from its end would go
-    // unseen: the head is part of the evidence.
+  if (chain.kind === 'incident' && chain.state) return checkProjection(chain, chain.head, chain.state);
+  return undefined;
+};
+
+/** Differences named in a detail; the rest are counted. */
+const DIFFERENCES_NAMED = 5;
+
+/** Whether an incident's stored head is what its (intact) log projects to. */
+const checkProjection = (chain: AuditChain, head: ExpectedHead, stored: IncidentState): BrokenLink | undefined => {
+  const where = { kind: chain.kind, id: chain.id, region: chain.region, seq: head.seq } as const;
+  let projected: IncidentState | undefined;
+  try {
+    // Read from the incident store, an incident chain's events are its IncidentEvents.
+    projected = replayHead(chain.events as readonly IncidentEvent[]);
+  } catch (error) {
     return {
       ...where,
-      seq: verdict.events,
-      reason: 'head-missing',
-      detail: `the log holds ${verdict.events} events but its head item is missing, so nothing vouches for where it ends`,
+      reason: 'head-projection-mismatch',
+      detail: `the log does not project to any head (${(error as Error).message}), yet a head is stored for it`,
     };
   }
-  return undefined;
+  if (!projected) return undefined;
+  const differences = headDifferences(stored, projected);
+  if (differences.length === 0) return undefined;
+  const named = differences.slice(0, DIFFERENCES_NAMED).map(describeDifference).join('; ');
+  const more = differences.length > DIFFERENCES_NAMED ? `; and ${differences.length - DIFFERENCES_NAMED} more` : '';
+  return {
+    ...where,
+    reason: 'head-projection-mismatch',
+    detail: `the head item, which the late, missed and offices views read, is not what the log's ${chain.events.length} events project to: ${named}${more}`,
+  };
 };
 
 /** A consistent read of one incident: its log and the head that vouches for it. */
@@ -99,7 +145,7 @@ const readIncidentChain = async (incidents: IncidentStore, incidentId: string, r
       id: incidentId,
       region: head?.regionCode ?? region,
       events,
-      ...(head ? { head: { seq: head.version, hash: head.lastHash } } : {}),
+      ...(head ? { head: { seq: head.version, hash: head.lastHash }, state: head } : {}),
     };
   }
 };
@@ -116,9 +162,66 @@ const CHAINS_PER_READ = 25;
 const badCursor = () =>
   new ValidationError('the cursor is not valid', [{ field: 'cursor', problem: 'is not a cursor this API returned' }]);
 
+/*
+ * The cursors below are this module's own encoding, opaque to clients: the HTTP edge only knows a
+ * cursor is a record of strings. They are parsed here, where they are written, and anything but
+ * exactly what was written — an extra or a missing part, a number out of range, text that is not
+ * JSON — is the caller's bad cursor, never a fault of ours.
+ */
+
+/** A whole number written as text, as the cursors carry them (no sign, no leading zeros). */
+const wholeNumber = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,14})$/)
+  .transform(Number);
+
+/** JSON text, parsed inside the schema so bad text and a bad shape fail alike. */
+const jsonText = z.string().transform((text, ctx): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not JSON' });
+    return z.NEVER;
+  }
+});
+
+/** Where an incident page ended: the index being walked and the store's key inside it. */
+const incidentPositionOf = (parts: number) =>
+  jsonText.pipe(
+    z.strictObject({
+      part: z
+        .number()
+        .int()
+        .min(0)
+        .max(parts - 1),
+      key: z.record(z.string(), z.string()).optional(),
+    }),
+  );
+
+/** Where a verification stopped: which source, and where inside it. */
+const stoppedAtOf = (sources: number) =>
+  z.strictObject({
+    source: wholeNumber.pipe(
+      z
+        .number()
+        .min(0)
+        .max(sources - 1),
+    ),
+    position: z.string().optional(),
+  });
+
+/** `schema` applied to a cursor: its value, or the caller's bad cursor. */
+const parseCursor = <T>(schema: z.ZodType<T>, cursor: unknown): T => {
+  const parsed = schema.safeParse(cursor);
+  if (!parsed.success) throw badCursor();
+  return parsed.data;
+};
+
 /**
  * The incidents' event logs as audit chains, found through the incident store's region indexes
- * (heads by county, city or province); a national verification walks the provinces in turn.
+ * (heads by county, city or province); a national verification walks the provinces in turn. An
+ * incident whose head is gone is not found here, as it is not in the views: only a full run that
+ * also scans for logs without a head (the CLI) names it.
  */
 export const makeIncidentAuditChains = (deps: { readonly incidents: IncidentStore }): ResumableAuditChainSource => {
   const partsOf = (region: string): readonly string[] =>
@@ -129,18 +232,8 @@ export const makeIncidentAuditChains = (deps: { readonly incidents: IncidentStor
     let part = 0;
     let key: Readonly<Record<string, string>> | undefined;
     if (page.after !== undefined) {
-      try {
-        const cursor = JSON.parse(page.after) as { part?: unknown; key?: unknown };
-        part = Number(cursor.part);
-        if (cursor.key !== undefined) key = cursor.key as Record<string, string>;
-      } catch {
-        throw badCursor();
-      }
-      if (!Number.isInteger(part) || part < 0 || part >= parts.length) throw badCursor();
-      const isStringRecord =
-        key === undefined ||
-        (typeof key === 'object' && key !== null && Object.values(key).every((v) => typeof v === 'string'));
-      if (!isStringRecord) throw badCursor();
+      // A key of the wrong index or range is the store's to refuse (it names the cursor too).
+      ({ part, key } = parseCursor(incidentPositionOf(parts.length), page.after));
     }
     const chains: AuditChain[] = [];
     while (chains.length < page.limit && part < parts.length) {
@@ -268,9 +361,7 @@ export const makeVerifyAudit = (deps: {
     let sourceIndex = 0;
     let position: string | undefined;
     if (query.after) {
-      sourceIndex = Number(query.after.source);
-      position = query.after.position;
-      if (!Number.isInteger(sourceIndex) || sourceIndex < 0 || sourceIndex >= deps.sources.length) throw badCursor();
+      ({ source: sourceIndex, position } = parseCursor(stoppedAtOf(deps.sources.length), query.after));
     }
 
     const started = deps.clock.now().getTime();
@@ -325,8 +416,7 @@ export const makeVerifyAudit = (deps: {
         } while (position !== undefined);
       } else {
         // Resumed by position: the chains before it are read again and skipped.
-        const skip = position === undefined ? 0 : Number(position);
-        if (!Number.isInteger(skip) || skip < 0) throw badCursor();
+        const skip = position === undefined ? 0 : parseCursor(wholeNumber, position);
         let index = 0;
         for await (const chain of source.chainsIn(region)) {
           if (index >= skip) {
@@ -354,7 +444,7 @@ export const makeVerifyAudit = (deps: {
           region: chainRegion,
           seq,
           reason: 'chain-missing',
-          detail: `the digest recorded this log up to event ${seq}, but neither the log nor its head is stored any more`,
+          detail: `the digest recorded this log up to event ${seq}, but the chain is no longer found through its head: the head is gone (with or without its events) or no longer files it in this jurisdiction`,
         });
         for (const tally of [counts, byKind[kind]]) tally.broken += 1;
       }

@@ -236,6 +236,13 @@ export const buildOpenApiDocument = () => ({
     '/v1/audit/verify': {
       get: {
         summary: 'Recompute the hash chains of the jurisdiction, a time-bounded page at a time (inspectors)',
+        description:
+          'Each incident’s log is recomputed against its head, and the head (which the late, missed and offices ' +
+          'views read) must be what the log projects to (`head-projection-mismatch`). Chains are found through ' +
+          'the incidents’ heads, as the views find them: an incident whose head was deleted is not among them. ' +
+          '`npm run verify-audit` also scans for logs left without a head (`head-missing`), and, held to a digest ' +
+          'it wrote (`--against`), names every chain gone since (`chain-missing`). A cursor that is not exactly ' +
+          'one this route returned is a 400 naming `cursor`.',
         parameters: parametersOf(verifyQuerySchema, 'query'),
         responses: {
           200: ok('counts and broken links of this page; `next` continues until `complete`'),

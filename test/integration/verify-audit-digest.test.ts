@@ -1,6 +1,6 @@
 /**
  * What the chains alone cannot catch, and a digest kept outside the system can: an event rewritten
- * with its hash recomputed and the head forged to match (a "perfect" forgery of a log's end), and
+ * with its hash recomputed and the head rebuilt to match (a "perfect" forgery of a log's end), and
  * an incident deleted whole, head and all. `npm run verify-audit -- --save-digest` records where
  * every chain ends; `--against` that file names both.
  */
@@ -16,6 +16,8 @@ import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-clie
 import { eventSk, HEAD_SK, incidentPk } from '../../shared/adapters/dynamodb/keys';
 import type { AuditDigest } from '../../shared/domain/audit-digest';
 import { hashOf } from '../../shared/domain/hash-chain';
+import { replayHead } from '../../shared/domain/head-projection';
+import type { IncidentEvent } from '../../shared/domain/incident';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 interface CliRun {
@@ -96,16 +98,21 @@ describe('verifying against a digest kept outside the system', () => {
 
     const [forged, deleted, untouched] = created as [string, string, string];
     const table = runtime.resources.tables.incidents;
-    // The last event of one log rewritten, its hash recomputed, the head made to agree: a forgery
-    // with access to the table and the hashing rule.
+    // The last event of one log rewritten, its hash recomputed, the head rebuilt from the rewritten
+    // log: a forgery with access to the table, the hashing rule and the projection.
     const items = await eventsOf(forged);
     const head = items.find((item) => item.sk === HEAD_SK) as Record<string, unknown>;
     const version = head.version as number;
     const { pk, sk, ...lastEvent } = items.find((item) => item.sk === eventSk(version)) as Record<string, unknown>;
     const rewritten = { ...lastEvent, at: '2020-01-01T00:00:00.000Z' };
     const rehashed = { ...rewritten, hash: hashOf(rewritten) };
+    const log = items
+      .filter((item) => item.sk !== HEAD_SK)
+      .map(({ pk: _pk, sk: eventKey, ...event }) => (eventKey === sk ? rehashed : event)) as unknown as IncidentEvent[];
+    const rebuilt = replayHead(log);
+    expect(rebuilt).toMatchObject({ lastHash: rehashed.hash, updatedAt: rewritten.at });
     await documents.send(new PutCommand({ TableName: table, Item: { pk, sk, ...rehashed } }));
-    await documents.send(new PutCommand({ TableName: table, Item: { ...head, lastHash: rehashed.hash } }));
+    await documents.send(new PutCommand({ TableName: table, Item: { ...head, ...rebuilt } }));
     // Another incident deleted whole: head and every event.
     for (const item of await eventsOf(deleted)) {
       await documents.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
@@ -118,7 +125,8 @@ describe('verifying against a digest kept outside the system', () => {
     const alone = await verifyCli('--region', '110000');
     const held = await verifyCli('--region', '110000', '--against', digestFile, '--json');
 
-    // ASSESS: the chains alone hold — which is why the digest exists.
+    // ASSESS: the chains alone hold, and the head is what the forged log projects to — which is
+    // why the digest exists.
     expect(alone.code).toBe(0);
     expect(alone.stdout).toContain('RESULT: intact');
     expect(held.code).toBe(1);

@@ -3,6 +3,9 @@
  * indexes, every broken link named, pages that resume where they stopped, and who may ask.
  */
 import { describe, expect, it } from 'vitest';
+import { makeAppendEvents } from '../../shared/application/append-events';
+import { makeAcknowledge, makeCheckDeadline, makeForward, makeRemind } from '../../shared/application/escalation';
+import { makeRecordFinding } from '../../shared/application/findings';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import {
   checkChain,
@@ -12,12 +15,13 @@ import {
 } from '../../shared/application/verify-audit';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
-import type { Actor, IncidentEvent } from '../../shared/domain/incident';
+import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import { policyByName } from '../../shared/domain/policy/policy';
 import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';
 import type { AuditChain, AuditChainSource } from '../../shared/ports/audit-chains';
 import type { Clock } from '../../shared/ports/clock';
 import type { IncidentStore } from '../../shared/ports/incident-store';
+import { findingBodySchema } from '../../shared/schemas/findings';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
 import { reportWith } from '../fixtures/reports';
@@ -72,6 +76,40 @@ const tampered = (
     withPendingObligations: (query) => store.withPendingObligations(query),
     allEvents: () => store.allEvents(),
   };
+};
+
+/** The store as it is, but with one incident's head read back altered (as an UpdateItem on it would). */
+const headTampered = (
+  store: IncidentStore,
+  incidentId: string,
+  alter: (head: IncidentState) => IncidentState,
+): IncidentStore => ({
+  ...tampered(store, '', (events) => events),
+  getState: async (id) => {
+    const head = await store.getState(id);
+    return head && id === incidentId ? alter(head) : head;
+  },
+  list: (query) => store.list(query),
+});
+
+/** The store as it is, but with one incident's head gone (its events left behind), from its indexes too. */
+const headDeleted = (store: IncidentStore, incidentId: string): IncidentStore => ({
+  ...tampered(store, '', (events) => events),
+  getState: async (id) => (id === incidentId ? undefined : store.getState(id)),
+  list: async (query) => {
+    const page = await store.list(query);
+    return { ...page, items: page.items.filter((head) => head.incidentId !== incidentId) };
+  },
+});
+
+/** The ValidationError a call is refused with, to look at the field it names. */
+const refusal = async (act: Promise<unknown>): Promise<ValidationError> => {
+  const error = await act.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return error as ValidationError;
 };
 
 const denied: AccessDenied = {
@@ -151,6 +189,143 @@ describe('a chain’s first broken link', () => {
     const { head: _head, ...headless } = chain(2);
     expect(checkChain(headless)).toMatchObject({ seq: 2, reason: 'head-missing' });
   });
+
+  it('names a missing head before a break in the log, at the last event, and says where the log breaks', () => {
+    const { head: _head, ...headless } = chain(3);
+    const events = headless.events.map((e) => (e.seq === 2 ? { ...e, data: { day: 9 } } : e));
+    const link = checkChain({ ...headless, kind: 'incident', id: 'INC-20261122-00000001', events });
+    expect(link).toMatchObject({ seq: 3, reason: 'head-missing' });
+    expect(link?.detail).toContain('the incident is in none of the views');
+    expect(link?.detail).toContain('also breaks at event 2 (hash-mismatch)');
+  });
+});
+
+describe('an incident head held to what its log projects to', () => {
+  it('finds a head whose obligation was changed, at the head’s version, naming the field', async () => {
+    const { incidents, ids } = await seed();
+    const id = ids['110102']?.[0] ?? '';
+    const head = incidents.headOf(id);
+    expect(head?.obligations[0]?.status).toBe('pending');
+    const forged = headTampered(incidents, id, (h) => ({
+      ...h,
+      obligations: h.obligations.map((o, i) => (i === 0 ? { ...o, status: 'met', metAt: h.receivedAt } : o)),
+    }));
+
+    const result = await verifierOver(forged)(INSPECTOR, {});
+
+    expect(result.counts).toMatchObject({ chains: 3, intact: 2, broken: 1 });
+    expect(result.broken).toEqual([
+      {
+        kind: 'incident',
+        id,
+        region: '110102',
+        seq: head?.version,
+        reason: 'head-projection-mismatch',
+        detail: expect.stringContaining('obligations[0].status: stored met, events say pending'),
+      },
+    ]);
+    expect(result.broken[0]?.detail).toContain(`obligations[0].metAt: stored ${head?.receivedAt}, events say nothing`);
+  });
+
+  it('finds a flag, a status or a field added to the head, and lists at most five differences', async () => {
+    const { incidents, ids } = await seed();
+    const [a, b] = ids['110101'] ?? [];
+    const flagged = headTampered(incidents, a ?? '', (h) => ({ ...h, unitLate: !h.unitLate, status: 'closed' }));
+    const padded = headTampered(flagged, b ?? '', (h) => ({
+      ...h,
+      ...Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`extra${i}`, i])),
+    }));
+    const result = await verifierOver(padded)(INSPECTOR, { region: '110101' });
+    const byId = Object.fromEntries(result.broken.map((l) => [l.id, l]));
+    expect(byId[a ?? '']?.detail).toContain('status: stored closed, events say open');
+    expect(byId[a ?? '']?.detail).toContain('unitLate: stored true, events say false');
+    expect(byId[b ?? '']?.reason).toBe('head-projection-mismatch');
+    expect(byId[b ?? '']?.detail).toContain('extra0: stored 0, events say nothing');
+    expect(byId[b ?? '']?.detail).toContain('and 2 more');
+  });
+
+  it('calls a head intact after forwards, a miss and an escalation, notifications, a finding, grade changes and a final report', async () => {
+    let now = RECEIVED.getTime();
+    const moving: Clock = { now: () => new Date(now) };
+    const incidents = new InMemoryIncidentStore();
+    const policy = policyByName('national');
+    const appendEvents = makeAppendEvents({ incidents, clock: moving, policy });
+    const submit = makeSubmitReport({
+      incidents,
+      clock: moving,
+      policy,
+      ids: { incidentId: () => 'INC-20261122-00000009', unique: () => 'id-9' },
+    });
+    const unit: Actor = { sub: 'unit-110101', role: 'reporter', region: '110101', unit: 'U-1' };
+    const county: Actor = { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' };
+    const city: Actor = { sub: 'beijing', role: 'office', region: '110100', level: 'city' };
+    const parse = makeReportBodySchema(() => now).parse;
+    const { response } = await submit({ actor: unit, report: parse(reportWith({ regionCode: '110101' })) });
+    const id = response.incidentId;
+    const duty = () => incidents.headOf(id)?.obligations.find((o) => o.status === 'pending');
+    const first = duty();
+    if (!first) throw new Error('the county should owe a forward');
+
+    now += 60_000;
+    await makeRemind({ appendEvents })(first);
+    await makeAcknowledge({ appendEvents })(county, id, 'received');
+    now = Date.parse(first.dueAt) + 1_000;
+    expect(await makeCheckDeadline({ appendEvents })(first)).toMatchObject({ outcome: 'missed' });
+    now += 60_000;
+    // Forwarded late, with the county's grade raised: the next office's duty opens.
+    await makeForward({ appendEvents })(county, id, { grade: 'III', note: 'late, regraded' });
+    await appendEvents(id, county, () => [
+      {
+        type: 'NotificationSent',
+        data: {
+          key: '1:report-received',
+          aboutSeq: 1,
+          kind: 'report-received',
+          recipients: [
+            { office: '110101', role: 'duty-officer', personId: 'P-1', channels: ['sms'], messageId: 'm-1' },
+          ],
+        },
+      },
+      {
+        type: 'NotificationFailed',
+        data: { key: '2:deadline-warned', aboutSeq: 2, kind: 'deadline-warned', reason: 'nobody', willRetry: false },
+      },
+    ]);
+    const cityDuty = duty();
+    if (cityDuty) await makeForward({ appendEvents })(city, id, { grade: 'IV', note: 'regraded down' });
+    await makeRecordFinding({ incidents, appendEvents })({
+      actor: INSPECTOR,
+      incidentId: id,
+      finding: findingBodySchema.parse({ finding: 'false-report', basis: 'figures corrected', responsible: ['U-1'] }),
+    });
+    await submit({
+      actor: unit,
+      report: parse(reportWith({ kind: 'final', incidentId: id, grade: undefined, regionCode: '110101' })),
+    });
+
+    const head = incidents.headOf(id);
+    const types = new Set(incidents.eventsOf(id).map((e) => e.type));
+    expect(head?.status).toBe('closed');
+    expect([...types].sort()).toEqual(
+      expect.arrayContaining([
+        'AutoEscalated',
+        'DeadlineMissed',
+        'DeadlineWarned',
+        'GradeAssessed',
+        'IncidentClosed',
+        'InspectionFinding',
+        'NotificationFailed',
+        'NotificationSent',
+        'ObligationOpened',
+        'ReportAcknowledged',
+        'ReportForwarded',
+        'ReportSubmitted',
+      ]),
+    );
+    const result = await verifierOver(incidents)(INSPECTOR, { region: '110101' });
+    expect(result.broken).toEqual([]);
+    expect(result.counts).toMatchObject({ chains: 1, intact: 1 });
+  });
 });
 
 describe('the incidents’ logs as audit chains', () => {
@@ -180,6 +355,29 @@ describe('the incidents’ logs as audit chains', () => {
     await expect(chains.chainsPage('110000', { limit: 1, after: '{"part":7}' })).rejects.toBeInstanceOf(
       ValidationError,
     );
+  });
+
+  it('refuses a cursor with a part added, left out, of the wrong type or out of range, naming the cursor', async () => {
+    const { incidents } = await seed();
+    const chains = makeIncidentAuditChains({ incidents });
+    const real = JSON.parse((await chains.chainsPage('110000', { limit: 1 })).after ?? '') as Record<string, unknown>;
+    expect(real).toMatchObject({ part: 0, key: expect.any(Object) });
+    const tamperings: unknown[] = [
+      { ...real, extra: 1 },
+      { key: real.key },
+      { ...real, part: '0' },
+      { ...real, part: 0.5 },
+      { ...real, part: -1 },
+      { ...real, part: 1 },
+      { ...real, key: { incidentId: 7 } },
+      { ...real, key: null },
+      null,
+      [real],
+    ];
+    for (const tampering of tamperings) {
+      const error = await refusal(chains.chainsPage('110000', { limit: 1, after: JSON.stringify(tampering) }));
+      expect(error.details?.map((d) => d.field)).toEqual(['cursor']);
+    }
   });
 
   it('reads again when an append lands between reading the log and its head', async () => {
@@ -305,5 +503,65 @@ describe('verifying a jurisdiction', () => {
     await expect(verify(INSPECTOR, { region: '310000' })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(verify(INSPECTOR, { region: '119999' })).rejects.toBeInstanceOf(ValidationError);
     await expect(verify(INSPECTOR, { after: { source: '5' } })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('refuses a tampered cursor, naming the cursor: an extra or a missing part, a bad number, a bad position', async () => {
+    const { incidents } = await seed();
+    const logs: AuditChainSource = {
+      async *chainsIn() {
+        yield zeroLog('U-1');
+        yield zeroLog('U-2');
+      },
+    };
+    const verify = verifierOver(incidents, [logs]);
+    const page = await verify(INSPECTOR, { limit: 1 });
+    expect(page.after).toMatchObject({ source: '0', position: expect.any(String) });
+    const real = page.after ?? {};
+    const tamperings: Record<string, string>[] = [
+      { ...real, extra: 'x' },
+      { position: real.position ?? '' },
+      { ...real, source: '' },
+      { ...real, source: '-1' },
+      { ...real, source: '00' },
+      { ...real, source: '2' },
+      { ...real, source: '1e0' },
+      { ...real, position: 'not json' },
+      { ...real, position: '{"part":0,"key":{"incidentId":"x"},"more":1}' },
+      { source: '1', position: '-1' },
+      { source: '1', position: '1.5' },
+      { source: '1', position: 'two' },
+    ];
+    for (const after of tamperings) {
+      const error = await refusal(verify(INSPECTOR, { after }));
+      expect(error.details?.map((d) => d.field)).toEqual(['cursor']);
+    }
+    // The cursors it wrote itself still carry on.
+    expect((await verify(INSPECTOR, { after: real })).complete).toBe(true);
+    expect((await verify(INSPECTOR, { after: { source: '1', position: '1' } })).counts.chains).toBe(1);
+  });
+});
+
+describe('an incident whose head was deleted', () => {
+  it('is not found through the heads: the paged run cannot see it, a source of headless logs can', async () => {
+    const { incidents, ids } = await seed();
+    const gone = ids['110102']?.[0] ?? '';
+    const store = headDeleted(incidents, gone);
+    const headless: AuditChainSource = {
+      async *chainsIn() {
+        yield { kind: 'incident', id: gone, region: '110102', events: await incidents.getEvents(gone) };
+      },
+    };
+    expect((await verifierOver(store)(INSPECTOR, {})).counts).toMatchObject({ chains: 2, broken: 0 });
+    const result = await verifierOver(store, [headless])(INSPECTOR, {});
+    expect(result.broken).toEqual([
+      {
+        kind: 'incident',
+        id: gone,
+        region: '110102',
+        seq: incidents.eventsOf(gone).length,
+        reason: 'head-missing',
+        detail: expect.stringContaining('the incident is in none of the views'),
+      },
+    ]);
   });
 });
