@@ -6,6 +6,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import {
   makeOfficerDirectory,
@@ -34,12 +35,32 @@ const check = makeCheckZeroReports({
   clock: systemClock,
 });
 
+/**
+ * What a run keeps back of its invocation's time: a unit started just before `stopAt` still reads
+ * and appends to its log and publishes (a few calls of tens of milliseconds, retried under
+ * contention), so new work stops this long before Lambda would cut the run off — or, under a
+ * timeout too short for that, halfway through it, so that every run still gets something done.
+ */
+const FINISH_MARGIN_MS = 15_000;
+const stopAtFor = (context: Context): Date => {
+  const remaining = context.getRemainingTimeInMillis();
+  return new Date(Date.now() + Math.max(remaining - FINISH_MARGIN_MS, remaining / 2));
+};
+
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const result = await check();
+  .handler(async (_event: unknown, context: Context) => {
+    const result = await check({ stopAt: stopAtFor(context) });
     if (result.missed > 0) logger.warn('zero reports missed at the cut-off', { ...result });
+    if (result.daysDeferred > 0 || result.unitsDeferred > 0) {
+      logger.info('zero-report check continues next run', {
+        daysDeferred: result.daysDeferred,
+        unitsDeferred: result.unitsDeferred,
+      });
+    }
     // Units that could not be checked are retried by the next run; say so loudly meanwhile.
     if (result.errors.length > 0) logger.error('zero-report check incomplete', { errors: result.errors });
+    // Units the registry holds wrongly are left out of their day until it is corrected.
+    if (result.skipped.length > 0) logger.error('zero-report check skipped units', { skipped: result.skipped });
     return result;
   });

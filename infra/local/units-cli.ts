@@ -2,7 +2,8 @@
  * `npm run units -- import FILE` loads the registry of reporting units (JSON or CSV, by the file's
  * ending) into the local pipeline: every row is checked first, and a bad row stops the import with
  * its line named — nothing is half-imported. The counties in the file get exactly the units listed
- * for them. Uses the running runtime's DynamoDB Local if there is one, otherwise starts one on
+ * for them; a unit already registered in a county the file does not list is refused, so moving a
+ * unit is an import of both counties' lists. Uses the running runtime's DynamoDB Local if there is one, otherwise starts one on
  * DATA_DIR.
  */
 import { existsSync, readFileSync } from 'node:fs';

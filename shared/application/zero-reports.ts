@@ -6,7 +6,7 @@
  * retried after a timeout gets the first answer back.
  */
 import { mayActivateDutyPeriod, mayFileDailyReport } from '../domain/access';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Actor, NotificationRecipient } from '../domain/incident';
 import { type Officer, peopleFor } from '../domain/officers';
 import { chainOf, isWithin, regionOf } from '../domain/regions/regions';
@@ -20,12 +20,15 @@ import {
   type DutyPeriod,
   type DutyPeriodRequest,
   dailyReportHash,
+  describePeriod,
   dutyPeriodProblems,
   filingOpensAt,
-  isPastCutoff,
+  isCheckDue,
   latenessOf,
   type OwedDay,
+  periodsOverlap,
   planDutyPeriod,
+  provincesCovering,
   type ReportingUnit,
   sameActivation,
   sealZeroEvents,
@@ -36,8 +39,8 @@ import type { Clock } from '../ports/clock';
 import type { NotificationPublisher } from '../ports/notification-publisher';
 import type { OfficerDirectory } from '../ports/officer-directory';
 import type { UnitRegistry } from '../ports/unit-registry';
-import { ChainConflict, type ZeroReportStore } from '../ports/zero-report-store';
-import { mapLimit, unitsWithin } from './units';
+import { ChainConflict, PeriodsChanged, type ZeroReportStore } from '../ports/zero-report-store';
+import { mapLimit, obligedUnits } from './units';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,7 +56,8 @@ const identityOf = (periodId: string, unit: ReportingUnit): ChainIdentity => ({
 /**
  * Appends what `decide` asks for to a unit's log, deciding again on the fresh head whenever
  * someone else appended first. `decide` returns no drafts when there is nothing (left) to do,
- * which makes every caller safe to repeat.
+ * which makes every caller safe to repeat. A head the caller has just read (`known`) is decided on
+ * first, saving a read; a stale one only costs a conflict.
  */
 const appendToChain = async (
   deps: { readonly store: ZeroReportStore; readonly maxAttempts?: number },
@@ -61,10 +65,11 @@ const appendToChain = async (
   actor: Actor,
   now: Date,
   decide: (head: ZeroChainState | undefined) => readonly ZeroReportDraft[],
+  known?: { readonly head: ZeroChainState | undefined },
 ): Promise<{ readonly state: ZeroChainState | undefined; readonly appended: boolean }> => {
   const maxAttempts = deps.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt++) {
-    const head = await deps.store.head(identity.periodId, identity.unit);
+    const head = attempt === 1 && known ? known.head : await deps.store.head(identity.periodId, identity.unit);
     if (head && head.county !== identity.county) {
       // Unit ids are national (e.g. a unified social credit code); two counties claiming one would
       // merge two units' evidence into one log, so neither gets to write.
@@ -94,11 +99,14 @@ const appendToChain = async (
 
 /**
  * An office activates a duty period for its jurisdiction or part of it. The period's id follows
- * from what it obliges, so a retried activation answers the period the first attempt created; a
- * different activation of the same days and region is a conflict.
+ * from what it obliges, so a retried activation answers the period the first attempt created. A
+ * period whose region is, contains or lies within another period's, on any of the same dates, is a
+ * conflict: its units would owe two reports a day, and miss one of them. The decision is written on
+ * the condition that no period was activated meanwhile in the provinces it covers, so of two
+ * overlapping activations at once only one succeeds.
  */
 export const makeActivateDutyPeriod =
-  (deps: { readonly store: ZeroReportStore; readonly clock: Clock }) =>
+  (deps: { readonly store: ZeroReportStore; readonly clock: Clock; readonly maxAttempts?: number }) =>
   async (actor: Actor, request: DutyPeriodRequest): Promise<{ period: DutyPeriod; created: boolean }> => {
     const decision = mayActivateDutyPeriod(actor, request.region);
     if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: request.region });
@@ -107,19 +115,56 @@ export const makeActivateDutyPeriod =
     if (problems.length > 0) throw new ValidationError('the duty period is invalid', problems);
 
     const planned = planDutyPeriod(request, actor, now);
-    const { created, period } = await deps.store.createPeriod(planned);
-    if (!created && !sameActivation(period, planned)) {
-      throw new ConflictError(
-        `duty period ${period.periodId} already obliges ${period.region} from ${period.firstDate} to ${period.lastDate} ` +
-          `by ${String(period.cutoffHour).padStart(2, '0')}:00, activated by ${period.activatedBy.sub} of ${period.activatedBy.region}: ${period.reason}`,
-        'duty-period-exists',
-      );
+    const provinces = provincesCovering(planned.region);
+    const maxAttempts = deps.maxAttempts ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      const { periods, versions } = await deps.store.periodsSnapshot(provinces);
+      const existing = periods.find((p) => p.periodId === planned.periodId);
+      if (existing) {
+        if (sameActivation(existing, planned)) return { period: existing, created: false };
+        throw new ConflictError(
+          `duty period ${describePeriod(existing)} already obliges ${existing.region} on these days`,
+          'duty-period-exists',
+        );
+      }
+      const overlapped = periods.find((p) => periodsOverlap(p, planned));
+      if (overlapped) {
+        throw new ConflictError(
+          `the duty period overlaps active duty period ${describePeriod(overlapped)}: its units would owe two ` +
+            'reports a day. Activate only the days and regions it does not cover.',
+          'duty-period-overlaps',
+        );
+      }
+      try {
+        const { created, period } = await deps.store.createPeriod(planned, versions);
+        // Taken between the read and the write: the first attempt of this same activation, or another.
+        if (!created && !sameActivation(period, planned)) {
+          throw new ConflictError(
+            `duty period ${describePeriod(period)} already obliges ${period.region} on these days`,
+            'duty-period-exists',
+          );
+        }
+        return { period, created };
+      } catch (error) {
+        if (!(error instanceof PeriodsChanged)) throw error;
+        if (attempt >= maxAttempts) {
+          throw new ConflictError('duty periods are being activated in this region right now; try again', 'busy');
+        }
+        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
+      }
     }
-    return { period, created };
   };
 
 // ---------------------------------------------------------------------------------------------
 // POST /v1/daily-reports
+
+/** The miss of a unit's day, as the check and a late filing record it. */
+const missedData = (day: OwedDay, unit: ReportingUnit) => ({
+  date: day.date,
+  cutoffAt: day.cutoffAt,
+  unitName: unit.name,
+  office: countyOfficeOf(unit.county),
+});
 
 export interface FileDailyReportCommand extends DailyReportContent {
   readonly periodId: string;
@@ -137,7 +182,7 @@ export interface DailyReportReceipt {
   readonly late: boolean;
   readonly lateByMs: number;
   readonly nothingToReport: boolean;
-  /** The miss was recorded before the filing came; it stays on record. */
+  /** A miss is on record for the day before this filing (every filing after the cut-off has one); it stays. */
   readonly afterMissed: boolean;
 }
 
@@ -162,9 +207,12 @@ const receiptOf = (
 
 /**
  * A unit files its daily report for a day its duty period owes. After the cut-off it is accepted
- * and recorded as late — after the miss, if the check recorded one first. The same filing again
- * gets the same answer; a different one for the same day is refused, as a report once filed is
- * evidence and is not changed.
+ * and recorded as late, after the day's miss: the one the check recorded, or, if the check has not
+ * come yet, one recorded with the filing in the same append — a unit that has not filed by the
+ * cut-off has a missed report, whenever the check runs, and the check tells its county office. On
+ * time or late is judged by when the filing was received. The same filing again gets the same
+ * answer; a different one for the same day is refused, as a report once filed is evidence and is
+ * not changed.
  */
 export const makeFileDailyReport =
   (deps: {
@@ -174,6 +222,8 @@ export const makeFileDailyReport =
     readonly maxAttempts?: number;
   }) =>
   async (actor: Actor, command: FileDailyReportCommand): Promise<DailyReportReceipt> => {
+    // The filing is judged by when it was received, however long the reads and appends below take.
+    const now = deps.clock.now();
     const first = mayFileDailyReport(actor, actor.region, actor.unit ?? '');
     if (!first.allowed) throw new ForbiddenError(first.reason, { targetRegion: actor.region });
     const unitId = actor.unit ?? '';
@@ -202,7 +252,6 @@ export const makeFileDailyReport =
         { field: 'date', problem: `is not a day the duty period owes (it owes ${owed})` },
       ]);
     }
-    const now = deps.clock.now();
     const opensAt = filingOpensAt(day.cutoffAt);
     if (now.getTime() < Date.parse(opensAt)) {
       throw new ValidationError(`the report for ${day.date} cannot be filed yet`, [
@@ -216,6 +265,7 @@ export const makeFileDailyReport =
       incidentIds: command.incidentIds,
     };
     const requestHash = dailyReportHash(day.date, content);
+    const lateness = latenessOf(day.cutoffAt, now);
     const { state } = await appendToChain(deps, identityOf(period.periodId, unit), actor, now, (head) => {
       const record = head?.days[day.date];
       if (record?.filedSeq !== undefined) {
@@ -225,20 +275,31 @@ export const makeFileDailyReport =
           'daily-report-already-filed',
         );
       }
-      return [
-        {
-          type: 'DailyReportFiled',
-          data: {
-            date: day.date,
-            cutoffAt: day.cutoffAt,
-            filedAt: now.toISOString(),
-            ...latenessOf(day.cutoffAt, now),
-            ...content,
-            requestHash,
-            ...(record?.missedSeq !== undefined ? { afterMissSeq: record.missedSeq } : {}),
-          },
+      const drafts: ZeroReportDraft[] = [];
+      let missedSeq = record?.missedSeq;
+      if (lateness.late && missedSeq === undefined) {
+        // The check has not recorded the miss yet: it is recorded here, first, by the system as the
+        // check would, so the filing cannot erase it by coming before the check.
+        missedSeq = (head?.version ?? 0) + 1;
+        drafts.push({
+          type: 'DailyReportMissed',
+          actor: CUTOFF_CHECK_ACTOR,
+          data: missedData(day, unit),
+        });
+      }
+      drafts.push({
+        type: 'DailyReportFiled',
+        data: {
+          date: day.date,
+          cutoffAt: day.cutoffAt,
+          filedAt: now.toISOString(),
+          ...lateness,
+          ...content,
+          requestHash,
+          ...(missedSeq !== undefined ? { afterMissSeq: missedSeq } : {}),
         },
-      ];
+      });
+      return drafts;
     });
     const record = state?.days[day.date];
     if (!record) throw new Error(`the log of ${unit.unitId} has no record of ${day.date} after filing it`);
@@ -273,44 +334,90 @@ export interface CheckZeroReportsDeps {
   readonly clock: Clock;
   /**
    * How long a recorded miss waits before another run tells its office. The run that records a
-   * miss tells the office at once; this covers a run that stopped in between, without two
-   * overlapping runs both telling it. A failed publish is tried again after half of it, doubling.
+   * miss tells the office at once; this covers a run that stopped in between, and a miss recorded
+   * with a late filing, without two overlapping runs both telling it. A failed publish is tried
+   * again after half of it, doubling.
    * @default 120_000
    */
   readonly notifyRetryAfterMs?: number;
   /** Units handled at once. @default 8 */
   readonly concurrency?: number;
+  /**
+   * Days (over all periods, earliest cut-off first) one run takes on; the others wait for the next
+   * run, a minute later. With `stopAt`, this keeps one run's work bounded however many periods
+   * and days are due at once.
+   * @default 4
+   */
+  readonly maxDaysPerRun?: number;
   readonly maxAttempts?: number;
 }
 
+export interface CheckZeroReportsOptions {
+  /**
+   * When to stop starting work — the invocation's deadline less the time a unit in progress needs.
+   * What is left is found again, and done, by the next run.
+   */
+  readonly stopAt?: Date;
+}
+
 export interface CheckZeroReportsResult {
-  /** Days (of all periods) whose cut-off had passed and were not yet complete. */
+  /** Days (of all periods) whose check this run took on: past cut-off and grace, not yet complete. */
   readonly daysChecked: number;
   /** Days found complete by this run: every unit filed, or its miss is recorded and its office told. */
   readonly daysCompleted: number;
+  /** Days due but left for the next run: beyond `maxDaysPerRun`, or not reached before `stopAt`. */
+  readonly daysDeferred: number;
+  /** Units of the days taken on that were not reached before `stopAt`. */
+  readonly unitsDeferred: number;
   readonly missed: number;
   readonly notified: number;
   readonly notifyFailures: number;
-  /** Units that could not be checked this time (the next run tries again). */
+  /** Units that could not be checked this time (the next run tries again); their day stays open. */
   readonly errors: readonly string[];
+  /**
+   * Units left out of a day for a fault in the registry that no later run can repair (one unit id in
+   * two counties, a county no longer in the division data): the day is completed without them, so
+   * one bad unit does not hold up every other unit's day. The registry must be corrected.
+   */
+  readonly skipped: readonly string[];
 }
 
-type UnitOutcome = { settled: boolean; missed?: boolean; notified?: boolean; failed?: boolean };
+type UnitOutcome = {
+  settled: boolean;
+  missed?: boolean;
+  notified?: boolean;
+  failed?: boolean;
+  deferred?: boolean;
+  skipped?: string;
+};
+
+type Directory = Awaited<ReturnType<OfficerDirectory['ofOffice']>>;
 
 /**
- * Runs the cut-off check: for every duty period and every day whose cut-off has passed and is not
- * yet complete, every registered unit of the period's region that has not filed gets exactly one
- * DailyReportMissed, and its county office's duty officer (at that moment) is told, with the
- * outcome recorded in the unit's log. Safe to run repeatedly and concurrently: the conditional
- * appends decide who records a miss, and a failed publish is retried by a later run until told.
+ * Whether an error from checking one unit is a fault of its registration, which retrying cannot
+ * mend (the unit's log filed under another county, a county code gone from the division data),
+ * rather than a passing one (a busy log, a throttled request), which the next run retries.
+ */
+const isRegistryFault = (error: unknown): boolean => error instanceof DomainError && error.code !== 'busy';
+
+/**
+ * Runs the cut-off check: for every duty period and every day whose cut-off (and the grace after
+ * it, `CUTOFF_CHECK_GRACE_MS`) has passed and is not yet complete, every registered unit of
+ * the period's region that has not filed on time gets exactly one DailyReportMissed, and its county
+ * office's duty officer (at that moment) is told, with the outcome recorded in the unit's log. Safe
+ * to run repeatedly and concurrently: the conditional appends decide who records a miss, and a
+ * failed publish is retried by a later run until told. One run does bounded work: at most
+ * `maxDaysPerRun` days, and nothing new after `stopAt`; the next run carries on.
  */
 export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
   const retryAfter = deps.notifyRetryAfterMs ?? 120_000;
+  const maxDaysPerRun = deps.maxDaysPerRun ?? 4;
 
   /**
    * Whether this run should tell the office of a recorded miss that nobody has told it of: one left
-   * by a run that stopped after recording it, after `retryAfter`; one whose publish failed, after
-   * half that, doubling with each failure (the next scheduled run, then every 2, 4 … 64 minutes).
+   * by a run that stopped after recording it, or recorded with a late filing, after `retryAfter`;
+   * one whose publish failed, after half that, doubling with each failure (the next scheduled run,
+   * then every 2, 4 … 64 minutes).
    */
   const notifyDue = (record: DayRecord, now: Date): boolean => {
     const failures = record.notifyFailures ?? 0;
@@ -319,35 +426,76 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
     return now.getTime() - since >= wait;
   };
 
+  /** One run's work: the directory of each county office is read once per run, not once per missed unit. */
+  const runOf = (options: CheckZeroReportsOptions) => {
+    const directories = new Map<string, Promise<Directory>>();
+    const unitsOf = new Map<string, Promise<{ units: readonly ReportingUnit[]; skipped: readonly string[] }>>();
+    return {
+      stopped: () => options.stopAt !== undefined && deps.clock.now().getTime() >= options.stopAt.getTime(),
+      directoryOf: (office: string): Promise<Directory> => {
+        let found = directories.get(office);
+        if (!found) {
+          found = deps.directory.ofOffice(office);
+          // A failed read is not kept: the next unit of the office asks again.
+          found.catch(() => directories.delete(office));
+          directories.set(office, found);
+        }
+        return found;
+      },
+      unitsOf: (period: DutyPeriod) => {
+        let found = unitsOf.get(period.periodId);
+        if (!found) {
+          found = obligedUnits(deps.registry, period.region);
+          unitsOf.set(period.periodId, found);
+        }
+        return found;
+      },
+    };
+  };
+  type Run = ReturnType<typeof runOf>;
+
   const tellOffice = async (
+    run: Run,
     period: DutyPeriod,
     day: OwedDay,
     unit: ReportingUnit,
-    missedSeq: number,
+    head: ZeroChainState,
+    record: DayRecord & { readonly missedSeq: number },
   ): Promise<UnitOutcome> => {
     // The duty officer on shift as the message goes out, and the time it went.
     const now = deps.clock.now();
     const identity = identityOf(period.periodId, unit);
     const office = countyOfficeOf(unit.county);
-    const untold = (head: ZeroChainState | undefined) => {
-      const record = head?.days[day.date];
-      return record?.notifiedAt === undefined && !record?.notifyGaveUp;
+    const untold = (current: ZeroChainState | undefined) => {
+      const today = current?.days[day.date];
+      return today?.notifiedAt === undefined && !today?.notifyGaveUp;
     };
-    const people = peopleFor({ office, role: 'duty-officer' }, await deps.directory.ofOffice(office), now);
-    const base = { date: day.date, aboutSeq: missedSeq, kind: 'zero-report-missed' as const };
-    if (people.length === 0) {
-      await appendToChain(deps, identity, CUTOFF_CHECK_ACTOR, now, (head) =>
-        untold(head)
-          ? [
-              {
-                type: 'ZeroReportNotificationFailed',
-                data: { ...base, reason: `no officer on record for duty-officer of ${office}`, willRetry: false },
-              },
-            ]
-          : [],
+    const onDuty = peopleFor({ office, role: 'duty-officer' }, await run.directoryOf(office), now);
+    const base = { date: day.date, aboutSeq: record.missedSeq, kind: 'zero-report-missed' as const };
+    // The head this run last saw is decided on first: a stale one only costs a conflict and a read.
+    const known = { head };
+    if (onDuty.length === 0) {
+      await appendToChain(
+        deps,
+        identity,
+        CUTOFF_CHECK_ACTOR,
+        now,
+        (current) =>
+          untold(current)
+            ? [
+                {
+                  type: 'ZeroReportNotificationFailed',
+                  data: { ...base, reason: `no officer on record for duty-officer of ${office}`, willRetry: false },
+                },
+              ]
+            : [],
+        known,
       );
       return { settled: true, failed: true };
     }
+    // An attempt that failed part-way told some already; they are on record and not told twice.
+    const toldBefore = new Set(record.toldPersonIds ?? []);
+    const people = onDuty.filter((officer) => !toldBefore.has(officer.personId));
 
     const chain = chainOf(unit.county);
     const text = missedReportMessage(period, day, unit);
@@ -375,25 +523,47 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
         recipients.push({ office, role: 'duty-officer', personId: officer.personId, channels, messageId });
       }
     } catch (error) {
-      await appendToChain(deps, identity, CUTOFF_CHECK_ACTOR, deps.clock.now(), (head) =>
-        untold(head)
-          ? [
-              {
-                type: 'ZeroReportNotificationFailed',
-                data: { ...base, reason: (error as Error).message, willRetry: true },
-              },
-            ]
-          : [],
+      // Whoever was told before the failure is recorded with it, even if another run has told the
+      // office meanwhile: the log shows every officer actually told.
+      await appendToChain(
+        deps,
+        identity,
+        CUTOFF_CHECK_ACTOR,
+        deps.clock.now(),
+        (current) =>
+          untold(current) || recipients.length > 0
+            ? [
+                {
+                  type: 'ZeroReportNotificationFailed',
+                  data: {
+                    ...base,
+                    reason: (error as Error).message,
+                    willRetry: true,
+                    ...(recipients.length > 0 ? { recipients } : {}),
+                  },
+                },
+              ]
+            : [],
+        known,
       );
       return { settled: false, failed: true };
     }
-    await appendToChain(deps, identity, CUTOFF_CHECK_ACTOR, deps.clock.now(), (head) =>
-      untold(head) ? [{ type: 'ZeroReportNotified', data: { ...base, recipients } }] : [],
+    // `recipients` is empty only when everyone on duty was told before an earlier failure: this
+    // records that the office has now heard, and the earlier failure's record says from whom.
+    await appendToChain(
+      deps,
+      identity,
+      CUTOFF_CHECK_ACTOR,
+      deps.clock.now(),
+      (current) =>
+        untold(current) || recipients.length > 0 ? [{ type: 'ZeroReportNotified', data: { ...base, recipients } }] : [],
+      known,
     );
     return { settled: true, notified: true };
   };
 
   const checkUnit = async (
+    run: Run,
     period: DutyPeriod,
     day: OwedDay,
     unit: ReportingUnit,
@@ -403,9 +573,9 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
     let state = head;
     let justMissed = false;
     const known = state?.days[day.date];
-    // Filed in time for the check: nothing owed. A miss already on record is still told, even if
-    // the unit has filed late since: the office hears of every miss.
-    if (known?.filedSeq !== undefined && known.missedSeq === undefined) return { settled: true };
+    // Filed on time: nothing owed. A late filing is no settlement: the miss stays, and the office
+    // hears of it — even if the unit has filed since it was recorded.
+    if (known?.filedSeq !== undefined && !known.late && known.missedSeq === undefined) return { settled: true };
     if (known?.missedSeq === undefined) {
       const result = await appendToChain(
         deps,
@@ -414,53 +584,80 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
         deps.clock.now(),
         (h) => {
           const record = h?.days[day.date];
-          if (record?.filedSeq !== undefined || record?.missedSeq !== undefined) return [];
-          return [
-            {
-              type: 'DailyReportMissed',
-              data: {
-                date: day.date,
-                cutoffAt: day.cutoffAt,
-                unitName: unit.name,
-                office: countyOfficeOf(unit.county),
-              },
-            },
-          ];
+          if (record?.missedSeq !== undefined) return [];
+          if (record?.filedSeq !== undefined && !record.late) return [];
+          return [{ type: 'DailyReportMissed', data: missedData(day, unit) }];
         },
+        { head },
       );
       state = result.state;
       justMissed = result.appended;
     }
     const record = state?.days[day.date];
-    // Filed in the meantime, before any miss was recorded: nothing is owed.
-    if (!record || record.missedSeq === undefined) return { settled: record?.filedSeq !== undefined };
+    // Filed on time in the meantime, before any miss was recorded: nothing is owed.
+    if (!state || !record || record.missedSeq === undefined) return { settled: record?.filedSeq !== undefined };
     if (record.notifiedAt !== undefined || record.notifyGaveUp) return { settled: true, missed: justMissed };
     if (!justMissed && !notifyDue(record, now)) return { settled: false };
-    return { ...(await tellOffice(period, day, unit, record.missedSeq)), missed: justMissed };
+    return {
+      ...(await tellOffice(run, period, day, unit, state, { ...record, missedSeq: record.missedSeq })),
+      missed: justMissed,
+    };
   };
 
-  return async (): Promise<CheckZeroReportsResult> => {
+  return async (options: CheckZeroReportsOptions = {}): Promise<CheckZeroReportsResult> => {
     const now = deps.clock.now();
-    const totals = { daysChecked: 0, daysCompleted: 0, missed: 0, notified: 0, notifyFailures: 0 };
+    const run = runOf(options);
+    const totals = {
+      daysChecked: 0,
+      daysCompleted: 0,
+      daysDeferred: 0,
+      unitsDeferred: 0,
+      missed: 0,
+      notified: 0,
+      notifyFailures: 0,
+    };
     const errors: string[] = [];
+    const skipped: string[] = [];
+
+    const pending: { period: DutyPeriod; day: OwedDay }[] = [];
     for (const period of await deps.store.periods()) {
-      const due = period.days.filter((day) => isPastCutoff(day, now));
+      const due = period.days.filter((day) => isCheckDue(day, now));
       if (due.length === 0) continue;
-      const checked = await deps.store.checkedDays(period.periodId);
-      const pending = due.filter((day) => !checked.has(day.date));
-      if (pending.length === 0) continue;
-      const units = await unitsWithin(deps.registry, period.region);
-      for (const day of pending) {
-        totals.daysChecked += 1;
+      try {
+        const checked = await deps.store.checkedDays(period.periodId);
+        for (const day of due) if (!checked.has(day.date)) pending.push({ period, day });
+      } catch (error) {
+        // One period that cannot be read now does not keep the others' days waiting.
+        errors.push(`${period.periodId}: ${(error as Error).message}`);
+      }
+    }
+    // The oldest cut-offs first, so a backlog drains in order and no day waits behind newer ones.
+    pending.sort(
+      (a, b) => a.day.cutoffAt.localeCompare(b.day.cutoffAt) || a.period.periodId.localeCompare(b.period.periodId),
+    );
+    totals.daysDeferred = Math.max(0, pending.length - maxDaysPerRun);
+
+    for (const { period, day } of pending.slice(0, maxDaysPerRun)) {
+      if (run.stopped()) {
+        totals.daysDeferred += 1;
+        continue;
+      }
+      totals.daysChecked += 1;
+      try {
+        const { units, skipped: unresolved } = await run.unitsOf(period);
+        const daySkipped = unresolved.map((problem) => `${period.periodId} ${day.date}: ${problem}`);
         const heads = await deps.store.heads(
           period.periodId,
           units.map((u) => u.unitId),
         );
         const outcomes = await mapLimit(units, deps.concurrency ?? 8, async (unit): Promise<UnitOutcome> => {
+          if (run.stopped()) return { settled: false, deferred: true };
           try {
-            return await checkUnit(period, day, unit, heads.get(unit.unitId), now);
+            return await checkUnit(run, period, day, unit, heads.get(unit.unitId), now);
           } catch (error) {
-            errors.push(`${chainIdOf(period.periodId, unit.unitId)} ${day.date}: ${(error as Error).message}`);
+            const problem = `${chainIdOf(period.periodId, unit.unitId)} ${day.date}: ${(error as Error).message}`;
+            if (isRegistryFault(error)) return { settled: true, skipped: problem };
+            errors.push(problem);
             return { settled: false };
           }
         });
@@ -468,13 +665,20 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
           if (o.missed) totals.missed += 1;
           if (o.notified) totals.notified += 1;
           if (o.failed) totals.notifyFailures += 1;
+          if (o.deferred) totals.unitsDeferred += 1;
+          if (o.skipped) daySkipped.push(o.skipped);
         }
+        skipped.push(...daySkipped);
         if (outcomes.every((o) => o.settled)) {
           await deps.store.markChecked(period.periodId, day.date, now.toISOString());
           totals.daysCompleted += 1;
         }
+      } catch (error) {
+        // The period's units or heads could not be read now: its day stays open for the next run,
+        // and the other days of this run go ahead.
+        errors.push(`${period.periodId} ${day.date}: ${(error as Error).message}`);
       }
     }
-    return { ...totals, errors };
+    return { ...totals, errors, skipped };
   };
 };

@@ -12,7 +12,16 @@ import { canonicalJson } from './canonical';
 import type { FieldProblem } from './errors';
 import { GENESIS_HASH, seal } from './hash-chain';
 import type { Actor, NotificationRecipient } from './incident';
-import { chainOf, childrenOf, isKnownRegion, NATIONAL, parentOf, type Region, regionOf } from './regions/regions';
+import {
+  chainOf,
+  childrenOf,
+  isKnownRegion,
+  isWithin,
+  NATIONAL,
+  parentOf,
+  type Region,
+  regionOf,
+} from './regions/regions';
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 24 * 3600_000;
@@ -21,6 +30,20 @@ const DAY_MS = 24 * 3600_000;
 export const DEFAULT_CUTOFF_HOUR = 16;
 /** A duty period is a season at most; anything longer is a typo in a date. */
 export const MAX_PERIOD_DAYS = 366;
+/**
+ * How far ahead a duty period's dates may lie: a duty period answers a season or an emergency at
+ * hand, so a date more than a year (a leap year's 366 days) ahead is a typo — and a year like 9999
+ * would take the date arithmetic past what `YYYY-MM-DD` can write.
+ */
+export const MAX_DAYS_AHEAD = 366;
+/**
+ * How long after a cut-off the check waits before it records misses. A filing is judged on time or
+ * late by the instant it was received, but its append can land later: it is retried while other
+ * writers move the log's head, and the request lives until the API function's timeout (10 s) or
+ * the HTTP API's 30 s integration limit cuts it off. Two minutes is well past both, so a filing
+ * received by the cut-off has landed before the check looks, and is never recorded after a miss.
+ */
+export const CUTOFF_CHECK_GRACE_MS = 2 * 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // Reporting units
@@ -177,13 +200,23 @@ export const periodIdOf = (request: Omit<DutyPeriodRequest, 'reason'>): string =
 
 export const PERIOD_ID_PATTERN = /^DP-\d{6}-\d{8}-[0-9A-F]{8}$/;
 
-/** The days from `firstDate` to `lastDate` whose cut-off is after `after`: the days a unit can still be held to. */
+/**
+ * The days from `firstDate` to `lastDate` whose cut-off is after `after`: the days a unit can still
+ * be held to. Counted by index, not by comparing dates as text: past 9999-12-31 the next date is
+ * written `+010000-…`, which sorts below it, and a loop on the text would never end.
+ * @throws RangeError for a span longer than {@link MAX_PERIOD_DAYS}, which validation refuses first
+ */
 export const owedDays = (
   request: Pick<DutyPeriodRequest, 'firstDate' | 'lastDate' | 'cutoffHour'>,
   after: Date,
 ): readonly OwedDay[] => {
+  const count = daysBetween(request.firstDate, request.lastDate) + 1;
+  if (!Number.isSafeInteger(count) || count > MAX_PERIOD_DAYS) {
+    throw new RangeError(`a duty period lasts at most ${MAX_PERIOD_DAYS} days`);
+  }
   const days: OwedDay[] = [];
-  for (let date = request.firstDate; date <= request.lastDate; date = addDays(date, 1)) {
+  for (let i = 0; i < count; i++) {
+    const date = addDays(request.firstDate, i);
     const cutoffAt = cutoffOf(date, request.cutoffHour);
     if (Date.parse(cutoffAt) > after.getTime()) days.push({ date, cutoffAt });
   }
@@ -210,8 +243,11 @@ export const dutyPeriodProblems = (request: DutyPeriodTiming, now: Date): FieldP
   const { region, firstDate: first, lastDate: last, cutoffHour } = request;
 
   if (region !== undefined && !isKnownRegion(region)) problem('region', 'is not a GB/T 2260 region code');
+  const ahead = `is more than a year ahead (today is ${today} in China); a duty period is for now`;
   if (first && first < today) problem('firstDate', `is in the past (today is ${today} in China)`);
+  if (first && daysBetween(today, first) > MAX_DAYS_AHEAD) problem('firstDate', ahead);
   if (last && last < today) problem('lastDate', `is in the past (today is ${today} in China)`);
+  if (last && daysBetween(today, last) > MAX_DAYS_AHEAD) problem('lastDate', ahead);
   if (first && last && last < first) problem('lastDate', 'is before firstDate');
   if (first && last && last >= first && daysBetween(first, last) + 1 > MAX_PERIOD_DAYS) {
     problem('lastDate', `a duty period lasts at most ${MAX_PERIOD_DAYS} days`);
@@ -240,6 +276,21 @@ export const planDutyPeriod = (request: DutyPeriodRequest, actor: Actor, now: Da
   activatedBy: actor,
   days: owedDays(request, now),
 });
+
+/** Whether two periods oblige the same units on the same days: one region within the other, dates shared. */
+export const periodsOverlap = (
+  a: Pick<DutyPeriodRequest, 'region' | 'firstDate' | 'lastDate'>,
+  b: Pick<DutyPeriodRequest, 'region' | 'firstDate' | 'lastDate'>,
+): boolean =>
+  (isWithin(a.region, b.region) || isWithin(b.region, a.region)) &&
+  a.firstDate <= b.lastDate &&
+  b.firstDate <= a.lastDate;
+
+/** One line naming a period, for the messages that refuse another. */
+export const describePeriod = (period: DutyPeriod): string =>
+  `${period.periodId} (${period.region}, ${period.firstDate} to ${period.lastDate} by ` +
+  `${String(period.cutoffHour).padStart(2, '0')}:00, activated by ${period.activatedBy.sub} of ` +
+  `${period.activatedBy.region}: ${period.reason})`;
 
 /** Whether two activations ask for the same thing: a retry, not a second request. */
 export const sameActivation = (a: DutyPeriod, b: DutyPeriod): boolean =>
@@ -277,8 +328,12 @@ export const latenessOf = (cutoffAt: string, filedAt: Date): { readonly late: bo
   return { late: lateByMs > 0, lateByMs };
 };
 
-/** Whether the check may call a day missed at `now`: strictly after its cut-off, as a filing at the cut-off is on time. */
+/** Whether `now` is strictly after a day's cut-off, as a filing at the cut-off is on time. */
 export const isPastCutoff = (day: OwedDay, now: Date): boolean => now.getTime() > Date.parse(day.cutoffAt);
+
+/** Whether the check may look at a day at `now`: its cut-off and the {@link CUTOFF_CHECK_GRACE_MS} after it have passed. */
+export const isCheckDue = (day: OwedDay, now: Date): boolean =>
+  now.getTime() > Date.parse(day.cutoffAt) + CUTOFF_CHECK_GRACE_MS;
 
 // ---------------------------------------------------------------------------------------------
 // The log of one unit in one duty period
@@ -324,6 +379,11 @@ export interface ZeroReportNotificationFailedData {
   readonly aboutSeq: number;
   readonly kind: 'zero-report-missed';
   readonly reason: string;
+  /**
+   * The officers told before the publish failed, so the log shows everyone actually told; the
+   * attempt that follows tells only the others. Absent when nobody was.
+   */
+  readonly recipients?: readonly NotificationRecipient[];
   /** True for a failed publish (the next check tries again); false when nobody is on record to tell. */
   readonly willRetry: boolean;
 }
@@ -350,7 +410,12 @@ export type ZeroReportEvent = ZeroReportEventBody & { readonly prevHash: string;
 
 /** An event before it is numbered, timed and sealed. */
 export type ZeroReportDraft = {
-  [T in ZeroReportEventType]: { readonly type: T; readonly data: Extract<ZeroReportEventBody, { type: T }>['data'] };
+  [T in ZeroReportEventType]: {
+    readonly type: T;
+    readonly data: Extract<ZeroReportEventBody, { type: T }>['data'];
+    /** Who the event is by, when not the one appending (the system's miss, written with a late filing). */
+    readonly actor?: Actor;
+  };
 }[ZeroReportEventType];
 
 /** What the log says about one owed day. */
@@ -368,6 +433,8 @@ export interface DayRecord {
   readonly lastNotifyFailureAt?: string;
   /** Nobody was on record to tell: recorded once, not retried. */
   readonly notifyGaveUp?: boolean;
+  /** Everyone told of the miss so far, by person id: a retry after a partial failure skips them. */
+  readonly toldPersonIds?: readonly string[];
 }
 
 /** The head of a unit's log in a duty period: a projection of its events, stored beside them. */
@@ -390,6 +457,11 @@ const withDay = (state: ZeroChainState, date: string, change: (day: DayRecord) =
   days: { ...state.days, [date]: change(state.days[date] ?? {}) },
 });
 
+const told = (day: DayRecord, recipients: readonly NotificationRecipient[]): Pick<DayRecord, 'toldPersonIds'> => {
+  if (recipients.length === 0) return day.toldPersonIds ? { toldPersonIds: day.toldPersonIds } : {};
+  return { toldPersonIds: [...new Set([...(day.toldPersonIds ?? []), ...recipients.map((r) => r.personId)])] };
+};
+
 /** Folds one event into the head. */
 export const applyZeroEvent = (state: ZeroChainState, event: ZeroReportEvent): ZeroChainState => {
   const next = { ...state, version: event.seq, lastHash: event.hash };
@@ -406,13 +478,19 @@ export const applyZeroEvent = (state: ZeroChainState, event: ZeroReportEvent): Z
     case 'DailyReportMissed':
       return withDay(next, event.data.date, (day) => ({ ...day, missedSeq: event.seq, missedAt: event.at }));
     case 'ZeroReportNotified':
-      return withDay(next, event.data.date, (day) => ({ ...day, notifiedAt: event.at }));
+      return withDay(next, event.data.date, (day) => ({
+        ...day,
+        // The first notification is when the office was told; a later one only adds recipients.
+        notifiedAt: day.notifiedAt ?? event.at,
+        ...told(day, event.data.recipients),
+      }));
     case 'ZeroReportNotificationFailed':
-      return withDay(next, event.data.date, (day) =>
-        event.data.willRetry
+      return withDay(next, event.data.date, (day) => ({
+        ...(event.data.willRetry
           ? { ...day, notifyFailures: (day.notifyFailures ?? 0) + 1, lastNotifyFailureAt: event.at }
-          : { ...day, notifyGaveUp: true },
-      );
+          : { ...day, notifyGaveUp: true }),
+        ...told(day, event.data.recipients ?? []),
+      }));
   }
 };
 
@@ -454,7 +532,7 @@ export const sealZeroEvents = (
       seq: current.version + 1,
       type: draft.type,
       at: context.now.toISOString(),
-      actor: context.actor,
+      actor: draft.actor ?? context.actor,
       data: draft.data,
     } as ZeroReportEventBody;
     const event = seal(body, current.lastHash) as ZeroReportEvent;

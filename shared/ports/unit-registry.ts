@@ -6,6 +6,15 @@ export interface UnitRegistry {
   unit(county: string, unitId: string): Promise<ReportingUnit | undefined>;
   /** Every unit registered under one county. */
   unitsOf(county: string): Promise<readonly ReportingUnit[]>;
-  /** Replaces everything registered under these counties with the units given for them. */
+  /**
+   * The county each of these unit ids is registered in, by unit id; ids registered nowhere are
+   * absent. A unit id is registered in one county at most: its id is national.
+   */
+  countiesOf(unitIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Replaces everything registered under these counties with the units given for them, and points
+   * each unit id at its county. The caller has checked that no unit given is registered in a county
+   * not replaced ({@link countiesOf}).
+   */
   replaceCounties(counties: readonly string[], units: readonly ReportingUnit[]): Promise<void>;
 }

@@ -15,9 +15,38 @@ export class ChainConflict extends Error {
   }
 }
 
+/** A duty period was activated in the same provinces after the activation read them: decide again. */
+export class PeriodsChanged extends Error {
+  constructor(readonly provinces: readonly string[]) {
+    super(`the duty periods of ${provinces.join(', ')} changed while an activation was being decided`);
+    this.name = 'PeriodsChanged';
+  }
+}
+
+/**
+ * Every duty period, as it stood when read, with the version of each province's period lock read
+ * before it. Any new period moves the lock of every province it covers, in the same transaction as
+ * the period itself, so a period created on these versions was decided on a complete view.
+ */
+export interface PeriodsSnapshot {
+  readonly periods: readonly DutyPeriod[];
+  /** Version of each asked province's period lock; 0 where none was ever taken. */
+  readonly versions: Readonly<Record<string, number>>;
+}
+
 export interface ZeroReportStore {
-  /** Stores a new duty period; answers the stored one instead if its id is taken. */
-  createPeriod(period: DutyPeriod): Promise<{ readonly created: boolean; readonly period: DutyPeriod }>;
+  /** Every duty period, read after the period locks of `provinces`. */
+  periodsSnapshot(provinces: readonly string[]): Promise<PeriodsSnapshot>;
+  /**
+   * Stores a new duty period and moves the period lock of each province its region covers, on the
+   * condition that each lock is still at `versions` (from {@link periodsSnapshot}). Answers the
+   * stored period instead if its id is taken.
+   * @throws PeriodsChanged when another period was created in one of those provinces meanwhile
+   */
+  createPeriod(
+    period: DutyPeriod,
+    versions: Readonly<Record<string, number>>,
+  ): Promise<{ readonly created: boolean; readonly period: DutyPeriod }>;
   period(periodId: string): Promise<DutyPeriod | undefined>;
   /** Every duty period ever activated. */
   periods(): Promise<readonly DutyPeriod[]>;

@@ -43,8 +43,8 @@ const isWholeHour = (value: unknown): value is number =>
 // POST /v1/duty-periods
 
 /**
- * The activation body. The rules against the division data, the clock (no date in the past, some
- * cut-off still ahead) and between fields are the domain's; they run even when other fields are
+ * The activation body. The rules against the division data, the clock (no date in the past or more
+ * than a year ahead, some cut-off still ahead) and between fields are the domain's; they run even when other fields are
  * already bad (`when`), so one answer names every problem.
  */
 export const makeDutyPeriodBodySchema = (now: () => number = Date.now) =>
@@ -151,7 +151,9 @@ export const dailyReportResponseSchema = z.object({
   late: z.boolean(),
   lateByMs: z.number().int(),
   nothingToReport: z.boolean(),
-  afterMissed: z.boolean().describe('the miss was recorded before this filing came; it stays on record'),
+  afterMissed: z
+    .boolean()
+    .describe('a miss is on record for the day before this filing (every filing after the cut-off has one); it stays'),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -188,8 +190,13 @@ export interface UnitRow {
   readonly value: unknown;
 }
 
-/** Every row checked; every problem named by its line. Unit ids are unique in the file. */
-export const validateUnits = (rows: readonly UnitRow[]): { units: ReportingUnit[]; problems: string[] } => {
+/**
+ * Every row checked; every problem named by its line. Unit ids are unique in the file; `lines` says
+ * where each unit was listed, for the problems found later against the registry.
+ */
+export const validateUnits = (
+  rows: readonly UnitRow[],
+): { units: ReportingUnit[]; problems: string[]; lines: ReadonlyMap<string, number> } => {
   const units: ReportingUnit[] = [];
   const problems: string[] = [];
   const firstLine = new Map<string, number>();
@@ -213,7 +220,7 @@ export const validateUnits = (rows: readonly UnitRow[]): { units: ReportingUnit[
     firstLine.set(unit.unitId, row.line);
     units.push(unit);
   }
-  return { units, problems };
+  return { units, problems, lines: firstLine };
 };
 
 const CSV_HEADER = ['unitId', 'name', 'county', 'kind', 'contactName', 'contactPhone'];

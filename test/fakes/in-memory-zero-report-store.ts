@@ -1,10 +1,17 @@
 /**
  * The zero-report store port kept in memory, with the conditions the DynamoDB adapter writes
- * under: a period's id is taken once, an append lands only on the head version it was computed
- * from, and a day is marked checked once.
+ * under: a period's id is taken once and only while the period locks of its provinces are at the
+ * versions read, an append lands only on the head version it was computed from, and a day is
+ * marked checked once.
  */
-import type { DutyPeriod, ZeroChainAppend, ZeroChainState, ZeroReportEvent } from '../../shared/domain/zero-reports';
-import { ChainConflict, type ZeroReportStore } from '../../shared/ports/zero-report-store';
+import {
+  type DutyPeriod,
+  provincesCovering,
+  type ZeroChainAppend,
+  type ZeroChainState,
+  type ZeroReportEvent,
+} from '../../shared/domain/zero-reports';
+import { ChainConflict, PeriodsChanged, type ZeroReportStore } from '../../shared/ports/zero-report-store';
 
 const key = (periodId: string, unit: string) => `${periodId}/${unit}`;
 
@@ -13,12 +20,28 @@ export class InMemoryZeroReportStore implements ZeroReportStore {
   readonly #checked = new Map<string, Set<string>>();
   readonly #heads = new Map<string, ZeroChainState>();
   readonly #events = new Map<string, ZeroReportEvent[]>();
+  readonly #locks = new Map<string, number>();
   /** Appends refused for a stale head: proof that concurrent writers met. */
   conflicts = 0;
+  /** Periods refused for a moved period lock: proof that concurrent activations met. */
+  lockConflicts = 0;
 
-  async createPeriod(period: DutyPeriod) {
+  async periodsSnapshot(provinces: readonly string[]) {
+    const versions = Object.fromEntries(provinces.map((p) => [p, this.#locks.get(p) ?? 0]));
+    // A turn of the event loop between the locks and the periods, as between two reads of a table.
+    await Promise.resolve();
+    return { periods: await this.periods(), versions };
+  }
+
+  async createPeriod(period: DutyPeriod, versions: Readonly<Record<string, number>>) {
     const stored = this.#periods.get(period.periodId);
     if (stored) return { created: false, period: structuredClone(stored) };
+    const provinces = provincesCovering(period.region);
+    if (provinces.some((p) => (this.#locks.get(p) ?? 0) !== (versions[p] ?? 0))) {
+      this.lockConflicts += 1;
+      throw new PeriodsChanged(provinces);
+    }
+    for (const p of provinces) this.#locks.set(p, (versions[p] ?? 0) + 1);
     this.#periods.set(period.periodId, structuredClone(period));
     return { created: true, period: structuredClone(period) };
   }

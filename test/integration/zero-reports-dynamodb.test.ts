@@ -145,6 +145,8 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
     });
     expect((await check()).missed).toBe(0); // before the cut-off
     clock.set('2026-07-01T08:00:02.000Z');
+    expect((await check()).missed).toBe(0); // within the grace after it
+    clock.set('2026-07-01T08:02:02.000Z');
 
     // ACT
     const concurrent = await Promise.all(Array.from({ length: 6 }, () => check()));
@@ -229,7 +231,7 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
         county: '110101',
         date: '2026-07-01',
         cutoffAt: CUTOFF_1,
-        missedAt: '2026-07-01T08:00:02.000Z',
+        missedAt: '2026-07-01T08:02:02.000Z',
         notifiedAt: expect.any(String),
       }),
       expect.objectContaining({ periodId: period.periodId, county: '110101', date: '2026-07-01' }),
@@ -242,6 +244,35 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
     expect(misses.find((m) => m.unit === 'DC-YJ')?.filedLateAt).toBeUndefined();
     expect(await store.missedIn('110102', '2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z')).toEqual([]);
     expect(await store.missedIn('110101', '2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z')).toEqual([]);
+  });
+  it('records the miss of a filing after the cut-off with it, findable by the inspectors, before any check', async () => {
+    // PREPARE: the second day's cut-off has passed by half a minute; no check has run for it.
+    clock.set('2026-07-02T08:00:30.000Z');
+
+    // ACT
+    const receipt = await makeFileDailyReport({ store, registry, clock })(reporter('DC-XH'), {
+      periodId: period.periodId,
+      date: '2026-07-02',
+      ...NOTHING,
+    });
+
+    // ASSESS
+    expect(receipt).toMatchObject({ late: true, lateByMs: 30_000, afterMissed: true });
+    const events = await store.events(period.periodId, 'DC-XH');
+    expect(events.slice(-2).map((e) => [e.type, e.actor.sub])).toEqual([
+      ['DailyReportMissed', CUTOFF_CHECK_ACTOR.sub],
+      ['DailyReportFiled', 'r-DC-XH'],
+    ]);
+    const head = await store.head(period.periodId, 'DC-XH');
+    expect(verifyChain(events, head && { seq: head.version, hash: head.lastHash })).toMatchObject({ intact: true });
+    expect(await store.missedIn('110101', '2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z')).toEqual([
+      expect.objectContaining({
+        unit: 'DC-XH',
+        date: '2026-07-02',
+        missedAt: '2026-07-02T08:00:30.000Z',
+        filedLateAt: '2026-07-02T08:00:30.000Z',
+      }),
+    ]);
   });
 });
 
@@ -303,6 +334,73 @@ describe('the zero-report store on DynamoDB Local', () => {
     expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(b.period).toEqual(a.period);
     expect((await store.periods()).filter((p) => p.region === '110102')).toHaveLength(1);
+  });
+
+  it('lets one of two overlapping activations made at once be written, and refuses the other', async () => {
+    // PREPARE: Huangpu's office and Shanghai's, over the same days.
+    const activate = makeActivateDutyPeriod({ store, clock: new FakeClock(T0) });
+    const request = { firstDate: '2026-07-01', lastDate: '2026-07-03', cutoffHour: 16, reason: 'typhoon' };
+    const huangpu: Actor = { sub: 'huangpu', role: 'office', region: '310101', level: 'county' };
+    const shanghai: Actor = { sub: 'shanghai', role: 'office', region: '310000', level: 'province' };
+
+    // ACT
+    const outcomes = await Promise.allSettled([
+      activate(huangpu, { ...request, region: '310101' }),
+      activate(shanghai, { ...request, region: '310000' }),
+      activate(huangpu, { ...request, region: '310101', cutoffHour: 9 }),
+    ]);
+
+    // ASSESS
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes) {
+      if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'duty-period-overlaps' });
+    }
+    expect((await store.periods()).filter((p) => p.region.startsWith('31'))).toHaveLength(1);
+  });
+
+  it('keeps a unit in one county: refuses a claim from another, and moves it when both are imported', async () => {
+    // PREPARE
+    const own = makeDynamoUnitRegistry({ client: documents, table: resources.tables.officers });
+    const importUnits = makeImportUnits({ registry: own });
+    const xicheng = (units: string[]) =>
+      JSON.stringify({
+        units: units.map((unitId) => ({
+          unitId,
+          name: unitId,
+          county: '110102',
+          kind: 'school',
+          contact: { name: '郑红', phone: '+86 10 6601 0006' },
+        })),
+      });
+
+    // ACT
+    const claimed = importUnits(unitRows(xicheng(['XC-JR', 'DC-XH']), 'json').rows);
+    await expect(claimed).rejects.toMatchObject({
+      details: [
+        expect.objectContaining({
+          problem: expect.stringMatching(/^line 2: unit DC-XH is already registered in 110101/),
+        }),
+      ],
+    });
+    const dongcheng = unitRows(fixture('units/beijing.csv'), 'csv').rows.filter(
+      (row) =>
+        (row.value as { unitId: string }).unitId !== 'DC-XH' && (row.value as { county: string }).county === '110101',
+    );
+    const moved = JSON.parse(xicheng(['XC-JR', 'DC-XH'])) as { units: unknown[] };
+    await importUnits([...dongcheng, ...moved.units.map((value, i) => ({ line: 100 + i, value }))]);
+
+    // ASSESS
+    expect((await own.unitsOf('110101')).map((u) => u.unitId).sort()).toEqual(['DC-HSJ', 'DC-JDJ', 'DC-YJ', 'DC-ZX']);
+    expect((await own.unitsOf('110102')).map((u) => u.unitId).sort()).toEqual(['DC-XH', 'XC-JR']);
+    expect(await own.countiesOf(['DC-XH', 'DC-ZX', 'NOBODY'])).toEqual(
+      new Map([
+        ['DC-XH', '110102'],
+        ['DC-ZX', '110101'],
+      ]),
+    );
+    // Put back what the other tests registered.
+    await importUnits(unitRows(fixture('units/beijing.csv'), 'csv').rows);
+    expect((await own.countiesOf(['DC-XH'])).get('DC-XH')).toBe('110101');
   });
 
   it('replaces a county’s units on re-import and leaves other counties alone', async () => {

@@ -20,7 +20,7 @@ import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/offic
 import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { ZeroReportEvent } from '../../shared/domain/zero-reports';
+import { CUTOFF_CHECK_GRACE_MS, type ZeroReportEvent } from '../../shared/domain/zero-reports';
 import type { AuditChain } from '../../shared/ports/audit-chains';
 import { directoryRows } from '../../shared/schemas/officers';
 import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
@@ -78,6 +78,7 @@ describe('zero reports over HTTP on the local runtime', () => {
 
     tokens.county = await tokenFor(runtime, { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' });
     tokens.xicheng = await tokenFor(runtime, { sub: 'xicheng', role: 'office', region: '110102', level: 'county' });
+    tokens.city = await tokenFor(runtime, { sub: 'beijing', role: 'office', region: '110100', level: 'city' });
     tokens.inspector = await tokenFor(runtime, { sub: 'insp', role: 'inspector', region: '110000' });
     for (const unit of ['DC-JDJ', 'DC-HSJ', 'DC-XH', 'DC-ZX', 'DC-YJ']) {
       tokens[unit] = await tokenFor(runtime, { sub: `r-${unit}`, role: 'reporter', region: '110101', unit });
@@ -139,6 +140,29 @@ describe('zero reports over HTTP on the local runtime', () => {
     );
   });
 
+  it('refuses dates far ahead with 400 naming each, and answers at once', async () => {
+    // ACT: once, this kept the handler counting days past the year 9999 until it ran out of memory.
+    const started = performance.now();
+    const answer = await call(runtime, 'POST', '/v1/duty-periods', {
+      token: tokens.county,
+      body: { region: '110101', firstDate: '9999-12-31', lastDate: '9999-12-31', reason: 'flood season' },
+    });
+
+    // ASSESS
+    expect(answer.status).toBe(400);
+    expect(detailsOf(answer.body)).toEqual([
+      {
+        field: 'firstDate',
+        problem: 'is more than a year ahead (today is 2031-07-01 in China); a duty period is for now',
+      },
+      {
+        field: 'lastDate',
+        problem: 'is more than a year ahead (today is 2031-07-01 in China); a duty period is for now',
+      },
+    ]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('activates a period for the county office, and answers a retry with the same period', async () => {
     // PREPARE
     const body = { region: '110101', firstDate: '2031-07-01', lastDate: '2031-07-03', reason: 'flood season' };
@@ -161,6 +185,23 @@ describe('zero reports over HTTP on the local runtime', () => {
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
     periodId = (first.body as { periodId: string }).periodId;
+  });
+
+  it('refuses with 409 a city period over the county’s days, naming the period it overlaps', async () => {
+    // ACT
+    const answer = await call(runtime, 'POST', '/v1/duty-periods', {
+      token: tokens.city,
+      body: { region: '110100', firstDate: '2031-07-03', lastDate: '2031-07-09', reason: 'typhoon' },
+    });
+
+    // ASSESS
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({
+      error: {
+        code: 'duty-period-overlaps',
+        message: expect.stringContaining(`overlaps active duty period ${periodId} (110101, 2031-07-01 to 2031-07-03`),
+      },
+    });
   });
 
   it('takes three units’ reports before the cut-off, answering a retry alike and a changed report with 409', async () => {
@@ -201,8 +242,8 @@ describe('zero reports over HTTP on the local runtime', () => {
   });
 
   it('records the two missing units’ misses once at the cut-off and tells the duty officer', async () => {
-    // ACT: step past the cut-off; the runtime's check runs every quarter second.
-    vi.setSystemTime(new Date(Date.parse(CUTOFF) + 1_000));
+    // ACT: step past the cut-off and the grace after it; the runtime's check runs every quarter second.
+    vi.setSystemTime(new Date(Date.parse(CUTOFF) + CUTOFF_CHECK_GRACE_MS + 1_000));
     const inbox = await waitFor('two zero-report notifications in the inbox', async () => {
       let lines: string[] = [];
       try {

@@ -1,6 +1,7 @@
 /**
  * Importing the registry of reporting units: every bad row named by its line, nothing written
- * when any row is bad, and a county's list replaced as a whole on re-import.
+ * when any row is bad, a county's list replaced as a whole on re-import, and a unit registered in
+ * one county only.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -110,5 +111,57 @@ describe('importing the unit registry', () => {
     expect(result).toEqual({ counties: ['110101'], units: 2 });
     expect((await registry.unitsOf('110101')).map((u) => u.unitId)).toEqual(['DC-JDJ', 'DC-XH']);
     expect((await registry.unitsOf('110102')).map((u) => u.unitId)).toEqual(['XC-JR']);
+  });
+});
+
+describe('one county per unit', () => {
+  const unit = (unitId: string, county: string) => ({
+    unitId,
+    name: `unit ${unitId}`,
+    county,
+    kind: 'school',
+    contact: { name: '王老师', phone: '+86 10 6601 0099' },
+  });
+  const json = (...units: ReturnType<typeof unit>[]) => unitRows(JSON.stringify({ units }), 'json').rows;
+
+  it('refuses a unit already registered in a county the file does not list, naming the line and the county', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const importUnits = makeImportUnits({ registry });
+    await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
+
+    // ACT: Xicheng's list claims Dongcheng's hospital.
+    const named = await problemsOf(importUnits(json(unit('XC-JR', '110102'), unit('DC-XH', '110102'))));
+
+    // ASSESS
+    expect(named).toEqual([
+      "line 2: unit DC-XH is already registered in 110101, which this file does not list; to move it, import 110101's list without it together with this one",
+    ]);
+    expect(registry.replacements).toBe(1);
+    expect((await registry.unitsOf('110102')).map((u) => u.unitId)).toEqual(['XC-JR']);
+  });
+
+  it('moves a unit to another county when both counties’ lists are imported together', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const importUnits = makeImportUnits({ registry });
+    await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
+
+    // ACT
+    const result = await importUnits(json(unit('DC-JDJ', '110101'), unit('XC-JR', '110102'), unit('DC-XH', '110102')));
+
+    // ASSESS
+    expect(result).toEqual({ counties: ['110101', '110102'], units: 3 });
+    expect((await unitsWithin(registry, '110100')).map((u) => `${u.unitId}@${u.county}`)).toEqual([
+      'DC-JDJ@110101',
+      'XC-JR@110102',
+      'DC-XH@110102',
+    ]);
+    expect(await registry.countiesOf(['DC-XH', 'DC-ZX', 'DC-JDJ'])).toEqual(
+      new Map([
+        ['DC-XH', '110102'],
+        ['DC-JDJ', '110101'],
+      ]),
+    );
   });
 });

@@ -9,6 +9,7 @@ import type { Actor } from '../../shared/domain/incident';
 import {
   addDays,
   CUTOFF_CHECK_ACTOR,
+  CUTOFF_CHECK_GRACE_MS,
   chinaDateOf,
   countyOfficeOf,
   cutoffOf,
@@ -16,10 +17,12 @@ import {
   dutyPeriodProblems,
   filingOpensAt,
   isCalendarDate,
+  isCheckDue,
   isPastCutoff,
   latenessOf,
   owedDays,
   periodIdOf,
+  periodsOverlap,
   planDutyPeriod,
   projectZeroChain,
   provincesCovering,
@@ -123,6 +126,33 @@ describe('the days a duty period owes', () => {
     expect(isPastCutoff(day, new Date(cutoff + 1))).toBe(true);
   });
 
+  it('lets the check look at a day only once the grace after its cut-off has passed', () => {
+    // PREPARE: a filing received by the cut-off may still be landing just after it.
+    const [day] = owedDays(REQUEST, NOW);
+    if (!day) throw new Error('no day');
+    const cutoff = Date.parse(day.cutoffAt);
+
+    // ACT + ASSESS
+    expect(CUTOFF_CHECK_GRACE_MS).toBeGreaterThanOrEqual(60_000);
+    expect(isCheckDue(day, new Date(cutoff + 1))).toBe(false);
+    expect(isCheckDue(day, new Date(cutoff + CUTOFF_CHECK_GRACE_MS))).toBe(false);
+    expect(isCheckDue(day, new Date(cutoff + CUTOFF_CHECK_GRACE_MS + 1))).toBe(true);
+  });
+
+  it('counts the days by number, up to the last date YYYY-MM-DD can write', () => {
+    // ACT: the day after 9999-12-31 is written +010000-01-01, which sorts below it as text.
+    const days = owedDays({ firstDate: '9999-12-30', lastDate: '9999-12-31', cutoffHour: 16 }, NOW);
+
+    // ASSESS
+    expect(days).toEqual([
+      { date: '9999-12-30', cutoffAt: '9999-12-30T08:00:00.000Z' },
+      { date: '9999-12-31', cutoffAt: '9999-12-31T08:00:00.000Z' },
+    ]);
+    expect(() => owedDays({ firstDate: '2026-07-01', lastDate: '9999-12-31', cutoffHour: 16 }, NOW)).toThrow(
+      RangeError,
+    );
+  });
+
   it('records a filing on the cut-off as on time and one after it as late, by how much', () => {
     // PREPARE
     const cutoffAt = '2026-07-01T08:00:00.000Z';
@@ -181,6 +211,48 @@ describe('validating an activation', () => {
         problem: 'every cut-off of the period has passed (the last was 2026-07-01 09:00 China time)',
       },
     ]);
+  });
+
+  it('refuses dates more than a year ahead, naming each, without counting the days between', () => {
+    // ACT
+    const farOff = dutyPeriodProblems({ ...REQUEST, firstDate: '9999-12-31', lastDate: '9999-12-31' }, NOW);
+    const justOver = dutyPeriodProblems({ ...REQUEST, firstDate: '2027-07-03', lastDate: '2027-07-03' }, NOW);
+    const aYearAhead = dutyPeriodProblems({ ...REQUEST, firstDate: '2027-07-02', lastDate: '2027-07-02' }, NOW);
+    const body = makeDutyPeriodBodySchema(() => NOW.getTime()).safeParse({
+      ...REQUEST,
+      firstDate: '9999-12-31',
+      lastDate: '9999-12-31',
+    });
+
+    // ASSESS
+    const ahead = 'is more than a year ahead (today is 2026-07-01 in China); a duty period is for now';
+    expect(farOff).toEqual([
+      { field: 'firstDate', problem: ahead },
+      { field: 'lastDate', problem: ahead },
+    ]);
+    expect(justOver).toEqual([
+      { field: 'firstDate', problem: ahead },
+      { field: 'lastDate', problem: ahead },
+    ]);
+    expect(aYearAhead).toEqual([]);
+    expect(body.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      `firstDate: ${ahead}`,
+      `lastDate: ${ahead}`,
+    ]);
+  });
+
+  it('calls two periods overlapping when one region holds the other and they share a date', () => {
+    // PREPARE
+    const county = { region: '110101', firstDate: '2026-07-01', lastDate: '2026-07-03' };
+
+    // ACT + ASSESS
+    expect(periodsOverlap(county, county)).toBe(true);
+    expect(periodsOverlap(county, { ...county, region: '110100' })).toBe(true); // its city
+    expect(periodsOverlap({ ...county, region: '110000' }, county)).toBe(true); // its province
+    expect(periodsOverlap(county, { ...county, region: '000000' })).toBe(true); // national
+    expect(periodsOverlap(county, { ...county, firstDate: '2026-07-03', lastDate: '2026-07-09' })).toBe(true);
+    expect(periodsOverlap(county, { ...county, region: '110102' })).toBe(false); // a neighbour
+    expect(periodsOverlap(county, { ...county, firstDate: '2026-07-04', lastDate: '2026-07-09' })).toBe(false);
   });
 
   it('answers every bad field of a body at once, shape and rules together', () => {

@@ -30,8 +30,17 @@ export const checkedPk = (periodId: string): string => `CHECKED#${periodId}`;
 export const zeroChainPk = (periodId: string, unit: string): string => `ZERO#${periodId}#${unit}`;
 export const chainsPk = (province: string): string => `CHAINS#${province}`;
 export const missedPk = (province: string): string => `MISSED#${province}`;
+/**
+ * One lock per province (`PERIOD_LOCKS` / `<province>`, with a `version`), moved in the same
+ * transaction as every new duty period covering the province, so two overlapping activations
+ * cannot both be written.
+ */
+export const PERIOD_LOCKS_PK = 'PERIOD_LOCKS';
 
 /** The unit registry in the Officers table: `UNITS#<county>` / `UNIT#<unit>`. */
 export const unitsPk = (county: string): string => `UNITS#${county}`;
 export const UNIT_SK_PREFIX = 'UNIT#';
 export const unitSk = (unitId: string): string => `${UNIT_SK_PREFIX}${unitId}`;
+/** Where each unit id is registered: `UNIT#<unit>` / `COUNTY`, with its `county`. */
+export const unitIndexPk = (unitId: string): string => `UNIT#${unitId}`;
+export const UNIT_INDEX_SK = 'COUNTY';

@@ -5,7 +5,9 @@
  * win. An append is one TransactWriteItems, as for an incident: the events on the condition that
  * their sequence numbers are free, the head on the condition that its version is the one the
  * change was computed from, and the lookups of a new log and of each miss, so a miss cannot be
- * recorded without being findable, nor twice.
+ * recorded without being findable, nor twice. A new duty period is written with the period lock of
+ * every province it covers, conditioned on the versions its activation read, so two overlapping
+ * activations cannot both be written.
  *
  * The same store answers the inspectors: the misses of a region by cut-off ({@link MissedZeroReports})
  * and every log of a region for verification ({@link AuditChainSource}).
@@ -31,8 +33,18 @@ import {
 } from '../../domain/zero-reports';
 import type { AuditChain, AuditChainSource } from '../../ports/audit-chains';
 import type { MissedZeroReport, MissedZeroReports } from '../../ports/missed-zero-reports';
-import { ChainConflict, type ZeroReportStore } from '../../ports/zero-report-store';
-import { chainsPk, checkedPk, EVENT_SK_PREFIX, eventSk, HEAD_SK, missedPk, PERIODS_PK, zeroChainPk } from './keys';
+import { ChainConflict, PeriodsChanged, type ZeroReportStore } from '../../ports/zero-report-store';
+import {
+  chainsPk,
+  checkedPk,
+  EVENT_SK_PREFIX,
+  eventSk,
+  HEAD_SK,
+  missedPk,
+  PERIOD_LOCKS_PK,
+  PERIODS_PK,
+  zeroChainPk,
+} from './keys';
 import { queryAll } from './paging';
 
 type Item = Record<string, unknown>;
@@ -79,21 +91,52 @@ export const makeDynamoZeroReportStore = (config: {
     (await client.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
 
   const store: DynamoZeroReportStore = {
-    async createPeriod(period) {
-      try {
-        await client.send(
-          new PutCommand({
+    async periodsSnapshot(provinces) {
+      // The locks before the periods: a period created after this read moves a lock, so the
+      // conditional create fails instead of deciding on a list that lacks it.
+      const locks = await batchGetAll(
+        client,
+        table,
+        [...new Set(provinces)].map((province) => ({ pk: PERIOD_LOCKS_PK, sk: province })),
+      );
+      const versions: Record<string, number> = Object.fromEntries(provinces.map((province) => [province, 0]));
+      for (const lock of locks) versions[String(lock.sk)] = Number(lock.version);
+      return { periods: await store.periods(), versions };
+    },
+
+    async createPeriod(period, versions) {
+      const items: TransactItems = [
+        {
+          Put: {
             TableName: table,
             Item: { pk: PERIODS_PK, sk: period.periodId, ...period },
             ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+          },
+        },
+      ];
+      const provinces = provincesCovering(period.region);
+      for (const province of provinces) {
+        const version = versions[province] ?? 0;
+        items.push({
+          Put: {
+            TableName: table,
+            Item: { pk: PERIOD_LOCKS_PK, sk: province, version: version + 1, periodId: period.periodId },
+            ...(version === 0
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : { ConditionExpression: 'version = :read', ExpressionAttributeValues: { ':read': version } }),
+          },
+        });
+      }
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
         return { created: true, period };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        // The id taken (a retry of the same activation, or another on the same terms) answers the
+        // stored period; otherwise a lock moved, or a concurrent transaction held one: decide again.
         const stored = await store.period(period.periodId);
-        if (!stored) throw new Error(`duty period ${period.periodId} was there and then was not`);
-        return { created: false, period: stored };
+        if (stored) return { created: false, period: stored };
+        throw new PeriodsChanged(provinces);
       }
     },
 
@@ -259,7 +302,7 @@ export const makeDynamoZeroReportStore = (config: {
           const unit = String(l.unit);
           const date = String(l.date);
           const day = heads.get(zeroChainPk(periodId, unit))?.days[date];
-          const filedAfter = day?.filedSeq !== undefined && day.filedSeq > Number(l.missedSeq);
+          const filedAfter = day?.filedSeq !== undefined && (day.filedSeq > Number(l.missedSeq) || day.late === true);
           return {
             periodId,
             unit,
