@@ -117,7 +117,8 @@ export const tables = {
     env: 'OFFICERS_TABLE',
     // `OFFICE#<code>` / `OFFICER#<person>` and `SHIFT#<person>#<from>`: an office's responsible
     // persons and its duty roster, read together when a notification is addressed; and the registry
-    // of reporting units (`UNITS#<county>` / `UNIT#<unit>`), who owe zero reports in a duty period.
+    // of reporting units (`UNITS#<county>` / `UNIT#<unit>`), who owe zero reports in a duty period,
+    // and where each unit id is registered (`UNIT#<unit>` / `COUNTY`).
     partitionKey: S('pk'),
     sortKey: S('sk'),
     globalIndexes: [],
@@ -127,7 +128,8 @@ export const tables = {
     localName: 'ZeroReports',
     env: 'ZERO_REPORTS_TABLE',
     // Duty periods (`PERIODS` / `<period id>`) and, per unit and duty period, a hash-chained log of
-    // its daily reports and missed reports (`ZERO#<period>#<unit>` / `HEAD` and `EVT#<seq>`).
+    // its daily reports and missed reports (`ZERO#<period>#<unit>` / `HEAD` and `EVT#<seq>`); and
+    // one period lock per province (`PERIOD_LOCKS` / `<province>`), moved with every new period there.
     partitionKey: S('pk'),
     sortKey: S('sk'),
     globalIndexes: [],

@@ -1,8 +1,10 @@
 /**
  * On-demand on AWS: imports an officer directory file, then syncs the officers' delivery
  * subscriptions on the officer-notifications topic for the offices it names. A file with any bad
- * row is refused whole: the answer lists every problem by line, and nothing is written or
- * subscribed. `npm run officers -- import FILE` runs the same use case locally.
+ * row, or an office that could not be notified (a role nobody holds, an hour nobody is on duty),
+ * is refused whole: the answer lists every problem where it is (`line 4` of a CSV, `officers[3]`
+ * of a JSON file), and nothing is written or subscribed. `npm run officers -- import FILE` runs
+ * the same use case locally.
  *
  * Invoked by an operator with `{ "format": "csv" | "json", "content": "<the file's text>" }`; a
  * JSON directory may also be given as the object itself.

@@ -1,38 +1,53 @@
 /**
  * Consumer of the notification queue: each event is notified on its own, so one that cannot be
- * published is retried alone and, if it keeps failing, lands in the dead-letter queue — never
- * silently dropped. Runs from the queue, never from the request path.
+ * published is retried alone — later each time (30 s, 60 s, 120 s …) — and, if it keeps failing,
+ * lands in the dead-letter queue with its last failure recorded as final: never silently dropped.
+ * Runs from the queue, never from the request path.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
+import { makeSqsRedelivery } from '../../shared/adapters/sqs/redelivery';
 import { makeEscalationAdapters } from '../../shared/adapters/wiring';
-import { makeNotifyOfficers } from '../../shared/application/notify-officers';
+import { makeNotifyOfficers, makeNotifyQueuedEvent } from '../../shared/application/notify-officers';
 import { readEnv } from '../../shared/config/env';
 import { logger, tracer } from '../../shared/observability';
-import { incidentEventSchema } from '../../shared/schemas/events';
+import { queuedEventSchema } from '../../shared/schemas/queued-event';
 
 const env = readEnv(officersEnv.extend({ OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1) }));
 const { incidents, appendEvents } = await makeEscalationAdapters();
-const notifyOfficers = makeNotifyOfficers({
-  incidents,
-  appendEvents,
-  directory: makeOfficerDirectory(env),
-  publisher: makeSnsNotificationPublisher({
-    client: tracer.captureAWSv3Client(new SNSClient({})),
-    topicArn: env.OFFICER_NOTIFICATIONS_TOPIC_ARN,
+const notifyQueuedEvent = makeNotifyQueuedEvent({
+  notify: makeNotifyOfficers({
+    incidents,
+    appendEvents,
+    directory: makeOfficerDirectory(env),
+    publisher: makeSnsNotificationPublisher({
+      client: tracer.captureAWSv3Client(new SNSClient({})),
+      topicArn: env.OFFICER_NOTIFICATIONS_TOPIC_ARN,
+    }),
   }),
+  // The queue is the record's own event source, in the function's region: the SQS event source
+  // mapping's grant covers it, and the regional endpoint serves it (the local twin's queue URLs
+  // name no valid host, so the client does not take its endpoint from them).
+  redelivery: makeSqsRedelivery({
+    client: tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false })),
+  }),
+  warn: (message, details) => logger.warn(message, details),
 });
 const processor = new BatchProcessor(EventType.SQS);
 
+// Each record is checked on its own (not the batch in a middleware), so a malformed one fails alone.
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const outcomes = await notifyOfficers(incidentEventSchema.parse(JSON.parse(record.body)));
-  for (const o of outcomes) if (o.outcome === 'nobody') logger.warn('nobody on record to notify', { ...o });
+  const outcomes = await notifyQueuedEvent(queuedEventSchema.parse(record));
+  for (const { kind, unreached } of outcomes) {
+    if (unreached) logger.warn('nobody on record to notify', { kind, unreached });
+  }
 };
 
 export const handler = middy<SQSEvent>()

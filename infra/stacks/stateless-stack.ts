@@ -80,6 +80,9 @@ const workerTimeouts: Readonly<Partial<Record<WorkerName, Duration>>> = {
   // subscriptions, one attribute read per subscription, one call per change. A national directory
   // runs to thousands of them, so Lambda's maximum; a run cut off is simply run again.
   importOfficers: Duration.minutes(15),
+  // Stops starting units 15 s before its deadline and leaves the rest to the next run, a minute
+  // later; 60 s lets one run record and tell a few thousand misses (about 12 ms each, 8 at once).
+  checkZeroReports: Duration.seconds(60),
 };
 
 /** What the stateless stack needs from the stateful one. */

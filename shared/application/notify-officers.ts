@@ -1,26 +1,35 @@
 /**
  * Telling the responsible officers: for each event that calls for it, find the people the rules
  * name (the duty roster at the time of the event, the responsible persons by role), hand each a
- * short, actionable message, and record in the incident's log who was told, how and when — or
- * that nobody could be, and why. A redelivered event is not notified twice.
+ * short, actionable message, and record in the incident's log who was told, how and when — or,
+ * for each office and role with nobody on record, that nobody could be. A redelivered event
+ * tells nobody twice.
+ *
+ * What is settled is kept as keys in the incident's state (`notified`):
+ * - `<seq>:<kind>`: the whole notification, sent (NotificationSent);
+ * - `<seq>:<kind>:<personId>`: one person told before a publish failed (NotificationSent);
+ * - `<seq>:<kind>:<office>/<role>`: an addressee with nobody on record (NotificationFailed).
  */
-import type { IncidentEvent, IncidentState, NotificationRecipient } from '../domain/incident';
-import { addresseesOf, type NotificationKind, type Officer, peopleFor } from '../domain/officers';
+import type { EventDraft, IncidentEvent, IncidentState, NotificationRecipient } from '../domain/incident';
+import {
+  type Addressee,
+  addresseesOf,
+  channelsOf,
+  chinaClockOf,
+  NOTIFICATION_TITLES,
+  type NotificationKind,
+  type Officer,
+  peopleFor,
+  place,
+} from '../domain/officers';
 import { regionOf } from '../domain/regions/regions';
 import type { IncidentStore } from '../ports/incident-store';
 import type { NotificationPublisher } from '../ports/notification-publisher';
 import type { OfficerDirectory } from '../ports/officer-directory';
+import type { QueuedMessage, Redelivery } from '../ports/redelivery';
 import type { AppendEvents } from './append-events';
 import { SYSTEM_ACTOR } from './escalation';
 
-const chinaTime = (iso: string): string => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(11, 16);
-const place = (code: string): string => {
-  try {
-    return `${code} ${regionOf(code).name}`;
-  } catch {
-    return code;
-  }
-};
 const minutes = (ms: number): string => `${Math.max(1, Math.round(ms / 60_000))} min`;
 
 /** The message: what, where, grade, figures, the deadline, and what to do. */
@@ -30,12 +39,12 @@ export const messageFor = (kind: NotificationKind, event: IncidentEvent, state: 
   switch (event.type) {
     case 'ObligationOpened': {
       const o = event.data.obligation;
-      return `${what}. Your office must report it to ${place(o.to.office)} by ${chinaTime(o.dueAt)} (China time). ${act}`;
+      return `${what}. Your office must report it to ${place(o.to.office)} by ${chinaClockOf(o.dueAt)} (China time). ${act}`;
     }
     case 'DeadlineWarned':
-      return `Reminder — ${what}. ${minutes(event.data.remainingMs)} left to report it up (due ${chinaTime(event.data.dueAt)}). ${act}`;
+      return `Reminder — ${what}. ${minutes(event.data.remainingMs)} left to report it up (due ${chinaClockOf(event.data.dueAt)}). ${act}`;
     case 'DeadlineMissed':
-      return `Deadline missed — ${what}. ${place(event.data.office)} did not report it by ${chinaTime(event.data.dueAt)}; it has been escalated past that office. Late reports are recorded against the responsible persons.`;
+      return `Deadline missed — ${what}. ${place(event.data.office)} did not report it by ${chinaClockOf(event.data.dueAt)}; it has been escalated past that office. Late reports are recorded against the responsible persons.`;
     case 'AutoEscalated':
       return `Escalated to you — ${what}. ${place(event.data.from.office)} missed its deadline, so your office now has the report and its own deadline. ${act}`;
     default:
@@ -43,8 +52,24 @@ export const messageFor = (kind: NotificationKind, event: IncidentEvent, state: 
   }
 };
 
-const channelsOf = (officer: Officer): string[] =>
-  (['email', 'sms', 'webhook'] as const).filter((channel) => officer.endpoints[channel] !== undefined);
+/** The SMS form of the message, at most 140 characters: what, where, grade and the deadline. */
+export const briefFor = (kind: NotificationKind, event: IncidentEvent, state: IncidentState): string => {
+  const what = `${NOTIFICATION_TITLES[kind]}: ${event.incidentId}, grade ${event.scope.grade} ${state.category}, ${place(state.regionCode)}.`;
+  switch (event.type) {
+    case 'ObligationOpened': {
+      const o = event.data.obligation;
+      return `${what} Report it to ${o.to.office} by ${chinaClockOf(o.dueAt)} China time.`;
+    }
+    case 'DeadlineWarned':
+      return `${what} Report it up by ${chinaClockOf(event.data.dueAt)} China time (${minutes(event.data.remainingMs)} left).`;
+    case 'DeadlineMissed':
+      return `${what} ${event.data.office} missed ${chinaClockOf(event.data.dueAt)} China time; escalated.`;
+    case 'AutoEscalated':
+      return `${what} ${event.data.from.office} missed its deadline; your office has it now.`;
+    default:
+      return `${what} ${state.figures.dead} dead, ${state.figures.missing} missing.`;
+  }
+};
 
 export interface NotifyDeps {
   readonly incidents: IncidentStore;
@@ -53,79 +78,31 @@ export interface NotifyDeps {
   readonly appendEvents: AppendEvents;
 }
 
-/**
- * Notifies everyone an event calls for. A publish that fails is recorded (NotificationFailed, to
- * be retried) and rethrown, so the message comes back and, if it keeps failing, is dead-lettered.
- */
-export const makeNotifyOfficers = (deps: NotifyDeps) => async (event: IncidentEvent) => {
-  const outcomes: { kind: NotificationKind; outcome: 'sent' | 'skipped' | 'nobody' }[] = [];
-  for (const { kind, to } of addresseesOf(event)) {
-    const key = `${event.seq}:${kind}`;
-    const state = await deps.incidents.getState(event.incidentId);
-    if (!state) throw new Error(`incident ${event.incidentId} of a delivered event does not exist`);
-    if (state.notified?.includes(key)) {
-      outcomes.push({ kind, outcome: 'skipped' });
-      continue;
-    }
-    const at = new Date(event.at);
-    const people: { officer: Officer; office: string; role: (typeof to)[number]['role'] }[] = [];
-    for (const addressee of to) {
-      const directory = await deps.directory.ofOffice(addressee.office);
-      for (const officer of peopleFor(addressee, directory, at))
-        people.push({ officer, office: addressee.office, role: addressee.role });
-    }
-    const base = { key, aboutSeq: event.seq, kind };
-    if (people.length === 0) {
-      await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) =>
-        current.notified?.includes(key)
-          ? []
-          : [
-              {
-                type: 'NotificationFailed',
-                data: {
-                  ...base,
-                  reason: `no officer on record for ${to.map((a) => `${a.role} of ${a.office}`).join(', ')}`,
-                  willRetry: false,
-                },
-              },
-            ],
-      );
-      outcomes.push({ kind, outcome: 'nobody' });
-      continue;
-    }
+export interface NotifyOptions {
+  /**
+   * This delivery is the last the queue makes before it parks the event in its dead-letter queue:
+   * a failed publish is recorded as not to be retried.
+   */
+  readonly lastAttempt?: boolean;
+}
 
-    const text = messageFor(kind, event, state);
-    const recipients: NotificationRecipient[] = [];
-    try {
-      for (const { officer, office, role } of people) {
-        const channels = channelsOf(officer);
-        const messageId = await deps.publisher.publish({
-          kind,
-          incidentId: event.incidentId,
-          personId: officer.personId,
-          office,
-          officeLevel: regionOfficeLevel(office),
-          role,
-          grade: event.scope.grade,
-          regions: { province: event.scope.province, city: event.scope.city, county: event.scope.county },
-          channels,
-          text,
-        });
-        recipients.push({ office, role, personId: officer.personId, channels, messageId });
-      }
-    } catch (error) {
-      await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, () => [
-        { type: 'NotificationFailed', data: { ...base, reason: (error as Error).message, willRetry: true } },
-      ]);
-      throw error;
-    }
-    await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) =>
-      current.notified?.includes(key) ? [] : [{ type: 'NotificationSent', data: { ...base, recipients } }],
-    );
-    outcomes.push({ kind, outcome: 'sent' });
-  }
-  return outcomes;
-};
+/** What became of one notification an event called for. */
+export interface NotifyOutcome {
+  readonly kind: NotificationKind;
+  /** `sent`: someone was told now; `nobody`: nobody is on record for any addressee left; `skipped`: dealt with before. */
+  readonly outcome: 'sent' | 'skipped' | 'nobody';
+  /** The addressees with nobody on record, recorded as NotificationFailed. */
+  readonly unreached?: readonly Addressee[];
+}
+
+interface Person {
+  readonly officer: Officer;
+  readonly office: string;
+  readonly role: Addressee['role'];
+}
+
+const personKey = (key: string, personId: string): string => `${key}:${personId}`;
+const addresseeKey = (key: string, a: Addressee): string => `${key}:${a.office}/${a.role}`;
 
 const regionOfficeLevel = (office: string): string => {
   try {
@@ -133,4 +110,207 @@ const regionOfficeLevel = (office: string): string => {
   } catch {
     return 'unknown';
   }
+};
+
+/**
+ * Notifies everyone an event calls for, each person once. Each addressee (an office and a role)
+ * with nobody on record gets its own NotificationFailed, beside the NotificationSent for the
+ * others. A publish that fails records the people told before it (one NotificationSent each) and
+ * the failure, then rethrows, so the queue delivers the event again and the retry tells only
+ * those not yet told; on the last attempt the failure is recorded as final.
+ */
+export const makeNotifyOfficers =
+  (deps: NotifyDeps) =>
+  async (event: IncidentEvent, options: NotifyOptions = {}): Promise<NotifyOutcome[]> => {
+    const outcomes: NotifyOutcome[] = [];
+    const offices = new Map<string, ReturnType<OfficerDirectory['ofOffice']>>();
+    const directoryOf = (office: string) => {
+      const found = offices.get(office) ?? deps.directory.ofOffice(office);
+      offices.set(office, found);
+      return found;
+    };
+
+    for (const { kind, to } of addresseesOf(event)) {
+      const key = `${event.seq}:${kind}`;
+      const state = await deps.incidents.getState(event.incidentId);
+      if (!state) throw new Error(`incident ${event.incidentId} of a delivered event does not exist`);
+      const settled = new Set(state.notified ?? []);
+      if (settled.has(key)) {
+        outcomes.push({ kind, outcome: 'skipped' });
+        continue;
+      }
+
+      // The people on duty when the event happened, however late it is delivered.
+      const at = new Date(event.at);
+      const people: Person[] = [];
+      const unreached: Addressee[] = [];
+      for (const addressee of to) {
+        if (settled.has(addresseeKey(key, addressee))) continue;
+        const found = peopleFor(addressee, await directoryOf(addressee.office), at);
+        if (found.length === 0) unreached.push(addressee);
+        for (const officer of found) {
+          // Someone both rules name (a leader who is also on duty) is told once.
+          if (people.some((p) => p.officer.personId === officer.personId)) continue;
+          people.push({ officer, office: addressee.office, role: addressee.role });
+        }
+      }
+      const pending = people.filter((p) => !settled.has(personKey(key, p.officer.personId)));
+      if (pending.length === 0 && unreached.length === 0) {
+        outcomes.push({ kind, outcome: 'skipped' });
+        continue;
+      }
+
+      const base = { aboutSeq: event.seq, kind };
+      const nobodyEvents = (done: ReadonlySet<string>): EventDraft[] =>
+        unreached
+          .filter((a) => !done.has(addresseeKey(key, a)))
+          .map((a) => ({
+            type: 'NotificationFailed',
+            data: {
+              ...base,
+              key: addresseeKey(key, a),
+              reason: `no officer on record for ${a.role} of ${a.office}`,
+              willRetry: false,
+            },
+          }));
+
+      const text = messageFor(kind, event, state);
+      const brief = briefFor(kind, event, state);
+      const told: NotificationRecipient[] = [];
+      try {
+        for (const { officer, office, role } of pending) {
+          const channels = channelsOf(officer);
+          const messageId = await deps.publisher.publish({
+            kind,
+            incidentId: event.incidentId,
+            personId: officer.personId,
+            office,
+            officeLevel: regionOfficeLevel(office),
+            role,
+            grade: event.scope.grade,
+            regions: { province: event.scope.province, city: event.scope.city, county: event.scope.county },
+            channels,
+            text,
+            brief,
+          });
+          told.push({ office, role, personId: officer.personId, channels, messageId });
+        }
+      } catch (error) {
+        const reason = (error as Error).message;
+        await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
+          const done = new Set(current.notified ?? []);
+          if (done.has(key)) return [];
+          return [
+            ...told
+              .filter((r) => !done.has(personKey(key, r.personId)))
+              .map(
+                (r): EventDraft => ({
+                  type: 'NotificationSent',
+                  data: { ...base, key: personKey(key, r.personId), recipients: [r] },
+                }),
+              ),
+            ...nobodyEvents(done),
+            options.lastAttempt
+              ? {
+                  type: 'NotificationFailed',
+                  // Its own key, so that the notification itself stays open: an operator who
+                  // redrives the event from the dead-letter queue gets it sent to those not yet told.
+                  data: {
+                    ...base,
+                    key: `${key}:dead-lettered`,
+                    reason: `${reason}; no attempt is left: the event is parked in the notification dead-letter queue`,
+                    willRetry: false,
+                  },
+                }
+              : { type: 'NotificationFailed', data: { ...base, key, reason, willRetry: true } },
+          ];
+        });
+        throw error;
+      }
+      await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
+        const done = new Set(current.notified ?? []);
+        if (done.has(key)) return [];
+        return [
+          ...(told.length > 0 ? [{ type: 'NotificationSent', data: { ...base, key, recipients: told } } as const] : []),
+          ...nobodyEvents(done),
+        ];
+      });
+      outcomes.push({
+        kind,
+        outcome: told.length > 0 ? 'sent' : 'nobody',
+        ...(unreached.length > 0 ? { unreached } : {}),
+      });
+    }
+    return outcomes;
+  };
+
+export type NotifyOfficers = ReturnType<typeof makeNotifyOfficers>;
+
+/** The first retry waits this long; each later one twice as long as the one before. */
+export const FIRST_RETRY_SECONDS = 30;
+/** SQS keeps a message hidden for at most 12 hours. */
+const LONGEST_RETRY_SECONDS = 12 * 3600;
+
+/** How long a message that failed on its `receiveCount`-th delivery waits: 30 s, 60 s, 120 s, 240 s … */
+export const retryDelaySeconds = (receiveCount: number): number =>
+  Math.min(LONGEST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** Math.max(0, Math.min(receiveCount - 1, 20)));
+
+/** One event as the notification queue delivered it. */
+export interface QueuedEvent {
+  readonly event: IncidentEvent;
+  readonly message: QueuedMessage;
+}
+
+/**
+ * Notifies one queued event. If it fails, the next delivery is put off by {@link retryDelaySeconds}
+ * and the error rethrown, so the queue delivers it again; on the delivery the queue's redrive
+ * policy makes the last, a failed publish is recorded as final before the event is dead-lettered.
+ * `warn` hears of what could not be done about the retry, which then comes at the queue's own pace.
+ */
+export const makeNotifyQueuedEvent = (deps: {
+  readonly notify: NotifyOfficers;
+  readonly redelivery: Redelivery;
+  readonly warn: (message: string, details: Record<string, unknown>) => void;
+}) => {
+  // A queue's redrive policy does not change while a function instance lives; a failed lookup is
+  // tried again with the next message.
+  const known = new Map<string, number | undefined>();
+  const maxReceivesOf = async (queueArn: string): Promise<number | undefined> => {
+    if (known.has(queueArn)) return known.get(queueArn);
+    try {
+      const max = await deps.redelivery.maxReceives(queueArn);
+      if (max === undefined)
+        deps.warn('the queue has no redrive policy: no attempt is known to be the last', { queueArn });
+      known.set(queueArn, max);
+      return max;
+    } catch (error) {
+      deps.warn('could not read the queue’s redrive policy: no attempt is known to be the last', {
+        queueArn,
+        error: (error as Error).message,
+      });
+      return undefined;
+    }
+  };
+
+  return async ({ event, message }: QueuedEvent): Promise<NotifyOutcome[]> => {
+    const maxReceives = await maxReceivesOf(message.queueArn);
+    const lastAttempt = maxReceives !== undefined && message.receiveCount >= maxReceives;
+    try {
+      return await deps.notify(event, { lastAttempt });
+    } catch (error) {
+      if (!lastAttempt) {
+        const seconds = retryDelaySeconds(message.receiveCount);
+        try {
+          await deps.redelivery.delay(message, seconds);
+        } catch (delayError) {
+          deps.warn('could not put off the next delivery: it comes after the queue’s visibility timeout', {
+            queueArn: message.queueArn,
+            seconds,
+            error: (delayError as Error).message,
+          });
+        }
+      }
+      throw error;
+    }
+  };
 };

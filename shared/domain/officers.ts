@@ -70,6 +70,37 @@ export type NotificationKind =
   | 'grave-incident'
   | 'zero-report-missed';
 
+/** What each kind of notification is called where a reader sees it first (a subject, an SMS). */
+export const NOTIFICATION_TITLES: Readonly<Record<NotificationKind, string>> = {
+  'report-arrived': 'New report',
+  'deadline-reminder': 'Deadline reminder',
+  'deadline-missed': 'Deadline missed',
+  'auto-escalated': 'Escalated to you',
+  'grave-incident': 'Grade I/II incident',
+  'zero-report-missed': 'Zero report missed',
+};
+
+/** The channels an officer can register, in the order messages name them. */
+export const CHANNELS = ['email', 'sms', 'webhook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** The channels an officer registered. */
+export const channelsOf = (officer: Pick<Officer, 'endpoints'>): Channel[] =>
+  CHANNELS.filter((channel) => officer.endpoints[channel] !== undefined);
+
+/** A region code and its name for a message, `110101 东城区`; the bare code if it is not a known region. */
+export const place = (code: string): string => {
+  try {
+    return `${code} ${regionOf(code).name}`;
+  } catch {
+    return code;
+  }
+};
+
+/** `HH:MM` in China (UTC+8) at an instant, for messages. */
+export const chinaClockOf = (at: Date | string): string =>
+  new Date(new Date(at).getTime() + CHINA_OFFSET_MINUTES * 60_000).toISOString().slice(11, 16);
+
 /** The office above another (the national duty office above a province). */
 const superiorOf = (office: string): string => {
   if (office === NATIONAL) return NATIONAL;

@@ -11,7 +11,13 @@ export interface OfficerNotification {
   readonly grade: string;
   readonly regions: { readonly province: string; readonly city: string | null; readonly county: string | null };
   readonly channels: readonly string[];
+  /** The message in full, as an email or a webhook reader gets it. */
   readonly text: string;
+  /**
+   * The essentials for an SMS, at most 140 characters: what, where, grade, deadline. Without it
+   * the publisher shortens `text`.
+   */
+  readonly brief?: string;
 }
 
 /** Hands notifications to the delivery service (the officer-notifications topic). */

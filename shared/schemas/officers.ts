@@ -1,6 +1,7 @@
 /**
  * The officer directory as offices hand it in (`npm run officers -- import FILE`), in JSON or CSV.
- * Every row is checked, and every problem is reported by its line, before anything is written.
+ * Every row is checked, and every problem is reported where it is (a CSV line, a JSON list
+ * element), before anything is written.
  */
 import { z } from 'zod';
 import { covers, OFFICER_ROLES, type Officer, type Shift } from '../domain/officers';
@@ -32,8 +33,8 @@ export const officerSchema = z
 export const shiftSchema = z.strictObject({ office, personId: z.string().trim().min(1).max(64), from: time, to: time });
 
 export interface DirectoryRow {
-  /** 1-based line in the file (for JSON, the element's position in its list). */
-  readonly line: number;
+  /** Where the row is in the file, as problems name it: `line 3` (CSV) or `officers[0]`, `roster[2]` (JSON). */
+  readonly where: string;
   readonly kind: 'officer' | 'shift';
   readonly value: unknown;
 }
@@ -43,9 +44,35 @@ export interface Directory {
   readonly roster: readonly Shift[];
 }
 
+const clock = (minute: number): string =>
+  `${String(Math.floor(minute / 60) % 24).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * The times of day a roster leaves nobody on duty, as `from 20:00 to 08:00` (China time, the
+ * roster repeating daily); empty when it covers the whole day.
+ */
+export const rosterGaps = (shifts: readonly Pick<Shift, 'from' | 'to'>[]): string[] => {
+  const covered = Array.from({ length: 1440 }, (_, minute) =>
+    // A fixed day: only the time of day matters.
+    shifts.some((s) => covers(s, new Date(Date.UTC(2026, 0, 1, 0, minute) - 8 * 3600_000))),
+  );
+  if (!covered.includes(true)) return ['at any time of day'];
+  const gaps: string[] = [];
+  for (let minute = 0; minute < 1440; minute++) {
+    // A gap starts where the minute before (yesterday's last, for 00:00) was covered.
+    if (covered[minute] || !covered[(minute + 1439) % 1440]) continue;
+    let end = minute;
+    while (!covered[end % 1440]) end++;
+    gaps.push(`from ${clock(minute)} to ${clock(end)}`);
+  }
+  return gaps;
+};
+
 /**
  * Checks every row and the directory as a whole: each shift names a known officer of its office,
- * and an office with a roster has somebody on duty every minute of the day.
+ * and each office the file names can be notified — someone in each role (first responsible,
+ * directly responsible, duty officer) and a roster with somebody on duty every minute of the day.
+ * Problems with an office are named at the office's first row.
  */
 export const validateDirectory = (
   rows: readonly DirectoryRow[],
@@ -53,17 +80,22 @@ export const validateDirectory = (
   const problems: string[] = [];
   const officers: Officer[] = [];
   const roster: Shift[] = [];
+  /** Each office the valid rows name, with where it first appears. */
+  const offices = new Map<string, string>();
+  /** Shifts that name somebody of their office in the file, who counts as on duty. */
+  const staffed: Shift[] = [];
   for (const row of rows) {
     const parsed = (row.kind === 'officer' ? officerSchema : shiftSchema).safeParse(row.value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
-        problems.push(`line ${row.line}: ${issue.path.join('.') || row.kind}: ${issue.message}`);
+        problems.push(`${row.where}: ${issue.path.join('.') || row.kind}: ${issue.message}`);
       continue;
     }
+    if (!offices.has(parsed.data.office)) offices.set(parsed.data.office, row.where);
     if (row.kind === 'officer') {
       const o = parsed.data as z.output<typeof officerSchema>;
       if (officers.some((x) => x.office === o.office && x.personId === o.personId)) {
-        problems.push(`line ${row.line}: person ${o.personId} of ${o.office} is listed twice`);
+        problems.push(`${row.where}: person ${o.personId} of ${o.office} is listed twice`);
         continue;
       }
       officers.push({
@@ -80,24 +112,19 @@ export const validateDirectory = (
     } else {
       const s = parsed.data as z.output<typeof shiftSchema>;
       roster.push(s);
-      if (!rows.some((r) => r.kind === 'officer' && isSamePerson(r.value, s))) {
-        problems.push(`line ${row.line}: shift of ${s.personId} names nobody of office ${s.office} in this file`);
-      }
+      // Against every officer row, valid or not: a bad officer row is reported once, as itself.
+      if (rows.some((r) => r.kind === 'officer' && isSamePerson(r.value, s))) staffed.push(s);
+      else problems.push(`${row.where}: shift of ${s.personId} names nobody of office ${s.office} in this file`);
     }
   }
-  for (const code of new Set(roster.map((s) => s.office))) {
-    const shifts = roster.filter((s) => s.office === code);
-    const gaps: string[] = [];
-    for (let minute = 0; minute < 1440; minute++) {
-      // A fixed day; the roster repeats daily, in China time.
-      const at = new Date(Date.UTC(2026, 0, 1, 0, minute) - 8 * 3600_000);
-      if (!shifts.some((s) => covers(s, at)))
-        gaps.push(`${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`);
+  for (const [code, where] of offices) {
+    const people = officers.filter((o) => o.office === code);
+    for (const role of OFFICER_ROLES) {
+      if (!people.some((o) => o.roles.includes(role)))
+        problems.push(`${where}: office ${code} names nobody as ${role}`);
     }
-    if (gaps.length > 0)
-      problems.push(
-        `office ${code}: nobody is on duty at ${gaps[0]}${gaps.length > 1 ? ` (and ${gaps.length - 1} more minutes)` : ''}`,
-      );
+    const gaps = rosterGaps(staffed.filter((s) => s.office === code));
+    if (gaps.length > 0) problems.push(`${where}: office ${code}: nobody is on duty ${gaps.join(', ')}`);
   }
   return { directory: { officers, roster }, problems };
 };
@@ -127,13 +154,14 @@ export const directoryRows = (text: string, format: 'json' | 'csv'): { rows: Dir
     if (!shape.success) return { rows: [], problems: ['the file must be { "officers": [...], "roster": [...] }'] };
     return {
       rows: [
-        ...shape.data.officers.map((value, i) => ({ line: i + 1, kind: 'officer' as const, value })),
-        ...shape.data.roster.map((value, i) => ({ line: i + 1, kind: 'shift' as const, value })),
+        ...shape.data.officers.map((value, i) => ({ where: `officers[${i}]`, kind: 'officer' as const, value })),
+        ...shape.data.roster.map((value, i) => ({ where: `roster[${i}]`, kind: 'shift' as const, value })),
       ],
       problems: [],
     };
   }
-  const lines = text.split(/\r?\n/);
+  // A spreadsheet's "CSV UTF-8" export starts with a byte-order mark, which is not part of the header.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim());
   const expected = ['kind', 'office', 'personId', 'name', 'roles', 'email', 'sms', 'webhook', 'from', 'to'];
   if (header.join(',') !== expected.join(','))
@@ -142,17 +170,18 @@ export const directoryRows = (text: string, format: 'json' | 'csv'): { rows: Dir
   const problems: string[] = [];
   lines.slice(1).forEach((raw, i) => {
     const line = i + 2;
+    const where = `line ${line}`;
     if (raw.trim() === '') return;
     const cells = raw.split(',').map((c) => c.trim());
     if (cells.length !== expected.length) {
-      problems.push(`line ${line}: expected ${expected.length} columns, found ${cells.length}`);
+      problems.push(`${where}: expected ${expected.length} columns, found ${cells.length}`);
       return;
     }
     const [kind, office, personId, name, roles, email, sms, webhook, from, to] = cells;
     const optional = (value: string | undefined) => (value ? value : undefined);
     if (kind === 'officer') {
       rows.push({
-        line,
+        where,
         kind,
         value: {
           office,
@@ -165,9 +194,9 @@ export const directoryRows = (text: string, format: 'json' | 'csv'): { rows: Dir
         },
       });
     } else if (kind === 'shift') {
-      rows.push({ line, kind, value: { office, personId, from, to } });
+      rows.push({ where, kind, value: { office, personId, from, to } });
     } else {
-      problems.push(`line ${line}: kind must be officer or shift, not ${JSON.stringify(kind)}`);
+      problems.push(`${where}: kind must be officer or shift, not ${JSON.stringify(kind)}`);
     }
   });
   return { rows, problems };

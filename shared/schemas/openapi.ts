@@ -256,7 +256,9 @@ export const buildOpenApiDocument = () => ({
           'Activate a duty period: every unit in the region files a daily (zero) report by the cut-off (offices)',
         description:
           'The period’s id follows from its region, dates and cut-off hour, so a retried activation answers the ' +
-          'period already created; another activation of the same region and days is a 409.',
+          'period already created; an activation whose region is, contains or lies within an existing period’s ' +
+          'on any of the same dates is a 409 (`duty-period-overlaps`) naming that period; a date more than a ' +
+          'year ahead is a 400.',
         requestBody: {
           required: true,
           content: { 'application/json': { schema: schemaOf(makeDutyPeriodBodySchema()) } },
@@ -271,7 +273,8 @@ export const buildOpenApiDocument = () => ({
       post: {
         summary: 'File the daily (zero) report of a duty period for your unit (reporting units)',
         description:
-          'After the cut-off the report is accepted and recorded as late. The same report again gets the same ' +
+          'After the cut-off the report is accepted and recorded as late, after the day’s missed report (recorded ' +
+          'with it if the check has not run yet). The same report again gets the same ' +
           'answer; a different report for a day already filed is a 409.',
         requestBody: { required: true, content: { 'application/json': { schema: schemaOf(dailyReportBodySchema) } } },
         responses: {

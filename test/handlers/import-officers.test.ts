@@ -96,12 +96,16 @@ describe('import-officers handler', () => {
     // ASSESS: the problems `npm run officers -- import` prints for the same file.
     expect(result).toEqual({
       imported: false,
-      message: 'the directory was not imported: 4 problems',
+      message: 'the directory was not imported: 7 problems',
       problems: [
         'line 3: office: is not a GB/T 2260 region code (or 000000)',
         'line 4: roles.0: Invalid option: expected one of "first-responsible"|"directly-responsible"|"duty-officer"',
         'line 4: email: is not an email address',
         'line 6: shift of P-9 names nobody of office 110101 in this file',
+        // 东城 could not be notified as the file has it.
+        'line 2: office 110101 names nobody as directly-responsible',
+        'line 2: office 110101 names nobody as duty-officer',
+        'line 2: office 110101: nobody is on duty from 20:00 to 08:00',
       ],
     });
     expect(dynamodb.calls()).toEqual([]);

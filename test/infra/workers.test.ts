@@ -121,6 +121,7 @@ const timeoutSeconds: Readonly<Partial<Record<WorkerName, number>>> = {
   rollUp: 30,
   reconcile: 900,
   importOfficers: 900,
+  checkZeroReports: 60,
 };
 const timeoutSecondsOf = (name: WorkerName): number => timeoutSeconds[name] ?? 10;
 

@@ -1,7 +1,8 @@
 /**
  * When notifications cannot be published: each failed attempt is recorded in the incident's log
- * as NotificationFailed (to be retried), the message comes back, and after the queue's receive
- * limit it is parked in the notification DLQ — never silently dropped.
+ * as NotificationFailed (to be retried), the message comes back, and on the last receive the
+ * queue allows the failure is recorded as final before the message is parked in the notification
+ * DLQ — never silently dropped, and the log never ends on a retry that will not come.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -59,11 +60,20 @@ it('records every failed publish and parks the event in the DLQ after its receiv
   expect((JSON.parse(parked[0] ?? '{}') as { incidentId: string }).incidentId).toBe(incidentId);
 
   const audit = await call(runtime, 'GET', `/v1/incidents/${incidentId}/audit`, { token: inspector });
-  const failures = (
-    audit.body as { events: { type: string; data: { willRetry?: boolean; kind?: string } }[] }
-  ).events.filter((e) => e.type === 'NotificationFailed');
-  // One record per attempt (the queue allows five receives), each saying it will be retried.
-  expect(failures.length).toBeGreaterThanOrEqual(5);
-  expect(failures.every((f) => f.data.willRetry === true && f.data.kind === 'report-arrived')).toBe(true);
-  expect((audit.body as { events: { type: string }[] }).events.some((e) => e.type === 'NotificationSent')).toBe(false);
+  const events = (audit.body as { events: { type: string; data: { willRetry?: boolean; kind?: string } }[] }).events;
+  const failures = events.filter((e) => e.type === 'NotificationFailed');
+  // One record per attempt (the queue allows five receives): four to be retried, then the last,
+  // recorded as final because the queue parks the event after it.
+  expect(failures.map((f) => [f.data.kind, f.data.willRetry])).toEqual([
+    ['report-arrived', true],
+    ['report-arrived', true],
+    ['report-arrived', true],
+    ['report-arrived', true],
+    ['report-arrived', false],
+  ]);
+  expect(failures.at(-1)?.data).toMatchObject({
+    reason: expect.stringContaining('the event is parked in the notification dead-letter queue'),
+  });
+  expect(events.at(-1)?.type).toBe('NotificationFailed');
+  expect(events.some((e) => e.type === 'NotificationSent')).toBe(false);
 });

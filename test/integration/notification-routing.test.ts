@@ -1,10 +1,19 @@
 /**
- * Routing officer notifications on the suite's fauxqs: one topic, and one queue per officer
- * subscribed with raw delivery and a filter policy on its `personId` attribute, as the officers'
- * subscriptions are derived from the directory. Every officer gets exactly their own messages.
+ * Routing officer notifications on the suite's fauxqs. The officers' subscriptions are derived
+ * from a directory by the subscription sync through the SNS registry adapter, as the directory
+ * import makes them. fauxqs stores email, SMS and HTTPS subscriptions but delivers only to queues,
+ * so each subscription the sync made is mirrored by a queue subscribed raw with the filter policy
+ * read back from fauxqs: what that phone, mailbox or webhook would receive. Every endpoint gets
+ * exactly its officers' messages, so a wrongly derived filter fails here.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -15,6 +24,8 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
+import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-subscriptions';
+import { makeSyncOfficerSubscriptions } from '../../shared/application/officer-subscriptions';
 import type { Officer } from '../../shared/domain/officers';
 import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';
 
@@ -22,53 +33,75 @@ const COUNTY = '110101';
 const CITY = '110100';
 const ELSEWHERE = '310101';
 const INCIDENT = 'INC-20261122-00000001';
+const DUTY_ROOM = '+8601065000000';
 
-const officer = (office: string, personId: string, roles: Officer['roles']): Officer => ({
+const officer = (office: string, personId: string, roles: Officer['roles'], endpoints: Officer['endpoints']) => ({
   office,
   personId,
   name: personId,
   roles,
-  endpoints: { sms: `+86${office}` },
+  endpoints,
 });
 
-/** The directory the subscriptions are derived from. */
+/** The directory the subscriptions are derived from; the county's duty officers share the duty-room phone. */
 const DIRECTORY: readonly Officer[] = [
-  officer(COUNTY, 'P-COUNTY-DUTY', ['duty-officer']),
-  officer(COUNTY, 'P-COUNTY-DIRECT', ['directly-responsible']),
-  officer(CITY, 'P-CITY-DUTY', ['duty-officer']),
-  officer(ELSEWHERE, 'P-SHANGHAI-DUTY', ['duty-officer']),
+  officer(COUNTY, 'P-COUNTY-DUTY', ['duty-officer'], { sms: DUTY_ROOM, email: 'duty@dongcheng.example.cn' }),
+  officer(COUNTY, 'P-COUNTY-NIGHT', ['duty-officer'], { sms: DUTY_ROOM }),
+  officer(COUNTY, 'P-COUNTY-DIRECT', ['directly-responsible'], { sms: '+8613800000001' }),
+  officer(CITY, 'P-CITY-DUTY', ['duty-officer'], { webhook: 'https://duty.beijing.example.cn/hook' }),
+  officer(ELSEWHERE, 'P-SHANGHAI-DUTY', ['duty-officer'], { sms: '+8613900000000' }),
 ];
 
-const notificationTo = (
-  who: Officer,
-  kind: OfficerNotification['kind'],
-  officeLevel: string,
-  role = who.roles[0] ?? 'duty-officer',
-): OfficerNotification => ({
+/** Every endpoint in the directory and the people who registered it, independent of the sync's own rule. */
+const endpointsOfDirectory = (): Map<string, string[]> => {
+  const endpoints = new Map<string, string[]>();
+  const protocol = { email: 'email', sms: 'sms', webhook: 'https' } as const;
+  for (const o of DIRECTORY) {
+    for (const channel of ['email', 'sms', 'webhook'] as const) {
+      const endpoint = o.endpoints[channel];
+      if (!endpoint) continue;
+      const key = `${protocol[channel]} ${endpoint}`;
+      endpoints.set(key, [...(endpoints.get(key) ?? []), o.personId]);
+    }
+  }
+  return endpoints;
+};
+
+const notificationTo = (who: Officer, kind: OfficerNotification['kind'], officeLevel: string): OfficerNotification => ({
   kind,
   incidentId: INCIDENT,
   personId: who.personId,
   office: who.office,
   officeLevel,
-  role,
+  role: who.roles[0] ?? 'duty-officer',
   grade: 'III',
   regions: { province: '110000', city: CITY, county: COUNTY },
   channels: ['sms'],
   text: `${INCIDENT}: grade III accident (mine flooding) in 110101 东城区 — ${kind} for ${who.personId}`,
 });
 
-describe('officer notifications routed by subscription filter on fauxqs', () => {
+/**
+ * The body an SQS subscription delivers raw. AWS applies `MessageStructure: 'json'` and delivers
+ * `default`; fauxqs hands over the whole structure, whose `default` is that same body.
+ */
+const deliveredBody = (message: Message): unknown => {
+  const body = JSON.parse(message.Body ?? 'null') as { default?: string };
+  return JSON.parse(body.default ?? 'null');
+};
+
+describe('officer notifications routed by the subscriptions derived from the directory, on fauxqs', () => {
   const config = { region: LOCAL_REGION, credentials: localCredentials, endpoint: inject('messagingEndpoint') };
   const sns = new SNSClient(config);
   const sqs = new SQSClient(config);
   const prefix = `t${randomUUID().slice(0, 8)}-`;
-  const inboxes = new Map<string, string>();
+  /** `protocol endpoint` → the queue standing in for it. */
+  const standIns = new Map<string, string>();
   let publisher: NotificationPublisher;
 
-  /** Everything in an officer's queue, waiting until `expected` messages came or the wait ran out. */
-  const drain = async (personId: string, expected: number): Promise<Message[]> => {
-    const QueueUrl = inboxes.get(personId);
-    if (!QueueUrl) throw new Error(`no inbox for ${personId}`);
+  /** Everything in a stand-in queue, waiting until `expected` messages came or the wait ran out. */
+  const drain = async (endpoint: string, expected: number): Promise<Message[]> => {
+    const QueueUrl = standIns.get(endpoint);
+    if (!QueueUrl) throw new Error(`no stand-in queue for ${endpoint}`);
     const received: Message[] = [];
     const until = Date.now() + 5_000;
     for (;;) {
@@ -90,28 +123,39 @@ describe('officer notifications routed by subscription filter on fauxqs', () => 
 
   beforeAll(async () => {
     const topic = await sns.send(new CreateTopicCommand({ Name: `${prefix}officer-notifications` }));
-    if (!topic.TopicArn) throw new Error('fauxqs returned no topic ARN');
-    for (const { personId } of DIRECTORY) {
-      const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}inbox-${personId}` }));
-      if (!queue.QueueUrl) throw new Error(`no queue for ${personId}`);
-      const { Attributes } = await sqs.send(
+    const topicArn = topic.TopicArn;
+    if (!topicArn) throw new Error('fauxqs returned no topic ARN');
+
+    // The officers' subscriptions, as the directory import makes them.
+    const sync = makeSyncOfficerSubscriptions({ registry: makeSnsSubscriptionRegistry({ client: sns, topicArn }) });
+    expect(await sync(DIRECTORY)).toEqual({ added: 5, kept: 0, removed: 0 });
+
+    // A stand-in queue per subscription, filtered exactly as fauxqs holds the subscription's filter.
+    const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    for (const [i, s] of Subscriptions.entries()) {
+      const { Attributes } = await sns.send(
+        new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }),
+      );
+      const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}stand-in-${i}` }));
+      if (!queue.QueueUrl) throw new Error(`no stand-in queue for ${s.Endpoint}`);
+      const queueAttributes = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
       );
       await sns.send(
         new SubscribeCommand({
-          TopicArn: topic.TopicArn,
+          TopicArn: topicArn,
           Protocol: 'sqs',
-          Endpoint: Attributes?.QueueArn,
+          Endpoint: queueAttributes.Attributes?.QueueArn,
           Attributes: {
             RawMessageDelivery: 'true',
-            FilterPolicy: JSON.stringify({ personId: [personId] }),
-            FilterPolicyScope: 'MessageAttributes',
+            ...(Attributes?.FilterPolicy ? { FilterPolicy: Attributes.FilterPolicy } : {}),
+            ...(Attributes?.FilterPolicyScope ? { FilterPolicyScope: Attributes.FilterPolicyScope } : {}),
           },
         }),
       );
-      inboxes.set(personId, queue.QueueUrl);
+      standIns.set(`${s.Protocol} ${s.Endpoint}`, queue.QueueUrl);
     }
-    publisher = makeSnsNotificationPublisher({ client: sns, topicArn: topic.TopicArn });
+    publisher = makeSnsNotificationPublisher({ client: sns, topicArn });
   });
 
   afterAll(() => {
@@ -119,14 +163,19 @@ describe('officer notifications routed by subscription filter on fauxqs', () => 
     sqs.destroy();
   });
 
-  it('delivers each officer exactly their own notifications, and nothing to an officer elsewhere', async () => {
+  it('subscribes every endpoint of the directory once', () => {
+    expect([...standIns.keys()].sort()).toEqual([...endpointsOfDirectory().keys()].sort());
+  });
+
+  it('delivers each endpoint exactly its officers’ notifications, and nothing to an officer elsewhere', async () => {
     // PREPARE: a report in 东城区 (county 110101 of city 110100)
-    const [countyDuty, countyDirect, cityDuty, shanghaiDuty] = DIRECTORY;
-    if (!countyDuty || !countyDirect || !cityDuty || !shanghaiDuty) throw new Error('directory incomplete');
+    const [countyDuty, countyNight, countyDirect, cityDuty] = DIRECTORY;
+    if (!countyDuty || !countyNight || !countyDirect || !cityDuty) throw new Error('directory incomplete');
     const sent = [
       notificationTo(countyDuty, 'report-arrived', 'county'),
       notificationTo(countyDuty, 'deadline-reminder', 'county'),
       notificationTo(countyDirect, 'deadline-reminder', 'county'),
+      notificationTo(countyNight, 'deadline-missed', 'county'),
       notificationTo(cityDuty, 'auto-escalated', 'city'),
     ];
 
@@ -136,15 +185,27 @@ describe('officer notifications routed by subscription filter on fauxqs', () => 
 
     // ASSESS
     expect(new Set(messageIds).size).toBe(sent.length);
-    for (const who of [countyDuty, countyDirect, cityDuty]) {
-      const mine = sent.filter((n) => n.personId === who.personId);
-      const received = await drain(who.personId, mine.length);
-      expect(received.map((m) => JSON.parse(m.Body ?? 'null'))).toStrictEqual(mine);
-      for (const message of received) {
-        expect(message.MessageAttributes?.personId?.StringValue).toBe(who.personId);
-        expect(message.MessageAttributes?.office?.StringValue).toBe(who.office);
+    for (const [endpoint, people] of endpointsOfDirectory()) {
+      const theirs = sent.filter((n) => people.includes(n.personId));
+      const received = await drain(endpoint, theirs.length);
+      expect(received.map(deliveredBody), endpoint).toStrictEqual(theirs);
+      for (const [i, message] of received.entries()) {
+        // The routing attributes, exactly as published.
+        expect(
+          Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue])),
+        ).toStrictEqual({
+          kind: theirs[i]?.kind,
+          incidentId: INCIDENT,
+          personId: theirs[i]?.personId,
+          office: theirs[i]?.office,
+          officeLevel: theirs[i]?.officeLevel,
+          role: theirs[i]?.role,
+          grade: 'III',
+          province: '110000',
+          city: CITY,
+          county: COUNTY,
+        });
       }
     }
-    expect(await drain(shanghaiDuty.personId, 0)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
  * notification queue to the officer-notifications topic and the officer inbox, with every
  * notification recorded in the incident's log.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { directoryRows } from '../../shared/schemas/officers';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 interface Trail {
-  events: { type: string; data: Record<string, unknown> }[];
+  events: { seq: number; at: string; type: string; data: Record<string, unknown> }[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,7 +66,11 @@ describe('notifications to the responsible officers', () => {
     const { incidentId } = created.body as { incidentId: string };
     const t = await waitFor(incidentId, 'NotificationSent');
     const sent = t.events.find((e) => e.type === 'NotificationSent');
-    const chinaHour = (new Date().getUTCHours() + 8) % 24;
+    // The duty officer on shift when the obligation opened (P-ZHAO 08:00–20:00 China time, P-QIAN
+    // the night), whenever the test happens to run.
+    const about = t.events.find((e) => e.seq === sent?.data.aboutSeq);
+    expect(about?.type).toBe('ObligationOpened');
+    const chinaHour = (new Date(about?.at ?? '').getUTCHours() + 8) % 24;
     const onDuty = chinaHour >= 8 && chinaHour < 20 ? 'P-ZHAO' : 'P-QIAN';
     expect(sent?.data).toMatchObject({
       kind: 'report-arrived',
@@ -97,6 +102,15 @@ describe('notifications to the responsible officers', () => {
       .find((n) => n.incidentId === incidentId);
     expect(message?.personId).toBe(onDuty);
     expect(message?.text).toContain('must report it to 110100');
+
+    // What `npm run inbox` shows the office.
+    const printed = spawnSync('npm', ['run', '--silent', 'inbox', '--', '--office', '110101'], {
+      env: { ...process.env, DATA_DIR: runtime.dataDir },
+      encoding: 'utf8',
+    });
+    expect(printed.status).toBe(0);
+    expect(printed.stdout).toContain(`report-arrived  to ${onDuty} (duty-officer)`);
+    expect(printed.stdout).toContain(`${incidentId}: grade IV accident`);
   });
 
   it('records that nobody could be told when the office has nobody on record', async () => {

@@ -6,24 +6,33 @@ import { describe, expect, it } from 'vitest';
 import { subscriptionsFor } from '../../shared/application/officer-subscriptions';
 import { makeImportOfficers, SubscriptionSyncFailed } from '../../shared/application/officers';
 import { ValidationError } from '../../shared/domain/errors';
-import { directoryRows } from '../../shared/schemas/officers';
+import { directoryRows, validateDirectory } from '../../shared/schemas/officers';
 import { InMemoryOfficerDirectory } from '../fakes/in-memory-officer-directory';
 import { InMemorySubscriptionRegistry } from '../fakes/in-memory-subscription-registry';
 
 const DONGCHENG = '110101';
 const XICHENG = '110102';
 
+/** An officer who holds every role of a small office: leader, leader in charge and duty officer. */
 const officer = (office: string, personId: string, channels: Record<string, string>) => ({
   office,
   personId,
   name: personId,
-  roles: ['duty-officer'],
+  roles: ['first-responsible', 'directly-responsible', 'duty-officer'],
   ...channels,
 });
 
-/** A directory file's rows, as the CLI and the function read them. */
-const file = (...officers: ReturnType<typeof officer>[]) =>
-  directoryRows(JSON.stringify({ officers, roster: [] }), 'json').rows;
+/**
+ * A directory file's rows, as the CLI and the function read them: the officers, and each office's
+ * first officer on duty all day (a shift from midnight to midnight).
+ */
+const file = (...officers: ReturnType<typeof officer>[]) => {
+  const roster = [...new Map(officers.map((o) => [o.office, o.personId]))].map(([office]) => {
+    const first = officers.find((o) => o.office === office);
+    return { office, personId: first?.personId, from: '00:00', to: '00:00' };
+  });
+  return directoryRows(JSON.stringify({ officers, roster }), 'json').rows;
+};
 
 const setUp = () => {
   const directory = new InMemoryOfficerDirectory();
@@ -47,8 +56,9 @@ describe('importing the officer directory', () => {
     // ASSESS
     expect(refused).toBeInstanceOf(ValidationError);
     expect((refused as ValidationError).details?.map((d) => d.problem)).toEqual([
-      'line 2: email: is not an email address',
-      'line 3: office: is not a GB/T 2260 region code (or 000000)',
+      'officers[1]: email: is not an email address',
+      'officers[2]: office: is not a GB/T 2260 region code (or 000000)',
+      'roster[1]: office: is not a GB/T 2260 region code (or 000000)',
     ]);
     expect(directory.replacements).toBe(0);
     expect(registry.calls).toEqual([]);
@@ -67,7 +77,7 @@ describe('importing the officer directory', () => {
     expect(result).toEqual({
       offices: 1,
       officers: 2,
-      shifts: 0,
+      shifts: 1,
       subscriptions: { added: 3, kept: 0, removed: 0 },
     });
     expect((await directory.ofOffice(DONGCHENG)).officers.map((o) => o.personId)).toEqual(['P-1', 'P-2']);
@@ -164,7 +174,7 @@ describe('importing the officer directory', () => {
 
     // ASSESS
     expect(failed).toBeInstanceOf(SubscriptionSyncFailed);
-    expect((failed as SubscriptionSyncFailed).imported).toEqual({ offices: 1, officers: 1, shifts: 0 });
+    expect((failed as SubscriptionSyncFailed).imported).toEqual({ offices: 1, officers: 1, shifts: 1 });
     expect((failed as Error).message).toMatch(
       /was imported .* syncing the officers' subscriptions failed: Rate exceeded/,
     );
@@ -180,6 +190,117 @@ describe('importing the officer directory', () => {
       file(officer(DONGCHENG, 'P-1', { email: 'one@dongcheng.example.cn' })),
     );
 
-    expect(result).toEqual({ offices: 1, officers: 1, shifts: 0 });
+    expect(result).toEqual({ offices: 1, officers: 1, shifts: 1 });
+  });
+});
+
+describe('an office the import cannot notify', () => {
+  /** Refuses `rows` and answers the problems it names; the directory is not touched. */
+  const problemsOf = async (rows: ReturnType<typeof directoryRows>['rows']) => {
+    const { directory, registry, importOfficers } = setUp();
+    const refused = await importOfficers(rows).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(directory.replacements).toBe(0);
+    expect(registry.calls).toEqual([]);
+    return (refused as ValidationError).details?.map((d) => d.problem);
+  };
+
+  it('refuses an office with officers but no roster, and one missing a role, at the office’s first row', async () => {
+    // PREPARE: 东城 has only a duty officer and no roster; 西城 is complete.
+    const rows = directoryRows(
+      JSON.stringify({
+        officers: [
+          { office: DONGCHENG, personId: 'P-1', name: '赵', roles: ['duty-officer'], sms: '+8613800000001' },
+          officer(XICHENG, 'P-2', { sms: '+8613800000002' }),
+        ],
+        roster: [{ office: XICHENG, personId: 'P-2', from: '00:00', to: '00:00' }],
+      }),
+      'json',
+    ).rows;
+
+    // ACT
+    const problems = await problemsOf(rows);
+
+    // ASSESS
+    expect(problems).toEqual([
+      'officers[0]: office 110101 names nobody as first-responsible',
+      'officers[0]: office 110101 names nobody as directly-responsible',
+      'officers[0]: office 110101: nobody is on duty at any time of day',
+    ]);
+  });
+
+  it('names each stretch of the day a roster leaves uncovered', async () => {
+    // PREPARE: days 08:00–20:00 and 21:00–07:00 leave two gaps, one an hour, one the hour of 20:00.
+    const rows = directoryRows(
+      JSON.stringify({
+        officers: [officer(DONGCHENG, 'P-1', { sms: '+8613800000001' })],
+        roster: [
+          { office: DONGCHENG, personId: 'P-1', from: '08:00', to: '20:00' },
+          { office: DONGCHENG, personId: 'P-1', from: '21:00', to: '07:00' },
+        ],
+      }),
+      'json',
+    ).rows;
+
+    // ACT
+    const problems = await problemsOf(rows);
+
+    // ASSESS
+    expect(problems).toEqual([
+      'officers[0]: office 110101: nobody is on duty from 07:00 to 08:00, from 20:00 to 21:00',
+    ]);
+  });
+
+  it('does not count the shift of somebody the file does not name', async () => {
+    // PREPARE: the night shift is P-9's, who is nobody of 东城 in this file.
+    const rows = directoryRows(
+      [
+        'kind,office,personId,name,roles,email,sms,webhook,from,to',
+        'officer,110101,P-1,张三,first-responsible|directly-responsible|duty-officer,,+8613800000001,,,',
+        'shift,110101,P-1,,,,,,08:00,20:00',
+        'shift,110101,P-9,,,,,,20:00,08:00',
+      ].join('\n'),
+      'csv',
+    ).rows;
+
+    // ACT
+    const problems = await problemsOf(rows);
+
+    // ASSESS
+    expect(problems).toEqual([
+      'line 4: shift of P-9 names nobody of office 110101 in this file',
+      'line 2: office 110101: nobody is on duty from 20:00 to 08:00',
+    ]);
+  });
+});
+
+describe('reading a directory file', () => {
+  it('names JSON rows by their list and position, so an officer and a shift are never both "line 1"', () => {
+    // ACT
+    const { rows } = directoryRows(JSON.stringify({ officers: [{}, {}], roster: [{}] }), 'json');
+
+    // ASSESS
+    expect(rows.map((r) => [r.where, r.kind])).toEqual([
+      ['officers[0]', 'officer'],
+      ['officers[1]', 'officer'],
+      ['roster[0]', 'shift'],
+    ]);
+  });
+
+  it('reads a CSV saved with a byte-order mark, as spreadsheets save "CSV UTF-8"', () => {
+    // PREPARE
+    const csv = [
+      'kind,office,personId,name,roles,email,sms,webhook,from,to',
+      'officer,110101,P-1,张三,first-responsible|directly-responsible|duty-officer,,+8613800000001,,,',
+      'shift,110101,P-1,,,,,,00:00,00:00',
+    ].join('\r\n');
+
+    // ACT
+    const { rows, problems } = directoryRows(`\uFEFF${csv}`, 'csv');
+
+    // ASSESS
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => r.where)).toEqual(['line 2', 'line 3']);
+    expect(validateDirectory(rows).problems).toEqual([]);
   });
 });

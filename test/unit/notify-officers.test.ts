@@ -6,13 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeCheckDeadline, SYSTEM_ACTOR } from '../../shared/application/escalation';
-import { makeNotifyOfficers, messageFor } from '../../shared/application/notify-officers';
+import {
+  briefFor,
+  makeNotifyOfficers,
+  makeNotifyQueuedEvent,
+  messageFor,
+  retryDelaySeconds,
+} from '../../shared/application/notify-officers';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor, IncidentEvent } from '../../shared/domain/incident';
 import type { Officer, OfficerRole, Shift } from '../../shared/domain/officers';
 import { policyByName } from '../../shared/domain/policy/policy';
 import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';
 import type { OfficerDirectory } from '../../shared/ports/officer-directory';
+import type { QueuedMessage, Redelivery } from '../../shared/ports/redelivery';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
@@ -47,13 +54,18 @@ class InMemoryOfficerDirectory implements OfficerDirectory {
   }
 }
 
-/** Records every notification handed over; fails the next `failures` publishes. */
+/**
+ * Records every notification handed over; fails the next `failures` publishes, or the one
+ * `failAfter` publishes from now.
+ */
 class RecordingPublisher implements NotificationPublisher {
   readonly published: OfficerNotification[] = [];
   failures = 0;
+  failAfter: number | undefined;
   #next = 0;
 
   async publish(notification: OfficerNotification): Promise<string> {
+    if (this.failAfter !== undefined && this.failAfter-- === 0) throw new Error('SNS is throttling');
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error('SNS is throttling');
@@ -303,13 +315,15 @@ describe('notifying the officers an event calls for', () => {
     const outcomes = await notify(opened);
 
     // ASSESS
-    expect(outcomes).toEqual([{ kind: 'report-arrived', outcome: 'nobody' }]);
+    expect(outcomes).toEqual([
+      { kind: 'report-arrived', outcome: 'nobody', unreached: [{ office: COUNTY, role: 'duty-officer' }] },
+    ]);
     expect(publisher.published).toEqual([]);
     expect(notifications()).toEqual([
       expect.objectContaining({
         type: 'NotificationFailed',
         data: {
-          key: `${opened.seq}:report-arrived`,
+          key: `${opened.seq}:report-arrived:${COUNTY}/duty-officer`,
           aboutSeq: opened.seq,
           kind: 'report-arrived',
           reason: 'no officer on record for duty-officer of 110101',
@@ -350,5 +364,397 @@ describe('notifying the officers an event calls for', () => {
     expect(publisher.published).toEqual([]);
     expect(notifications()).toEqual([]);
     expect(incidents.appends).toBe(appendsBefore);
+  });
+});
+
+describe('an addressee with nobody on record, beside addressees with someone', () => {
+  it('records a grade I incident’s national duty office as not told, beside the province told', async () => {
+    // PREPARE: the province has duty officers; the national directory is empty.
+    const { report, eventOf, notify, publisher, notifications } = await setUp(T0, [COUNTY, CITY, '110000']);
+    await report({ grade: 'I' });
+    const submitted = eventOf('ReportSubmitted');
+
+    // ACT
+    const outcomes = await notify(submitted);
+
+    // ASSESS
+    expect(outcomes).toEqual([
+      { kind: 'grave-incident', outcome: 'sent', unreached: [{ office: '000000', role: 'duty-officer' }] },
+    ]);
+    expect(publisher.published.map((n) => n.personId)).toEqual(['110000-DAY']);
+    expect(notifications().map((e) => [e.type, e.data])).toEqual([
+      [
+        'NotificationSent',
+        {
+          key: `${submitted.seq}:grave-incident`,
+          aboutSeq: submitted.seq,
+          kind: 'grave-incident',
+          recipients: [
+            {
+              office: '110000',
+              role: 'duty-officer',
+              personId: '110000-DAY',
+              channels: ['email', 'sms'],
+              messageId: 'msg-1',
+            },
+          ],
+        },
+      ],
+      [
+        'NotificationFailed',
+        {
+          key: `${submitted.seq}:grave-incident:000000/duty-officer`,
+          aboutSeq: submitted.seq,
+          kind: 'grave-incident',
+          reason: 'no officer on record for duty-officer of 000000',
+          willRetry: false,
+        },
+      ],
+    ]);
+  });
+
+  it('records the superior office of a missed deadline as not told, and nothing twice on redelivery', async () => {
+    // PREPARE: the county office missed its 07:30 deadline; the city office above has nobody.
+    const { report, clock, checkDeadline, eventOf, notify, publisher, notifications } = await setUp(DAWN, [COUNTY]);
+    await report({ grade: 'IV' });
+    clock.set('2026-11-22T00:01:00.000Z');
+    await checkDeadline({ incidentId: FIRST, obligationId: `${FIRST}-${COUNTY}-countyToCity` });
+    const missed = eventOf('DeadlineMissed');
+
+    // ACT
+    await notify(missed);
+    const again = await notify(missed);
+
+    // ASSESS
+    expect(again).toEqual([{ kind: 'deadline-missed', outcome: 'skipped' }]);
+    expect(publisher.published.map((n) => n.personId)).toEqual([`${COUNTY}-FIRST`, `${COUNTY}-DIRECT`]);
+    expect(notifications().map((e) => [e.type, e.data.key])).toEqual([
+      ['NotificationSent', `${missed.seq}:deadline-missed`],
+      ['NotificationFailed', `${missed.seq}:deadline-missed:${CITY}/duty-officer`],
+    ]);
+    expect(notifications()[1]?.data).toMatchObject({
+      reason: `no officer on record for duty-officer of ${CITY}`,
+      willRetry: false,
+    });
+  });
+
+  it('records every addressee with nobody on record when nobody at all can be told, once', async () => {
+    // PREPARE: neither the province nor the national duty office has anyone.
+    const { report, eventOf, notify, publisher, notifications } = await setUp(T0, [COUNTY, CITY]);
+    await report({ grade: 'II' });
+    const submitted = eventOf('ReportSubmitted');
+
+    // ACT
+    const outcomes = await notify(submitted);
+    const again = await notify(submitted);
+
+    // ASSESS
+    expect(outcomes).toEqual([
+      {
+        kind: 'grave-incident',
+        outcome: 'nobody',
+        unreached: [
+          { office: '110000', role: 'duty-officer' },
+          { office: '000000', role: 'duty-officer' },
+        ],
+      },
+    ]);
+    expect(again).toEqual([{ kind: 'grave-incident', outcome: 'skipped' }]);
+    expect(publisher.published).toEqual([]);
+    expect(notifications().map((e) => [e.type, e.data.key, 'reason' in e.data ? e.data.reason : ''])).toEqual([
+      [
+        'NotificationFailed',
+        `${submitted.seq}:grave-incident:110000/duty-officer`,
+        'no officer on record for duty-officer of 110000',
+      ],
+      [
+        'NotificationFailed',
+        `${submitted.seq}:grave-incident:000000/duty-officer`,
+        'no officer on record for duty-officer of 000000',
+      ],
+    ]);
+  });
+
+  it('tells a person whom two rules name once', async () => {
+    // PREPARE: the county's first responsible person is also its directly responsible person.
+    const { report, clock, checkDeadline, eventOf, notify, publisher, directory } = await setUp(DAWN);
+    const { officers, roster } = await directory.ofOffice(COUNTY);
+    await directory.replaceOffices(
+      [COUNTY],
+      officers
+        .filter((o) => o.personId !== `${COUNTY}-DIRECT`)
+        .map((o) =>
+          o.personId === `${COUNTY}-FIRST` ? { ...o, roles: ['first-responsible', 'directly-responsible'] } : o,
+        ),
+      roster,
+    );
+    await report({ grade: 'IV' });
+    clock.set('2026-11-22T00:01:00.000Z');
+    await checkDeadline({ incidentId: FIRST, obligationId: `${FIRST}-${COUNTY}-countyToCity` });
+
+    // ACT
+    await notify(eventOf('DeadlineMissed'));
+
+    // ASSESS
+    expect(publisher.published.map((n) => [n.personId, n.role])).toEqual([
+      [`${COUNTY}-FIRST`, 'first-responsible'],
+      [`${CITY}-DAY`, 'duty-officer'],
+    ]);
+  });
+});
+
+describe('a publish that fails part-way', () => {
+  /** A missed deadline at 08:01: three people to tell. */
+  const missedDeadline = async () => {
+    const context = await setUp(DAWN);
+    await context.report({ grade: 'IV' });
+    context.clock.set('2026-11-22T00:01:00.000Z');
+    await context.checkDeadline({ incidentId: FIRST, obligationId: `${FIRST}-${COUNTY}-countyToCity` });
+    return { ...context, missed: context.eventOf('DeadlineMissed') };
+  };
+
+  it('records who was told before the failure, and the retry tells only the others', async () => {
+    // PREPARE: the second of three publishes fails.
+    const { missed, notify, publisher, notifications } = await missedDeadline();
+    publisher.failAfter = 1;
+
+    // ACT
+    const failed = await notify(missed).catch((error: unknown) => error);
+
+    // ASSESS: the first person told is on record, with the failure.
+    expect(failed).toEqual(new Error('SNS is throttling'));
+    expect(notifications().map((e) => [e.type, e.data])).toEqual([
+      [
+        'NotificationSent',
+        {
+          key: `${missed.seq}:deadline-missed:${COUNTY}-FIRST`,
+          aboutSeq: missed.seq,
+          kind: 'deadline-missed',
+          recipients: [
+            {
+              office: COUNTY,
+              role: 'first-responsible',
+              personId: `${COUNTY}-FIRST`,
+              channels: ['email'],
+              messageId: 'msg-1',
+            },
+          ],
+        },
+      ],
+      [
+        'NotificationFailed',
+        {
+          key: `${missed.seq}:deadline-missed`,
+          aboutSeq: missed.seq,
+          kind: 'deadline-missed',
+          reason: 'SNS is throttling',
+          willRetry: true,
+        },
+      ],
+    ]);
+
+    // ACT: the redelivery
+    const outcomes = await notify(missed);
+
+    // ASSESS: only the two not yet told, each once.
+    expect(outcomes).toEqual([{ kind: 'deadline-missed', outcome: 'sent' }]);
+    expect(publisher.published.map((n) => n.personId)).toEqual([`${COUNTY}-FIRST`, `${COUNTY}-DIRECT`, `${CITY}-DAY`]);
+    const last = notifications().at(-1);
+    expect(last?.type).toBe('NotificationSent');
+    expect(last?.data).toEqual({
+      key: `${missed.seq}:deadline-missed`,
+      aboutSeq: missed.seq,
+      kind: 'deadline-missed',
+      recipients: [
+        expect.objectContaining({ personId: `${COUNTY}-DIRECT`, messageId: 'msg-2' }),
+        expect.objectContaining({ personId: `${CITY}-DAY`, messageId: 'msg-3' }),
+      ],
+    });
+    expect(await notify(missed)).toEqual([{ kind: 'deadline-missed', outcome: 'skipped' }]);
+    expect(publisher.published).toHaveLength(3);
+  });
+
+  it('records the failure of the last attempt as final, and leaves the notification open for a redrive', async () => {
+    // PREPARE
+    const { missed, notify, publisher, notifications, incidents } = await missedDeadline();
+    publisher.failAfter = 1;
+
+    // ACT
+    await expect(notify(missed, { lastAttempt: true })).rejects.toThrow('SNS is throttling');
+
+    // ASSESS
+    expect(notifications().map((e) => [e.type, e.data.key])).toEqual([
+      ['NotificationSent', `${missed.seq}:deadline-missed:${COUNTY}-FIRST`],
+      ['NotificationFailed', `${missed.seq}:deadline-missed:dead-lettered`],
+    ]);
+    expect(notifications()[1]?.data).toMatchObject({
+      reason: 'SNS is throttling; no attempt is left: the event is parked in the notification dead-letter queue',
+      willRetry: false,
+    });
+    expect(incidents.headOf(FIRST)?.notified).not.toContain(`${missed.seq}:deadline-missed`);
+
+    // ACT: an operator redrives the event from the dead-letter queue.
+    await notify(missed);
+
+    // ASSESS
+    expect(publisher.published.map((n) => n.personId)).toEqual([`${COUNTY}-FIRST`, `${COUNTY}-DIRECT`, `${CITY}-DAY`]);
+  });
+});
+
+describe('the SMS brief', () => {
+  it('gives what, where, grade and deadline in at most 140 characters', async () => {
+    // PREPARE
+    const { report, eventOf, notify, publisher } = await setUp();
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+
+    // ACT
+    await notify(opened);
+
+    // ASSESS
+    const brief = publisher.published[0]?.brief ?? '';
+    expect(brief).toBe(
+      `New report: ${FIRST}, grade IV accident, 110101 东城区. Report it to 110100 by 11:00 China time.`,
+    );
+    expect([...brief].length).toBeLessThanOrEqual(140);
+  });
+
+  it('fits a reminder and a missed deadline in 140 characters', async () => {
+    // PREPARE: the county office misses its 11:00 deadline; a reminder would have come at 10:30.
+    const { report, eventOf, incidents, clock, checkDeadline } = await setUp();
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+    const { obligation } = opened.data;
+    const reminder = {
+      ...opened,
+      type: 'DeadlineWarned',
+      data: {
+        level: 'county',
+        office: COUNTY,
+        obligationId: obligation.obligationId,
+        dueAt: obligation.dueAt,
+        remainingMs: 30 * MINUTE,
+      },
+    } as IncidentEvent;
+    clock.set('2026-11-22T03:01:00.000Z');
+    await checkDeadline({ incidentId: FIRST, obligationId: obligation.obligationId });
+    const state = incidents.headOf(FIRST);
+    if (!state) throw new Error('no head');
+
+    // ACT
+    const briefs = [
+      briefFor('deadline-reminder', reminder, state),
+      briefFor('deadline-missed', eventOf('DeadlineMissed'), state),
+    ];
+
+    // ASSESS
+    expect(briefs).toEqual([
+      `Deadline reminder: ${FIRST}, grade IV accident, 110101 东城区. Report it up by 11:00 China time (30 min left).`,
+      `Deadline missed: ${FIRST}, grade IV accident, 110101 东城区. 110101 missed 11:00 China time; escalated.`,
+    ]);
+    for (const brief of briefs) expect([...brief].length).toBeLessThanOrEqual(140);
+  });
+});
+
+describe('notifying from the queue, with backoff', () => {
+  /** The redelivery port in memory: a queue allowing `maxReceives`, recording every delay asked for. */
+  class RecordingRedelivery implements Redelivery {
+    readonly delays: { receiptHandle: string; seconds: number }[] = [];
+    maxReceivesFails = false;
+    delayFails = false;
+
+    constructor(readonly max: number | undefined) {}
+
+    async maxReceives(): Promise<number | undefined> {
+      if (this.maxReceivesFails) throw new Error('AccessDenied: sqs:GetQueueAttributes');
+      return this.max;
+    }
+
+    async delay(message: QueuedMessage, seconds: number): Promise<void> {
+      if (this.delayFails) throw new Error('AccessDenied: sqs:ChangeMessageVisibility');
+      this.delays.push({ receiptHandle: message.receiptHandle, seconds });
+    }
+  }
+
+  const QUEUE = 'arn:aws:sqs:cn-north-1:123456789012:notify';
+  const delivery = (event: IncidentEvent, receiveCount: number) => ({
+    event,
+    message: { queueArn: QUEUE, receiptHandle: `rh-${receiveCount}`, receiveCount },
+  });
+
+  it.each([
+    [1, 30],
+    [2, 60],
+    [3, 120],
+    [4, 240],
+    [10, 15_360],
+    [20, 43_200],
+  ])('puts off the delivery after failed receive %i by %i s', (receiveCount, seconds) => {
+    expect(retryDelaySeconds(receiveCount)).toBe(seconds);
+  });
+
+  it('puts off each failed delivery longer, and records the last as final without delaying it', async () => {
+    // PREPARE: the queue allows five receives; SNS fails every time.
+    const { report, eventOf, notify, publisher, notifications } = await setUp();
+    await report({ grade: 'IV' });
+    const opened = eventOf('ObligationOpened');
+    const redelivery = new RecordingRedelivery(5);
+    const warnings: string[] = [];
+    const notifyQueued = makeNotifyQueuedEvent({ notify, redelivery, warn: (message) => warnings.push(message) });
+    publisher.failures = 5;
+
+    // ACT
+    for (let receive = 1; receive <= 5; receive++) {
+      await expect(notifyQueued(delivery(opened, receive))).rejects.toThrow('SNS is throttling');
+    }
+
+    // ASSESS
+    expect(redelivery.delays).toEqual([
+      { receiptHandle: 'rh-1', seconds: 30 },
+      { receiptHandle: 'rh-2', seconds: 60 },
+      { receiptHandle: 'rh-3', seconds: 120 },
+      { receiptHandle: 'rh-4', seconds: 240 },
+    ]);
+    const failures = notifications().map((e) => (e.type === 'NotificationFailed' ? e.data.willRetry : e.type));
+    expect(failures).toEqual([true, true, true, true, false]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('notifies a delivery that succeeds without touching its visibility', async () => {
+    // PREPARE
+    const { report, eventOf, notify } = await setUp();
+    await report({ grade: 'IV' });
+    const redelivery = new RecordingRedelivery(5);
+    const notifyQueued = makeNotifyQueuedEvent({ notify, redelivery, warn: () => {} });
+
+    // ACT
+    const outcomes = await notifyQueued(delivery(eventOf('ObligationOpened'), 2));
+
+    // ASSESS
+    expect(outcomes).toEqual([{ kind: 'report-arrived', outcome: 'sent' }]);
+    expect(redelivery.delays).toEqual([]);
+  });
+
+  it('still fails the delivery, saying why, when the queue cannot be asked to wait or to tell its limit', async () => {
+    // PREPARE
+    const { report, eventOf, notify, publisher, notifications } = await setUp();
+    await report({ grade: 'IV' });
+    const redelivery = new RecordingRedelivery(5);
+    redelivery.maxReceivesFails = true;
+    redelivery.delayFails = true;
+    const warnings: string[] = [];
+    const notifyQueued = makeNotifyQueuedEvent({ notify, redelivery, warn: (message) => warnings.push(message) });
+    publisher.failures = 1;
+
+    // ACT
+    const failed = notifyQueued(delivery(eventOf('ObligationOpened'), 5));
+
+    // ASSESS: the publish error reaches the queue; without the limit, the failure is not final.
+    await expect(failed).rejects.toThrow('SNS is throttling');
+    expect(warnings).toEqual([
+      'could not read the queue’s redrive policy: no attempt is known to be the last',
+      'could not put off the next delivery: it comes after the queue’s visibility timeout',
+    ]);
+    expect(notifications().map((e) => e.type === 'NotificationFailed' && e.data.willRetry)).toEqual([true]);
   });
 });

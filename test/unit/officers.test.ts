@@ -8,10 +8,13 @@ import type { EventScope, IncidentEvent } from '../../shared/domain/incident';
 import {
   type Addressee,
   addresseesOf,
+  channelsOf,
+  chinaClockOf,
   covers,
   type Officer,
   onDuty,
   peopleFor,
+  place,
   type Shift,
 } from '../../shared/domain/officers';
 import { NATIONAL } from '../../shared/domain/regions/regions';
@@ -348,5 +351,33 @@ describe('peopleFor', () => {
 
     // ASSESS
     expect(people).toEqual([DIRECTORY.officers[4]]);
+  });
+});
+
+describe('what messages say of officers, places and times', () => {
+  it('lists the channels an officer registered, in a fixed order', () => {
+    expect(
+      channelsOf({
+        endpoints: { webhook: 'https://x.example.cn/hook', email: 'a@x.example.cn', sms: '+8613800000000' },
+      }),
+    ).toEqual(['email', 'sms', 'webhook']);
+    expect(channelsOf({ endpoints: { sms: '+8613800000000' } })).toEqual(['sms']);
+  });
+
+  it.each([
+    ['110101', '110101 东城区'],
+    [NATIONAL, '000000 全国'],
+    ['999999', '999999'],
+  ])('names the place %s as %s', (code, named) => {
+    expect(place(code)).toBe(named);
+  });
+
+  it.each([
+    ['2026-11-21T23:59:00.000Z', '07:59'],
+    ['2026-11-22T03:00:00.000Z', '11:00'],
+    ['2026-11-22T16:30:00.000Z', '00:30'],
+  ])('reads %s as %s China time', (iso, clock) => {
+    expect(chinaClockOf(iso)).toBe(clock);
+    expect(chinaClockOf(new Date(iso))).toBe(clock);
   });
 });
