@@ -22,6 +22,7 @@ import type { Policy } from '../../shared/domain/policy/policy';
 import { type WorkerName, workerFunctions } from '../workers';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { describeEvent } from './event-log';
+import { deliveredToSqs } from './fauxqs';
 import { lambdaContext } from './lambda-context';
 import type { LocalResources } from './provision';
 import { startQueuePoller } from './queue-poller';
@@ -184,11 +185,13 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       batchSize: 10,
       consumer: async (event) => {
         for (const record of event.Records) {
-          appendFileSync(
-            inboxFile,
-            `${JSON.stringify({ receivedAt: new Date().toISOString(), ...JSON.parse(record.body) })}\n`,
-          );
-          const n = JSON.parse(record.body) as { personId: string; role: string; office: string; text: string };
+          const n = JSON.parse(deliveredToSqs(record.body)) as {
+            personId: string;
+            role: string;
+            office: string;
+            text: string;
+          };
+          appendFileSync(inboxFile, `${JSON.stringify({ receivedAt: new Date().toISOString(), ...n })}\n`);
           context.log(`notify ${n.personId} (${n.role}, ${n.office}): ${n.text}`);
         }
         return { batchItemFailures: [] };

@@ -63,9 +63,9 @@ describe('the SNS notification publisher', () => {
       Subject: 'New report: INC-20261122-00000001 (grade III)',
       MessageStructure: 'json',
       Message: JSON.stringify({
-        ...notification,
         default: json,
         https: json,
+        sqs: json,
         email:
           'INC-20261122-00000001: grade III accident (mine flooding) in 110101 东城区.\n\n' +
           'You receive this as the duty officer of 110101 东城区.',

@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { deliveredToSqs } from '../../infra/local/fauxqs';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
 import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-subscriptions';
 import { makeSyncOfficerSubscriptions } from '../../shared/application/officer-subscriptions';
@@ -80,14 +81,8 @@ const notificationTo = (who: Officer, kind: OfficerNotification['kind'], officeL
   text: `${INCIDENT}: grade III accident (mine flooding) in 110101 东城区 — ${kind} for ${who.personId}`,
 });
 
-/**
- * The body an SQS subscription delivers raw. AWS applies `MessageStructure: 'json'` and delivers
- * `default`; fauxqs hands over the whole structure, whose `default` is that same body.
- */
-const deliveredBody = (message: Message): unknown => {
-  const body = JSON.parse(message.Body ?? 'null') as { default?: string };
-  return JSON.parse(body.default ?? 'null');
-};
+/** The body an SQS subscription delivers raw, as SNS picks it from a `MessageStructure: 'json'` message. */
+const deliveredBody = (message: Message): unknown => JSON.parse(deliveredToSqs(message.Body ?? 'null'));
 
 describe('officer notifications routed by the subscriptions derived from the directory, on fauxqs', () => {
   const config = { region: LOCAL_REGION, credentials: localCredentials, endpoint: inject('messagingEndpoint') };

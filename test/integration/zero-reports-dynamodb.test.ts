@@ -14,6 +14,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { deliveredToSqs } from '../../infra/local/fauxqs';
 import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
@@ -95,7 +96,7 @@ const drainInbox = async (expected: number): Promise<{ body: Record<string, unkn
     );
     for (const message of Messages) {
       received.push({
-        body: JSON.parse(message.Body ?? '{}') as Record<string, unknown>,
+        body: JSON.parse(deliveredToSqs(message.Body ?? '{}')) as Record<string, unknown>,
         ...(message.MessageAttributes?.personId?.StringValue
           ? { personId: message.MessageAttributes.personId.StringValue }
           : {}),

@@ -57,16 +57,14 @@ export const emailBodyOf = (n: OfficerNotification): string =>
 export const smsBodyOf = (n: OfficerNotification): string => shorten(n.brief ?? n.text, SMS_LIMIT);
 
 /**
- * The per-protocol message. A subscription whose protocol has no key of its own (an SQS queue,
- * subscribed raw) gets `default`, the notification as JSON.
- *
- * The notification's own fields are repeated at the top level for the local twin: fauxqs does not
- * apply `MessageStructure` and hands a raw queue subscription this whole object, which the local
- * officer inbox then reads as the notification it is on AWS. SNS ignores keys that name no protocol.
+ * The per-protocol message (`MessageStructure: 'json'`): the notification as JSON for machines
+ * (`default`, `https`, `sqs`), the text for people (`email`, `sms`). Only protocol keys: SNS
+ * documents no others. (fauxqs hands a queue the whole structure; the local twin picks the `sqs`
+ * body itself, as SNS would.)
  */
 export const messageOf = (n: OfficerNotification): string => {
   const json = JSON.stringify(n);
-  return JSON.stringify({ ...n, default: json, https: json, email: emailBodyOf(n), sms: smsBodyOf(n) });
+  return JSON.stringify({ default: json, https: json, sqs: json, email: emailBodyOf(n), sms: smsBodyOf(n) });
 };
 
 export const makeSnsNotificationPublisher = (config: {
