@@ -8,8 +8,7 @@ import { systemClock } from '../../shared/adapters/system';
 import { makeListLate } from '../../shared/application/audit';
 import { readEnv } from '../../shared/config/env';
 import { auditRowsCsv } from '../../shared/domain/audit';
-import { auditLateQuerySchema, NEXT_CURSOR_HEADER } from '../../shared/schemas/audit';
-import { encodeCursor } from '../../shared/schemas/queries';
+import { auditLateQuerySchema, encodeAuditCursor, NEXT_CURSOR_HEADER } from '../../shared/schemas/audit';
 
 const env = readEnv(apiTablesEnv.extend(officersEnv.shape));
 const { incidents, accessLog } = makeIncidentAdapters(env);
@@ -20,7 +19,7 @@ export const handler = apiHandler(
   async ({ actor, query }) => {
     const { format, ...rest } = query;
     const { rows, next, ...period } = await listLate(actor, rest);
-    const cursor = next ? encodeCursor(next) : undefined;
+    const cursor = next ? encodeAuditCursor(next) : undefined;
     if (format === 'csv') {
       return text(200, auditRowsCsv(rows), 'text/csv; charset=utf-8; header=present', {
         'content-disposition': `attachment; filename="late-${period.region}.csv"`,

@@ -16,8 +16,7 @@ import { systemClock } from '../../shared/adapters/system';
 import { makeListMissed } from '../../shared/application/audit';
 import { readEnv } from '../../shared/config/env';
 import { auditRowsCsv } from '../../shared/domain/audit';
-import { auditMissedQuerySchema, NEXT_CURSOR_HEADER } from '../../shared/schemas/audit';
-import { encodeCursor } from '../../shared/schemas/queries';
+import { auditMissedQuerySchema, encodeAuditCursor, NEXT_CURSOR_HEADER } from '../../shared/schemas/audit';
 
 const env = readEnv(apiTablesEnv.extend(officersEnv.shape).extend(zeroReportsEnv.shape));
 const { incidents, accessLog } = makeIncidentAdapters(env);
@@ -33,7 +32,7 @@ export const handler = apiHandler(
   async ({ actor, query }) => {
     const { format, ...rest } = query;
     const { rows, next, ...period } = await listMissed(actor, rest);
-    const cursor = next ? encodeCursor(next) : undefined;
+    const cursor = next ? encodeAuditCursor(next) : undefined;
     if (format === 'csv') {
       return text(200, auditRowsCsv(rows), 'text/csv; charset=utf-8; header=present', {
         'content-disposition': `attachment; filename="missed-${period.region}.csv"`,

@@ -8,17 +8,26 @@
  */
 import { mayInspect } from '../domain/access';
 import {
+  type AuditCursor,
   type AuditEntry,
   type AuditFilter,
   type AuditKind,
   type AuditList,
+  type AuditListing,
   type AuditRow,
   auditPeriod,
   entriesOf,
   hasLateUnitReport,
+  type IncidentLogFacts,
+  isAtPosition,
+  LATE_KINDS,
+  logFactsOf,
+  MISSED_KINDS,
+  mayLackElements,
   type OfficeDirectory,
   type OfficePunctuality,
   officesWithin,
+  positionOf,
   punctualityByOffice,
   rowCountOn,
   withPeople,
@@ -26,15 +35,15 @@ import {
   zeroReportMatches,
 } from '../domain/audit';
 import { ForbiddenError, ValidationError } from '../domain/errors';
-import type { Actor, IncidentState, UnitReportLateData } from '../domain/incident';
+import type { Actor, IncidentState } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
-import { regionOf } from '../domain/regions/regions';
+import { isWithin, regionOf } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import type { IncidentPage, IncidentStore } from '../ports/incident-store';
 import type { MissedZeroReports } from '../ports/missed-zero-reports';
 import type { OfficerDirectory } from '../ports/officer-directory';
 
-type Cursor = Readonly<Record<string, string>>;
+type StorePosition = Readonly<Record<string, string>>;
 
 export interface AuditListQuery {
   readonly region: string;
@@ -45,8 +54,11 @@ export interface AuditListQuery {
   readonly kind?: AuditKind;
   /** At most this many rows per page. */
   readonly limit: number;
-  /** Where the previous page ended, as {@link AuditPage.next} gave it. */
-  readonly cursor?: Cursor;
+  /**
+   * Where the previous page ended, as {@link AuditPage.next} gave it. Its listing stands for the
+   * parameters left out; one given must agree with it.
+   */
+  readonly cursor?: AuditCursor;
 }
 
 export interface AuditPage {
@@ -54,7 +66,7 @@ export interface AuditPage {
   readonly from: string;
   readonly to: string;
   readonly rows: readonly AuditRow[];
-  readonly next?: Cursor;
+  readonly next?: AuditCursor;
 }
 
 /**
@@ -62,6 +74,16 @@ export interface AuditPage {
  * province with few late reports among many incidents must not hold a request open for minutes.
  */
 export const MAX_INCIDENTS_PER_PAGE = 1_000;
+
+/**
+ * How many incident logs one page may read to find the required elements closed incidents lack:
+ * a head does not say, so each closed incident costs a read of its log. Past this, the page
+ * answers with what it has and a cursor right after the last incident it could judge.
+ */
+export const MAX_LOGS_PER_PAGE = 100;
+
+/** Logs read at once. */
+const LOG_READS_AT_ONCE = 20;
 
 /** Incidents per read when every incident of the period is needed (the punctuality table). */
 const FULL_READ_PAGE = 200;
@@ -81,16 +103,51 @@ const authorize = (actor: Actor, region: string): IndexedLevel => {
   return level;
 };
 
-// The cursor carries which source the page had reached: the incident index (with the store's own
-// position) or the zero-report misses (with how many were already given).
-const PHASE = 'phase';
-const INCIDENTS = 'incidents';
-const ZERO_REPORTS = 'zero-reports';
+const badCursor = (problem: string) =>
+  new ValidationError('the cursor belongs to another query', [{ field: 'cursor', problem }]);
 
-const badCursor = () =>
-  new ValidationError('the cursor belongs to another query', [
-    { field: 'cursor', problem: 'is not a cursor of this list and region; start again without it' },
-  ]);
+const LISTING_KEYS = ['region', 'from', 'to', 'office', 'kind'] as const;
+
+/**
+ * The listing a page answers: on the first page the query's, with the period resolved; on a
+ * following page the cursor's, so the period does not drift with the clock and the rows neither
+ * repeat nor go missing. A parameter given beside a cursor must be the cursor's.
+ */
+const listingOf = (list: AuditList, query: AuditListQuery, now: Date): AuditListing => {
+  const { cursor } = query;
+  if (!cursor) {
+    const { from, to } = auditPeriod(now, query.from, query.to);
+    return {
+      region: query.region,
+      from,
+      to,
+      ...(query.office ? { office: query.office } : {}),
+      ...(query.kind ? { kind: query.kind } : {}),
+    };
+  }
+  const differing = LISTING_KEYS.filter((key) => query[key] !== undefined && query[key] !== cursor[key]);
+  if (differing.length > 0) {
+    throw badCursor(
+      `was given for another ${differing.join(', ')}; repeat the first page's parameters, or leave them out`,
+    );
+  }
+  // A cursor reaching here from outside the API was not checked by its schema: hold it to the rules.
+  const kinds: readonly string[] = list === 'late' ? LATE_KINDS : MISSED_KINDS;
+  if (
+    cursor.from > cursor.to ||
+    (cursor.office !== undefined && !isWithin(cursor.office, cursor.region)) ||
+    (cursor.kind !== undefined && !kinds.includes(cursor.kind))
+  ) {
+    throw badCursor(`is not a cursor of the ${list} list; start again without it`);
+  }
+  return {
+    region: cursor.region,
+    from: cursor.from,
+    to: cursor.to,
+    ...(cursor.office ? { office: cursor.office } : {}),
+    ...(cursor.kind ? { kind: cursor.kind } : {}),
+  };
+};
 
 /** A directory read once per office per request, however many rows name the office. */
 const directoryReader = (directory: OfficerDirectory) => {
@@ -105,30 +162,48 @@ const directoryReader = (directory: OfficerDirectory) => {
   };
 };
 
+/** What the logs of these incidents tell the rows, a few reads at a time. */
+const readLogFacts = async (
+  incidents: IncidentStore,
+  states: readonly IncidentState[],
+  into: Map<string, IncidentLogFacts>,
+): Promise<void> => {
+  for (let i = 0; i < states.length; i += LOG_READS_AT_ONCE) {
+    await Promise.all(
+      states.slice(i, i + LOG_READS_AT_ONCE).map(async (state) => {
+        into.set(state.incidentId, logFactsOf(await incidents.getEvents(state.incidentId)));
+      }),
+    );
+  }
+};
+
+/** Counts the rows of heads in order, as many as it can judge: a prefix of them. */
+type RowCounter = (states: readonly IncidentState[]) => Promise<readonly number[]>;
+
 interface IncidentRows {
   readonly heads: readonly IncidentState[];
   /** The store's position after the last head taken; absent when the index is exhausted. */
-  readonly after?: Cursor;
+  readonly after?: StorePosition;
 }
 
 /**
- * Heads whose rows fill at most `wanted` rows, in index order (newest first), never splitting one
- * incident's rows across pages. Each read asks for no more incidents than rows still wanted (an
- * incident gives at least none), and when the last read overshoots, it is read again up to the
- * last incident that fits, so the store's cursor falls exactly after it.
+ * Heads whose rows fill at most `wanted` rows, in index order, never splitting one incident's rows
+ * across pages. Each read asks for no more incidents than rows still wanted (an incident gives at
+ * least none), and when the last read overshoots — or the counter could judge only some of it —
+ * it is read again up to the last incident that fits, so the store's cursor falls exactly after it.
  */
 const headsForRows = async (
   incidents: IncidentStore,
   scope: { readonly level: IndexedLevel; readonly regionCode: string; readonly from: string; readonly to: string },
-  count: (state: IncidentState) => number,
+  count: RowCounter,
   wanted: number,
-  start: Cursor | undefined,
+  start: StorePosition | undefined,
 ): Promise<IncidentRows> => {
   const heads: IncidentState[] = [];
   let rows = 0;
   let scanned = 0;
   let after = start;
-  const read = (limit: number, from: Cursor | undefined): Promise<IncidentPage> =>
+  const read = (limit: number, from: StorePosition | undefined): Promise<IncidentPage> =>
     incidents.list({ ...scope, limit, ...(from ? { after: from } : {}) });
 
   for (;;) {
@@ -136,10 +211,10 @@ const headsForRows = async (
     if (room <= 0 || scanned >= MAX_INCIDENTS_PER_PAGE) return { heads, ...(after ? { after } : {}) };
     const page = await read(Math.min(room, MAX_INCIDENTS_PER_PAGE - scanned), after);
     scanned += page.items.length;
+    const counts = await count(page.items);
     let fit = 0;
     let added = 0;
-    for (const state of page.items) {
-      const n = count(state);
+    for (const n of counts) {
       if (rows + added + n > wanted) break;
       added += n;
       fit += 1;
@@ -152,7 +227,7 @@ const headsForRows = async (
       continue;
     }
     // One incident with more rows than a whole page holds goes on a page of its own, over the limit.
-    const take = fit === 0 && rows === 0 ? 1 : fit;
+    const take = fit === 0 && rows === 0 && counts.length > 0 ? 1 : fit;
     if (take === 0) return { heads, ...(after ? { after } : {}) };
     heads.push(...page.items.slice(0, take));
     const cut = await read(take, after);
@@ -172,76 +247,84 @@ const makeAuditList =
   (list: AuditList, deps: AuditListDeps) =>
   async (actor: Actor, query: AuditListQuery): Promise<AuditPage> => {
     const level = authorize(actor, query.region);
-    const { from, to } = auditPeriod(deps.clock.now(), query.from, query.to);
+    const listing = listingOf(list, query, deps.clock.now());
+    const { region, from, to } = listing;
     const filter: AuditFilter = {
-      ...(query.office ? { office: query.office } : {}),
-      ...(query.kind ? { kind: query.kind } : {}),
+      region,
+      ...(listing.office ? { office: listing.office } : {}),
+      ...(listing.kind ? { kind: listing.kind } : {}),
     };
     const officers = directoryReader(deps.directory);
-    const phase = query.cursor?.[PHASE] ?? INCIDENTS;
+    const cursor = query.cursor;
+    const phase = cursor?.phase ?? 'incidents';
     const incidentKinds = filter.kind !== 'zero-report';
     const zeroKinds =
       list === 'missed' &&
       deps.missedZeroReports !== undefined &&
       (filter.kind === undefined || filter.kind === 'zero-report');
-    const cursorFits =
-      phase === INCIDENTS ? query.cursor === undefined || incidentKinds : phase === ZERO_REPORTS && zeroKinds;
-    if (!cursorFits) throw badCursor();
+    if (phase === 'incidents' ? cursor !== undefined && !incidentKinds : !zeroKinds) {
+      throw badCursor(`is not a cursor of the ${list} list; start again without it`);
+    }
     const entries: AuditEntry[] = [];
-    let next: Cursor | undefined;
+    let next: AuditCursor | undefined;
 
-    if (phase === INCIDENTS && incidentKinds) {
-      const { [PHASE]: _phase, ...storeCursor } = query.cursor ?? {};
+    if (cursor?.phase !== 'zero-reports' && incidentKinds) {
+      const facts = new Map<string, IncidentLogFacts>();
+      let logBudget = MAX_LOGS_PER_PAGE;
+      const unjudged = (s: IncidentState) => mayLackElements(list, s, filter) && !facts.has(s.incidentId);
+      // Only closed incidents on the missed list need their log to be counted, and at most
+      // MAX_LOGS_PER_PAGE of them are read: the heads after the first one left unread wait for the
+      // next page.
+      const count: RowCounter = async (states) => {
+        const reading = states.filter(unjudged).slice(0, logBudget);
+        logBudget -= reading.length;
+        await readLogFacts(deps.incidents, reading, facts);
+        const stop = states.findIndex(unjudged);
+        return (stop < 0 ? states : states.slice(0, stop)).map((s) =>
+          rowCountOn(list, s, filter, facts.get(s.incidentId)),
+        );
+      };
       const { heads, after } = await headsForRows(
         deps.incidents,
-        { level, regionCode: query.region, from, to },
-        (state) => rowCountOn(list, state, filter),
+        { level, regionCode: region, from, to },
+        count,
         query.limit,
-        query.cursor ? storeCursor : undefined,
+        cursor?.phase === 'incidents' ? cursor.after : undefined,
       );
-      const unitLate = await unitLateReports(
+      await readLogFacts(
         deps.incidents,
-        heads.filter((state) => hasLateUnitReport(list, state, filter)),
+        heads.filter((s) => hasLateUnitReport(list, s, filter) && !facts.has(s.incidentId)),
+        facts,
       );
-      for (const state of heads) entries.push(...entriesOf(list, state, filter, unitLate.get(state.incidentId)));
-      if (after) next = { [PHASE]: INCIDENTS, ...after };
+      for (const state of heads) entries.push(...entriesOf(list, state, filter, facts.get(state.incidentId)));
+      if (after) next = { ...listing, phase: 'incidents', after };
     }
 
-    // Zero reports follow once the incidents are exhausted, on the same page if there is room.
+    // Zero reports follow once the incidents are exhausted, on the same page if there is room. The
+    // cursor names the last one given, not how many: a miss recorded since cannot shift the rest.
     if (!next && zeroKinds && deps.missedZeroReports) {
-      const resuming = phase === ZERO_REPORTS;
-      const skip = resuming ? Number(query.cursor?.skip) : 0;
-      if (resuming && (query.cursor?.region !== query.region || !Number.isSafeInteger(skip) || skip < 0)) {
-        throw badCursor();
-      }
-      const misses = (await deps.missedZeroReports.missedIn(query.region, from, to)).filter((miss) =>
+      const misses = (await deps.missedZeroReports.missedIn(region, from, to)).filter((miss) =>
         zeroReportMatches(miss, filter),
       );
+      let start = 0;
+      if (cursor?.phase === 'zero-reports' && cursor.after) {
+        const at = cursor.after;
+        start = misses.findIndex((miss) => isAtPosition(miss, at)) + 1;
+        if (start === 0) throw badCursor('names a zero report this list does not hold; start again without it');
+      }
       const room = Math.max(0, query.limit - entries.length);
-      entries.push(...misses.slice(skip, skip + room).map(zeroReportEntry));
-      if (skip + room < misses.length) {
-        next = { [PHASE]: ZERO_REPORTS, region: query.region, skip: String(skip + room) };
+      const given = misses.slice(start, start + room);
+      entries.push(...given.map(zeroReportEntry));
+      if (start + given.length < misses.length) {
+        // No room left by the incidents: the next page starts the zero reports from the first.
+        const last = given[given.length - 1];
+        next = { ...listing, phase: 'zero-reports', ...(last ? { after: positionOf(last) } : {}) };
       }
     }
 
     const rows = await Promise.all(entries.map(async (entry) => withPeople(entry, await officers(entry.office.code))));
-    return { region: query.region, from, to, rows, ...(next ? { next } : {}) };
+    return { region, from, to, rows, ...(next ? { next } : {}) };
   };
-
-/** The UnitReportLate records of incidents whose unit reported late, read from their logs. */
-const unitLateReports = async (
-  incidents: IncidentStore,
-  heads: readonly IncidentState[],
-): Promise<ReadonlyMap<string, UnitReportLateData>> => {
-  const found = await Promise.all(
-    heads.map(async (state) => {
-      const events = await incidents.getEvents(state.incidentId);
-      const late = events.find((e) => e.type === 'UnitReportLate');
-      return late?.type === 'UnitReportLate' ? ([state.incidentId, late.data] as const) : undefined;
-    }),
-  );
-  return new Map(found.filter((entry) => entry !== undefined));
-};
 
 /**
  * Late duties of a jurisdiction: obligations met after their deadline (including those met after
@@ -251,8 +334,9 @@ const unitLateReports = async (
 export const makeListLate = (deps: Omit<AuditListDeps, 'missedZeroReports'>) => makeAuditList('late', deps);
 
 /**
- * Missed duties of a jurisdiction: obligations never met (newest incident first), then zero
- * reports not filed by their cut-off (earliest cut-off first).
+ * Missed duties of a jurisdiction: obligations never met and the required elements a closed
+ * incident's reports never supplied (newest incident first), then zero reports not filed by their
+ * cut-off (earliest cut-off first).
  */
 export const makeListMissed = (deps: AuditListDeps & { readonly missedZeroReports: MissedZeroReports }) =>
   makeAuditList('missed', deps);
@@ -272,7 +356,8 @@ export interface PunctualityTable {
 
 /**
  * Every office of a jurisdiction with how it kept the deadlines of the obligations it held, for
- * incidents received in the period. Offices that held nothing are listed with zeros.
+ * incidents received in the period. Offices that held nothing are listed with zeros; the duties
+ * of offices above the jurisdiction, which its incidents also carry, are not counted.
  */
 export const makeOfficePunctuality =
   (deps: { readonly incidents: IncidentStore; readonly clock: Clock }) =>
@@ -280,7 +365,7 @@ export const makeOfficePunctuality =
     const level = authorize(actor, query.region);
     const { from, to } = auditPeriod(deps.clock.now(), query.from, query.to);
     const obligations: Obligation[] = [];
-    let after: Cursor | undefined;
+    let after: StorePosition | undefined;
     do {
       const page = await deps.incidents.list({
         level,

@@ -1,16 +1,25 @@
 /**
  * The inspectors' accountability views (DOMAIN.md, "Accountability: the four failures"): which
- * hand-overs were late, which were missed, who answered for each, and how punctual each office
- * is. Pure rules over incident heads — a head carries every obligation with its deadline and
- * outcome, so no event log is read for them — and over the officer directory.
+ * hand-overs were late, which were missed, which required elements a closed incident never got,
+ * who answered for each, and how punctual each office is. Pure rules over incident heads — a head
+ * carries every obligation with its deadline and outcome, so no event log is read for them — over
+ * the reports of closed incidents, and over the officer directory.
  */
 import { ValidationError } from './errors';
 import type { Grade } from './grade';
-import type { IncidentState, UnitReportLateData } from './incident';
+import type { IncidentEvent, IncidentState, ReportSubmittedData, UnitReportLateData } from './incident';
 import type { Obligation } from './obligation';
 import { type Officer, type OfficerRole, peopleFor, type Shift } from './officers';
 import { type Category, formatDuration, type Handover } from './policy/policy';
-import { chainOf, childrenOf, firstOfficeOf, type Region, type RegionLevel, regionOf } from './regions/regions';
+import {
+  chainOf,
+  childrenOf,
+  firstOfficeOf,
+  isWithin,
+  type Region,
+  type RegionLevel,
+  regionOf,
+} from './regions/regions';
 
 /**
  * The hand-overs an office's obligation can be for. A unit's own report to its county is not an
@@ -33,9 +42,12 @@ const _everyHandoverListed: Record<Exclude<Handover, ObligationHandover | 'unitT
 
 /** What the late list can hold: offices' hand-overs met late, and units' late initial reports. */
 export const LATE_KINDS = [...OBLIGATION_HANDOVERS, 'unit-report'] as const;
-/** What the missed list can hold: offices' hand-overs never met, and zero reports never filed by the cut-off. */
-export const MISSED_KINDS = [...OBLIGATION_HANDOVERS, 'zero-report'] as const;
-export type AuditKind = ObligationHandover | 'unit-report' | 'zero-report';
+/**
+ * What the missed list can hold: offices' hand-overs never met, zero reports never filed by the
+ * cut-off, and required elements a closed incident's reports never supplied.
+ */
+export const MISSED_KINDS = [...OBLIGATION_HANDOVERS, 'zero-report', 'required-element'] as const;
+export type AuditKind = ObligationHandover | 'unit-report' | 'zero-report' | 'required-element';
 
 export type AuditList = 'late' | 'missed';
 
@@ -87,11 +99,46 @@ export const outcomeOf = (o: Obligation): Outcome => {
   }
 };
 
-/** Narrows a list to one office (a six-digit code) or one kind. */
+/**
+ * What a list holds: the duties of the offices inside `region` (the jurisdiction audited, never an
+ * office above it), narrowed to one office (a six-digit code inside the region) or one kind.
+ */
 export interface AuditFilter {
+  readonly region: string;
   readonly office?: string;
   readonly kind?: AuditKind;
 }
+
+/**
+ * Everything that shapes a late or missed list. A cursor carries it, so that every page of a
+ * listing answers the question its first page answered, even when `to` defaulted to a now that has
+ * since moved on.
+ */
+export interface AuditListing {
+  readonly region: string;
+  /** ISO instants, as resolved on the first page. */
+  readonly from: string;
+  readonly to: string;
+  readonly office?: string;
+  readonly kind?: AuditKind;
+}
+
+/** A missed zero report by what identifies it: the unit, the duty period and the day it was owed for. */
+export interface ZeroReportPosition {
+  readonly periodId: string;
+  readonly unit: string;
+  readonly date: string;
+}
+
+/**
+ * Where a page of a late or missed list ended: in the incident index (at the store's own,
+ * opaque position) or among the missed zero reports (after the one last given, or at their start).
+ */
+export type AuditCursor = AuditListing &
+  (
+    | { readonly phase: 'incidents'; readonly after: Readonly<Record<string, string>> }
+    | { readonly phase: 'zero-reports'; readonly after?: ZeroReportPosition }
+  );
 
 /** An office as the views name it; `name` is the official Chinese name of its division. */
 export interface OfficeOnRecord {
@@ -120,11 +167,20 @@ export interface AuditEntry {
    * was owed to.
    */
   readonly office: OfficeOnRecord;
-  /** The unit that owed the report (unit-report and zero-report rows); null for an office's duty. */
+  /**
+   * The unit that owed the report (unit-report, zero-report and required-element rows); null for an
+   * office's duty.
+   */
   readonly unit: { readonly id: string; readonly name: string | null } | null;
   readonly obligationId: string | null;
   /** The duty period and day a missed zero report was owed for. */
   readonly zeroReport: { readonly periodId: string; readonly date: string } | null;
+  /** For a required element never supplied: the final report that closed the incident without it. */
+  readonly finalReport: {
+    readonly reportId: string;
+    readonly receivedAt: string;
+    readonly missingElements: readonly RequiredElement[];
+  } | null;
   readonly deadline: string;
   /** When the duty was met after all, if it ever was. */
   readonly metAt: string | null;
@@ -152,13 +208,21 @@ const byDeadline = (a: { readonly dueAt: string; readonly handover: string }, b:
 
 const OUTCOME_LISTED: Readonly<Record<AuditList, Outcome>> = { late: 'late', missed: 'missed' };
 
-/** The incident's obligations that belong on a list, earliest deadline first. */
-export const obligationsOn = (list: AuditList, state: IncidentState, filter: AuditFilter = {}): Obligation[] =>
+/** Whether a duty held by (or owed to) `office` belongs on a list under the filter. */
+const officeMatches = (office: string, filter: AuditFilter): boolean =>
+  isWithin(office, filter.region) && (filter.office === undefined || office === filter.office);
+
+/**
+ * The incident's obligations that belong on a list, earliest deadline first. An incident inside
+ * the region also carries the duties of the offices above it (a county's incident, its city's
+ * cityToProvince): those are not the region's, and its inspector neither sees nor names them.
+ */
+export const obligationsOn = (list: AuditList, state: IncidentState, filter: AuditFilter): Obligation[] =>
   state.obligations
     .filter(
       (o) =>
         outcomeOf(o) === OUTCOME_LISTED[list] &&
-        (filter.office === undefined || o.office === filter.office) &&
+        officeMatches(o.office, filter) &&
         (filter.kind === undefined || o.handover === filter.kind),
     )
     .sort(byDeadline);
@@ -167,15 +231,70 @@ export const obligationsOn = (list: AuditList, state: IncidentState, filter: Aud
 const firstOfficeOfIncident = (state: IncidentState): string => firstOfficeOf(chainOf(state.regionCode)).code;
 
 /** Whether the incident's initial report, late from its unit, belongs on a list. */
-export const hasLateUnitReport = (list: AuditList, state: IncidentState, filter: AuditFilter = {}): boolean =>
+export const hasLateUnitReport = (list: AuditList, state: IncidentState, filter: AuditFilter): boolean =>
   list === 'late' &&
   state.unitLate &&
   (filter.kind === undefined || filter.kind === 'unit-report') &&
-  (filter.office === undefined || filter.office === firstOfficeOfIncident(state));
+  officeMatches(firstOfficeOfIncident(state), filter);
 
-/** How many rows an incident puts on a list: what a page is cut by, before anything else is read. */
-export const rowCountOn = (list: AuditList, state: IncidentState, filter: AuditFilter = {}): number =>
-  obligationsOn(list, state, filter).length + (hasLateUnitReport(list, state, filter) ? 1 : 0);
+/**
+ * Whether the incident may have a required-element row on a list: only a closed incident can, and
+ * only its reports tell ({@link missingElementsOf}), so this says whose log must be read.
+ */
+export const mayLackElements = (list: AuditList, state: IncidentState, filter: AuditFilter): boolean =>
+  list === 'missed' &&
+  state.status === 'closed' &&
+  (filter.kind === undefined || filter.kind === 'required-element') &&
+  officeMatches(firstOfficeOfIncident(state), filter);
+
+/**
+ * What an incident's log adds to its head's rows. Each is present once the log has been read, and
+ * `missingElements` is null when the log shows nothing missing.
+ */
+export interface IncidentLogFacts {
+  readonly unitLate?: UnitReportLateData;
+  readonly missingElements?: MissingElements | null;
+}
+
+/** What the rows of a list need from an incident's log. */
+export const logFactsOf = (events: readonly IncidentEvent[]): IncidentLogFacts => {
+  const late = events.find((e) => e.type === 'UnitReportLate');
+  const closed = events.find((e) => e.type === 'IncidentClosed');
+  const reports = events.flatMap((e) => (e.type === 'ReportSubmitted' ? [e.data] : []));
+  return {
+    ...(late?.type === 'UnitReportLate' ? { unitLate: late.data } : {}),
+    missingElements:
+      closed?.type === 'IncidentClosed' ? (missingElementsOf(reports, closed.data.reportId) ?? null) : null,
+  };
+};
+
+const requiredElementOn = (
+  list: AuditList,
+  state: IncidentState,
+  filter: AuditFilter,
+  facts: IncidentLogFacts,
+): MissingElements | undefined => {
+  if (!mayLackElements(list, state, filter)) return undefined;
+  if (facts.missingElements === undefined) {
+    throw new Error(`incident ${state.incidentId} is closed but its reports were not read`);
+  }
+  const missing = facts.missingElements;
+  return missing !== null && officeMatches(missing.office, filter) ? missing : undefined;
+};
+
+/**
+ * How many rows an incident puts on a list: what a page is cut by. Needs the log's facts only for
+ * a closed incident on the missed list ({@link mayLackElements}).
+ */
+export const rowCountOn = (
+  list: AuditList,
+  state: IncidentState,
+  filter: AuditFilter,
+  facts: IncidentLogFacts = {},
+): number =>
+  obligationsOn(list, state, filter).length +
+  (hasLateUnitReport(list, state, filter) ? 1 : 0) +
+  (requiredElementOn(list, state, filter, facts) ? 1 : 0);
 
 export const obligationEntry = (state: IncidentState, o: Obligation): AuditEntry => ({
   // No office holds a unitToCounty obligation; if one ever did, it is the unit's report by kind.
@@ -185,6 +304,7 @@ export const obligationEntry = (state: IncidentState, o: Obligation): AuditEntry
   unit: null,
   obligationId: o.obligationId,
   zeroReport: null,
+  finalReport: null,
   deadline: o.dueAt,
   metAt: o.metAt ?? null,
   missedAt: o.missedAt ?? null,
@@ -204,6 +324,7 @@ export const unitReportEntry = (state: IncidentState, late: UnitReportLateData):
   unit: { id: late.unit, name: null },
   obligationId: null,
   zeroReport: null,
+  finalReport: null,
   deadline: new Date(Date.parse(late.learnedAt) + late.limitMs).toISOString(),
   metAt: late.receivedAt,
   missedAt: null,
@@ -211,19 +332,104 @@ export const unitReportEntry = (state: IncidentState, late: UnitReportLateData):
   autoEscalated: false,
 });
 
-/** The rows an incident puts on a list, earliest deadline first; `unitLate` is needed when it has a late unit report. */
+// --- required elements ---------------------------------------------------------------------
+
+/**
+ * The elements of DOMAIN.md's "What a report must contain" that the report schema lets a quick
+ * report leave out, and whose absence the reports record. The others are required of every report
+ * (the schema refuses a report without them), or optional by law (coordinates; the grade, which
+ * the office assesses), or cannot be told from a deliberate zero (trapped defaults to 0).
+ */
+export const REQUIRED_ELEMENTS = ['measuresTaken', 'seriouslyInjured', 'unknowns'] as const;
+export type RequiredElement = (typeof REQUIRED_ELEMENTS)[number];
+
+/** The required elements a closed incident never got, and the final report that closed it without them. */
+export interface MissingElements {
+  readonly reportId: string;
+  readonly receivedAt: string;
+  /** The unit that sent the final report: it answers for the elements it left out. */
+  readonly unit: string;
+  /** The office that received the final report. */
+  readonly office: string;
+  readonly missing: readonly RequiredElement[];
+}
+
+/**
+ * A quick first report may be incomplete, but the missing elements then owe a follow-up
+ * (DOMAIN.md); the final report closes the incident and nothing can follow it, so what is missing
+ * then was never supplied — a missed report ("required elements left out"). Precisely, from the
+ * incident's ReportSubmitted records, with `final` the report that closed it:
+ *
+ * - `measuresTaken`: no report, the final included, said what measures were taken. Measures are an
+ *   account that grows from report to report, so one given earlier counts as supplied.
+ * - `seriouslyInjured`: the final report counts injured (> 0) but leaves the seriously injured
+ *   unknown (null). Every report carries the figures in full, so only the final's count stands,
+ *   and Decree 493 grades on the seriously injured.
+ * - `unknowns`: the final report still says something is unknown (non-empty): an element it names
+ *   was never established.
+ *
+ * Undefined when nothing is missing (or there is no such final report).
+ */
+export const missingElementsOf = (
+  reports: readonly ReportSubmittedData[],
+  finalReportId: string,
+): MissingElements | undefined => {
+  const final = reports.find((r) => r.reportId === finalReportId);
+  if (!final) return undefined;
+  const missing: RequiredElement[] = [];
+  // Nothing can follow the final report: these are all the incident's reports.
+  if (reports.every((r) => r.measuresTaken.trim() === '')) missing.push('measuresTaken');
+  if (final.figures.injured > 0 && final.figures.seriouslyInjured === null) missing.push('seriouslyInjured');
+  if (final.unknowns.trim() !== '') missing.push('unknowns');
+  if (missing.length === 0) return undefined;
+  return {
+    reportId: final.reportId,
+    receivedAt: final.receivedAt,
+    unit: final.reporter.unit,
+    office: final.office,
+    missing,
+  };
+};
+
+/**
+ * A closed incident lacking required elements. The unit that sent the final report answers for
+ * them, and the final report is the deadline: the last report that could have supplied them. The
+ * duty officer named is the receiving office's at that moment, who accepted the final as it was.
+ */
+export const requiredElementEntry = (state: IncidentState, missing: MissingElements): AuditEntry => ({
+  kind: 'required-element',
+  incident: incidentOf(state),
+  office: officeOnRecord(missing.office),
+  unit: { id: missing.unit, name: null },
+  obligationId: null,
+  zeroReport: null,
+  finalReport: { reportId: missing.reportId, receivedAt: missing.receivedAt, missingElements: missing.missing },
+  deadline: missing.receivedAt,
+  metAt: null,
+  missedAt: missing.receivedAt,
+  ...lateness(null),
+  autoEscalated: false,
+});
+
+/**
+ * The rows an incident puts on a list, earliest deadline first. `facts` must hold the log's
+ * UnitReportLate when the incident has a late unit report on the list, and its missing elements
+ * when it is a closed incident on the missed list.
+ */
 export const entriesOf = (
   list: AuditList,
   state: IncidentState,
   filter: AuditFilter,
-  unitLate: UnitReportLateData | undefined,
+  facts: IncidentLogFacts = {},
 ): AuditEntry[] => {
   const entries = obligationsOn(list, state, filter).map((o) => obligationEntry(state, o));
   if (hasLateUnitReport(list, state, filter)) {
-    if (!unitLate)
+    if (!facts.unitLate)
       throw new Error(`incident ${state.incidentId} is marked late from its unit but has no UnitReportLate`);
-    entries.push(unitReportEntry(state, unitLate));
+    entries.push(unitReportEntry(state, facts.unitLate));
   }
+  const missing = requiredElementOn(list, state, filter, facts);
+  if (missing) entries.push(requiredElementEntry(state, missing));
   return entries.sort((a, b) => a.deadline.localeCompare(b.deadline) || a.kind.localeCompare(b.kind));
 };
 
@@ -240,9 +446,18 @@ export interface ZeroReportMiss {
 }
 
 /** Whether a missed zero report belongs on the missed list under a filter. */
-export const zeroReportMatches = (miss: ZeroReportMiss, filter: AuditFilter = {}): boolean =>
-  (filter.kind === undefined || filter.kind === 'zero-report') &&
-  (filter.office === undefined || filter.office === miss.county);
+export const zeroReportMatches = (miss: ZeroReportMiss, filter: AuditFilter): boolean =>
+  (filter.kind === undefined || filter.kind === 'zero-report') && officeMatches(miss.county, filter);
+
+/** Whether a miss is the one a zero-report position names. */
+export const isAtPosition = (miss: ZeroReportMiss, at: ZeroReportPosition): boolean =>
+  miss.periodId === at.periodId && miss.unit === at.unit && miss.date === at.date;
+
+export const positionOf = (miss: ZeroReportMiss): ZeroReportPosition => ({
+  periodId: miss.periodId,
+  unit: miss.unit,
+  date: miss.date,
+});
 
 /**
  * A zero report not filed by the cut-off is missed even if the unit filed later; the late filing
@@ -255,6 +470,7 @@ export const zeroReportEntry = (miss: ZeroReportMiss): AuditEntry => ({
   unit: { id: miss.unit, name: miss.unitName },
   obligationId: null,
   zeroReport: { periodId: miss.periodId, date: miss.date },
+  finalReport: null,
   deadline: miss.cutoffAt,
   metAt: miss.filedLateAt ?? null,
   missedAt: miss.missedAt,
@@ -408,12 +624,21 @@ export const punctualityByOffice = (
 export type CsvValue = string | number | boolean | null;
 
 /**
+ * Text a spreadsheet may run as a formula: it starts with one of the characters OWASP lists for
+ * CSV injection (`=`, `+`, `-`, `@`, and tab or CR, which some strip before looking). Names come
+ * from imported files, so any text field may.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
  * One field as RFC 4180 writes it: quoted when it holds a comma, a double quote, CR or LF, with
- * quotes doubled; null is an empty field.
+ * quotes doubled; null is an empty field. Text that a spreadsheet would take for a formula gets a
+ * leading single quote (OWASP's CSV-injection advice), so `=HYPERLINK(…)` is shown, not run.
+ * Numbers are written as they are: the ones these views produce are never negative.
  */
 export const csvField = (value: CsvValue): string => {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
@@ -438,6 +663,9 @@ export const AUDIT_ROW_COLUMNS = [
   'obligationId',
   'dutyPeriodId',
   'zeroReportDate',
+  'finalReportId',
+  'finalReportReceivedAt',
+  'missingElements',
   'deadline',
   'metAt',
   'missedAt',
@@ -449,7 +677,10 @@ export const AUDIT_ROW_COLUMNS = [
   'onDutyAtDeadline',
 ] as const;
 
-/** The late or missed rows as CSV; people are `name (personId)`, several separated by `; `. */
+/**
+ * The late or missed rows as CSV; people are `name (personId)` and missing elements their names,
+ * several separated by `; `.
+ */
 export const auditRowsCsv = (rows: readonly AuditRow[]): string =>
   toCsv(
     AUDIT_ROW_COLUMNS,
@@ -467,6 +698,9 @@ export const auditRowsCsv = (rows: readonly AuditRow[]): string =>
       row.obligationId,
       row.zeroReport?.periodId ?? null,
       row.zeroReport?.date ?? null,
+      row.finalReport?.reportId ?? null,
+      row.finalReport?.receivedAt ?? null,
+      row.finalReport ? row.finalReport.missingElements.join('; ') : null,
       row.deadline,
       row.metAt,
       row.missedAt,

@@ -4,32 +4,23 @@
  * here, feed the OpenAPI document; the answers are documented from the schemas below.
  */
 import { z } from 'zod';
-import { type AuditKind, DEFAULT_AUDIT_DAYS, LATE_KINDS, MISSED_KINDS, OBLIGATION_HANDOVERS } from '../domain/audit';
+import {
+  type AuditCursor,
+  type AuditKind,
+  DEFAULT_AUDIT_DAYS,
+  LATE_KINDS,
+  MISSED_KINDS,
+  OBLIGATION_HANDOVERS,
+  REQUIRED_ELEMENTS,
+} from '../domain/audit';
 import { CATEGORIES } from '../domain/policy/policy';
 import { isKnownRegion, isWithin, regionOf } from '../domain/regions/regions';
-import { listIncidentsQuerySchema } from './queries';
+import { encodeCursor, listIncidentsQuerySchema } from './queries';
 
-// Times, page size and cursor follow the same rules as the incident list.
+// Times (a day that does not exist is refused there), page size and the cursor's encoding follow
+// the same rules as the incident list.
 const list = listIncidentsQuerySchema.shape;
-const { limit, cursor } = list;
-
-const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True unless the value is a date-only `YYYY-MM-DD` naming no real day (2026-02-30, 2026-13-01). */
-const realDayOrNotADay = (value: string): boolean => {
-  const match = CALENDAR_DAY.exec(value);
-  if (!match) return true;
-  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-};
-
-// The list's time rule turns a date into an instant without checking the day exists: 2026-02-30
-// would roll over into March, and 2026-13-01 would fail as a 500. Refuse them first.
-const timeBound = (shared: typeof list.from) =>
-  z.string().refine(realDayOrNotADay, { error: 'is not a calendar day' }).pipe(shared.unwrap()).optional();
-const from = timeBound(list.from);
-const to = timeBound(list.to);
+const { limit, from, to } = list;
 
 const SIX_DIGITS = /^\d{6}$/;
 
@@ -48,9 +39,93 @@ const officeCode = (required: boolean) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
-const format = z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json').meta({
-  description: '`csv`: the same rows as text/csv (RFC 4180, header row); the next cursor is in `X-Next-Cursor`',
-});
+const format = z
+  .enum(['json', 'csv'], { error: 'must be json or csv' })
+  .default('json')
+  .meta({
+    description:
+      '`csv`: the same rows as text/csv (RFC 4180, header row); the next cursor is in `X-Next-Cursor`. ' +
+      "A text field that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` " +
+      '(OWASP, CSV injection), so a spreadsheet shows it instead of running it as a formula; numbers are ' +
+      'written as they are (none is negative)',
+  });
+
+// --- the cursor -----------------------------------------------------------------------------
+
+/**
+ * A list's cursor is flat text, like the incident list's: the listing it belongs to (`phase`,
+ * `region`, `from`, `to`, `office`, `kind`) and the position, each of its keys under `at.`. The
+ * incident index's position is the store's own and passes through unread; the store checks it.
+ */
+const AT = 'at.';
+
+const text = z.string().min(1);
+const instant = z.iso.datetime();
+
+const cursorListing = (kinds: readonly [AuditKind, ...AuditKind[]], zeroReports: boolean) =>
+  z
+    .strictObject({
+      phase: z.enum(zeroReports ? ['incidents', 'zero-reports'] : ['incidents']),
+      region: z.string().regex(SIX_DIGITS),
+      from: instant,
+      to: instant,
+      office: z.string().regex(SIX_DIGITS).optional(),
+      kind: z.enum(kinds).optional(),
+    })
+    .refine((c) => c.from <= c.to);
+
+const zeroReportPosition = z.strictObject({ periodId: text, unit: text, date: text });
+
+/** Undefined when the record is not a cursor of this list. */
+const auditCursorOf = (
+  record: Readonly<Record<string, string>>,
+  listingSchema: ReturnType<typeof cursorListing>,
+): AuditCursor | undefined => {
+  const listing: Record<string, string> = {};
+  const at: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key.startsWith(AT)) at[key.slice(AT.length)] = value;
+    else listing[key] = value;
+  }
+  const parsed = listingSchema.safeParse(listing);
+  if (!parsed.success) return undefined;
+  const { phase, ...rest } = parsed.data;
+  const keys = Object.keys(at);
+  if (phase === 'incidents') {
+    return keys.length > 0 && keys.every((key) => key !== '') ? { ...rest, phase, after: at } : undefined;
+  }
+  if (keys.length === 0) return { ...rest, phase };
+  const position = zeroReportPosition.safeParse(at);
+  return position.success ? { ...rest, phase, after: position.data } : undefined;
+};
+
+/** A list's `cursor` parameter, refused (naming `cursor`) unless shaped as this list writes them. */
+const auditCursor = (kinds: readonly [AuditKind, ...AuditKind[]], zeroReports: boolean) => {
+  const listingSchema = cursorListing(kinds, zeroReports);
+  return list.cursor
+    .unwrap()
+    .transform((record, ctx) => {
+      const cursor = auditCursorOf(record, listingSchema);
+      if (cursor) return cursor;
+      ctx.addIssue({ code: 'custom', message: 'is not a cursor of this list; start again without it' });
+      return z.NEVER;
+    })
+    .optional();
+};
+
+/** A page's `next` as the client receives it: opaque text (base64url JSON). */
+export const encodeAuditCursor = (cursor: AuditCursor): string => {
+  const { phase, region, from, to, office, kind, after } = cursor;
+  return encodeCursor({
+    phase,
+    region,
+    from,
+    to,
+    ...(office ? { office } : {}),
+    ...(kind ? { kind } : {}),
+    ...Object.fromEntries(Object.entries(after ?? {}).map(([key, value]) => [`${AT}${key}`, value])),
+  });
+};
 
 const checkPeriod = (query: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
   if (query.from && query.to && query.from > query.to) {
@@ -64,7 +139,10 @@ const kindError =
 
 const periodDescription = `ISO instant or China calendar day; filters on when the incident was first received. Defaults: \`to\` now, \`from\` ${DEFAULT_AUDIT_DAYS} days before \`to\``;
 
-const listQuery = <const K extends readonly AuditKind[]>(kinds: K, elsewhere: Partial<Record<AuditKind, string>>) =>
+const listQuery = <const K extends readonly [AuditKind, ...AuditKind[]]>(
+  kinds: K,
+  elsewhere: Partial<Record<AuditKind, string>>,
+) =>
   z
     .strictObject({
       region: officeCode(true).meta({ description: 'the jurisdiction audited (province, city or county code)' }),
@@ -82,7 +160,11 @@ const listQuery = <const K extends readonly AuditKind[]>(kinds: K, elsewhere: Pa
         description:
           'rows per page (default 50, at most 200); one incident’s rows are never split, so an incident with more rows than this has a page of its own',
       }),
-      cursor: cursor.meta({ description: '`next` of the previous page' }),
+      cursor: auditCursor(kinds, kinds.includes('zero-report')).meta({
+        description:
+          '`next` of the previous page. It carries the listing (region, period as first resolved, office, kind), ' +
+          'so every page answers the first page’s question: leave those out, or repeat them unchanged',
+      }),
     })
     .superRefine((query, ctx) => {
       checkPeriod(query, ctx);
@@ -93,6 +175,7 @@ const listQuery = <const K extends readonly AuditKind[]>(kinds: K, elsewhere: Pa
 
 export const auditLateQuerySchema = listQuery(LATE_KINDS, {
   'zero-report': 'zero reports are never on the late list: one not filed by the cut-off is on /v1/audit/missed',
+  'required-element': 'a required element never supplied is a missed report: see /v1/audit/missed',
 });
 
 export const auditMissedQuerySchema = listQuery(MISSED_KINDS, {
@@ -121,7 +204,7 @@ const office = z.strictObject({
 });
 
 export const auditRowSchema = z.strictObject({
-  kind: z.enum([...OBLIGATION_HANDOVERS, 'unit-report', 'zero-report']),
+  kind: z.enum([...OBLIGATION_HANDOVERS, 'unit-report', 'zero-report', 'required-element']),
   incident: z
     .strictObject({
       id: z.string(),
@@ -134,12 +217,20 @@ export const auditRowSchema = z.strictObject({
   office: office.meta({
     description: 'the office that held the duty; for a unit’s report or zero report, the office it was owed to',
   }),
-  unit: z
-    .strictObject({ id: z.string(), name: z.string().nullable() })
-    .nullable()
-    .meta({ description: 'the unit that owed the report (unit-report, zero-report); null for an office’s duty' }),
+  unit: z.strictObject({ id: z.string(), name: z.string().nullable() }).nullable().meta({
+    description:
+      'the unit that owed the report (unit-report, zero-report; for required-element the unit that sent the final report); null for an office’s duty',
+  }),
   obligationId: z.string().nullable(),
   zeroReport: z.strictObject({ periodId: z.string(), date: z.string() }).nullable(),
+  finalReport: z
+    .strictObject({
+      reportId: z.string(),
+      receivedAt: z.string(),
+      missingElements: z.array(z.enum(REQUIRED_ELEMENTS)),
+    })
+    .nullable()
+    .meta({ description: 'required-element only: the final report that closed the incident, and what it lacked' }),
   deadline: z.string(),
   metAt: z.string().nullable().meta({ description: 'when it was met after all; null if never' }),
   missedAt: z.string().nullable().meta({ description: 'when the deadline was recorded as missed' }),
@@ -201,13 +292,23 @@ export const auditDocs = {
     'the pipeline had marked them missed and escalated past the office — and units’ initial reports received ' +
     `more than the limit after the incident was learned of. ${periodNote}. Rows: newest incident first, each ` +
     'incident’s by deadline; an incident’s rows are never split across pages. A page may hold fewer rows than ' +
-    '`limit` while `next` is present: follow `next` until it is absent. The people named are those of the ' +
-    'officer directory as it stands now; the duty officer is the one its roster puts on duty at the deadline.',
+    '`limit` while `next` is present: follow `next` until it is absent. Only the duties of offices inside ' +
+    '`region` are listed: a county inspector does not see the city’s duties of the county’s incidents. ' +
+    'The cursor keeps the first page’s period, so a defaulted `to` does not move while paging. The people ' +
+    'named are those of the officer directory as it stands now; the duty officer is the one its roster puts on duty at the deadline.',
   missed:
-    'Inspectors, inside their jurisdiction. Obligations never met (the pipeline escalated past the office), ' +
-    `then daily zero reports not filed by their cut-off (filtered on the cut-off). ${periodNote}. Incident ` +
-    'rows come newest incident first; zero reports follow, earliest cut-off first. Pending and waived duties ' +
-    'are on neither list. Paged like the late list.',
+    'Inspectors, inside their jurisdiction. Obligations never met (the pipeline escalated past the office); ' +
+    'required elements never supplied (`kind=required-element`); then daily zero reports not filed by their ' +
+    `cut-off (filtered on the cut-off). ${periodNote}. A required element is never supplied when the incident ` +
+    'is closed (its final report received: nothing can follow it) and still lacks it: `measuresTaken` when no ' +
+    'report, the final included, said what measures were taken; `seriouslyInjured` when the final report ' +
+    'counts injured but leaves the seriously injured unknown (every report carries the figures in full, so the ' +
+    'final’s stand, and Decree 493 grades on them); `unknowns` when the final report still says something is ' +
+    'unknown. Such a row names the unit that sent the final report (it answers for it, so no office leader is ' +
+    'named), the office that received it, the final report and when it was received (its deadline and ' +
+    '`missedAt`), and the missing elements. Incident rows come newest incident first; zero reports follow, ' +
+    'earliest cut-off first. Pending and waived duties are on neither list. Paged like the late list; a page ' +
+    'reads the reports of a bounded number of closed incidents, so it may stop early with `next`.',
   offices:
     'Inspectors, inside their jurisdiction. Every office of the region (its own, and each city and county ' +
     'below it, in code order) with the obligations it held in incidents received in the period and how they ' +

@@ -1,13 +1,14 @@
 /**
- * The inspectors' late, missed and punctuality views over HTTP on the local runtime, with windows
- * of seconds (test/fixtures/policies/fast-drill.json: county → city 3 s, unit → county 1 h).
+ * The inspectors' late, missed and punctuality views over HTTP on the local runtime, under the
+ * built-in drill policy (unit → county 20 s, county → city 15 s).
  *
- * Three counties of Beijing receive one grade IV incident each: Dongcheng forwards at once (but
- * its unit reported an hour and five minutes after learning of it), Xicheng stays silent until the
- * pipeline has escalated past it and then forwards, Chaoyang stays silent. Every expected value is
- * the one the pipeline recorded (read back from the incidents), so the views are checked exactly.
+ * Three counties of Beijing receive one grade IV incident each, at the same time: Dongcheng
+ * forwards at once (but its unit reported 25 seconds after learning of it, 5 over its limit),
+ * Xicheng stays silent until the pipeline has escalated past it and then forwards, Chaoyang stays
+ * silent. In Tianjin, Heping's incident is closed by a final report that still lacks required
+ * elements. Every expected value is the one the pipeline recorded (read back from the incidents),
+ * so the views are checked exactly.
  */
-import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
@@ -19,7 +20,9 @@ import { formatDuration } from '../../shared/domain/policy/policy';
 import { childrenOf, regionOf } from '../../shared/domain/regions/regions';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
-const POLICY = fileURLToPath(new URL('../fixtures/policies/fast-drill.json', import.meta.url));
+const POLICY = 'drill';
+/** The drill's county → city limit, and how long the pipeline may take past it to escalate. */
+const ESCALATION_WAIT_MS = 15_000 + 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const officer = (office: string, personId: string, name: string, role: Officer['roles'][number]): Officer => ({
@@ -45,6 +48,9 @@ const OFFICERS: Officer[] = [
   officer('110105', 'P-CY-WEI', '卫值班', 'duty-officer'),
   // The city's people answer for nothing here: grade IV stops at the city, which owes no hand-over.
   officer('110100', 'P-BJ-HAN', '韩局长', 'first-responsible'),
+  officer('120101', 'P-TJ-LIU', '刘主任', 'first-responsible'),
+  // A name from an imported file that a spreadsheet would run: the CSV must neutralise it.
+  officer('120101', 'P-TJ-EVIL', '=HYPERLINK("http://evil.example","点我")', 'duty-officer'),
 ];
 const ROSTER: Shift[] = [
   { office: '110101', personId: 'P-DC-ZHAO', from: '08:00', to: '20:00' },
@@ -53,6 +59,7 @@ const ROSTER: Shift[] = [
   { office: '110102', personId: 'P-XC-FENG', from: '12:00', to: '00:00' },
   // A 24-hour shift, handed over at 08:00.
   { office: '110105', personId: 'P-CY-WEI', from: '08:00', to: '08:00' },
+  { office: '120101', personId: 'P-TJ-EVIL', from: '08:00', to: '08:00' },
 ];
 
 const person = (personId: string) => {
@@ -62,15 +69,23 @@ const person = (personId: string) => {
 };
 const HEADER =
   'kind,incidentId,incidentRegion,category,grade,officeLevel,officeCode,officeName,unitId,unitName,' +
-  'obligationId,dutyPeriodId,zeroReportDate,deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
+  'obligationId,dutyPeriodId,zeroReportDate,finalReportId,finalReportReceivedAt,missingElements,' +
+  'deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
   'firstResponsible,directlyResponsible,onDutyAtDeadline';
 
 const chinaHour = (iso: string) => (new Date(iso).getUTCHours() + 8) % 24;
 
 interface Incident {
-  incident: { incidentId: string; receivedAt: string; learnedAt: string };
+  incident: { incidentId: string; receivedAt: string; learnedAt: string; status: string };
+  reports: { reportId: string; kind: string; receivedAt: string; reporter: { unit: string } }[];
   obligations: Obligation[];
 }
+
+/** A cursor as the client holds it, opened up: base64url JSON. */
+const opened = (cursor: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+const sealedAgain = (record: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify(record), 'utf8').toString('base64url');
 
 interface Row {
   kind: string;
@@ -81,12 +96,18 @@ interface Row {
 describe('the inspectors’ late, missed and punctuality views over HTTP', () => {
   let runtime: TestRuntime;
   let inspector: string;
-  let ids: { onTime: string; late: string; silent: string };
-  let state: { onTime: Incident; late: Incident; silent: Incident };
+  let tianjinInspector: string;
+  let ids: { onTime: string; late: string; silent: string; closed: string };
+  let state: { onTime: Incident; late: Incident; silent: Incident; closed: Incident };
   let lateReport: { limitMs: number; lateByMs: number };
 
   const get = (path: string, token = inspector) => call(runtime, 'GET', path, { token });
-  const incident = async (id: string) => (await get(`/v1/incidents/${id}`)).body as Incident;
+  const incident = async (id: string, token = inspector) => (await get(`/v1/incidents/${id}`, token)).body as Incident;
+  /** Learned of just now: the unit is on time. */
+  const justLearned = () => {
+    const learned = new Date(Date.now() - 1_000);
+    return { learnedAt: learned.toISOString(), occurredAt: new Date(learned.getTime() - 10 * 60_000).toISOString() };
+  };
 
   const report = async (county: string, unit: string, overrides: Record<string, unknown> = {}) => {
     const token = await tokenFor(runtime, { sub: unit, role: 'reporter', region: county, unit });
@@ -117,33 +138,60 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
   beforeAll(async () => {
     runtime = await startTestRuntime(POLICY, { sweepIntervalMs: 1_000 });
     inspector = await tokenFor(runtime, { sub: 'insp-bj', role: 'inspector', region: '110000' });
+    tianjinInspector = await tokenFor(runtime, { sub: 'insp-tj', role: 'inspector', region: '120000' });
 
     const client = makeDocumentClient(
       new DynamoDBClient({ endpoint: runtime.endpoints.dynamodb, region: LOCAL_REGION, credentials: localCredentials }),
     );
     const directory = makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers });
-    await directory.replaceOffices(['110100', '110101', '110102', '110105'], OFFICERS, ROSTER);
+    await directory.replaceOffices(['110100', '110101', '110102', '110105', '120101'], OFFICERS, ROSTER);
 
-    // The unit learned of it 65 minutes ago: 5 minutes over its 1 h.
-    const learned = new Date(Date.now() - 65 * 60_000);
-    const onTime = await report('110101', 'U-DC', {
-      learnedAt: learned.toISOString(),
-      occurredAt: new Date(learned.getTime() - 10 * 60_000).toISOString(),
-    });
+    // The three counties at once. Dongcheng's unit learned of it 25 seconds ago: 5 over its 20 s.
+    const learned = new Date(Date.now() - 25_000);
+    const [onTime, late, silent, quick] = await Promise.all([
+      report('110101', 'U-DC', {
+        learnedAt: learned.toISOString(),
+        occurredAt: new Date(learned.getTime() - 10 * 60_000).toISOString(),
+      }),
+      report('110102', 'U-XC', justLearned()),
+      report('110105', 'U-CY', justLearned()),
+      // A quick report leaving out the measures and the seriously injured, saying what is unknown.
+      report('120101', 'U-TJ', {
+        ...justLearned(),
+        measuresTaken: '',
+        casualties: { dead: 0, injured: 3, missing: 0 },
+        unknowns: 'The cause is not yet known.',
+      }),
+    ]);
     if (!onTime.lateReport) throw new Error('the unit report should have been late');
     lateReport = onTime.lateReport;
-    await forward('110101', onTime.incidentId);
-    const late = await report('110102', 'U-XC');
-    const silent = await report('110105', 'U-CY');
-    ids = { onTime: onTime.incidentId, late: late.incidentId, silent: silent.incidentId };
+    await Promise.all([forward('110101', onTime.incidentId), forward('120101', quick.incidentId)]);
 
-    await Promise.all([escalated(ids.late, 15_000), escalated(ids.silent, 15_000)]);
+    // Another unit closes Heping's incident with a final report that supplies none of it.
+    const finalToken = await tokenFor(runtime, { sub: 'U-TJ-2', role: 'reporter', region: '120101', unit: 'U-TJ-2' });
+    const final = await call(runtime, 'POST', '/v1/reports', {
+      token: finalToken,
+      body: initialReport('120101', 'U-TJ-2', {
+        kind: 'final',
+        incidentId: quick.incidentId,
+        grade: 'IV',
+        ...justLearned(),
+        measuresTaken: '',
+        casualties: { dead: 0, injured: 3, missing: 0 },
+        unknowns: 'The cause is still not known.',
+      }),
+    });
+    expect(final.status).toBe(201);
+
+    ids = { onTime: onTime.incidentId, late: late.incidentId, silent: silent.incidentId, closed: quick.incidentId };
+    await Promise.all([escalated(ids.late, ESCALATION_WAIT_MS), escalated(ids.silent, ESCALATION_WAIT_MS)]);
     await forward('110102', ids.late);
 
     state = {
       onTime: await incident(ids.onTime),
       late: await incident(ids.late),
       silent: await incident(ids.silent),
+      closed: await incident(ids.closed, tianjinInspector),
     };
   });
 
@@ -157,11 +205,15 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     const [chaoyang] = state.silent.obligations;
     const { receivedAt, learnedAt } = state.onTime.incident;
     if (!xicheng || !chaoyang) throw new Error('no obligations');
-    const unitDeadline = new Date(Date.parse(learnedAt) + 3_600_000).toISOString();
+    const unitDeadline = new Date(Date.parse(learnedAt) + lateReport.limitMs).toISOString();
     const unitLateBy = Date.parse(receivedAt) - Date.parse(unitDeadline);
+    // The reports went in at the same moment: which incident is newer is what the pipeline recorded.
+    const received = (row: { incident: { id: string } }) =>
+      [state.onTime, state.late].find((s) => s.incident.incidentId === row.incident.id)?.incident.receivedAt ?? '';
     return {
       xicheng,
       chaoyang,
+      /** Newest incident first: each incident here has one row. */
       lateRows: [
         {
           kind: 'countyToCity',
@@ -170,6 +222,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           unit: null,
           obligationId: xicheng.obligationId,
           zeroReport: null,
+          finalReport: null,
           deadline: xicheng.dueAt,
           metAt: xicheng.metAt,
           missedAt: xicheng.missedAt,
@@ -187,6 +240,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           unit: { id: 'U-DC', name: null },
           obligationId: null,
           zeroReport: null,
+          finalReport: null,
           deadline: unitDeadline,
           metAt: receivedAt,
           missedAt: null,
@@ -199,7 +253,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
             person(chinaHour(unitDeadline) >= 8 && chinaHour(unitDeadline) < 20 ? 'P-DC-ZHAO' : 'P-DC-QIAN'),
           ],
         },
-      ],
+      ].sort((a, b) => received(b).localeCompare(received(a))),
       missedRows: [
         {
           kind: 'countyToCity',
@@ -208,6 +262,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           unit: null,
           obligationId: chaoyang.obligationId,
           zeroReport: null,
+          finalReport: null,
           deadline: chaoyang.dueAt,
           metAt: null,
           missedAt: chaoyang.missedAt,
@@ -222,6 +277,13 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     };
   };
 
+  /** The late row of this kind: Xicheng's forward (countyToCity) or Dongcheng's unit (unit-report). */
+  const lateRowOf = (kind: 'countyToCity' | 'unit-report') => {
+    const row = expected().lateRows.find((r) => r.kind === kind);
+    if (!row) throw new Error(`no ${kind} row`);
+    return row;
+  };
+
   it('recorded what the scenario set up: on time, late after being escalated past, never met', () => {
     const { xicheng, chaoyang } = expected();
     expect(state.onTime.obligations.map((o) => [o.status, o.lateByMs])).toEqual([['met', 0]]);
@@ -231,7 +293,75 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     expect(xicheng.lateByMs).toBeGreaterThan(0);
     expect(chaoyang).toMatchObject({ status: 'missed', office: '110105' });
     expect(chaoyang.metAt).toBeUndefined();
-    expect(expected().lateRows[1]?.lateByMs).toBe(lateReport.lateByMs);
+    expect(lateRowOf('unit-report').lateByMs).toBe(lateReport.lateByMs);
+    // The drill's own limit for the unit's report.
+    expect(lateReport.limitMs).toBe(20_000);
+    expect(state.closed.incident.status).toBe('closed');
+    expect(state.closed.obligations.map((o) => [o.status, o.lateByMs])).toEqual([['met', 0]]);
+    expect(state.closed.reports.map((r) => [r.kind, r.reporter.unit])).toEqual([
+      ['initial', 'U-TJ'],
+      ['final', 'U-TJ-2'],
+    ]);
+  });
+
+  /** The row of Heping's closed incident, from what the pipeline recorded. */
+  const requiredElementRow = () => {
+    const final = state.closed.reports.find((r) => r.kind === 'final');
+    if (!final) throw new Error('no final report');
+    return {
+      kind: 'required-element',
+      incident: { id: ids.closed, region: '120101', category: 'accident', grade: 'IV' },
+      office: { level: 'county', code: '120101', name: '和平区' },
+      unit: { id: 'U-TJ-2', name: null },
+      obligationId: null,
+      zeroReport: null,
+      finalReport: {
+        reportId: final.reportId,
+        receivedAt: final.receivedAt,
+        missingElements: ['measuresTaken', 'seriouslyInjured', 'unknowns'],
+      },
+      deadline: final.receivedAt,
+      metAt: null,
+      missedAt: final.receivedAt,
+      lateByMs: null,
+      lateBy: null,
+      autoEscalated: false,
+      firstResponsible: [],
+      directlyResponsible: [],
+      onDutyAtDeadline: [person('P-TJ-EVIL')],
+    };
+  };
+
+  it('lists the required elements a closed incident never got on the missed list, naming the final report’s unit', async () => {
+    const missed = await get('/v1/audit/missed?region=120000', tianjinInspector);
+    expect(missed.status).toBe(200);
+    expect((missed.body as { items: Row[] }).items).toEqual([requiredElementRow()]);
+    const byKind = await get('/v1/audit/missed?region=120100&kind=required-element&office=120101', tianjinInspector);
+    expect((byKind.body as { items: Row[] }).items).toEqual([requiredElementRow()]);
+    const otherKind = await get('/v1/audit/missed?region=120000&kind=countyToCity', tianjinInspector);
+    expect((otherKind.body as { items: Row[] }).items).toEqual([]);
+    // Beijing's lists hold nothing of the kind: none of its incidents is closed.
+    const beijing = await get('/v1/audit/missed?region=110000&kind=required-element');
+    expect((beijing.body as { items: Row[] }).items).toEqual([]);
+
+    const late = await get('/v1/audit/late?region=120000&kind=required-element', tianjinInspector);
+    expect(late.status).toBe(400);
+    expect((late.body as { error: { details: { field: string; problem: string }[] } }).error.details).toEqual([
+      { field: 'kind', problem: 'a required element never supplied is a missed report: see /v1/audit/missed' },
+    ]);
+  });
+
+  it('writes the row as CSV with a hostile name neutralised by a leading quote', async () => {
+    const row = requiredElementRow();
+    const csv = await get('/v1/audit/missed?region=120000&format=csv', tianjinInspector);
+    expect(csv.status).toBe(200);
+    expect(csv.text).toBe(
+      `${HEADER}\r\n` +
+        `required-element,${ids.closed},120101,accident,IV,county,120101,和平区,U-TJ-2,,,,,` +
+        `${row.finalReport.reportId},${row.deadline},measuresTaken; seriouslyInjured; unknowns,` +
+        `${row.deadline},,${row.deadline},,,false,` +
+        `,,"'=HYPERLINK(""http://evil.example"",""点我"") (P-TJ-EVIL)"\r\n`,
+    );
   });
 
   it('lists the late duties exactly, newest incident first, with who answered for them', async () => {
@@ -253,9 +383,9 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
 
   it('filters by office and kind, and the province-wide view holds the same rows', async () => {
     const byOffice = await get('/v1/audit/late?region=110100&office=110102');
-    expect((byOffice.body as { items: Row[] }).items).toEqual([expected().lateRows[0]]);
+    expect((byOffice.body as { items: Row[] }).items).toEqual([lateRowOf('countyToCity')]);
     const byKind = await get('/v1/audit/late?region=110000&kind=unit-report');
-    expect((byKind.body as { items: Row[] }).items).toEqual([expected().lateRows[1]]);
+    expect((byKind.body as { items: Row[] }).items).toEqual([lateRowOf('unit-report')]);
     const county = await get('/v1/audit/missed?region=110101');
     expect((county.body as { items: Row[] }).items).toEqual([]);
     // A period before any of it happened holds nothing.
@@ -272,12 +402,14 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     expect((page2.body as { items: Row[] }).items).toEqual([second]);
 
     // The CSV pages carry the same cursor in a header; an empty last page is possible, so follow to the end.
+    // The cursor holds the period, so the first CSV page asks for the JSON page's (defaulted) period.
+    const { from, to } = page1 as unknown as { from: string; to: string };
     const csvRows: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
       const response = await fetch(
-        `${runtime.url}/v1/audit/late?region=110100&limit=1&format=csv${cursor ? `&cursor=${cursor}` : ''}`,
+        `${runtime.url}/v1/audit/late?region=110100&limit=1&format=csv${cursor ? `&cursor=${cursor}` : `&from=${from}&to=${to}`}`,
         { headers: { authorization: `Bearer ${inspector}` } },
       );
       const [header, ...rows] = (await response.text()).split('\r\n');
@@ -287,32 +419,110 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
       if (pages === 0) expect(cursor).toBe(page1.next);
       pages += 1;
     } while (cursor && pages < 5);
-    expect(csvRows.map((row) => row.split(',')[1])).toEqual([ids.late, ids.onTime]);
+    expect(csvRows.map((row) => row.split(',')[1])).toEqual(expected().lateRows.map((row) => row.incident.id));
+  });
+
+  it('keeps every parameter that shapes the list in the cursor, and refuses one given that disagrees', async () => {
+    const page1 = (await get('/v1/audit/late?region=110100&limit=1')).body as {
+      from: string;
+      to: string;
+      next: string;
+    };
+    expect(opened(page1.next)).toMatchObject({ phase: 'incidents', region: '110100', from: page1.from, to: page1.to });
+
+    // Repeating the first page's parameters, or leaving them out, is the same listing.
+    const again = await get(`/v1/audit/late?region=110100&limit=1&from=${page1.from}&cursor=${page1.next}`);
+    expect(again.status).toBe(200);
+    expect((again.body as { from: string; to: string }).to).toBe(page1.to);
+
+    for (const other of ['kind=unit-report', 'office=110101', 'from=2026-01-01', `to=${new Date().toISOString()}`]) {
+      const answer = await get(`/v1/audit/late?region=110100&limit=1&${other}&cursor=${page1.next}`);
+      expect(answer.status, other).toBe(400);
+      expect((answer.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toEqual([
+        'cursor',
+      ]);
+    }
+    const otherRegion = await get(`/v1/audit/late?region=110000&limit=1&cursor=${page1.next}`);
+    expect(otherRegion.status).toBe(400);
+  });
+
+  it('answers any tampered cursor with 400 naming cursor, never 500', async () => {
+    // PREPARE: a real cursor of each list, opened.
+    const late = (await get('/v1/audit/late?region=110100&limit=1')).body as { next: string };
+    const record = opened(late.next);
+    const position = Object.keys(record).filter((key) => key.startsWith('at.'));
+    expect(position.length).toBeGreaterThan(0);
+    const without = (key: string) => Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+    const tampered: [string, string][] = [
+      ['unknown phase', sealedAgain({ ...record, phase: 'summaries' })],
+      ['a phase the late list does not have', sealedAgain({ ...record, phase: 'zero-reports' })],
+      ['a key added', sealedAgain({ ...record, colour: 'red' })],
+      ['region removed', sealedAgain(without('region'))],
+      ['from removed', sealedAgain(without('from'))],
+      ['phase removed', sealedAgain(without('phase'))],
+      [
+        'every position key removed',
+        sealedAgain(Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith('at.')))),
+      ],
+      ['a number for text', sealedAgain({ ...record, from: 5 })],
+      ['null for text', sealedAgain({ ...record, to: null })],
+      ['an object for text', sealedAgain({ ...record, region: { code: '110100' } })],
+      ['not a time', sealedAgain({ ...record, from: 'last month' })],
+      ['the period reversed', sealedAgain({ ...record, from: record.to, to: record.from })],
+      ['a kind of the other list', sealedAgain({ ...record, kind: 'zero-report' })],
+      ['an office outside the region', sealedAgain({ ...record, office: '310101' })],
+      ['another region', sealedAgain({ ...record, region: '120000' })],
+      ['the position of another region', sealedAgain({ ...record, 'at.cityCode': '120100' })],
+      ['an array', sealedAgain([record] as unknown as Record<string, unknown>)],
+      ['not JSON', Buffer.from('{phase:', 'utf8').toString('base64url')],
+      ['not base64url', '%%%'],
+    ];
+    // The store's own position, changed: what the store checks.
+    for (const key of position) tampered.push([`${key} removed`, sealedAgain(without(key))]);
+    tampered.push(['a position key added', sealedAgain({ ...record, 'at.extra': 'x' })]);
+    tampered.push([
+      'a position outside the period',
+      sealedAgain({ ...record, from: new Date().toISOString(), to: new Date().toISOString() }),
+    ]);
+
+    for (const route of ['late', 'missed']) {
+      for (const [what, cursor] of tampered) {
+        // ACT
+        const answer = await get(`/v1/audit/${route}?region=110100&limit=1&cursor=${encodeURIComponent(cursor)}`);
+
+        // ASSESS
+        expect(answer.status, `${route}: ${what}`).toBe(400);
+        const fields = (answer.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field);
+        expect(fields, `${route}: ${what}`).toEqual(['cursor']);
+      }
+    }
   });
 
   it('gives the same rows as CSV, with RFC 4180 quoting and Chinese text as it is', async () => {
     const { lateRows, missedRows, xicheng, chaoyang } = expected();
-    const unitReport = lateRows[1];
+    const unitReport = lateRows.find((row) => row.kind === 'unit-report');
     const dongchengDuty = unitReport?.onDutyAtDeadline[0];
     if (!unitReport || !dongchengDuty) throw new Error('no unit report row');
     const xichengDuty = chinaHour(xicheng.dueAt) < 12 ? '郑值班 (P-XC-ZHENG)' : '冯值班 (P-XC-FENG)';
+    const lines: Record<string, string> = {
+      [ids.late]:
+        `countyToCity,${ids.late},110102,accident,IV,county,110102,西城区,,,${xicheng.obligationId},,,,,,` +
+        `${xicheng.dueAt},${xicheng.metAt},${xicheng.missedAt},${xicheng.lateByMs},${formatDuration(xicheng.lateByMs ?? -1)},true,` +
+        `孙主任 (P-XC-SUN),周副主任 (P-XC-ZHOU),${xichengDuty}\r\n`,
+      [ids.onTime]:
+        `unit-report,${ids.onTime},110101,accident,IV,county,110101,东城区,U-DC,,,,,,,,` +
+        `${unitReport.deadline},${unitReport.metAt},,${unitReport.lateByMs},${unitReport.lateBy},false,` +
+        `,,${dongchengDuty.name} (${dongchengDuty.personId})\r\n`,
+    };
 
     const late = await get('/v1/audit/late?region=110100&format=csv');
     expect(late.status).toBe(200);
-    expect(late.text).toBe(
-      `${HEADER}\r\n` +
-        `countyToCity,${ids.late},110102,accident,IV,county,110102,西城区,,,${xicheng.obligationId},,,` +
-        `${xicheng.dueAt},${xicheng.metAt},${xicheng.missedAt},${xicheng.lateByMs},${formatDuration(xicheng.lateByMs ?? -1)},true,` +
-        `孙主任 (P-XC-SUN),周副主任 (P-XC-ZHOU),${xichengDuty}\r\n` +
-        `unit-report,${ids.onTime},110101,accident,IV,county,110101,东城区,U-DC,,,,,` +
-        `${unitReport.deadline},${unitReport.metAt},,${unitReport.lateByMs},${unitReport.lateBy},false,` +
-        `,,${dongchengDuty.name} (${dongchengDuty.personId})\r\n`,
-    );
+    expect(late.text).toBe(`${HEADER}\r\n${lateRows.map((row) => lines[row.incident.id]).join('')}`);
 
     const missed = await call(runtime, 'GET', '/v1/audit/missed?region=110100&format=csv', { token: inspector });
     expect(missed.text).toBe(
       `${HEADER}\r\n` +
-        `countyToCity,${ids.silent},110105,accident,IV,county,110105,朝阳区,,,${chaoyang.obligationId},,,` +
+        `countyToCity,${ids.silent},110105,accident,IV,county,110105,朝阳区,,,${chaoyang.obligationId},,,,,,` +
         `${chaoyang.dueAt},,${chaoyang.missedAt},,,true,` +
         `陈主任 (P-CY-CHEN),"褚卫东, 副主任 (P-CY-CHU)",卫值班 (P-CY-WEI)\r\n`,
     );

@@ -4,14 +4,16 @@
  * (jurisdiction, paging that never splits an incident, zero reports after the incidents).
  */
 import { describe, expect, it } from 'vitest';
-import { makeListLate, makeListMissed, makeOfficePunctuality } from '../../shared/application/audit';
+import { MAX_LOGS_PER_PAGE, makeListLate, makeListMissed, makeOfficePunctuality } from '../../shared/application/audit';
 import {
+  type AuditCursor,
   type AuditRow,
   auditPeriod,
   auditRowsCsv,
   csvField,
   entriesOf,
   median,
+  missingElementsOf,
   obligationsOn,
   officesWithin,
   outcomeOf,
@@ -19,24 +21,41 @@ import {
   punctualityByOffice,
   punctualityCsv,
   punctualityOf,
+  requiredElementEntry,
   toCsv,
   withPeople,
   type ZeroReportMiss,
   zeroReportEntry,
 } from '../../shared/domain/audit';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
-import type { Actor, IncidentEvent, IncidentState, UnitReportLateData } from '../../shared/domain/incident';
+import type {
+  Actor,
+  IncidentEvent,
+  IncidentState,
+  ReportSubmittedData,
+  UnitReportLateData,
+} from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
 import type { Officer, Shift } from '../../shared/domain/officers';
 import type { MissedZeroReport, MissedZeroReports } from '../../shared/ports/missed-zero-reports';
 import type { OfficerDirectory } from '../../shared/ports/officer-directory';
-import { auditLateQuerySchema, auditMissedQuerySchema, auditRowSchema } from '../../shared/schemas/audit';
+import {
+  auditLateQuerySchema,
+  auditMissedQuerySchema,
+  auditOfficesQuerySchema,
+  auditRowSchema,
+  encodeAuditCursor,
+} from '../../shared/schemas/audit';
+import { encodeCursor, listIncidentsQuerySchema } from '../../shared/schemas/queries';
 import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
 
 // --- fixtures: Dongcheng (110101) and Xicheng (110102) under Beijing (110100) ---------------
 
 const RECEIVED = '2026-11-22T02:00:00.000Z'; // 10:00 China time
+
+/** The jurisdiction of most rows below: Beijing's city office and every county under it. */
+const BEIJING = { region: '110100' } as const;
 
 const obligation = (incidentId: string, over: Partial<Obligation> = {}): Obligation => ({
   obligationId: `${incidentId}-110101-countyToCity`,
@@ -170,8 +189,8 @@ describe('late or missed: how an obligation turned out', () => {
     });
 
     // ACT / ASSESS
-    expect(obligationsOn('late', state).map((o) => o.lateByMs)).toEqual([5_400_000]);
-    expect(obligationsOn('missed', state).map((o) => o.status)).toEqual(['missed']);
+    expect(obligationsOn('late', state, BEIJING).map((o) => o.lateByMs)).toEqual([5_400_000]);
+    expect(obligationsOn('missed', state, BEIJING).map((o) => o.status)).toEqual(['missed']);
   });
 
   it('filters by the office that held the duty and by kind', () => {
@@ -185,9 +204,31 @@ describe('late or missed: how an obligation turned out', () => {
       lateByMs: 60_000,
     });
     const state = head('A', { obligations: [lateOnly('A'), city] });
-    expect(obligationsOn('late', state, { office: '110100' })).toEqual([city]);
-    expect(obligationsOn('late', state, { kind: 'cityToProvince' })).toEqual([city]);
-    expect(obligationsOn('late', state, { kind: 'skipLevelPhone' })).toEqual([]);
+    expect(obligationsOn('late', state, { ...BEIJING, office: '110100' })).toEqual([city]);
+    expect(obligationsOn('late', state, { ...BEIJING, kind: 'cityToProvince' })).toEqual([city]);
+    expect(obligationsOn('late', state, { ...BEIJING, kind: 'skipLevelPhone' })).toEqual([]);
+  });
+
+  it('leaves out the duties of offices above the region: a county inspector sees the county’s own only', () => {
+    // PREPARE: a grade III incident of Dongcheng whose county and city were both silent.
+    const county = neverMet('A');
+    const city = obligation('A', {
+      obligationId: 'A-110100-cityToProvince',
+      level: 'city',
+      office: '110100',
+      handover: 'cityToProvince',
+      to: { level: 'province', office: '110000' },
+      dueAt: '2026-11-22T06:00:00.000Z',
+      status: 'missed',
+      missedAt: '2026-11-22T06:00:01.000Z',
+    });
+    const state = head('A', { grade: 'III', obligations: [county, city] });
+
+    // ACT / ASSESS
+    expect(obligationsOn('missed', state, { region: '110101' })).toEqual([county]);
+    expect(obligationsOn('missed', state, { region: '110101', kind: 'cityToProvince' })).toEqual([]);
+    expect(obligationsOn('missed', state, { region: '110100' })).toEqual([county, city]);
+    expect(obligationsOn('missed', state, { region: '110000' })).toEqual([county, city]);
   });
 });
 
@@ -196,7 +237,7 @@ describe('rows', () => {
 
   it('gives a late forward and a late unit report, earliest deadline first, exactly', () => {
     // ACT
-    const entries = entriesOf('late', state, {}, unitLateData('A'));
+    const entries = entriesOf('late', state, BEIJING, { unitLate: unitLateData('A') });
 
     // ASSESS
     const incident = { id: 'A', region: '110101', category: 'accident', grade: 'IV' };
@@ -209,6 +250,7 @@ describe('rows', () => {
         unit: { id: 'U-1', name: null },
         obligationId: null,
         zeroReport: null,
+        finalReport: null,
         deadline: '2026-11-22T01:30:00.000Z',
         metAt: RECEIVED,
         missedAt: null,
@@ -223,6 +265,7 @@ describe('rows', () => {
         unit: null,
         obligationId: 'A-110101-countyToCity',
         zeroReport: null,
+        finalReport: null,
         deadline: '2026-11-22T04:00:00.000Z',
         metAt: '2026-11-22T05:30:00.000Z',
         missedAt: '2026-11-22T04:00:01.000Z',
@@ -234,23 +277,22 @@ describe('rows', () => {
   });
 
   it('gives a never-met duty with no lateness, and no unit report on the missed list', () => {
-    const [row, ...rest] = entriesOf('missed', state, {}, undefined);
+    const [row, ...rest] = entriesOf('missed', state, BEIJING);
     expect(rest).toEqual([]);
     expect(row).toMatchObject({ kind: 'countyToCity', metAt: null, lateByMs: null, lateBy: null, autoEscalated: true });
   });
 
   it('refuses to invent the figures of a late unit report it was not given', () => {
-    expect(() => entriesOf('late', state, {}, undefined)).toThrow(/UnitReportLate/);
+    expect(() => entriesOf('late', state, BEIJING)).toThrow(/UnitReportLate/);
   });
 
   it('names the office’s responsible persons and whoever was on duty at the deadline, not now', () => {
     // PREPARE: the deadline 04:00Z is 12:00 China time (Zhao's shift); 13:30Z is 21:30 (Qian's).
-    const [day] = entriesOf('missed', head('A', { obligations: [neverMet('A')] }), {}, undefined);
+    const [day] = entriesOf('missed', head('A', { obligations: [neverMet('A')] }), BEIJING);
     const [night] = entriesOf(
       'missed',
       head('B', { obligations: [obligation('B', { status: 'missed', dueAt: '2026-11-22T13:30:00.000Z' })] }),
-      {},
-      undefined,
+      BEIJING,
     );
     if (!day || !night) throw new Error('no rows');
 
@@ -266,7 +308,7 @@ describe('rows', () => {
   });
 
   it('holds the unit, not the office’s leaders, to account for its own late report', () => {
-    const [unitRow] = entriesOf('late', state, { kind: 'unit-report' }, unitLateData('A'));
+    const [unitRow] = entriesOf('late', state, { ...BEIJING, kind: 'unit-report' }, { unitLate: unitLateData('A') });
     if (!unitRow) throw new Error('no row');
     const row = withPeople(unitRow, dongcheng);
     expect(row.firstResponsible).toEqual([]);
@@ -283,6 +325,7 @@ describe('rows', () => {
       unit: { id: 'U-9', name: '东华门街道办事处' },
       obligationId: null,
       zeroReport: { periodId: 'DP-1', date: '2026-11-22' },
+      finalReport: null,
       deadline: '2026-11-22T01:00:00.000Z',
       metAt: '2026-11-22T03:00:00.000Z',
       missedAt: '2026-11-22T01:00:05.000Z',
@@ -295,9 +338,16 @@ describe('rows', () => {
 
   it('produces rows the documented answer schema accepts', () => {
     const rows = [
-      ...entriesOf('late', state, {}, unitLateData('A')),
-      ...entriesOf('missed', state, {}, undefined),
+      ...entriesOf('late', state, BEIJING, { unitLate: unitLateData('A') }),
+      ...entriesOf('missed', state, BEIJING),
       zeroReportEntry(miss()),
+      requiredElementEntry(head('C', { status: 'closed' }), {
+        reportId: 'C-R2',
+        receivedAt: RECEIVED,
+        unit: 'U-1',
+        office: '110101',
+        missing: ['measuresTaken'],
+      }),
     ].map((entry) => withPeople(entry, dongcheng));
     for (const row of rows) expect(auditRowSchema.safeParse(row).success).toBe(true);
   });
@@ -402,6 +452,44 @@ describe('CSV', () => {
     expect(csvField(false)).toBe('false');
   });
 
+  it('neutralises text a spreadsheet would run as a formula with a leading quote (OWASP), and leaves numbers alone', () => {
+    // Names come from imported files: any text field may be hostile.
+    expect(csvField('=HYPERLINK("http://evil.example","点击")')).toBe(
+      '"\'=HYPERLINK(""http://evil.example"",""点击"")"',
+    );
+    expect(csvField('=1+2')).toBe("'=1+2");
+    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('-x')).toBe("'-x");
+    expect(csvField('@SUM(A1:A9)')).toBe("'@SUM(A1:A9)");
+    expect(csvField('\t=cmd')).toBe("'\t=cmd");
+    // A leading CR also needs the quotes RFC 4180 asks for.
+    expect(csvField('\r=cmd')).toBe('"\'\r=cmd"');
+    expect(csvField('-1,5')).toBe('"\'-1,5"');
+    // Only the start counts; numbers (never negative here) and ordinary text are as they were.
+    expect(csvField('王=老三')).toBe('王=老三');
+    expect(csvField('2026-11-22T04:00:00.000Z')).toBe('2026-11-22T04:00:00.000Z');
+    expect(csvField(5_400_000)).toBe('5400000');
+    expect(csvField(0.5)).toBe('0.5');
+  });
+
+  it('neutralises a hostile name in every column that names people or units', () => {
+    // PREPARE
+    const [entry] = entriesOf('late', head('A', { obligations: [metAfterMissed('A')] }), BEIJING);
+    if (!entry) throw new Error('no row');
+    const row: AuditRow = {
+      ...withPeople(entry, dongcheng),
+      unit: { id: '+U-1', name: '@unit' },
+      firstResponsible: [{ personId: 'P-1', name: '=HYPERLINK("x")' }],
+    };
+
+    // ACT
+    const [, record] = auditRowsCsv([row]).split('\r\n');
+
+    // ASSESS
+    expect(record).toContain(`,'+U-1,'@unit,`);
+    expect(record).toContain(`,"'=HYPERLINK(""x"") (P-1)",`);
+  });
+
   it('ends every record, the header included, with CRLF', () => {
     expect(
       toCsv(
@@ -417,7 +505,7 @@ describe('CSV', () => {
 
   it('flattens a row into the documented columns, people as `name (id)` separated by `; `', () => {
     // PREPARE
-    const [entry] = entriesOf('late', head('A', { obligations: [metAfterMissed('A')] }), {}, undefined);
+    const [entry] = entriesOf('late', head('A', { obligations: [metAfterMissed('A')] }), BEIJING);
     if (!entry) throw new Error('no row');
     const row: AuditRow = {
       ...withPeople(entry, dongcheng),
@@ -433,9 +521,10 @@ describe('CSV', () => {
     // ASSESS
     expect(csv).toBe(
       'kind,incidentId,incidentRegion,category,grade,officeLevel,officeCode,officeName,unitId,unitName,' +
-        'obligationId,dutyPeriodId,zeroReportDate,deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
+        'obligationId,dutyPeriodId,zeroReportDate,finalReportId,finalReportReceivedAt,missingElements,' +
+        'deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
         'firstResponsible,directlyResponsible,onDutyAtDeadline\r\n' +
-        'countyToCity,A,110101,accident,IV,county,110101,东城区,,,A-110101-countyToCity,,,' +
+        'countyToCity,A,110101,accident,IV,county,110101,东城区,,,A-110101-countyToCity,,,,,,' +
         '2026-11-22T04:00:00.000Z,2026-11-22T05:30:00.000Z,2026-11-22T04:00:01.000Z,5400000,1h30m,true,' +
         '李主任 (P-LI),"王副主任 (P-WANG); Smith, ""Jr"" (P-X)",赵值班 (P-ZHAO)\r\n',
     );
@@ -486,8 +575,13 @@ describe('query schemas', () => {
     const parsed = auditLateQuerySchema.parse({ region: '110100', from: '2026-11-01', to: '2026-11-30' });
     expect([parsed.from, parsed.to]).toEqual(['2026-10-31T16:00:00.000Z', '2026-11-30T15:59:59.999Z']);
     for (const day of ['2026-02-30', '2026-13-01', '2026-00-10']) {
-      const bad = auditLateQuerySchema.safeParse({ region: '110100', to: day });
-      expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['to', 'is not a calendar day']]);
+      // The incident list's own rule, word for word: one field, one problem.
+      const shared = listIncidentsQuerySchema.safeParse({ to: day }).error?.issues.map((i) => i.message);
+      expect(shared).toHaveLength(1);
+      for (const schema of [auditLateQuerySchema, auditMissedQuerySchema, auditOfficesQuerySchema]) {
+        const bad = schema.safeParse({ region: '110100', to: day });
+        expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['to', shared?.[0]]]);
+      }
     }
   });
 
@@ -500,6 +594,94 @@ describe('query schemas', () => {
       ['office', 'is not inside region 110100'],
     ]);
     expect(auditLateQuerySchema.safeParse({ region: '000000' }).error?.issues[0]?.message).toMatch(/whole country/);
+  });
+
+  it('takes required-element on the missed list only', () => {
+    expect(auditMissedQuerySchema.safeParse({ region: '110100', kind: 'required-element' }).success).toBe(true);
+    const late = auditLateQuerySchema.safeParse({ region: '110100', kind: 'required-element' });
+    expect(late.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['kind', 'a required element never supplied is a missed report: see /v1/audit/missed'],
+    ]);
+  });
+});
+
+describe('the cursor at the edge', () => {
+  const listing = { region: '110100', from: '2026-10-31T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' };
+  const incidents: AuditCursor = {
+    ...listing,
+    kind: 'countyToCity',
+    phase: 'incidents',
+    after: {
+      pk: 'INC#INC-20261122-AAAAAAAA',
+      sk: 'HEAD',
+      cityCode: '110100',
+      listKey: `${RECEIVED}#INC-20261122-AAAAAAAA`,
+    },
+  };
+  const zero: AuditCursor = {
+    ...listing,
+    phase: 'zero-reports',
+    after: { periodId: 'DP-1', unit: 'U-9', date: '2026-11-22' },
+  };
+  const decoded = (cursor: string) =>
+    JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const cursorProblems = (
+    schema: typeof auditMissedQuerySchema | typeof auditLateQuerySchema,
+    record: Record<string, unknown>,
+  ) =>
+    schema
+      .safeParse({ region: '110100', cursor: Buffer.from(JSON.stringify(record)).toString('base64url') })
+      .error?.issues.map((i) => i.path.join('.'));
+
+  it('reads back every cursor it writes', () => {
+    for (const cursor of [incidents, zero, { ...listing, phase: 'zero-reports' } as const]) {
+      const parsed = auditMissedQuerySchema.parse({ region: '110100', cursor: encodeAuditCursor(cursor) });
+      expect(parsed.cursor).toEqual(cursor);
+    }
+    // The store's position is kept apart from the listing, key for key.
+    expect(decoded(encodeAuditCursor(incidents))).toEqual({
+      phase: 'incidents',
+      ...listing,
+      kind: 'countyToCity',
+      'at.pk': 'INC#INC-20261122-AAAAAAAA',
+      'at.sk': 'HEAD',
+      'at.cityCode': '110100',
+      'at.listKey': `${RECEIVED}#INC-20261122-AAAAAAAA`,
+    });
+  });
+
+  it('refuses a changed, added, removed or mistyped key, or an unknown phase, naming cursor', () => {
+    const record = decoded(encodeAuditCursor(incidents));
+    const { region: _region, ...noRegion } = record;
+    const { 'at.pk': _pk, 'at.sk': _sk, 'at.cityCode': _city, 'at.listKey': _key, ...noPosition } = record;
+    const zeroRecord = decoded(encodeAuditCursor(zero));
+    const { 'at.unit': _unit, ...halfPosition } = zeroRecord;
+    const tampered: Record<string, unknown>[] = [
+      { ...record, phase: 'summaries' },
+      { ...record, colour: 'red' },
+      noRegion,
+      noPosition,
+      { ...record, from: 'last month' },
+      { ...record, from: 5 },
+      { ...record, to: null },
+      { ...record, from: listing.to, to: listing.from },
+      { ...record, kind: 'unit-report' },
+      { ...record, office: '1101' },
+      halfPosition,
+      { ...zeroRecord, 'at.extra': 'x' },
+      { ...zeroRecord, 'at.unit': '' },
+    ];
+    for (const bad of tampered)
+      expect(cursorProblems(auditMissedQuerySchema, bad), JSON.stringify(bad)).toEqual(['cursor']);
+    // The late list has no zero reports to resume.
+    expect(cursorProblems(auditLateQuerySchema, zeroRecord)).toEqual(['cursor']);
+    expect(
+      auditLateQuerySchema.safeParse({ region: '110100', cursor: 'not-base64-json' }).error?.issues[0]?.path,
+    ).toEqual(['cursor']);
+    // The incident list's plain cursor is not one of these.
+    expect(cursorProblems(auditMissedQuerySchema, decoded(encodeCursor({ pk: 'INC#X', sk: 'HEAD' })))).toEqual([
+      'cursor',
+    ]);
   });
 });
 
@@ -518,15 +700,65 @@ const directoryOf = (officersHere: readonly Officer[], rosterHere: readonly Shif
   },
 });
 
-/** A store holding these heads, each with a log (a UnitReportLate record where the head says so). */
-const storeWith = async (heads: readonly IncidentState[]): Promise<InMemoryIncidentStore> => {
-  const store = new InMemoryIncidentStore();
+/** A report as the log records it: Dongcheng, unit U-1, complete unless told otherwise. */
+const reportOf = (
+  incidentId: string,
+  reportNumber: number,
+  over: Partial<ReportSubmittedData> = {},
+): ReportSubmittedData => ({
+  reportId: `${incidentId}-R${reportNumber}`,
+  kind: reportNumber === 1 ? 'initial' : 'follow-up',
+  reportNumber,
+  office: '110101',
+  reporter: { name: 'Wang Li', phone: '+86 10 1234 5678', unit: 'U-1' },
+  occurredAt: '2026-11-22T01:00:00.000Z',
+  learnedAt: '2026-11-22T01:30:00.000Z',
+  receivedAt: new Date(Date.parse(RECEIVED) + (reportNumber - 1) * 3_600_000).toISOString(),
+  regionCode: '110101',
+  location: { address: 'No. 3 shaft' },
+  category: 'accident',
+  subtype: 'mine flooding',
+  proposedGrade: null,
+  assessedGrade: 'IV',
+  figures: { dead: 0, injured: 2, seriouslyInjured: 1, missing: 0, trapped: 0, affectedPeople: 10, directLossYuan: 0 },
+  delta: { dead: 0, injured: 0, seriouslyInjured: 0, missing: 0, trapped: 0, affectedPeople: 0, directLossYuan: 0 },
+  summary: 'Water broke into the No. 3 shaft.',
+  measuresTaken: 'Pumps started; rescue team on site.',
+  unknowns: '',
+  ...over,
+});
+
+/**
+ * A store holding these heads, each with a log: its reports where given (a closed head's last one
+ * closes it), else a placeholder report; and a UnitReportLate record where the head says so. The
+ * ids of the logs read are kept in `logsRead`.
+ */
+const storeWith = async (
+  heads: readonly IncidentState[],
+  reports: Readonly<Record<string, readonly ReportSubmittedData[]>> = {},
+): Promise<InMemoryIncidentStore & { logsRead: string[] }> => {
+  const store = Object.assign(new InMemoryIncidentStore(), { logsRead: [] as string[] });
+  const read = store.getEvents.bind(store);
+  store.getEvents = async (incidentId) => {
+    store.logsRead.push(incidentId);
+    return read(incidentId);
+  };
   for (const state of heads) {
-    const events = [{ seq: 1, type: 'ReportSubmitted', data: {} }];
-    if (state.unitLate) events.push({ seq: 2, type: 'UnitReportLate', data: unitLateData(state.incidentId) });
+    const own = reports[state.incidentId];
+    const events: { type: string; data: unknown }[] = own
+      ? own.map((data) => ({ type: 'ReportSubmitted', data }))
+      : [{ type: 'ReportSubmitted', data: {} }];
+    if (state.unitLate) events.push({ type: 'UnitReportLate', data: unitLateData(state.incidentId) });
+    const last = own?.[own.length - 1];
+    if (state.status === 'closed' && last) events.push({ type: 'IncidentClosed', data: { reportId: last.reportId } });
     const sealed = events.map(
-      (e) =>
-        ({ ...e, incidentId: state.incidentId, hash: `${state.incidentId}-h${e.seq}` }) as unknown as IncidentEvent,
+      (e, i) =>
+        ({
+          ...e,
+          seq: i + 1,
+          incidentId: state.incidentId,
+          hash: `${state.incidentId}-h${i + 1}`,
+        }) as unknown as IncidentEvent,
     );
     const version = sealed.length;
     await store.append({
@@ -569,7 +801,7 @@ describe('the late and missed lists', () => {
 
   const allPages = async (list: ReturnType<typeof makeListLate>, limit: number, extra: object = {}) => {
     const pages: string[][] = [];
-    let cursor: Readonly<Record<string, string>> | undefined;
+    let cursor: AuditCursor | undefined;
     do {
       const page = await list(inspector, { region: '110100', limit, ...extra, ...(cursor ? { cursor } : {}) });
       pages.push(page.rows.map((r) => `${r.incident?.id ?? r.unit?.id}:${r.obligationId ?? r.kind}`));
@@ -681,6 +913,363 @@ describe('the late and missed lists', () => {
     );
     await expect(ask({ sub: 'sh', role: 'inspector', region: '310000' })).rejects.toThrow(ForbiddenError);
     await expect(ask(inspector)).resolves.toMatchObject({ rows: [] });
+  });
+});
+
+describe('a county inspector', () => {
+  const directory = directoryOf(officers, roster);
+  const county: Actor = { sub: 'insp-dc', role: 'inspector', region: '110101' };
+  /** Grade III: Dongcheng was silent, then the city was too (its cityToProvince duty missed). */
+  const bothSilent = () =>
+    head('G3', {
+      grade: 'III',
+      obligations: [
+        neverMet('G3'),
+        obligation('G3', {
+          obligationId: 'G3-110100-cityToProvince',
+          level: 'city',
+          office: '110100',
+          handover: 'cityToProvince',
+          to: { level: 'province', office: '110000' },
+          dueAt: '2026-11-22T06:00:00.000Z',
+          status: 'missed',
+          missedAt: '2026-11-22T06:00:01.000Z',
+          escalatedAt: '2026-11-22T06:00:01.000Z',
+        }),
+      ],
+    });
+
+  it('sees the county’s missed duty but not the city’s, and no city leader is named', async () => {
+    // PREPARE
+    const store = await storeWith([bothSilent()]);
+    const listMissed = makeListMissed({ incidents: store, directory, clock, missedZeroReports: zeroReports([]) });
+
+    // ACT
+    const countyView = await listMissed(county, { region: '110101', limit: 50 });
+    const cityDuty = await listMissed(county, { region: '110101', limit: 50, kind: 'cityToProvince' });
+    const cityView = await listMissed(inspector, { region: '110100', limit: 50 });
+
+    // ASSESS
+    expect(countyView.rows.map((r) => r.obligationId)).toEqual(['G3-110101-countyToCity']);
+    expect(countyView.rows.flatMap((r) => r.firstResponsible.map((p) => p.personId))).toEqual(['P-LI']);
+    expect(cityDuty.rows).toEqual([]);
+    expect(cityView.rows.map((r) => r.obligationId)).toEqual(['G3-110101-countyToCity', 'G3-110100-cityToProvince']);
+  });
+
+  it('counts only the county’s duties in its punctuality table, as the missed list does', async () => {
+    const table = makeOfficePunctuality({ incidents: await storeWith([bothSilent()]), clock });
+    const result = await table(county, { region: '110101' });
+    expect(result.offices.map((o) => [o.office.code, o.held, o.missed])).toEqual([['110101', 1, 1]]);
+  });
+});
+
+describe('paging a listing', () => {
+  const directory = directoryOf(officers, roster);
+  const lateAt = (id: string, receivedAt: string) => head(id, { receivedAt, obligations: [lateOnly(id)] });
+
+  it('keeps the first page’s defaulted period on every page, however far the clock moves', async () => {
+    // PREPARE: A and B near the far end of the default 30 days, C recent; oldest first in memory.
+    const moving = new FakeClock('2026-11-30T00:00:00.000Z');
+    const store = await storeWith([
+      lateAt('A', '2026-10-31T06:00:00.000Z'),
+      lateAt('B', '2026-10-31T12:00:00.000Z'),
+      lateAt('C', '2026-11-20T00:00:00.000Z'),
+    ]);
+    const listLate = makeListLate({ incidents: store, directory, clock: moving });
+
+    // ACT: 18 hours pass between pages, and an incident arrives after the first page's end.
+    const first = await listLate(inspector, { region: '110100', limit: 1 });
+    moving.advance(18 * 3_600_000);
+    await store.append({
+      incidentId: 'D',
+      expectedVersion: null,
+      state: { ...lateAt('D', '2026-11-30T06:00:00.000Z'), version: 1, lastHash: 'D-h1' },
+      events: [
+        { seq: 1, type: 'ReportSubmitted', data: {}, incidentId: 'D', hash: 'D-h1' } as unknown as IncidentEvent,
+      ],
+    });
+    const pages = [first];
+    for (let next = first.next; next; ) {
+      const page = await listLate(inspector, { region: '110100', limit: 1, cursor: next });
+      pages.push(page);
+      next = page.next;
+    }
+
+    // ASSESS
+    expect(pages.map((p) => p.rows.map((r) => r.incident?.id))).toEqual([['A'], ['B'], ['C']]);
+    expect(new Set(pages.map((p) => `${p.from}/${p.to}`))).toEqual(
+      new Set(['2026-10-31T00:00:00.000Z/2026-11-30T00:00:00.000Z']),
+    );
+  });
+
+  it('carries region, period, office and kind; one given again must agree, or the cursor is refused', async () => {
+    // PREPARE
+    const store = await storeWith([lateAt('A', RECEIVED), lateAt('B', '2026-11-23T00:00:00.000Z')]);
+    const listLate = makeListLate({ incidents: store, directory, clock });
+    const first = await listLate(inspector, { region: '110100', limit: 1, office: '110101', kind: 'countyToCity' });
+    const cursor = first.next;
+    if (!cursor) throw new Error('no next page');
+    expect(cursor).toMatchObject({
+      region: '110100',
+      from: first.from,
+      to: first.to,
+      office: '110101',
+      kind: 'countyToCity',
+    });
+
+    // ACT / ASSESS: left out, or repeated unchanged, they stand.
+    const leftOut = await listLate(inspector, { region: '110100', limit: 1, cursor });
+    const repeated = await listLate(inspector, {
+      region: '110100',
+      limit: 1,
+      cursor,
+      from: first.from,
+      office: '110101',
+      kind: 'countyToCity',
+    });
+    expect(leftOut.rows.map((r) => r.incident?.id)).toEqual(['B']);
+    expect(repeated.rows).toEqual(leftOut.rows);
+    for (const other of [
+      { kind: 'unit-report' as const },
+      { office: '110102' },
+      { from: '2026-11-01T00:00:00.000Z' },
+      { to: '2026-11-29T00:00:00.000Z' },
+      { region: '110000' },
+    ]) {
+      const refusal = await listLate(inspector, { region: '110100', limit: 1, cursor, ...other }).catch((e) => e);
+      expect(refusal, JSON.stringify(other)).toBeInstanceOf(ValidationError);
+      expect((refusal as ValidationError).details?.map((d) => d.field)).toEqual(['cursor']);
+    }
+  });
+
+  it('refuses a cursor whose listing breaks the rules, even one that did not come through the API', async () => {
+    const listMissed = makeListMissed({
+      incidents: await storeWith([]),
+      directory,
+      clock,
+      missedZeroReports: zeroReports([miss()]),
+    });
+    const base = { region: '110100', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' };
+    for (const cursor of [
+      { ...base, from: '2026-12-01T00:00:00.000Z', phase: 'zero-reports' },
+      { ...base, office: '310101', phase: 'zero-reports' },
+      { ...base, kind: 'unit-report', phase: 'zero-reports' },
+      { ...base, kind: 'countyToCity', phase: 'zero-reports' },
+      { ...base, phase: 'zero-reports', after: { periodId: 'DP-9', unit: 'U-0', date: '2026-11-22' } },
+    ] as AuditCursor[]) {
+      await expect(
+        listMissed(inspector, { region: '110100', limit: 1, cursor }),
+        JSON.stringify(cursor),
+      ).rejects.toThrow(ValidationError);
+    }
+  });
+
+  it('resumes the zero reports after the last one given, not by a count a new miss would shift', async () => {
+    // PREPARE
+    const misses: MissedZeroReport[] = [
+      miss({ unit: 'Z1', cutoffAt: '2026-11-22T01:00:00.000Z' }),
+      miss({ unit: 'Z2', cutoffAt: '2026-11-23T01:00:00.000Z', date: '2026-11-23' }),
+      miss({ unit: 'Z3', cutoffAt: '2026-11-24T01:00:00.000Z', date: '2026-11-24' }),
+    ];
+    const listMissed = makeListMissed({
+      incidents: await storeWith([]),
+      directory,
+      clock,
+      missedZeroReports: { missedIn: async () => [...misses] },
+    });
+
+    // ACT: between pages the check records a miss with an earlier cut-off (it ran late).
+    const first = await listMissed(inspector, { region: '110100', limit: 1 });
+    misses.unshift(miss({ unit: 'Z0', cutoffAt: '2026-11-21T01:00:00.000Z', date: '2026-11-21' }));
+    const second = await listMissed(inspector, {
+      region: '110100',
+      limit: 1,
+      ...(first.next ? { cursor: first.next } : {}),
+    });
+    const third = await listMissed(inspector, {
+      region: '110100',
+      limit: 1,
+      ...(second.next ? { cursor: second.next } : {}),
+    });
+
+    // ASSESS
+    expect([first, second, third].map((p) => p.rows.map((r) => r.unit?.id))).toEqual([['Z1'], ['Z2'], ['Z3']]);
+    expect(third.next).toBeUndefined();
+  });
+});
+
+describe('required elements never supplied', () => {
+  const directory = directoryOf(officers, roster);
+  const final = (id: string, n: number, over: Partial<ReportSubmittedData> = {}) =>
+    reportOf(id, n, { kind: 'final', ...over });
+
+  it('finds measures never given by any report, seriously injured unknown at the end, and unknowns left open', () => {
+    const quick = reportOf('A', 1, {
+      measuresTaken: '',
+      unknowns: 'cause',
+      figures: { ...reportOf('A', 1).figures, seriouslyInjured: null },
+    });
+    // A complete final answers everything the quick report left out.
+    expect(missingElementsOf([quick, final('A', 2)], 'A-R2')).toBeUndefined();
+    // Measures given once are supplied; the final's own figures and unknowns are what stand.
+    expect(
+      missingElementsOf(
+        [reportOf('A', 1), final('A', 2, { measuresTaken: '', unknowns: 'the cause', figures: quick.figures })],
+        'A-R2',
+      )?.missing,
+    ).toEqual(['seriouslyInjured', 'unknowns']);
+    // Never given at all, even with a seriously-injured count given on the way but dropped at the end.
+    const lacking = missingElementsOf(
+      [quick, reportOf('A', 2, { measuresTaken: ' ' }), final('A', 3, { measuresTaken: '', figures: quick.figures })],
+      'A-R3',
+    );
+    expect(lacking?.missing).toEqual(['measuresTaken', 'seriouslyInjured']);
+    // Nobody injured: nobody seriously injured to count.
+    const none = { ...quick.figures, injured: 0, seriouslyInjured: null };
+    expect(missingElementsOf([final('A', 2, { figures: none })], 'A-R2')).toBeUndefined();
+    expect(missingElementsOf([quick], 'A-R9')).toBeUndefined();
+  });
+
+  it('holds the unit that sent the final report to account, at the moment it was received', () => {
+    // PREPARE: another unit sent the final.
+    const reports = [
+      reportOf('A', 1, { measuresTaken: '' }),
+      final('A', 2, { measuresTaken: '', reporter: { name: 'Li', phone: '+86 10 5555 0000', unit: 'U-7' } }),
+    ];
+    const missing = missingElementsOf(reports, 'A-R2');
+    if (!missing) throw new Error('nothing missing');
+    const finalAt = '2026-11-22T03:00:00.000Z';
+
+    // ACT
+    const row = withPeople(requiredElementEntry(head('A', { status: 'closed' }), missing), dongcheng);
+
+    // ASSESS: 03:00Z is 11:00 China time, Zhao's shift.
+    expect(row).toEqual({
+      kind: 'required-element',
+      incident: { id: 'A', region: '110101', category: 'accident', grade: 'IV' },
+      office: { level: 'county', code: '110101', name: '东城区' },
+      unit: { id: 'U-7', name: null },
+      obligationId: null,
+      zeroReport: null,
+      finalReport: { reportId: 'A-R2', receivedAt: finalAt, missingElements: ['measuresTaken'] },
+      deadline: finalAt,
+      metAt: null,
+      missedAt: finalAt,
+      lateByMs: null,
+      lateBy: null,
+      autoEscalated: false,
+      firstResponsible: [],
+      directlyResponsible: [],
+      onDutyAtDeadline: [{ personId: 'P-ZHAO', name: '赵值班' }],
+    });
+    expect(auditRowSchema.safeParse(row).success).toBe(true);
+    expect(auditRowsCsv([row]).split('\r\n')[1]).toContain(`,A-R2,${finalAt},measuresTaken,${finalAt},,${finalAt},`);
+  });
+
+  /** C1 closed lacking measures, C2 closed complete, O1 open and silent, C3 closed lacking and silent. */
+  const fixture = async () => {
+    const at = (minute: number) => new Date(Date.parse(RECEIVED) + minute * 60_000).toISOString();
+    const store = await storeWith(
+      [
+        head('C1', { receivedAt: at(1), status: 'closed' }),
+        head('C2', { receivedAt: at(2), status: 'closed' }),
+        head('O1', { receivedAt: at(3), obligations: [neverMet('O1')] }),
+        head('C3', { receivedAt: at(4), status: 'closed', obligations: [neverMet('C3')] }),
+      ],
+      {
+        C1: [reportOf('C1', 1, { measuresTaken: '' }), final('C1', 2, { measuresTaken: '' })],
+        C2: [reportOf('C2', 1), final('C2', 2)],
+        O1: [reportOf('O1', 1, { measuresTaken: '' })],
+        C3: [reportOf('C3', 1), final('C3', 2, { unknowns: 'the cause' })],
+      },
+    );
+    const listMissed = makeListMissed({ incidents: store, directory, clock, missedZeroReports: zeroReports([]) });
+    const listLate = makeListLate({ incidents: store, directory, clock });
+    return { store, listMissed, listLate };
+  };
+  const ids = (rows: readonly AuditRow[]) =>
+    rows.map((r) => `${r.incident?.id}:${r.kind}${r.finalReport ? `:${r.finalReport.missingElements.join('+')}` : ''}`);
+
+  it('lists them on the missed list among the incident’s duties by deadline, reading only closed incidents’ logs', async () => {
+    // PREPARE
+    const { store, listMissed } = await fixture();
+
+    // ACT
+    const page = await listMissed(inspector, { region: '110100', limit: 50 });
+
+    // ASSESS
+    expect(ids(page.rows)).toEqual([
+      'C1:required-element:measuresTaken',
+      'O1:countyToCity',
+      'C3:required-element:unknowns',
+      'C3:countyToCity',
+    ]);
+    expect([...store.logsRead].sort()).toEqual(['C1', 'C2', 'C3']);
+  });
+
+  it('filters by kind=required-element and office, and reads no log when the kind rules them out', async () => {
+    const { store, listMissed, listLate } = await fixture();
+    const only = await listMissed(inspector, { region: '110100', limit: 50, kind: 'required-element' });
+    expect(ids(only.rows)).toEqual(['C1:required-element:measuresTaken', 'C3:required-element:unknowns']);
+    const elsewhere = await listMissed(inspector, { region: '110100', limit: 50, office: '110102' });
+    expect(elsewhere.rows).toEqual([]);
+    store.logsRead.length = 0;
+    await listMissed(inspector, { region: '110100', limit: 50, kind: 'countyToCity' });
+    await listMissed(inspector, { region: '110100', limit: 50, office: '110102' });
+    await listLate(inspector, { region: '110100', limit: 50 });
+    expect(store.logsRead).toEqual([]);
+  });
+
+  it('counts the row when cutting pages, so an incident’s rows stay together', async () => {
+    const { listMissed } = await fixture();
+    const pages: string[][] = [];
+    let cursor: AuditCursor | undefined;
+    do {
+      const page = await listMissed(inspector, { region: '110100', limit: 1, ...(cursor ? { cursor } : {}) });
+      pages.push(ids(page.rows));
+      cursor = page.next;
+    } while (cursor);
+    expect(pages.filter((p) => p.length > 0)).toEqual([
+      ['C1:required-element:measuresTaken'],
+      ['O1:countyToCity'],
+      ['C3:required-element:unknowns', 'C3:countyToCity'],
+    ]);
+  });
+
+  it('reads at most MAX_LOGS_PER_PAGE logs a page, and answers early with a cursor past the last one judged', async () => {
+    // PREPARE: more complete closed incidents than one page may read, then one lacking measures.
+    const at = (i: number) => new Date(Date.parse(RECEIVED) + i * 1_000).toISOString();
+    const count = MAX_LOGS_PER_PAGE + 30;
+    const heads = Array.from({ length: count + 1 }, (_, i) =>
+      head(`K${String(i).padStart(4, '0')}`, { receivedAt: at(i), status: 'closed' }),
+    );
+    const reports = Object.fromEntries(
+      heads.map((h, i) => [
+        h.incidentId,
+        i === count
+          ? [reportOf(h.incidentId, 1, { measuresTaken: '' }), final(h.incidentId, 2, { measuresTaken: '' })]
+          : [reportOf(h.incidentId, 1), final(h.incidentId, 2)],
+      ]),
+    );
+    const store = await storeWith(heads, reports);
+    const listMissed = makeListMissed({ incidents: store, directory, clock, missedZeroReports: zeroReports([]) });
+
+    // ACT
+    const reads: number[] = [];
+    const rows: string[] = [];
+    let cursor: AuditCursor | undefined;
+    do {
+      store.logsRead.length = 0;
+      const page = await listMissed(inspector, { region: '110100', limit: 50, ...(cursor ? { cursor } : {}) });
+      reads.push(store.logsRead.length);
+      rows.push(...ids(page.rows));
+      cursor = page.next;
+    } while (cursor);
+
+    // ASSESS: each log read once, no page over the bound, the one row found.
+    expect(Math.max(...reads)).toBeLessThanOrEqual(MAX_LOGS_PER_PAGE);
+    expect(reads.reduce((a, b) => a + b, 0)).toBe(count + 1);
+    expect(rows).toEqual([`K${String(count).padStart(4, '0')}:required-element:measuresTaken`]);
   });
 });
 
