@@ -8,7 +8,7 @@
 import { mayActivateDutyPeriod, mayFileDailyReport } from '../domain/access';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Actor, NotificationRecipient } from '../domain/incident';
-import { type Officer, peopleFor } from '../domain/officers';
+import { channelsOf, peopleFor, place } from '../domain/officers';
 import { chainOf, isWithin, regionOf } from '../domain/regions/regions';
 import {
   CUTOFF_CHECK_ACTOR,
@@ -309,22 +309,15 @@ export const makeFileDailyReport =
 // ---------------------------------------------------------------------------------------------
 // The cut-off check
 
-const place = (code: string): string => {
-  try {
-    return `${code} ${regionOf(code).name}`;
-  } catch {
-    return code;
-  }
-};
-
 /** What the county office's duty officer reads: who, which day, since when, whom to call. */
 export const missedReportMessage = (period: DutyPeriod, day: OwedDay, unit: ReportingUnit): string =>
   `Zero report missed — ${unit.name} (${unit.unitId}, ${unit.kind}) of ${place(unit.county)} did not file its daily ` +
   `report for ${day.date} by ${chinaClockOf(day.cutoffAt)} China time (duty period ${period.periodId}: ${period.reason}). ` +
   `Call ${unit.contact.name} on ${unit.contact.phone}. A report filed now is recorded as late; the miss stays on record.`;
 
-const channelsOf = (officer: Officer): string[] =>
-  (['email', 'sms', 'webhook'] as const).filter((channel) => officer.endpoints[channel] !== undefined);
+/** The SMS of a miss: who, which day, whom to call — in 140 characters. */
+export const missedReportBrief = (day: OwedDay, unit: ReportingUnit): string =>
+  `Zero report missed: ${unit.name} (${unit.unitId}) ${day.date}. Call ${unit.contact.name} ${unit.contact.phone}.`;
 
 export interface CheckZeroReportsDeps {
   readonly store: ZeroReportStore;
@@ -519,6 +512,7 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
           },
           channels,
           text,
+          brief: missedReportBrief(day, unit),
         });
         recipients.push({ office, role: 'duty-officer', personId: officer.personId, channels, messageId });
       }

@@ -124,8 +124,7 @@ const chinaMidnight = (date: string): number => Date.parse(`${date}T00:00:00.000
 export const chinaDateOf = (at: Date): string => new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 
 /** `HH:MM` in China at an instant, for messages. */
-export const chinaClockOf = (at: Date | string): string =>
-  new Date(new Date(at).getTime() + CHINA_OFFSET_MS).toISOString().slice(11, 16);
+export { chinaClockOf } from './officers';
 
 /** The day after (or `days` after) a China date. */
 export const addDays = (date: string, days: number): string =>
