@@ -12,6 +12,7 @@ const activate = makeActivateDutyPeriod({ store: makeZeroReportStore(env), clock
 export const handler = apiHandler(
   {
     action: 'POST /v1/duty-periods',
+    roles: ['office'],
     input: { body: makeDutyPeriodBodySchema(() => systemClock.now().getTime()) },
     accessLog: makeAccessLog(env),
     clock: systemClock,

@@ -11,7 +11,13 @@ const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
 const listCandidates = makeListCandidates({ incidents });
 
 export const handler = apiHandler(
-  { action: 'GET /v1/audit/candidates', input: { query: candidatesQuerySchema }, accessLog, clock: systemClock },
+  {
+    action: 'GET /v1/audit/candidates',
+    roles: ['inspector'],
+    input: { query: candidatesQuerySchema },
+    accessLog,
+    clock: systemClock,
+  },
   async ({ actor, query }) => {
     const { cursor, ...rest } = query;
     const { after, ...page } = await listCandidates(actor, { ...rest, ...(cursor ? { after: cursor } : {}) });

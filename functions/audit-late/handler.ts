@@ -15,7 +15,13 @@ const { incidents, accessLog } = makeIncidentAdapters(env);
 const listLate = makeListLate({ incidents, directory: makeOfficerDirectory(env), clock: systemClock });
 
 export const handler = apiHandler(
-  { action: 'GET /v1/audit/late', input: { query: auditLateQuerySchema }, accessLog, clock: systemClock },
+  {
+    action: 'GET /v1/audit/late',
+    roles: ['inspector'],
+    input: { query: auditLateQuerySchema },
+    accessLog,
+    clock: systemClock,
+  },
   async ({ actor, query }) => {
     const { format, ...rest } = query;
     const { rows, next, ...period } = await listLate(actor, rest);

@@ -28,7 +28,13 @@ const listMissed = makeListMissed({
 });
 
 export const handler = apiHandler(
-  { action: 'GET /v1/audit/missed', input: { query: auditMissedQuerySchema }, accessLog, clock: systemClock },
+  {
+    action: 'GET /v1/audit/missed',
+    roles: ['inspector'],
+    input: { query: auditMissedQuerySchema },
+    accessLog,
+    clock: systemClock,
+  },
   async ({ actor, query }) => {
     const { format, ...rest } = query;
     const { rows, next, ...period } = await listMissed(actor, rest);

@@ -14,7 +14,13 @@ const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
 const officePunctuality = makeOfficePunctuality({ incidents, clock: systemClock });
 
 export const handler = apiHandler(
-  { action: 'GET /v1/audit/offices', input: { query: auditOfficesQuerySchema }, accessLog, clock: systemClock },
+  {
+    action: 'GET /v1/audit/offices',
+    roles: ['inspector'],
+    input: { query: auditOfficesQuerySchema },
+    accessLog,
+    clock: systemClock,
+  },
   async ({ actor, query }) => {
     const { format, ...rest } = query;
     const table = await officePunctuality(actor, rest);

@@ -23,6 +23,7 @@ const fileDailyReport = makeFileDailyReport({
 export const handler = apiHandler(
   {
     action: 'POST /v1/daily-reports',
+    roles: ['reporter'],
     input: { body: dailyReportBodySchema },
     accessLog: makeAccessLog(env),
     clock: systemClock,

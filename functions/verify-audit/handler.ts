@@ -38,7 +38,13 @@ const verifyAudit = makeVerifyAudit({
 });
 
 export const handler = apiHandler(
-  { action: 'GET /v1/audit/verify', input: { query: verifyQuerySchema }, accessLog, clock: systemClock },
+  {
+    action: 'GET /v1/audit/verify',
+    roles: ['inspector'],
+    input: { query: verifyQuerySchema },
+    accessLog,
+    clock: systemClock,
+  },
   async ({ actor, query }) => {
     const { after, accessDenied, ...result } = await verifyAudit(actor, {
       ...(query.region ? { region: query.region } : {}),

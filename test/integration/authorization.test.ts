@@ -45,6 +45,12 @@ describe('role boundaries over HTTP', () => {
       ['POST', '/v1/reports', () => initialReport('110101', 'U-1', { kind: 'follow-up', incidentId })],
       ['POST', '/v1/incidents/{id}/forward', () => ({ note: 'forwarded by an inspector' })],
       ['POST', '/v1/incidents/{id}/acknowledge', () => ({})],
+      [
+        'POST',
+        '/v1/duty-periods',
+        () => ({ region: '110101', firstDate: '2026-12-01', lastDate: '2026-12-02', cutoffHour: 16, reason: 'flood' }),
+      ],
+      ['POST', '/v1/daily-reports', () => ({ periodId: 'DP-x', date: '2026-12-01', nothingToReport: true })],
     ];
 
     it.each(writes)('%s %s → 403, recorded', async (_method, route, body) => {
@@ -83,8 +89,20 @@ describe('role boundaries over HTTP', () => {
     });
   });
 
+  it('records a refusal even when the query is malformed: who may not ask learns nothing from a 400', async () => {
+    const answer = await call(runtime, 'GET', '/v1/audit/late?region=11&from=yesterday', { token: reporter });
+    expect(answer.status).toBe(403);
+    expect(await refusedOn('GET /v1/audit/late')).toContain('unit-u1');
+  });
+
   describe('an office reads none of the accountability views', () => {
-    it.each(['/v1/audit/candidates?region=110101', '/v1/audit/verify?region=110101'])('GET %s → 403', async (path) => {
+    it.each([
+      '/v1/audit/candidates?region=110101',
+      '/v1/audit/verify?region=110101',
+      '/v1/audit/late?region=110101',
+      '/v1/audit/missed?region=110101',
+      '/v1/audit/offices?region=110101',
+    ])('GET %s → 403', async (path) => {
       expect((await call(runtime, 'GET', path, { token: county })).status).toBe(403);
     });
 
