@@ -1,34 +1,47 @@
 /**
  * Verifying the audit trail of a jurisdiction: every hash chain filed inside it — each incident's
- * event log, each unit's zero-report log — recomputed and checked against its head, each incident's
- * head held to what its log projects to (the views read the head), every broken link named, and the
- * refused requests of the jurisdiction listed beside them. The command-line tool runs it to the
- * end; the API runs it a page at a time, inside a time budget.
+ * event log, each unit's zero-report log — recomputed and checked against its head; each head held
+ * to what its log projects to, an incident's with the index keys the views select it by (the views
+ * read heads, not logs); each zero-report miss held to the lookup through which the missed list
+ * finds it, and every such lookup to a miss of the log; every broken link named, and the refused
+ * requests of the jurisdiction listed beside them. The command-line tool runs it to the end; the
+ * API runs it a page at a time, inside a time budget.
  */
 import { z } from 'zod';
 import { mayInspect } from '../domain/access';
 import { type AuditDigest, anchorIndex, anchorKey, type ChainAnchor, checkAnchor } from '../domain/audit-digest';
 import { ForbiddenError, ValidationError } from '../domain/errors';
 import { type ChainVerdict, type ExpectedHead, verifyChain } from '../domain/hash-chain';
-import { describeDifference, headDifferences, replayHead } from '../domain/head-projection';
+import {
+  describeDifference,
+  type HeadDifference,
+  headDifferences,
+  itemDifferences,
+  replayHead,
+  replayZeroHead,
+} from '../domain/head-projection';
 import type { Actor, IncidentEvent, IncidentState } from '../domain/incident';
 import { childrenOf, isKnownRegion, NATIONAL, regionOf } from '../domain/regions/regions';
+import type { ZeroChainState, ZeroReportEvent } from '../domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../ports/access-log';
-import type { AuditChain, AuditChainSource } from '../ports/audit-chains';
+import type { AuditChain, AuditChainSource, MissLookups } from '../ports/audit-chains';
 import type { Clock } from '../ports/clock';
-import type { IncidentStore } from '../ports/incident-store';
+import type { IncidentStore, StoredHead } from '../ports/incident-store';
 import { mapBounded } from './concurrency';
 import { makeListAccessDenied } from './list-access-denied';
 
 /**
- * Why a chain does not hold: the chain's own verdict, a head that is not there at all, an incident
- * head that is not what its log projects to, or — against an earlier digest — an event the digest
- * recorded that is changed or gone, or a whole chain gone.
+ * Why a chain does not hold: the chain's own verdict, a head that is not there at all, a head that
+ * is not what its log projects to, a zero-report log's misses not as the missed list's lookups say
+ * them (a miss without its lookup, a lookup changed, a lookup for a miss the log does not hold),
+ * or — against an earlier digest — an event the digest recorded that is changed or gone, or a
+ * whole chain gone.
  */
 export type BreakReason =
   | Exclude<ChainVerdict, { intact: true }>['reason']
   | 'head-missing'
   | 'head-projection-mismatch'
+  | 'lookup-mismatch'
   | 'anchor-mismatch'
   | 'anchor-missing-events'
   | 'chain-missing';
@@ -71,6 +84,10 @@ const isResumable = (source: AuditChainSource): source is ResumableAuditChainSou
 /** The first broken link of a chain, or nothing if the chain holds. */
 export const checkChain = (chain: AuditChain): BrokenLink | undefined => {
   const where = { kind: chain.kind, id: chain.id, region: chain.region };
+  if (!chain.head && chain.events.length === 0 && chain.lookups && chain.lookups.stored.length > 0) {
+    // Only a lookup says this log exists: a miss on the missed list that no log holds.
+    return checkLookups(chain, chain.lookups, 0);
+  }
   const verdict = verifyChain(chain.events, chain.head);
   if (!chain.head) {
     // Without a head nothing says where the log should end, so events cut from its end would go
@@ -97,11 +114,26 @@ export const checkChain = (chain: AuditChain): BrokenLink | undefined => {
     return { ...where, seq: verdict.brokenAtSeq, reason: verdict.reason, detail: verdict.detail };
   }
   if (chain.kind === 'incident' && chain.state) return checkProjection(chain, chain.head, chain.state);
+  if (chain.kind === 'zero-report') {
+    return (
+      (chain.zeroState ? checkZeroProjection(chain, chain.head, chain.zeroState) : undefined) ??
+      (chain.lookups ? checkLookups(chain, chain.lookups, chain.head.seq) : undefined)
+    );
+  }
   return undefined;
 };
 
 /** Differences named in a detail; the rest are counted. */
 const DIFFERENCES_NAMED = 5;
+
+/** The first few of `items` as text, and how many more there are. */
+const listed = (items: readonly string[]): string => {
+  const more = items.length > DIFFERENCES_NAMED ? `; and ${items.length - DIFFERENCES_NAMED} more` : '';
+  return `${items.slice(0, DIFFERENCES_NAMED).join('; ')}${more}`;
+};
+
+const differencesNamed = (differences: readonly HeadDifference[]): string =>
+  listed(differences.map(describeDifference));
 
 /** Whether an incident's stored head is what its (intact) log projects to. */
 const checkProjection = (chain: AuditChain, head: ExpectedHead, stored: IncidentState): BrokenLink | undefined => {
@@ -118,14 +150,109 @@ const checkProjection = (chain: AuditChain, head: ExpectedHead, stored: Incident
     };
   }
   if (!projected) return undefined;
-  const differences = headDifferences(stored, projected);
+  // The item as stored where the store gives it: the keys the views select by (an audit period by
+  // the list key, a region by its codes) and the sweeper finds pending deadlines by are in it.
+  const differences = chain.headItem
+    ? itemDifferences(chain.headItem.item, chain.headItem.itemOf(projected))
+    : headDifferences(stored, projected);
   if (differences.length === 0) return undefined;
-  const named = differences.slice(0, DIFFERENCES_NAMED).map(describeDifference).join('; ');
-  const more = differences.length > DIFFERENCES_NAMED ? `; and ${differences.length - DIFFERENCES_NAMED} more` : '';
+  const reads = chain.headItem
+    ? 'which the late, missed and offices views read and select incidents by, and the deadline sweeper finds pending duties by'
+    : 'which the late, missed and offices views read';
   return {
     ...where,
     reason: 'head-projection-mismatch',
-    detail: `the head item, which the late, missed and offices views read, is not what the log's ${chain.events.length} events project to: ${named}${more}`,
+    detail: `the head item, ${reads}, is not what the log's ${chain.events.length} events project to: ${differencesNamed(differences)}`,
+  };
+};
+
+/** Whether a zero-report log's stored head is what its (intact) log projects to. */
+const checkZeroProjection = (chain: AuditChain, head: ExpectedHead, stored: ZeroChainState): BrokenLink | undefined => {
+  const where = { kind: chain.kind, id: chain.id, region: chain.region, seq: head.seq } as const;
+  let projected: ZeroChainState | undefined;
+  try {
+    // Read from the zero-report store, a zero-report chain's events are its ZeroReportEvents.
+    projected = replayZeroHead(chain.events as readonly ZeroReportEvent[], stored.unitName);
+  } catch (error) {
+    return {
+      ...where,
+      reason: 'head-projection-mismatch',
+      detail: `the log does not project to any head (${(error as Error).message}), yet a head is stored for it`,
+    };
+  }
+  if (!projected) return undefined;
+  const differences = itemDifferences(stored, projected);
+  if (differences.length === 0) return undefined;
+  return {
+    ...where,
+    reason: 'head-projection-mismatch',
+    detail: `the head item, which the missed list reads for late filings and notifications, is not what the log's ${chain.events.length} events project to: ${differencesNamed(differences)}`,
+  };
+};
+
+/**
+ * Whether the missed list's lookups say what a zero-report log's misses say: each miss has its
+ * lookup, as the store writes it, and no lookup names this log without a miss of the log behind it.
+ * The list reads the lookups, not the log, so a lookup deleted hides a miss, a lookup changed
+ * changes it, and a lookup added invents one, while every chain still recomputes.
+ */
+const checkLookups = (chain: AuditChain, lookups: MissLookups, lastSeq: number): BrokenLink | undefined => {
+  // Read from the zero-report store, a zero-report chain's events are its ZeroReportEvents.
+  const events = chain.events as readonly ZeroReportEvent[];
+  const problems: { readonly seq: number; readonly text: string }[] = [];
+  const unmatched = new Map(lookups.stored.map((lookup) => [lookup.key, lookup]));
+  const expectedKeys = new Map<number, string>();
+  for (const event of events) {
+    if (event.type !== 'DailyReportMissed') continue;
+    const miss = `the miss of ${event.data.date} (event ${event.seq})`;
+    let expected: ReturnType<MissLookups['of']>;
+    try {
+      expected = lookups.of(event);
+    } catch (error) {
+      problems.push({ seq: event.seq, text: `${miss} cannot be filed on the list (${(error as Error).message})` });
+      continue;
+    }
+    expectedKeys.set(event.seq, expected.key);
+    const found = unmatched.get(expected.key);
+    unmatched.delete(expected.key);
+    if (!found) {
+      problems.push({
+        seq: event.seq,
+        text: `${miss} has no lookup item (${expected.key}), so the list does not show it`,
+      });
+      continue;
+    }
+    const differences = itemDifferences(found.item, expected.item);
+    if (differences.length > 0) {
+      problems.push({
+        seq: event.seq,
+        text: `${miss} has a lookup that says otherwise: ${differencesNamed(differences)}`,
+      });
+    }
+  }
+  const bySeq = new Map(events.map((event) => [event.seq, event]));
+  for (const lookup of unmatched.values()) {
+    const claimed = lookup.seq === undefined ? undefined : bySeq.get(lookup.seq);
+    let why: string;
+    if (lookup.seq === undefined) why = 'it names no event of the log';
+    else if (!claimed) why = `the log has no event ${lookup.seq}`;
+    else if (claimed.type !== 'DailyReportMissed') why = `event ${lookup.seq} is a ${claimed.type}, not a miss`;
+    else
+      why = `event ${lookup.seq} is the miss of ${claimed.data.date}, whose lookup is ${expectedKeys.get(lookup.seq)}`;
+    problems.push({
+      seq: claimed ? claimed.seq : lastSeq,
+      text: `the lookup ${lookup.key} puts on the list a miss the log does not hold: ${why}`,
+    });
+  }
+  if (problems.length === 0) return undefined;
+  problems.sort((a, b) => a.seq - b.seq);
+  return {
+    kind: chain.kind,
+    id: chain.id,
+    region: chain.region,
+    seq: problems[0]?.seq ?? lastSeq,
+    reason: 'lookup-mismatch',
+    detail: `the missed list finds this log's misses through lookup items, and they are not what its ${events.length} events say: ${listed(problems.map((p) => p.text))}`,
   };
 };
 
@@ -135,9 +262,17 @@ const readIncidentChain = async (incidents: IncidentStore, incidentId: string, r
   // the log's last event means an append landed between the two reads — read again before calling
   // events missing. A head behind the log, or a gap inside it, cannot come from an append.
   const ATTEMPTS = 3;
+  const itemOf = incidents.headItemOf?.bind(incidents);
+  const readHead = async (): Promise<Partial<StoredHead> | undefined> => {
+    // The item as stored and the state read from it come from one read, so they cannot disagree.
+    if (incidents.getHeadItem && itemOf) return incidents.getHeadItem(incidentId);
+    const state = await incidents.getState(incidentId);
+    return state ? { state } : undefined;
+  };
   for (let attempt = 1; ; attempt++) {
     const events = await incidents.getEvents(incidentId);
-    const head = await incidents.getState(incidentId);
+    const stored = await readHead();
+    const head = stored?.state;
     const lastSeq = events.at(-1)?.seq ?? 0;
     if (head && head.version > lastSeq && attempt < ATTEMPTS) continue;
     return {
@@ -145,7 +280,13 @@ const readIncidentChain = async (incidents: IncidentStore, incidentId: string, r
       id: incidentId,
       region: head?.regionCode ?? region,
       events,
-      ...(head ? { head: { seq: head.version, hash: head.lastHash }, state: head } : {}),
+      ...(head
+        ? {
+            head: { seq: head.version, hash: head.lastHash },
+            state: head,
+            ...(stored?.item && itemOf ? { headItem: { item: stored.item, itemOf } } : {}),
+          }
+        : {}),
     };
   }
 };

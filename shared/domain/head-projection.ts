@@ -1,12 +1,14 @@
 /**
- * An incident's head item rebuilt from its log, and held against the head as stored. The views
- * inspectors read (late, missed, punctuality per office) read the head — its obligations, its
- * unit-late flag, its status — not the log; the hash chain vouches only for the log. So the head
- * is evidence only while it is exactly what the log projects to, and verification checks that too.
+ * A head rebuilt from its log, and held against the head as stored. The views inspectors read
+ * (late, missed, punctuality per office) read an incident's head — its obligations, its unit-late
+ * flag, its status — not the log, and the missed list reads a zero-report log's head for its late
+ * filings and notifications; the hash chain vouches only for the log. So a head is evidence only
+ * while it is exactly what its log projects to, and verification checks that too.
  */
 import { canonicalJson, type Json } from './canonical';
 import { type IncidentEvent, type IncidentState, project } from './incident';
 import { chainOf } from './regions/regions';
+import { projectZeroChain, ZERO_REPORT_EVENT_TYPES, type ZeroChainState, type ZeroReportEvent } from './zero-reports';
 
 /**
  * The head the appender would have written after `events`: the same {@link project}, fed the
@@ -22,6 +24,22 @@ export const replayHead = (events: readonly IncidentEvent[]): IncidentState | un
   const chain = chainOf(first.data.regionCode);
   const codes = { county: chain.county?.code ?? null, city: chain.city?.code ?? null, province: chain.province.code };
   return events.reduce<IncidentState | undefined>((state, event) => project(state, event, codes), undefined);
+};
+
+/**
+ * The head the zero-report appender would have written after `events`: {@link projectZeroChain}
+ * from the log's own period, unit and county. The unit's name is the one thing the log cannot
+ * give — the head keeps the name the registry had when the log began, a miss the name it had that
+ * day — so it is taken from the stored head; no view reads it from there.
+ *
+ * @throws Error when the log holds an event the projection does not know
+ */
+export const replayZeroHead = (events: readonly ZeroReportEvent[], unitName: string): ZeroChainState | undefined => {
+  const first = events[0];
+  if (first === undefined) return undefined;
+  const unknown = events.find((event) => !(ZERO_REPORT_EVENT_TYPES as readonly string[]).includes(event.type));
+  if (unknown) throw new Error(`event ${unknown.seq} is a ${String(unknown.type)}, not a zero-report event`);
+  return projectZeroChain({ periodId: first.periodId, unit: first.unit, unitName, county: first.county }, events);
 };
 
 /** One field where the stored head and the log's projection part, by its path in the head. */
@@ -66,15 +84,19 @@ const walk = (path: string, stored: unknown, projected: unknown, out: HeadDiffer
 };
 
 /**
- * Every field where `stored` differs from `projected`, compared canonically (key order does not
- * matter; an absent field and an undefined one are the same). Nothing is left out: whatever the
- * head holds is something a view may read.
+ * Every field where a stored item differs from the one its log projects to, compared canonically
+ * (key order does not matter; an absent field and an undefined one are the same). Nothing is left
+ * out: whatever the item holds is something a view may read or select by.
  */
-export const headDifferences = (stored: IncidentState, projected: IncidentState): readonly HeadDifference[] => {
+export const itemDifferences = (stored: unknown, projected: unknown): readonly HeadDifference[] => {
   const out: HeadDifference[] = [];
   walk('', stored, projected, out);
   return out;
 };
+
+/** {@link itemDifferences} of an incident's head, as the store reads it, and its projection. */
+export const headDifferences = (stored: IncidentState, projected: IncidentState): readonly HeadDifference[] =>
+  itemDifferences(stored, projected);
 
 const shown = (value: unknown): string => {
   if (value === undefined) return 'nothing';

@@ -56,9 +56,23 @@ export interface IncidentPage {
   readonly after?: Readonly<Record<string, string>>;
 }
 
+/** A head read once: the item exactly as stored, index keys and all, and the state read from it. */
+export interface StoredHead {
+  readonly state: IncidentState;
+  readonly item: Readonly<Record<string, unknown>>;
+}
+
 /** The incident log: heads (state, version, obligations) and events, appended transactionally. */
 export interface IncidentStore {
   getState(incidentId: string): Promise<IncidentState | undefined>;
+  /**
+   * The head as stored, for verification: {@link getState} leaves out the keys that file the head
+   * in the views' indexes and the deadline sweeper's, and those must be what the log says as well.
+   * A store without it is verified on the state alone.
+   */
+  getHeadItem?(incidentId: string): Promise<StoredHead | undefined>;
+  /** The item this store writes as the head for `state`: what {@link getHeadItem} gives back untouched. */
+  headItemOf?(state: IncidentState): Readonly<Record<string, unknown>>;
   /** The whole log, in sequence order. */
   getEvents(incidentId: string): Promise<readonly IncidentEvent[]>;
   /**

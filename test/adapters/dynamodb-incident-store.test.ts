@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcherWithAliases } from 'aws-sdk-client-mock-vitest';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
+import { headItem, makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
 import { openShard } from '../../shared/adapters/dynamodb/keys';
 import { ValidationError } from '../../shared/domain/errors';
 import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
@@ -408,6 +408,44 @@ describe('getState', () => {
     ddb.on(GetCommand).resolves({});
 
     await expect(store.getState(ID)).resolves.toBeUndefined();
+  });
+});
+
+describe('getHeadItem', () => {
+  it('reads the head consistently once and gives back the item untouched, index keys and all, with its state', async () => {
+    const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED });
+    const item = storedHead(incident.state);
+    ddb.on(GetCommand).resolves({ Item: item });
+
+    const head = await store.getHeadItem?.(ID);
+
+    expect(head?.item).toStrictEqual(item);
+    expect(head?.item).toMatchObject({ listKey: `${RECEIVED}#${ID}`, openShard: openShard(ID) });
+    expect(head?.state).toStrictEqual(incident.state);
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(GetCommand, {
+      TableName: 'Incidents',
+      Key: { pk: `INC#${ID}`, sk: 'HEAD' },
+      ConsistentRead: true,
+    });
+    expect(ddb.calls()).toHaveLength(1);
+  });
+
+  it('is undefined for an incident that does not exist', async () => {
+    ddb.on(GetCommand).resolves({});
+
+    await expect(store.getHeadItem?.(ID)).resolves.toBeUndefined();
+  });
+
+  it('builds, for a state, exactly the head item an append writes', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const incident = buildIncident({ incidentId: ID, regionCode: '441900', receivedAt: RECEIVED });
+
+    await store.append(creation(incident));
+
+    const written = sentTransactions()[0]?.TransactItems?.[0]?.Put?.Item;
+    expect(written).toStrictEqual(storedHead(incident.state));
+    expect(store.headItemOf?.(incident.state)).toStrictEqual(written);
+    expect(headItem(incident.state)).toStrictEqual(written);
   });
 });
 

@@ -17,9 +17,15 @@ import { allCustomMatcherWithAliases } from 'aws-sdk-client-mock-vitest';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
-import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
+import { makeDynamoZeroReportStore, missLookupItem } from '../../shared/adapters/dynamodb/zero-report-store';
 import type { Actor } from '../../shared/domain/incident';
-import { CUTOFF_CHECK_ACTOR, planDutyPeriod, sealZeroEvents } from '../../shared/domain/zero-reports';
+import {
+  CUTOFF_CHECK_ACTOR,
+  planDutyPeriod,
+  sealZeroEvents,
+  type ZeroReportEvent,
+} from '../../shared/domain/zero-reports';
+import type { AuditChain, DailyReportMissedEvent } from '../../shared/ports/audit-chains';
 import { ChainConflict, PeriodsChanged } from '../../shared/ports/zero-report-store';
 
 expect.extend(allCustomMatcherWithAliases);
@@ -147,6 +153,132 @@ describe('appending to a zero-report log', () => {
 
     // ACT + ASSESS
     await expect(store.append(missed)).rejects.toBeInstanceOf(ChainConflict);
+  });
+});
+
+describe('the logs of a region, for verification', () => {
+  type Item = Record<string, unknown>;
+  const reporter: Actor = { sub: 'r', role: 'reporter', region: '110101', unit: 'DC-ZX' };
+  const filedData = (filedAt: string, late: boolean) => ({
+    date: '2026-07-01',
+    cutoffAt: '2026-07-01T08:00:00.000Z',
+    filedAt,
+    late,
+    lateByMs: late ? Date.parse(filedAt) - Date.parse('2026-07-01T08:00:00.000Z') : 0,
+    nothingToReport: true,
+    incidentIds: [],
+    requestHash: 'h',
+  });
+  /** DC-ZX missed the day and filed late after the miss; DC-XH filed on time. */
+  const lateAfterMiss = sealZeroEvents(
+    missed.state,
+    identity,
+    [{ type: 'DailyReportFiled', data: { ...filedData('2026-07-01T09:00:00.000Z', true), afterMissSeq: 1 } }],
+    { actor: reporter, now: new Date('2026-07-01T09:00:00.000Z') },
+  );
+  const onTime = sealZeroEvents(
+    undefined,
+    { ...identity, unit: 'DC-XH', unitName: '和平里医院' },
+    [{ type: 'DailyReportFiled', data: filedData('2026-07-01T07:00:00.000Z', false) }],
+    { actor: { ...reporter, unit: 'DC-XH' }, now: new Date('2026-07-01T07:00:00.000Z') },
+  );
+  const miss = missed.events[0] as DailyReportMissedEvent;
+  const chainItems = (unit: string, events: readonly ZeroReportEvent[], state: object): Item[] => [
+    { pk: `ZERO#${PERIOD}#${unit}`, sk: 'HEAD', ...state },
+    ...events.map((event) => ({
+      pk: `ZERO#${PERIOD}#${unit}`,
+      sk: `EVT#${String(event.seq).padStart(10, '0')}`,
+      ...event,
+    })),
+    { pk: 'CHAINS#110000', sk: `110101#${PERIOD}#${unit}`, periodId: PERIOD, unit, county: '110101' },
+  ];
+  /** A miss of DC-XH on the list, which its log does not hold. */
+  const forged = { ...missLookupItem(miss), sk: `2026-07-01T08:00:00.000Z#110101#${PERIOD}#DC-XH`, unit: 'DC-XH' };
+  /** A miss of a unit with no log at all. */
+  const ghost = { ...missLookupItem(miss), sk: `2026-07-01T08:00:00.000Z#110101#${PERIOD}#DC-GHOST`, unit: 'DC-GHOST' };
+
+  /** Answers the store's reads from `items`, as the table holding them would. */
+  const serve = (items: readonly Item[]) => {
+    const at = (key: { pk?: unknown; sk?: unknown }) => items.filter((i) => i.pk === key.pk && i.sk === key.sk);
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues?: Record<string, unknown> }) => {
+      const values = input.ExpressionAttributeValues ?? {};
+      const begins = String(values[':events'] ?? values[':prefix'] ?? '');
+      const found = items.filter((i) => i.pk === values[':pk'] && String(i.sk).startsWith(begins));
+      return { Items: found.sort((a, b) => String(a.sk).localeCompare(String(b.sk))) };
+    });
+    ddb.on(GetCommand).callsFake((input: { Key: Item }) => ({ Item: at(input.Key)[0] }));
+    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Item[] }> }) => ({
+      Responses: { ZeroReports: (input.RequestItems.ZeroReports?.Keys ?? []).flatMap(at) },
+    }));
+  };
+
+  const collect = async (region: string) => {
+    const chains: AuditChain[] = [];
+    for await (const chain of store.chainsIn(region)) chains.push(chain);
+    return chains;
+  };
+
+  it('writes, with a miss, exactly the lookup verification holds it to', async () => {
+    // PREPARE
+    ddb.on(TransactWriteCommand).resolves({});
+
+    // ACT
+    await store.append(missed);
+
+    // ASSESS
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[2]?.Put?.Item).toStrictEqual(missLookupItem(miss));
+  });
+
+  it('hands over each log with its head and the lookups at its misses’ keys, and any lookup naming it that no miss accounts for', async () => {
+    // PREPARE
+    serve([
+      ...chainItems('DC-ZX', [...missed.events, ...lateAfterMiss.events], lateAfterMiss.state),
+      ...chainItems('DC-XH', onTime.events, onTime.state),
+      missLookupItem(miss),
+      forged,
+      ghost,
+    ]);
+
+    // ACT
+    const chains = await collect('110101');
+
+    // ASSESS
+    expect(chains.map((c) => c.id)).toEqual([`${PERIOD}/DC-XH`, `${PERIOD}/DC-ZX`, `${PERIOD}/DC-GHOST`]);
+    const [xh, zx, nobody] = chains as [AuditChain, AuditChain, AuditChain];
+    expect(zx).toMatchObject({ region: '110101', head: { seq: 2 }, zeroState: lateAfterMiss.state });
+    expect(zx.lookups?.stored).toEqual([
+      { key: `MISSED#110000/${missLookupItem(miss).sk}`, seq: 1, item: missLookupItem(miss) },
+    ]);
+    expect(zx.lookups?.of(miss)).toEqual(zx.lookups?.stored[0]);
+    expect(xh.lookups?.stored.map((l) => l.item)).toEqual([forged]);
+    expect(xh.zeroState).toEqual(onTime.state);
+    expect(nobody).toMatchObject({ kind: 'zero-report', region: '110101', events: [] });
+    expect(nobody.head).toBeUndefined();
+    expect(nobody.lookups?.stored.map((l) => l.item)).toEqual([ghost]);
+    // The miss list is read consistently, and each lookup held to the event it names.
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'MISSED#110000' },
+      ConsistentRead: true,
+    });
+    expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: {
+        ZeroReports: {
+          Keys: expect.arrayContaining([{ pk: `ZERO#${PERIOD}#DC-ZX`, sk: 'EVT#0000000001' }]),
+          ConsistentRead: true,
+        },
+      },
+    });
+  });
+
+  it('leaves out the lookups of counties outside the region, as the missed list does', async () => {
+    // PREPARE
+    serve([...chainItems('DC-XH', onTime.events, onTime.state), { ...ghost, county: '110102' }]);
+
+    // ACT + ASSESS
+    expect((await collect('110101')).map((c) => c.id)).toEqual([`${PERIOD}/DC-XH`]);
+    expect((await collect('110102')).map((c) => c.id)).toEqual([`${PERIOD}/DC-GHOST`]);
   });
 });
 

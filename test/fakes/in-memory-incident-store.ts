@@ -7,6 +7,7 @@
  * requests interleave the way they do against a real table; but `append` then checks and writes
  * without yielding again, which makes it atomic like a TransactWriteItems call.
  */
+import { headItem } from '../../shared/adapters/dynamodb/incident-store';
 import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
 import {
@@ -16,6 +17,7 @@ import {
   type IncidentPage,
   type IncidentQuery,
   type IncidentStore,
+  type StoredHead,
   VersionConflict,
 } from '../../shared/ports/incident-store';
 
@@ -46,6 +48,17 @@ export class InMemoryIncidentStore implements IncidentStore {
     await yieldToOthers();
     const head = this.#heads.get(incidentId);
     return head === undefined ? undefined : snapshot(head);
+  }
+
+  /** The head as the DynamoDB table files it, index keys and all, so verification sees the same item here. */
+  async getHeadItem(incidentId: string): Promise<StoredHead | undefined> {
+    await yieldToOthers();
+    const head = this.#heads.get(incidentId);
+    return head === undefined ? undefined : { state: snapshot(head), item: snapshot(headItem(head)) };
+  }
+
+  headItemOf(state: IncidentState): Readonly<Record<string, unknown>> {
+    return snapshot(headItem(state));
   }
 
   async getEvents(incidentId: string): Promise<readonly IncidentEvent[]> {

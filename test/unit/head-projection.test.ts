@@ -1,12 +1,20 @@
 /**
- * An incident's head rebuilt from its log, and every field where a stored head departs from it,
- * named by its path as an inspector reads it.
+ * A head rebuilt from its log — an incident's, a zero-report log's — and every field where a stored
+ * head (or a stored item, keys and all) departs from it, named by its path as an inspector reads it.
  */
 import { describe, expect, it } from 'vitest';
+import { headItem } from '../../shared/adapters/dynamodb/incident-store';
 import { makeSubmitReport } from '../../shared/application/submit-report';
-import { describeDifference, headDifferences, replayHead } from '../../shared/domain/head-projection';
+import {
+  describeDifference,
+  headDifferences,
+  itemDifferences,
+  replayHead,
+  replayZeroHead,
+} from '../../shared/domain/head-projection';
 import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import { policyByName } from '../../shared/domain/policy/policy';
+import { CUTOFF_CHECK_ACTOR, sealZeroEvents, type ZeroReportEvent } from '../../shared/domain/zero-reports';
 import type { Clock } from '../../shared/ports/clock';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
@@ -95,5 +103,85 @@ describe('the differences between a stored head and its projection', () => {
       unitLate: new Set([false]),
     } as unknown as IncidentState;
     expect(headDifferences(typed, projected).map((d) => d.path)).toEqual(['reportCount', 'unitLate']);
+  });
+});
+
+describe('the differences between a stored item and the item its log projects to', () => {
+  it('names the index keys a head is filed by, which the state read from it leaves out', async () => {
+    const { events, head } = await stored();
+    const projected = headItem(replayHead(events) as IncidentState);
+    const tampered: Record<string, unknown> = {
+      ...headItem(head),
+      listKey: `2020-01-01T00:00:00.000Z#${head.incidentId}`,
+    };
+    const { openShard: _shard, ...moved } = tampered;
+    expect(itemDifferences(headItem(head), projected)).toEqual([]);
+    expect(itemDifferences(moved, projected).map(describeDifference)).toEqual([
+      `listKey: stored 2020-01-01T00:00:00.000Z#${head.incidentId}, events say ${head.receivedAt}#${head.incidentId}`,
+      `openShard: stored nothing, events say ${String(projected.openShard)}`,
+    ]);
+  });
+});
+
+describe('replaying a zero-report log into its head', () => {
+  const identity = {
+    periodId: 'DP-110101-20260701-1A2B3C4D',
+    unit: 'DC-ZX',
+    unitName: '北京市第五中学',
+    county: '110101',
+  };
+  const missedThenFiled = () => {
+    const missed = sealZeroEvents(
+      undefined,
+      identity,
+      [
+        {
+          type: 'DailyReportMissed',
+          data: {
+            date: '2026-07-01',
+            cutoffAt: '2026-07-01T08:00:00.000Z',
+            unitName: identity.unitName,
+            office: '110101',
+          },
+        },
+      ],
+      { actor: CUTOFF_CHECK_ACTOR, now: new Date('2026-07-01T08:02:30.000Z') },
+    );
+    const filed = sealZeroEvents(
+      missed.state,
+      identity,
+      [
+        {
+          type: 'DailyReportFiled',
+          data: {
+            date: '2026-07-01',
+            cutoffAt: '2026-07-01T08:00:00.000Z',
+            filedAt: '2026-07-01T09:00:00.000Z',
+            late: true,
+            lateByMs: 3_600_000,
+            nothingToReport: true,
+            incidentIds: [],
+            requestHash: 'h',
+            afterMissSeq: 1,
+          },
+        },
+      ],
+      { actor: UNIT, now: new Date('2026-07-01T09:00:00.000Z') },
+    );
+    return { events: [...missed.events, ...filed.events], head: filed.state };
+  };
+
+  it('gives exactly the head the appender stored, the unit’s name taken from the stored head', () => {
+    const { events, head } = missedThenFiled();
+    expect(replayZeroHead(events, head.unitName)).toStrictEqual(head);
+    expect(replayZeroHead([], head.unitName)).toBeUndefined();
+  });
+
+  it('refuses a log holding an event it does not know', () => {
+    const { events, head } = missedThenFiled();
+    const unknown = { ...events[0], seq: 2, type: 'DailyReportErased' } as unknown as ZeroReportEvent;
+    expect(() => replayZeroHead([events[0] as ZeroReportEvent, unknown], head.unitName)).toThrow(
+      'event 2 is a DailyReportErased, not a zero-report event',
+    );
   });
 });

@@ -1,8 +1,11 @@
 /**
  * Verifying a jurisdiction's hash chains: the incident logs found through the store's region
- * indexes, every broken link named, pages that resume where they stopped, and who may ask.
+ * indexes, every broken link named, heads held to their logs (an incident's with its index keys),
+ * zero-report misses held to the missed list's lookups, pages that resume where they stopped, and
+ * who may ask.
  */
 import { describe, expect, it } from 'vitest';
+import { missLookupItem } from '../../shared/adapters/dynamodb/zero-report-store';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeAcknowledge, makeCheckDeadline, makeForward, makeRemind } from '../../shared/application/escalation';
 import { makeRecordFinding } from '../../shared/application/findings';
@@ -17,8 +20,21 @@ import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
 import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import { policyByName } from '../../shared/domain/policy/policy';
+import {
+  CUTOFF_CHECK_ACTOR,
+  sealZeroEvents,
+  type ZeroChainState,
+  type ZeroReportDraft,
+  type ZeroReportEvent,
+} from '../../shared/domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';
-import type { AuditChain, AuditChainSource } from '../../shared/ports/audit-chains';
+import type {
+  AuditChain,
+  AuditChainSource,
+  DailyReportMissedEvent,
+  MissLookup,
+  StoredItem,
+} from '../../shared/ports/audit-chains';
 import type { Clock } from '../../shared/ports/clock';
 import type { IncidentStore } from '../../shared/ports/incident-store';
 import { findingBodySchema } from '../../shared/schemas/findings';
@@ -90,6 +106,20 @@ const headTampered = (
     return head && id === incidentId ? alter(head) : head;
   },
   list: (query) => store.list(query),
+});
+
+/** The store as it is, but with one incident's head item read back altered, keys and all (as an UpdateItem on it would). */
+const itemTampered = (
+  store: InMemoryIncidentStore,
+  incidentId: string,
+  alter: (item: Record<string, unknown>) => Record<string, unknown>,
+): IncidentStore => ({
+  ...tampered(store, '', (events) => events),
+  getHeadItem: async (id) => {
+    const head = await store.getHeadItem(id);
+    return head && id === incidentId ? { ...head, item: alter({ ...head.item }) } : head;
+  },
+  headItemOf: (state) => store.headItemOf(state),
 });
 
 /** The store as it is, but with one incident's head gone (its events left behind), from its indexes too. */
@@ -562,6 +592,293 @@ describe('an incident whose head was deleted', () => {
         reason: 'head-missing',
         detail: expect.stringContaining('the incident is in none of the views'),
       },
+    ]);
+  });
+});
+
+describe('an incident head item held to its log, with the keys the views select it by', () => {
+  it('carries the head item as stored, index keys and all, for an incident with a pending duty', async () => {
+    const { incidents, ids } = await seed();
+    const id = ids['110102']?.[0] ?? '';
+    const chains: AuditChain[] = [];
+    for await (const chain of makeIncidentAuditChains({ incidents }).chainsIn('110102')) chains.push(chain);
+    const head = incidents.headOf(id);
+    expect(head?.obligations.some((o) => o.status === 'pending')).toBe(true);
+    expect(chains[0]?.headItem?.item).toMatchObject({
+      listKey: `${head?.receivedAt}#${id}`,
+      countyCode: '110102',
+      openShard: expect.stringMatching(/^OPEN#/),
+      nextDueAt: head?.obligations[0]?.dueAt,
+    });
+    expect(checkChain(chains[0] as AuditChain)).toBeUndefined();
+  });
+
+  it('names a list key moved out of the incident’s audit period', async () => {
+    const { incidents, ids } = await seed();
+    const id = ids['110102']?.[0] ?? '';
+    const head = incidents.headOf(id);
+    const moved = itemTampered(incidents, id, (item) => ({ ...item, listKey: `2020-01-01T00:00:00.000Z#${id}` }));
+
+    const result = await verifierOver(moved)(INSPECTOR, {});
+
+    expect(result.counts).toMatchObject({ chains: 3, intact: 2, broken: 1 });
+    expect(result.broken).toEqual([
+      {
+        kind: 'incident',
+        id,
+        region: '110102',
+        seq: head?.version,
+        reason: 'head-projection-mismatch',
+        detail: expect.stringContaining(
+          `listKey: stored 2020-01-01T00:00:00.000Z#${id}, events say ${head?.receivedAt}#${id}`,
+        ),
+      },
+    ]);
+    expect(result.broken[0]?.detail).toContain('select incidents by');
+  });
+
+  it('names a pending deadline taken out of the sweeper’s index, and an incident filed under another county', async () => {
+    const { incidents, ids } = await seed();
+    const [a, b] = ids['110101'] ?? [];
+    const due = incidents.headOf(a ?? '')?.obligations[0]?.dueAt;
+    const hidden = itemTampered(incidents, a ?? '', ({ openShard: _shard, nextDueAt: _due, ...item }) => item);
+    const refiled = itemTampered(incidents, b ?? '', (item) => ({ ...item, countyCode: '110102' }));
+    const both: IncidentStore = {
+      ...refiled,
+      getHeadItem: async (id) => (id === a ? hidden : refiled).getHeadItem?.(id),
+    };
+
+    const result = await verifierOver(both)(INSPECTOR, { region: '110101' });
+
+    const byId = Object.fromEntries(result.broken.map((l) => [l.id, l]));
+    expect(byId[a ?? '']?.reason).toBe('head-projection-mismatch');
+    expect(byId[a ?? '']?.detail).toContain(`nextDueAt: stored nothing, events say ${due}`);
+    expect(byId[a ?? '']?.detail).toMatch(/openShard: stored nothing, events say OPEN#\d/);
+    expect(byId[b ?? '']?.detail).toContain('countyCode: stored 110102, events say 110101');
+  });
+
+  it('still holds the state alone to the log for a store that cannot give the item', async () => {
+    const { incidents, ids } = await seed();
+    const id = ids['110102']?.[0] ?? '';
+    const chains: AuditChain[] = [];
+    const plain = tampered(incidents, '', (events) => events);
+    for await (const chain of makeIncidentAuditChains({ incidents: plain }).chainsIn('110102')) chains.push(chain);
+    expect(chains.map((c) => [c.id, c.headItem])).toEqual([[id, undefined]]);
+    expect((await verifierOver(plain)(INSPECTOR, {})).broken).toEqual([]);
+  });
+});
+
+describe('a zero-report log held to its head and to the missed list’s lookups', () => {
+  const PERIOD = 'DP-110101-20260701-1A2B3C4D';
+  const identity = { periodId: PERIOD, unit: 'DC-ZX', unitName: '北京市第五中学', county: '110101' };
+  const reporter: Actor = { sub: 'r-zx', role: 'reporter', region: '110101', unit: 'DC-ZX' };
+  const cutoff = (date: string) => `${date}T08:00:00.000Z`;
+  const filed = (date: string, filedAt: string, afterMissSeq?: number): ZeroReportDraft => {
+    const lateByMs = Math.max(0, Date.parse(filedAt) - Date.parse(cutoff(date)));
+    return {
+      type: 'DailyReportFiled',
+      data: {
+        date,
+        cutoffAt: cutoff(date),
+        filedAt,
+        late: lateByMs > 0,
+        lateByMs,
+        nothingToReport: true,
+        incidentIds: [],
+        requestHash: `h-${date}`,
+        ...(afterMissSeq !== undefined ? { afterMissSeq } : {}),
+      },
+    };
+  };
+
+  /**
+   * 1 July missed at the cut-off, the county office told, then filed late; 2 July filed on time;
+   * 3 July missed and filed late in one append (the check had not come yet).
+   */
+  const log = () => {
+    const steps: { drafts: ZeroReportDraft[]; actor: Actor; at: string }[] = [
+      {
+        drafts: [
+          {
+            type: 'DailyReportMissed',
+            data: { date: '2026-07-01', cutoffAt: cutoff('2026-07-01'), unitName: identity.unitName, office: '110101' },
+          },
+        ],
+        actor: CUTOFF_CHECK_ACTOR,
+        at: '2026-07-01T08:02:30.000Z',
+      },
+      {
+        drafts: [
+          {
+            type: 'ZeroReportNotified',
+            data: {
+              date: '2026-07-01',
+              aboutSeq: 1,
+              kind: 'zero-report-missed',
+              recipients: [
+                { office: '110101', role: 'duty-officer', personId: 'P-ZHAO', channels: ['email'], messageId: 'm-1' },
+              ],
+            },
+          },
+        ],
+        actor: CUTOFF_CHECK_ACTOR,
+        at: '2026-07-01T08:02:31.000Z',
+      },
+      { drafts: [filed('2026-07-01', '2026-07-01T09:30:00.000Z', 1)], actor: reporter, at: '2026-07-01T09:30:00.000Z' },
+      { drafts: [filed('2026-07-02', '2026-07-02T07:00:00.000Z')], actor: reporter, at: '2026-07-02T07:00:00.000Z' },
+      {
+        drafts: [
+          {
+            type: 'DailyReportMissed',
+            actor: CUTOFF_CHECK_ACTOR,
+            data: { date: '2026-07-03', cutoffAt: cutoff('2026-07-03'), unitName: identity.unitName, office: '110101' },
+          },
+          filed('2026-07-03', '2026-07-03T08:01:00.000Z', 5),
+        ],
+        actor: reporter,
+        at: '2026-07-03T08:01:00.000Z',
+      },
+    ];
+    let state: ZeroChainState | undefined;
+    const events: ZeroReportEvent[] = [];
+    for (const step of steps) {
+      const change = sealZeroEvents(state, identity, step.drafts, { actor: step.actor, now: new Date(step.at) });
+      events.push(...change.events);
+      state = change.state;
+    }
+    return { events, state: state as ZeroChainState };
+  };
+
+  const lookupOf = (item: StoredItem): MissLookup => ({
+    key: `${String(item.pk)}/${String(item.sk)}`,
+    ...(typeof item.missedSeq === 'number' ? { seq: item.missedSeq } : {}),
+    item,
+  });
+  const missesOf = (events: readonly ZeroReportEvent[]) =>
+    events.filter((e): e is DailyReportMissedEvent => e.type === 'DailyReportMissed');
+
+  /** The log as the zero-report store hands it over: its head, and the lookups given (by default, those its misses wrote). */
+  const chainOf = (
+    events: readonly ZeroReportEvent[],
+    state: ZeroChainState | undefined,
+    lookups: readonly StoredItem[] = missesOf(events).map(missLookupItem),
+  ): AuditChain => ({
+    kind: 'zero-report',
+    id: `${PERIOD}/DC-ZX`,
+    region: '110101',
+    events,
+    ...(state ? { head: { seq: state.version, hash: state.lastHash }, zeroState: state } : {}),
+    lookups: { stored: lookups.map(lookupOf), of: (event) => lookupOf(missLookupItem(event)) },
+  });
+
+  it('calls intact a log with a miss told and filed late, a day filed on time, and a miss recorded with its late filing', () => {
+    const { events, state } = log();
+    expect(events.map((e) => e.type)).toEqual([
+      'DailyReportMissed',
+      'ZeroReportNotified',
+      'DailyReportFiled',
+      'DailyReportFiled',
+      'DailyReportMissed',
+      'DailyReportFiled',
+    ]);
+    expect(state.days['2026-07-01']).toMatchObject({
+      missedSeq: 1,
+      filedSeq: 3,
+      late: true,
+      notifiedAt: expect.any(String),
+    });
+    expect(checkChain(chainOf(events, state))).toBeUndefined();
+  });
+
+  it('names a miss whose lookup was deleted, at the miss, which the missed list then does not show', () => {
+    const { events, state } = log();
+    const [, third] = missesOf(events);
+    const link = checkChain(chainOf(events, state, missesOf(events).slice(0, 1).map(missLookupItem)));
+    expect(link).toMatchObject({
+      kind: 'zero-report',
+      id: `${PERIOD}/DC-ZX`,
+      region: '110101',
+      seq: 5,
+      reason: 'lookup-mismatch',
+      detail: expect.stringContaining('the miss of 2026-07-03 (event 5) has no lookup item'),
+    });
+    expect(link?.detail).toContain(`MISSED#110000/${missLookupItem(third as DailyReportMissedEvent).sk}`);
+  });
+
+  it('names each field of a lookup that says otherwise than its miss', () => {
+    const { events, state } = log();
+    const [first, third] = missesOf(events).map(missLookupItem) as [StoredItem, StoredItem];
+    const edited = { ...first, date: '2026-06-30', unitName: 'someone else', missedSeq: 9 };
+    const link = checkChain(chainOf(events, state, [edited, third]));
+    expect(link).toMatchObject({ seq: 1, reason: 'lookup-mismatch' });
+    expect(link?.detail).toContain('the miss of 2026-07-01 (event 1) has a lookup that says otherwise');
+    expect(link?.detail).toContain('date: stored 2026-06-30, events say 2026-07-01');
+    expect(link?.detail).toContain('missedSeq: stored 9, events say 1');
+    expect(link?.detail).toContain('unitName: stored someone else, events say 北京市第五中学');
+  });
+
+  it('names a forged lookup for a day filed on time, and one for a log that holds nothing', () => {
+    const { events, state } = log();
+    const genuine = missesOf(events).map(missLookupItem);
+    const onTime = missLookupItem({
+      ...(missesOf(events)[0] as DailyReportMissedEvent),
+      seq: 4,
+      data: { date: '2026-07-02', cutoffAt: cutoff('2026-07-02'), unitName: identity.unitName, office: '110101' },
+    });
+    const forged = checkChain(chainOf(events, state, [...genuine, onTime]));
+    expect(forged).toMatchObject({ seq: 4, reason: 'lookup-mismatch' });
+    expect(forged?.detail).toContain(
+      `the lookup MISSED#110000/${String(onTime.sk)} puts on the list a miss the log does not hold: event 4 is a DailyReportFiled, not a miss`,
+    );
+
+    const nothing = checkChain(chainOf([], undefined, [onTime]));
+    expect(nothing).toMatchObject({ seq: 0, reason: 'lookup-mismatch' });
+    expect(nothing?.detail).toContain('the log has no event 4');
+  });
+
+  it('names a lookup moved to another key: its miss has none where it belongs, and the moved one holds no miss', () => {
+    const { events, state } = log();
+    const [first, third] = missesOf(events).map(missLookupItem) as [StoredItem, StoredItem];
+    const moved = { ...first, sk: String(first.sk).replace('2026-07-01T08', '2026-06-01T08') };
+    const link = checkChain(chainOf(events, state, [moved, third]));
+    expect(link).toMatchObject({ seq: 1, reason: 'lookup-mismatch' });
+    expect(link?.detail).toContain('the miss of 2026-07-01 (event 1) has no lookup item');
+    expect(link?.detail).toContain(
+      `event 1 is the miss of 2026-07-01, whose lookup is MISSED#110000/${String(first.sk)}`,
+    );
+  });
+
+  it('names a head whose late filing or notification was taken out, which the missed list reads there', () => {
+    const { events, state } = log();
+    const { filedAt: _filedAt, ...day } = state.days['2026-07-01'] ?? {};
+    const forged: ZeroChainState = {
+      ...state,
+      days: { ...state.days, '2026-07-01': { ...day, notifiedAt: '2026-07-01T08:00:00.000Z' } },
+    };
+    const link = checkChain(chainOf(events, forged));
+    expect(link).toMatchObject({ seq: state.version, reason: 'head-projection-mismatch' });
+    expect(link?.detail).toContain('days.2026-07-01.filedAt: stored nothing, events say 2026-07-01T09:30:00.000Z');
+    expect(link?.detail).toContain(
+      'days.2026-07-01.notifiedAt: stored 2026-07-01T08:00:00.000Z, events say 2026-07-01T08:02:31.000Z',
+    );
+    expect(checkChain(chainOf(events, { ...state, county: '110102' }))?.detail).toContain(
+      'county: stored 110102, events say 110101',
+    );
+  });
+
+  it('is counted broken by a verification run, beside intact incidents', async () => {
+    const { incidents } = await seed();
+    const { events, state } = log();
+    const zeroLogs: AuditChainSource = {
+      async *chainsIn() {
+        yield chainOf(events, state);
+        yield { ...chainOf(events, state, []), id: `${PERIOD}/DC-YJ` };
+      },
+    };
+    const result = await verifierOver(incidents, [zeroLogs])(INSPECTOR, {});
+    expect(result.byKind['zero-report']).toMatchObject({ chains: 2, intact: 1, broken: 1 });
+    expect(result.broken).toEqual([
+      expect.objectContaining({ id: `${PERIOD}/DC-YJ`, seq: 1, reason: 'lookup-mismatch' }),
     ]);
   });
 });

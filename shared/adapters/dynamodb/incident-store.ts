@@ -43,9 +43,10 @@ const KEY_BY_LEVEL = { county: 'countyCode', city: 'cityCode', province: 'provin
 /**
  * The head as stored: the state plus the keys of the indexes. Levels the chain lacks are left out
  * of the list indexes; while any obligation is pending, `openShard` and `nextDueAt` (the earliest
- * pending deadline) put the incident in the deadline sweeper's index.
+ * pending deadline) put the incident in the deadline sweeper's index. Verification holds every
+ * stored head to this item built from the incident's log, so a key moved by hand is found too.
  */
-const headItem = (state: IncidentState): Record<string, unknown> => {
+export const headItem = (state: IncidentState): Record<string, unknown> => {
   const { countyCode, cityCode, ...rest } = state;
   const pendingDue = state.obligations.filter((o) => o.status === 'pending').map((o) => o.dueAt);
   const nextDueAt = pendingDue.length > 0 ? pendingDue.reduce((a, b) => (a < b ? a : b)) : undefined;
@@ -131,6 +132,19 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
       );
       return Item ? stateFrom(Item) : undefined;
     },
+
+    async getHeadItem(incidentId) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: incidentsTable,
+          Key: { pk: incidentPk(incidentId), sk: HEAD_SK },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? { state: stateFrom(Item), item: Item } : undefined;
+    },
+
+    headItemOf: headItem,
 
     async getEvents(incidentId) {
       const items = await queryAll(client, {
