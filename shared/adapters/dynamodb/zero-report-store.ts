@@ -371,18 +371,7 @@ export const makeDynamoZeroReportStore = (config: {
           items.push({
             Put: {
               TableName: table,
-              Item: {
-                pk: missedPk(province),
-                sk: `${event.data.cutoffAt}#${county}#${periodId}#${unit}`,
-                periodId,
-                unit,
-                unitName: event.data.unitName,
-                county,
-                date: event.data.date,
-                cutoffAt: event.data.cutoffAt,
-                missedAt: event.at,
-                missedSeq: event.seq,
-              },
+              Item: missLookupItem(event),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           });
