@@ -1,6 +1,7 @@
 /**
  * On-demand on AWS: imports an officer directory file, then syncs the officers' delivery
- * subscriptions on the officer-notifications topic for the offices it names. A file with any bad
+ * subscriptions on the officer-notifications topic for the offices it names, each redriving to the
+ * officer-delivery dead-letter queue (existing ones are pointed at it in place). A file with any bad
  * row, or an office that could not be notified (a role nobody holds, an hour nobody is on duty),
  * is refused whole: the answer lists every problem where it is (`line 4` of a CSV, `officers[3]`
  * of a JSON file), and nothing is written or subscribed. `npm run officers -- import FILE` runs
@@ -21,14 +22,21 @@ import { ValidationError } from '../../shared/domain/errors';
 import { logger, tracer } from '../../shared/observability';
 import { directoryRows } from '../../shared/schemas/officers';
 
-const env = readEnv(officersEnv.extend({ OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1) }));
+const env = readEnv(
+  officersEnv.extend({
+    OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
+    // Required here, unlike in the use case: on AWS no officer subscription may be made without it.
+    OFFICER_DELIVERY_DLQ_ARN: z.string().regex(/^arn:[^:]+:sqs:/, 'must be the ARN of an SQS queue'),
+  }),
+);
 const importOfficers = makeImportOfficers({
   directory: makeOfficerDirectory(env),
   subscriptions: makeSnsSubscriptionRegistry({
     client: tracer.captureAWSv3Client(new SNSClient({})),
     topicArn: env.OFFICER_NOTIFICATIONS_TOPIC_ARN,
   }),
-  // Who gained or lost a channel, without the address itself: the directory holds that.
+  deadLetterTarget: env.OFFICER_DELIVERY_DLQ_ARN,
+  // Who gained, lost or had a channel changed, without the address itself: the directory holds that.
   onSubscriptionChange: ({ change, subscription }) =>
     logger.info(`subscription ${change}`, {
       protocol: subscription.protocol,

@@ -52,6 +52,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     operatorAlerts: stateful.operatorAlerts,
+    officerDeliveryDeadLetters: stateful.officerDeliveryDeadLetters,
     routes: options.routes,
   });
 

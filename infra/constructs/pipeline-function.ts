@@ -167,19 +167,31 @@ export class PipelineFunction extends NodejsFunction {
 
   /**
    * Lets the function manage the subscriptions of `topic` — subscribe endpoints, unsubscribe them,
-   * list them and read their attributes — and tells it the topic's ARN in `envName`. It cannot
-   * publish to the topic, nor read its messages, so no key permission either.
+   * list them, read their attributes and set them (a subscription's dead-letter queue) — and tells
+   * it the topic's ARN in `envName`. It cannot publish to the topic, nor read its messages, so no
+   * key permission either.
+   *
+   * With `deadLetters`, it is also told (in `deadLetters.envName`) the ARN of the queue the
+   * subscriptions it makes redrive to. It gets no permission on that queue: naming a queue in a
+   * redrive policy needs none, and SNS itself writes to it, under the queue's own policy.
    */
-  public bindTopicSubscriptions(topic: ITopic, envName: string): this {
+  public bindTopicSubscriptions(
+    topic: ITopic,
+    envName: string,
+    deadLetters?: { readonly queue: IQueue; readonly envName: string },
+  ): this {
     this.addEnvironment(envName, topic.topicArn);
-    // IAM authorises all four on the topic's ARN, Unsubscribe and GetSubscriptionAttributes
-    // included (the Service Authorization Reference lists the topic as their resource type), so the
-    // statement names the topic alone rather than its subscriptions' ARNs.
+    if (deadLetters) this.addEnvironment(deadLetters.envName, deadLetters.queue.queueArn);
+    // IAM authorises all five on the topic's ARN, the subscription-level Unsubscribe and
+    // Get/SetSubscriptionAttributes included (the Service Authorization Reference lists the topic
+    // as their resource type), so the statement names the topic alone rather than its
+    // subscriptions' ARNs.
     TopicGrants.fromTopic(topic).actions(this, [
       'sns:Subscribe',
       'sns:Unsubscribe',
       'sns:ListSubscriptionsByTopic',
       'sns:GetSubscriptionAttributes',
+      'sns:SetSubscriptionAttributes',
     ]);
     return this;
   }

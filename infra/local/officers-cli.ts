@@ -7,6 +7,10 @@
  * With a runtime running, it then syncs the officers' subscriptions on its officer-notifications
  * topic in fauxqs, as the import function does on AWS, and prints what changed. Without one there
  * is nothing to sync: fauxqs, and the subscriptions in it, live only while `npm start` runs.
+ *
+ * Unlike the import function it subscribes without a dead-letter queue: fauxqs keeps email, SMS and
+ * webhook subscriptions but never delivers to them (nor gives up on them), so the local runtime has
+ * no officer-delivery dead-letter queue to name.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -60,9 +64,12 @@ const runningOfficerTopic = async (dataDir: string, officersTable: string) => {
   return undefined;
 };
 
+const CHANGE_MARK = { added: '+', updated: '~', removed: '-' } as const;
+
 const changeLine = ({ change, subscription }: SubscriptionChange): string =>
-  `  ${change === 'added' ? '+' : '-'} ${subscription.protocol} ${subscription.endpoint} ` +
-  `for ${subscription.filterPolicy.personId.join(', ') || 'nobody'}`;
+  `  ${CHANGE_MARK[change]} ${subscription.protocol} ${subscription.endpoint} ` +
+  `for ${subscription.filterPolicy.personId.join(', ') || 'nobody'}` +
+  (change === 'updated' ? ` (undelivered notifications now go to ${subscription.deadLetterTarget})` : '');
 
 const { rows, problems } = directoryRows(
   readFileSync(file, 'utf8'),

@@ -1,6 +1,7 @@
 /**
  * Everything that holds data: the tables (with the incident event log, the audit trail), the
- * topics, the queues with their dead-letter queues, and the user pool. Built by walking
+ * topics, the queues with their dead-letter queues, where SNS parks and logs what it delivers to
+ * officers, and the user pool. Built by walking
  * `infra/resources.ts`, so the names, keys, indexes, streams, retries and filter policies are
  * stated once, there, and the local runtime builds the same resources from the same description.
  */
@@ -24,13 +25,15 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LoggingProtocol, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
+import { acknowledgeNag } from '../constructs/nag';
 import { EVIDENCE_APPENDER_TAG } from '../constructs/pipeline-function';
 import {
   AUDIT_TRAIL_TABLES,
@@ -94,6 +97,17 @@ export class StatefulStack extends Stack {
   public readonly deadLetterQueues: Readonly<Record<QueueName, Queue>>;
   /** Where alarms tell the operators (subscribe the on-call's email or pager to it). */
   public readonly operatorAlerts: Topic;
+  /**
+   * Where SNS parks an officer notification it gave up delivering (a webhook unreachable, an SMS
+   * refused, after SNS's own retries). Not in `infra/resources.ts`: officers' subscriptions are made
+   * by the directory import, not here, and the local runtime delivers to no officer, so it has no twin.
+   */
+  public readonly officerDeliveryDeadLetters: Queue;
+  /**
+   * The delivery status SNS logs for the officer-notifications topic's webhook (HTTP/S)
+   * subscriptions: every delivery, and every failed attempt with the endpoint's answer.
+   */
+  public readonly officerDeliveryLogs: { readonly delivered: LogGroup; readonly failed: LogGroup };
   /** The accounts of units, offices and inspectors. */
   public readonly userPool: UserPool;
   /** The client the field and office apps sign in with; the API accepts its tokens only. */
@@ -112,6 +126,9 @@ export class StatefulStack extends Stack {
     for (const [name, dlq] of entriesOf(this.deadLetterQueues)) {
       alarmOnDeadLetters(this, `${queues[name].deadLetter.id}Alarm`, dlq, this.operatorAlerts);
     }
+    this.officerDeliveryDeadLetters = this.officerDeliveryDeadLetterQueue(this.topics.officerNotifications);
+    alarmOnDeadLetters(this, 'OfficerDeliveryDeadLettersAlarm', this.officerDeliveryDeadLetters, this.operatorAlerts);
+    this.officerDeliveryLogs = this.logDeliveryStatus(this.topics.officerNotifications);
 
     for (const subscription of subscriptions) {
       this.topics[subscription.topic].addSubscription(
@@ -224,6 +241,79 @@ export class StatefulStack extends Stack {
       // the source queue's four.
       retentionPeriod: Duration.days(14),
     });
+  }
+
+  /**
+   * The dead-letter queue the directory import sets on every officer's subscription. Only SNS may
+   * write to it, and only for the officer-notifications topic's subscriptions.
+   */
+  private officerDeliveryDeadLetterQueue(topic: Topic): Queue {
+    const queue = new Queue(this, 'OfficerDeliveryDeadLetters', {
+      // SQS-managed keys: SNS writes to it with no key permission (a KMS key would need a key
+      // policy granting SNS, as AWS's SNS dead-letter-queue guide requires).
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows, as for the other dead-letter queues: a notification nobody received
+      // is evidence to account for, not only work to redo, and may be looked at days later.
+      retentionPeriod: Duration.days(14),
+    });
+    // By hand rather than grantSendMessages: SNS only sends, and that grant adds GetQueueAttributes
+    // and GetQueueUrl. The same statement CDK writes for an SQS subscription of a topic.
+    queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OfficerNotificationsTopicOnly',
+        principals: [new ServicePrincipal('sns.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
+      }),
+    );
+    acknowledgeNag(
+      queue,
+      'SQS3',
+      'This queue is itself a dead-letter queue: the redrive target of the officer-notifications subscriptions, ' +
+        'which the directory import sets at run time, so no RedrivePolicy in the template names it.',
+    );
+    return queue;
+  }
+
+  /**
+   * Delivery-status logging on `topic` for the one officer protocol topics log: HTTP/S (webhooks).
+   * Email has no delivery status at all, and SMS delivery status is an account-wide SMS setting
+   * (`SetSMSAttributes`' `DeliveryStatusIAMRole`), not a topic's, so neither is configured here.
+   */
+  private logDeliveryStatus(topic: Topic): { delivered: LogGroup; failed: LogGroup } {
+    // SNS writes to the groups `sns/<region>/<account>/<topic>` and `…/Failure`. Made here rather
+    // than left to SNS, so that they keep a retention and the role can be confined to them.
+    const name = `sns/${this.region}/${this.account}/${topic.topicName}`;
+    const logGroup = (id: string, logGroupName: string) =>
+      new LogGroup(this, id, {
+        logGroupName,
+        // Whether an office's webhook was reached, and when, may be questioned long after the event.
+        retention: RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    const logs = {
+      delivered: logGroup('OfficerDeliveryLogs', name),
+      failed: logGroup('OfficerDeliveryFailureLogs', `${name}/Failure`),
+    };
+    const role = new Role(this, 'OfficerDeliveryStatusRole', {
+      assumedBy: new ServicePrincipal('sns.amazonaws.com'),
+      description: 'Lets SNS log the delivery status of officer notifications to their two log groups',
+    });
+    // The three actions AWS's delivery-status guide asks for, on these two groups only;
+    // CreateLogGroup finds each already made, but SNS may still call it.
+    for (const group of Object.values(logs)) {
+      group.grant(role, 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents');
+    }
+    topic.addLoggingConfig({
+      protocol: LoggingProtocol.HTTP,
+      failureFeedbackRole: role,
+      successFeedbackRole: role,
+      // Every delivery: officer notifications are few, and each one may have to be accounted for.
+      successFeedbackSampleRate: 100,
+    });
+    return logs;
   }
 
   private queue(def: QueueDef, deadLetterQueue: Queue): Queue {

@@ -55,6 +55,12 @@ const publicRoutes: Readonly<Record<string, string>> = {
 export const escalationStateMachineEnv = 'ESCALATION_STATE_MACHINE_ARN';
 
 /**
+ * The variable that carries the officer-delivery dead-letter queue's ARN to the function that
+ * manages the officers' subscriptions (read by `functions/import-officers/handler.ts`).
+ */
+export const officerDeliveryDeadLettersEnv = 'OFFICER_DELIVERY_DLQ_ARN';
+
+/**
  * How often a stream consumer retries a failing record before its position is parked in the
  * failure queue. Bounded because a stream shard is processed in order: a record that can never
  * succeed would otherwise hold back every event behind it for the stream's 24 hours.
@@ -99,6 +105,8 @@ export interface StatelessStackProps extends StackProps {
   readonly userPoolClient: IUserPoolClient;
   /** Where the alarms on this stack's dead-letter queues tell the operators. */
   readonly operatorAlerts: ITopic;
+  /** Where SNS parks the officer notifications it gave up delivering; every officer's subscription names it. */
+  readonly officerDeliveryDeadLetters: IQueue;
   /** The routes to serve; tests pass their own to exercise routes not yet written. @default - `routes` of `infra/api.ts` */
   readonly routes?: readonly RouteDef[];
 }
@@ -139,7 +147,13 @@ export class StatelessStack extends Stack {
       }
       if (def.startsTimers) fn.bindStateMachine(this.escalation, escalationStateMachineEnv);
       for (const topic of def.managesSubscriptions ?? []) {
-        fn.bindTopicSubscriptions(props.topics[topic], topics[topic].env);
+        // Officers' subscriptions are the only ones a function makes (the queues' are the stateful
+        // stack's), and each must name the dead-letter queue.
+        const deadLetters =
+          topic === 'officerNotifications'
+            ? { queue: props.officerDeliveryDeadLetters, envName: officerDeliveryDeadLettersEnv }
+            : undefined;
+        fn.bindTopicSubscriptions(props.topics[topic], topics[topic].env, deadLetters);
       }
     }
     this.streamFailureQueues = streamFailureQueues;

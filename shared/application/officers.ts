@@ -6,7 +6,7 @@ import { onDuty } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import type { OfficerDirectory } from '../ports/officer-directory';
-import type { SubscriptionRegistry } from '../ports/officer-subscriptions';
+import type { DeadLetteringSubscriptionRegistry, SubscriptionRegistry } from '../ports/officer-subscriptions';
 import { type DirectoryRow, validateDirectory } from '../schemas/officers';
 import { makeSyncOfficerSubscriptions, type SubscriptionChange, type SyncResult } from './officer-subscriptions';
 
@@ -37,19 +37,33 @@ export class SubscriptionSyncFailed extends Error {
 }
 
 /**
+ * What an import works with. `subscriptions` are the officer-notifications topic's; without them
+ * only the directory is written (the local CLI when no runtime is running). `deadLetterTarget` is
+ * the queue SNS parks undeliverable officer notifications in, set on every officer's subscription
+ * (see `SyncDependencies`); it is optional because the local runtime has none: fauxqs keeps no
+ * dead-letter queue for officers, and the local CLI syncs without one.
+ */
+export type ImportOfficersDependencies = {
+  readonly directory: OfficerDirectory;
+  readonly onSubscriptionChange?: (change: SubscriptionChange) => void;
+} & (
+  | { readonly subscriptions?: SubscriptionRegistry; readonly deadLetterTarget?: undefined }
+  | { readonly subscriptions: DeadLetteringSubscriptionRegistry; readonly deadLetterTarget: string }
+);
+
+/**
  * Imports a directory file's rows: all of it or, if any row is bad, none of it — the error lists
  * every problem by line, and nothing is written or subscribed. Offices named in the file are
  * replaced as a whole. Given the officer-notifications topic's subscriptions, it then syncs them
  * for the people of those offices, before and after the import: a newcomer's channels are
- * subscribed, a leaver's removed, and everyone else's subscriptions are left as they are.
+ * subscribed, a leaver's removed, and everyone else's subscriptions are left as they are (save
+ * their dead-letter target, when one is given).
  */
-export const makeImportOfficers = (deps: {
-  readonly directory: OfficerDirectory;
-  /** Without it only the directory is written (the local CLI when no runtime is running). */
-  readonly subscriptions?: SubscriptionRegistry;
-  readonly onSubscriptionChange?: (change: SubscriptionChange) => void;
-}) => {
-  const sync = deps.subscriptions && makeSyncOfficerSubscriptions({ registry: deps.subscriptions });
+export const makeImportOfficers = (deps: ImportOfficersDependencies) => {
+  const sync =
+    deps.deadLetterTarget === undefined
+      ? deps.subscriptions && makeSyncOfficerSubscriptions({ registry: deps.subscriptions })
+      : makeSyncOfficerSubscriptions({ registry: deps.subscriptions, deadLetterTarget: deps.deadLetterTarget });
   return async (
     rows: readonly DirectoryRow[],
     problemsSoFar: readonly string[] = [],

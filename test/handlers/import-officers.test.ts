@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import {
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,
+  SetSubscriptionAttributesCommand,
   SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
@@ -16,6 +17,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const TOPIC = 'arn:aws:sns:cn-north-1:123456789012:officer-notifications';
+const DEAD_LETTERS = 'arn:aws:sqs:cn-north-1:123456789012:officer-delivery-dlq';
+const REDRIVE_POLICY = JSON.stringify({ deadLetterTargetArn: DEAD_LETTERS });
 const TABLE = 'Officers';
 const dynamodb = mockClient(DynamoDBDocumentClient);
 const sns = mockClient(SNSClient);
@@ -29,6 +32,7 @@ beforeAll(async () => {
   // The handler reads its configuration when it is first imported.
   vi.stubEnv('OFFICERS_TABLE', TABLE);
   vi.stubEnv('OFFICER_NOTIFICATIONS_TOPIC_ARN', TOPIC);
+  vi.stubEnv('OFFICER_DELIVERY_DLQ_ARN', DEAD_LETTERS);
   vi.stubEnv('AWS_REGION', 'cn-north-1');
   ({ handler } = (await import('../../functions/import-officers/handler')) as unknown as { handler: typeof handler });
 });
@@ -44,8 +48,11 @@ beforeEach(() => {
 
 const invoke = (payload: unknown) => handler(payload, context as Context);
 
-/** 东城 as it was before the file: P-GONE, who is not in it, has a phone subscribed. */
-const dongchengAsItWas = () => {
+/**
+ * 东城 as it was before the file: P-GONE, who is not in it, has a phone subscribed. The
+ * subscriptions redrive to the dead-letter queue, unless they were made `beforeDeadLetters`.
+ */
+const dongchengAsItWas = ({ beforeDeadLetters = false } = {}) => {
   dynamodb.on(QueryCommand).resolves({
     Items: [
       {
@@ -73,19 +80,27 @@ const dongchengAsItWas = () => {
     ],
   });
   for (const s of subscriptions) {
-    sns
-      .on(GetSubscriptionAttributesCommand, { SubscriptionArn: s.arn })
-      .resolves({ Attributes: { FilterPolicy: JSON.stringify({ personId: s.people }) } });
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: s.arn }).resolves({
+      Attributes: {
+        FilterPolicy: JSON.stringify({ personId: s.people }),
+        ...(beforeDeadLetters ? {} : { RedrivePolicy: REDRIVE_POLICY }),
+      },
+    });
   }
   sns.on(SubscribeCommand).resolves({});
   sns.on(UnsubscribeCommand).resolves({});
+  sns.on(SetSubscriptionAttributesCommand).resolves({});
 };
 
 const subscribed = (protocol: string, endpoint: string, personId: string) => ({
   TopicArn: TOPIC,
   Protocol: protocol,
   Endpoint: endpoint,
-  Attributes: { FilterPolicy: JSON.stringify({ personId: [personId] }), FilterPolicyScope: 'MessageAttributes' },
+  Attributes: {
+    FilterPolicy: JSON.stringify({ personId: [personId] }),
+    FilterPolicyScope: 'MessageAttributes',
+    RedrivePolicy: REDRIVE_POLICY,
+  },
 });
 
 describe('import-officers handler', () => {
@@ -125,7 +140,7 @@ describe('import-officers handler', () => {
       offices: 1,
       officers: 4,
       shifts: 2,
-      subscriptions: { added: 3, kept: 1, removed: 1 },
+      subscriptions: { added: 3, kept: 1, removed: 1, updated: 0 },
     });
     // The directory: the file's officers and shifts written, then P-GONE removed.
     const [puts, deletes] = dynamodb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems);
@@ -143,7 +158,32 @@ describe('import-officers handler', () => {
     expect(sns.commandCalls(UnsubscribeCommand).map((call) => call.args[0].input)).toEqual([
       { SubscriptionArn: `${TOPIC}:gone` },
     ]);
-    expect(sns.commandCalls(SubscribeCommand).map((call) => call.args[0].input)).toEqual([
+    expect(sns.commandCalls(SubscribeCommand).map((call) => call.args[0].input)).toStrictEqual([
+      subscribed('sms', '+8613800000001', 'P-WANG'),
+      subscribed('sms', '+8613800000002', 'P-ZHAO'),
+      subscribed('https', 'https://duty.dongcheng.example.cn/hook', 'P-QIAN'),
+    ]);
+    expect(sns.commandCalls(SetSubscriptionAttributesCommand)).toEqual([]);
+  });
+
+  it('points the subscriptions made before the dead-letter queue at it in place, other offices’ included', async () => {
+    // PREPARE
+    dongchengAsItWas({ beforeDeadLetters: true });
+
+    // ACT
+    const result = await invoke({ format: 'json', content: fixture('dongcheng.json') });
+
+    // ASSESS: P-LI's email and 西城's phone keep their subscriptions (an email owner would otherwise
+    // have to confirm again); P-GONE's is removed, not updated; the newcomers are subscribed with it.
+    expect(result).toMatchObject({ imported: true, subscriptions: { added: 3, kept: 0, removed: 1, updated: 2 } });
+    expect(sns.commandCalls(SetSubscriptionAttributesCommand).map((call) => call.args[0].input)).toStrictEqual([
+      { SubscriptionArn: `${TOPIC}:li`, AttributeName: 'RedrivePolicy', AttributeValue: REDRIVE_POLICY },
+      { SubscriptionArn: `${TOPIC}:xicheng`, AttributeName: 'RedrivePolicy', AttributeValue: REDRIVE_POLICY },
+    ]);
+    expect(sns.commandCalls(UnsubscribeCommand).map((call) => call.args[0].input)).toEqual([
+      { SubscriptionArn: `${TOPIC}:gone` },
+    ]);
+    expect(sns.commandCalls(SubscribeCommand).map((call) => call.args[0].input)).toStrictEqual([
       subscribed('sms', '+8613800000001', 'P-WANG'),
       subscribed('sms', '+8613800000002', 'P-ZHAO'),
       subscribed('https', 'https://duty.dongcheng.example.cn/hook', 'P-QIAN'),
@@ -155,12 +195,28 @@ describe('import-officers handler', () => {
 
     const result = await invoke({ format: 'json', content: JSON.parse(fixture('dongcheng.json')) });
 
-    expect(result).toMatchObject({ imported: true, officers: 4, subscriptions: { added: 3, kept: 1, removed: 1 } });
+    expect(result).toMatchObject({
+      imported: true,
+      officers: 4,
+      subscriptions: { added: 3, kept: 1, removed: 1, updated: 0 },
+    });
   });
 
   it('refuses a payload that is not a directory file, before touching anything', async () => {
     await expect(invoke({ format: 'xlsx', content: '' })).rejects.toThrow(/format/);
     expect(dynamodb.calls()).toEqual([]);
+    expect(sns.calls()).toEqual([]);
+  });
+});
+
+describe('import-officers configuration', () => {
+  it('refuses to start without the officer-delivery dead-letter queue, so no subscription is made without it', async () => {
+    // PREPARE: a fresh load of the handler, its configuration lacking the queue.
+    vi.resetModules();
+    vi.stubEnv('OFFICER_DELIVERY_DLQ_ARN', undefined);
+
+    // ACT + ASSESS
+    await expect(import('../../functions/import-officers/handler')).rejects.toThrow(/OFFICER_DELIVERY_DLQ_ARN/);
     expect(sns.calls()).toEqual([]);
   });
 });

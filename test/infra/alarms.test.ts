@@ -1,7 +1,8 @@
 /**
- * Nothing the pipeline gives up on goes unseen: every dead-letter queue — each queue's DLQ in the
- * stateful stack, each stream consumer's failure destination in the stateless one — has an alarm
- * on its first message that tells the operators' topic, which CloudWatch can encrypt to.
+ * Nothing the pipeline gives up on goes unseen: every dead-letter queue — each queue's DLQ and the
+ * officer-delivery DLQ in the stateful stack, each stream consumer's failure destination in the
+ * stateless one — has an alarm on its first message that tells the operators' topic, which
+ * CloudWatch can encrypt to.
  */
 import { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -55,6 +56,18 @@ describe('alarms on dead letters', () => {
       EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: alertsId }],
+    });
+  });
+
+  it('alarms on the officer-delivery DLQ, where SNS parks what it could not deliver to an officer', () => {
+    const dlqId = logicalIdOf(pipeline.stateful.officerDeliveryDeadLetters);
+
+    const alarm = alarmOn(stateful, (value) => value?.['Fn::GetAtt']?.[0] === dlqId);
+
+    expect(alarm?.Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalIdOf(pipeline.stateful.operatorAlerts) }],
     });
   });
 

@@ -38,6 +38,7 @@ function bindingApp() {
   const subscriber = new PipelineFunction(consumers, 'Subscriber', { entry }).bindTopicSubscriptions(
     stateful.topics.officerNotifications,
     topics.officerNotifications.env,
+    { queue: stateful.officerDeliveryDeadLetters, envName: 'DEAD_LETTERS_ARN' },
   );
 
   const localTable = new Table(consumers, 'LocalTable', {
@@ -113,6 +114,7 @@ describe('PipelineFunction', () => {
             'sns:Unsubscribe',
             'sns:ListSubscriptionsByTopic',
             'sns:GetSubscriptionAttributes',
+            'sns:SetSubscriptionAttributes',
           ]),
         ],
       );
@@ -120,11 +122,23 @@ describe('PipelineFunction', () => {
       expect(all.filter((action) => action.startsWith('sns:')).sort()).toEqual([
         'sns:GetSubscriptionAttributes',
         'sns:ListSubscriptionsByTopic',
+        'sns:SetSubscriptionAttributes',
         'sns:Subscribe',
         'sns:Unsubscribe',
       ]);
       // Subscribing reads no message, so the topic's key is not needed.
       expect(all.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    });
+
+    it('bindTopicSubscriptions with dead letters names their queue, and grants nothing on it', () => {
+      // Only SNS writes to the queue, under the queue's own policy; naming it in a redrive policy
+      // needs no permission.
+      expect(environmentOf(bound.subscriber)).toHaveProperty('DEAD_LETTERS_ARN');
+      expect(
+        allowedActionsOf(bound.subscriber)
+          .flat()
+          .filter((action) => action.startsWith('sqs:')),
+      ).toEqual([]);
     });
 
     it('bindQueue names the queue and allows sending or consuming', () => {

@@ -14,7 +14,7 @@ import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { timerFunctionArnSubstitution } from '../../infra/constructs/escalation-state-machine';
 import { type TableName, type TopicName, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
-import { escalationStateMachineEnv } from '../../infra/stacks/stateless-stack';
+import { escalationStateMachineEnv, officerDeliveryDeadLettersEnv } from '../../infra/stacks/stateless-stack';
 import { escalationDefinition } from '../../infra/state-machines/escalation';
 import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../../infra/workers';
 import { actionsOnTable, expectTableAccess, readOnlyActions, tableIdsOf, writeActions } from './table-grants';
@@ -189,6 +189,8 @@ describe('workers', () => {
           ...entriesOf(def.tables ?? {}).map(([table]) => tables[table].env),
           ...(def.publishes ?? []).map((topic) => topics[topic].env),
           ...(def.managesSubscriptions ?? []).map((topic) => topics[topic].env),
+          // The officers' subscriptions it makes must name the officer-delivery dead-letter queue.
+          ...(def.managesSubscriptions?.includes('officerNotifications') ? [officerDeliveryDeadLettersEnv] : []),
           ...(def.startsTimers ? [escalationStateMachineEnv] : []),
         ]);
 
@@ -245,10 +247,14 @@ describe('workers', () => {
   });
 
   describe('officers’ delivery subscriptions', () => {
-    /** Exactly the calls the SNS subscription registry makes; it sets no attribute after subscribing. */
+    /**
+     * Exactly the calls the SNS subscription registry makes; the one attribute it sets after
+     * subscribing is a subscription's dead-letter queue (its RedrivePolicy).
+     */
     const subscriptionActions = [
       'sns:GetSubscriptionAttributes',
       'sns:ListSubscriptionsByTopic',
+      'sns:SetSubscriptionAttributes',
       'sns:Subscribe',
       'sns:Unsubscribe',
     ];
@@ -277,10 +283,10 @@ describe('workers', () => {
       expect(managers).toEqual([roleIdOf('importOfficers')]);
     });
 
-    it('lets the import subscribe, unsubscribe, list and read subscriptions on the officer-notifications topic only', () => {
+    it('lets the import subscribe, unsubscribe, list, read and set subscriptions on the officer-notifications topic only', () => {
       const statements = snsStatementsOf('importOfficers');
 
-      // ASSESS: one statement, its resource the topic itself (IAM authorises all four on the topic).
+      // ASSESS: one statement, its resource the topic itself (IAM authorises all five on the topic).
       expect(
         statements.map(({ actions, resources }) => ({
           actions: [...actions].sort(),

@@ -6,12 +6,24 @@ import { describe, expect, it } from 'vitest';
 import { subscriptionsFor } from '../../shared/application/officer-subscriptions';
 import { makeImportOfficers, SubscriptionSyncFailed } from '../../shared/application/officers';
 import { ValidationError } from '../../shared/domain/errors';
+import type { DeadLetteringSubscriptionRegistry } from '../../shared/ports/officer-subscriptions';
 import { directoryRows, validateDirectory } from '../../shared/schemas/officers';
 import { InMemoryOfficerDirectory } from '../fakes/in-memory-officer-directory';
 import { InMemorySubscriptionRegistry } from '../fakes/in-memory-subscription-registry';
 
 const DONGCHENG = '110101';
 const XICHENG = '110102';
+const DEAD_LETTERS = 'arn:aws:sqs:cn-north-1:123456789012:officer-delivery-dlq';
+
+/** The in-memory registry, able to set a subscription's dead-letter target in place, as SNS can. */
+class InMemoryDeadLetteringRegistry extends InMemorySubscriptionRegistry implements DeadLetteringSubscriptionRegistry {
+  async setDeadLetterTarget(arn: string, deadLetterTarget: string) {
+    const subscription = this.subscriptions.get(arn);
+    if (!subscription) throw new Error(`NotFound: ${arn}`);
+    this.calls.push(`set dead-letter target ${subscription.protocol} ${subscription.endpoint}`);
+    this.subscriptions.set(arn, { ...subscription, deadLetterTarget });
+  }
+}
 
 /** An officer who holds every role of a small office: leader, leader in charge and duty officer. */
 const officer = (office: string, personId: string, channels: Record<string, string>) => ({
@@ -181,6 +193,38 @@ describe('importing the officer directory', () => {
     expect(directory.replacements).toBe(2);
     expect(retried.subscriptions).toEqual({ added: 1, kept: 1, removed: 0 });
     expect(registry.summary()).toEqual(['email one@dongcheng.example.cn → P-1', 'sms +8613800000001 → P-1']);
+  });
+
+  it('subscribes every channel with the dead-letter queue, and points those made before it at it in place', async () => {
+    // PREPARE: 东城 imported before there was a dead-letter queue.
+    const directory = new InMemoryOfficerDirectory();
+    const registry = new InMemoryDeadLetteringRegistry();
+    const rows = file(officer(DONGCHENG, 'P-1', { email: 'one@dongcheng.example.cn', sms: '+8613800000001' }));
+    await makeImportOfficers({ directory, subscriptions: registry })(rows);
+    const arnsBefore = [...registry.subscriptions.keys()];
+    registry.calls.length = 0;
+    const importOfficers = makeImportOfficers({ directory, subscriptions: registry, deadLetterTarget: DEAD_LETTERS });
+
+    // ACT: the same file again, and a newcomer's.
+    const again = await importOfficers(rows);
+    const newcomer = await importOfficers(
+      file(officer(XICHENG, 'P-X', { webhook: 'https://duty.xicheng.example.cn' })),
+    );
+
+    // ASSESS: the subscriptions of before are the same ones (an email owner need not confirm again).
+    expect(again.subscriptions).toEqual({ added: 0, kept: 0, removed: 0, updated: 2 });
+    expect(newcomer.subscriptions).toEqual({ added: 1, kept: 0, removed: 0, updated: 0 });
+    expect(registry.calls).toEqual([
+      'set dead-letter target email one@dongcheng.example.cn',
+      'set dead-letter target sms +8613800000001',
+      'subscribe https https://duty.xicheng.example.cn',
+    ]);
+    expect([...registry.subscriptions.keys()].slice(0, 2)).toEqual(arnsBefore);
+    expect([...registry.subscriptions.values()].map((s) => [s.endpoint, s.deadLetterTarget])).toEqual([
+      ['one@dongcheng.example.cn', DEAD_LETTERS],
+      ['+8613800000001', DEAD_LETTERS],
+      ['https://duty.xicheng.example.cn', DEAD_LETTERS],
+    ]);
   });
 
   it('only writes the directory when it is given no subscriptions to sync', async () => {

@@ -1,23 +1,33 @@
 /**
  * Officers' subscriptions on the officer-notifications topic (email, SMS, HTTPS), each with its
- * `personId` filter policy. Subscriptions to other protocols (an SQS archive) are not officers'
- * and are left alone.
+ * `personId` filter policy and its dead-letter queue (the `RedrivePolicy` attribute). Subscriptions
+ * to other protocols (an SQS archive) are not officers' and are left alone.
  */
 import {
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,
+  SetSubscriptionAttributesCommand,
   type SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import type { OfficerSubscription, SubscriptionRegistry } from '../../ports/officer-subscriptions';
+import type { DeadLetteringSubscriptionRegistry, OfficerSubscription } from '../../ports/officer-subscriptions';
 
 const OFFICER_PROTOCOLS = new Set(['email', 'sms', 'https']);
+
+/** A subscription's redrive policy, as SNS states it: only the dead-letter queue's ARN. */
+const redrivePolicy = (deadLetterTarget: string): string => JSON.stringify({ deadLetterTargetArn: deadLetterTarget });
+
+/** The dead-letter queue a `RedrivePolicy` attribute names, if it names one. */
+const deadLetterTargetOf = (policy: string | undefined): string | undefined => {
+  const { deadLetterTargetArn } = JSON.parse(policy ?? '{}') as { deadLetterTargetArn?: unknown };
+  return typeof deadLetterTargetArn === 'string' ? deadLetterTargetArn : undefined;
+};
 
 export const makeSnsSubscriptionRegistry = (config: {
   readonly client: SNSClient;
   readonly topicArn: string;
-}): SubscriptionRegistry => ({
+}): DeadLetteringSubscriptionRegistry => ({
   async list() {
     const found: (OfficerSubscription & { arn: string })[] = [];
     let token: string | undefined;
@@ -32,11 +42,13 @@ export const makeSnsSubscriptionRegistry = (config: {
           new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }),
         );
         const filter = JSON.parse(Attributes?.FilterPolicy ?? '{}') as { personId?: string[] };
+        const deadLetterTarget = deadLetterTargetOf(Attributes?.RedrivePolicy);
         found.push({
           arn: s.SubscriptionArn,
           protocol: s.Protocol as OfficerSubscription['protocol'],
           endpoint: s.Endpoint ?? '',
           filterPolicy: { personId: filter.personId ?? [] },
+          ...(deadLetterTarget === undefined ? {} : { deadLetterTarget }),
         });
       }
       token = page.NextToken;
@@ -49,7 +61,24 @@ export const makeSnsSubscriptionRegistry = (config: {
         TopicArn: config.topicArn,
         Protocol: subscription.protocol,
         Endpoint: subscription.endpoint,
-        Attributes: { FilterPolicy: JSON.stringify(subscription.filterPolicy), FilterPolicyScope: 'MessageAttributes' },
+        Attributes: {
+          FilterPolicy: JSON.stringify(subscription.filterPolicy),
+          FilterPolicyScope: 'MessageAttributes',
+          // Absent where there is no dead-letter queue (the local runtime's fauxqs): SNS then drops
+          // what it cannot deliver, as it did before.
+          ...(subscription.deadLetterTarget === undefined
+            ? {}
+            : { RedrivePolicy: redrivePolicy(subscription.deadLetterTarget) }),
+        },
+      }),
+    );
+  },
+  async setDeadLetterTarget(arn, deadLetterTarget) {
+    await config.client.send(
+      new SetSubscriptionAttributesCommand({
+        SubscriptionArn: arn,
+        AttributeName: 'RedrivePolicy',
+        AttributeValue: redrivePolicy(deadLetterTarget),
       }),
     );
   },
