@@ -164,7 +164,7 @@ try {
     console.log('');
     console.log(
       counts.broken === 0
-        ? `RESULT: intact — every one of the ${counts.chains} chains recomputes to its head, and every incident head is what its log projects to`
+        ? `RESULT: intact — every one of the ${counts.chains} chains recomputes to its head, and every head and miss lookup is what its log says`
         : `RESULT: BROKEN — ${counts.broken} of ${counts.chains} chains do not hold`,
     );
   }

@@ -237,8 +237,10 @@ export const buildOpenApiDocument = () => ({
       get: {
         summary: 'Recompute the hash chains of the jurisdiction, a time-bounded page at a time (inspectors)',
         description:
-          'Each incident’s log is recomputed against its head, and the head (which the late, missed and offices ' +
-          'views read) must be what the log projects to (`head-projection-mismatch`). Chains are found through ' +
+          'Each incident’s log is recomputed against its head, and the head item (which the late, missed and ' +
+          'offices views read, and select by) must be what the log projects to (`head-projection-mismatch`); ' +
+          'each zero-report log’s head likewise, and the missed list’s lookups must say what the misses in the ' +
+          'logs say (`lookup-mismatch`). Chains are found through ' +
           'the incidents’ heads, as the views find them: an incident whose head was deleted is not among them. ' +
           '`npm run verify-audit` also scans for logs left without a head (`head-missing`), and, held to a digest ' +
           'it wrote (`--against`), names every chain gone since (`chain-missing`). A cursor that is not exactly ' +
