@@ -1,4 +1,5 @@
 /** Helpers for integration tests that run the local runtime on the suite's shared engines. */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,3 +97,26 @@ export const initialReport = (regionCode: string, unit: string, overrides: Recor
     ...overrides,
   };
 };
+
+/** What a command-line tool did: its exit code and what it printed. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `npm run <script> -- <args>` on the runtime's data folder as a person would, without
+ * blocking this process (whose runtime the tool may be talking to).
+ */
+export const runScript = (runtime: Pick<LocalRuntime, 'dataDir'>, script: string, ...args: string[]): Promise<CliRun> =>
+  new Promise((resolve) => {
+    execFile(
+      'npm',
+      ['run', '--silent', script, '--', ...args],
+      { env: { ...process.env, DATA_DIR: runtime.dataDir }, timeout: 50_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
+  });

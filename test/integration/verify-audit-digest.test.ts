@@ -4,7 +4,6 @@
  * an incident deleted whole, head and all. `npm run verify-audit -- --save-digest` records where
  * every chain ends; `--against` that file names both.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +17,7 @@ import type { AuditDigest } from '../../shared/domain/audit-digest';
 import { hashOf } from '../../shared/domain/hash-chain';
 import { replayHead } from '../../shared/domain/head-projection';
 import type { IncidentEvent } from '../../shared/domain/incident';
-import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,17 +27,7 @@ describe('verifying against a digest kept outside the system', () => {
   let folder: string;
   const created: string[] = [];
 
-  const verifyCli = (...args: string[]): Promise<CliRun> =>
-    new Promise((resolve) => {
-      execFile(
-        'npm',
-        ['run', '--silent', 'verify-audit', '--', ...args],
-        { env: { ...process.env, DATA_DIR: runtime.dataDir }, timeout: 50_000 },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-        },
-      );
-    });
+  const verifyCli = (...args: string[]) => runScript(runtime, 'verify-audit', ...args);
 
   const eventsOf = async (incidentId: string) =>
     (

@@ -8,7 +8,6 @@
  * head is deleted, its events left behind (the incident vanishes from the views and the endpoint).
  * `npm run verify-audit` and `GET /v1/audit/verify` must name the first; the CLI must name both.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import { HEAD_SK, incidentPk } from '../../shared/adapters/dynamodb/keys';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import type { Obligation } from '../../shared/domain/obligation';
 import type { Officer } from '../../shared/domain/officers';
-import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/fast-drill.json', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,12 +40,6 @@ interface VerifyReport {
   byKind: { incident: { chains: number } };
   broken: BrokenLink[];
   next?: string;
-}
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 interface Incident {
@@ -81,17 +74,7 @@ describe('verifying the heads the views read', () => {
   const eventTypes = async (id: string) =>
     ((await get(`/v1/incidents/${id}/audit`)).body as { events: { type: string }[] }).events.map((e) => e.type);
 
-  const verifyCli = (...args: string[]): Promise<CliRun> =>
-    new Promise((resolve) => {
-      execFile(
-        'npm',
-        ['run', '--silent', 'verify-audit', '--', ...args],
-        { env: { ...process.env, DATA_DIR: runtime.dataDir }, timeout: 50_000 },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-        },
-      );
-    });
+  const verifyCli = (...args: string[]) => runScript(runtime, 'verify-audit', ...args);
 
   /** Every page of `GET /v1/audit/verify`, followed to the end, as one report. */
   const verifyApi = async (query: string) => {

@@ -11,7 +11,6 @@
  * The runtime runs in this process, so faking `Date` here moves the clock its handlers read: the
  * test starts a minute before a 16:00 cut-off and steps past it, instead of waiting for one.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -31,7 +30,7 @@ import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-r
 import { makeImportOfficers } from '../../shared/application/officers';
 import { CUTOFF_CHECK_GRACE_MS } from '../../shared/domain/zero-reports';
 import { directoryRows } from '../../shared/schemas/officers';
-import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 /** 15:59 on 1 July 2031 in Beijing: a minute before the day's 16:00 cut-off. */
 const START = new Date('2031-07-01T07:59:00.000Z');
@@ -65,12 +64,6 @@ interface MissedRow {
   metAt: string | null;
 }
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 const byId = (links: readonly BrokenLink[]) => [...links].sort((a, b) => a.id.localeCompare(b.id));
 
 describe('verifying the lookups and head keys the views read', () => {
@@ -91,17 +84,7 @@ describe('verifying the lookups and head keys the views read', () => {
   const logLength = async (path: string) =>
     ((await get(path)).body as { events?: unknown[] } | undefined)?.events?.length ?? 0;
 
-  const verifyCli = (...args: string[]): Promise<CliRun> =>
-    new Promise((resolve) => {
-      execFile(
-        'npm',
-        ['run', '--silent', 'verify-audit', '--', ...args],
-        { env: { ...process.env, DATA_DIR: runtime.dataDir }, timeout: 50_000 },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-        },
-      );
-    });
+  const verifyCli = (...args: string[]) => runScript(runtime, 'verify-audit', ...args);
 
   /** Every page of `GET /v1/audit/verify`, followed to the end, as one report. */
   const verifyApi = async (query: string) => {

@@ -5,14 +5,13 @@
  * `npm run verify-audit` (run as a person runs it) and `GET /v1/audit/verify` must both name each
  * incident and the sequence number where its chain breaks, and call intact data intact.
  */
-import { execFile } from 'node:child_process';
 import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { eventSk, HEAD_SK, incidentPk, zeroChainPk } from '../../shared/adapters/dynamodb/keys';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
-import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 interface BrokenLink {
   kind: string;
@@ -32,12 +31,6 @@ interface VerifyPage {
   next?: string;
 }
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('verifying the audit trail after tampering', () => {
@@ -49,18 +42,7 @@ describe('verifying the audit trail after tampering', () => {
   let periodId: string;
 
   /** The CLI in a child process, asynchronously so this process's runtime keeps serving. */
-  const verifyCli = (...args: string[]): Promise<CliRun> =>
-    new Promise((resolve) => {
-      execFile(
-        'npm',
-        ['run', '--silent', 'verify-audit', '--', ...args],
-        { env: { ...process.env, DATA_DIR: runtime.dataDir }, timeout: 50_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  const verifyCli = (...args: string[]) => runScript(runtime, 'verify-audit', ...args);
 
   /** Every page of `GET /v1/audit/verify`, followed to the end. */
   const verifyApi = async (query: string): Promise<VerifyPage[]> => {
