@@ -10,6 +10,7 @@ import { type ChainVerdict, verifyChain } from '../domain/hash-chain';
 import type { Actor, IncidentEvent, IncidentState, ReportSubmittedData } from '../domain/incident';
 import { isKnownRegion, regionOf } from '../domain/regions/regions';
 import type { IncidentStore } from '../ports/incident-store';
+import { readIncidentLog } from './read-log';
 
 export interface IncidentView {
   readonly incident: Omit<IncidentState, 'obligations' | 'lastHash' | 'version'> & { readonly version: number };
@@ -93,15 +94,8 @@ export interface AuditTrail {
 export const makeAuditIncident =
   (deps: { readonly incidents: IncidentStore }) =>
   async (actor: Actor, incidentId: string): Promise<AuditTrail> => {
-    let state = await loadReadable(deps.incidents, actor, incidentId, mayAuditIncident);
-    let events = await deps.incidents.getEvents(incidentId);
-    // The head and the log are two reads: an append landing between them (a notification, a
-    // timer) would look like a broken chain. Read each again until they agree; a log that has
-    // really lost or gained events never agrees, and is judged on the last reads.
-    for (let attempt = 0; attempt < 5 && events.length !== state.version; attempt++) {
-      state = (await deps.incidents.getState(incidentId)) ?? state;
-      if (events.length === state.version) break;
-      events = await deps.incidents.getEvents(incidentId);
-    }
+    const authorised = await loadReadable(deps.incidents, actor, incidentId, mayAuditIncident);
+    const { events, head } = await readIncidentLog(deps.incidents, incidentId);
+    const state = head?.state ?? authorised;
     return { incidentId, events, verification: verifyChain(events, { seq: state.version, hash: state.lastHash }) };
   };

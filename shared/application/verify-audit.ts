@@ -26,9 +26,10 @@ import type { ZeroChainState, ZeroReportEvent } from '../domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../ports/access-log';
 import type { AuditChain, AuditChainSource, MissLookups } from '../ports/audit-chains';
 import type { Clock } from '../ports/clock';
-import type { IncidentStore, StoredHead } from '../ports/incident-store';
+import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './concurrency';
 import { makeListAccessDenied } from './list-access-denied';
+import { readIncidentLog } from './read-log';
 
 /**
  * Why a chain does not hold: the chain's own verdict, a head that is not there at all, a head that
@@ -258,37 +259,21 @@ const checkLookups = (chain: AuditChain, lookups: MissLookups, lastSeq: number):
 
 /** A consistent read of one incident: its log and the head that vouches for it. */
 const readIncidentChain = async (incidents: IncidentStore, incidentId: string, region: string): Promise<AuditChain> => {
-  // The head is read after the log: an append commits head and events together, so a head ahead of
-  // the log's last event means an append landed between the two reads — read again before calling
-  // events missing. A head behind the log, or a gap inside it, cannot come from an append.
-  const ATTEMPTS = 3;
+  const { events, head } = await readIncidentLog(incidents, incidentId);
   const itemOf = incidents.headItemOf?.bind(incidents);
-  const readHead = async (): Promise<Partial<StoredHead> | undefined> => {
-    // The item as stored and the state read from it come from one read, so they cannot disagree.
-    if (incidents.getHeadItem && itemOf) return incidents.getHeadItem(incidentId);
-    const state = await incidents.getState(incidentId);
-    return state ? { state } : undefined;
+  return {
+    kind: 'incident',
+    id: incidentId,
+    region: head?.state.regionCode ?? region,
+    events,
+    ...(head
+      ? {
+          head: { seq: head.state.version, hash: head.state.lastHash },
+          state: head.state,
+          ...(head.item && itemOf ? { headItem: { item: head.item, itemOf } } : {}),
+        }
+      : {}),
   };
-  for (let attempt = 1; ; attempt++) {
-    const events = await incidents.getEvents(incidentId);
-    const stored = await readHead();
-    const head = stored?.state;
-    const lastSeq = events.at(-1)?.seq ?? 0;
-    if (head && head.version > lastSeq && attempt < ATTEMPTS) continue;
-    return {
-      kind: 'incident',
-      id: incidentId,
-      region: head?.regionCode ?? region,
-      events,
-      ...(head
-        ? {
-            head: { seq: head.version, hash: head.lastHash },
-            state: head,
-            ...(stored?.item && itemOf ? { headItem: { item: stored.item, itemOf } } : {}),
-          }
-        : {}),
-    };
-  }
 };
 
 /** Logs read at once while verifying a page of incidents. */
