@@ -120,3 +120,25 @@ export const runScript = (runtime: Pick<LocalRuntime, 'dataDir'>, script: string
       },
     );
   });
+
+/**
+ * Every page of a paged GET route, following `next` to the end; fails the test on any answer but
+ * 200. `path` already carries its query.
+ */
+export const everyPage = async <P extends { readonly next?: string }>(
+  runtime: LocalRuntime,
+  path: string,
+  token: string | undefined,
+): Promise<P[]> => {
+  const pages: P[] = [];
+  let next: string | undefined;
+  do {
+    const cursor = next ? `${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(next)}` : '';
+    const answer = await call(runtime, 'GET', `${path}${cursor}`, token ? { token } : {});
+    if (answer.status !== 200) throw new Error(`${path}${cursor}: ${answer.status} ${answer.text}`);
+    const page = answer.body as P;
+    pages.push(page);
+    next = page.next;
+  } while (next);
+  return pages;
+};

@@ -20,7 +20,7 @@ import { HEAD_SK, incidentPk } from '../../shared/adapters/dynamodb/keys';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import type { Obligation } from '../../shared/domain/obligation';
 import type { Officer } from '../../shared/domain/officers';
-import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, everyPage, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/fast-drill.json', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,16 +78,7 @@ describe('verifying the heads the views read', () => {
 
   /** Every page of `GET /v1/audit/verify`, followed to the end, as one report. */
   const verifyApi = async (query: string) => {
-    const pages: VerifyReport[] = [];
-    let next: string | undefined;
-    do {
-      const cursor = next ? `&cursor=${encodeURIComponent(next)}` : '';
-      const answer = await get(`/v1/audit/verify?${query}${cursor}`);
-      expect(answer.status).toBe(200);
-      const page = answer.body as VerifyReport;
-      pages.push(page);
-      next = page.next;
-    } while (next);
+    const pages = await everyPage<VerifyReport>(runtime, `/v1/audit/verify?${query}`, inspector);
     return {
       chains: pages.reduce((sum, p) => sum + p.byKind.incident.chains, 0),
       broken: pages.flatMap((p) => p.broken),

@@ -30,7 +30,7 @@ import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-r
 import { makeImportOfficers } from '../../shared/application/officers';
 import { CUTOFF_CHECK_GRACE_MS } from '../../shared/domain/zero-reports';
 import { directoryRows } from '../../shared/schemas/officers';
-import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, everyPage, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 /** 15:59 on 1 July 2031 in Beijing: a minute before the day's 16:00 cut-off. */
 const START = new Date('2031-07-01T07:59:00.000Z');
@@ -88,16 +88,7 @@ describe('verifying the lookups and head keys the views read', () => {
 
   /** Every page of `GET /v1/audit/verify`, followed to the end, as one report. */
   const verifyApi = async (query: string) => {
-    const pages: VerifyPage[] = [];
-    let next: string | undefined;
-    do {
-      const cursor = next ? `&cursor=${encodeURIComponent(next)}` : '';
-      const answer = await get(`/v1/audit/verify?${query}${cursor}`);
-      expect(answer.status).toBe(200);
-      const page = answer.body as VerifyPage;
-      pages.push(page);
-      next = page.next;
-    } while (next);
+    const pages = await everyPage<VerifyPage>(runtime, `/v1/audit/verify?${query}`, tokens.inspector);
     return {
       incidents: pages.reduce((sum, p) => sum + p.byKind.incident.chains, 0),
       zeroReports: pages.reduce((sum, p) => sum + p.byKind['zero-report'].chains, 0),

@@ -11,7 +11,7 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { eventSk, HEAD_SK, incidentPk, zeroChainPk } from '../../shared/adapters/dynamodb/keys';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
-import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, everyPage, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 interface BrokenLink {
   kind: string;
@@ -45,19 +45,7 @@ describe('verifying the audit trail after tampering', () => {
   const verifyCli = (...args: string[]) => runScript(runtime, 'verify-audit', ...args);
 
   /** Every page of `GET /v1/audit/verify`, followed to the end. */
-  const verifyApi = async (query: string): Promise<VerifyPage[]> => {
-    const pages: VerifyPage[] = [];
-    let next: string | undefined;
-    do {
-      const cursor = next ? `&cursor=${encodeURIComponent(next)}` : '';
-      const answer = await call(runtime, 'GET', `/v1/audit/verify?${query}${cursor}`, { token: inspector });
-      expect(answer.status).toBe(200);
-      const page = answer.body as VerifyPage;
-      pages.push(page);
-      next = page.next;
-    } while (next);
-    return pages;
-  };
+  const verifyApi = (query: string) => everyPage<VerifyPage>(runtime, `/v1/audit/verify?${query}`, inspector);
 
   const versionOf = async (incidentId: string): Promise<number> => {
     const answer = await call(runtime, 'GET', `/v1/incidents/${incidentId}/audit`, { token: inspector });
