@@ -42,6 +42,7 @@ import type { Clock } from '../ports/clock';
 import type { IncidentPage, IncidentStore } from '../ports/incident-store';
 import type { MissedZeroReports } from '../ports/missed-zero-reports';
 import type { OfficerDirectory } from '../ports/officer-directory';
+import { mapBounded } from './concurrency';
 
 type StorePosition = Readonly<Record<string, string>>;
 
@@ -168,13 +169,9 @@ const readLogFacts = async (
   states: readonly IncidentState[],
   into: Map<string, IncidentLogFacts>,
 ): Promise<void> => {
-  for (let i = 0; i < states.length; i += LOG_READS_AT_ONCE) {
-    await Promise.all(
-      states.slice(i, i + LOG_READS_AT_ONCE).map(async (state) => {
-        into.set(state.incidentId, logFactsOf(await incidents.getEvents(state.incidentId)));
-      }),
-    );
-  }
+  await mapBounded(states, LOG_READS_AT_ONCE, async (state) => {
+    into.set(state.incidentId, logFactsOf(await incidents.getEvents(state.incidentId)));
+  });
 };
 
 /** Counts the rows of heads in order, as many as it can judge: a prefix of them. */

@@ -1,6 +1,7 @@
 /**
- * Reading many logs at once without flooding the table: the use cases that read one log per item
- * of a page (candidates, verification) share this bound on how many reads are in flight.
+ * Many reads or appends at once without flooding the table: the use cases that work one item of a
+ * page at a time (candidates, verification, the audit lists' log reads, the zero-report check and
+ * its registry reads) share this bound on how many are in flight.
  */
 
 /** `work` over `items` with at most `limit` running at once, results in the items' order. */

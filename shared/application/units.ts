@@ -3,6 +3,7 @@ import { ValidationError } from '../domain/errors';
 import { type ReportingUnit, reportingRegionsWithin } from '../domain/zero-reports';
 import type { UnitRegistry } from '../ports/unit-registry';
 import { type UnitRow, validateUnits } from '../schemas/zero-reports';
+import { mapBounded } from './concurrency';
 
 const refused = (problems: readonly string[]) =>
   new ValidationError(
@@ -44,24 +45,9 @@ export const makeImportUnits =
     return { counties, units: units.length };
   };
 
-/** Runs `task` over `items`, at most `limit` at a time, keeping the order of the results. */
-export const mapLimit = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await task(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
-
 /** Every registered unit inside `region`, as filed by county (a unit filed twice appears twice). */
 export const unitsWithin = async (registry: UnitRegistry, region: string): Promise<readonly ReportingUnit[]> =>
-  (await mapLimit(reportingRegionsWithin(region), 16, (county) => registry.unitsOf(county))).flat();
+  (await mapBounded(reportingRegionsWithin(region), 16, (county) => registry.unitsOf(county))).flat();
 
 /**
  * The units a duty period of `region` obliges, each once. A unit id filed under two counties (left

@@ -40,7 +40,8 @@ import type { NotificationPublisher } from '../ports/notification-publisher';
 import type { OfficerDirectory } from '../ports/officer-directory';
 import type { UnitRegistry } from '../ports/unit-registry';
 import { ChainConflict, PeriodsChanged, type ZeroReportStore } from '../ports/zero-report-store';
-import { mapLimit, obligedUnits } from './units';
+import { mapBounded } from './concurrency';
+import { obligedUnits } from './units';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -644,7 +645,7 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
           period.periodId,
           units.map((u) => u.unitId),
         );
-        const outcomes = await mapLimit(units, deps.concurrency ?? 8, async (unit): Promise<UnitOutcome> => {
+        const outcomes = await mapBounded(units, deps.concurrency ?? 8, async (unit): Promise<UnitOutcome> => {
           if (run.stopped()) return { settled: false, deferred: true };
           try {
             return await checkUnit(run, period, day, unit, heads.get(unit.unitId), now);
