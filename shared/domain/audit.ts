@@ -438,10 +438,15 @@ export interface ZeroReportMiss {
   readonly periodId: string;
   readonly unit: string;
   readonly unitName: string;
+  /** The unit's county: the office told of the miss, and the one the audit files it under. */
   readonly county: string;
+  /** The day the report was owed for (China time), `YYYY-MM-DD`. */
   readonly date: string;
+  /** The cut-off that passed, as an instant. */
   readonly cutoffAt: string;
+  /** When the miss was recorded. */
   readonly missedAt: string;
+  /** When the unit filed after all, if it did. */
   readonly filedLateAt?: string;
 }
 
