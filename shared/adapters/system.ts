@@ -1,5 +1,7 @@
 /** The real clock and id generator; tests inject fixed ones through the same ports. */
+
 import { randomBytes, randomUUID } from 'node:crypto';
+import { chinaDateOf } from '../domain/china-time';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 
@@ -9,8 +11,7 @@ export const systemClock: Clock = { now: () => new Date() };
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** The calendar day in China, where the incident happens, not in UTC. */
-const chinaDate = (at: Date): string =>
-  new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+const chinaDate = (at: Date): string => chinaDateOf(at).replaceAll('-', '');
 
 export const randomIds: IdGenerator = {
   incidentId(at) {

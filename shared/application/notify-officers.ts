@@ -10,12 +10,12 @@
  * - `<seq>:<kind>:<personId>`: one person told before a publish failed (NotificationSent);
  * - `<seq>:<kind>:<office>/<role>`: an addressee with nobody on record (NotificationFailed).
  */
+import { chinaClockOf } from '../domain/china-time';
 import type { EventDraft, IncidentEvent, IncidentState, NotificationRecipient } from '../domain/incident';
 import {
   type Addressee,
   addresseesOf,
   channelsOf,
-  chinaClockOf,
   NOTIFICATION_TITLES,
   type NotificationKind,
   type Officer,

@@ -6,6 +6,7 @@
  * retried after a timeout gets the first answer back.
  */
 import { mayActivateDutyPeriod, mayFileDailyReport } from '../domain/access';
+import { chinaClockOf } from '../domain/china-time';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Actor, NotificationRecipient } from '../domain/incident';
 import { channelsOf, peopleFor, place } from '../domain/officers';
@@ -13,7 +14,6 @@ import { chainOf, isWithin, regionOf } from '../domain/regions/regions';
 import {
   CUTOFF_CHECK_ACTOR,
   chainIdOf,
-  chinaClockOf,
   countyOfficeOf,
   type DailyReportContent,
   type DayRecord,

@@ -4,6 +4,8 @@
  * leader in charge) and a 24-hour duty roster; notifications go to the people the rules name,
  * on the channels they registered.
  */
+import { chinaMinuteOfDay } from './china-time';
+
 import { requiredTop } from './escalation';
 import type { IncidentEvent } from './incident';
 import { NATIONAL, parentOf, regionOf } from './regions/regions';
@@ -32,17 +34,11 @@ export interface Shift {
   readonly to: string;
 }
 
-const CHINA_OFFSET_MINUTES = 8 * 60;
-
 const minutesOf = (hhmm: string): number => {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
   if (!match) throw new RangeError(`${hhmm} is not a time like 08:00`);
   return Number(match[1]) * 60 + Number(match[2]);
 };
-
-/** Minutes past midnight, China time. */
-const chinaMinuteOfDay = (at: Date): number =>
-  (((at.getUTCHours() * 60 + at.getUTCMinutes() + CHINA_OFFSET_MINUTES) % 1440) + 1440) % 1440;
 
 /** Whether a shift covers a moment: 08:00–20:00 covers 07:59? no; 08:00 yes; 19:59 yes; 20:00 no. */
 export const covers = (shift: Pick<Shift, 'from' | 'to'>, at: Date): boolean => {
@@ -96,10 +92,6 @@ export const place = (code: string): string => {
     return code;
   }
 };
-
-/** `HH:MM` in China (UTC+8) at an instant, for messages. */
-export const chinaClockOf = (at: Date | string): string =>
-  new Date(new Date(at).getTime() + CHINA_OFFSET_MINUTES * 60_000).toISOString().slice(11, 16);
 
 /** The office above another (the national duty office above a province). */
 const superiorOf = (office: string): string => {

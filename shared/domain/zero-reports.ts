@@ -7,8 +7,10 @@
  * Days and cut-offs are China time (UTC+8 all year: China keeps no daylight saving), so the
  * arithmetic here is fixed-offset and never asks the host's time zone.
  */
+
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical';
+import { chinaDateOf, chinaMidnight } from './china-time';
 import type { FieldProblem } from './errors';
 import { GENESIS_HASH, seal } from './hash-chain';
 import type { Actor, NotificationRecipient } from './incident';
@@ -23,7 +25,6 @@ import {
   regionOf,
 } from './regions/regions';
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 24 * 3600_000;
 
 /** When nobody says otherwise, the day's report is due at 16:00 China time. */
@@ -116,15 +117,6 @@ export const isCalendarDate = (value: string): boolean => {
   const at = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return at.toISOString().slice(0, 10) === value;
 };
-
-/** Midnight at the start of a China date, as UTC milliseconds. */
-const chinaMidnight = (date: string): number => Date.parse(`${date}T00:00:00.000Z`) - CHINA_OFFSET_MS;
-
-/** The calendar date in China at an instant. */
-export const chinaDateOf = (at: Date): string => new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-
-/** `HH:MM` in China at an instant, for messages. */
-export { chinaClockOf } from './officers';
 
 /** The day after (or `days` after) a China date. */
 export const addDays = (date: string, days: number): string =>

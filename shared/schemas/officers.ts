@@ -3,7 +3,9 @@
  * Every row is checked, and every problem is reported where it is (a CSV line, a JSON list
  * element), before anything is written.
  */
+
 import { z } from 'zod';
+import { CHINA_OFFSET_MS } from '../domain/china-time';
 import { covers, OFFICER_ROLES, type Officer, type Shift } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';
 
@@ -54,7 +56,7 @@ const clock = (minute: number): string =>
 export const rosterGaps = (shifts: readonly Pick<Shift, 'from' | 'to'>[]): string[] => {
   const covered = Array.from({ length: 1440 }, (_, minute) =>
     // A fixed day: only the time of day matters.
-    shifts.some((s) => covers(s, new Date(Date.UTC(2026, 0, 1, 0, minute) - 8 * 3600_000))),
+    shifts.some((s) => covers(s, new Date(Date.UTC(2026, 0, 1, 0, minute) - CHINA_OFFSET_MS))),
   );
   if (!covered.includes(true)) return ['at any time of day'];
   const gaps: string[] = [];

@@ -4,11 +4,11 @@
  * the form the store sorts on. The cursor is opaque to clients: base64url JSON of where the
  * previous page ended.
  */
+
 import { z } from 'zod';
+import { CHINA_OFFSET } from '../domain/china-time';
 import { GRADES } from '../domain/grade';
 import { INCIDENT_ID_PATTERN } from './report';
-
-const CHINA_OFFSET = '+08:00';
 
 /** Whether `YYYY-MM-DD` names a day the calendar has (no 2026-02-30, no month 13). */
 const isCalendarDate = (value: string): boolean => {

@@ -2,14 +2,15 @@
  * The officer directory's rules: who is on duty at a moment (China time, shifts across midnight),
  * whom each event must reach, and which people an addressee means.
  */
+
 import { describe, expect, it } from 'vitest';
+import { chinaClockOf } from '../../shared/domain/china-time';
 import type { Grade } from '../../shared/domain/grade';
 import type { EventScope, IncidentEvent } from '../../shared/domain/incident';
 import {
   type Addressee,
   addresseesOf,
   channelsOf,
-  chinaClockOf,
   covers,
   type Officer,
   onDuty,

@@ -3,14 +3,15 @@
  * a duty period owes, lateness, the validation of an activation and of a daily report, the regions
  * a period reaches, and the log of one unit in a period as a hash chain.
  */
+
 import { afterEach, describe, expect, it } from 'vitest';
+import { chinaDateOf } from '../../shared/domain/china-time';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import type { Actor } from '../../shared/domain/incident';
 import {
   addDays,
   CUTOFF_CHECK_ACTOR,
   CUTOFF_CHECK_GRACE_MS,
-  chinaDateOf,
   countyOfficeOf,
   cutoffOf,
   dailyReportHash,
