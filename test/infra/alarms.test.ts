@@ -4,12 +4,13 @@
  * stateless one — has an alarm on its first message that tells the operators' topic, which
  * CloudWatch can encrypt to.
  */
-import { CfnElement } from 'aws-cdk-lib';
+
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { queues } from '../../infra/resources';
+import { logicalIdOf } from './logical-ids';
 
 type Json = ReturnType<Template['toJSON']>;
 
@@ -22,12 +23,6 @@ beforeAll(() => {
   stateless = Template.fromStack(pipeline.stateless).toJSON();
   stateful = Template.fromStack(pipeline.stateful).toJSON();
 });
-
-const logicalIdOf = (construct: IConstruct): string => {
-  const resource = construct.node.defaultChild;
-  if (!CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return resource.stack.getLogicalId(resource);
-};
 
 const alarmsIn = (template: Json): Json[] =>
   Object.values<Json>(template.Resources).filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm');

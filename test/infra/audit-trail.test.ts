@@ -4,7 +4,7 @@
  * (each Put conditioned by the appender's code); no role may delete or edit an item in place; and
  * each audit-trail table refuses those actions to everyone by resource policy, and outlives the stack.
  */
-import { CfnElement } from 'aws-cdk-lib';
+
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { EVIDENCE_APPENDER_TAG } from '../../infra/constructs/pipeline-function';
 import { AUDIT_TRAIL_TABLES, type AuditTrailTable } from '../../infra/resources';
 import { type WorkerName, workerFunctions } from '../../infra/workers';
+import { logicalIdOf } from './logical-ids';
 import { actionsOnTable, partiqlWriteActions, tableIdsOf, writeActions } from './table-grants';
 
 type Json = ReturnType<Template['toJSON']>;
@@ -26,12 +27,6 @@ beforeAll(() => {
   stateless = Template.fromStack(pipeline.stateless).toJSON();
   stateful = Template.fromStack(pipeline.stateful).toJSON();
 });
-
-function logicalIdOf(construct: IConstruct): string {
-  const resource = construct.node.defaultChild;
-  if (!CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return resource.stack.getLogicalId(resource);
-}
 
 const rolesOf = (template: Json): string[] =>
   Object.entries<Json>(template.Resources)

@@ -6,12 +6,12 @@
  * topic logs the delivery status of webhooks (the one officer protocol a topic logs) to two log
  * groups its feedback role may write to, and nothing more.
  */
-import { CfnElement } from 'aws-cdk-lib';
+
 import { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { officerDeliveryDeadLettersEnv } from '../../infra/stacks/stateless-stack';
+import { logicalIdOf } from './logical-ids';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
 
@@ -27,12 +27,6 @@ beforeAll(() => {
   stateful = Template.fromStack(pipeline.stateful).toJSON();
   stateless = Template.fromStack(pipeline.stateless).toJSON();
 });
-
-function logicalIdOf(construct: IConstruct): string {
-  const resource = construct.node.defaultChild;
-  if (!CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return resource.stack.getLogicalId(resource);
-}
 
 function resourceIn(template: Json, logicalId: string): Json {
   const resource = template.Resources[logicalId];

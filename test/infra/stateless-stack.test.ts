@@ -1,11 +1,10 @@
-import { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFunctionName, apiFunctions, type FunctionDef, type RouteDef, routes } from '../../infra/api';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { entriesOf } from '../../infra/stacks/records';
 import { workerFunctions } from '../../infra/workers';
+import { logicalIdOf } from './logical-ids';
 import { expectTableAccess, tableIdsOf } from './table-grants';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
@@ -25,12 +24,6 @@ beforeAll(() => {
   stateless = Template.fromStack(pipeline.stateless).toJSON();
   stateful = Template.fromStack(pipeline.stateful).toJSON();
 });
-
-function logicalIdOf(construct: IConstruct): string {
-  const resource = construct.node.defaultChild;
-  if (!CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return resource.stack.getLogicalId(resource);
-}
 
 function resourcesOfType(template: Json, type: string): [string, Json][] {
   return Object.entries<Json>(template.Resources).filter(([, resource]) => resource.Type === type);

@@ -5,10 +5,9 @@
  * operator's reconcile and directory import), and the escalation state machine that runs the definition of
  * `infra/state-machines/escalation.ts` with the timer task.
  */
+
 import validator from 'asl-validator';
-import { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { timerFunctionArnSubstitution } from '../../infra/constructs/escalation-state-machine';
@@ -17,6 +16,7 @@ import { entriesOf } from '../../infra/stacks/records';
 import { escalationStateMachineEnv, officerDeliveryDeadLettersEnv } from '../../infra/stacks/stateless-stack';
 import { escalationDefinition } from '../../infra/state-machines/escalation';
 import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../../infra/workers';
+import { logicalIdOf } from './logical-ids';
 import { actionsOnTable, expectTableAccess, readOnlyActions, tableIdsOf, writeActions } from './table-grants';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
@@ -39,12 +39,6 @@ beforeAll(() => {
   stateless = Template.fromStack(pipeline.stateless).toJSON();
   stateful = Template.fromStack(pipeline.stateful).toJSON();
 });
-
-function logicalIdOf(construct: IConstruct): string {
-  const resource = construct.node.defaultChild;
-  if (!CfnElement.isCfnElement(resource)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return resource.stack.getLogicalId(resource);
-}
 
 function resourceIn(template: Json, logicalId: string): Json {
   const resource = template.Resources[logicalId];
