@@ -6,6 +6,7 @@
  * computed from, and, for an idempotent request, its stored response on the condition that the
  * key is unused. Either all of it is written or none.
  */
+
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -25,7 +26,8 @@ import {
   type IncidentStore,
   VersionConflict,
 } from '../../ports/incident-store';
-import { EVENT_SK_PREFIX, eventSk, HEAD_SK, incidentPk, OPEN_SHARDS, openShard } from './keys';
+import { chainAppendItems } from './chain-append';
+import { EVENT_SK_PREFIX, HEAD_SK, incidentPk, OPEN_SHARDS, openShard } from './keys';
 import { queryAll } from './paging';
 
 export interface DynamoIncidentStoreConfig {
@@ -158,28 +160,13 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
 
     async append(change: IncidentChange) {
       const pk = incidentPk(change.incidentId);
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
-      items.push({
-        Put: {
-          TableName: incidentsTable,
-          Item: headItem(change.state),
-          ...(change.expectedVersion === null
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': change.expectedVersion },
-              }),
-        },
+      const items = chainAppendItems({
+        table: incidentsTable,
+        pk,
+        head: headItem(change.state),
+        expectedVersion: change.expectedVersion,
+        events: change.events,
       });
-      for (const event of change.events) {
-        items.push({
-          Put: {
-            TableName: incidentsTable,
-            Item: { pk, sk: eventSk(event.seq), ...event },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
-      }
       const responseIndex = items.length;
       if (change.response) {
         const nowSeconds = Math.floor(Date.now() / 1000);

@@ -14,6 +14,7 @@
  * miss lookups the missed list reads instead of the log — those filed where its misses file them,
  * and any other that names it — so verification can hold the lookups to the log as well.
  */
+
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -37,6 +38,7 @@ import {
 import type { AuditChain, AuditChainSource, DailyReportMissedEvent, MissLookup } from '../../ports/audit-chains';
 import type { MissedZeroReport, MissedZeroReports } from '../../ports/missed-zero-reports';
 import { ChainConflict, PeriodsChanged, type ZeroReportStore } from '../../ports/zero-report-store';
+import { chainAppendItems, type TransactItems } from './chain-append';
 import {
   chainsPk,
   checkedPk,
@@ -51,7 +53,6 @@ import {
 import { queryAll } from './paging';
 
 type Item = Record<string, unknown>;
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 const provinceOf = (county: string): string => chainOf(county).province.code;
 
@@ -345,28 +346,14 @@ export const makeDynamoZeroReportStore = (config: {
       const { periodId, unit, county } = change.state;
       const pk = zeroChainPk(periodId, unit);
       const province = provinceOf(county);
-      const items: TransactItems = [
-        {
-          Put: {
-            TableName: table,
-            Item: { pk, sk: HEAD_SK, ...change.state },
-            ...(change.expectedVersion === null
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :expected',
-                  ExpressionAttributeValues: { ':expected': change.expectedVersion },
-                }),
-          },
-        },
-      ];
+      const items = chainAppendItems({
+        table,
+        pk,
+        head: { pk, sk: HEAD_SK, ...change.state },
+        expectedVersion: change.expectedVersion,
+        events: change.events,
+      });
       for (const event of change.events) {
-        items.push({
-          Put: {
-            TableName: table,
-            Item: { pk, sk: eventSk(event.seq), ...event },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
         if (event.type === 'DailyReportMissed') {
           items.push({
             Put: {
