@@ -18,13 +18,13 @@ export interface IncidentView {
   readonly obligations: IncidentState['obligations'];
 }
 
-const loadReadable = async (
-  incidents: IncidentStore,
+/** The incident's head, if `actor` may see it under `check`: 404 when there is none, 403 (recorded) when not theirs. */
+const authorised = (
   actor: Actor,
   incidentId: string,
+  state: IncidentState | undefined,
   check: typeof mayReadIncident,
-): Promise<IncidentState> => {
-  const state = await incidents.getState(incidentId);
+): IncidentState => {
   if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
   const decision = check(actor, state.regionCode);
   if (!decision.allowed) {
@@ -32,6 +32,13 @@ const loadReadable = async (
   }
   return state;
 };
+
+const loadReadable = async (
+  incidents: IncidentStore,
+  actor: Actor,
+  incidentId: string,
+  check: typeof mayReadIncident,
+): Promise<IncidentState> => authorised(actor, incidentId, await incidents.getState(incidentId), check);
 
 /** The current state of one incident with its reports and obligations. */
 export const makeGetIncident =
@@ -94,8 +101,8 @@ export interface AuditTrail {
 export const makeAuditIncident =
   (deps: { readonly incidents: IncidentStore }) =>
   async (actor: Actor, incidentId: string): Promise<AuditTrail> => {
-    const authorised = await loadReadable(deps.incidents, actor, incidentId, mayAuditIncident);
+    // The log and the head that vouches for it, read as one; the head also says who may see them.
     const { events, head } = await readIncidentLog(deps.incidents, incidentId);
-    const state = head?.state ?? authorised;
+    const state = authorised(actor, incidentId, head?.state, mayAuditIncident);
     return { incidentId, events, verification: verifyChain(events, { seq: state.version, hash: state.lastHash }) };
   };
