@@ -1,5 +1,5 @@
 /**
- * `npm start`: the pipeline on this machine, on real engines. Configuration (ARCHITECTURE.md):
+ * `npm start`: the pipeline on this machine, on real engines. Configuration (docs/operations.md#local-runtime):
  * PORT (default 3000), POLICY (national | drill | path to a policy file, default national),
  * DATA_DIR (default .data). Ctrl-C or SIGTERM stops everything, Java included.
  */
@@ -11,7 +11,7 @@ import { PortInUseError } from './ports';
 import type { LocalRuntime } from './runtime';
 
 // The SDK warns that releases after January 2027 need Node 22; the lock file pins a release that
-// supports Node 20 (see STACK notes in README), so the warning only buries the banner.
+// supports Node 20 (docs/dependencies.md#aws-sdk), so the warning only buries the banner.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The handlers' structured logs are for CloudWatch; on a console only warnings and errors help.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';

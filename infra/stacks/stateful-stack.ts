@@ -74,7 +74,7 @@ const EVIDENCE_DESTROYING_ACTIONS = [
  */
 const EVIDENCE_APPENDING_ACTIONS = ['dynamodb:PutItem', 'dynamodb:PartiQLInsert'];
 
-/** Custom claims every token carries (see ARCHITECTURE.md); set by administrators only. */
+/** Custom claims every token carries (docs/api.md#tokens-and-claims); set by administrators only. */
 const claimAttributes = {
   // reporter | office | inspector
   role: new StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),

@@ -1,5 +1,5 @@
 /**
- * Who may do what, by jurisdiction (DOMAIN.md, "Who uses it"). Every refusal names its reason,
+ * Who may do what, by jurisdiction (docs/domain.md#who-uses-it). Every refusal names its reason,
  * because a refused request is recorded as evidence.
  */
 import type { Actor } from './incident';

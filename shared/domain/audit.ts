@@ -1,5 +1,5 @@
 /**
- * The inspectors' accountability views (DOMAIN.md, "Accountability: the four failures"): which
+ * The inspectors' accountability views (docs/domain.md#the-four-failures): which
  * hand-overs were late, which were missed, which required elements a closed incident never got,
  * who answered for each, and how punctual each office is. Pure rules over incident heads — a head
  * carries every obligation with its deadline and outcome, so no event log is read for them — over
@@ -335,7 +335,7 @@ export const unitReportEntry = (state: IncidentState, late: UnitReportLateData):
 // --- required elements ---------------------------------------------------------------------
 
 /**
- * The elements of DOMAIN.md's "What a report must contain" that the report schema lets a quick
+ * The elements of a report (docs/domain.md#report-contents) that the report schema lets a quick
  * report leave out, and whose absence the reports record. The others are required of every report
  * (the schema refuses a report without them), or optional by law (coordinates; the grade, which
  * the office assesses), or cannot be told from a deliberate zero (trapped defaults to 0).
@@ -356,7 +356,7 @@ export interface MissingElements {
 
 /**
  * A quick first report may be incomplete, but the missing elements then owe a follow-up
- * (DOMAIN.md); the final report closes the incident and nothing can follow it, so what is missing
+ * (docs/domain.md#report-contents); the final report closes the incident and nothing can follow it, so what is missing
  * then was never supplied — a missed report ("required elements left out"). Precisely, from the
  * incident's ReportSubmitted records, with `final` the report that closed it:
  *

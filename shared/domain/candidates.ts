@@ -1,6 +1,6 @@
 /**
  * Candidates for inspection: the traces a false or a concealed report leaves in an incident's log
- * (DOMAIN.md, "Accountability: the four failures"). A candidate is not a finding. It tells an
+ * (docs/domain.md#the-four-failures). A candidate is not a finding. It tells an
  * inspector where to look and why; only an inspector, having looked, records what happened.
  *
  * Every rule reads the log alone, so the same log always yields the same candidates and an
@@ -281,7 +281,7 @@ export const reportsFromAbove = (incidentId: string, firstEvent: IncidentEvent |
 /**
  * (c) A final report far above the initial one (see {@link FAR_ABOVE}): the first report
  * understated what was already known, or what became known was held back — the second pattern of
- * a concealed report (瞒报) that DOMAIN.md names.
+ * a concealed report (瞒报) that docs/domain.md#concealed-reports names.
  */
 export const finalFarAboveInitial = (incidentId: string, reports: readonly ReportSubmittedData[]): Candidate[] => {
   const initial = reports[0];

@@ -1,5 +1,5 @@
 /**
- * How an incident moves up the chain (DOMAIN.md, "The reporting chain and its time limits"):
+ * How an incident moves up the chain (docs/domain.md#the-reporting-chain, docs/domain.md#time-limits):
  * which offices must hand it over, to whom and by when, and what happens when one stays silent.
  * Pure rules over an incident's state; the use cases turn their answers into events.
  */

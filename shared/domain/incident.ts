@@ -149,7 +149,7 @@ export interface DeadlineWarnedData extends OfficeRef {
   readonly remainingMs: number;
 }
 
-/** Whom the law holds to account for an office's lateness (DOMAIN.md, responsible officers). */
+/** Who answers for an office's lateness (docs/domain.md#responsible-persons-and-the-duty-roster). */
 export const RESPONSIBLE_ROLES = ['first-responsible', 'directly-responsible', 'duty-officer'] as const;
 
 export interface DeadlineMissedData extends OfficeRef {
@@ -201,7 +201,7 @@ export interface AutoEscalatedData {
   readonly to: OfficeRef;
 }
 
-/** The two failures only an inspector can establish (DOMAIN.md, "the four failures"). */
+/** The two failures only an inspector can establish (docs/domain.md#the-four-failures). */
 export const FINDING_KINDS = ['false-report', 'concealed-report'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Zero reports (零报告, DOMAIN.md "Zero reports"): while a duty period is active, every registered
+ * Zero reports (零报告, docs/domain.md#zero-reports): while a duty period is active, every registered
  * reporting unit in its region files a daily report by the cut-off hour, even when nothing
  * happened. A unit that has not filed by the cut-off has a missed report, and its county office is
  * told. Each unit's reports in a duty period form one hash-chained log, as an incident's do.

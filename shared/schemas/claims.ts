@@ -1,5 +1,5 @@
 /**
- * The claims every token carries (ARCHITECTURE.md, HTTP API). On AWS they come from Cognito,
+ * The claims every token carries (docs/api.md#tokens-and-claims). On AWS they come from Cognito,
  * whose custom attributes arrive as `custom:role` etc.; locally from tokens signed by the local
  * key. Both shapes are accepted so the handlers see one `Caller`.
  */

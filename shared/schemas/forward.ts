@@ -1,4 +1,4 @@
-/** Bodies of the offices' routes: `{ "grade"?: "II", "note"?: "…" }` (ARCHITECTURE.md), extended. */
+/** Bodies of the offices' routes: `{ "grade"?: "II", "note"?: "…" }`, extended (docs/api.md#forward). */
 import { z } from 'zod';
 import { GRADES } from '../domain/grade';
 

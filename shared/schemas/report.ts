@@ -1,6 +1,6 @@
 /**
- * The report body (ARCHITECTURE.md, "A report body"): every element a report must contain
- * (DOMAIN.md, "What a report must contain"). The same schema validates requests and generates the
+ * The report body (docs/api.md#submit-a-report): every element a report must contain
+ * (docs/domain.md#report-contents). The same schema validates requests and generates the
  * OpenAPI document, so the two cannot disagree.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Who may not do what, route by route, over HTTP with real tokens (DOMAIN.md, "Who uses it"): an
+ * Who may not do what, route by route, over HTTP with real tokens (docs/domain.md#who-uses-it): an
  * inspector writes nothing but findings, a reporting unit reads none of the audit, and an office
  * reads none of the accountability views it is audited by. Every refusal is a 403 and is recorded.
  */

@@ -1,6 +1,6 @@
 /**
- * The offices' side of the reporting chain and its deadline machinery (DOMAIN.md, "The reporting
- * chain and its time limits"), as use cases over the in-memory store and a clock the test moves.
+ * The offices' side of the reporting chain and its deadline machinery (docs/domain.md#the-reporting-chain,
+ * docs/domain.md#time-limits), as use cases over the in-memory store and a clock the test moves.
  */
 import { describe, expect, it } from 'vitest';
 import { makeAppendEvents } from '../../shared/application/append-events';

@@ -7,7 +7,7 @@ import divisions from '../../shared/domain/regions/divisions.json' with { type: 
 import { CLOCK_SKEW_MS, makeReportBodySchema } from '../../shared/schemas/report';
 import { type Body, exampleReport, reportWith } from '../fixtures/reports';
 
-/** 09:00 in Beijing on the day of the ARCHITECTURE.md example, whose times are 08:10 and 08:25. */
+/** 09:00 in Beijing on the day of the example report (docs/api.md#submit-a-report), whose times are 08:10 and 08:25. */
 const NOW = Date.parse('2026-11-22T01:00:00.000Z');
 const schema = makeReportBodySchema(() => NOW);
 
@@ -45,7 +45,7 @@ const isoAt = (ms: number, offsetMinutes: number, withMillis: boolean): string =
   return `${local}${sign}${hours}:${minutes}`;
 };
 
-describe('the report body of ARCHITECTURE.md', () => {
+describe('the example report body of docs/api.md#submit-a-report', () => {
   it('parses, unchanged', () => {
     // PREPARE
     const body = exampleReport();
