@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { mayInspect } from '../domain/access';
 import { type AuditDigest, anchorIndex, anchorKey, type ChainAnchor, checkAnchor } from '../domain/audit-digest';
-import { ForbiddenError, ValidationError } from '../domain/errors';
+import { ValidationError } from '../domain/errors';
 import { type ChainVerdict, type ExpectedHead, verifyChain } from '../domain/hash-chain';
 import {
   describeDifference,
@@ -21,13 +21,14 @@ import {
   replayZeroHead,
 } from '../domain/head-projection';
 import type { Actor, IncidentEvent, IncidentState } from '../domain/incident';
-import { childrenOf, isKnownRegion, NATIONAL, regionOf } from '../domain/regions/regions';
+import { childrenOf, NATIONAL, regionOf } from '../domain/regions/regions';
 import type { ZeroChainState, ZeroReportEvent } from '../domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../ports/access-log';
 import type { AuditChain, AuditChainSource, MissLookups } from '../ports/audit-chains';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './concurrency';
+import { regionToRead } from './jurisdiction';
 import { makeListAccessDenied } from './list-access-denied';
 import { readIncidentLog } from './read-log';
 
@@ -475,14 +476,7 @@ export const makeVerifyAudit = (deps: {
   };
 
   return async (actor: Actor, query: VerifyAuditQuery): Promise<VerifyAuditResult> => {
-    const region = query.region ?? actor.region;
-    if (!isKnownRegion(region)) {
-      throw new ValidationError(`region ${region} is not a GB/T 2260 code`, [
-        { field: 'region', problem: 'is not a known region code' },
-      ]);
-    }
-    const decision = mayInspect(actor, region);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
+    const region = regionToRead(actor, query.region, mayInspect);
 
     let sourceIndex = 0;
     let position: string | undefined;

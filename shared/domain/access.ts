@@ -56,6 +56,17 @@ export const mayInspect = (actor: Actor, region: string): Decision =>
     ? mayQueryRegion(actor, region)
     : deny(`a ${actor.role} cannot read the accountability audit`);
 
+/**
+ * The record of refused requests (evidence of probing or misuse): inspectors only, inside their
+ * jurisdiction; a token whose region is not a known one has none.
+ */
+export const mayReadAccessDenied = (actor: Actor, region: string): Decision => {
+  if (actor.role !== 'inspector') return deny('only inspectors read the access-denied record');
+  return isKnownRegion(actor.region) && isWithin(region, actor.region)
+    ? allow
+    : deny(`${region} is outside the jurisdiction of ${actor.region}`);
+};
+
 /** An inspection finding is the one thing an inspector writes, and only inside its jurisdiction. */
 export const mayRecordFinding = (actor: Actor, incidentRegion: string): Decision =>
   actor.role === 'inspector' ? mayReadIncident(actor, incidentRegion) : deny(`a ${actor.role} cannot record findings`);
