@@ -9,31 +9,31 @@
 import { mayInspect } from '../domain/access';
 import {
   type AuditCursor,
-  type AuditEntry,
   type AuditFilter,
   type AuditKind,
   type AuditList,
   type AuditListing,
-  type AuditRow,
   auditPeriod,
+  LATE_KINDS,
+  MISSED_KINDS,
+} from '../domain/audit/listing';
+import { type OfficePunctuality, officesWithin, punctualityByOffice } from '../domain/audit/punctuality';
+import {
+  type AuditEntry,
+  type AuditRow,
   entriesOf,
   hasLateUnitReport,
   type IncidentLogFacts,
   isAtPosition,
-  LATE_KINDS,
   logFactsOf,
-  MISSED_KINDS,
   mayLackElements,
   type OfficeDirectory,
-  type OfficePunctuality,
-  officesWithin,
   positionOf,
-  punctualityByOffice,
   rowCountOn,
   withPeople,
   zeroReportEntry,
   zeroReportMatches,
-} from '../domain/audit';
+} from '../domain/audit/rows';
 import { ValidationError } from '../domain/errors';
 import type { Actor, IncidentState } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';

@@ -11,8 +11,8 @@ import {
   LATE_KINDS,
   MISSED_KINDS,
   OBLIGATION_HANDOVERS,
-  REQUIRED_ELEMENTS,
-} from '../domain/audit';
+} from '../domain/audit/listing';
+import { REQUIRED_ELEMENTS } from '../domain/audit/required-elements';
 import { CATEGORIES } from '../domain/policy/policy';
 import { isKnownRegion, isWithin, regionOf } from '../domain/regions/regions';
 import { encodeCursor, listIncidentsQuerySchema } from './queries';

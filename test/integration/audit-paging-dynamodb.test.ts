@@ -17,7 +17,8 @@ import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-clie
 import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeListLate, makeListMissed } from '../../shared/application/audit';
-import type { AuditCursor, AuditRow } from '../../shared/domain/audit';
+import type { AuditCursor } from '../../shared/domain/audit/listing';
+import type { AuditRow } from '../../shared/domain/audit/rows';
 import type { Actor } from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
 import type { IncidentQuery, IncidentStore } from '../../shared/ports/incident-store';
