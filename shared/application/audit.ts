@@ -6,7 +6,7 @@
  * The period filters on when the incident was first received (the time the region indexes sort
  * on), and for zero reports on their cut-off.
  */
-import { mayInspect } from '../domain/access';
+import { type Actor, mayInspect } from '../domain/access';
 import {
   type AuditCursor,
   type AuditFilter,
@@ -35,7 +35,7 @@ import {
   zeroReportMatches,
 } from '../domain/audit/rows';
 import { ValidationError } from '../domain/errors';
-import type { Actor, IncidentState } from '../domain/incident';
+import type { IncidentState } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
 import { isWithin } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';

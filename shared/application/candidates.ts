@@ -2,9 +2,9 @@
  * Candidates for inspection in a jurisdiction: the region's incidents a page at a time (newest
  * first), each one's log read and run through the candidate rules of `domain/candidates.ts`.
  */
-import { mayInspect } from '../domain/access';
+import { type Actor, mayInspect } from '../domain/access';
 import { type Candidate, candidatesOf } from '../domain/candidates';
-import type { Actor, IncidentState } from '../domain/incident';
+import type { IncidentState } from '../domain/incident';
 import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './concurrency';
 import { indexedLevelOf, regionToRead } from './jurisdiction';

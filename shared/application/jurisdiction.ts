@@ -4,9 +4,8 @@
  * not GB/T 2260 is the caller's mistake (a ValidationError); a region the caller may not read is a
  * refusal (a ForbiddenError naming the region, which the edge records as evidence).
  */
-import type { Decision } from '../domain/access';
+import type { Actor, Decision } from '../domain/access';
 import { ForbiddenError, ValidationError } from '../domain/errors';
-import type { Actor } from '../domain/incident';
 import { isKnownRegion, regionOf } from '../domain/regions/regions';
 import type { IncidentQuery } from '../ports/incident-store';
 

@@ -1,6 +1,5 @@
 /** Inspectors' view of refused requests in their jurisdiction: evidence of probing or misuse. */
-import { mayReadAccessDenied } from '../domain/access';
-import type { Actor } from '../domain/incident';
+import { type Actor, mayReadAccessDenied } from '../domain/access';
 import type { AccessLog } from '../ports/access-log';
 import { regionToRead } from './jurisdiction';
 

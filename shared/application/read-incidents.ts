@@ -3,11 +3,11 @@
  * the chain recomputed. Every read is checked against the caller's jurisdiction; a refusal is a
  * ForbiddenError, which the edge records.
  */
-import { mayAuditIncident, mayQueryRegion, mayReadIncident } from '../domain/access';
+import { type Actor, mayAuditIncident, mayQueryRegion, mayReadIncident } from '../domain/access';
 import { ForbiddenError, NotFoundError } from '../domain/errors';
 import type { Grade } from '../domain/grade';
 import { type ChainVerdict, verifyChain } from '../domain/hash-chain';
-import type { Actor, IncidentEvent, IncidentState, ReportSubmittedData } from '../domain/incident';
+import type { IncidentEvent, IncidentState, ReportSubmittedData } from '../domain/incident';
 import type { IncidentStore } from '../ports/incident-store';
 import { indexedLevelOf, regionToRead } from './jurisdiction';
 import { readIncidentLog } from './read-log';

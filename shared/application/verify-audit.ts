@@ -8,7 +8,7 @@
  * API runs it a page at a time, inside a time budget.
  */
 import { z } from 'zod';
-import { mayInspect } from '../domain/access';
+import { type Actor, mayInspect } from '../domain/access';
 import { type AuditDigest, anchorIndex, anchorKey, type ChainAnchor, checkAnchor } from '../domain/audit-digest';
 import { ValidationError } from '../domain/errors';
 import { type ChainVerdict, type ExpectedHead, verifyChain } from '../domain/hash-chain';
@@ -20,7 +20,7 @@ import {
   replayHead,
   replayZeroHead,
 } from '../domain/head-projection';
-import type { Actor, IncidentEvent, IncidentState } from '../domain/incident';
+import type { IncidentEvent, IncidentState } from '../domain/incident';
 import { childrenOf, NATIONAL, regionOf } from '../domain/regions/regions';
 import type { ZeroChainState, ZeroReportEvent } from '../domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../ports/access-log';

@@ -2,8 +2,16 @@
  * Who may do what, by jurisdiction (DOMAIN.md, "Who uses it"). Every refusal names its reason,
  * because a refused request is recorded as evidence.
  */
-import type { Actor } from './incident';
-import { isKnownRegion, isWithin } from './regions/regions';
+import { isKnownRegion, isWithin, type RegionLevel } from './regions/regions';
+
+/** Who did something, as the token vouched for it. */
+export interface Actor {
+  readonly sub: string;
+  readonly role: 'reporter' | 'office' | 'inspector' | 'system';
+  readonly region: string;
+  readonly unit?: string;
+  readonly level?: RegionLevel;
+}
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 

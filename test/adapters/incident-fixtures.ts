@@ -2,10 +2,11 @@
  * Incidents for the DynamoDB adapter tests, built with the real domain: events are sealed into the
  * hash chain and the head is their projection, exactly as the submit-report use case builds them.
  */
+
+import type { Actor } from '../../shared/domain/access';
 import type { Grade } from '../../shared/domain/grade';
 import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
 import {
-  type Actor,
   deltaOf,
   type EventScope,
   type Figures,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { auditRowsCsv, punctualityCsv } from '../../shared/adapters/http/audit-csv';
 import { csvField, toCsv } from '../../shared/adapters/http/csv';
 import { MAX_LOGS_PER_PAGE, makeListLate, makeListMissed, makeOfficePunctuality } from '../../shared/application/audit';
+import type { Actor } from '../../shared/domain/access';
 import { type AuditCursor, auditPeriod } from '../../shared/domain/audit/listing';
 import { outcomeOf } from '../../shared/domain/audit/outcome';
 import {
@@ -28,7 +29,6 @@ import {
 } from '../../shared/domain/audit/rows';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type {
-  Actor,
   IncidentEvent,
   IncidentState,
   ReportSubmittedData,

@@ -16,8 +16,9 @@ import { escalationDefinition, TASK_STATES } from '../../infra/state-machines/es
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeCheckDeadline, makeForward, makeRemind, makeStartTimers } from '../../shared/application/escalation';
 import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import type { Grade } from '../../shared/domain/grade';
-import type { Actor, IncidentEvent } from '../../shared/domain/incident';
+import type { IncidentEvent } from '../../shared/domain/incident';
 import { policyByName } from '../../shared/domain/policy/policy';
 import type { TimerInput } from '../../shared/ports/timers';
 import { makeReportBodySchema } from '../../shared/schemas/report';

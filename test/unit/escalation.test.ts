@@ -16,11 +16,12 @@ import {
   timerFor,
 } from '../../shared/application/escalation';
 import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import { ConflictError, ForbiddenError } from '../../shared/domain/errors';
 import { obligationsToOpen, requiredTop } from '../../shared/domain/escalation';
 import type { Grade } from '../../shared/domain/grade';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
+import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
 import drillPolicy from '../../shared/domain/policy/drill.json' with { type: 'json' };
 import { type BuiltInPolicyName, type Handover, parsePolicy, policyByName } from '../../shared/domain/policy/policy';

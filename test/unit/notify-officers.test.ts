@@ -14,7 +14,8 @@ import {
   retryDelaySeconds,
 } from '../../shared/application/notify-officers';
 import { makeSubmitReport } from '../../shared/application/submit-report';
-import type { Actor, IncidentEvent } from '../../shared/domain/incident';
+import type { Actor } from '../../shared/domain/access';
+import type { IncidentEvent } from '../../shared/domain/incident';
 import type { Officer, OfficerRole, Shift } from '../../shared/domain/officers';
 import { policyByName } from '../../shared/domain/policy/policy';
 import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';

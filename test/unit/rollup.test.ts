@@ -23,9 +23,10 @@ import {
   presentCounters,
 } from '../../shared/application/roll-up';
 import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors';
 import { GRADES, type Grade } from '../../shared/domain/grade';
-import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
+import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import { CATEGORIES, type Category, policyByName } from '../../shared/domain/policy/policy';
 import { chainOf, childrenOf, NATIONAL } from '../../shared/domain/regions/regions';
 import {

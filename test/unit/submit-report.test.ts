@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeSubmitReport, type SubmitReportResult } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import {
-  type Actor,
   FIGURE_KEYS,
   type IncidentEvent,
   type IncidentState,

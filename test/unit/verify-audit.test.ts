@@ -16,9 +16,10 @@ import {
   makeVerifyAudit,
   type VerifyAuditResult,
 } from '../../shared/application/verify-audit';
+import type { Actor } from '../../shared/domain/access';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
-import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
+import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import { policyByName } from '../../shared/domain/policy/policy';
 import {
   CUTOFF_CHECK_ACTOR,
