@@ -50,7 +50,7 @@ const publicRoutes: Readonly<Record<string, string>> = {
 
 /**
  * The variable that carries the escalation state machine's ARN to the functions that start timers
- * (read by `timerSchedulerFromEnv` in `shared/adapters/wiring.ts`).
+ * (read by `functions/start-timers/handler.ts`).
  */
 export const escalationStateMachineEnv = 'ESCALATION_STATE_MACHINE_ARN';
 

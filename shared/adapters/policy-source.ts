@@ -3,8 +3,12 @@
  * validates documents; reading the file system is this adapter's job.
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { PolicyError } from '../domain/errors';
 import { isBuiltInPolicyName, type Policy, parsePolicy, policyByName } from '../domain/policy/policy';
+
+/** The policy a function enforces, as its environment names it (see {@link loadPolicy}); `national` unless set. */
+export const policyEnv = z.object({ POLICY: z.string().min(1).default('national') });
 
 const READ_FAILURES: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',
