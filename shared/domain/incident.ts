@@ -6,8 +6,11 @@
 import type { Actor } from './access';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
-import type { Category } from './policy/policy';
 import type { RegionLevel } from './regions/regions';
+
+/** The four categories of public emergency (Emergency Response Law, Art. 2). */
+export const CATEGORIES = ['natural-disaster', 'accident', 'public-health', 'social-security'] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 export const REPORT_KINDS = ['initial', 'follow-up', 'final'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

@@ -13,7 +13,7 @@ import {
   OBLIGATION_HANDOVERS,
 } from '../domain/audit/listing';
 import { REQUIRED_ELEMENTS } from '../domain/audit/required-elements';
-import { CATEGORIES } from '../domain/policy/policy';
+import { CATEGORIES } from '../domain/incident';
 import { isKnownRegion, isWithin, regionOf } from '../domain/regions/regions';
 import { encodeCursor, listIncidentsQuerySchema } from './queries';
 

@@ -8,10 +8,10 @@
 // This module builds the late and missed rows; what a list asks (kinds, period, cursor) is in
 // `listing.ts`, and each office's punctuality in `punctuality.ts`.
 import type { Grade } from '../grade';
-import type { IncidentEvent, IncidentState, UnitReportLateData } from '../incident';
+import type { Category, IncidentEvent, IncidentState, UnitReportLateData } from '../incident';
 import type { Obligation } from '../obligation';
 import { type Officer, type OfficerRole, peopleFor, type Shift } from '../officers';
-import { type Category, formatDuration } from '../policy/policy';
+import { formatDuration } from '../policy/policy';
 import { chainOf, firstOfficeOf, isWithin, type RegionLevel, regionOf } from '../regions/regions';
 import type { AuditFilter, AuditKind, AuditList, ZeroReportPosition } from './listing';
 import { delayOf, type Outcome, outcomeOf } from './outcome';
