@@ -46,7 +46,12 @@ export const apiFunctions = {
   getIncident: { id: 'GetIncidentFunction', entry: 'functions/get-incident/handler.ts', tables: readsIncidents },
   listIncidents: { id: 'ListIncidentsFunction', entry: 'functions/list-incidents/handler.ts', tables: readsIncidents },
   incidentAudit: { id: 'IncidentAuditFunction', entry: 'functions/incident-audit/handler.ts', tables: readsIncidents },
-  accessDenied: { id: 'AccessDeniedFunction', entry: 'functions/access-denied/handler.ts', tables: readsIncidents },
+  // Refusals are the access log's own items: the list reads no incident.
+  accessDenied: {
+    id: 'AccessDeniedFunction',
+    entry: 'functions/access-denied/handler.ts',
+    tables: { accessLog: 'append' },
+  },
   forward: {
     id: 'ForwardFunction',
     entry: 'functions/forward/handler.ts',

@@ -1,12 +1,12 @@
 /** GET /v1/audit/access-denied: refused requests in the inspector's jurisdiction. */
-import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { accessLogEnv, makeAccessLog } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
 import { makeListAccessDenied } from '../../shared/application/list-access-denied';
 import { readEnv } from '../../shared/config/env';
 import { accessDeniedQuerySchema, encodeCursor } from '../../shared/schemas/queries';
 
-const { accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
+const accessLog = makeAccessLog(readEnv(accessLogEnv));
 const listAccessDenied = makeListAccessDenied({ accessLog });
 
 export const handler = apiHandler(

@@ -1,13 +1,13 @@
 /** POST /v1/incidents/{id}/acknowledge: an office records that it has the report. */
 import { apiTablesEnv, makeAccessLog } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
-import { makeEscalationAdapters } from '../../shared/adapters/wiring';
 import { makeAcknowledge } from '../../shared/application/escalation';
 import { readEnv } from '../../shared/config/env';
 import { acknowledgeBodySchema } from '../../shared/schemas/forward';
 import { incidentPathSchema } from '../../shared/schemas/queries';
+import { composeAppendEvents } from '../append-events-composition';
 
-const { appendEvents, clock } = await makeEscalationAdapters();
+const { appendEvents, clock } = await composeAppendEvents();
 const accessLog = makeAccessLog(readEnv(apiTablesEnv));
 const acknowledge = makeAcknowledge({ appendEvents });
 

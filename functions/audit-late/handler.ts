@@ -4,10 +4,10 @@
  */
 import { apiTablesEnv, makeIncidentAdapters, makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { apiHandler, json, text } from '../../shared/adapters/http/api-handler';
+import { auditRowsCsv } from '../../shared/adapters/http/audit-csv';
 import { systemClock } from '../../shared/adapters/system';
 import { makeListLate } from '../../shared/application/audit';
 import { readEnv } from '../../shared/config/env';
-import { auditRowsCsv } from '../../shared/domain/audit';
 import { auditLateQuerySchema, encodeAuditCursor, NEXT_CURSOR_HEADER } from '../../shared/schemas/audit';
 
 const env = readEnv(apiTablesEnv.extend(officersEnv.shape));

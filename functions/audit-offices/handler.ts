@@ -4,10 +4,10 @@
  */
 import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
 import { apiHandler, json, text } from '../../shared/adapters/http/api-handler';
+import { punctualityCsv } from '../../shared/adapters/http/audit-csv';
 import { systemClock } from '../../shared/adapters/system';
 import { makeOfficePunctuality } from '../../shared/application/audit';
 import { readEnv } from '../../shared/config/env';
-import { punctualityCsv } from '../../shared/domain/audit';
 import { auditOfficesQuerySchema } from '../../shared/schemas/audit';
 
 const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));

@@ -1,13 +1,13 @@
 /** POST /v1/incidents/{id}/forward: an office reports the incident up the chain. */
 import { apiTablesEnv, makeAccessLog } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
-import { makeEscalationAdapters } from '../../shared/adapters/wiring';
 import { makeForward } from '../../shared/application/escalation';
 import { readEnv } from '../../shared/config/env';
 import { forwardBodySchema } from '../../shared/schemas/forward';
 import { incidentPathSchema } from '../../shared/schemas/queries';
+import { composeAppendEvents } from '../append-events-composition';
 
-const { appendEvents, clock } = await makeEscalationAdapters();
+const { appendEvents, clock } = await composeAppendEvents();
 const accessLog = makeAccessLog(readEnv(apiTablesEnv));
 const forward = makeForward({ appendEvents });
 

@@ -14,14 +14,14 @@ import { z } from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
 import { makeSqsRedelivery } from '../../shared/adapters/sqs/redelivery';
-import { makeEscalationAdapters } from '../../shared/adapters/wiring';
 import { makeNotifyOfficers, makeNotifyQueuedEvent } from '../../shared/application/notify-officers';
 import { readEnv } from '../../shared/config/env';
 import { logger, tracer } from '../../shared/observability';
 import { queuedEventSchema } from '../../shared/schemas/queued-event';
+import { composeAppendEvents } from '../append-events-composition';
 
 const env = readEnv(officersEnv.extend({ OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1) }));
-const { incidents, appendEvents } = await makeEscalationAdapters();
+const { incidents, appendEvents } = await composeAppendEvents();
 const notifyQueuedEvent = makeNotifyQueuedEvent({
   notify: makeNotifyOfficers({
     incidents,

@@ -6,11 +6,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { makeEscalationAdapters } from '../../shared/adapters/wiring';
 import { makeCheckDeadline, makeRemind } from '../../shared/application/escalation';
 import { logger } from '../../shared/observability';
+import { composeAppendEvents } from '../append-events-composition';
 
-const { appendEvents } = await makeEscalationAdapters();
+const { appendEvents } = await composeAppendEvents();
 const checkDeadline = makeCheckDeadline({ appendEvents });
 const remind = makeRemind({ appendEvents });
 

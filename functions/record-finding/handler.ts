@@ -1,14 +1,14 @@
 /** POST /v1/incidents/{id}/findings: an inspector records a false- or concealed-report finding. */
 import { apiTablesEnv, makeAccessLog } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
-import { makeEscalationAdapters } from '../../shared/adapters/wiring';
 import { makeRecordFinding } from '../../shared/application/findings';
 import { readEnv } from '../../shared/config/env';
 import { findingBodySchema } from '../../shared/schemas/findings';
 import { incidentPathSchema } from '../../shared/schemas/queries';
 import { idempotencyHeaderSchema } from '../../shared/schemas/report';
+import { composeAppendEvents } from '../append-events-composition';
 
-const { incidents, appendEvents, clock } = await makeEscalationAdapters();
+const { incidents, appendEvents, clock } = await composeAppendEvents();
 const accessLog = makeAccessLog(readEnv(apiTablesEnv));
 const recordFinding = makeRecordFinding({ incidents, appendEvents });
 

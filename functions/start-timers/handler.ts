@@ -5,18 +5,25 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { loadPolicy } from '../../shared/adapters/policy-source';
-import { timerSchedulerFromEnv } from '../../shared/adapters/wiring';
+import { loadPolicy, policyEnv } from '../../shared/adapters/policy-source';
+import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
 import { makeStartTimers } from '../../shared/application/escalation';
 import { readEnv } from '../../shared/config/env';
-import { logger } from '../../shared/observability';
+import { logger, tracer } from '../../shared/observability';
 import { incidentEventSchema } from '../../shared/schemas/events';
 
-const env = readEnv(z.object({ POLICY: z.string().min(1).default('national') }));
-const startTimers = makeStartTimers({ scheduler: timerSchedulerFromEnv(), policy: await loadPolicy(env.POLICY) });
+const env = readEnv(policyEnv.extend({ ESCALATION_STATE_MACHINE_ARN: z.string().min(1) }));
+const startTimers = makeStartTimers({
+  scheduler: makeStepFunctionsTimerScheduler({
+    client: tracer.captureAWSv3Client(new SFNClient({})),
+    stateMachineArn: env.ESCALATION_STATE_MACHINE_ARN,
+  }),
+  policy: await loadPolicy(env.POLICY),
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {

@@ -1,14 +1,13 @@
 /** POST /v1/reports: a grassroots unit submits an initial, follow-up or final report. */
-import { z } from 'zod';
 import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
-import { loadPolicy } from '../../shared/adapters/policy-source';
+import { loadPolicy, policyEnv } from '../../shared/adapters/policy-source';
 import { randomIds, systemClock } from '../../shared/adapters/system';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import { readEnv } from '../../shared/config/env';
 import { idempotencyHeaderSchema, makeReportBodySchema } from '../../shared/schemas/report';
 
-const env = readEnv(apiTablesEnv.extend({ POLICY: z.string().min(1).default('national') }));
+const env = readEnv(apiTablesEnv.extend(policyEnv.shape));
 const { incidents, accessLog } = makeIncidentAdapters(env);
 const submitReport = makeSubmitReport({
   incidents,

@@ -4,11 +4,11 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { makeEscalationAdapters } from '../../shared/adapters/wiring';
 import { makeCheckDeadline, makeSweepDeadlines } from '../../shared/application/escalation';
 import { logger } from '../../shared/observability';
+import { composeAppendEvents } from '../append-events-composition';
 
-const { appendEvents, incidents, clock } = await makeEscalationAdapters();
+const { appendEvents, incidents, clock } = await composeAppendEvents();
 const sweep = makeSweepDeadlines({ incidents, clock, checkDeadline: makeCheckDeadline({ appendEvents }) });
 
 export const handler = middy()

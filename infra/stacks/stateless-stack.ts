@@ -50,7 +50,7 @@ const publicRoutes: Readonly<Record<string, string>> = {
 
 /**
  * The variable that carries the escalation state machine's ARN to the functions that start timers
- * (read by `timerSchedulerFromEnv` in `shared/adapters/wiring.ts`).
+ * (read by `functions/start-timers/handler.ts`).
  */
 export const escalationStateMachineEnv = 'ESCALATION_STATE_MACHINE_ARN';
 
@@ -107,7 +107,10 @@ export interface StatelessStackProps extends StackProps {
   readonly operatorAlerts: ITopic;
   /** Where SNS parks the officer notifications it gave up delivering; every officer's subscription names it. */
   readonly officerDeliveryDeadLetters: IQueue;
-  /** The routes to serve; tests pass their own to exercise routes not yet written. @default - `routes` of `infra/api.ts` */
+  /**
+   * The routes to serve; tests pass their own, e.g. to check that a route made public without a
+   * reason in `publicRoutes` fails synthesis. @default - `routes` of `infra/api.ts`
+   */
   readonly routes?: readonly RouteDef[];
 }
 

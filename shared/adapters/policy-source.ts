@@ -1,10 +1,39 @@
 /**
- * Where a time-limit policy comes from: a built-in name or a JSON file on disk. The domain only
- * validates documents; reading the file system is this adapter's job.
+ * Where a time-limit policy comes from: a built-in name or a JSON file on disk. The schema judges
+ * a document and the domain asks the typed policy for limits; reading the documents is this
+ * adapter's job.
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { PolicyError } from '../domain/errors';
-import { isBuiltInPolicyName, type Policy, parsePolicy, policyByName } from '../domain/policy/policy';
+import drillPolicy from '../domain/policy/drill.json' with { type: 'json' };
+import nationalPolicy from '../domain/policy/national.json' with { type: 'json' };
+import type { Policy } from '../domain/policy/policy';
+import { parsePolicy } from '../schemas/policy';
+
+/** The policy a function enforces, as its environment names it (see {@link loadPolicy}); `national` unless set. */
+export const policyEnv = z.object({ POLICY: z.string().min(1).default('national') });
+
+export type BuiltInPolicyName = 'national' | 'drill';
+
+/**
+ * The policies shipped with the code, validated once at load so a bad edit to the JSON fails
+ * every test and every cold start rather than the first late report.
+ */
+export const builtInPolicies: Readonly<Record<BuiltInPolicyName, Policy>> = Object.freeze({
+  national: parsePolicy(nationalPolicy, 'built-in national'),
+  drill: parsePolicy(drillPolicy, 'built-in drill'),
+});
+
+/** True if `name` is one of {@link builtInPolicies}. */
+export function isBuiltInPolicyName(name: string): name is BuiltInPolicyName {
+  return Object.hasOwn(builtInPolicies, name);
+}
+
+/** A built-in policy by name. */
+export function policyByName(name: BuiltInPolicyName): Policy {
+  return builtInPolicies[name];
+}
 
 const READ_FAILURES: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',

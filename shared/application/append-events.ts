@@ -4,18 +4,12 @@
  * one conditional write — recomputing from the fresh head when someone else appended first.
  */
 
+import type { Actor } from '../domain/access';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { obligationsToOpen } from '../domain/escalation';
 import type { Grade } from '../domain/grade';
 import { seal } from '../domain/hash-chain';
-import type {
-  Actor,
-  EventDraft,
-  EventScope,
-  IncidentEvent,
-  IncidentEventBody,
-  IncidentState,
-} from '../domain/incident';
+import type { EventDraft, EventScope, IncidentEvent, IncidentEventBody, IncidentState } from '../domain/incident';
 import { project } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
 import type { Policy } from '../domain/policy/policy';

@@ -6,43 +6,44 @@
  * The period filters on when the incident was first received (the time the region indexes sort
  * on), and for zero reports on their cut-off.
  */
-import { mayInspect } from '../domain/access';
+import { type Actor, mayInspect } from '../domain/access';
 import {
   type AuditCursor,
-  type AuditEntry,
   type AuditFilter,
   type AuditKind,
   type AuditList,
   type AuditListing,
-  type AuditRow,
   auditPeriod,
+  LATE_KINDS,
+  MISSED_KINDS,
+} from '../domain/audit/listing';
+import { type OfficePunctuality, officesWithin, punctualityByOffice } from '../domain/audit/punctuality';
+import {
+  type AuditEntry,
+  type AuditRow,
   entriesOf,
   hasLateUnitReport,
   type IncidentLogFacts,
   isAtPosition,
-  LATE_KINDS,
   logFactsOf,
-  MISSED_KINDS,
   mayLackElements,
   type OfficeDirectory,
-  type OfficePunctuality,
-  officesWithin,
   positionOf,
-  punctualityByOffice,
   rowCountOn,
   withPeople,
   zeroReportEntry,
   zeroReportMatches,
-} from '../domain/audit';
-import { ForbiddenError, ValidationError } from '../domain/errors';
-import type { Actor, IncidentState } from '../domain/incident';
+} from '../domain/audit/rows';
+import { ValidationError } from '../domain/errors';
+import type { IncidentState } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
-import { isWithin, regionOf } from '../domain/regions/regions';
+import { isWithin } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import type { IncidentPage, IncidentStore } from '../ports/incident-store';
 import type { MissedZeroReports } from '../ports/missed-zero-reports';
 import type { OfficerDirectory } from '../ports/officer-directory';
 import { mapBounded } from './concurrency';
+import { authorizeRegion, type IndexedLevel, indexedLevelOf } from './jurisdiction';
 
 type StorePosition = Readonly<Record<string, string>>;
 
@@ -89,19 +90,14 @@ const LOG_READS_AT_ONCE = 20;
 /** Incidents per read when every incident of the period is needed (the punctuality table). */
 const FULL_READ_PAGE = 200;
 
-type IndexedLevel = 'county' | 'city' | 'province';
-
-/** The region's index level, once the caller may inspect it. */
+/**
+ * The region's index level, once the caller may inspect it. The region is the query's own, which
+ * its schema has already held to a known code, so the rule alone decides here: an unknown code
+ * from elsewhere is outside every jurisdiction, and refused as such.
+ */
 const authorize = (actor: Actor, region: string): IndexedLevel => {
-  const decision = mayInspect(actor, region);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
-  const level = regionOf(region, 'region').level;
-  if (level === 'national') {
-    throw new ValidationError('audit one province at a time', [
-      { field: 'region', problem: 'give a province, city or county code' },
-    ]);
-  }
-  return level;
+  authorizeRegion(actor, region, mayInspect);
+  return indexedLevelOf(region, 'audit');
 };
 
 const badCursor = (problem: string) =>

@@ -2,13 +2,12 @@
  * Candidates for inspection in a jurisdiction: the region's incidents a page at a time (newest
  * first), each one's log read and run through the candidate rules of `domain/candidates.ts`.
  */
-import { mayInspect } from '../domain/access';
+import { type Actor, mayInspect } from '../domain/access';
 import { type Candidate, candidatesOf } from '../domain/candidates';
-import { ForbiddenError, ValidationError } from '../domain/errors';
-import type { Actor, IncidentState } from '../domain/incident';
-import { isKnownRegion, regionOf } from '../domain/regions/regions';
+import type { IncidentState } from '../domain/incident';
 import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './concurrency';
+import { indexedLevelOf, regionToRead } from './jurisdiction';
 
 export interface ListCandidatesQuery {
   readonly region?: string;
@@ -49,20 +48,8 @@ const READ_CONCURRENCY = 8;
 export const makeListCandidates =
   (deps: { readonly incidents: IncidentStore }) =>
   async (actor: Actor, query: ListCandidatesQuery): Promise<CandidatesPage> => {
-    const region = query.region ?? actor.region;
-    if (!isKnownRegion(region)) {
-      throw new ValidationError(`region ${region} is not a GB/T 2260 code`, [
-        { field: 'region', problem: 'is not a known region code' },
-      ]);
-    }
-    const decision = mayInspect(actor, region);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
-    const level = regionOf(region).level;
-    if (level === 'national') {
-      throw new ValidationError('list one province at a time', [
-        { field: 'region', problem: 'give a province, city or county code' },
-      ]);
-    }
+    const region = regionToRead(actor, query.region, mayInspect);
+    const level = indexedLevelOf(region, 'list');
     const page = await deps.incidents.list({
       level,
       regionCode: region,

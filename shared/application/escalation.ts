@@ -3,6 +3,8 @@
  * report, reminding before a deadline, marking a missed one and escalating past the silent
  * office, sweeping for deadlines whose timer was lost, and starting timers for new obligations.
  */
+
+import type { Actor } from '../domain/access';
 import { ConflictError, ForbiddenError } from '../domain/errors';
 import {
   directDutiesOf,
@@ -12,7 +14,7 @@ import {
   receiptsOf,
 } from '../domain/escalation';
 import type { Grade } from '../domain/grade';
-import type { Actor, EventDraft, IncidentEvent, IncidentState, OfficeRef } from '../domain/incident';
+import type { EventDraft, IncidentEvent, IncidentState, OfficeRef } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
 import { type Policy, reminderAt } from '../domain/policy/policy';
 import { NATIONAL } from '../domain/regions/regions';

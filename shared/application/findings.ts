@@ -4,10 +4,10 @@
  * event, so it is as lasting and as tamper-evident as the reports it judges.
  */
 import { createHash } from 'node:crypto';
-import { mayRecordFinding } from '../domain/access';
+import { type Actor, mayRecordFinding } from '../domain/access';
 import { canonicalJson } from '../domain/canonical';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
-import type { Actor, IncidentEvent, InspectionFindingData } from '../domain/incident';
+import type { IncidentEvent, InspectionFindingData } from '../domain/incident';
 import type { IncidentStore } from '../ports/incident-store';
 import type { FindingBody } from '../schemas/findings';
 import type { AppendEvents } from './append-events';

@@ -1,7 +1,6 @@
 /** The officer directory's use cases: importing it, and offices reading their own. */
-import { mayQueryRegion } from '../domain/access';
+import { type Actor, mayQueryRegion } from '../domain/access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
-import type { Actor } from '../domain/incident';
 import { onDuty } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';

@@ -3,13 +3,13 @@
  * the chain recomputed. Every read is checked against the caller's jurisdiction; a refusal is a
  * ForbiddenError, which the edge records.
  */
-import { mayAuditIncident, mayQueryRegion, mayReadIncident } from '../domain/access';
-import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
+import { type Actor, mayAuditIncident, mayQueryRegion, mayReadIncident } from '../domain/access';
+import { ForbiddenError, NotFoundError } from '../domain/errors';
 import type { Grade } from '../domain/grade';
 import { type ChainVerdict, verifyChain } from '../domain/hash-chain';
-import type { Actor, IncidentEvent, IncidentState, ReportSubmittedData } from '../domain/incident';
-import { isKnownRegion, regionOf } from '../domain/regions/regions';
+import type { IncidentEvent, IncidentState, ReportSubmittedData } from '../domain/incident';
 import type { IncidentStore } from '../ports/incident-store';
+import { indexedLevelOf, regionToRead } from './jurisdiction';
 import { readIncidentLog } from './read-log';
 
 export interface IncidentView {
@@ -69,20 +69,8 @@ export interface ListIncidentsQuery {
 /** Incidents of a region (the caller's jurisdiction by default), newest first, a page at a time. */
 export const makeListIncidents =
   (deps: { readonly incidents: IncidentStore }) => async (actor: Actor, query: ListIncidentsQuery) => {
-    const region = query.region ?? actor.region;
-    if (!isKnownRegion(region)) {
-      throw new ValidationError(`region ${region} is not a GB/T 2260 code`, [
-        { field: 'region', problem: 'is not a known region code' },
-      ]);
-    }
-    const decision = mayQueryRegion(actor, region);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
-    const level = regionOf(region).level;
-    if (level === 'national') {
-      throw new ValidationError('list one province at a time', [
-        { field: 'region', problem: 'give a province, city or county code' },
-      ]);
-    }
+    const region = regionToRead(actor, query.region, mayQueryRegion);
+    const level = indexedLevelOf(region, 'list');
     const page = await deps.incidents.list({ ...query, level, regionCode: region });
     return {
       items: page.items.map(({ obligations: _o, lastHash: _h, ...incident }) => incident),

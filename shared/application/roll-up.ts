@@ -3,9 +3,9 @@
  * redelivered and out-of-order events, and batched so that a burst of reports writes each
  * summary item (the provincial one above all) once per chunk of events, not once per report.
  */
-import { mayQueryRegion } from '../domain/access';
+import { type Actor, mayQueryRegion } from '../domain/access';
 import { ForbiddenError, NotFoundError } from '../domain/errors';
-import type { Actor, IncidentEvent } from '../domain/incident';
+import type { IncidentEvent } from '../domain/incident';
 import { childrenOf, isKnownRegion, regionOf } from '../domain/regions/regions';
 import { addCounters, COUNTER_NAMES, rollUp, type SummaryKey, summaryKeyId } from '../domain/rollup';
 import type { IncidentStore } from '../ports/incident-store';

@@ -2,12 +2,11 @@
  * Submitting an initial, follow-up or final report: the use case behind `POST /v1/reports`.
  */
 import { createHash } from 'node:crypto';
-import { maySubmitReport } from '../domain/access';
+import { type Actor, maySubmitReport } from '../domain/access';
 import { canonicalJson, type Json } from '../domain/canonical';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import { assessGrade, type Grade, graver, isGraver } from '../domain/grade';
 import {
-  type Actor,
   deltaOf,
   type EventDraft,
   type Figures,

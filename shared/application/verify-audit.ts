@@ -7,10 +7,8 @@
  * requests of the jurisdiction listed beside them. The command-line tool runs it to the end; the
  * API runs it a page at a time, inside a time budget.
  */
-import { z } from 'zod';
-import { mayInspect } from '../domain/access';
+import { type Actor, mayInspect } from '../domain/access';
 import { type AuditDigest, anchorIndex, anchorKey, type ChainAnchor, checkAnchor } from '../domain/audit-digest';
-import { ForbiddenError, ValidationError } from '../domain/errors';
 import { type ChainVerdict, type ExpectedHead, verifyChain } from '../domain/hash-chain';
 import {
   describeDifference,
@@ -20,14 +18,23 @@ import {
   replayHead,
   replayZeroHead,
 } from '../domain/head-projection';
-import type { Actor, IncidentEvent, IncidentState } from '../domain/incident';
-import { childrenOf, isKnownRegion, NATIONAL, regionOf } from '../domain/regions/regions';
+import type { IncidentEvent, IncidentState } from '../domain/incident';
+import { childrenOf, NATIONAL, regionOf } from '../domain/regions/regions';
 import type { ZeroChainState, ZeroReportEvent } from '../domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../ports/access-log';
 import type { AuditChain, AuditChainSource, MissLookups } from '../ports/audit-chains';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
+import {
+  readChainsBefore,
+  readIncidentPosition,
+  readStoppedAt,
+  writeChainsBefore,
+  writeIncidentPosition,
+  writeStoppedAt,
+} from '../schemas/verification-cursors';
 import { mapBounded } from './concurrency';
+import { regionToRead } from './jurisdiction';
 import { makeListAccessDenied } from './list-access-denied';
 import { readIncidentLog } from './read-log';
 
@@ -285,64 +292,6 @@ const READ_CONCURRENCY = 8;
  */
 const CHAINS_PER_READ = 25;
 
-const badCursor = () =>
-  new ValidationError('the cursor is not valid', [{ field: 'cursor', problem: 'is not a cursor this API returned' }]);
-
-/*
- * The cursors below are this module's own encoding, opaque to clients: the HTTP edge only knows a
- * cursor is a record of strings. They are parsed here, where they are written, and anything but
- * exactly what was written — an extra or a missing part, a number out of range, text that is not
- * JSON — is the caller's bad cursor, never a fault of ours.
- */
-
-/** A whole number written as text, as the cursors carry them (no sign, no leading zeros). */
-const wholeNumber = z
-  .string()
-  .regex(/^(0|[1-9]\d{0,14})$/)
-  .transform(Number);
-
-/** JSON text, parsed inside the schema so bad text and a bad shape fail alike. */
-const jsonText = z.string().transform((text, ctx): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not JSON' });
-    return z.NEVER;
-  }
-});
-
-/** Where an incident page ended: the index being walked and the store's key inside it. */
-const incidentPositionOf = (parts: number) =>
-  jsonText.pipe(
-    z.strictObject({
-      part: z
-        .number()
-        .int()
-        .min(0)
-        .max(parts - 1),
-      key: z.record(z.string(), z.string()).optional(),
-    }),
-  );
-
-/** Where a verification stopped: which source, and where inside it. */
-const stoppedAtOf = (sources: number) =>
-  z.strictObject({
-    source: wholeNumber.pipe(
-      z
-        .number()
-        .min(0)
-        .max(sources - 1),
-    ),
-    position: z.string().optional(),
-  });
-
-/** `schema` applied to a cursor: its value, or the caller's bad cursor. */
-const parseCursor = <T>(schema: z.ZodType<T>, cursor: unknown): T => {
-  const parsed = schema.safeParse(cursor);
-  if (!parsed.success) throw badCursor();
-  return parsed.data;
-};
-
 /**
  * The incidents' event logs as audit chains, found through the incident store's region indexes
  * (heads by county, city or province); a national verification walks the provinces in turn. An
@@ -359,7 +308,7 @@ export const makeIncidentAuditChains = (deps: { readonly incidents: IncidentStor
     let key: Readonly<Record<string, string>> | undefined;
     if (page.after !== undefined) {
       // A key of the wrong index or range is the store's to refuse (it names the cursor too).
-      ({ part, key } = parseCursor(incidentPositionOf(parts.length), page.after));
+      ({ part, key } = readIncidentPosition(page.after, parts.length));
     }
     const chains: AuditChain[] = [];
     while (chains.length < page.limit && part < parts.length) {
@@ -381,7 +330,7 @@ export const makeIncidentAuditChains = (deps: { readonly incidents: IncidentStor
       if (!key) part += 1;
     }
     const more = key !== undefined || part < parts.length;
-    return { chains, ...(more ? { after: JSON.stringify({ part, ...(key ? { key } : {}) }) } : {}) };
+    return { chains, ...(more ? { after: writeIncidentPosition({ part, key }) } : {}) };
   };
 
   return {
@@ -475,19 +424,12 @@ export const makeVerifyAudit = (deps: {
   };
 
   return async (actor: Actor, query: VerifyAuditQuery): Promise<VerifyAuditResult> => {
-    const region = query.region ?? actor.region;
-    if (!isKnownRegion(region)) {
-      throw new ValidationError(`region ${region} is not a GB/T 2260 code`, [
-        { field: 'region', problem: 'is not a known region code' },
-      ]);
-    }
-    const decision = mayInspect(actor, region);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: region });
+    const region = regionToRead(actor, query.region, mayInspect);
 
     let sourceIndex = 0;
     let position: string | undefined;
     if (query.after) {
-      ({ source: sourceIndex, position } = parseCursor(stoppedAtOf(deps.sources.length), query.after));
+      ({ source: sourceIndex, position } = readStoppedAt(query.after, deps.sources.length));
     }
 
     const started = deps.clock.now().getTime();
@@ -530,7 +472,7 @@ export const makeVerifyAudit = (deps: {
       if (isResumable(source)) {
         do {
           if (full()) {
-            stoppedAt = { source: String(sourceIndex), ...(position !== undefined ? { position } : {}) };
+            stoppedAt = writeStoppedAt({ source: sourceIndex, position });
             break sources;
           }
           const page = await source.chainsPage(region, {
@@ -542,12 +484,12 @@ export const makeVerifyAudit = (deps: {
         } while (position !== undefined);
       } else {
         // Resumed by position: the chains before it are read again and skipped.
-        const skip = position === undefined ? 0 : parseCursor(wholeNumber, position);
+        const skip = position === undefined ? 0 : readChainsBefore(position);
         let index = 0;
         for await (const chain of source.chainsIn(region)) {
           if (index >= skip) {
             if (full()) {
-              stoppedAt = { source: String(sourceIndex), position: String(index) };
+              stoppedAt = writeStoppedAt({ source: sourceIndex, position: writeChainsBefore(index) });
               break sources;
             }
             check(chain);

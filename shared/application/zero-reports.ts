@@ -5,10 +5,10 @@
  * with conditional writes: concurrent or repeated checks record a miss exactly once, and a filing
  * retried after a timeout gets the first answer back.
  */
-import { mayActivateDutyPeriod, mayFileDailyReport } from '../domain/access';
+import { type Actor, mayActivateDutyPeriod, mayFileDailyReport } from '../domain/access';
 import { chinaClockOf } from '../domain/china-time';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
-import type { Actor, NotificationRecipient } from '../domain/incident';
+import type { NotificationRecipient } from '../domain/incident';
 import { channelsOf, peopleFor, place } from '../domain/officers';
 import { chainOf, isWithin, regionOf } from '../domain/regions/regions';
 import {

@@ -2,8 +2,16 @@
  * Who may do what, by jurisdiction (docs/domain.md#who-uses-it). Every refusal names its reason,
  * because a refused request is recorded as evidence.
  */
-import type { Actor } from './incident';
-import { isKnownRegion, isWithin } from './regions/regions';
+import { isKnownRegion, isWithin, type RegionLevel } from './regions/regions';
+
+/** Who did something, as the token vouched for it. */
+export interface Actor {
+  readonly sub: string;
+  readonly role: 'reporter' | 'office' | 'inspector' | 'system';
+  readonly region: string;
+  readonly unit?: string;
+  readonly level?: RegionLevel;
+}
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
@@ -55,6 +63,17 @@ export const mayInspect = (actor: Actor, region: string): Decision =>
   actor.role === 'inspector'
     ? mayQueryRegion(actor, region)
     : deny(`a ${actor.role} cannot read the accountability audit`);
+
+/**
+ * The record of refused requests (evidence of probing or misuse): inspectors only, inside their
+ * jurisdiction; a token whose region is not a known one has none.
+ */
+export const mayReadAccessDenied = (actor: Actor, region: string): Decision => {
+  if (actor.role !== 'inspector') return deny('only inspectors read the access-denied record');
+  return isKnownRegion(actor.region) && isWithin(region, actor.region)
+    ? allow
+    : deny(`${region} is outside the jurisdiction of ${actor.region}`);
+};
 
 /** An inspection finding is the one thing an inspector writes, and only inside its jurisdiction. */
 export const mayRecordFinding = (actor: Actor, incidentRegion: string): Decision =>

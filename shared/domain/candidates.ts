@@ -6,8 +6,10 @@
  * Every rule reads the log alone, so the same log always yields the same candidates and an
  * inspector can check each one against the events it names.
  */
+
+import type { Actor } from './access';
 import { assessGrade, type Grade, isGraver } from './grade';
-import type { Actor, Figures, FindingKind, IncidentEvent, ReportKind, ReportSubmittedData } from './incident';
+import type { Figures, FindingKind, IncidentEvent, ReportKind, ReportSubmittedData } from './incident';
 
 export const CANDIDATE_REASONS = [
   'grade-threshold-crossed',

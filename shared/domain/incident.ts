@@ -3,10 +3,14 @@
  * projection of it ({@link project}), so the head item stored beside the log can always be
  * rebuilt from the events and checked against them.
  */
+import type { Actor } from './access';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
-import type { Category } from './policy/policy';
 import type { RegionLevel } from './regions/regions';
+
+/** The four categories of public emergency (Emergency Response Law, Art. 2). */
+export const CATEGORIES = ['natural-disaster', 'accident', 'public-health', 'social-security'] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 export const REPORT_KINDS = ['initial', 'follow-up', 'final'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -52,15 +56,6 @@ export const deltaOf = (previous: Figures, current: Figures): FigureDelta => {
   for (const key of FIGURE_KEYS) delta[key] = (current[key] ?? 0) - (previous[key] ?? 0);
   return delta;
 };
-
-/** Who did something, as the token vouched for it. */
-export interface Actor {
-  readonly sub: string;
-  readonly role: 'reporter' | 'office' | 'inspector' | 'system';
-  readonly region: string;
-  readonly unit?: string;
-  readonly level?: RegionLevel;
-}
 
 /** How the grade in force was arrived at. */
 export type GradeBasis = 'reported' | 'assessed' | 'office';

@@ -3,7 +3,8 @@
  * Whoever holds one must forward the report to the next office before `dueAt`.
  */
 import type { Grade } from './grade';
-import { type Category, type Handover, limitFor, type Policy } from './policy/policy';
+import type { Category } from './incident';
+import { type Handover, limitFor, type Policy } from './policy/policy';
 import { NATIONAL, type Region, type RegionChain, type RegionLevel, regionOf } from './regions/regions';
 
 /** `waived`: an office's assessment lowered the grade so that the duty no longer applies. */

@@ -9,11 +9,12 @@
  */
 
 import { createHash } from 'node:crypto';
+import type { Actor } from './access';
 import { canonicalJson } from './canonical';
 import { chinaDateOf, chinaMidnight } from './china-time';
 import type { FieldProblem } from './errors';
 import { GENESIS_HASH, seal } from './hash-chain';
-import type { Actor, NotificationRecipient } from './incident';
+import type { NotificationRecipient } from './incident';
 import {
   chainOf,
   childrenOf,

@@ -1,4 +1,4 @@
-import type { Actor } from '../domain/incident';
+import type { Actor } from '../domain/access';
 
 /** A refused request, kept as evidence for inspectors. */
 export interface AccessDenied {

@@ -2,7 +2,7 @@
  * Zero reports not filed by their cut-off, as the accountability views read them. Implemented by
  * the zero-report store; read by the inspectors' missed list.
  */
-import type { ZeroReportMiss } from '../domain/audit';
+import type { ZeroReportMiss } from '../domain/audit/rows';
 
 /** A miss as the store records it, and when (if yet) the county office was told of it. */
 export type MissedZeroReport = ZeroReportMiss & {

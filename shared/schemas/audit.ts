@@ -11,9 +11,9 @@ import {
   LATE_KINDS,
   MISSED_KINDS,
   OBLIGATION_HANDOVERS,
-  REQUIRED_ELEMENTS,
-} from '../domain/audit';
-import { CATEGORIES } from '../domain/policy/policy';
+} from '../domain/audit/listing';
+import { REQUIRED_ELEMENTS } from '../domain/audit/required-elements';
+import { CATEGORIES } from '../domain/incident';
 import { isKnownRegion, isWithin, regionOf } from '../domain/regions/regions';
 import { encodeCursor, listIncidentsQuerySchema } from './queries';
 

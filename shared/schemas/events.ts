@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../domain/events';
 import { GRADES } from '../domain/grade';
-import type { IncidentEvent } from '../domain/incident';
-import { CATEGORIES } from '../domain/policy/policy';
+import { CATEGORIES, type IncidentEvent } from '../domain/incident';
 
 export const incidentEventSchema = z
   .looseObject({

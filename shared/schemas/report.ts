@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { UnknownRegionError } from '../domain/errors';
 import { GRADES } from '../domain/grade';
-import { REPORT_KINDS } from '../domain/incident';
-import { CATEGORIES } from '../domain/policy/policy';
+import { CATEGORIES, REPORT_KINDS } from '../domain/incident';
 import { chainOf } from '../domain/regions/regions';
 
 /** Clocks on the ground drift: a time this far ahead of ours is accepted as "now". */

@@ -18,7 +18,7 @@ import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
 import { makeDynamoZeroReportStore, missLookupItem } from '../../shared/adapters/dynamodb/zero-report-store';
-import type { Actor } from '../../shared/domain/incident';
+import type { Actor } from '../../shared/domain/access';
 import {
   CUTOFF_CHECK_ACTOR,
   planDutyPeriod,

@@ -2,10 +2,12 @@
  * Incidents for the DynamoDB adapter tests, built with the real domain: events are sealed into the
  * hash chain and the head is their projection, exactly as the submit-report use case builds them.
  */
+
+import { builtInPolicies } from '../../shared/adapters/policy-source';
+import type { Actor } from '../../shared/domain/access';
 import type { Grade } from '../../shared/domain/grade';
 import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
 import {
-  type Actor,
   deltaOf,
   type EventScope,
   type Figures,
@@ -17,7 +19,6 @@ import {
   ZERO_FIGURES,
 } from '../../shared/domain/incident';
 import { forwardingObligation, type Obligation } from '../../shared/domain/obligation';
-import { builtInPolicies } from '../../shared/domain/policy/policy';
 import { chainOf, firstOfficeOf, type RegionChain } from '../../shared/domain/regions/regions';
 import type { IdempotentResponse, IncidentChange } from '../../shared/ports/incident-store';
 

@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../shared/adapters/policy-source';
+import { builtInPolicies, loadPolicy } from '../../shared/adapters/policy-source';
 import { PolicyError } from '../../shared/domain/errors';
-import { builtInPolicies } from '../../shared/domain/policy/policy';
 
 const validPolicy = {
   name: 'hubei-exercise',

@@ -176,6 +176,17 @@ describe('stateless stack', () => {
       },
     );
 
+    it('gives the list of refusals the access log alone: it reads no incident', () => {
+      const fn = pipeline.stateless.apiFunctions.accessDenied;
+      const variables = stateless.Resources[logicalIdOf(fn)].Properties.Environment.Variables;
+
+      expect(variables).toHaveProperty('ACCESS_LOG_TABLE');
+      expect(variables).not.toHaveProperty('INCIDENTS_TABLE');
+      expectTableAccess({ stateless, stateful }, logicalIdOf(fn.executionRole), tableIdsOf(pipeline.stateful.tables), {
+        accessLog: 'append',
+      });
+    });
+
     it('gives functions roles without AWS managed policies', () => {
       for (const [, role] of resourcesOfType(stateless, 'AWS::IAM::Role')) {
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();

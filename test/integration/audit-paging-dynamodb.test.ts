@@ -17,8 +17,9 @@ import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-clie
 import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeListLate, makeListMissed } from '../../shared/application/audit';
-import type { AuditCursor, AuditRow } from '../../shared/domain/audit';
-import type { Actor } from '../../shared/domain/incident';
+import type { Actor } from '../../shared/domain/access';
+import type { AuditCursor } from '../../shared/domain/audit/listing';
+import type { AuditRow } from '../../shared/domain/audit/rows';
 import type { Obligation } from '../../shared/domain/obligation';
 import type { IncidentQuery, IncidentStore } from '../../shared/ports/incident-store';
 import { auditLateQuerySchema, auditMissedQuerySchema, encodeAuditCursor } from '../../shared/schemas/audit';

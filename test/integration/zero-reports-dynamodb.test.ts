@@ -31,8 +31,8 @@ import {
   makeCheckZeroReports,
   makeFileDailyReport,
 } from '../../shared/application/zero-reports';
+import type { Actor } from '../../shared/domain/access';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { Actor } from '../../shared/domain/incident';
 import {
   CUTOFF_CHECK_ACTOR,
   type DutyPeriod,

@@ -4,32 +4,31 @@
  * (jurisdiction, paging that never splits an incident, zero reports after the incidents).
  */
 import { describe, expect, it } from 'vitest';
+import { auditRowsCsv, punctualityCsv } from '../../shared/adapters/http/audit-csv';
+import { csvField, toCsv } from '../../shared/adapters/http/csv';
 import { MAX_LOGS_PER_PAGE, makeListLate, makeListMissed, makeOfficePunctuality } from '../../shared/application/audit';
+import type { Actor } from '../../shared/domain/access';
+import { type AuditCursor, auditPeriod } from '../../shared/domain/audit/listing';
+import { outcomeOf } from '../../shared/domain/audit/outcome';
 import {
-  type AuditCursor,
-  type AuditRow,
-  auditPeriod,
-  auditRowsCsv,
-  csvField,
-  entriesOf,
   median,
-  missingElementsOf,
-  obligationsOn,
   officesWithin,
-  outcomeOf,
   percentile,
   punctualityByOffice,
-  punctualityCsv,
   punctualityOf,
+} from '../../shared/domain/audit/punctuality';
+import { missingElementsOf } from '../../shared/domain/audit/required-elements';
+import {
+  type AuditRow,
+  entriesOf,
+  obligationsOn,
   requiredElementEntry,
-  toCsv,
   withPeople,
   type ZeroReportMiss,
   zeroReportEntry,
-} from '../../shared/domain/audit';
+} from '../../shared/domain/audit/rows';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type {
-  Actor,
   IncidentEvent,
   IncidentState,
   ReportSubmittedData,

@@ -3,8 +3,9 @@
  * a correction across a grade, the far-above rule for a final report, and the reporting unit.
  */
 import { describe, expect, it } from 'vitest';
+import type { Actor } from '../../shared/domain/access';
 import { type Candidate, candidatesOf, FAR_ABOVE } from '../../shared/domain/candidates';
-import type { Actor, Figures, IncidentEvent, ReportKind, ReportSubmittedData } from '../../shared/domain/incident';
+import type { Figures, IncidentEvent, ReportKind, ReportSubmittedData } from '../../shared/domain/incident';
 import { ZERO_FIGURES } from '../../shared/domain/incident';
 
 const INCIDENT = 'INC-20261122-7K3F9Q2M';

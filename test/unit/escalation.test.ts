@@ -3,6 +3,7 @@
  * docs/domain.md#time-limits), as use cases over the in-memory store and a clock the test moves.
  */
 import { describe, expect, it } from 'vitest';
+import { type BuiltInPolicyName, policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import {
   makeAcknowledge,
@@ -16,15 +17,17 @@ import {
   timerFor,
 } from '../../shared/application/escalation';
 import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import { ConflictError, ForbiddenError } from '../../shared/domain/errors';
 import { obligationsToOpen, requiredTop } from '../../shared/domain/escalation';
 import type { Grade } from '../../shared/domain/grade';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
+import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
 import drillPolicy from '../../shared/domain/policy/drill.json' with { type: 'json' };
-import { type BuiltInPolicyName, type Handover, parsePolicy, policyByName } from '../../shared/domain/policy/policy';
+import type { Handover } from '../../shared/domain/policy/policy';
 import type { RegionLevel } from '../../shared/domain/regions/regions';
+import { parsePolicy } from '../../shared/schemas/policy';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';

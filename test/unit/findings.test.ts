@@ -1,13 +1,13 @@
 /** Recording an inspector's finding, against the in-memory incident store. */
 import { describe, expect, it } from 'vitest';
 import { fieldProblems } from '../../shared/adapters/http/api-handler';
+import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeRecordFinding } from '../../shared/application/findings';
 import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { Actor } from '../../shared/domain/incident';
-import { policyByName } from '../../shared/domain/policy/policy';
 import type { Clock } from '../../shared/ports/clock';
 import { type FindingBody, findingBodySchema } from '../../shared/schemas/findings';
 import { makeReportBodySchema } from '../../shared/schemas/report';

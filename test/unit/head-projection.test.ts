@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { headItem } from '../../shared/adapters/dynamodb/incident-store';
+import { policyByName } from '../../shared/adapters/policy-source';
 import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import {
   describeDifference,
   headDifferences,
@@ -12,8 +14,7 @@ import {
   replayHead,
   replayZeroHead,
 } from '../../shared/domain/head-projection';
-import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
-import { policyByName } from '../../shared/domain/policy/policy';
+import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import { CUTOFF_CHECK_ACTOR, sealZeroEvents, type ZeroReportEvent } from '../../shared/domain/zero-reports';
 import type { Clock } from '../../shared/ports/clock';
 import { makeReportBodySchema } from '../../shared/schemas/report';

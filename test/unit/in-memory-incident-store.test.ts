@@ -3,11 +3,11 @@
  * nothing: these pin the conditions the real table enforces in its transaction.
  */
 import { describe, expect, it } from 'vitest';
+import { policyByName } from '../../shared/adapters/policy-source';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Json } from '../../shared/domain/canonical';
 import { seal } from '../../shared/domain/hash-chain';
 import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
-import { policyByName } from '../../shared/domain/policy/policy';
 import { DuplicateRequest, type IncidentChange, VersionConflict } from '../../shared/ports/incident-store';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { InMemoryIncidentStore, MalformedChange } from '../fakes/in-memory-incident-store';

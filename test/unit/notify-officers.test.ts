@@ -4,6 +4,7 @@
  * it was handed — and fails when the test says so.
  */
 import { describe, expect, it } from 'vitest';
+import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeCheckDeadline, SYSTEM_ACTOR } from '../../shared/application/escalation';
 import {
@@ -14,9 +15,9 @@ import {
   retryDelaySeconds,
 } from '../../shared/application/notify-officers';
 import { makeSubmitReport } from '../../shared/application/submit-report';
-import type { Actor, IncidentEvent } from '../../shared/domain/incident';
+import type { Actor } from '../../shared/domain/access';
+import type { IncidentEvent } from '../../shared/domain/incident';
 import type { Officer, OfficerRole, Shift } from '../../shared/domain/officers';
-import { policyByName } from '../../shared/domain/policy/policy';
 import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';
 import type { OfficerDirectory } from '../../shared/ports/officer-directory';
 import type { QueuedMessage, Redelivery } from '../../shared/ports/redelivery';

@@ -1,20 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { builtInPolicies, isBuiltInPolicyName, policyByName } from '../../shared/adapters/policy-source';
 import { PolicyError, UnknownRegionError } from '../../shared/domain/errors';
 import {
-  builtInPolicies,
   formatDuration,
   type Handover,
-  isBuiltInPolicyName,
   type Limits,
   limitFor,
   type Policy,
   parseDuration,
-  parsePolicy,
-  policyByName,
   reminderAt,
   reminderOffset,
 } from '../../shared/domain/policy/policy';
 import { chainOf } from '../../shared/domain/regions/regions';
+import { parsePolicy } from '../../shared/schemas/policy';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { GRADES } from '../../shared/domain/grade';
-import { CATEGORIES } from '../../shared/domain/policy/policy';
+import { CATEGORIES } from '../../shared/domain/incident';
 import divisions from '../../shared/domain/regions/divisions.json' with { type: 'json' };
 import { CLOCK_SKEW_MS, makeReportBodySchema } from '../../shared/schemas/report';
 import { type Body, exampleReport, reportWith } from '../fixtures/reports';

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { subscriptions } from '../../infra/resources';
+import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import {
   makeAcknowledge,
@@ -23,10 +24,10 @@ import {
   presentCounters,
 } from '../../shared/application/roll-up';
 import { makeSubmitReport } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors';
 import { GRADES, type Grade } from '../../shared/domain/grade';
-import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
-import { CATEGORIES, type Category, policyByName } from '../../shared/domain/policy/policy';
+import { CATEGORIES, type Category, type IncidentEvent, type IncidentState } from '../../shared/domain/incident';
 import { chainOf, childrenOf, NATIONAL } from '../../shared/domain/regions/regions';
 import {
   addCounters,

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { type BuiltInPolicyName, policyByName } from '../../shared/adapters/policy-source';
 import { makeSubmitReport, type SubmitReportResult } from '../../shared/application/submit-report';
+import type { Actor } from '../../shared/domain/access';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import {
-  type Actor,
   FIGURE_KEYS,
   type IncidentEvent,
   type IncidentState,
   project,
   type ReportSubmittedData,
 } from '../../shared/domain/incident';
-import { type BuiltInPolicyName, policyByName } from '../../shared/domain/policy/policy';
 import { chainOf } from '../../shared/domain/regions/regions';
 import type { Clock } from '../../shared/ports/clock';
 import type { IdGenerator } from '../../shared/ports/ids';

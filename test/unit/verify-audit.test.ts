@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { missLookupItem } from '../../shared/adapters/dynamodb/zero-report-store';
+import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeAcknowledge, makeCheckDeadline, makeForward, makeRemind } from '../../shared/application/escalation';
 import { makeRecordFinding } from '../../shared/application/findings';
@@ -16,10 +17,10 @@ import {
   makeVerifyAudit,
   type VerifyAuditResult,
 } from '../../shared/application/verify-audit';
+import type { Actor } from '../../shared/domain/access';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
-import type { Actor, IncidentEvent, IncidentState } from '../../shared/domain/incident';
-import { policyByName } from '../../shared/domain/policy/policy';
+import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import {
   CUTOFF_CHECK_ACTOR,
   sealZeroEvents,

@@ -13,9 +13,9 @@ import {
   makeCheckZeroReports,
   makeFileDailyReport,
 } from '../../shared/application/zero-reports';
+import type { Actor } from '../../shared/domain/access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { Actor } from '../../shared/domain/incident';
 import {
   CUTOFF_CHECK_ACTOR,
   CUTOFF_CHECK_GRACE_MS,

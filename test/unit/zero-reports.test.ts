@@ -5,9 +5,9 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../../shared/domain/access';
 import { chinaDateOf } from '../../shared/domain/china-time';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { Actor } from '../../shared/domain/incident';
 import {
   addDays,
   CUTOFF_CHECK_ACTOR,

@@ -36,7 +36,7 @@ export const makeIncidentStore = (env: TablesEnv) =>
     ...(env.IDEMPOTENCY_TABLE ? { idempotencyTable: env.IDEMPOTENCY_TABLE } : {}),
   });
 
-/** The access log alone, for API functions that read no incident (the duty-period routes). */
+/** The access log alone, for API functions that read no incident (the duty-period routes, the refusals list). */
 export const accessLogEnv = z.object({ ACCESS_LOG_TABLE: z.string().min(1) });
 
 export const makeAccessLog = (env: z.output<typeof accessLogEnv>) =>

@@ -3,29 +3,14 @@
  *
  * The numbers differ by jurisdiction (Henan, Wuhan and Jiangxi tighten or loosen the national
  * ones) and a drill needs seconds instead of hours, so no limit is written in code: a policy is a
- * JSON document of national defaults plus per-jurisdiction overrides, validated here once and then
- * asked "how long does this office have for this hand-over?" through {@link limitFor}.
+ * JSON document of national defaults plus per-jurisdiction overrides, validated once as it is
+ * loaded (its schema is `shared/schemas/policy.ts`) and then asked "how long does this office have
+ * for this hand-over?" through {@link limitFor}. The built-in documents sit beside this module.
  */
-import { z } from 'zod';
-import { type FieldProblem, PolicyError } from '../errors';
-import { GRADES, type Grade } from '../grade';
-import {
-  firstOfficeOf,
-  isKnownRegion,
-  isWithin,
-  type RegionChain,
-  type RegionLevel,
-  regionOf,
-} from '../regions/regions';
-import drillPolicy from './drill.json' with { type: 'json' };
-import nationalPolicy from './national.json' with { type: 'json' };
-
-/**
- * The four categories of public emergency (Emergency Response Law, Art. 2). Defined here because
- * the policy is the first rule that needs them; move them next to the incident model when it lands.
- */
-export const CATEGORIES = ['natural-disaster', 'accident', 'public-health', 'social-security'] as const;
-export type Category = (typeof CATEGORIES)[number];
+import type { FieldProblem } from '../errors';
+import type { Grade } from '../grade';
+import type { Category } from '../incident';
+import { firstOfficeOf, isWithin, type RegionChain, type RegionLevel, regionOf } from '../regions/regions';
 
 /** Every hand-over of the reporting chain with a time limit, in milliseconds. */
 export interface Limits {
@@ -63,7 +48,7 @@ export interface PolicyOverride {
   readonly limits: Readonly<Partial<Limits>>;
 }
 
-/** A validated time-limit policy; durations are milliseconds. Build one with {@link parsePolicy}. */
+/** A validated time-limit policy; durations are milliseconds. The policy schema's `parsePolicy` builds one. */
 export interface Policy {
   readonly name: string;
   readonly description: string;
@@ -78,22 +63,21 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const SECOND = 1_000;
 
-const show = (value: unknown): string => {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return JSON.stringify(value);
-};
-
-function readDuration(text: string): { ms: number } | { problem: string } {
-  const notADuration = { problem: `${show(text)} is not a duration like "2h" or "90m"` };
-  if (/^\s*-/.test(text)) return { problem: `${show(text)} is negative, but a time limit must be longer than zero` };
+/**
+ * The milliseconds in a duration as a policy writes it (see {@link parseDuration}), or what is wrong
+ * with it, in words for whoever wrote the policy.
+ */
+export function readDuration(text: string): { ms: number } | { problem: string } {
+  const notADuration = { problem: `${JSON.stringify(text)} is not a duration like "2h" or "90m"` };
+  if (/^\s*-/.test(text)) {
+    return { problem: `${JSON.stringify(text)} is negative, but a time limit must be longer than zero` };
+  }
   const match = DURATION.exec(text);
   if (!match || text === '') return notADuration;
   const [, hours = '0', minutes = '0', seconds = '0'] = match;
   const ms = Number(hours) * HOUR + Number(minutes) * MINUTE + Number(seconds) * SECOND;
-  if (!Number.isSafeInteger(ms)) return { problem: `${show(text)} is too long to be a time limit` };
-  if (ms === 0) return { problem: `${show(text)} is zero, but a time limit must be longer than zero` };
+  if (!Number.isSafeInteger(ms)) return { problem: `${JSON.stringify(text)} is too long to be a time limit` };
+  if (ms === 0) return { problem: `${JSON.stringify(text)} is zero, but a time limit must be longer than zero` };
   return { ms };
 }
 
@@ -122,103 +106,6 @@ export function formatDuration(ms: number): string {
   return parts === '' ? '0s' : parts;
 }
 
-const expecting = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `${show(issue.input)} ${what}`;
-
-const duration = z.string({ error: expecting('is not a duration like "2h" or "90m"') }).transform((text, ctx) => {
-  const read = readDuration(text);
-  if ('ms' in read) return read.ms;
-  ctx.addIssue({ code: 'custom', message: read.problem });
-  return z.NEVER;
-});
-
-const text = z
-  .string({ error: expecting('is not text') })
-  .trim()
-  .min(1, 'must not be empty');
-
-const limitsShape = {
-  unitToCounty: duration,
-  countyToCity: duration,
-  cityToProvince: duration,
-  provinceToNational: duration,
-  publicHealthProvinceToNational: duration,
-  skipLevelPhone: duration,
-  skipLevelWritten: duration,
-  naturalDisasterDirect: duration,
-} satisfies Record<Handover, typeof duration>;
-
-const HANDOVERS = Object.keys(limitsShape).join(', ');
-
-const jurisdiction = z.string({ error: expecting('is not a six-digit code in quotes') }).superRefine((code, ctx) => {
-  const level = isKnownRegion(code) ? regionOf(code).level : undefined;
-  if (level === 'province' || level === 'city') return;
-  ctx.addIssue({
-    code: 'custom',
-    message:
-      level === 'national'
-        ? `${code} is the whole country (put national numbers in limits)`
-        : level === 'county'
-          ? `${code} is a county-level code, but an override applies to a province or a city`
-          : `${code} is not a province or city code`,
-  });
-});
-
-const overrideSchema = z.strictObject({
-  jurisdiction,
-  grades: z.array(z.enum(GRADES)).min(1, 'is empty (leave it out to match every grade)').optional(),
-  categories: z.array(z.enum(CATEGORIES)).min(1, 'is empty (leave it out to match every category)').optional(),
-  note: text,
-  limits: z
-    .strictObject(limitsShape)
-    .partial()
-    .refine((limits) => Object.keys(limits).length > 0, 'sets no limit'),
-});
-
-const policySchema = z.strictObject({
-  name: text,
-  description: text,
-  limits: z.strictObject(limitsShape),
-  reminderAt: z
-    .number({ error: expecting('is not a number (give a fraction like 0.75, or null)') })
-    .refine((fraction) => fraction > 0 && fraction < 1, 'must be a fraction of the window between 0 and 1, like 0.75')
-    .nullable(),
-  overrides: z.array(overrideSchema),
-});
-
-const KIND_NAMES: Readonly<Record<string, string>> = {
-  array: 'a list',
-  object: 'an object',
-  string: 'text',
-  number: 'a number',
-};
-
-/** Messages for the issues no schema above words itself, in the same voice. */
-const describeIssue: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === 'invalid_type') return expecting(`is not ${KIND_NAMES[issue.expected] ?? issue.expected}`)(issue);
-  if (issue.code === 'invalid_value') return `${show(issue.input)} is not one of ${issue.values.join(', ')}`;
-  return undefined;
-};
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    return out === '' ? String(key) : `${out}.${String(key)}`;
-  }, '');
-}
-
-function problemsOf(error: z.ZodError): FieldProblem[] {
-  return error.issues.flatMap((issue): FieldProblem[] => {
-    if (issue.code !== 'unrecognized_keys') return [{ field: pathOf(issue.path), problem: issue.message }];
-    // One entry per unknown key, so a typo in a hand-over name is reported where it is.
-    const inLimits = issue.path.at(-1) === 'limits';
-    return issue.keys.map((key) => ({
-      field: pathOf([...issue.path, key]),
-      problem: inLimits ? `is not a hand-over (${HANDOVERS})` : 'is not a field of a policy',
-    }));
-  });
-}
-
 /** Hand-overs made by the province office: a city has no say in them. */
 const PROVINCE_HANDOVERS: readonly Handover[] = ['provinceToNational', 'publicHealthProvinceToNational'];
 
@@ -230,7 +117,7 @@ const overlaps = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): 
  * jurisdiction and the same kind of filter that could both apply to one incident and set the same
  * hand-over would make {@link limitFor} pick by list order, so they are rejected instead.
  */
-function crossEntryProblems(policy: Policy): FieldProblem[] {
+export function crossEntryProblems(policy: Policy): FieldProblem[] {
   const problems: FieldProblem[] = [];
   policy.overrides.forEach((override, index) => {
     if (regionOf(override.jurisdiction).level === 'city') {
@@ -261,22 +148,6 @@ function crossEntryProblems(policy: Policy): FieldProblem[] {
   return problems;
 }
 
-/**
- * Validates a policy document (already parsed from JSON) and converts its durations to
- * milliseconds.
- *
- * @param source where the document came from (a path or a built-in name), for the message
- * @throws PolicyError naming the source and every bad entry by its path
- */
-export function parsePolicy(raw: unknown, source: string): Policy {
-  const result = policySchema.safeParse(raw, { reportInput: true, error: describeIssue });
-  if (!result.success) throw new PolicyError(source, problemsOf(result.error));
-  const policy: Policy = result.data;
-  const problems = crossEntryProblems(policy);
-  if (problems.length > 0) throw new PolicyError(source, problems);
-  return policy;
-}
-
 /** What {@link limitFor} needs to know about one hand-over. */
 export interface LimitQuery {
   readonly handover: Handover;
@@ -304,7 +175,7 @@ function filterRank(override: PolicyOverride): number {
  * filters, if any, contain the incident's. Ranking: a city override beats a province override
  * whatever their filters (the more local rule is the more specific); within one jurisdiction,
  * grade and category filter > category filter only > grade filter only > no filter. Two overrides
- * that could tie are rejected by {@link parsePolicy}, so the answer never depends on list order.
+ * that could tie are rejected by {@link crossEntryProblems}, so the answer never depends on list order.
  *
  * @throws UnknownRegionError if `region` is an unknown code
  */
@@ -336,25 +207,4 @@ export function reminderOffset(policy: Policy, windowMs: number): number | null 
 export function reminderAt(policy: Policy, openedAt: Date, dueAt: Date): Date | null {
   const offset = reminderOffset(policy, dueAt.getTime() - openedAt.getTime());
   return offset === null ? null : new Date(openedAt.getTime() + offset);
-}
-
-export type BuiltInPolicyName = 'national' | 'drill';
-
-/**
- * The policies shipped with the code, validated once at load so a bad edit to the JSON fails
- * every test and every cold start rather than the first late report.
- */
-export const builtInPolicies: Readonly<Record<BuiltInPolicyName, Policy>> = Object.freeze({
-  national: parsePolicy(nationalPolicy, 'built-in national'),
-  drill: parsePolicy(drillPolicy, 'built-in drill'),
-});
-
-/** True if `name` is one of {@link builtInPolicies}. */
-export function isBuiltInPolicyName(name: string): name is BuiltInPolicyName {
-  return Object.hasOwn(builtInPolicies, name);
-}
-
-/** A built-in policy by name. */
-export function policyByName(name: BuiltInPolicyName): Policy {
-  return builtInPolicies[name];
 }

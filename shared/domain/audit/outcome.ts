@@ -1,0 +1,30 @@
+/** What became of an obligation and how late: the late and missed rows and the punctuality table both count from it. */
+import type { Obligation } from '../obligation';
+
+/** How an obligation turned out, as the accountability views count it. */
+export type Outcome = 'on-time' | 'late' | 'missed' | 'pending' | 'waived';
+
+/**
+ * How late a met obligation was met, 0 when on time. The head records it at the forward; an older
+ * head without it is read from the two times.
+ */
+export const delayOf = (o: Obligation): number =>
+  o.lateByMs ?? Math.max(0, Date.parse(o.metAt ?? o.dueAt) - Date.parse(o.dueAt));
+
+/**
+ * Met late includes an obligation met after it was marked missed (the pipeline escalated past the
+ * office and the office forwarded later): the office did report, late. Missed is only what was
+ * never met. Pending and waived duties are neither late nor missed.
+ */
+export const outcomeOf = (o: Obligation): Outcome => {
+  switch (o.status) {
+    case 'met':
+      return delayOf(o) > 0 ? 'late' : 'on-time';
+    case 'missed':
+      return 'missed';
+    case 'pending':
+      return 'pending';
+    case 'waived':
+      return 'waived';
+  }
+};
