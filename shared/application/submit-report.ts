@@ -29,6 +29,7 @@ import {
 } from '../ports/incident-store';
 import type { ReportBody } from '../schemas/report';
 import { applyDrafts } from './append-events';
+import { retryOnConflict } from './retry-on-conflict';
 
 export interface SubmitReportDeps {
   readonly incidents: IncidentStore;
@@ -105,8 +106,6 @@ const summarise = (o: Obligation): ObligationSummary => ({
 });
 
 const toUtc = (iso: string): string => new Date(iso).toISOString();
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Accepts a report, appending its events to the incident's hash-chained log in one transaction
@@ -323,36 +322,40 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       if (stored) return replay(stored, requestHash);
     }
 
-    for (let attempt = 1; ; attempt++) {
-      const plan =
-        report.kind === 'initial' || report.incidentId === undefined
-          ? planInitial(actor, report)
-          : await planFollowUp(actor, report, report.incidentId);
-      const body = JSON.stringify(plan.response);
-      try {
-        await deps.incidents.append({
-          ...plan,
-          ...(key ? { response: { key, requestHash, statusCode: 201, body } } : { response: undefined }),
-        });
-        return { response: JSON.parse(body) as SubmitReportResponse, replayed: false };
-      } catch (error) {
-        if (error instanceof DuplicateRequest && key) {
-          const stored = await deps.incidents.findResponse(key);
-          if (stored) return replay(stored, requestHash);
-          // The winner's record has just expired: nothing to replay, so try again as new.
-        } else if (!(error instanceof VersionConflict)) {
+    // The incident the last attempt planned for, to name in the answer if every attempt collided.
+    let incidentId: string | undefined;
+    return retryOnConflict(
+      async () => {
+        const plan =
+          report.kind === 'initial' || report.incidentId === undefined
+            ? planInitial(actor, report)
+            : await planFollowUp(actor, report, report.incidentId);
+        incidentId = plan.incidentId;
+        const body = JSON.stringify(plan.response);
+        try {
+          await deps.incidents.append({
+            ...plan,
+            ...(key ? { response: { key, requestHash, statusCode: 201, body } } : { response: undefined }),
+          });
+          return { response: JSON.parse(body) as SubmitReportResponse, replayed: false };
+        } catch (error) {
+          if (error instanceof DuplicateRequest && key) {
+            const stored = await deps.incidents.findResponse(key);
+            if (stored) return replay(stored, requestHash);
+            // The winner's record has just expired: nothing to replay, so try again as new.
+          }
           throw error;
         }
-        if (attempt >= maxAttempts) {
-          throw new ConflictError(
-            `incident ${plan.incidentId} is receiving many reports at once; send this one again`,
-            'busy',
-          );
-        }
-        // Jittered back-off spreads the retries of reports that collided on one incident.
-        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+      },
+      {
+        attempts: maxAttempts,
+        // A duplicate whose winner's record has expired is tried again as new, like a stale head.
+        isConflict: (error) =>
+          error instanceof VersionConflict || (error instanceof DuplicateRequest && key !== undefined),
+        giveUp: () =>
+          new ConflictError(`incident ${incidentId} is receiving many reports at once; send this one again`, 'busy'),
+      },
+    );
   };
 };
 

@@ -41,9 +41,8 @@ import type { OfficerDirectory } from '../ports/officer-directory';
 import type { UnitRegistry } from '../ports/unit-registry';
 import { ChainConflict, PeriodsChanged, type ZeroReportStore } from '../ports/zero-report-store';
 import { mapBounded } from './concurrency';
+import { retryOnConflict } from './retry-on-conflict';
 import { obligedUnits } from './units';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type ChainIdentity = Pick<ZeroChainState, 'periodId' | 'unit' | 'unitName' | 'county'>;
 
@@ -68,31 +67,29 @@ const appendToChain = async (
   decide: (head: ZeroChainState | undefined) => readonly ZeroReportDraft[],
   known?: { readonly head: ZeroChainState | undefined },
 ): Promise<{ readonly state: ZeroChainState | undefined; readonly appended: boolean }> => {
-  const maxAttempts = deps.maxAttempts ?? 20;
-  for (let attempt = 1; ; attempt++) {
-    const head = attempt === 1 && known ? known.head : await deps.store.head(identity.periodId, identity.unit);
-    if (head && head.county !== identity.county) {
-      // Unit ids are national (e.g. a unified social credit code); two counties claiming one would
-      // merge two units' evidence into one log, so neither gets to write.
-      throw new ConflictError(
-        `unit ${identity.unit} is registered in ${identity.county}, but its log in ${identity.periodId} belongs to ${head.county}`,
-        'unit-registered-twice',
-      );
-    }
-    const drafts = decide(head);
-    if (drafts.length === 0) return { state: head, appended: false };
-    const change = sealZeroEvents(head, identity, drafts, { actor, now });
-    try {
+  return retryOnConflict(
+    async (attempt) => {
+      const head = attempt === 1 && known ? known.head : await deps.store.head(identity.periodId, identity.unit);
+      if (head && head.county !== identity.county) {
+        // Unit ids are national (e.g. a unified social credit code); two counties claiming one would
+        // merge two units' evidence into one log, so neither gets to write.
+        throw new ConflictError(
+          `unit ${identity.unit} is registered in ${identity.county}, but its log in ${identity.periodId} belongs to ${head.county}`,
+          'unit-registered-twice',
+        );
+      }
+      const drafts = decide(head);
+      if (drafts.length === 0) return { state: head, appended: false };
+      const change = sealZeroEvents(head, identity, drafts, { actor, now });
       await deps.store.append(change);
       return { state: change.state, appended: true };
-    } catch (error) {
-      if (!(error instanceof ChainConflict)) throw error;
-      if (attempt >= maxAttempts) {
-        throw new ConflictError(`the log of ${identity.unit} is busy; send the request again`, 'busy');
-      }
-      await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
-    }
-  }
+    },
+    {
+      attempts: deps.maxAttempts ?? 20,
+      isConflict: (error) => error instanceof ChainConflict,
+      giveUp: () => new ConflictError(`the log of ${identity.unit} is busy; send the request again`, 'busy'),
+    },
+  );
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -117,26 +114,25 @@ export const makeActivateDutyPeriod =
 
     const planned = planDutyPeriod(request, actor, now);
     const provinces = provincesCovering(planned.region);
-    const maxAttempts = deps.maxAttempts ?? 10;
-    for (let attempt = 1; ; attempt++) {
-      const { periods, versions } = await deps.store.periodsSnapshot(provinces);
-      const existing = periods.find((p) => p.periodId === planned.periodId);
-      if (existing) {
-        if (sameActivation(existing, planned)) return { period: existing, created: false };
-        throw new ConflictError(
-          `duty period ${describePeriod(existing)} already obliges ${existing.region} on these days`,
-          'duty-period-exists',
-        );
-      }
-      const overlapped = periods.find((p) => periodsOverlap(p, planned));
-      if (overlapped) {
-        throw new ConflictError(
-          `the duty period overlaps active duty period ${describePeriod(overlapped)}: its units would owe two ` +
-            'reports a day. Activate only the days and regions it does not cover.',
-          'duty-period-overlaps',
-        );
-      }
-      try {
+    return retryOnConflict(
+      async () => {
+        const { periods, versions } = await deps.store.periodsSnapshot(provinces);
+        const existing = periods.find((p) => p.periodId === planned.periodId);
+        if (existing) {
+          if (sameActivation(existing, planned)) return { period: existing, created: false };
+          throw new ConflictError(
+            `duty period ${describePeriod(existing)} already obliges ${existing.region} on these days`,
+            'duty-period-exists',
+          );
+        }
+        const overlapped = periods.find((p) => periodsOverlap(p, planned));
+        if (overlapped) {
+          throw new ConflictError(
+            `the duty period overlaps active duty period ${describePeriod(overlapped)}: its units would owe two ` +
+              'reports a day. Activate only the days and regions it does not cover.',
+            'duty-period-overlaps',
+          );
+        }
         const { created, period } = await deps.store.createPeriod(planned, versions);
         // Taken between the read and the write: the first attempt of this same activation, or another.
         if (!created && !sameActivation(period, planned)) {
@@ -146,14 +142,13 @@ export const makeActivateDutyPeriod =
           );
         }
         return { period, created };
-      } catch (error) {
-        if (!(error instanceof PeriodsChanged)) throw error;
-        if (attempt >= maxAttempts) {
-          throw new ConflictError('duty periods are being activated in this region right now; try again', 'busy');
-        }
-        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+      },
+      {
+        attempts: deps.maxAttempts ?? 10,
+        isConflict: (error) => error instanceof PeriodsChanged,
+        giveUp: () => new ConflictError('duty periods are being activated in this region right now; try again', 'busy'),
+      },
+    );
   };
 
 // ---------------------------------------------------------------------------------------------
