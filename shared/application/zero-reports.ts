@@ -8,9 +8,9 @@
 import { mayActivateDutyPeriod, mayFileDailyReport } from '../domain/access';
 import { chinaClockOf } from '../domain/china-time';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
-import type { Actor, NotificationRecipient } from '../domain/incident';
-import { channelsOf, peopleFor, place } from '../domain/officers';
-import { chainOf, isWithin, regionOf } from '../domain/regions/regions';
+import type { Actor } from '../domain/incident';
+import { peopleFor, place } from '../domain/officers';
+import { chainOf, isWithin } from '../domain/regions/regions';
 import {
   CUTOFF_CHECK_ACTOR,
   chainIdOf,
@@ -42,6 +42,7 @@ import type { UnitRegistry } from '../ports/unit-registry';
 import { ChainConflict, PeriodsChanged, type ZeroReportStore } from '../ports/zero-report-store';
 import { mapBounded } from './concurrency';
 import { retryOnConflict } from './retry-on-conflict';
+import { tellOfficers } from './tell-officers';
 import { obligedUnits } from './units';
 
 type ChainIdentity = Pick<ZeroChainState, 'periodId' | 'unit' | 'unitName' | 'county'>;
@@ -487,69 +488,60 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
     const people = onDuty.filter((officer) => !toldBefore.has(officer.personId));
 
     const chain = chainOf(unit.county);
-    const text = missedReportMessage(period, day, unit);
-    const recipients: NotificationRecipient[] = [];
-    try {
-      for (const officer of people) {
-        const channels = channelsOf(officer);
-        const messageId = await deps.publisher.publish({
-          kind: 'zero-report-missed',
-          // The notification port speaks of incidents; a zero-report log is named as the audit names it.
-          incidentId: chainIdOf(period.periodId, unit.unitId),
-          personId: officer.personId,
-          office,
-          officeLevel: regionOf(office).level,
-          role: 'duty-officer',
-          grade: 'none',
-          regions: {
-            province: chain.province.code,
-            city: chain.city?.code ?? null,
-            county: chain.county?.code ?? null,
-          },
-          channels,
-          text,
-          brief: missedReportBrief(day, unit),
-        });
-        recipients.push({ office, role: 'duty-officer', personId: officer.personId, channels, messageId });
-      }
-    } catch (error) {
-      // Whoever was told before the failure is recorded with it, even if another run has told the
-      // office meanwhile: the log shows every officer actually told.
-      await appendToChain(
-        deps,
-        identity,
-        CUTOFF_CHECK_ACTOR,
-        deps.clock.now(),
-        (current) =>
-          untold(current) || recipients.length > 0
-            ? [
-                {
-                  type: 'ZeroReportNotificationFailed',
-                  data: {
-                    ...base,
-                    reason: (error as Error).message,
-                    willRetry: true,
-                    ...(recipients.length > 0 ? { recipients } : {}),
-                  },
-                },
-              ]
-            : [],
-        known,
-      );
-      return { settled: false, failed: true };
-    }
-    // `recipients` is empty only when everyone on duty was told before an earlier failure: this
-    // records that the office has now heard, and the earlier failure's record says from whom.
-    await appendToChain(
-      deps,
-      identity,
-      CUTOFF_CHECK_ACTOR,
-      deps.clock.now(),
-      (current) =>
-        untold(current) || recipients.length > 0 ? [{ type: 'ZeroReportNotified', data: { ...base, recipients } }] : [],
-      known,
-    );
-    return { settled: true, notified: true };
+    const telling = await tellOfficers(deps.publisher, {
+      people: people.map((officer) => ({ officer, office, role: 'duty-officer' })),
+      message: {
+        kind: 'zero-report-missed',
+        // The notification port speaks of incidents; a zero-report log is named as the audit names it.
+        incidentId: chainIdOf(period.periodId, unit.unitId),
+        grade: 'none',
+        regions: {
+          province: chain.province.code,
+          city: chain.city?.code ?? null,
+          county: chain.county?.code ?? null,
+        },
+        text: missedReportMessage(period, day, unit),
+        brief: missedReportBrief(day, unit),
+      },
+      record: {
+        // Whoever was told before the failure is recorded with it, even if another run has told the
+        // office meanwhile: the log shows every officer actually told.
+        failed: async (recipients, reason) => {
+          await appendToChain(
+            deps,
+            identity,
+            CUTOFF_CHECK_ACTOR,
+            deps.clock.now(),
+            (current) =>
+              untold(current) || recipients.length > 0
+                ? [
+                    {
+                      type: 'ZeroReportNotificationFailed',
+                      data: { ...base, reason, willRetry: true, ...(recipients.length > 0 ? { recipients } : {}) },
+                    },
+                  ]
+                : [],
+            known,
+          );
+        },
+        // `recipients` is empty only when everyone on duty was told before an earlier failure: this
+        // records that the office has now heard, and the earlier failure's record says from whom.
+        allTold: async (recipients) => {
+          await appendToChain(
+            deps,
+            identity,
+            CUTOFF_CHECK_ACTOR,
+            deps.clock.now(),
+            (current) =>
+              untold(current) || recipients.length > 0
+                ? [{ type: 'ZeroReportNotified', data: { ...base, recipients } }]
+                : [],
+            known,
+          );
+        },
+      },
+    });
+    return telling.outcome === 'told' ? { settled: true, notified: true } : { settled: false, failed: true };
   };
 
   const checkUnit = async (
