@@ -24,13 +24,11 @@ import {
   makeDynamoZeroReportStore,
 } from '../../shared/adapters/dynamodb/zero-report-store';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
+import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
+import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
+import { makeFileDailyReport } from '../../shared/application/file-daily-report';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { makeImportUnits } from '../../shared/application/units';
-import {
-  makeActivateDutyPeriod,
-  makeCheckZeroReports,
-  makeFileDailyReport,
-} from '../../shared/application/zero-reports';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import type { Actor } from '../../shared/domain/incident';
 import {
