@@ -5,7 +5,7 @@
  * who may ask.
  */
 import { describe, expect, it } from 'vitest';
-import { missLookupItem } from '../../shared/adapters/dynamodb/zero-report-store';
+import { missLookupItem } from '../../shared/adapters/dynamodb/zero-report-items';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeAcknowledge, makeCheckDeadline, makeForward, makeRemind } from '../../shared/application/escalation';
 import { makeRecordFinding } from '../../shared/application/findings';
