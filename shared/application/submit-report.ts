@@ -5,24 +5,24 @@ import { createHash } from 'node:crypto';
 import { maySubmitReport } from '../domain/access';
 import { canonicalJson, type Json } from '../domain/canonical';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
-import { assessGrade, type Grade, graver, isGraver } from '../domain/grade';
+import { assessGrade, graver, isGraver } from '../domain/grade';
 import {
   type Actor,
   deltaOf,
   type EventDraft,
   type Figures,
-  type IncidentState,
   type ReportSubmittedData,
   ZERO_FIGURES,
 } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
 import { limitFor, type Policy } from '../domain/policy/policy';
 import { chainOf, firstOfficeOf } from '../domain/regions/regions';
+import type { ObligationSummary, ReportReceipt } from '../domain/report-receipt';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 import {
   DuplicateRequest,
-  type IdempotentResponse,
+  type IdempotentAnswer,
   type IncidentChange,
   type IncidentStore,
   VersionConflict,
@@ -47,35 +47,14 @@ export interface SubmitReportCommand {
   readonly idempotencyKey?: string;
 }
 
-export interface ObligationSummary {
-  readonly obligationId: string;
-  readonly level: Obligation['level'];
-  readonly office: string;
-  readonly to: Obligation['to'];
-  readonly dueAt: string;
-  readonly status: Obligation['status'];
-}
-
-/** The 201 answer: what was recorded and what is now owed, by whom, by when. */
-export interface SubmitReportResponse {
-  readonly incidentId: string;
-  readonly reportId: string;
-  readonly seq: number;
-  readonly grade: Grade;
-  readonly gradeBasis: IncidentState['gradeBasis'];
-  readonly status: IncidentState['status'];
-  readonly obligations: readonly ObligationSummary[];
-  /** Present when the unit reported later than its own limit allows. */
-  readonly lateReport?: { readonly limitMs: number; readonly lateByMs: number };
-}
-
 export interface SubmitReportResult {
-  readonly response: SubmitReportResponse;
+  /** What was recorded and what is now owed, by whom, by when; the edge decides how to send it. */
+  readonly response: ReportReceipt;
   /** True when this is the stored answer to an earlier request with the same key. */
   readonly replayed: boolean;
 }
 
-type Plan = Omit<IncidentChange, 'response'> & { readonly response: SubmitReportResponse };
+type Plan = Omit<IncidentChange, 'answer'> & { readonly receipt: ReportReceipt };
 
 const figuresOf = (report: ReportBody): Figures => ({
   dead: report.casualties.dead,
@@ -210,7 +189,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       expectedVersion: null,
       state,
       events,
-      response: {
+      receipt: {
         incidentId,
         reportId,
         seq: 1,
@@ -281,7 +260,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       expectedVersion: current.version,
       state,
       events,
-      response: {
+      receipt: {
         incidentId,
         reportId,
         seq: events[0]?.seq ?? current.version + 1,
@@ -293,14 +272,14 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
     };
   };
 
-  const replay = (stored: IdempotentResponse, requestHash: string): SubmitReportResult => {
+  const replay = (stored: IdempotentAnswer, requestHash: string): SubmitReportResult => {
     if (stored.requestHash !== requestHash) {
       throw new ConflictError(
         'this Idempotency-Key was already used for a different request; use a new key for a new report',
         'idempotency-key-reused',
       );
     }
-    return { response: JSON.parse(stored.body) as SubmitReportResponse, replayed: true };
+    return { response: stored.receipt, replayed: true };
   };
 
   return async (command: SubmitReportCommand): Promise<SubmitReportResult> => {
@@ -318,7 +297,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       .update(canonicalJson(report as unknown as Json))
       .digest('hex');
     if (key) {
-      const stored = await deps.incidents.findResponse(key);
+      const stored = await deps.incidents.findAnswer(key);
       if (stored) return replay(stored, requestHash);
     }
 
@@ -331,16 +310,13 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
             ? planInitial(actor, report)
             : await planFollowUp(actor, report, report.incidentId);
         incidentId = plan.incidentId;
-        const body = JSON.stringify(plan.response);
+        const { receipt, ...change } = plan;
         try {
-          await deps.incidents.append({
-            ...plan,
-            ...(key ? { response: { key, requestHash, statusCode: 201, body } } : { response: undefined }),
-          });
-          return { response: JSON.parse(body) as SubmitReportResponse, replayed: false };
+          await deps.incidents.append({ ...change, ...(key ? { answer: { key, requestHash, receipt } } : {}) });
+          return { response: receipt, replayed: false };
         } catch (error) {
           if (error instanceof DuplicateRequest && key) {
-            const stored = await deps.incidents.findResponse(key);
+            const stored = await deps.incidents.findAnswer(key);
             if (stored) return replay(stored, requestHash);
             // The winner's record has just expired: nothing to replay, so try again as new.
           }

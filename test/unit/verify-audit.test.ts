@@ -87,7 +87,7 @@ const tampered = (
       return id === incidentId ? alter(events, ++reads) : events;
     },
     append: (change) => store.append(change),
-    findResponse: (key) => store.findResponse(key),
+    findAnswer: (key) => store.findAnswer(key),
     list: (query) => store.list(query),
     withPendingObligations: (query) => store.withPendingObligations(query),
     allEvents: () => store.allEvents(),
