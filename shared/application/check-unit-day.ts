@@ -33,7 +33,9 @@ export type UnitDayOutcome =
 
 export interface CheckUnitDayDeps extends TellOfficeOfMissDeps {
   /**
-   * How long a recorded miss waits before another run tells its office; a failed publish is tried
+   * How long a recorded miss waits before another run tells its office. The run that records a
+   * miss tells the office at once; this covers a run that stopped in between, and a miss recorded
+   * with a late filing, without two overlapping runs both telling it. A failed publish is tried
    * again after half of it, doubling.
    * @default 120_000
    */

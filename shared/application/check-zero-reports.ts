@@ -5,29 +5,15 @@
  */
 import { DomainError } from '../domain/errors';
 import { chainIdOf, type DutyPeriod, isCheckDue, type OwedDay, type ReportingUnit } from '../domain/zero-reports';
-import type { Clock } from '../ports/clock';
-import type { NotificationPublisher } from '../ports/notification-publisher';
 import type { OfficerDirectory } from '../ports/officer-directory';
 import type { UnitRegistry } from '../ports/unit-registry';
-import type { ZeroReportStore } from '../ports/zero-report-store';
-import { makeCheckUnitDay, type UnitDayOutcome } from './check-unit-day';
+import { type CheckUnitDayDeps, makeCheckUnitDay, type UnitDayOutcome } from './check-unit-day';
 import { mapBounded } from './concurrency';
 import { obligedUnits } from './units';
 
-export interface CheckZeroReportsDeps {
-  readonly store: ZeroReportStore;
+export interface CheckZeroReportsDeps extends CheckUnitDayDeps {
   readonly registry: UnitRegistry;
   readonly directory: OfficerDirectory;
-  readonly publisher: NotificationPublisher;
-  readonly clock: Clock;
-  /**
-   * How long a recorded miss waits before another run tells its office. The run that records a
-   * miss tells the office at once; this covers a run that stopped in between, and a miss recorded
-   * with a late filing, without two overlapping runs both telling it. A failed publish is tried
-   * again after half of it, doubling.
-   * @default 120_000
-   */
-  readonly notifyRetryAfterMs?: number;
   /** Units handled at once. @default 8 */
   readonly concurrency?: number;
   /**
@@ -37,7 +23,6 @@ export interface CheckZeroReportsDeps {
    * @default 4
    */
   readonly maxDaysPerRun?: number;
-  readonly maxAttempts?: number;
 }
 
 export interface CheckZeroReportsOptions {
