@@ -2,7 +2,7 @@
 import { accessLogEnv, makeAccessLog, makeZeroReportStore, zeroReportsEnv } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
-import { makeActivateDutyPeriod } from '../../shared/application/zero-reports';
+import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
 import { readEnv } from '../../shared/config/env';
 import { makeDutyPeriodBodySchema } from '../../shared/schemas/zero-reports';
 

@@ -6,8 +6,8 @@
 import {
   apiTablesEnv,
   makeIncidentAdapters,
+  makeMissedZeroReports,
   makeOfficerDirectory,
-  makeZeroReportStore,
   officersEnv,
   zeroReportsEnv,
 } from '../../shared/adapters/dynamodb';
@@ -23,7 +23,7 @@ const { incidents, accessLog } = makeIncidentAdapters(env);
 const listMissed = makeListMissed({
   incidents,
   directory: makeOfficerDirectory(env),
-  missedZeroReports: makeZeroReportStore(env),
+  missedZeroReports: makeMissedZeroReports(env),
   clock: systemClock,
 });
 

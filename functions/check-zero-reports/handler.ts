@@ -17,7 +17,7 @@ import {
 } from '../../shared/adapters/dynamodb';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
 import { systemClock } from '../../shared/adapters/system';
-import { makeCheckZeroReports } from '../../shared/application/zero-reports';
+import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
 import { readEnv } from '../../shared/config/env';
 import { logger, tracer } from '../../shared/observability';
 

@@ -9,7 +9,7 @@ import {
 } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
-import { makeFileDailyReport } from '../../shared/application/zero-reports';
+import { makeFileDailyReport } from '../../shared/application/file-daily-report';
 import { readEnv } from '../../shared/config/env';
 import { dailyReportBodySchema } from '../../shared/schemas/zero-reports';
 

@@ -10,7 +10,7 @@
 import {
   apiTablesEnv,
   makeIncidentAdapters,
-  makeZeroReportStore,
+  makeZeroReportAuditChains,
   zeroReportsEnv,
 } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
@@ -32,7 +32,7 @@ const env = readEnv(apiTablesEnv.extend(zeroReportsEnv.shape));
 const { incidents, accessLog } = makeIncidentAdapters(env);
 const verifyAudit = makeVerifyAudit({
   // The incidents' logs first (resumable through their region indexes), then the units' zero-report logs.
-  sources: [makeIncidentAuditChains({ incidents }), makeZeroReportStore(env)],
+  sources: [makeIncidentAuditChains({ incidents }), makeZeroReportAuditChains(env)],
   accessLog,
   clock: systemClock,
 });

@@ -75,7 +75,7 @@ const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/docu
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoHeadlessIncidentLogs } = await import('../../shared/adapters/dynamodb/orphan-events');
 const { makeDynamoAccessLog } = await import('../../shared/adapters/dynamodb/access-log');
-const { makeDynamoZeroReportStore } = await import('../../shared/adapters/dynamodb/zero-report-store');
+const { makeDynamoZeroReportAuditChains } = await import('../../shared/adapters/dynamodb/zero-report-audit-chains');
 const { systemClock } = await import('../../shared/adapters/system');
 const { makeIncidentAuditChains, makeVerifyAudit } = await import('../../shared/application/verify-audit');
 const { LOCAL_REGION, localCredentials } = await import('./aws-local');
@@ -102,7 +102,7 @@ try {
       // The logs whose head is gone, which the head indexes above cannot find: a whole-table scan,
       // affordable here because this run reads everything anyway.
       makeDynamoHeadlessIncidentLogs({ client, incidentsTable: tableNames.incidents }),
-      makeDynamoZeroReportStore({ client, table: tableNames.zeroReports }),
+      makeDynamoZeroReportAuditChains({ client, table: tableNames.zeroReports }),
     ],
     accessLog: makeDynamoAccessLog({ client, table: tableNames.accessLog }),
     clock: systemClock,

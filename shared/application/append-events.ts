@@ -16,6 +16,7 @@ import type { Policy } from '../domain/policy/policy';
 import { chainOf } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import { type IncidentStore, VersionConflict } from '../ports/incident-store';
+import { retryOnConflict } from './retry-on-conflict';
 
 export interface AppendDeps {
   readonly incidents: IncidentStore;
@@ -38,8 +39,6 @@ const gradeAfter = (state: IncidentState | undefined, draft: EventDraft): Grade 
   if (draft.type === 'ReportSubmitted') return draft.data.proposedGrade ?? draft.data.assessedGrade;
   throw new Error(`the first event of an incident must be its report, not ${draft.type}`);
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Seals drafts onto `state`'s chain in order, then adds an `ObligationOpened` for every duty the
@@ -109,21 +108,20 @@ export const makeAppendEvents =
     actor: Actor,
     decide: (state: IncidentState, now: Date) => readonly EventDraft[],
   ): Promise<Appended> => {
-    const maxAttempts = deps.maxAttempts ?? 40;
-    for (let attempt = 1; ; attempt++) {
-      const state = await deps.incidents.getState(incidentId);
-      if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
-      const now = deps.clock.now();
-      const drafts = decide(state, now);
-      if (drafts.length === 0) return { state, events: [], opened: [] };
-      const applied = applyDrafts(state, drafts, {
-        incidentId,
-        actor,
-        now,
-        policy: deps.policy,
-        regionCode: state.regionCode,
-      });
-      try {
+    return retryOnConflict(
+      async () => {
+        const state = await deps.incidents.getState(incidentId);
+        if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
+        const now = deps.clock.now();
+        const drafts = decide(state, now);
+        if (drafts.length === 0) return { state, events: [], opened: [] };
+        const applied = applyDrafts(state, drafts, {
+          incidentId,
+          actor,
+          now,
+          policy: deps.policy,
+          regionCode: state.regionCode,
+        });
         await deps.incidents.append({
           incidentId,
           expectedVersion: applied.expectedVersion,
@@ -131,14 +129,13 @@ export const makeAppendEvents =
           events: applied.events,
         });
         return applied;
-      } catch (error) {
-        if (!(error instanceof VersionConflict)) throw error;
-        if (attempt >= maxAttempts) {
-          throw new ConflictError(`incident ${incidentId} is changing too fast; send the request again`, 'busy');
-        }
-        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+      },
+      {
+        attempts: deps.maxAttempts ?? 40,
+        isConflict: (error) => error instanceof VersionConflict,
+        giveUp: () => new ConflictError(`incident ${incidentId} is changing too fast; send the request again`, 'busy'),
+      },
+    );
   };
 
 export type AppendEvents = ReturnType<typeof makeAppendEvents>;

@@ -11,24 +11,22 @@
  * - `<seq>:<kind>:<office>/<role>`: an addressee with nobody on record (NotificationFailed).
  */
 import { chinaClockOf } from '../domain/china-time';
-import type { EventDraft, IncidentEvent, IncidentState, NotificationRecipient } from '../domain/incident';
+import type { EventDraft, IncidentEvent, IncidentState } from '../domain/incident';
 import {
   type Addressee,
   addresseesOf,
-  channelsOf,
   NOTIFICATION_TITLES,
   type NotificationKind,
-  type Officer,
   peopleFor,
   place,
 } from '../domain/officers';
-import { regionOf } from '../domain/regions/regions';
 import type { IncidentStore } from '../ports/incident-store';
 import type { NotificationPublisher } from '../ports/notification-publisher';
 import type { OfficerDirectory } from '../ports/officer-directory';
 import type { QueuedMessage, Redelivery } from '../ports/redelivery';
 import type { AppendEvents } from './append-events';
 import { SYSTEM_ACTOR } from './escalation';
+import { type PersonToTell, tellOfficers } from './tell-officers';
 
 const minutes = (ms: number): string => `${Math.max(1, Math.round(ms / 60_000))} min`;
 
@@ -95,22 +93,8 @@ export interface NotifyOutcome {
   readonly unreached?: readonly Addressee[];
 }
 
-interface Person {
-  readonly officer: Officer;
-  readonly office: string;
-  readonly role: Addressee['role'];
-}
-
 const personKey = (key: string, personId: string): string => `${key}:${personId}`;
 const addresseeKey = (key: string, a: Addressee): string => `${key}:${a.office}/${a.role}`;
-
-const regionOfficeLevel = (office: string): string => {
-  try {
-    return regionOf(office).level;
-  } catch {
-    return 'unknown';
-  }
-};
 
 /**
  * Notifies everyone an event calls for, each person once. Each addressee (an office and a role)
@@ -142,7 +126,7 @@ export const makeNotifyOfficers =
 
       // The people on duty when the event happened, however late it is delivered.
       const at = new Date(event.at);
-      const people: Person[] = [];
+      const people: PersonToTell[] = [];
       const unreached: Addressee[] = [];
       for (const addressee of to) {
         if (settled.has(addresseeKey(key, addressee))) continue;
@@ -174,70 +158,66 @@ export const makeNotifyOfficers =
             },
           }));
 
-      const text = messageFor(kind, event, state);
-      const brief = briefFor(kind, event, state);
-      const told: NotificationRecipient[] = [];
-      try {
-        for (const { officer, office, role } of pending) {
-          const channels = channelsOf(officer);
-          const messageId = await deps.publisher.publish({
-            kind,
-            incidentId: event.incidentId,
-            personId: officer.personId,
-            office,
-            officeLevel: regionOfficeLevel(office),
-            role,
-            grade: event.scope.grade,
-            regions: { province: event.scope.province, city: event.scope.city, county: event.scope.county },
-            channels,
-            text,
-            brief,
-          });
-          told.push({ office, role, personId: officer.personId, channels, messageId });
-        }
-      } catch (error) {
-        const reason = (error as Error).message;
-        await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
-          const done = new Set(current.notified ?? []);
-          if (done.has(key)) return [];
-          return [
-            ...told
-              .filter((r) => !done.has(personKey(key, r.personId)))
-              .map(
-                (r): EventDraft => ({
-                  type: 'NotificationSent',
-                  data: { ...base, key: personKey(key, r.personId), recipients: [r] },
-                }),
-              ),
-            ...nobodyEvents(done),
-            options.lastAttempt
-              ? {
-                  type: 'NotificationFailed',
-                  // Its own key, so that the notification itself stays open: an operator who
-                  // redrives the event from the dead-letter queue gets it sent to those not yet told.
-                  data: {
-                    ...base,
-                    key: `${key}:dead-lettered`,
-                    reason: `${reason}; no attempt is left: the event is parked in the notification dead-letter queue`,
-                    willRetry: false,
-                  },
-                }
-              : { type: 'NotificationFailed', data: { ...base, key, reason, willRetry: true } },
-          ];
-        });
-        throw error;
-      }
-      await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
-        const done = new Set(current.notified ?? []);
-        if (done.has(key)) return [];
-        return [
-          ...(told.length > 0 ? [{ type: 'NotificationSent', data: { ...base, key, recipients: told } } as const] : []),
-          ...nobodyEvents(done),
-        ];
+      const telling = await tellOfficers(deps.publisher, {
+        people: pending,
+        message: {
+          kind,
+          incidentId: event.incidentId,
+          grade: event.scope.grade,
+          regions: { province: event.scope.province, city: event.scope.city, county: event.scope.county },
+          text: messageFor(kind, event, state),
+          brief: briefFor(kind, event, state),
+        },
+        record: {
+          failed: async (told, reason) => {
+            await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
+              const done = new Set(current.notified ?? []);
+              if (done.has(key)) return [];
+              return [
+                ...told
+                  .filter((r) => !done.has(personKey(key, r.personId)))
+                  .map(
+                    (r): EventDraft => ({
+                      type: 'NotificationSent',
+                      data: { ...base, key: personKey(key, r.personId), recipients: [r] },
+                    }),
+                  ),
+                ...nobodyEvents(done),
+                options.lastAttempt
+                  ? {
+                      type: 'NotificationFailed',
+                      // Its own key, so that the notification itself stays open: an operator who
+                      // redrives the event from the dead-letter queue gets it sent to those not yet told.
+                      data: {
+                        ...base,
+                        key: `${key}:dead-lettered`,
+                        reason: `${reason}; no attempt is left: the event is parked in the notification dead-letter queue`,
+                        willRetry: false,
+                      },
+                    }
+                  : { type: 'NotificationFailed', data: { ...base, key, reason, willRetry: true } },
+              ];
+            });
+          },
+          allTold: async (told) => {
+            await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
+              const done = new Set(current.notified ?? []);
+              if (done.has(key)) return [];
+              return [
+                ...(told.length > 0
+                  ? [{ type: 'NotificationSent', data: { ...base, key, recipients: told } } as const]
+                  : []),
+                ...nobodyEvents(done),
+              ];
+            });
+          },
+        },
       });
+      // Thrown once recorded, so that the queue delivers the event again (or parks it, after the last attempt).
+      if (telling.outcome === 'failed') throw telling.error;
       outcomes.push({
         kind,
-        outcome: told.length > 0 ? 'sent' : 'nobody',
+        outcome: telling.told.length > 0 ? 'sent' : 'nobody',
         ...(unreached.length > 0 ? { unreached } : {}),
       });
     }

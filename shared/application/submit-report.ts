@@ -5,29 +5,24 @@ import { createHash } from 'node:crypto';
 import { type Actor, maySubmitReport } from '../domain/access';
 import { canonicalJson, type Json } from '../domain/canonical';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
-import { assessGrade, type Grade, graver, isGraver } from '../domain/grade';
-import {
-  deltaOf,
-  type EventDraft,
-  type Figures,
-  type IncidentState,
-  type ReportSubmittedData,
-  ZERO_FIGURES,
-} from '../domain/incident';
+import { assessGrade, graver, isGraver } from '../domain/grade';
+import { deltaOf, type EventDraft, type Figures, type ReportSubmittedData, ZERO_FIGURES } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
 import { limitFor, type Policy } from '../domain/policy/policy';
 import { chainOf, firstOfficeOf } from '../domain/regions/regions';
+import type { ObligationSummary, ReportReceipt } from '../domain/report-receipt';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 import {
   DuplicateRequest,
-  type IdempotentResponse,
+  type IdempotentAnswer,
   type IncidentChange,
   type IncidentStore,
   VersionConflict,
 } from '../ports/incident-store';
 import type { ReportBody } from '../schemas/report';
 import { applyDrafts } from './append-events';
+import { retryOnConflict } from './retry-on-conflict';
 
 export interface SubmitReportDeps {
   readonly incidents: IncidentStore;
@@ -45,35 +40,14 @@ export interface SubmitReportCommand {
   readonly idempotencyKey?: string;
 }
 
-export interface ObligationSummary {
-  readonly obligationId: string;
-  readonly level: Obligation['level'];
-  readonly office: string;
-  readonly to: Obligation['to'];
-  readonly dueAt: string;
-  readonly status: Obligation['status'];
-}
-
-/** The 201 answer: what was recorded and what is now owed, by whom, by when. */
-export interface SubmitReportResponse {
-  readonly incidentId: string;
-  readonly reportId: string;
-  readonly seq: number;
-  readonly grade: Grade;
-  readonly gradeBasis: IncidentState['gradeBasis'];
-  readonly status: IncidentState['status'];
-  readonly obligations: readonly ObligationSummary[];
-  /** Present when the unit reported later than its own limit allows. */
-  readonly lateReport?: { readonly limitMs: number; readonly lateByMs: number };
-}
-
 export interface SubmitReportResult {
-  readonly response: SubmitReportResponse;
+  /** What was recorded and what is now owed, by whom, by when; the edge decides how to send it. */
+  readonly response: ReportReceipt;
   /** True when this is the stored answer to an earlier request with the same key. */
   readonly replayed: boolean;
 }
 
-type Plan = Omit<IncidentChange, 'response'> & { readonly response: SubmitReportResponse };
+type Plan = Omit<IncidentChange, 'answer'> & { readonly receipt: ReportReceipt };
 
 const figuresOf = (report: ReportBody): Figures => ({
   dead: report.casualties.dead,
@@ -104,8 +78,6 @@ const summarise = (o: Obligation): ObligationSummary => ({
 });
 
 const toUtc = (iso: string): string => new Date(iso).toISOString();
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Accepts a report, appending its events to the incident's hash-chained log in one transaction
@@ -210,7 +182,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       expectedVersion: null,
       state,
       events,
-      response: {
+      receipt: {
         incidentId,
         reportId,
         seq: 1,
@@ -281,7 +253,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       expectedVersion: current.version,
       state,
       events,
-      response: {
+      receipt: {
         incidentId,
         reportId,
         seq: events[0]?.seq ?? current.version + 1,
@@ -293,14 +265,14 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
     };
   };
 
-  const replay = (stored: IdempotentResponse, requestHash: string): SubmitReportResult => {
+  const replay = (stored: IdempotentAnswer, requestHash: string): SubmitReportResult => {
     if (stored.requestHash !== requestHash) {
       throw new ConflictError(
         'this Idempotency-Key was already used for a different request; use a new key for a new report',
         'idempotency-key-reused',
       );
     }
-    return { response: JSON.parse(stored.body) as SubmitReportResponse, replayed: true };
+    return { response: stored.receipt, replayed: true };
   };
 
   return async (command: SubmitReportCommand): Promise<SubmitReportResult> => {
@@ -318,40 +290,41 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       .update(canonicalJson(report as unknown as Json))
       .digest('hex');
     if (key) {
-      const stored = await deps.incidents.findResponse(key);
+      const stored = await deps.incidents.findAnswer(key);
       if (stored) return replay(stored, requestHash);
     }
 
-    for (let attempt = 1; ; attempt++) {
-      const plan =
-        report.kind === 'initial' || report.incidentId === undefined
-          ? planInitial(actor, report)
-          : await planFollowUp(actor, report, report.incidentId);
-      const body = JSON.stringify(plan.response);
-      try {
-        await deps.incidents.append({
-          ...plan,
-          ...(key ? { response: { key, requestHash, statusCode: 201, body } } : { response: undefined }),
-        });
-        return { response: JSON.parse(body) as SubmitReportResponse, replayed: false };
-      } catch (error) {
-        if (error instanceof DuplicateRequest && key) {
-          const stored = await deps.incidents.findResponse(key);
-          if (stored) return replay(stored, requestHash);
-          // The winner's record has just expired: nothing to replay, so try again as new.
-        } else if (!(error instanceof VersionConflict)) {
+    // The incident the last attempt planned for, to name in the answer if every attempt collided.
+    let incidentId: string | undefined;
+    return retryOnConflict(
+      async () => {
+        const plan =
+          report.kind === 'initial' || report.incidentId === undefined
+            ? planInitial(actor, report)
+            : await planFollowUp(actor, report, report.incidentId);
+        incidentId = plan.incidentId;
+        const { receipt, ...change } = plan;
+        try {
+          await deps.incidents.append({ ...change, ...(key ? { answer: { key, requestHash, receipt } } : {}) });
+          return { response: receipt, replayed: false };
+        } catch (error) {
+          if (error instanceof DuplicateRequest && key) {
+            const stored = await deps.incidents.findAnswer(key);
+            if (stored) return replay(stored, requestHash);
+            // The winner's record has just expired: nothing to replay, so try again as new.
+          }
           throw error;
         }
-        if (attempt >= maxAttempts) {
-          throw new ConflictError(
-            `incident ${plan.incidentId} is receiving many reports at once; send this one again`,
-            'busy',
-          );
-        }
-        // Jittered back-off spreads the retries of reports that collided on one incident.
-        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+      },
+      {
+        attempts: maxAttempts,
+        // A duplicate whose winner's record has expired is tried again as new, like a stale head.
+        isConflict: (error) =>
+          error instanceof VersionConflict || (error instanceof DuplicateRequest && key !== undefined),
+        giveUp: () =>
+          new ConflictError(`incident ${incidentId} is receiving many reports at once; send this one again`, 'busy'),
+      },
+    );
   };
 };
 

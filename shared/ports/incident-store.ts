@@ -1,14 +1,14 @@
 import type { Grade } from '../domain/grade';
 import type { IncidentEvent, IncidentState } from '../domain/incident';
+import type { ReportReceipt } from '../domain/report-receipt';
 
-/** A stored answer to a request made with an `Idempotency-Key`. */
-export interface IdempotentResponse {
+/** The answer a report made with an `Idempotency-Key` was given, kept so that its retries get it too. */
+export interface IdempotentAnswer {
   /** Who asked and under which key: a key is scoped to its caller. */
   readonly key: string;
   /** SHA-256 of the canonical request, to tell a retry from a different request under the same key. */
   readonly requestHash: string;
-  readonly statusCode: number;
-  readonly body: string;
+  readonly receipt: ReportReceipt;
 }
 
 /** Everything one accepted request changes, written atomically or not at all. */
@@ -18,7 +18,7 @@ export interface IncidentChange {
   readonly expectedVersion: number | null;
   readonly state: IncidentState;
   readonly events: readonly IncidentEvent[];
-  readonly response?: IdempotentResponse;
+  readonly answer?: IdempotentAnswer;
 }
 
 /** Someone else appended first: the change was computed from a stale head. */
@@ -77,11 +77,11 @@ export interface IncidentStore {
   getEvents(incidentId: string): Promise<readonly IncidentEvent[]>;
   /**
    * Appends events and replaces the head in one transaction, on the condition that the head is
-   * still at `expectedVersion` and, with a response, that its key is unused.
+   * still at `expectedVersion` and, with an answer, that its key is unused.
    * @throws VersionConflict | DuplicateRequest
    */
   append(change: IncidentChange): Promise<void>;
-  findResponse(key: string): Promise<IdempotentResponse | undefined>;
+  findAnswer(key: string): Promise<IdempotentAnswer | undefined>;
   list(query: IncidentQuery): Promise<IncidentPage>;
   /**
    * Incidents with at least one pending obligation, earliest deadline first; with `dueBy`, only

@@ -18,7 +18,7 @@ import { ValidationError } from '../../shared/domain/errors';
 import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
 import { DuplicateRequest, type IncidentQuery, VersionConflict } from '../../shared/ports/incident-store';
-import { buildIncident, creation, regrade, responseFor } from './incident-fixtures';
+import { answerFor, buildIncident, creation, regrade } from './incident-fixtures';
 
 expect.extend(allCustomMatcherWithAliases);
 
@@ -99,14 +99,14 @@ afterEach(() => {
 });
 
 describe('append', () => {
-  it('writes a new incident as one transaction: head (obligations in it), one put per event, idempotent response', async () => {
+  it('writes a new incident as one transaction: head (obligations in it), one put per event, idempotent answer', async () => {
     const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED, grade: 'III' });
     const [pending] = incident.state.obligations;
     if (!pending) throw new Error('the fixture has no obligation');
     expect(pending).toMatchObject({ status: 'pending', dueAt: '2026-03-01T04:00:00.000Z' });
-    const response = responseFor('U-1#key-1');
+    const answer = answerFor('U-1#key-1');
 
-    await store.append(creation(incident, response));
+    await store.append(creation(incident, answer));
 
     const expected = {
       TransactItems: [
@@ -138,7 +138,14 @@ describe('append', () => {
         {
           Put: {
             TableName: 'Idempotency',
-            Item: { id: 'U-1#key-1', ...response, expiration: NOW_SECONDS + 3600 },
+            // The receipt as the JSON text it was given as: a map would not keep its keys' order.
+            Item: {
+              id: 'U-1#key-1',
+              key: 'U-1#key-1',
+              requestHash: answer.requestHash,
+              receipt: JSON.stringify(answer.receipt),
+              expiration: NOW_SECONDS + 3600,
+            },
             ConditionExpression: 'attribute_not_exists(id) OR expiration < :now',
             ExpressionAttributeValues: { ':now': NOW_SECONDS },
           },
@@ -299,7 +306,7 @@ describe('append', () => {
     const bare = makeDynamoIncidentStore({ client, incidentsTable: 'Incidents' });
     const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED });
 
-    await expect(bare.append(creation(incident, responseFor('U-1#key-1')))).rejects.toThrow(
+    await expect(bare.append(creation(incident, answerFor('U-1#key-1')))).rejects.toThrow(
       'this function was not given the idempotency table',
     );
     expect(ddb).not.toHaveReceivedAnyCommand();
@@ -307,10 +314,10 @@ describe('append', () => {
 
   describe('reading a cancelled transaction', () => {
     const incident = buildIncident({ incidentId: ID, regionCode: '110101', receivedAt: RECEIVED });
-    // Items: 0 head, 1-2 events, 3 idempotent response.
-    const change = creation(incident, responseFor('U-1#key-1'));
+    // Items: 0 head, 1-2 events, 3 idempotent answer.
+    const change = creation(incident, answerFor('U-1#key-1'));
 
-    it('a failed condition on the idempotent response is a DuplicateRequest for its key', async () => {
+    it('a failed condition on the idempotent answer is a DuplicateRequest for its key', async () => {
       ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'));
 
       const error = await store.append(change).catch((caught: unknown) => caught);
@@ -334,7 +341,7 @@ describe('append', () => {
       await expect(store.append(change)).rejects.toBeInstanceOf(VersionConflict);
     });
 
-    it('a taken sequence number on the last event, just before the response, is a VersionConflict', async () => {
+    it('a taken sequence number on the last event, just before the answer, is a VersionConflict', async () => {
       ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'));
 
       await expect(store.append(change)).rejects.toBeInstanceOf(VersionConflict);
@@ -346,7 +353,7 @@ describe('append', () => {
       await expect(store.append(change)).rejects.toBeInstanceOf(VersionConflict);
     });
 
-    it('without an idempotent response, a failed condition at the last item is still a VersionConflict', async () => {
+    it('without an idempotent answer, a failed condition at the last item is still a VersionConflict', async () => {
       ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed'));
 
       await expect(store.append(creation(incident))).rejects.toBeInstanceOf(VersionConflict);
@@ -485,13 +492,20 @@ describe('getEvents', () => {
   });
 });
 
-describe('findResponse', () => {
-  const response = responseFor('U-1#key-1');
+describe('findAnswer', () => {
+  const answer = answerFor('U-1#key-1');
+  const stored = (expiration: number) => ({
+    id: 'U-1#key-1',
+    key: 'U-1#key-1',
+    requestHash: answer.requestHash,
+    receipt: JSON.stringify(answer.receipt),
+    expiration,
+  });
 
   it('reads the stored answer consistently and returns it without the table fields', async () => {
-    ddb.on(GetCommand).resolves({ Item: { id: 'U-1#key-1', ...response, expiration: NOW_SECONDS + 10 } });
+    ddb.on(GetCommand).resolves({ Item: stored(NOW_SECONDS + 10) });
 
-    await expect(store.findResponse('U-1#key-1')).resolves.toStrictEqual(response);
+    await expect(store.findAnswer('U-1#key-1')).resolves.toStrictEqual(answer);
     expect(ddb).toHaveReceivedCommandExactlyOnceWith(GetCommand, {
       TableName: 'Idempotency',
       Key: { id: 'U-1#key-1' },
@@ -499,22 +513,29 @@ describe('findResponse', () => {
     });
   });
 
-  it('still returns an answer in its last second', async () => {
-    ddb.on(GetCommand).resolves({ Item: { id: 'U-1#key-1', ...response, expiration: NOW_SECONDS } });
+  it('reads a record written before the receipt was stored as itself: the HTTP body beside its status', async () => {
+    const { receipt: _receipt, ...rest } = stored(NOW_SECONDS + 10);
+    ddb.on(GetCommand).resolves({ Item: { ...rest, statusCode: 201, body: JSON.stringify(answer.receipt) } });
 
-    await expect(store.findResponse('U-1#key-1')).resolves.toStrictEqual(response);
+    await expect(store.findAnswer('U-1#key-1')).resolves.toStrictEqual(answer);
+  });
+
+  it('still returns an answer in its last second', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored(NOW_SECONDS) });
+
+    await expect(store.findAnswer('U-1#key-1')).resolves.toStrictEqual(answer);
   });
 
   it('ignores an expired answer that the TTL sweep has not deleted yet', async () => {
-    ddb.on(GetCommand).resolves({ Item: { id: 'U-1#key-1', ...response, expiration: NOW_SECONDS - 1 } });
+    ddb.on(GetCommand).resolves({ Item: stored(NOW_SECONDS - 1) });
 
-    await expect(store.findResponse('U-1#key-1')).resolves.toBeUndefined();
+    await expect(store.findAnswer('U-1#key-1')).resolves.toBeUndefined();
   });
 
   it('is undefined for an unknown key', async () => {
     ddb.on(GetCommand).resolves({});
 
-    await expect(store.findResponse('U-1#nope')).resolves.toBeUndefined();
+    await expect(store.findAnswer('U-1#nope')).resolves.toBeUndefined();
   });
 });
 

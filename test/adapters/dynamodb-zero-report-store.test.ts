@@ -1,7 +1,8 @@
 /**
  * The DynamoDB zero-report store against a mocked document client: the exact commands an append
  * and an activation send — conditional Puts only, as the audit-trail table allows nothing else —
- * and how it reads DynamoDB's refusals; and the unit registry's pointers from unit id to county.
+ * and how it reads DynamoDB's refusals; the logs of a region as the audit-chain adapter hands them
+ * to verification; and the unit registry's pointers from unit id to county.
  */
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,7 +18,9 @@ import { allCustomMatcherWithAliases } from 'aws-sdk-client-mock-vitest';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
-import { makeDynamoZeroReportStore, missLookupItem } from '../../shared/adapters/dynamodb/zero-report-store';
+import { makeDynamoZeroReportAuditChains } from '../../shared/adapters/dynamodb/zero-report-audit-chains';
+import { missLookupItem } from '../../shared/adapters/dynamodb/zero-report-items';
+import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
 import type { Actor } from '../../shared/domain/access';
 import {
   CUTOFF_CHECK_ACTOR,
@@ -35,6 +38,7 @@ const client = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
 );
 const store = makeDynamoZeroReportStore({ client, table: 'ZeroReports' });
+const auditChains = makeDynamoZeroReportAuditChains({ client, table: 'ZeroReports' });
 
 const PERIOD = 'DP-110101-20260701-1A2B3C4D';
 const identity = { periodId: PERIOD, unit: 'DC-ZX', unitName: '北京市第五中学', county: '110101' };
@@ -214,7 +218,7 @@ describe('the logs of a region, for verification', () => {
 
   const collect = async (region: string) => {
     const chains: AuditChain[] = [];
-    for await (const chain of store.chainsIn(region)) chains.push(chain);
+    for await (const chain of auditChains.chainsIn(region)) chains.push(chain);
     return chains;
   };
 

@@ -20,7 +20,7 @@ import {
 } from '../../shared/domain/incident';
 import { forwardingObligation, type Obligation } from '../../shared/domain/obligation';
 import { chainOf, firstOfficeOf, type RegionChain } from '../../shared/domain/regions/regions';
-import type { IdempotentResponse, IncidentChange } from '../../shared/ports/incident-store';
+import type { IdempotentAnswer, IncidentChange } from '../../shared/ports/incident-store';
 
 export interface IncidentSpec {
   readonly incidentId: string;
@@ -172,12 +172,12 @@ function scopeOf(chain: RegionChain, regionCode: string, grade: Grade): EventSco
 }
 
 /** The change that creates a built incident. */
-export const creation = (incident: BuiltIncident, response?: IdempotentResponse): IncidentChange => ({
+export const creation = (incident: BuiltIncident, answer?: IdempotentAnswer): IncidentChange => ({
   incidentId: incident.state.incidentId,
   expectedVersion: null,
   state: incident.state,
   events: incident.events,
-  ...(response ? { response } : {}),
+  ...(answer ? { answer } : {}),
 });
 
 /**
@@ -188,7 +188,7 @@ export const creation = (incident: BuiltIncident, response?: IdempotentResponse)
 export const regrade = (
   previous: { readonly state: IncidentState; readonly chain: RegionChain },
   to: Grade,
-  options: { readonly obligations?: readonly Obligation[]; readonly response?: IdempotentResponse } = {},
+  options: { readonly obligations?: readonly Obligation[]; readonly answer?: IdempotentAnswer } = {},
 ): IncidentChange & { readonly state: IncidentState } => {
   const [event] = sealAll(
     [
@@ -212,13 +212,20 @@ export const regrade = (
     expectedVersion: previous.state.version,
     state: options.obligations ? { ...state, obligations: options.obligations } : state,
     events: [event],
-    ...(options.response ? { response: options.response } : {}),
+    ...(options.answer ? { answer: options.answer } : {}),
   };
 };
 
-export const responseFor = (key: string): IdempotentResponse => ({
+export const answerFor = (key: string): IdempotentAnswer => ({
   key,
   requestHash: 'a3f1c9e0b2d4'.repeat(4),
-  statusCode: 201,
-  body: JSON.stringify({ incidentId: 'INC-20260301-AAAAAAAA', seq: 2 }),
+  receipt: {
+    incidentId: 'INC-20260301-AAAAAAAA',
+    reportId: 'INC-20260301-AAAAAAAA-R2',
+    seq: 2,
+    grade: 'IV',
+    gradeBasis: 'assessed',
+    status: 'open',
+    obligations: [],
+  },
 });

@@ -12,7 +12,7 @@ import type { IncidentEvent, IncidentState } from '../../shared/domain/incident'
 import type { Obligation } from '../../shared/domain/obligation';
 import {
   DuplicateRequest,
-  type IdempotentResponse,
+  type IdempotentAnswer,
   type IncidentChange,
   type IncidentPage,
   type IncidentQuery,
@@ -40,7 +40,7 @@ const earliestPendingDue = (state: IncidentState): number | undefined => {
 export class InMemoryIncidentStore implements IncidentStore {
   readonly #heads = new Map<string, IncidentState>();
   readonly #events = new Map<string, IncidentEvent[]>();
-  readonly #responses = new Map<string, IdempotentResponse>();
+  readonly #answers = new Map<string, IdempotentAnswer>();
   #appends = 0;
   #conflicts = 0;
 
@@ -66,10 +66,10 @@ export class InMemoryIncidentStore implements IncidentStore {
     return snapshot(this.#events.get(incidentId) ?? []);
   }
 
-  async findResponse(key: string): Promise<IdempotentResponse | undefined> {
+  async findAnswer(key: string): Promise<IdempotentAnswer | undefined> {
     await yieldToOthers();
-    const response = this.#responses.get(key);
-    return response === undefined ? undefined : snapshot(response);
+    const answer = this.#answers.get(key);
+    return answer === undefined ? undefined : snapshot(answer);
   }
 
   async append(change: IncidentChange): Promise<void> {
@@ -77,9 +77,9 @@ export class InMemoryIncidentStore implements IncidentStore {
     // From here to the end nothing awaits: the conditions and the writes are one step.
     this.#checkWellFormed(change);
     const head = this.#heads.get(change.incidentId);
-    if (change.response !== undefined && this.#responses.has(change.response.key)) {
+    if (change.answer !== undefined && this.#answers.has(change.answer.key)) {
       this.#conflicts += 1;
-      throw new DuplicateRequest(change.response.key);
+      throw new DuplicateRequest(change.answer.key);
     }
     if ((head?.version ?? null) !== change.expectedVersion) {
       this.#conflicts += 1;
@@ -88,7 +88,7 @@ export class InMemoryIncidentStore implements IncidentStore {
     const log = this.#events.get(change.incidentId) ?? [];
     this.#events.set(change.incidentId, [...log, ...snapshot(change.events)]);
     this.#heads.set(change.incidentId, snapshot(change.state));
-    if (change.response !== undefined) this.#responses.set(change.response.key, snapshot(change.response));
+    if (change.answer !== undefined) this.#answers.set(change.answer.key, snapshot(change.answer));
     this.#appends += 1;
   }
 

@@ -25,7 +25,7 @@ import {
   type IncidentStore,
   VersionConflict,
 } from '../../shared/ports/incident-store';
-import { buildIncident, creation, regrade, responseFor } from '../adapters/incident-fixtures';
+import { answerFor, buildIncident, creation, regrade } from '../adapters/incident-fixtures';
 
 const config = { region: LOCAL_REGION, credentials: localCredentials };
 
@@ -107,18 +107,18 @@ describe('round trip', () => {
     expect(followUp.state).toMatchObject({ version: 3, grade: 'II', countyCode: '130102', cityCode: '130100' });
   });
 
-  it('stores the idempotent response beside the change and finds it by key', async () => {
+  it('stores the idempotent answer beside the change and finds it by key', async () => {
     const incident = buildIncident({
       incidentId: incidentId('RTIDEM01'),
       regionCode: '130102',
       receivedAt: '2026-03-01T02:00:00.000Z',
     });
-    const response = responseFor('U-1#round-trip');
+    const answer = answerFor('U-1#round-trip');
 
-    await store.append(creation(incident, response));
+    await store.append(creation(incident, answer));
 
-    await expect(store.findResponse('U-1#round-trip')).resolves.toStrictEqual(response);
-    await expect(store.findResponse('U-1#never-used')).resolves.toBeUndefined();
+    await expect(store.findAnswer('U-1#round-trip')).resolves.toStrictEqual(answer);
+    await expect(store.findAnswer('U-1#never-used')).resolves.toBeUndefined();
   });
 });
 
@@ -198,13 +198,14 @@ describe('a lost race writes nothing', () => {
       regionCode: '120101',
       receivedAt: '2026-03-01T02:00:00.000Z',
     });
-    await store.append(creation(first, responseFor('U-1#reused')));
+    await store.append(creation(first, answerFor('U-1#reused')));
     const second = buildIncident({
       incidentId: incidentId('DUPNEW02'),
       regionCode: '120101',
       receivedAt: '2026-03-01T02:10:00.000Z',
     });
-    const other = { ...responseFor('U-1#reused'), requestHash: 'f'.repeat(64), body: '{"other":true}' };
+    const reused = answerFor('U-1#reused');
+    const other = { ...reused, requestHash: 'f'.repeat(64), receipt: { ...reused.receipt, seq: 9 } };
 
     const error = await rejection(store.append(creation(second, other)));
 
@@ -212,7 +213,7 @@ describe('a lost race writes nothing', () => {
     expect(error).toHaveProperty('key', 'U-1#reused');
     await expect(store.getState(second.state.incidentId)).resolves.toBeUndefined();
     await expect(store.getEvents(second.state.incidentId)).resolves.toEqual([]);
-    await expect(store.findResponse('U-1#reused')).resolves.toStrictEqual(responseFor('U-1#reused'));
+    await expect(store.findAnswer('U-1#reused')).resolves.toStrictEqual(answerFor('U-1#reused'));
     expect(await openObligations()).not.toContainEqual(
       expect.objectContaining({ incidentId: second.state.incidentId }),
     );
@@ -224,9 +225,9 @@ describe('a lost race writes nothing', () => {
       regionCode: '120101',
       receivedAt: '2026-03-01T02:00:00.000Z',
     });
-    await store.append(creation(incident, responseFor('U-1#follow-up')));
+    await store.append(creation(incident, answerFor('U-1#follow-up')));
 
-    const error = await rejection(store.append(regrade(incident, 'I', { response: responseFor('U-1#follow-up') })));
+    const error = await rejection(store.append(regrade(incident, 'I', { answer: answerFor('U-1#follow-up') })));
 
     expect(error).toBeInstanceOf(DuplicateRequest);
     await expect(store.getState(incident.state.incidentId)).resolves.toStrictEqual(incident.state);

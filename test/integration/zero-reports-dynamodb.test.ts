@@ -17,20 +17,17 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { deliveredToSqs } from '../../infra/local/fauxqs';
 import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { makeDynamoMissedZeroReports } from '../../shared/adapters/dynamodb/missed-zero-reports';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
-import {
-  type DynamoZeroReportStore,
-  makeDynamoZeroReportStore,
-} from '../../shared/adapters/dynamodb/zero-report-store';
+import { makeDynamoZeroReportAuditChains } from '../../shared/adapters/dynamodb/zero-report-audit-chains';
+import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
+import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
+import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
+import { makeFileDailyReport } from '../../shared/application/file-daily-report';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { makeImportUnits } from '../../shared/application/units';
-import {
-  makeActivateDutyPeriod,
-  makeCheckZeroReports,
-  makeFileDailyReport,
-} from '../../shared/application/zero-reports';
 import type { Actor } from '../../shared/domain/access';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import {
@@ -39,9 +36,10 @@ import {
   sealZeroEvents,
   type ZeroReportEvent,
 } from '../../shared/domain/zero-reports';
-import type { AuditChain } from '../../shared/ports/audit-chains';
+import type { AuditChain, AuditChainSource } from '../../shared/ports/audit-chains';
+import type { MissedZeroReports } from '../../shared/ports/missed-zero-reports';
 import type { UnitRegistry } from '../../shared/ports/unit-registry';
-import { ChainConflict } from '../../shared/ports/zero-report-store';
+import { ChainConflict, type ZeroReportStore } from '../../shared/ports/zero-report-store';
 import { directoryRows } from '../../shared/schemas/officers';
 import { unitRows } from '../../shared/schemas/zero-reports';
 import { FakeClock } from '../fakes/fake-clock';
@@ -61,7 +59,9 @@ let sqs: SQSClient;
 let sns: SNSClient;
 let documents: DynamoDBDocumentClient;
 let resources: LocalResources;
-let store: DynamoZeroReportStore;
+let store: ZeroReportStore;
+let missedList: MissedZeroReports;
+let auditChains: AuditChainSource;
 let registry: UnitRegistry;
 
 beforeAll(async () => {
@@ -70,7 +70,10 @@ beforeAll(async () => {
   sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
   resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
   documents = makeDocumentClient(dynamodb);
-  store = makeDynamoZeroReportStore({ client: documents, table: resources.tables.zeroReports });
+  const zeroReports = { client: documents, table: resources.tables.zeroReports };
+  store = makeDynamoZeroReportStore(zeroReports);
+  missedList = makeDynamoMissedZeroReports(zeroReports);
+  auditChains = makeDynamoZeroReportAuditChains(zeroReports);
   registry = makeDynamoUnitRegistry({ client: documents, table: resources.tables.officers });
   await makeImportUnits({ registry })(unitRows(fixture('units/beijing.csv'), 'csv').rows);
   await makeImportOfficers({
@@ -155,7 +158,7 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
 
     // ASSESS
     expect(concurrent.flatMap((r) => r.errors)).toEqual([]);
-    const chains = await collect(store.chainsIn('110101'));
+    const chains = await collect(auditChains.chainsIn('110101'));
     const missed = chains.flatMap((c) => (c.events as ZeroReportEvent[]).filter((e) => e.type === 'DailyReportMissed'));
     expect(missed.map((e) => e.unit).sort()).toEqual(['DC-YJ', 'DC-ZX']);
     expect(missed.map((e) => e.data.date)).toEqual(['2026-07-01', '2026-07-01']);
@@ -194,7 +197,7 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
 
   it('stores every log as an intact hash chain, filed under the unit’s county', async () => {
     // ACT
-    const chains = await collect(store.chainsIn('110100'));
+    const chains = await collect(auditChains.chainsIn('110100'));
 
     // ASSESS
     expect(chains.map((c) => c.id).sort()).toEqual(
@@ -209,8 +212,8 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
       'DailyReportMissed',
       'ZeroReportNotified',
     ]);
-    expect(await collect(store.chainsIn('110102'))).toEqual([]);
-    expect(await collect(store.chainsIn('310000'))).toEqual([]);
+    expect(await collect(auditChains.chainsIn('110102'))).toEqual([]);
+    expect(await collect(auditChains.chainsIn('310000'))).toEqual([]);
   });
 
   it('lists the misses of a region by cut-off, with when the office was told and when the unit filed late', async () => {
@@ -223,7 +226,7 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
     });
 
     // ACT
-    const misses = await store.missedIn('110100', '2026-07-01T00:00:00+08:00', '2026-07-01T23:59:59+08:00');
+    const misses = await missedList.missedIn('110100', '2026-07-01T00:00:00+08:00', '2026-07-01T23:59:59+08:00');
 
     // ASSESS
     expect(misses).toEqual([
@@ -243,8 +246,8 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
       filedLateAt: '2026-07-01T09:30:00.000Z',
     });
     expect(misses.find((m) => m.unit === 'DC-YJ')?.filedLateAt).toBeUndefined();
-    expect(await store.missedIn('110102', '2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z')).toEqual([]);
-    expect(await store.missedIn('110101', '2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z')).toEqual([]);
+    expect(await missedList.missedIn('110102', '2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z')).toEqual([]);
+    expect(await missedList.missedIn('110101', '2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z')).toEqual([]);
   });
   it('records the miss of a filing after the cut-off with it, findable by the inspectors, before any check', async () => {
     // PREPARE: the second day's cut-off has passed by half a minute; no check has run for it.
@@ -266,7 +269,7 @@ describe('the zero-report cut-off on DynamoDB Local', () => {
     ]);
     const head = await store.head(period.periodId, 'DC-XH');
     expect(verifyChain(events, head && { seq: head.version, hash: head.lastHash })).toMatchObject({ intact: true });
-    expect(await store.missedIn('110101', '2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z')).toEqual([
+    expect(await missedList.missedIn('110101', '2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z')).toEqual([
       expect.objectContaining({
         unit: 'DC-XH',
         date: '2026-07-02',
@@ -311,7 +314,7 @@ describe('the zero-report store on DynamoDB Local', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ChainConflict);
     expect(await store.events(identity.periodId, identity.unit)).toHaveLength(1);
-    const misses = await store.missedIn('110101', '2026-08-01T00:00:00Z', '2026-08-02T00:00:00Z');
+    const misses = await missedList.missedIn('110101', '2026-08-01T00:00:00Z', '2026-08-02T00:00:00Z');
     expect(misses).toHaveLength(1);
   });
 

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
-import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
+import { makeDynamoZeroReportAuditChains } from '../../shared/adapters/dynamodb/zero-report-audit-chains';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import { CUTOFF_CHECK_GRACE_MS, type ZeroReportEvent } from '../../shared/domain/zero-reports';
@@ -264,7 +264,7 @@ describe('zero reports over HTTP on the local runtime', () => {
       ['P-ZHAO', `${periodId}/DC-ZX`],
     ]);
     expect(inbox[0]?.text).toContain('did not file its daily report for 2031-07-01 by 16:00 China time');
-    const store = makeDynamoZeroReportStore({
+    const auditChains = makeDynamoZeroReportAuditChains({
       client: makeDocumentClient(
         new DynamoDBClient({
           region: LOCAL_REGION,
@@ -275,7 +275,7 @@ describe('zero reports over HTTP on the local runtime', () => {
       table: runtime.resources.tables.zeroReports,
     });
     const chains: AuditChain[] = [];
-    for await (const chain of store.chainsIn('110101')) chains.push(chain);
+    for await (const chain of auditChains.chainsIn('110101')) chains.push(chain);
     const missed = chains.flatMap((c) => (c.events as ZeroReportEvent[]).filter((e) => e.type === 'DailyReportMissed'));
     expect(missed.map((e) => e.unit).sort()).toEqual(['DC-YJ', 'DC-ZX']);
     for (const chain of chains) expect(verifyChain(chain.events, chain.head)).toMatchObject({ intact: true });

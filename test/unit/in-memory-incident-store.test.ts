@@ -8,6 +8,7 @@ import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Json } from '../../shared/domain/canonical';
 import { seal } from '../../shared/domain/hash-chain';
 import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
+import type { ReportReceipt } from '../../shared/domain/report-receipt';
 import { DuplicateRequest, type IncidentChange, VersionConflict } from '../../shared/ports/incident-store';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { InMemoryIncidentStore, MalformedChange } from '../fakes/in-memory-incident-store';
@@ -34,6 +35,17 @@ const seeded = async (regions: readonly string[] = ['110101']) => {
 };
 
 /** A well-formed change that closes the incident, computed from `head`. */
+/** What an idempotent change keeps for its retries (its content does not matter to the store). */
+const receipt: ReportReceipt = {
+  incidentId: 'INC-20261122-00000001',
+  reportId: 'INC-20261122-00000001-R2',
+  seq: 3,
+  grade: 'IV',
+  gradeBasis: 'assessed',
+  status: 'closed',
+  obligations: [],
+};
+
 const closing = (head: IncidentState, expectedVersion: number | null, key?: string): IncidentChange => {
   const body = {
     v: 1 as const,
@@ -51,7 +63,7 @@ const closing = (head: IncidentState, expectedVersion: number | null, key?: stri
     expectedVersion,
     state: { ...head, version: event.seq, lastHash: event.hash, status: 'closed' },
     events: [event],
-    ...(key ? { response: { key, requestHash: 'h', statusCode: 201, body: '{}' } } : {}),
+    ...(key ? { answer: { key, requestHash: 'h', receipt } } : {}),
   };
 };
 
@@ -84,12 +96,7 @@ describe('InMemoryIncidentStore', () => {
     // ASSESS
     expect((await incidents.getEvents(ID)).map((event) => event.seq)).toEqual([1, 2, 3]);
     expect(await incidents.getState(ID)).toMatchObject({ version: 3, status: 'closed' });
-    expect(await incidents.findResponse('k-1')).toStrictEqual({
-      key: 'k-1',
-      requestHash: 'h',
-      statusCode: 201,
-      body: '{}',
-    });
+    expect(await incidents.findAnswer('k-1')).toStrictEqual({ key: 'k-1', requestHash: 'h', receipt });
   });
 
   it('keeps obligations in the head alone: the change that meets one replaces them with the head', async () => {
@@ -127,7 +134,7 @@ describe('InMemoryIncidentStore', () => {
     expect(error).toBeInstanceOf(VersionConflict);
     expect(incidents.eventsOf(ID)).toHaveLength(2);
     expect(incidents.headOf(ID)).toStrictEqual(head);
-    expect(await incidents.findResponse('k-1')).toBeUndefined();
+    expect(await incidents.findAnswer('k-1')).toBeUndefined();
   });
 
   it('refuses an expected version for an incident that has no head', async () => {

@@ -5,7 +5,7 @@
  * who may ask.
  */
 import { describe, expect, it } from 'vitest';
-import { missLookupItem } from '../../shared/adapters/dynamodb/zero-report-store';
+import { missLookupItem } from '../../shared/adapters/dynamodb/zero-report-items';
 import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeAcknowledge, makeCheckDeadline, makeForward, makeRemind } from '../../shared/application/escalation';
@@ -88,7 +88,7 @@ const tampered = (
       return id === incidentId ? alter(events, ++reads) : events;
     },
     append: (change) => store.append(change),
-    findResponse: (key) => store.findResponse(key),
+    findAnswer: (key) => store.findAnswer(key),
     list: (query) => store.list(query),
     withPendingObligations: (query) => store.withPendingObligations(query),
     allEvents: () => store.allEvents(),

@@ -7,12 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
+import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
+import { makeFileDailyReport } from '../../shared/application/file-daily-report';
 import { makeImportUnits } from '../../shared/application/units';
-import {
-  makeActivateDutyPeriod,
-  makeCheckZeroReports,
-  makeFileDailyReport,
-} from '../../shared/application/zero-reports';
 import type { Actor } from '../../shared/domain/access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';

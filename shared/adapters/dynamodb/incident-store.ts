@@ -3,8 +3,8 @@
  * item (current state and version, obligations included) and its events (`EVT#<seq>`,
  * immutable). An append is one TransactWriteItems: the new events on the condition that their
  * sequence numbers are free, the head on the condition that its version is the one the change was
- * computed from, and, for an idempotent request, its stored response on the condition that the
- * key is unused. Either all of it is written or none.
+ * computed from, and, for an idempotent request, the answer it was given on the condition that
+ * the key is unused. Either all of it is written or none.
  */
 
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -19,7 +19,7 @@ import { ValidationError } from '../../domain/errors';
 import type { IncidentEvent, IncidentState } from '../../domain/incident';
 import {
   DuplicateRequest,
-  type IdempotentResponse,
+  type IdempotentAnswer,
   type IncidentChange,
   type IncidentPage,
   type IncidentQuery,
@@ -78,6 +78,32 @@ const stateFrom = (item: Record<string, unknown>): IncidentState => {
     ...(rest as Omit<IncidentState, 'countyCode' | 'cityCode'>),
     countyCode: typeof countyCode === 'string' ? countyCode : null,
     cityCode: typeof cityCode === 'string' ? cityCode : null,
+  };
+};
+
+/**
+ * The stored record of an idempotent request's answer. The receipt is kept as the JSON text it was
+ * first given as, not as a map: DynamoDB does not keep a map's keys in order, and a retry must get
+ * back exactly the first answer, byte for byte.
+ */
+const answerItem = (answer: IdempotentAnswer, expiration: number): Record<string, unknown> => ({
+  id: answer.key,
+  key: answer.key,
+  requestHash: answer.requestHash,
+  receipt: JSON.stringify(answer.receipt),
+  expiration,
+});
+
+/**
+ * The answer a stored record holds. Records written before the receipt was stored as itself kept
+ * the HTTP body (`body`, beside a `statusCode`); they are read the same way until their TTL ends.
+ */
+const answerFrom = (item: Record<string, unknown>): IdempotentAnswer => {
+  const text = typeof item.receipt === 'string' ? item.receipt : item.body;
+  return {
+    key: String(item.key),
+    requestHash: String(item.requestHash),
+    receipt: JSON.parse(String(text)) as IdempotentAnswer['receipt'],
   };
 };
 
@@ -167,13 +193,13 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
         expectedVersion: change.expectedVersion,
         events: change.events,
       });
-      const responseIndex = items.length;
-      if (change.response) {
+      const answerIndex = items.length;
+      if (change.answer) {
         const nowSeconds = Math.floor(Date.now() / 1000);
         items.push({
           Put: {
             TableName: idempotencyTable(),
-            Item: { id: change.response.key, ...change.response, expiration: nowSeconds + ttlSeconds },
+            Item: answerItem(change.answer, nowSeconds + ttlSeconds),
             // An expired record may linger until DynamoDB's TTL sweep deletes it: treat it as gone.
             ConditionExpression: 'attribute_not_exists(id) OR expiration < :now',
             ExpressionAttributeValues: { ':now': nowSeconds },
@@ -186,8 +212,8 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
-        if (change.response && reasons[responseIndex]?.Code === 'ConditionalCheckFailed') {
-          throw new DuplicateRequest(change.response.key);
+        if (change.answer && reasons[answerIndex]?.Code === 'ConditionalCheckFailed') {
+          throw new DuplicateRequest(change.answer.key);
         }
         // A stale head, a taken sequence number or a concurrent transaction on the same items:
         // all mean "recompute from the new head and try again".
@@ -195,15 +221,14 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
       }
     },
 
-    async findResponse(key) {
+    async findAnswer(key) {
       const { Item } = await client.send(
         new GetCommand({ TableName: idempotencyTable(), Key: { id: key }, ConsistentRead: true }),
       );
       if (!Item || (typeof Item.expiration === 'number' && Item.expiration < Math.floor(Date.now() / 1000))) {
         return undefined;
       }
-      const { key: storedKey, requestHash, statusCode, body } = Item as IdempotentResponse;
-      return { key: storedKey, requestHash, statusCode, body };
+      return answerFrom(Item);
     },
 
     async *allEvents() {

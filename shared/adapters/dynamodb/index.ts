@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { makeDynamoAccessLog } from './access-log';
 import { makeDocumentClient } from './document-client';
 import { makeDynamoIncidentStore } from './incident-store';
+import { makeDynamoMissedZeroReports } from './missed-zero-reports';
 import { makeDynamoOfficerDirectory } from './officer-directory';
 import { makeDynamoSummaryStore } from './summary-store';
 import { makeDynamoUnitRegistry } from './unit-registry';
+import { makeDynamoZeroReportAuditChains } from './zero-report-audit-chains';
 import { makeDynamoZeroReportStore } from './zero-report-store';
 
 export const incidentTablesEnv = z.object({
@@ -60,9 +62,17 @@ export const makeOfficerDirectory = (env: z.output<typeof officersEnv>) =>
 
 export const zeroReportsEnv = z.object({ ZERO_REPORTS_TABLE: z.string().min(1) });
 
-/** Duty periods and zero-report logs; it also answers which zero reports were missed. */
+/** Duty periods and zero-report logs, as the zero-report use cases keep them. */
 export const makeZeroReportStore = (env: z.output<typeof zeroReportsEnv>) =>
   makeDynamoZeroReportStore({ client: client(), table: env.ZERO_REPORTS_TABLE });
+
+/** The zero reports missed, for the inspectors' missed list. */
+export const makeMissedZeroReports = (env: z.output<typeof zeroReportsEnv>) =>
+  makeDynamoMissedZeroReports({ client: client(), table: env.ZERO_REPORTS_TABLE });
+
+/** Every unit's zero-report log of a region, for verification. */
+export const makeZeroReportAuditChains = (env: z.output<typeof zeroReportsEnv>) =>
+  makeDynamoZeroReportAuditChains({ client: client(), table: env.ZERO_REPORTS_TABLE });
 
 /** The registry of reporting units, kept in the Officers table. */
 export const makeUnitRegistry = (env: z.output<typeof officersEnv>) =>

@@ -1,5 +1,9 @@
-/** The two loops every DynamoDB adapter needs: all pages of a query, and batch writes to the end. */
+/**
+ * The loops DynamoDB adapters need: all pages of a query, every item of a batch get, and batch
+ * writes to the end.
+ */
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
@@ -18,6 +22,26 @@ export const queryAll = async (
     items.push(...((page.Items ?? []) as Record<string, unknown>[]));
     start = page.LastEvaluatedKey;
   } while (start);
+  return items;
+};
+
+/** One item per key that exists (up to 100 keys per call, read consistently), re-asking for whatever DynamoDB left unprocessed. */
+export const batchGetAll = async (
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    while (pending && pending.length > 0) {
+      const result = await client.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...((result.Responses?.[table] ?? []) as Record<string, unknown>[]));
+      pending = result.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
   return items;
 };
 

@@ -4,11 +4,11 @@
  * filing is one read; beside it, where each unit id is registered (`UNIT#<unit>` / `COUNTY`), so an
  * import can tell a unit already registered in another county.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReportingUnit } from '../../domain/zero-reports';
 import type { UnitRegistry } from '../../ports/unit-registry';
 import { UNIT_INDEX_SK, UNIT_SK_PREFIX, unitIndexPk, unitSk, unitsPk } from './keys';
-import { batchWriteAll, queryAll } from './paging';
+import { batchGetAll, batchWriteAll, queryAll } from './paging';
 
 type Item = Record<string, unknown>;
 
@@ -46,17 +46,8 @@ export const makeDynamoUnitRegistry = (config: {
     async countiesOf(unitIds) {
       const found = new Map<string, string>();
       const keys = [...new Set(unitIds)].map((unitId) => ({ pk: unitIndexPk(unitId), sk: UNIT_INDEX_SK }));
-      for (let i = 0; i < keys.length; i += 100) {
-        let pending: Item[] | undefined = keys.slice(i, i + 100);
-        while (pending && pending.length > 0) {
-          const result = await client.send(
-            new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-          );
-          for (const item of (result.Responses?.[table] ?? []) as Item[]) {
-            found.set(String(item.unitId), String(item.county));
-          }
-          pending = result.UnprocessedKeys?.[table]?.Keys as Item[] | undefined;
-        }
+      for (const item of await batchGetAll(client, table, keys)) {
+        found.set(String(item.unitId), String(item.county));
       }
       return found;
     },
