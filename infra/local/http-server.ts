@@ -38,7 +38,20 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 // API Gateway's integration timeout.
 const INTEGRATION_TIMEOUT_MS = 29_000;
 
-const errorBody = (code: string, message: string): string => JSON.stringify({ error: { code, message } });
+const errorBody = (code: string, message: string, details?: readonly { field: string; problem: string }[]): string =>
+  JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } });
+
+/**
+ * A path parameter as API Gateway hands it over: percent-decoded. A malformed escape (`%E0%A4%A`,
+ * `%ZZ`) or one that decodes to bytes that are not UTF-8 cannot be decoded: the request is bad.
+ */
+const decodePathParameter = (raw: string): string | undefined => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+};
 
 interface CompiledRoute {
   readonly route: LocalRoute;
@@ -129,20 +142,37 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The request target split by hand: `new URL` would read `//host/x` as another host's `/x`.
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
+    const rawQueryString = queryAt === -1 ? '' : target.slice(queryAt + 1);
     const send = (status: number, headers: Record<string, string>, body: string, cookies?: string[]): void => {
       res.writeHead(status, { ...headers, ...(cookies?.length ? { 'set-cookie': cookies } : {}) });
       res.end(body);
-      log(`${method} ${url.pathname} ${status} ${Date.now() - started} ms`);
+      log(`${method} ${pathname} ${status} ${Date.now() - started} ms`);
     };
     const json = { 'content-type': 'application/json' };
 
-    const candidates = compiled.filter((c) => c.pattern.test(url.pathname));
+    const candidates = compiled.filter((c) => c.pattern.test(pathname));
     const match = candidates.find((c) => c.route.method === method);
     if (!match) {
       if (candidates.length > 0)
         return send(405, json, errorBody('method-not-allowed', `${method} is not allowed here`));
-      return send(404, json, errorBody('not-found', `no route for ${method} ${url.pathname}`));
+      return send(404, json, errorBody('not-found', `no route for ${method} ${pathname}`));
+    }
+
+    const values = match.pattern.exec(pathname)?.slice(1) ?? [];
+    const pathParameters: Record<string, string> = {};
+    const undecodable: { field: string; problem: string }[] = [];
+    match.params.forEach((name, i) => {
+      const decoded = decodePathParameter(values[i] ?? '');
+      if (decoded === undefined) undecodable.push({ field: name, problem: 'is not valid percent-encoded UTF-8' });
+      else pathParameters[name] = decoded;
+    });
+    if (undecodable.length > 0) {
+      req.resume();
+      return send(400, json, errorBody('invalid-input', 'the path is invalid', undecodable));
     }
 
     const body = await readBody(req);
@@ -160,20 +190,17 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
       }
     }
 
-    const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
-    const pathParameters = Object.fromEntries(
-      match.params.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
-    );
+    const search = new URLSearchParams(rawQueryString);
     const routeKey = `${match.route.method} ${match.route.path}`;
     const headers = joinValues(req.headers);
     const now = new Date();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: '2.0',
       routeKey,
-      rawPath: url.pathname,
-      rawQueryString: url.search.replace(/^\?/, ''),
+      rawPath: pathname,
+      rawQueryString,
       headers,
-      ...(queryParameters(url.searchParams) ? { queryStringParameters: queryParameters(url.searchParams) } : {}),
+      ...(queryParameters(search) ? { queryStringParameters: queryParameters(search) } : {}),
       ...(match.params.length > 0 ? { pathParameters } : {}),
       ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
       isBase64Encoded: false,
@@ -185,7 +212,7 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
         domainPrefix: 'local',
         http: {
           method,
-          path: url.pathname,
+          path: pathname,
           protocol: `HTTP/${req.httpVersion}`,
           sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
           userAgent: headers['user-agent'] ?? '',

@@ -120,4 +120,30 @@ describe('local HTTP API', () => {
       startLocalHttpServer({ port: server.port, routes: [], verifyToken: async () => ({}) }),
     ).rejects.toBeInstanceOf(PortInUseError);
   });
+  it.each(['%E0%A4%A', '%ZZ', '%', '%C0%AF', 'INC-1%FF'])(
+    'answers a malformed percent-escape (%s) in a path parameter with a 400 naming it, before the handler runs',
+    async (id) => {
+      // PREPARE
+      const token = await signer.sign({ sub: 'office-1', role: 'office', region: '110100', level: 'city' });
+      const before = seen.length;
+
+      // ACT
+      const response = await fetch(`${server.url}/v1/incidents/${id}/forward`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+
+      // ASSESS
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'invalid-input',
+          message: expect.any(String),
+          details: [{ field: 'id', problem: expect.stringContaining('percent-encoded') }],
+        },
+      });
+      expect(seen.length).toBe(before);
+    },
+  );
 });
