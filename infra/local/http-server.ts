@@ -1,10 +1,12 @@
 /**
  * The local twin of the HTTP API: a `node:http` server on 127.0.0.1 that matches the routes of
  * `infra/api.ts`, verifies the bearer token as the JWT authorizer would, builds an API Gateway v2
- * event and calls the same handler the Lambda runs.
+ * event and calls the same handler the Lambda runs. Whatever it answers itself — an unknown route,
+ * a request its parser cannot read — has the contract's error shape.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyResultV2,
@@ -51,6 +53,62 @@ const decodePathParameter = (raw: string): string | undefined => {
   } catch {
     return undefined;
   }
+};
+
+/**
+ * What node's HTTP parser refuses before a request exists, answered in the contract's shape (node
+ * itself would send a bare status line): headers over its 16 KB limit, both `Content-Length` and
+ * `Transfer-Encoding`, a request line or header it cannot parse, a request that never finished.
+ */
+const parserRefusal = (error: NodeJS.ErrnoException): { status: number; reason: string; body: string } => {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        reason: 'Request Header Fields Too Large',
+        body: errorBody('headers-too-large', 'the request headers exceed 16 KB'),
+      };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return {
+        status: 413,
+        reason: 'Payload Too Large',
+        body: errorBody('payload-too-large', 'the chunk extensions exceed 16 KB'),
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        reason: 'Request Timeout',
+        body: errorBody('timeout', 'the request did not arrive in time'),
+      };
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+      return {
+        status: 400,
+        reason: 'Bad Request',
+        body: errorBody('bad-request', 'send either Content-Length or Transfer-Encoding, not both'),
+      };
+    default:
+      return {
+        status: 400,
+        reason: 'Bad Request',
+        body: errorBody('bad-request', `the request is not valid HTTP/1.1 (${error.code ?? 'unreadable'})`),
+      };
+  }
+};
+
+const answerParserError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  // A client that has gone is owed nothing. While an answer to an earlier request on the connection
+  // is still being written (node keeps it as the socket's `_httpMessage`), bytes written here would
+  // land inside it: close the connection instead, as node does.
+  const answering = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering) {
+    socket.destroy();
+    return;
+  }
+  const { status, reason, body } = parserRefusal(error);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 };
 
 interface CompiledRoute {
@@ -248,6 +306,7 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
     });
   });
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', answerParserError);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

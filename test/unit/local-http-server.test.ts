@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
@@ -146,4 +147,54 @@ describe('local HTTP API', () => {
       expect(seen.length).toBe(before);
     },
   );
+
+  const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
+
+  /** Sends raw bytes on a fresh connection and returns everything the server answers before it closes. */
+  const rawExchange = (request: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString('utf8');
+      });
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+      socket.write(request);
+    });
+
+  const parse = (answer: string) => {
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    return { statusLine: head.split('\r\n')[0], head: head.toLowerCase(), body: JSON.parse(body) as unknown };
+  };
+
+  it('answers headers over 16 KB with a 431 carrying the error body', async () => {
+    // ACT
+    const answer = parse(await rawExchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+
+    // ASSESS
+    expect(answer.statusLine).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer.head).toContain('content-type: application/json');
+    expect(answer.body).toEqual(errorShape);
+  });
+
+  it('answers a request with both Content-Length and Transfer-Encoding with a 400 carrying the error body', async () => {
+    // ACT
+    const answer = parse(
+      await rawExchange(
+        'POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      ),
+    );
+
+    // ASSESS
+    expect(answer.statusLine).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.body).toEqual(errorShape);
+  });
+
+  it('answers a request line it cannot parse with a 400 carrying the error body', async () => {
+    const answer = parse(await rawExchange('GET /health HTTP/1.1 extra\r\n\r\n'));
+
+    expect(answer.statusLine).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.body).toEqual(errorShape);
+  });
 });
