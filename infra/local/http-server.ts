@@ -55,6 +55,21 @@ const decodePathParameter = (raw: string): string | undefined => {
   }
 };
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as API Gateway hands it to a function: text when it is text, base64 otherwise. Bytes that
+ * are not UTF-8 are never decoded here — decoding them would replace them with U+FFFD before the
+ * handler could see they were there — but passed base64-encoded, for the handler to refuse.
+ */
+const eventBody = (body: Buffer): { readonly body: string; readonly isBase64Encoded: boolean } => {
+  try {
+    return { body: utf8.decode(body), isBase64Encoded: false };
+  } catch {
+    return { body: body.toString('base64'), isBase64Encoded: true };
+  }
+};
+
 /**
  * What node's HTTP parser refuses before a request exists, answered in the contract's shape (node
  * itself would send a bare status line): headers over its 16 KB limit, both `Content-Length` and
@@ -260,8 +275,7 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
       headers,
       ...(queryParameters(search) ? { queryStringParameters: queryParameters(search) } : {}),
       ...(match.params.length > 0 ? { pathParameters } : {}),
-      ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
-      isBase64Encoded: false,
+      ...(body.length > 0 ? eventBody(body) : { isBase64Encoded: false }),
       requestContext: {
         accountId: LOCAL_ACCOUNT,
         apiId: 'local',

@@ -86,6 +86,21 @@ describe('apiHandler', () => {
     ['a text body', event({ body: 'hello', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported-media-type'],
     ['a body over 64 KB', event({ body: `{"name":"${'x'.repeat(66_000)}","count":1}` }), 413, 'payload-too-large'],
     ['invalid JSON', event({ body: '{"count":' }), 400, 'invalid-input'],
+    [
+      'a base64 body whose bytes are not UTF-8',
+      event({
+        body: Buffer.concat([
+          Buffer.from('{"count":1,"name":"'),
+          Buffer.from([0xe6, 0xb0, 0x34]),
+          Buffer.from('"}'),
+        ]).toString('base64'),
+        isBase64Encoded: true,
+      }),
+      400,
+      'invalid-input',
+    ],
+    ['a name escaping a lone surrogate', event({ body: '{"count":1,"name":"\\ud800x"}' }), 400, 'invalid-input'],
+    ['a text body holding a lone surrogate', event({ body: '{"count":1,"name":"\ud800"}' }), 400, 'invalid-input'],
   ])('answers %s with %i %s, before the use case runs', async (_name, request, status, code) => {
     let ran = false;
     const handler = handlerWith(async () => {
@@ -96,6 +111,30 @@ describe('apiHandler', () => {
     expect(result.statusCode).toBe(status);
     expect(errorOf(result).error.code).toBe(code);
     expect(ran).toBe(false);
+  });
+
+  it('names the field a lone surrogate escape is in, and says the body is not UTF-8', async () => {
+    const handler = handlerWith(async () => json(200, {}));
+
+    const result = await handler(event({ body: '{"count":1,"name":"a\\udc00"}' }), context);
+
+    expect(errorOf(result).error).toEqual({
+      code: 'invalid-input',
+      message: 'the body is not UTF-8 text',
+      details: [{ field: 'name', problem: expect.stringContaining('lone surrogate') }],
+    });
+  });
+
+  it('reads a base64 body that is UTF-8 as the text it encodes', async () => {
+    const handler = handlerWith(async ({ body }) => json(200, body));
+
+    const result = await handler(
+      event({ body: Buffer.from('{"count":1,"name":"水位"}').toString('base64'), isBase64Encoded: true }),
+      context,
+    );
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toEqual({ count: 1, name: '水位' });
   });
 
   it('names every bad field, unknown fields one by one', async () => {

@@ -5,17 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/api';
-import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
 
 describe('the HTTP edge', () => {
   let runtime: TestRuntime;
   let inspector: string;
+  let reporter: string;
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
     inspector = await tokenFor(runtime, { sub: 'insp-bj', role: 'inspector', region: '110000' });
+    reporter = await tokenFor(runtime, { sub: 'unit-u7', role: 'reporter', region: '110102', unit: 'U-7' });
   });
 
   afterAll(async () => {
@@ -48,4 +50,55 @@ describe('the HTTP edge', () => {
       });
     },
   );
+
+  describe('a report is evidence: a body that is not UTF-8 is refused, not stored as U+FFFD', () => {
+    const incidentsOf110102 = async (): Promise<unknown[]> => {
+      const listed = await call(runtime, 'GET', '/v1/incidents?region=110102', { token: inspector });
+      expect(listed.status).toBe(200);
+      return (listed.body as { items: unknown[] }).items;
+    };
+
+    it.each([
+      ['a byte that starts no UTF-8 sequence', [0xff]],
+      ['a sequence cut short', [0xe6, 0xb0]],
+      ['an overlong encoding', [0xc0, 0xaf]],
+      ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ])('POST /v1/reports with %s inside the summary → 400 naming the body, nothing stored', async (_name, bytes) => {
+      // PREPARE
+      const [before, after] = JSON.stringify(initialReport('110102', 'U-7', { summary: 'Water@@' })).split('@@');
+      const body = Buffer.concat([Buffer.from(before ?? ''), Buffer.from(bytes), Buffer.from(after ?? '')]);
+
+      // ACT
+      const response = await fetch(`${runtime.url}/v1/reports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${reporter}`, 'content-type': 'application/json' },
+        body,
+      });
+
+      // ASSESS
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'invalid-input',
+          message: 'the body is not UTF-8 text',
+          details: [{ field: '(body)', problem: expect.stringContaining('not UTF-8') }],
+        },
+      });
+      expect(await incidentsOf110102()).toEqual([]);
+    });
+
+    it('POST /v1/reports whose JSON escapes a lone surrogate → 400 naming the field, nothing stored', async () => {
+      const text = JSON.stringify(initialReport('110102', 'U-7', { summary: 'Water@@' })).replace('@@', '\\ud800');
+
+      const answer = await call(runtime, 'POST', '/v1/reports', {
+        token: reporter,
+        rawBody: text,
+        headers: { 'content-type': 'application/json' },
+      });
+
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ error: { details: [{ field: 'summary' }] } });
+      expect(await incidentsOf110102()).toEqual([]);
+    });
+  });
 });

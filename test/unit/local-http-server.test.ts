@@ -148,6 +148,25 @@ describe('local HTTP API', () => {
     },
   );
 
+  it('hands the handler a body that is not UTF-8 base64-encoded, byte for byte, instead of decoding it lossily', async () => {
+    // PREPARE
+    const token = await signer.sign({ sub: 'office-1', role: 'office', region: '110100', level: 'city' });
+    const bytes = Buffer.concat([Buffer.from('{"note":"'), Buffer.from([0xe6, 0xb0, 0x34, 0xff]), Buffer.from('"}')]);
+
+    // ACT
+    const response = await fetch(`${server.url}/v1/incidents/INC-1/forward`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: bytes,
+    });
+
+    // ASSESS
+    expect(response.status).toBe(202);
+    const event = seen.at(-1);
+    expect(event?.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event?.body ?? '', 'base64').equals(bytes)).toBe(true);
+  });
+
   const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
 
   /** Sends raw bytes on a fresh connection and returns everything the server answers before it closes. */

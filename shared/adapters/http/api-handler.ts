@@ -15,7 +15,8 @@ import type { AccessLog } from '../../ports/access-log';
 import type { Clock } from '../../ports/clock';
 import { callerFromClaims } from '../../schemas/claims';
 import { INCIDENT_ID_PATTERN } from '../../schemas/report';
-import { errorResult, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError } from './errors';
+import { bodyText, loneSurrogateAt } from './body-text';
+import { errorResult, UnauthenticatedError, UnsupportedMediaTypeError } from './errors';
 
 /** Bodies larger than this are refused before parsing (reports are text and a few numbers). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -125,15 +126,18 @@ const jsonBody = (schema: z.ZodType): MiddlewareObj<ApiEvent, Result> => ({
         `send the body as application/json (got ${contentType || 'no content type'})`,
       );
     }
-    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-    if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeError(`the body exceeds ${MAX_BODY_BYTES / 1024} KB`);
-    }
+    const raw = bodyText(event, MAX_BODY_BYTES);
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch (error) {
       throw new ValidationError('the body is not valid JSON', [{ field: '(body)', problem: (error as Error).message }]);
+    }
+    const unencodable = loneSurrogateAt(json);
+    if (unencodable !== undefined) {
+      throw new ValidationError('the body is not UTF-8 text', [
+        { field: unencodable, problem: 'holds a \\u escape of a lone surrogate, which no UTF-8 text encodes' },
+      ]);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ValidationError('the body is invalid', fieldProblems(parsed.error));
