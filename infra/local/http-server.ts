@@ -1,8 +1,9 @@
 /**
- * The local twin of the HTTP API: a `node:http` server on 127.0.0.1 that matches the routes of
- * `infra/api.ts`, verifies the bearer token as the JWT authorizer would, builds an API Gateway v2
- * event and calls the same handler the Lambda runs. Whatever it answers itself — an unknown route,
- * a request its parser cannot read — has the contract's error shape.
+ * The local twin of the HTTP API: a `node:http` server on 127.0.0.1 that throttles as the API
+ * stage does, matches the routes of `infra/api.ts`, verifies the bearer token as the JWT authorizer
+ * would, builds an API Gateway v2 event and calls the same handler the Lambda runs. Whatever it
+ * answers itself — a throttled request, an unknown route, a request its parser cannot read — has
+ * the contract's error shape.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,10 +14,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { RouteDef } from '../api';
+import type { ApiThrottle, RouteDef } from '../api';
 import { LOCAL_ACCOUNT } from './aws-local';
 import { lambdaContext } from './lambda-context';
 import { PortInUseError } from './ports';
+import { makeTokenBucket } from './token-bucket';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -33,6 +35,8 @@ export interface LocalHttpOptions {
   readonly verifyToken: (token: string) => Promise<Record<string, unknown>>;
   /** One line per request, e.g. `POST /v1/reports 201 12 ms`. */
   readonly log?: (line: string) => void;
+  /** The stage's throttling to enforce (`apiThrottle` in `infra/api.ts`); absent: none. */
+  readonly throttle?: ApiThrottle;
 }
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs; so do we.
@@ -211,6 +215,7 @@ export interface LocalHttpServer {
 export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<LocalHttpServer> => {
   const compiled = options.routes.map(compile);
   const log = options.log ?? (() => undefined);
+  const bucket = options.throttle ? makeTokenBucket(options.throttle) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
@@ -226,6 +231,20 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
       log(`${method} ${pathname} ${status} ${Date.now() - started} ms`);
     };
     const json = { 'content-type': 'application/json' };
+
+    // The stage throttles before anything else, unknown routes and bad tokens included.
+    const turn = bucket?.take();
+    if (turn && !turn.allowed) {
+      return send(
+        429,
+        { ...json, 'retry-after': String(turn.retryAfterSeconds) },
+        errorBody(
+          'too-many-requests',
+          `the API is taking more requests than its limit of ${options.throttle?.rateLimit} a second ` +
+            `(bursts of ${options.throttle?.burstLimit}); send it again after ${turn.retryAfterSeconds} s`,
+        ),
+      );
+    }
 
     const candidates = compiled.filter((c) => c.pattern.test(pathname));
     const match = candidates.find((c) => c.route.method === method);

@@ -205,6 +205,29 @@ describe('apiHandler', () => {
     expect((await handler(event({ body: '{"count":1,"name":"x"}' }), context)).statusCode).toBe(200);
   });
 
+  it.each([
+    ['DynamoDB throttling a hot partition', 'ProvisionedThroughputExceededException', undefined],
+    ['DynamoDB throttling', 'ThrottlingException', undefined],
+    ['any service error the SDK marks as throttling', 'SlowDownException', { throttling: true }],
+  ])('answers %s with 429, Retry-After and the error shape', async (_name, name, retryable) => {
+    // PREPARE
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+      name,
+      ...(retryable ? { $retryable: retryable } : {}),
+    });
+    const handler = handlerWith(async () => {
+      throw throttled;
+    });
+
+    // ACT
+    const result = await handler(event({ body: '{"count":1,"name":"x"}' }), context);
+
+    // ASSESS
+    expect(result.statusCode).toBe(429);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(errorOf(result).error).toEqual({ code: 'too-many-requests', message: expect.any(String) });
+  });
+
   it('maps a domain error to its status and hides anything else behind a generic 500', async () => {
     const notFound = await handlerWith(async () => {
       throw new NotFoundError('incident INC-1 does not exist');

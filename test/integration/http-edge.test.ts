@@ -101,4 +101,34 @@ describe('the HTTP edge', () => {
       expect(await incidentsOf110102()).toEqual([]);
     });
   });
+
+  // Last: it empties the runtime's bucket.
+  it('throttles as the API stage does: past a burst of 200, a request is answered 429 with Retry-After and the error shape', async () => {
+    // ACT: batches of concurrent requests until the bucket runs dry (a slow machine refills it as it goes)
+    const answers: { status: number; retryAfter: string | null; text: string }[] = [];
+    for (let batch = 0; batch < 20 && !answers.some((a) => a.status === 429); batch++) {
+      answers.push(
+        ...(await Promise.all(
+          Array.from({ length: 150 }, async () => {
+            const response = await fetch(`${runtime.url}/health`);
+            return {
+              status: response.status,
+              retryAfter: response.headers.get('retry-after'),
+              text: await response.text(),
+            };
+          }),
+        )),
+      );
+    }
+
+    // ASSESS
+    const throttled = answers.filter((a) => a.status === 429);
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(200);
+    expect(answers.every((a) => a.status === 200 || a.status === 429)).toBe(true);
+    for (const answer of throttled) {
+      expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(answer.text)).toEqual({ error: { code: 'too-many-requests', message: expect.any(String) } });
+    }
+  });
 });

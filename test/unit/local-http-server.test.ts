@@ -217,3 +217,51 @@ describe('local HTTP API', () => {
     expect(answer.body).toEqual(errorShape);
   });
 });
+
+describe('local HTTP API throttling', () => {
+  let server: LocalHttpServer;
+  let served = 0;
+
+  beforeAll(async () => {
+    server = await startLocalHttpServer({
+      port: 0,
+      verifyToken: async () => ({}),
+      throttle: { rateLimit: 1, burstLimit: 3 },
+      routes: [
+        {
+          method: 'GET',
+          path: '/health',
+          fn: 'health',
+          auth: false,
+          handler: async () => {
+            served += 1;
+            return { statusCode: 200, body: 'ok' };
+          },
+        },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('serves a burst up to its limit, then answers 429 with Retry-After and the error body without running the handler', async () => {
+    // ACT
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await fetch(`${server.url}/health`));
+
+    // ASSESS
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429, 429]);
+    const throttled = answers[3];
+    expect(throttled?.headers.get('retry-after')).toBe('1');
+    expect(await throttled?.json()).toEqual({ error: { code: 'too-many-requests', message: expect.any(String) } });
+    expect(served).toBe(3);
+  });
+
+  it('throttles unknown routes as well, as the stage does', async () => {
+    const answer = await fetch(`${server.url}/nowhere`);
+
+    expect(answer.status).toBe(429);
+  });
+});
