@@ -189,6 +189,64 @@ describe('apiHandler', () => {
     expect(ran).toBe(false);
   });
 
+  describe('a refusal names what the request was aimed at, so its jurisdiction sees it too', () => {
+    const SHANGHAI_INCIDENT = 'INC-20261122-7K3F9Q2M';
+    const refusedBy = async (
+      request: APIGatewayProxyEventV2WithJWTAuthorizer,
+      incidentRegion?: (id: string) => Promise<string | undefined>,
+    ) => {
+      const { log, recorded } = fakeAccessLog();
+      const handler = apiHandler(
+        {
+          action: 'POST /v1/incidents/{id}/acknowledge',
+          roles: ['office'],
+          input: {},
+          accessLog: log,
+          clock,
+          ...(incidentRegion ? { incidentRegion } : {}),
+        },
+        async () => json(200, {}),
+      );
+      const result = await handler(request, context);
+      expect(result.statusCode).toBe(403);
+      return recorded;
+    };
+
+    it('the incident in the path, by its region, when the role is refused before any use case read it', async () => {
+      const recorded = await refusedBy(event({ pathParameters: { id: SHANGHAI_INCIDENT } }), async (id) =>
+        id === SHANGHAI_INCIDENT ? '310101' : undefined,
+      );
+
+      expect(recorded).toEqual([expect.objectContaining({ incidentId: SHANGHAI_INCIDENT, targetRegion: '310101' })]);
+    });
+
+    it.each([
+      ['a region in the path', event({ pathParameters: { region: '310000' } })],
+      ['an office code in the path', event({ pathParameters: { code: '310100' } })],
+      ['a region in the query', event({ queryStringParameters: { region: '310000' } })],
+      ['a report’s region in the body', event({ body: '{"regionCode":"310000","kind":"initial"}' })],
+    ])('%s', async (_name, request) => {
+      const recorded = await refusedBy(request);
+
+      expect(recorded).toEqual([expect.objectContaining({ targetRegion: expect.stringMatching(/^310/) })]);
+    });
+
+    it('and is recorded all the same, under the caller alone, when the incident cannot be looked up', async () => {
+      const recorded = await refusedBy(event({ pathParameters: { id: SHANGHAI_INCIDENT } }), async () => {
+        throw new Error('DynamoDB is unreachable');
+      });
+
+      expect(recorded).toEqual([expect.objectContaining({ incidentId: SHANGHAI_INCIDENT })]);
+      expect(recorded[0]).not.toHaveProperty('targetRegion');
+    });
+
+    it('names nothing that is not a region (a malformed code in the query)', async () => {
+      const recorded = await refusedBy(event({ queryStringParameters: { region: '31000x' } }));
+
+      expect(recorded[0]).not.toHaveProperty('targetRegion');
+    });
+  });
+
   it('lets a role the route is for through to validation and the use case', async () => {
     const handler = apiHandler(
       {

@@ -71,4 +71,70 @@ describe('the access-denied log over HTTP', () => {
       expect(pages.flatMap((page) => page.items)).toHaveLength(2);
     });
   });
+
+  describe('a refusal that names another jurisdiction’s incident is seen by both jurisdictions’ inspectors', () => {
+    let shanghaiIncident: string;
+    let inspectorShanghai: string;
+
+    beforeAll(async () => {
+      inspectorShanghai = await tokenFor(runtime, { sub: 'insp-sh', role: 'inspector', region: '310000' });
+      const shanghaiUnit = await tokenFor(runtime, {
+        sub: 'unit-sh1',
+        role: 'reporter',
+        region: '310101',
+        unit: 'SH-1',
+      });
+      const created = await call(runtime, 'POST', '/v1/reports', {
+        token: shanghaiUnit,
+        body: initialReport('310101', 'SH-1'),
+      });
+      expect(created.status).toBe(201);
+      shanghaiIncident = (created.body as { incidentId: string }).incidentId;
+    });
+
+    /** The refusals an inspector sees on the Shanghai incident, as `<who> <action>`. */
+    const seenBy = async (token: string, region: string): Promise<string[]> => {
+      const pages = await everyPage<{
+        items: { actor: { sub: string }; action: string; incidentId?: string }[];
+        next?: string;
+      }>(runtime, `/v1/audit/access-denied?region=${region}&limit=200`, token);
+      return pages
+        .flatMap((page) => page.items)
+        .filter((item) => item.incidentId === shanghaiIncident)
+        .map((item) => `${item.actor.sub} ${item.action}`);
+    };
+
+    it.each([
+      ['a Beijing reporting unit acknowledging', 'reporter', 'acknowledge'],
+      ['a Beijing reporting unit forwarding', 'reporter', 'forward'],
+      ['a Beijing inspector acknowledging', 'inspector', 'acknowledge'],
+      ['a Beijing inspector forwarding', 'inspector', 'forward'],
+      ['a Beijing reporting unit recording a finding', 'reporter', 'findings'],
+      ['a Beijing office recording a finding', 'office', 'findings'],
+      ['a Beijing office acknowledging', 'office', 'acknowledge'],
+    ])('%s', async (_name, role, verb) => {
+      // PREPARE
+      const sub = `bj-${role}-${verb}`;
+      const token = await tokenFor(runtime, {
+        sub,
+        role: role as 'reporter' | 'inspector' | 'office',
+        region: role === 'inspector' ? '110000' : '110101',
+        ...(role === 'reporter' ? { unit: 'U-1' } : {}),
+        ...(role === 'office' ? { level: 'county' as const } : {}),
+      });
+      const body =
+        verb === 'findings'
+          ? { finding: 'false-report', basis: 'figures contradict the hospital records', responsible: ['SH-1'] }
+          : {};
+
+      // ACT
+      const answer = await call(runtime, 'POST', `/v1/incidents/${shanghaiIncident}/${verb}`, { token, body });
+
+      // ASSESS
+      expect(answer.status).toBe(403);
+      const action = `${sub} POST /v1/incidents/{id}/${verb}`;
+      expect(await seenBy(inspectorShanghai, '310000')).toContain(action);
+      expect(await seenBy(inspectorBeijing, '110000')).toContain(action);
+    });
+  });
 });

@@ -17,6 +17,7 @@ import { callerFromClaims } from '../../schemas/claims';
 import { INCIDENT_ID_PATTERN } from '../../schemas/report';
 import { bodyText, loneSurrogateAt } from './body-text';
 import { errorResult, UnauthenticatedError, UnsupportedMediaTypeError } from './errors';
+import { type IncidentRegion, refusalTarget } from './refusal-target';
 
 /** Bodies larger than this are refused before parsing (reports are text and a few numbers). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -55,6 +56,11 @@ export interface ApiRoute<S extends RouteSchemas> {
    * 403, not an unrecorded 400, and a 404 tells them nothing about what exists.
    */
   readonly roles?: readonly Actor['role'][];
+  /**
+   * Where the incident a route's path names lies, so that a refusal made before any use case read
+   * it — the route is not for the caller's role — is filed under that jurisdiction as well.
+   */
+  readonly incidentRegion?: IncidentRegion;
 }
 
 interface Parsed {
@@ -167,19 +173,21 @@ const errorResponses = (route: {
   action: string;
   accessLog: AccessLog;
   clock: Clock;
+  incidentRegion?: IncidentRegion;
 }): MiddlewareObj<ApiEvent, Result> => ({
   onError: async (request) => {
     const { error } = request;
     const actor = request.event.parsed?.actor;
     if (error instanceof ForbiddenError && actor) {
       try {
+        // Filed under the target's province too, so its inspectors see who tried.
+        const target = await refusalTarget(request.event, error.context, route.incidentRegion);
         await route.accessLog.recordDenied({
           id: randomUUID(),
           at: route.clock.now().toISOString(),
           actor,
           action: route.action,
-          ...(error.context.targetRegion ? { targetRegion: error.context.targetRegion } : {}),
-          ...(error.context.incidentId ? { incidentId: error.context.incidentId } : {}),
+          ...target,
           reason: error.message,
         });
       } catch (recordError) {
