@@ -1,13 +1,13 @@
 /**
  * Stored numbers, tampered with directly in DynamoDB Local: one beyond 2^53 (1e20), which the SDK
- * would read as a BigInt that nothing can serialise. Verification — `npm run verify-audit` and
- * `GET /v1/audit/verify` — names exactly that chain and goes on with every other; the reads of that
- * incident answer.
+ * would read as a BigInt that nothing can serialise, and one changed below double precision, which
+ * the nearest double would hide. Verification — `npm run verify-audit` and `GET /v1/audit/verify` —
+ * names exactly those chains and goes on with every other; the reads of those incidents answer.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { eventSk, incidentPk } from '../../shared/adapters/dynamodb/keys';
@@ -92,37 +92,47 @@ describe('numbers verified exactly as stored', () => {
     expect(cli.stdout).toContain('RESULT: intact');
   });
 
-  describe('after one number is set beyond 2^53', () => {
+  describe('after one number is set beyond 2^53 and another changed below double precision', () => {
     let huge: string;
+    let subtle: string;
     let untouched: string;
 
     beforeAll(async () => {
-      [huge, , untouched] = created as [string, string, string];
+      [huge, subtle, untouched] = created as [string, string, string];
       await tamper(huge, 'directLossYuan', '1e20');
+      await tamper(subtle, 'dead', '10.0000000000000000000001');
     });
 
-    it('npm run verify-audit names that chain, at event 1, and calls the others intact (exit 1, a report)', async () => {
+    it('npm run verify-audit names both chains, at event 1, and calls the third intact (exit 1, a report)', async () => {
       const cli = await runScript(runtime, 'verify-audit', '--region', '110000', '--json');
 
       expect(cli.stderr).not.toContain('BigInt');
       expect(cli.code).toBe(1);
       const report = JSON.parse(cli.stdout) as VerifyPage;
-      expect(report.counts).toMatchObject({ chains: 3, intact: 2, broken: 1 });
-      expect(report.broken.map(({ id, seq, reason }) => ({ id, seq, reason }))).toEqual([
-        { id: huge, seq: 1, reason: 'hash-mismatch' },
-      ]);
+      expect(report.counts).toMatchObject({ chains: 3, intact: 1, broken: 2 });
+      expect(
+        report.broken.map(({ id, seq, reason }) => ({ id, seq, reason })).sort((a, b) => a.id.localeCompare(b.id)),
+      ).toEqual(
+        [
+          { id: huge, seq: 1, reason: 'hash-mismatch' },
+          { id: subtle, seq: 1, reason: 'hash-mismatch' },
+        ].sort((a, b) => a.id.localeCompare(b.id)),
+      );
       expect(report.broken.map((link) => link.id)).not.toContain(untouched);
     });
 
-    it('GET /v1/audit/verify names the same one, page by page', async () => {
+    it('GET /v1/audit/verify names the same two, page by page', async () => {
       const pages = await everyPage<VerifyPage>(runtime, '/v1/audit/verify?region=110000&limit=1', inspector);
 
-      expect(pages.flatMap((page) => page.broken.map((link) => link.id)).sort()).toEqual([huge]);
-      expect(pages.reduce((sum, page) => sum + page.counts.intact, 0)).toBe(2);
+      expect(pages.flatMap((page) => page.broken.map((link) => link.id)).sort()).toEqual([huge, subtle].sort());
+      expect(pages.reduce((sum, page) => sum + page.counts.intact, 0)).toBe(1);
     });
 
     it('GET /v1/incidents/{id} and its audit answer, showing what is stored and where the chain breaks', async () => {
-      for (const [id, figure, stored] of [[huge, 'directLossYuan', 1e20]] as const) {
+      for (const [id, figure, stored] of [
+        [huge, 'directLossYuan', 1e20],
+        [subtle, 'dead', '10.0000000000000000000001'],
+      ] as const) {
         const incident = await call(runtime, 'GET', `/v1/incidents/${id}`, { token: inspector });
         expect(incident.status).toBe(200);
         const audit = await call(runtime, 'GET', `/v1/incidents/${id}/audit`, { token: inspector });
@@ -135,6 +145,38 @@ describe('numbers verified exactly as stored', () => {
         expect(body.events[0]?.data.figures?.[figure]).toBe(stored);
       }
     });
+  });
+
+  it('puts a head holding a number no double holds back with its digits when the incident is next appended to', async () => {
+    // PREPARE: the head's copy of the figures changed below double precision
+    const [, , incidentId] = created as [string, string, string];
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: runtime.resources.tables.incidents,
+        Key: { pk: { S: incidentPk(incidentId) }, sk: { S: 'HEAD' } },
+        UpdateExpression: 'SET #figures.#dead = :value',
+        ExpressionAttributeNames: { '#figures': 'figures', '#dead': 'dead' },
+        ExpressionAttributeValues: { ':value': { N: '10.0000000000000000000001' } },
+      }),
+    );
+    const county = await tokenFor(runtime, { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' });
+
+    // ACT
+    const acknowledged = await call(runtime, 'POST', `/v1/incidents/${incidentId}/acknowledge`, {
+      token: county,
+      body: {},
+    });
+
+    // ASSESS
+    expect(acknowledged.status).toBe(200);
+    const head = await dynamodb.send(
+      new GetItemCommand({
+        TableName: runtime.resources.tables.incidents,
+        Key: { pk: { S: incidentPk(incidentId) }, sk: { S: 'HEAD' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(head.Item?.figures?.M?.dead).toEqual({ N: '10.0000000000000000000001' });
   });
 
   it('npm run verify-audit exits 2, not 1, when it cannot finish: no verdict is mistaken for "broken"', async () => {
