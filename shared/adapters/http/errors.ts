@@ -53,7 +53,7 @@ const isThrottling = (error: unknown): boolean =>
     (error as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true);
 
 /** Seconds a throttled caller is told to wait: the SDK has already backed off for about this long. */
-export const THROTTLED_RETRY_AFTER_SECONDS = 1;
+const THROTTLED_RETRY_AFTER_SECONDS = 1;
 
 export const errorResult = (error: unknown): APIGatewayProxyStructuredResultV2 => {
   if (isThrottling(error)) {
