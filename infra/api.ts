@@ -32,6 +32,19 @@ export interface RouteDef {
   readonly auth: boolean;
 }
 
+/**
+ * The API stage's throttling: a token bucket of `burstLimit` requests refilled at `rateLimit` a
+ * second, shared by every caller. The CDK stage and the local HTTP server both take it from here.
+ */
+export interface ApiThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+// A ceiling against a runaway client, far above what reporting units and offices send even during
+// a large disaster; raise it with evidence, not by guess.
+export const apiThrottle: ApiThrottle = { rateLimit: 100, burstLimit: 200 };
+
 // Every authenticated route records its refusals in the access log.
 const readsIncidents = { incidents: 'read', accessLog: 'append' } as const;
 

@@ -1,6 +1,7 @@
 /** POST /v1/incidents/{id}/findings: an inspector records a false- or concealed-report finding. */
 import { apiTablesEnv, makeAccessLog } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { incidentRegionIn } from '../../shared/adapters/http/refusal-target';
 import { makeRecordFinding } from '../../shared/application/findings';
 import { readEnv } from '../../shared/config/env';
 import { findingBodySchema } from '../../shared/schemas/findings';
@@ -19,6 +20,7 @@ export const handler = apiHandler(
     input: { path: incidentPathSchema, body: findingBodySchema, headers: idempotencyHeaderSchema },
     accessLog,
     clock,
+    incidentRegion: incidentRegionIn(incidents),
   },
   async ({ actor, path, body, headers }) => {
     const key = headers['idempotency-key'];

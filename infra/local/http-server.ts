@@ -1,20 +1,24 @@
 /**
- * The local twin of the HTTP API: a `node:http` server on 127.0.0.1 that matches the routes of
- * `infra/api.ts`, verifies the bearer token as the JWT authorizer would, builds an API Gateway v2
- * event and calls the same handler the Lambda runs.
+ * The local twin of the HTTP API: a `node:http` server on 127.0.0.1 that throttles as the API
+ * stage does, matches the routes of `infra/api.ts`, verifies the bearer token as the JWT authorizer
+ * would, builds an API Gateway v2 event and calls the same handler the Lambda runs. Whatever it
+ * answers itself — a throttled request, an unknown route, a request its parser cannot read — has
+ * the contract's error shape.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyResultV2,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { RouteDef } from '../api';
+import type { ApiThrottle, RouteDef } from '../api';
 import { LOCAL_ACCOUNT } from './aws-local';
 import { lambdaContext } from './lambda-context';
 import { PortInUseError } from './ports';
+import { makeTokenBucket } from './token-bucket';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -31,6 +35,8 @@ export interface LocalHttpOptions {
   readonly verifyToken: (token: string) => Promise<Record<string, unknown>>;
   /** One line per request, e.g. `POST /v1/reports 201 12 ms`. */
   readonly log?: (line: string) => void;
+  /** The stage's throttling to enforce (`apiThrottle` in `infra/api.ts`); absent: none. */
+  readonly throttle?: ApiThrottle;
 }
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs; so do we.
@@ -38,7 +44,91 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 // API Gateway's integration timeout.
 const INTEGRATION_TIMEOUT_MS = 29_000;
 
-const errorBody = (code: string, message: string): string => JSON.stringify({ error: { code, message } });
+const errorBody = (code: string, message: string, details?: readonly { field: string; problem: string }[]): string =>
+  JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } });
+
+/**
+ * A path parameter as API Gateway hands it over: percent-decoded. A malformed escape (`%E0%A4%A`,
+ * `%ZZ`) or one that decodes to bytes that are not UTF-8 cannot be decoded: the request is bad.
+ */
+const decodePathParameter = (raw: string): string | undefined => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as API Gateway hands it to a function: text when it is text, base64 otherwise. Bytes that
+ * are not UTF-8 are never decoded here — decoding them would replace them with U+FFFD before the
+ * handler could see they were there — but passed base64-encoded, for the handler to refuse.
+ */
+const eventBody = (body: Buffer): { readonly body: string; readonly isBase64Encoded: boolean } => {
+  try {
+    return { body: utf8.decode(body), isBase64Encoded: false };
+  } catch {
+    return { body: body.toString('base64'), isBase64Encoded: true };
+  }
+};
+
+/**
+ * What node's HTTP parser refuses before a request exists, answered in the contract's shape (node
+ * itself would send a bare status line): headers over its 16 KB limit, both `Content-Length` and
+ * `Transfer-Encoding`, a request line or header it cannot parse, a request that never finished.
+ */
+const parserRefusal = (error: NodeJS.ErrnoException): { status: number; reason: string; body: string } => {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        reason: 'Request Header Fields Too Large',
+        body: errorBody('headers-too-large', 'the request headers exceed 16 KB'),
+      };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return {
+        status: 413,
+        reason: 'Payload Too Large',
+        body: errorBody('payload-too-large', 'the chunk extensions exceed 16 KB'),
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        reason: 'Request Timeout',
+        body: errorBody('timeout', 'the request did not arrive in time'),
+      };
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+      return {
+        status: 400,
+        reason: 'Bad Request',
+        body: errorBody('bad-request', 'send either Content-Length or Transfer-Encoding, not both'),
+      };
+    default:
+      return {
+        status: 400,
+        reason: 'Bad Request',
+        body: errorBody('bad-request', `the request is not valid HTTP/1.1 (${error.code ?? 'unreadable'})`),
+      };
+  }
+};
+
+const answerParserError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  // A client that has gone is owed nothing. While an answer to an earlier request on the connection
+  // is still being written (node keeps it as the socket's `_httpMessage`), bytes written here would
+  // land inside it: close the connection instead, as node does.
+  const answering = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering) {
+    socket.destroy();
+    return;
+  }
+  const { status, reason, body } = parserRefusal(error);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+};
 
 interface CompiledRoute {
   readonly route: LocalRoute;
@@ -125,24 +215,56 @@ export interface LocalHttpServer {
 export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<LocalHttpServer> => {
   const compiled = options.routes.map(compile);
   const log = options.log ?? (() => undefined);
+  const bucket = options.throttle ? makeTokenBucket(options.throttle) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The request target split by hand: `new URL` would read `//host/x` as another host's `/x`.
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
+    const rawQueryString = queryAt === -1 ? '' : target.slice(queryAt + 1);
     const send = (status: number, headers: Record<string, string>, body: string, cookies?: string[]): void => {
       res.writeHead(status, { ...headers, ...(cookies?.length ? { 'set-cookie': cookies } : {}) });
       res.end(body);
-      log(`${method} ${url.pathname} ${status} ${Date.now() - started} ms`);
+      log(`${method} ${pathname} ${status} ${Date.now() - started} ms`);
     };
     const json = { 'content-type': 'application/json' };
 
-    const candidates = compiled.filter((c) => c.pattern.test(url.pathname));
+    // The stage throttles before anything else, unknown routes and bad tokens included.
+    const turn = bucket?.take();
+    if (turn && !turn.allowed) {
+      return send(
+        429,
+        { ...json, 'retry-after': String(turn.retryAfterSeconds) },
+        errorBody(
+          'too-many-requests',
+          `the API is taking more requests than its limit of ${options.throttle?.rateLimit} a second ` +
+            `(bursts of ${options.throttle?.burstLimit}); send it again after ${turn.retryAfterSeconds} s`,
+        ),
+      );
+    }
+
+    const candidates = compiled.filter((c) => c.pattern.test(pathname));
     const match = candidates.find((c) => c.route.method === method);
     if (!match) {
       if (candidates.length > 0)
         return send(405, json, errorBody('method-not-allowed', `${method} is not allowed here`));
-      return send(404, json, errorBody('not-found', `no route for ${method} ${url.pathname}`));
+      return send(404, json, errorBody('not-found', `no route for ${method} ${pathname}`));
+    }
+
+    const values = match.pattern.exec(pathname)?.slice(1) ?? [];
+    const pathParameters: Record<string, string> = {};
+    const undecodable: { field: string; problem: string }[] = [];
+    match.params.forEach((name, i) => {
+      const decoded = decodePathParameter(values[i] ?? '');
+      if (decoded === undefined) undecodable.push({ field: name, problem: 'is not valid percent-encoded UTF-8' });
+      else pathParameters[name] = decoded;
+    });
+    if (undecodable.length > 0) {
+      req.resume();
+      return send(400, json, errorBody('invalid-input', 'the path is invalid', undecodable));
     }
 
     const body = await readBody(req);
@@ -160,23 +282,19 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
       }
     }
 
-    const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
-    const pathParameters = Object.fromEntries(
-      match.params.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
-    );
+    const search = new URLSearchParams(rawQueryString);
     const routeKey = `${match.route.method} ${match.route.path}`;
     const headers = joinValues(req.headers);
     const now = new Date();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: '2.0',
       routeKey,
-      rawPath: url.pathname,
-      rawQueryString: url.search.replace(/^\?/, ''),
+      rawPath: pathname,
+      rawQueryString,
       headers,
-      ...(queryParameters(url.searchParams) ? { queryStringParameters: queryParameters(url.searchParams) } : {}),
+      ...(queryParameters(search) ? { queryStringParameters: queryParameters(search) } : {}),
       ...(match.params.length > 0 ? { pathParameters } : {}),
-      ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
-      isBase64Encoded: false,
+      ...(body.length > 0 ? eventBody(body) : { isBase64Encoded: false }),
       requestContext: {
         accountId: LOCAL_ACCOUNT,
         apiId: 'local',
@@ -185,7 +303,7 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
         domainPrefix: 'local',
         http: {
           method,
-          path: url.pathname,
+          path: pathname,
           protocol: `HTTP/${req.httpVersion}`,
           sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
           userAgent: headers['user-agent'] ?? '',
@@ -221,6 +339,7 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
     });
   });
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', answerParserError);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

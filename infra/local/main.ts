@@ -1,7 +1,9 @@
 /**
  * `npm start`: the pipeline on this machine, on real engines. Configuration (docs/operations.md#local-runtime):
  * PORT (default 3000), POLICY (national | drill | path to a policy file, default national),
- * DATA_DIR (default .data). Ctrl-C or SIGTERM stops everything, Java included.
+ * DATA_DIR (default .data), THROTTLE_RATE and THROTTLE_BURST (the API stage's 100 requests a
+ * second and bursts of 200 by default; a rate of 0 turns throttling off). Ctrl-C or SIGTERM stops
+ * everything, Java included.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -18,11 +20,14 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Loaded after the settings above, which the shared logger reads when it is created.
 const { startLocalRuntime } = await import('./runtime');
+const { apiThrottle } = await import('../api');
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   POLICY: z.string().min(1).default('national'),
   DATA_DIR: z.string().min(1).default('.data'),
+  THROTTLE_RATE: z.coerce.number().min(0).default(apiThrottle.rateLimit),
+  THROTTLE_BURST: z.coerce.number().int().min(1).default(apiThrottle.burstLimit),
 });
 
 const fail = (message: string): never => {
@@ -36,6 +41,8 @@ if (!parsed.success) {
 }
 const config = parsed.data ?? configSchema.parse({});
 const dataDir = resolve(config.DATA_DIR);
+const throttle =
+  config.THROTTLE_RATE > 0 ? { rateLimit: config.THROTTLE_RATE, burstLimit: config.THROTTLE_BURST } : undefined;
 const started = Date.now();
 const time = (): string => new Date().toISOString().slice(11, 19);
 
@@ -86,6 +93,7 @@ try {
     dataDir,
     policy: config.POLICY,
     log: (line) => console.log(`${time()} ${line}`),
+    throttle: throttle ?? false,
   });
 } catch (error) {
   if (error instanceof PortInUseError) {
@@ -110,6 +118,9 @@ console.log(
     `  API      ${runtime.url}   (GET ${runtime.url}/health)`,
     `  data     ${dataDir}   (DynamoDB Local files and the token signing key; kept across restarts)`,
     `  policy   ${policy.name}: ${policy.description}`,
+    throttle
+      ? `  throttle ${throttle.rateLimit} requests a second, bursts of ${throttle.burstLimit}, as the API stage (THROTTLE_RATE=0 turns it off)`
+      : '  throttle off (THROTTLE_RATE=0)',
     '  token    npm run token -- --role reporter --region 110101 --unit U-1',
     '           npm run token -- --role office --region 110100 --level city',
     '           npm run token -- --role inspector --region 110000',

@@ -14,7 +14,7 @@ import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynam
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
-import { apiFunctions, routes } from '../api';
+import { type ApiThrottle, apiFunctions, apiThrottle, routes } from '../api';
 import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -45,6 +45,8 @@ export interface LocalRuntimeOptions {
   readonly zeroReportCheckIntervalMs?: number;
   /** Leave the timers of pending obligations unarmed at start (tests of the sweeper's safety net). */
   readonly skipRearm?: boolean;
+  /** The API's throttling: the stage's (`apiThrottle`) by default; `false` for none. */
+  readonly throttle?: ApiThrottle | false;
   readonly log?: (line: string) => void;
 }
 
@@ -200,6 +202,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       routes: localRoutes,
       verifyToken: (token) => signer.verify(token),
       log,
+      ...(options.throttle === false ? {} : { throttle: options.throttle ?? apiThrottle }),
     });
     cleanups.push(http.close);
 

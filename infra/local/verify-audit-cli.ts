@@ -169,6 +169,10 @@ try {
     );
   }
   if (result.counts.broken > 0) process.exitCode = 1;
+} catch (error) {
+  // 1 says "something is broken"; a run that could not finish must not be read as that verdict.
+  console.error(`verification could not finish, so nothing is known about the chains: ${(error as Error).message}`);
+  process.exitCode = 2;
 } finally {
   await connection.stop();
 }

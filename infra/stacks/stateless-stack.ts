@@ -28,7 +28,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type ApiFunctionName, apiFunctions, type FunctionDef, type RouteDef, routes } from '../api';
+import { type ApiFunctionName, apiFunctions, apiThrottle, type FunctionDef, type RouteDef, routes } from '../api';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { EscalationStateMachine } from '../constructs/escalation-state-machine';
 import { acknowledgeNag } from '../constructs/nag';
@@ -169,9 +169,13 @@ export class StatelessStack extends Stack {
     this.stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      // A ceiling against a runaway client, far above what reporting units and offices send even
-      // during a large disaster; raise it with evidence, not by guess.
-      throttle: { rateLimit: 100, burstLimit: 200 },
+      // A request over the limit is answered by API Gateway itself, before any function runs: 429
+      // with its own body `{"message":"Too Many Requests"}`. HTTP APIs offer no way to change that
+      // answer (gateway responses, THROTTLED among them, are a REST API feature), so it and the JWT
+      // authorizer's 401 are the answers on AWS without the contract's error shape; a client treats
+      // any 429 as "wait, then send the same request again". Throttling by a service behind the API
+      // is ours to answer: a 429 with Retry-After in the contract's shape (`errorResult`).
+      throttle: apiThrottle,
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs()), format: accessLogFormat() },
     });
 

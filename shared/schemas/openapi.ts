@@ -70,13 +70,17 @@ const submitResponseSchema = z.object({
   lateReport: z.object({ limitMs: z.number().int(), lateByMs: z.number().int() }).optional(),
 });
 
+// Every route may be throttled, by the stage or by a service behind it.
 const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(
-    statuses.map((status) => [
+    [...statuses, 429].map((status) => [
       String(status),
       {
         description: ERROR_DESCRIPTIONS[status] ?? 'error',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        ...(status === 429
+          ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } } }
+          : {}),
       },
     ]),
   );
@@ -89,6 +93,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflict: the incident is closed, or the Idempotency-Key was used for another request',
   413: 'body over 64 KB',
   415: 'body is not application/json',
+  429:
+    'throttled: send the request again after the `Retry-After` seconds. On AWS the stage’s own throttling ' +
+    '(100 requests a second, bursts of 200) is answered by API Gateway with `{"message":"Too Many Requests"}` ' +
+    'instead, which HTTP APIs cannot change',
 };
 
 const ok = (description: string, schema: JsonSchema = { type: 'object' }) => ({

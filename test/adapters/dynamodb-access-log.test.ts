@@ -321,4 +321,64 @@ describe('listDenied', () => {
       expect(ddb).not.toHaveReceivedAnyCommand();
     },
   );
+
+  it.each<{ name: string; region: string; from?: string; after: Record<string, string> }>([
+    {
+      name: 'a key past the end of the query’s range (DynamoDB: the starting key does not match the range key predicate)',
+      region: '110000',
+      after: { partition: '0', pk: 'DENIED#110000', sk: 'zzzz' },
+    },
+    {
+      name: 'a key before the query’s from',
+      region: '110000',
+      from: '2026-03-01T00:00:00.000Z',
+      after: { partition: '0', pk: 'DENIED#110000', sk: '2026-02-01T00:00:00.000Z#x' },
+    },
+    {
+      name: 'a key of another province’s partition',
+      region: '110000',
+      after: { partition: '0', pk: 'DENIED#310000', sk: '2026-03-01T05:00:00.000Z#x' },
+    },
+    {
+      name: 'a key of another partition of a national listing',
+      region: NATIONAL,
+      after: { partition: '1', pk: `DENIED#${childrenOf(NATIONAL)[0]?.code}`, sk: '2026-03-01T05:00:00.000Z#x' },
+    },
+    {
+      name: 'another list’s real next (an incident head key)',
+      region: '110000',
+      after: {
+        pk: 'INC#INC-20261122-7K3F9Q2M',
+        sk: 'HEAD',
+        provinceCode: '110000',
+        listKey: '2026-11-22T00:00:00.000Z#x',
+      },
+    },
+    { name: 'half a key', region: '110000', after: { partition: '0', pk: 'DENIED#110000' } },
+    {
+      name: 'a key with an attribute added',
+      region: '110000',
+      after: { partition: '0', pk: 'DENIED#110000', sk: '2026-03-01T05:00:00.000Z#x', extra: 'y' },
+    },
+  ])(
+    'rejects a cursor of $name with a ValidationError naming the cursor, sending nothing',
+    async ({ region, from, after }) => {
+      const error = await log
+        .listDenied({ region, limit: 5, after, ...(from ? { from } : {}) })
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toHaveProperty('details', [expect.objectContaining({ field: 'cursor' })]);
+      expect(ddb).not.toHaveReceivedAnyCommand();
+    },
+  );
+
+  it('resumes from a cursor it handed out, inside the query’s range', async () => {
+    serve({ 'DENIED#110000': [] });
+    const after = { partition: '0', pk: 'DENIED#110000', sk: '2026-03-01T05:00:00.000Z#x' };
+
+    await log.listDenied({ region: '110000', limit: 5, after });
+
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { ExclusiveStartKey: { pk: 'DENIED#110000', sk: after.sk } });
+  });
 });

@@ -86,6 +86,21 @@ describe('apiHandler', () => {
     ['a text body', event({ body: 'hello', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported-media-type'],
     ['a body over 64 KB', event({ body: `{"name":"${'x'.repeat(66_000)}","count":1}` }), 413, 'payload-too-large'],
     ['invalid JSON', event({ body: '{"count":' }), 400, 'invalid-input'],
+    [
+      'a base64 body whose bytes are not UTF-8',
+      event({
+        body: Buffer.concat([
+          Buffer.from('{"count":1,"name":"'),
+          Buffer.from([0xe6, 0xb0, 0x34]),
+          Buffer.from('"}'),
+        ]).toString('base64'),
+        isBase64Encoded: true,
+      }),
+      400,
+      'invalid-input',
+    ],
+    ['a name escaping a lone surrogate', event({ body: '{"count":1,"name":"\\ud800x"}' }), 400, 'invalid-input'],
+    ['a text body holding a lone surrogate', event({ body: '{"count":1,"name":"\ud800"}' }), 400, 'invalid-input'],
   ])('answers %s with %i %s, before the use case runs', async (_name, request, status, code) => {
     let ran = false;
     const handler = handlerWith(async () => {
@@ -96,6 +111,30 @@ describe('apiHandler', () => {
     expect(result.statusCode).toBe(status);
     expect(errorOf(result).error.code).toBe(code);
     expect(ran).toBe(false);
+  });
+
+  it('names the field a lone surrogate escape is in, and says the body is not UTF-8', async () => {
+    const handler = handlerWith(async () => json(200, {}));
+
+    const result = await handler(event({ body: '{"count":1,"name":"a\\udc00"}' }), context);
+
+    expect(errorOf(result).error).toEqual({
+      code: 'invalid-input',
+      message: 'the body is not UTF-8 text',
+      details: [{ field: 'name', problem: expect.stringContaining('lone surrogate') }],
+    });
+  });
+
+  it('reads a base64 body that is UTF-8 as the text it encodes', async () => {
+    const handler = handlerWith(async ({ body }) => json(200, body));
+
+    const result = await handler(
+      event({ body: Buffer.from('{"count":1,"name":"水位"}').toString('base64'), isBase64Encoded: true }),
+      context,
+    );
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toEqual({ count: 1, name: '水位' });
   });
 
   it('names every bad field, unknown fields one by one', async () => {
@@ -150,6 +189,64 @@ describe('apiHandler', () => {
     expect(ran).toBe(false);
   });
 
+  describe('a refusal names what the request was aimed at, so its jurisdiction sees it too', () => {
+    const SHANGHAI_INCIDENT = 'INC-20261122-7K3F9Q2M';
+    const refusedBy = async (
+      request: APIGatewayProxyEventV2WithJWTAuthorizer,
+      incidentRegion?: (id: string) => Promise<string | undefined>,
+    ) => {
+      const { log, recorded } = fakeAccessLog();
+      const handler = apiHandler(
+        {
+          action: 'POST /v1/incidents/{id}/acknowledge',
+          roles: ['office'],
+          input: {},
+          accessLog: log,
+          clock,
+          ...(incidentRegion ? { incidentRegion } : {}),
+        },
+        async () => json(200, {}),
+      );
+      const result = await handler(request, context);
+      expect(result.statusCode).toBe(403);
+      return recorded;
+    };
+
+    it('the incident in the path, by its region, when the role is refused before any use case read it', async () => {
+      const recorded = await refusedBy(event({ pathParameters: { id: SHANGHAI_INCIDENT } }), async (id) =>
+        id === SHANGHAI_INCIDENT ? '310101' : undefined,
+      );
+
+      expect(recorded).toEqual([expect.objectContaining({ incidentId: SHANGHAI_INCIDENT, targetRegion: '310101' })]);
+    });
+
+    it.each([
+      ['a region in the path', event({ pathParameters: { region: '310000' } })],
+      ['an office code in the path', event({ pathParameters: { code: '310100' } })],
+      ['a region in the query', event({ queryStringParameters: { region: '310000' } })],
+      ['a report’s region in the body', event({ body: '{"regionCode":"310000","kind":"initial"}' })],
+    ])('%s', async (_name, request) => {
+      const recorded = await refusedBy(request);
+
+      expect(recorded).toEqual([expect.objectContaining({ targetRegion: expect.stringMatching(/^310/) })]);
+    });
+
+    it('and is recorded all the same, under the caller alone, when the incident cannot be looked up', async () => {
+      const recorded = await refusedBy(event({ pathParameters: { id: SHANGHAI_INCIDENT } }), async () => {
+        throw new Error('DynamoDB is unreachable');
+      });
+
+      expect(recorded).toEqual([expect.objectContaining({ incidentId: SHANGHAI_INCIDENT })]);
+      expect(recorded[0]).not.toHaveProperty('targetRegion');
+    });
+
+    it('names nothing that is not a region (a malformed code in the query)', async () => {
+      const recorded = await refusedBy(event({ queryStringParameters: { region: '31000x' } }));
+
+      expect(recorded[0]).not.toHaveProperty('targetRegion');
+    });
+  });
+
   it('lets a role the route is for through to validation and the use case', async () => {
     const handler = apiHandler(
       {
@@ -164,6 +261,29 @@ describe('apiHandler', () => {
 
     expect((await handler(event({ body: '{"count":-1}' }), context)).statusCode).toBe(400);
     expect((await handler(event({ body: '{"count":1,"name":"x"}' }), context)).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['DynamoDB throttling a hot partition', 'ProvisionedThroughputExceededException', undefined],
+    ['DynamoDB throttling', 'ThrottlingException', undefined],
+    ['any service error the SDK marks as throttling', 'SlowDownException', { throttling: true }],
+  ])('answers %s with 429, Retry-After and the error shape', async (_name, name, retryable) => {
+    // PREPARE
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+      name,
+      ...(retryable ? { $retryable: retryable } : {}),
+    });
+    const handler = handlerWith(async () => {
+      throw throttled;
+    });
+
+    // ACT
+    const result = await handler(event({ body: '{"count":1,"name":"x"}' }), context);
+
+    // ASSESS
+    expect(result.statusCode).toBe(429);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(errorOf(result).error).toEqual({ code: 'too-many-requests', message: expect.any(String) });
   });
 
   it('maps a domain error to its status and hides anything else behind a generic 500', async () => {

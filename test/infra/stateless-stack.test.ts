@@ -1,6 +1,13 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFunctionName, apiFunctions, type FunctionDef, type RouteDef, routes } from '../../infra/api';
+import {
+  type ApiFunctionName,
+  apiFunctions,
+  apiThrottle,
+  type FunctionDef,
+  type RouteDef,
+  routes,
+} from '../../infra/api';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { entriesOf } from '../../infra/stacks/records';
 import { workerFunctions } from '../../infra/workers';
@@ -127,9 +134,10 @@ describe('stateless stack', () => {
         sub: '$context.authorizer.claims.sub',
       });
       expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } });
+      // The local twin throttles with the same figures (infra/local/http-server.ts).
       expect(stage.Properties.DefaultRouteSettings).toEqual({
-        ThrottlingRateLimit: expect.any(Number),
-        ThrottlingBurstLimit: expect.any(Number),
+        ThrottlingRateLimit: apiThrottle.rateLimit,
+        ThrottlingBurstLimit: apiThrottle.burstLimit,
       });
     });
   });

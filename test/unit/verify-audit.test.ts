@@ -460,6 +460,27 @@ describe('verifying a jurisdiction', () => {
     expect(byId[c ?? '']?.reason).toBe('missing-events');
   });
 
+  it('names a log it cannot recompute as broken and goes on with every other chain', async () => {
+    // PREPARE: one event read back holding a BigInt, as the SDK reads a stored 1e20 by default
+    const { incidents, ids } = await seed();
+    const [a] = ids['110101'] ?? [];
+    const unreadable = tampered(incidents, a ?? '', (events) =>
+      events.map((e) =>
+        e.seq === 1 ? ({ ...e, data: { ...e.data, loss: 10n ** 20n } } as unknown as IncidentEvent) : e,
+      ),
+    );
+
+    // ACT
+    const result = await verifierOver(unreadable)(INSPECTOR, {});
+
+    // ASSESS
+    expect(result.complete).toBe(true);
+    expect(result.counts).toMatchObject({ chains: 3, intact: 2, broken: 1 });
+    expect(result.broken).toEqual([
+      expect.objectContaining({ id: a, seq: 1, reason: 'unverifiable', detail: expect.stringContaining('BigInt') }),
+    ]);
+  });
+
   it('stops at the page limit with a cursor, and the pages add up to the whole', async () => {
     const { incidents } = await seed();
     const verify = verifierOver(incidents);

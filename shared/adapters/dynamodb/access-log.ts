@@ -4,7 +4,6 @@
  * reporting for the other) is filed under both. Items are only ever put, never updated.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../domain/errors';
 import {
   childrenOf,
   isKnownRegion,
@@ -16,6 +15,7 @@ import {
 } from '../../domain/regions/regions';
 import type { AccessDenied, AccessDeniedQuery, AccessLog } from '../../ports/access-log';
 import { deniedPk } from './keys';
+import { between, checkStartKey, cursorRefused, equalTo } from './start-key';
 
 const provinceOf = (code: string | undefined): string => {
   if (!code || !isKnownRegion(code)) return NATIONAL;
@@ -58,14 +58,23 @@ export const makeDynamoAccessLog = (config: {
       // A national inspector reads every province's partition, one after another.
       const partitions =
         query.region === NATIONAL ? [...childrenOf(NATIONAL).map((p) => p.code), NATIONAL] : [provinceOf(query.region)];
-      let partitionIndex = Number(query.after?.partition ?? 0);
+      const from = query.from ?? '0000';
+      // The sort key is `<at>#<id>`: anything up to `to` sorts below `to` + '#~'.
+      const to = `${query.to ?? '9999'}#~`;
+      const { partition, ...key } = query.after ?? {};
+      let partitionIndex = Number(partition ?? 0);
       if (!Number.isInteger(partitionIndex) || partitionIndex < 0 || partitionIndex >= partitions.length) {
-        throw new ValidationError('the cursor is not valid', [
-          { field: 'cursor', problem: 'is not a cursor of this list' },
-        ]);
+        throw cursorRefused('is not a cursor of this list');
       }
-      let start: Record<string, unknown> | undefined =
-        query.after?.pk && query.after.sk ? { pk: query.after.pk, sk: query.after.sk } : undefined;
+      // A page that ended exactly at the end of a partition hands on only the next partition.
+      const resumeAt = Object.keys(key).length > 0 ? key : undefined;
+      if (resumeAt) {
+        checkStartKey(resumeAt, {
+          pk: equalTo(deniedPk(partitions[partitionIndex] ?? NATIONAL), 'does not belong to this region'),
+          sk: between(from, to),
+        });
+      }
+      let start: Record<string, unknown> | undefined = resumeAt;
       const items: AccessDenied[] = [];
       while (items.length < query.limit && partitionIndex < partitions.length) {
         const page = await client.send(
@@ -74,8 +83,8 @@ export const makeDynamoAccessLog = (config: {
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': deniedPk(partitions[partitionIndex] ?? NATIONAL),
-              ':from': query.from ?? '0000',
-              ':to': `${query.to ?? '9999'}#~`,
+              ':from': from,
+              ':to': to,
             },
             ScanIndexForward: false,
             Limit: query.limit - items.length,

@@ -5,6 +5,7 @@
  * append through this, so "no Put overwrites evidence" holds in one place.
  */
 import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { withStorableNumbers } from './exact-numbers';
 import { eventSk } from './keys';
 
 export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
@@ -20,7 +21,8 @@ export const chainAppendItems = (change: {
   {
     Put: {
       TableName: change.table,
-      Item: change.head,
+      // A head is rebuilt from the one read: a number read exactly goes back with the same digits.
+      Item: withStorableNumbers(change.head),
       ...(change.expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : {
@@ -32,7 +34,7 @@ export const chainAppendItems = (change: {
   ...change.events.map((event) => ({
     Put: {
       TableName: change.table,
-      Item: { pk: change.pk, sk: eventSk(event.seq), ...event },
+      Item: withStorableNumbers({ pk: change.pk, sk: eventSk(event.seq), ...event }),
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   })),

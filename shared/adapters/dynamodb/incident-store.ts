@@ -15,7 +15,6 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../domain/errors';
 import type { IncidentEvent, IncidentState } from '../../domain/incident';
 import {
   DuplicateRequest,
@@ -29,6 +28,7 @@ import {
 import { chainAppendItems } from './chain-append';
 import { EVENT_SK_PREFIX, HEAD_SK, incidentPk, OPEN_SHARDS, openShard } from './keys';
 import { queryAll } from './paging';
+import { between, checkStartKey, equalTo, startingWith } from './start-key';
 
 export interface DynamoIncidentStoreConfig {
   readonly client: DynamoDBDocumentClient;
@@ -105,34 +105,6 @@ const answerFrom = (item: Record<string, unknown>): IdempotentAnswer => {
     requestHash: String(item.requestHash),
     receipt: JSON.parse(String(text)) as IdempotentAnswer['receipt'],
   };
-};
-
-const cursorRefused = (problem: string) =>
-  new ValidationError('the cursor does not belong to this query', [
-    { field: 'cursor', problem: `${problem}; start again without it` },
-  ]);
-
-/**
- * A cursor is handed back to DynamoDB as the query's start key, and it came through a client: it
- * must be exactly a key of this index, of this region, inside this query's range, or DynamoDB
- * refuses it (a 500 to the caller) or the page starts somewhere the query does not reach.
- */
-const checkCursor = (
-  after: Readonly<Record<string, string>>,
-  indexKey: string,
-  regionCode: string,
-  from: string,
-  to: string,
-): void => {
-  const keys = Object.keys(after).sort();
-  const expected = ['listKey', 'pk', 'sk', indexKey].sort();
-  if (keys.length !== expected.length || keys.some((key, i) => key !== expected[i])) {
-    throw cursorRefused('is not a cursor of this list');
-  }
-  if (after[indexKey] !== regionCode) throw cursorRefused('does not belong to this region');
-  if (after.sk !== HEAD_SK || !after.pk?.startsWith('INC#')) throw cursorRefused('is not a cursor of this list');
-  const listKey = after.listKey ?? '';
-  if (listKey < from || listKey > to) throw cursorRefused('lies outside this query’s from/to');
 };
 
 /** An event exactly as appended: the item minus its keys, so the stored hash can be recomputed. */
@@ -273,7 +245,14 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
       const from = query.from ?? '0000';
       // listKey is `<receivedAt>#<id>`: anything received up to `to` sorts below `to` + '#~'.
       const to = `${query.to ?? '9999'}#~`;
-      if (query.after) checkCursor(query.after, indexKey, query.regionCode, from, to);
+      if (query.after) {
+        checkStartKey(query.after, {
+          [indexKey]: equalTo(query.regionCode, 'does not belong to this region'),
+          sk: equalTo(HEAD_SK),
+          pk: startingWith('INC#'),
+          listKey: between(from, to),
+        });
+      }
       const filters: string[] = [];
       const names: Record<string, string> = { '#region': indexKey, '#listKey': 'listKey' };
       const values: Record<string, unknown> = {

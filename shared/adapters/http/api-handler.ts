@@ -15,7 +15,9 @@ import type { AccessLog } from '../../ports/access-log';
 import type { Clock } from '../../ports/clock';
 import { callerFromClaims } from '../../schemas/claims';
 import { INCIDENT_ID_PATTERN } from '../../schemas/report';
-import { errorResult, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError } from './errors';
+import { bodyText, loneSurrogateAt } from './body-text';
+import { errorResult, UnauthenticatedError, UnsupportedMediaTypeError } from './errors';
+import { type IncidentRegion, refusalTarget } from './refusal-target';
 
 /** Bodies larger than this are refused before parsing (reports are text and a few numbers). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -54,6 +56,11 @@ export interface ApiRoute<S extends RouteSchemas> {
    * 403, not an unrecorded 400, and a 404 tells them nothing about what exists.
    */
   readonly roles?: readonly Actor['role'][];
+  /**
+   * Where the incident a route's path names lies, so that a refusal made before any use case read
+   * it — the route is not for the caller's role — is filed under that jurisdiction as well.
+   */
+  readonly incidentRegion?: IncidentRegion;
 }
 
 interface Parsed {
@@ -125,15 +132,18 @@ const jsonBody = (schema: z.ZodType): MiddlewareObj<ApiEvent, Result> => ({
         `send the body as application/json (got ${contentType || 'no content type'})`,
       );
     }
-    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-    if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeError(`the body exceeds ${MAX_BODY_BYTES / 1024} KB`);
-    }
+    const raw = bodyText(event, MAX_BODY_BYTES);
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch (error) {
       throw new ValidationError('the body is not valid JSON', [{ field: '(body)', problem: (error as Error).message }]);
+    }
+    const unencodable = loneSurrogateAt(json);
+    if (unencodable !== undefined) {
+      throw new ValidationError('the body is not UTF-8 text', [
+        { field: unencodable, problem: 'holds a \\u escape of a lone surrogate, which no UTF-8 text encodes' },
+      ]);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ValidationError('the body is invalid', fieldProblems(parsed.error));
@@ -163,19 +173,21 @@ const errorResponses = (route: {
   action: string;
   accessLog: AccessLog;
   clock: Clock;
+  incidentRegion?: IncidentRegion;
 }): MiddlewareObj<ApiEvent, Result> => ({
   onError: async (request) => {
     const { error } = request;
     const actor = request.event.parsed?.actor;
     if (error instanceof ForbiddenError && actor) {
       try {
+        // Filed under the target's province too, so its inspectors see who tried.
+        const target = await refusalTarget(request.event, error.context, route.incidentRegion);
         await route.accessLog.recordDenied({
           id: randomUUID(),
           at: route.clock.now().toISOString(),
           actor,
           action: route.action,
-          ...(error.context.targetRegion ? { targetRegion: error.context.targetRegion } : {}),
-          ...(error.context.incidentId ? { incidentId: error.context.incidentId } : {}),
+          ...target,
           reason: error.message,
         });
       } catch (recordError) {

@@ -1,7 +1,7 @@
 /**
  * The one mapping from errors to HTTP answers. Domain errors become their 4xx with
- * `{"error": {"code", "message", "details"}}`; anything else is a fault of ours and becomes a
- * 500 that reveals nothing about it.
+ * `{"error": {"code", "message", "details"}}`; an AWS service throttling us becomes a 429 with
+ * Retry-After; anything else is a fault of ours and becomes a 500 that reveals nothing about it.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, type ErrorKind, type FieldProblem } from '../../domain/errors';
@@ -34,7 +34,40 @@ const STATUS: Record<ErrorKind, number> = {
 export const errorBody = (code: string, message: string, details?: readonly FieldProblem[]) =>
   JSON.stringify({ error: { code, message, ...(details && details.length > 0 ? { details } : {}) } });
 
+/**
+ * Errors AWS services answer when a caller goes faster than they serve (DynamoDB's on a hot
+ * partition, SNS's, Lambda's), which reach a handler once the SDK's own retries are spent.
+ */
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+]);
+
+const isThrottling = (error: unknown): boolean =>
+  error instanceof Error &&
+  (THROTTLING_ERRORS.has(error.name) ||
+    (error as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true);
+
+/** Seconds a throttled caller is told to wait: the SDK has already backed off for about this long. */
+const THROTTLED_RETRY_AFTER_SECONDS = 1;
+
 export const errorResult = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (isThrottling(error)) {
+    // Nothing was written (the write that was throttled is the one that did not happen), so the
+    // same request, with the same Idempotency-Key, may simply be sent again.
+    return {
+      statusCode: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) },
+      body: errorBody(
+        'too-many-requests',
+        `the service is busy; send the request again after ${THROTTLED_RETRY_AFTER_SECONDS} s with the same Idempotency-Key`,
+      ),
+    };
+  }
   if (error instanceof DomainError) {
     return {
       statusCode: STATUS[error.kind],
