@@ -31,6 +31,11 @@ export interface LocalHttpOptions {
   readonly verifyToken: (token: string) => Promise<Record<string, unknown>>;
   /** One line per request, e.g. `POST /v1/reports 201 12 ms`. */
   readonly log?: (line: string) => void;
+  /**
+   * Paths that are not API routes (the web console, the local sign-in): answers and returns true
+   * if it serves the path, false to leave it to the API's 404.
+   */
+  readonly fallback?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs; so do we.
@@ -138,6 +143,12 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
     const json = { 'content-type': 'application/json' };
 
     const candidates = compiled.filter((c) => c.pattern.test(url.pathname));
+    if (candidates.length === 0 && options.fallback && (await options.fallback(req, res, url))) {
+      // The console's own files would bury the API's lines; its sign-ins are worth a line.
+      if (url.pathname.startsWith('/local/'))
+        log(`${method} ${url.pathname} ${res.statusCode} ${Date.now() - started} ms`);
+      return;
+    }
     const match = candidates.find((c) => c.route.method === method);
     if (!match) {
       if (candidates.length > 0)
