@@ -57,8 +57,8 @@ export interface UnitIncident {
     readonly from: { readonly level: RegionLevel; readonly office: string };
     readonly to: { readonly level: RegionLevel; readonly office: string };
     readonly at: string;
+    readonly by: 'office' | 'escalation';
   }[];
-  readonly closedAt: string | null;
 }
 
 export interface UnitIncidentPage {
@@ -83,7 +83,7 @@ export interface UnitDailyReports {
     readonly date: string;
     readonly cutoffAt: string;
     readonly opensAt: string;
-    readonly filed: { readonly filedAt: string; readonly late: boolean; readonly nothingToReport: boolean } | null;
+    readonly filed: { readonly filedAt: string; readonly late: boolean } | null;
     readonly missed: boolean;
   }[];
 }

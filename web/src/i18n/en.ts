@@ -256,7 +256,6 @@ export const en: Record<MessageKey, string> = {
   'receipt.followUp': 'Follow-up report',
   'receipt.final': 'Final report',
   'receipt.dailyFiled': 'Zero report filed.',
-  'receipt.notYet': 'This report is not delivered yet.',
 
   'incidents.title': 'My incidents',
   'incidents.intro': 'Incidents your unit reported, newest first.',
@@ -267,6 +266,7 @@ export const en: Record<MessageKey, string> = {
   'incidents.received': 'Received by the {office} ({time})',
   'incidents.notReceived': 'The {office} has not acknowledged it yet',
   'incidents.forwarded': 'Forwarded to the {to} at {time}',
+  'incidents.escalated': 'The {from} missed its deadline; escalated to the {to} at {time}',
   'incidents.closed': 'Final report made; closed',
   'incidents.open': 'Open',
   'incidents.reports': '{count} reports so far',

@@ -249,7 +249,6 @@ export const zhCN = {
   'receipt.followUp': '续报',
   'receipt.final': '终报',
   'receipt.dailyFiled': '零报告已报送。',
-  'receipt.notYet': '这份报告尚未送达。',
 
   'incidents.title': '我的事件',
   'incidents.intro': '本单位报告的事件，最新的在前。',
@@ -260,6 +259,7 @@ export const zhCN = {
   'incidents.received': '已由{office}接收（{time}）',
   'incidents.notReceived': '{office}尚未确认接收',
   'incidents.forwarded': '{time} 已报送{to}',
+  'incidents.escalated': '{time} {from}逾期未报，系统已自动上报{to}',
   'incidents.closed': '已终报，事件结束',
   'incidents.open': '处理中',
   'incidents.reports': '已报告 {count} 次',

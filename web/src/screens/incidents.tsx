@@ -41,7 +41,13 @@ const IncidentItem = (props: { readonly incident: UnitIncident }) => {
         ) : null}
         {incident.forwarded.map((step) => (
           <li key={`${step.from.office}-${step.to.office}`}>
-            {t('incidents.forwarded', { to: officeName(step.to.office), time: atChinaTime(step.at) })}
+            {step.by === 'office'
+              ? t('incidents.forwarded', { to: officeName(step.to.office), time: atChinaTime(step.at) })
+              : t('incidents.escalated', {
+                  from: officeName(step.from.office),
+                  to: officeName(step.to.office),
+                  time: atChinaTime(step.at),
+                })}
           </li>
         ))}
         <li class="body--strong">{incident.status === 'closed' ? t('incidents.closed') : t('incidents.open')}</li>
