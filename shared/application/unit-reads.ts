@@ -138,35 +138,48 @@ export interface UnitDuty {
 }
 
 export interface UnitDailyReports {
-  /** The China date asked about. */
+  /** The China date asked about, or today's when none was. */
   readonly date: string;
   /** Whether the unit is in its county's registry: only registered units owe and may file zero reports. */
   readonly registered: boolean;
   readonly duties: readonly UnitDuty[];
 }
 
-/** `GET /v1/units/{unit}/daily-reports?date=`: the zero reports the unit owes on a day (today by default). */
+const nextDay = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * `GET /v1/units/{unit}/daily-reports?date=`: the zero reports the unit owes on a day. Without a
+ * date: today's, and tomorrow's once its filing has opened (after today's cut-off) — everything the
+ * unit can file now or must file today.
+ */
 export const makeUnitDailyReports =
   (deps: { readonly store: ZeroReportStore; readonly registry: UnitRegistry; readonly clock: Clock }) =>
   async (actor: Actor, query: { readonly unit: string; readonly date?: string }): Promise<UnitDailyReports> => {
     refuseUnlessOwnUnit(actor, query.unit);
-    const date = query.date ?? chinaDateOf(deps.clock.now());
+    const now = deps.clock.now();
+    const date = query.date ?? chinaDateOf(now);
     const registered = (await deps.registry.unit(actor.region, query.unit)) !== undefined;
     if (!registered || !isKnownRegion(actor.region)) return { date, registered, duties: [] };
+    const tomorrow = query.date === undefined ? nextDay(date) : undefined;
     const periods = (await deps.store.periods())
       .filter((period) => isWithin(actor.region, period.region))
-      .flatMap((period) => {
-        const day = period.days.find((d) => d.date === date);
-        return day ? [{ period, day }] : [];
-      });
+      .flatMap((period) =>
+        period.days
+          .filter(
+            (day) =>
+              day.date === date || (day.date === tomorrow && now.getTime() >= Date.parse(filingOpensAt(day.cutoffAt))),
+          )
+          .map((day) => ({ period, day })),
+      );
     const duties = await Promise.all(
       periods.map(async ({ period, day }): Promise<UnitDuty> => {
-        const record = (await deps.store.head(period.periodId, query.unit))?.days[date];
+        const record = (await deps.store.head(period.periodId, query.unit))?.days[day.date];
         return {
           periodId: period.periodId,
           region: period.region,
           reason: period.reason,
-          date,
+          date: day.date,
           cutoffAt: day.cutoffAt,
           opensAt: filingOpensAt(day.cutoffAt),
           filed: record?.filedSeq !== undefined ? { filedAt: record.filedAt ?? '', late: record.late ?? false } : null,

@@ -4,18 +4,18 @@
  * the server sends stops fitting what the console reads, `npm run typecheck` fails.
  */
 import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import type { SubmitReportResponse } from '../../shared/application/submit-report';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportBodyInput } from '../../shared/schemas/report';
+import type { dailyReportBodySchema } from '../../shared/schemas/zero-reports';
 import type {
   DailyReportInput,
+  SubmitReportAnswer,
   UnitDailyReports,
   UnitIncident,
   ReportBodyInput as WebReportBody,
-  SubmitReportAnswer,
 } from '../../web/src/api/types';
-import type { dailyReportBodySchema } from '../../shared/schemas/zero-reports';
-import type { z } from 'zod';
 
 describe('the web console’s API types', () => {
   it('read what POST /v1/reports answers', () => {

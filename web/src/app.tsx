@@ -96,7 +96,6 @@ const Header = () => {
             type="button"
             class="link-button"
             lang={lang.value === 'en' ? 'zh-CN' : 'en'}
-            aria-label={t('lang.switchLabel')}
             onClick={() => {
               lang.value = lang.value === 'en' ? 'zh-CN' : 'en';
             }}

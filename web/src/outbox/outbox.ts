@@ -45,7 +45,10 @@ export interface OutboxEntry {
   readonly savedAt: number;
   readonly state: OutboxState;
   readonly attempts: number;
+  /** When the backoff would try again; "send now" does not wait for it. */
   readonly nextAttemptAt: number;
+  /** Not before this, whatever is asked: the API's `Retry-After`. */
+  readonly notBefore?: number;
   readonly lastAttemptAt?: number;
   readonly lastFailure?: OutboxFailure;
   /** The API's answer once delivered. */
@@ -163,12 +166,14 @@ const attempt = async (entry: OutboxEntry): Promise<void> => {
   }
   const retryable = result.status >= 500 || result.status === 429 || result.status === 408 || result.code === 'busy';
   if (retryable) {
+    const { notBefore: _previous, ...rest } = entry;
     await put({
-      ...entry,
+      ...rest,
       state: 'waiting',
       attempts,
       lastAttemptAt: now,
       nextAttemptAt: after + (result.retryAfterMs ?? backoffMs(attempts)),
+      ...(result.retryAfterMs !== undefined ? { notBefore: after + result.retryAfterMs } : {}),
       lastFailure: failure,
     });
     return;
@@ -188,7 +193,7 @@ const withLock = async (work: () => Promise<void>): Promise<void> => {
   }
 };
 
-const sendDue = async (): Promise<void> => {
+const sendDue = async (force: boolean): Promise<void> => {
   // Read under the lock: another tab may have delivered an entry while this one waited for it.
   const entries = (await values<OutboxEntry>(store)).sort((a, b) => a.savedAt - b.savedAt);
   for (const entry of entries) {
@@ -202,7 +207,8 @@ const sendDue = async (): Promise<void> => {
       continue;
     }
     // An entry left `sending` by a tab that closed mid-request is sent again, under the same key.
-    if (entry.state === 'waiting' && entry.nextAttemptAt > Date.now()) continue;
+    if ((entry.notBefore ?? 0) > Date.now()) continue;
+    if (!force && entry.state === 'waiting' && entry.nextAttemptAt > Date.now()) continue;
     await attempt(entry);
   }
 };
@@ -211,12 +217,18 @@ const scheduleNext = async (): Promise<void> => {
   clearTimeout(timer);
   const waiting = (await values<OutboxEntry>(store)).filter((e) => e.state === 'waiting');
   if (waiting.length === 0) return;
-  const next = Math.min(...waiting.map((e) => e.nextAttemptAt));
+  const next = Math.min(...waiting.map((e) => Math.max(e.nextAttemptAt, e.notBefore ?? 0)));
   timer = setTimeout(() => void sendOutbox(), Math.max(next - Date.now(), 250));
 };
 
-/** Sends what is due now; safe to call at any time, from anywhere, as often as wanted. */
-export const sendOutbox = async (): Promise<void> => {
+let forced = false;
+
+/**
+ * Sends what is due now; safe to call at any time, from anywhere, as often as wanted. `force`
+ * (the person asked: "send now") does not wait out the backoff, but does wait out a `Retry-After`.
+ */
+export const sendOutbox = async (force = false): Promise<void> => {
+  forced ||= force;
   if (running) {
     again = true;
     return running;
@@ -224,7 +236,9 @@ export const sendOutbox = async (): Promise<void> => {
   running = (async () => {
     do {
       again = false;
-      await withLock(sendDue);
+      const now = forced;
+      forced = false;
+      await withLock(() => sendDue(now));
     } while (again);
     await scheduleNext();
   })().finally(() => {

@@ -17,7 +17,10 @@ export const outboxStateText = (entry: OutboxEntry): string => {
       return t('outbox.sending');
     case 'waiting':
       return online.value
-        ? t('outbox.waiting', { time: atChinaTime(entry.nextAttemptAt), attempts: entry.attempts })
+        ? t('outbox.waiting', {
+            time: atChinaTime(Math.max(entry.nextAttemptAt, entry.notBefore ?? 0)),
+            attempts: entry.attempts,
+          })
         : t('outbox.savedOffline', { time: chinaDateTime(entry.savedAt) });
     case 'needs-sign-in':
       return caller && caller.unit !== entry.owner.unit
@@ -47,7 +50,7 @@ export const Outbox = () => {
         <p class="body">{t('outbox.empty')}</p>
       ) : (
         <>
-          <button type="button" class="button button--secondary" onClick={() => void sendOutbox()}>
+          <button type="button" class="button button--secondary" onClick={() => void sendOutbox(true)}>
             {t('outbox.sendNow')}
           </button>
           <ul class="entry-list">

@@ -7,6 +7,7 @@ import { localSignIn, oidcSignIn, takeReturn } from '../auth/sign-in';
 import { ErrorSummary } from '../components/fields';
 import { config } from '../config';
 import { lang, t } from '../i18n/i18n';
+import { isPending, outbox } from '../outbox/outbox';
 
 export const SignIn = () => {
   const { route } = useLocation();
@@ -16,11 +17,14 @@ export const SignIn = () => {
   const [generation, setGeneration] = useState(0);
   const [busy, setBusy] = useState(false);
 
-  const notice = signInNeeded.value ? (
-    <div class="notification" role="status">
-      {t('signIn.again')}
-    </div>
-  ) : null;
+  const pending = outbox.value.filter(isPending).length;
+  const notice =
+    signInNeeded.value || pending > 0 ? (
+      <div class="notification" role="status">
+        {signInNeeded.value && <p class="body">{t('signIn.again')}</p>}
+        {pending > 0 && <p class="body">{t('signIn.pending', { count: pending })}</p>}
+      </div>
+    ) : null;
 
   if (auth?.kind === 'oidc') {
     return (
