@@ -22,6 +22,8 @@ worker.addEventListener('install', (event) => {
       const cache = await caches.open(SHELL_CACHE);
       // `reload`: straight from the server, never from an HTTP cache that may hold an older build.
       await cache.addAll(__PRECACHE__.map((url) => new Request(url, { cache: 'reload' })));
+      // The page that installs the worker read its configuration before the worker could keep it.
+      await (await caches.open(CONFIG_CACHE)).add(new Request('/config.json', { cache: 'reload' }));
       await worker.skipWaiting();
     })(),
   );

@@ -16,7 +16,7 @@ import { signal } from '@preact/signals';
 import { createStore, del, get, set, values } from 'idb-keyval';
 import { request } from '../api/client';
 import type { FieldProblem } from '../api/types';
-import { claims, currentToken, session, signInNeeded, tokenRefused } from '../auth/session';
+import { claims, currentToken, session, tokenRefused } from '../auth/session';
 import { randomId } from '../lib/ids';
 
 export type OutboxState = 'saved' | 'sending' | 'waiting' | 'needs-sign-in' | 'delivered' | 'refused';
@@ -93,8 +93,15 @@ export interface NewEntry {
   readonly incidentId?: string;
 }
 
-/** Saves a submission on the device, with its idempotency key, and starts sending it. */
-export const saveToOutbox = async (entry: NewEntry): Promise<OutboxEntry> => {
+/**
+ * Saves a submission on the device, with its idempotency key, and starts sending it — unless the
+ * caller starts the sending itself (after moving to the entry's own page, so that a refused token
+ * brings the person back there after signing in again).
+ */
+export const saveToOutbox = async (
+  entry: NewEntry,
+  options: { readonly send?: boolean } = {},
+): Promise<OutboxEntry> => {
   const caller = claims.value;
   const now = Date.now();
   const saved: OutboxEntry = {
@@ -108,7 +115,7 @@ export const saveToOutbox = async (entry: NewEntry): Promise<OutboxEntry> => {
     nextAttemptAt: now,
   };
   await put(saved);
-  void sendOutbox();
+  if (options.send ?? true) void sendOutbox();
   return saved;
 };
 
@@ -264,6 +271,6 @@ export const startOutbox = async (): Promise<void> => {
     if (document.visibilityState === 'visible') void sendOutbox();
   });
   session.subscribe((current) => {
-    if (current && !signInNeeded.value) void sendOutbox();
+    if (current) void sendOutbox();
   });
 };

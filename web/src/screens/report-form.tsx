@@ -17,7 +17,7 @@ import { type MessageKey, t } from '../i18n/i18n';
 import { fromChinaInput } from '../lib/china-time';
 import { dropDraft, loadDraft, saveDraft } from '../lib/drafts';
 import { durationText, gradeName, regionName } from '../lib/words';
-import { type OutboxEntry, outbox, removeFromOutbox, saveToOutbox } from '../outbox/outbox';
+import { type OutboxEntry, outbox, removeFromOutbox, saveToOutbox, sendOutbox } from '../outbox/outbox';
 import {
   CATEGORIES,
   type COUNT_FIELDS,
@@ -145,16 +145,20 @@ export const ReportForm = (props: FormProps) => {
       ...(props.incidentId ? { incidentId: props.incidentId } : {}),
     });
     const subject = props.subject ?? values.subtype.trim();
-    const entry = await saveToOutbox({
-      path: '/v1/reports',
-      body,
-      kind: props.kind,
-      title: t('outbox.entryTitle', { kind: t(`kind.${props.kind}`), subject }),
-      ...(props.incidentId ? { incidentId: props.incidentId } : {}),
-    });
+    const entry = await saveToOutbox(
+      {
+        path: '/v1/reports',
+        body,
+        kind: props.kind,
+        title: t('outbox.entryTitle', { kind: t(`kind.${props.kind}`), subject }),
+        ...(props.incidentId ? { incidentId: props.incidentId } : {}),
+      },
+      { send: false },
+    );
     if (props.replaces) await removeFromOutbox(props.replaces);
     await dropDraft(props.draftKey);
     route(`/outbox/${entry.id}`);
+    void sendOutbox();
   };
 
   const summaryErrors = problems.map((problem) => ({
