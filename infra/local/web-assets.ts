@@ -9,33 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ConsoleConfig } from '../../shared/schemas/console-config';
-
-/** The Content-Security-Policy of the console: nothing inline, nothing from elsewhere, never framed. */
-export const consoleContentSecurityPolicy = (connectSources: readonly string[] = []): string =>
-  [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "font-src 'self'",
-    `connect-src ${["'self'", ...connectSources].join(' ')}`,
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-
-/** The headers every console file is served with (CloudFront adds HSTS on AWS, where it is HTTPS). */
-export const consoleSecurityHeaders = (connectSources: readonly string[] = []): Record<string, string> => ({
-  'content-security-policy': consoleContentSecurityPolicy(connectSources),
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(self)',
-  'cross-origin-opener-policy': 'same-origin',
-});
+import { consoleSecurityHeaders } from '../web-security';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
