@@ -13,7 +13,7 @@ import { config, configProblem } from './config';
 import { lang, t } from './i18n/i18n';
 import { online } from './lib/online';
 import { regionName, roleName } from './lib/words';
-import { isPending, outbox } from './outbox/outbox';
+import { isPending, myOutbox } from './outbox/outbox';
 import { Callback } from './screens/callback';
 import { DailyReport } from './screens/daily-report';
 import { Home } from './screens/home';
@@ -56,7 +56,7 @@ const reporter = {
 const Navigation = () => {
   const caller = claims.value;
   if (!caller) return null;
-  const pending = outbox.value.filter(isPending).length;
+  const pending = myOutbox.value.filter(isPending).length;
   const links =
     caller.role === 'reporter'
       ? [

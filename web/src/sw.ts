@@ -5,7 +5,8 @@
  *   named after the build; an older build's cache is deleted once the new worker takes over.
  * - Navigations are answered with the cached app shell (`/`), so a weak network never delays the
  *   first screen; the files are content-hashed, so a cached one is never stale.
- * - `/config.json` is answered from the network when it can be, from the cache when it cannot.
+ * - `/config.json` is answered from the cache and refreshed in the background (stale while
+ *   revalidate), so a new configuration reaches the console on the load after it was deployed.
  * - The API (`/v1/`, `/local/`) is never touched: reports are kept and retried by the app's outbox,
  *   which is the only place that knows what was sent.
  */
@@ -43,17 +44,22 @@ worker.addEventListener('activate', (event) => {
 const fromCache = async (request: Request | string): Promise<Response | undefined> =>
   (await caches.open(SHELL_CACHE)).match(request);
 
-const configFirstFromNetwork = async (request: Request): Promise<Response> => {
+/**
+ * Stale while revalidate: the kept copy at once (a weak network never delays the first screen),
+ * refreshed in the background for the next load; from the network only the first time.
+ */
+const configStaleWhileRevalidate = async (event: FetchEvent): Promise<Response> => {
   const cache = await caches.open(CONFIG_CACHE);
-  try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
+  const refreshed = fetch(event.request).then(async (response) => {
+    if (response.ok) await cache.put(event.request, response.clone());
     return response;
-  } catch (error) {
-    const cached = await cache.match(request);
-    if (cached) return cached;
-    throw error;
+  });
+  const cached = await cache.match(event.request);
+  if (cached) {
+    event.waitUntil(refreshed.catch(() => undefined));
+    return cached;
   }
+  return refreshed;
 };
 
 worker.addEventListener('fetch', (event) => {
@@ -63,7 +69,7 @@ worker.addEventListener('fetch', (event) => {
   if (url.origin !== worker.location.origin) return;
   if (url.pathname.startsWith('/v1/') || url.pathname.startsWith('/local/') || url.pathname === '/health') return;
   if (url.pathname === '/config.json') {
-    event.respondWith(configFirstFromNetwork(request));
+    event.respondWith(configStaleWhileRevalidate(event));
     return;
   }
   if (request.mode === 'navigate') {

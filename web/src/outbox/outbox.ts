@@ -12,7 +12,7 @@
  * - a 401: kept, and the person is asked to sign in again; it is sent once they have;
  * - any other 4xx: kept as refused, with the API's answer, for the person to correct.
  */
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { createStore, del, get, set, values } from 'idb-keyval';
 import { request } from '../api/client';
 import type { FieldProblem } from '../api/types';
@@ -61,6 +61,15 @@ const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('i
 
 /** Every entry on this device, newest first. */
 export const outbox = signal<readonly OutboxEntry[]>([]);
+
+/**
+ * The signed-in unit's entries: on a device several units share, one unit never sees (or sends)
+ * another's reports.
+ */
+export const myOutbox = computed(() => {
+  const caller = claims.value;
+  return outbox.value.filter((e) => caller && e.owner.unit === caller.unit && e.owner.region === caller.region);
+});
 
 const refresh = async (): Promise<void> => {
   const all = (await values<OutboxEntry>(store)).sort((a, b) => b.savedAt - a.savedAt);

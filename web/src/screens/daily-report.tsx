@@ -9,14 +9,14 @@ import { ApiProblem, type Read, useApiRead } from '../components/api-read';
 import { ErrorSummary, TextArea } from '../components/fields';
 import { t } from '../i18n/i18n';
 import { atChinaTime, officeName } from '../lib/words';
-import { isPending, type OutboxEntry, outbox, saveToOutbox } from '../outbox/outbox';
+import { isPending, myOutbox, type OutboxEntry, saveToOutbox } from '../outbox/outbox';
 import { firstOfficeOf } from './home';
 import { OutboxStatus } from './outbox';
 
 type Duty = UnitDailyReports['duties'][number];
 
 const dailyEntryOf = (duty: Duty): OutboxEntry | undefined =>
-  outbox.value.find((entry) => {
+  myOutbox.value.find((entry) => {
     const body = entry.body as Partial<DailyReportInput>;
     return entry.kind === 'daily' && body.periodId === duty.periodId && body.date === duty.date;
   });

@@ -6,7 +6,7 @@ import { useApiRead } from '../components/api-read';
 import { unitLimitMs } from '../config';
 import { t } from '../i18n/i18n';
 import { durationText, officeName, regionName } from '../lib/words';
-import { isPending, outbox } from '../outbox/outbox';
+import { isPending, myOutbox } from '../outbox/outbox';
 import { DailyStatus } from './daily-report';
 
 /** The office a unit of `region` reports to: its county (or the city, where there is no county). */
@@ -21,8 +21,8 @@ export const firstOfficeOf = (region: string): string => {
 };
 
 const ReporterHome = (props: { readonly region: string; readonly unit: string }) => {
-  const pending = outbox.value.filter(isPending).length;
-  const refused = outbox.value.filter((e) => e.state === 'refused').length;
+  const pending = myOutbox.value.filter(isPending).length;
+  const refused = myOutbox.value.filter((e) => e.state === 'refused').length;
   const [daily] = useApiRead<UnitDailyReports>(`/v1/units/${encodeURIComponent(props.unit)}/daily-reports`);
   return (
     <div>

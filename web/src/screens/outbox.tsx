@@ -4,7 +4,7 @@ import { t } from '../i18n/i18n';
 import { chinaDateTime } from '../lib/china-time';
 import { online } from '../lib/online';
 import { atChinaTime } from '../lib/words';
-import { type OutboxEntry, outbox, removeFromOutbox, sendOutbox } from '../outbox/outbox';
+import { myOutbox, type OutboxEntry, removeFromOutbox, sendOutbox } from '../outbox/outbox';
 
 export const outboxStateText = (entry: OutboxEntry): string => {
   const caller = claims.value;
@@ -41,7 +41,7 @@ export const OutboxStatus = (props: { readonly entry: OutboxEntry }) => (
 );
 
 export const Outbox = () => {
-  const entries = outbox.value;
+  const entries = myOutbox.value;
   return (
     <div>
       <h1 class="heading-l">{t('outbox.title')}</h1>

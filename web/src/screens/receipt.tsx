@@ -3,13 +3,13 @@ import type { SubmitReportAnswer } from '../api/types';
 import { ApiProblem } from '../components/api-read';
 import { t } from '../i18n/i18n';
 import { atChinaTime, durationText, gradeName, officeName } from '../lib/words';
-import { outbox } from '../outbox/outbox';
+import { myOutbox } from '../outbox/outbox';
 import { problemsFromApi } from '../report/model';
 import { OutboxStatus } from './outbox';
 import { CorrectReport } from './report-form';
 
 export const Receipt = (props: { readonly params?: { readonly id?: string } }) => {
-  const entry = outbox.value.find((e) => e.id === props.params?.id);
+  const entry = myOutbox.value.find((e) => e.id === props.params?.id);
   if (!entry) {
     return (
       <div>

@@ -17,7 +17,7 @@ import { type MessageKey, t } from '../i18n/i18n';
 import { fromChinaInput } from '../lib/china-time';
 import { dropDraft, loadDraft, saveDraft } from '../lib/drafts';
 import { durationText, gradeName, regionName } from '../lib/words';
-import { type OutboxEntry, outbox, removeFromOutbox, saveToOutbox, sendOutbox } from '../outbox/outbox';
+import { myOutbox, type OutboxEntry, removeFromOutbox, saveToOutbox, sendOutbox } from '../outbox/outbox';
 import {
   CATEGORIES,
   type COUNT_FIELDS,
@@ -403,7 +403,7 @@ export const NewReport = () => <ReportForm kind="initial" initial={emptyValues(n
 
 /** The latest report of an incident this device knows of, when the network cannot say. */
 const lastKnownFromOutbox = (incidentId: string): OutboxEntry | undefined =>
-  outbox.value.find(
+  myOutbox.value.find(
     (entry) =>
       entry.path === '/v1/reports' &&
       ((entry.body as Partial<ReportBodyInput>).incidentId === incidentId ||
