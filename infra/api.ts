@@ -127,6 +127,13 @@ export const apiFunctions = {
     entry: 'functions/file-daily-report/handler.ts',
     tables: { zeroReports: 'append', officers: 'read', accessLog: 'append' },
   },
+  // A reporting unit's own reads (the web console's "my incidents" and today's zero report).
+  unitIncidents: { id: 'UnitIncidentsFunction', entry: 'functions/unit-incidents/handler.ts', tables: readsIncidents },
+  unitDailyReports: {
+    id: 'UnitDailyReportsFunction',
+    entry: 'functions/unit-daily-reports/handler.ts',
+    tables: { zeroReports: 'read', officers: 'read', accessLog: 'append' },
+  },
 } as const satisfies Record<string, FunctionDef>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -151,4 +158,6 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/incidents/{id}/findings', fn: 'recordFinding', auth: true },
   { method: 'POST', path: '/v1/duty-periods', fn: 'activateDutyPeriod', auth: true },
   { method: 'POST', path: '/v1/daily-reports', fn: 'fileDailyReport', auth: true },
+  { method: 'GET', path: '/v1/units/{unit}/incidents', fn: 'unitIncidents', auth: true },
+  { method: 'GET', path: '/v1/units/{unit}/daily-reports', fn: 'unitDailyReports', auth: true },
 ];

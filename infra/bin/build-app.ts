@@ -6,8 +6,10 @@
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RouteDef } from '../api';
+import { ensureWebBuild } from '../local/web-build';
 import { StatefulStack } from '../stacks/stateful-stack';
 import { StatelessStack } from '../stacks/stateless-stack';
+import { WebStack } from '../stacks/web-stack';
 
 /** How to build the app; the defaults are what `cdk synth` uses. */
 export interface BuildAppOptions {
@@ -24,21 +26,34 @@ export interface BuildAppOptions {
   readonly routes?: readonly RouteDef[];
   /** Whether cdk-nag's AWS Solutions checks run at synthesis. @default true */
   readonly nag?: boolean;
+  /** The built web console. @default `web/dist`, built first if missing or stale */
+  readonly webDist?: string;
 }
 
-/** The app and its two stacks. */
+/** The app and its three stacks. */
 export interface PipelineApp {
   readonly app: App;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly web: WebStack;
 }
 
 export function buildApp(options: BuildAppOptions = {}): PipelineApp {
   const app = new App({ context: options.context, outdir: options.outdir });
   const env = options.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
+  // The console's own domain (in mainland China it must have an ICP filing) and its certificate:
+  // `cdk deploy -c webDomain=console.example.gov.cn -c webCertificateArn=arn:aws:acm:us-east-1:…`.
+  const webDomain = app.node.tryGetContext('webDomain') as string | undefined;
+  const webCertificateArn = app.node.tryGetContext('webCertificateArn') as string | undefined;
+  if (webDomain && !webCertificateArn)
+    throw new Error('webDomain needs webCertificateArn (an ACM certificate in us-east-1)');
+  const authDomainPrefix = app.node.tryGetContext('authDomainPrefix') as string | undefined;
+
   const stateful = new StatefulStack(app, 'IncidentPipeline-Stateful', {
     env,
+    ...(authDomainPrefix ? { authDomainPrefix } : {}),
+    ...(webDomain ? { webOrigins: [`https://${webDomain}`] } : {}),
     description: 'Incident reporting pipeline: event log, projections, messaging and accounts',
     // The stack holds the audit trail and the accounts; deleting it must take a deliberate step.
     terminationProtection: true,
@@ -51,13 +66,24 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     queues: stateful.queues,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    webClient: stateful.webSignIn.client,
     operatorAlerts: stateful.operatorAlerts,
     officerDeliveryDeadLetters: stateful.officerDeliveryDeadLetters,
     routes: options.routes,
   });
 
+  const web = new WebStack(app, 'IncidentPipeline-Web', {
+    env,
+    description: 'Incident reporting pipeline: the web console and the API on one CloudFront distribution',
+    httpApi: stateless.httpApi,
+    userPool: stateful.userPool,
+    webSignIn: stateful.webSignIn,
+    webDist: options.webDist ?? ensureWebBuild().dist,
+    ...(webDomain && webCertificateArn ? { domain: { name: webDomain, certificateArn: webCertificateArn } } : {}),
+  });
+
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { app, stateful, stateless };
+  return { app, stateful, stateless, web };
 }

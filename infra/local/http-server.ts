@@ -37,6 +37,11 @@ export interface LocalHttpOptions {
   readonly log?: (line: string) => void;
   /** The stage's throttling to enforce (`apiThrottle` in `infra/api.ts`); absent: none. */
   readonly throttle?: ApiThrottle;
+  /**
+   * Paths that are not API routes (the web console, the local sign-in): answers and returns true
+   * if it serves the path, false to leave it to the API's 404.
+   */
+  readonly fallback?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs; so do we.
@@ -232,6 +237,20 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
     };
     const json = { 'content-type': 'application/json' };
 
+    const candidates = compiled.filter((c) => c.pattern.test(pathname));
+    // What is no API route (the console's files, the local sign-in) is served before the stage's
+    // throttle: on AWS the CDN serves the console, and the stage never sees those requests.
+    if (candidates.length === 0 && options.fallback) {
+      const url = new URL('http://127.0.0.1');
+      url.pathname = pathname;
+      url.search = rawQueryString;
+      if (await options.fallback(req, res, url)) {
+        // The console's own files would bury the API's lines; its sign-ins are worth a line.
+        if (pathname.startsWith('/local/')) log(`${method} ${pathname} ${res.statusCode} ${Date.now() - started} ms`);
+        return;
+      }
+    }
+
     // The stage throttles before anything else, unknown routes and bad tokens included.
     const turn = bucket?.take();
     if (turn && !turn.allowed) {
@@ -245,8 +264,6 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
         ),
       );
     }
-
-    const candidates = compiled.filter((c) => c.pattern.test(pathname));
     const match = candidates.find((c) => c.route.method === method);
     if (!match) {
       if (candidates.length > 0)

@@ -11,6 +11,7 @@ import { DomainError } from '../../shared/domain/errors';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError } from './ports';
 import type { LocalRuntime } from './runtime';
+import { ensureWebBuild } from './web-build';
 
 // The SDK warns that releases after January 2027 need Node 22; the lock file pins a release that
 // supports Node 20 (docs/dependencies.md#aws-sdk), so the warning only buries the banner.
@@ -47,6 +48,14 @@ const started = Date.now();
 const time = (): string => new Date().toISOString().slice(11, 19);
 
 console.log(`Starting the incident reporting pipeline (policy ${config.POLICY}, data in ${dataDir}) …`);
+
+// The web console is served from web/dist: build it now if it is missing or older than its sources.
+try {
+  const web = ensureWebBuild((line) => console.log(line));
+  if (web.built) console.log(`web console built in ${(web.ms / 1000).toFixed(1)} s`);
+} catch (error) {
+  fail((error as Error).message);
+}
 
 let runtime: LocalRuntime | undefined;
 let stoppingSince: number | undefined;
@@ -115,6 +124,7 @@ console.log(
   [
     '',
     `Incident reporting pipeline — local runtime, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `  console  ${runtime.url}/   (the web console; sign in as a unit, an office or an inspector)`,
     `  API      ${runtime.url}   (GET ${runtime.url}/health)`,
     `  data     ${dataDir}   (DynamoDB Local files and the token signing key; kept across restarts)`,
     `  policy   ${policy.name}: ${policy.description}`,

@@ -14,6 +14,7 @@ import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynam
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
+import { unitLimitsOf } from '../../shared/schemas/console-config';
 import { type ApiThrottle, apiFunctions, apiThrottle, routes } from '../api';
 import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
@@ -23,6 +24,9 @@ import { type HttpHandler, type LocalRoute, startLocalHttpServer } from './http-
 import { startLocalWorkers } from './local-workers';
 import { PortInUseError } from './ports';
 import { type LocalResources, provisionLocalResources, resourceEnvironment } from './provision';
+import { LOCAL_IDENTITIES, makeLocalSignIn } from './sign-in';
+import { makeWebAssets } from './web-assets';
+import { webDist } from './web-build';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 
@@ -47,6 +51,8 @@ export interface LocalRuntimeOptions {
   readonly skipRearm?: boolean;
   /** The API's throttling: the stage's (`apiThrottle`) by default; `false` for none. */
   readonly throttle?: ApiThrottle | false;
+  /** The built web console served at `/`; `web/dist` by default (`npm start` builds it first). */
+  readonly webDist?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -197,12 +203,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
 
     const signer = await openLocalSigner(options.dataDir);
+    // The web console beside the API, and its local sign-in (a route of this runtime only).
+    const signIn = makeLocalSignIn(signer);
+    const webAssets = makeWebAssets({
+      dist: options.webDist ?? webDist,
+      config: { auth: { kind: 'local', identities: LOCAL_IDENTITIES }, unitLimits: unitLimitsOf(policy) },
+    });
     const http = await startLocalHttpServer({
       port: options.port,
       routes: localRoutes,
       verifyToken: (token) => signer.verify(token),
       log,
       ...(options.throttle === false ? {} : { throttle: options.throttle ?? apiThrottle }),
+      fallback: async (req, res, url) => (await signIn(req, res, url)) || (await webAssets(req, res, url)),
     });
     cleanups.push(http.close);
 

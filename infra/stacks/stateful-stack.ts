@@ -35,6 +35,7 @@ import type { Construct } from 'constructs';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { acknowledgeNag } from '../constructs/nag';
 import { EVIDENCE_APPENDER_TAG } from '../constructs/pipeline-function';
+import { WebSignIn } from '../constructs/web-sign-in';
 import {
   AUDIT_TRAIL_TABLES,
   type FilterPolicy,
@@ -85,6 +86,13 @@ const claimAttributes = {
   level: new StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
 } as const;
 
+export interface StatefulStackProps extends StackProps {
+  /** The managed login's domain prefix. @default `incident-console-<account>` */
+  readonly authDomainPrefix?: string;
+  /** The web console's origins known in advance (its custom domain, `https://…`). @default - none */
+  readonly webOrigins?: readonly string[];
+}
+
 /** The stateful resources, exposed by the names of `infra/resources.ts`. */
 export class StatefulStack extends Stack {
   /** One table per entry of `tables`. */
@@ -112,8 +120,10 @@ export class StatefulStack extends Stack {
   public readonly userPool: UserPool;
   /** The client the field and office apps sign in with; the API accepts its tokens only. */
   public readonly userPoolClient: UserPoolClient;
+  /** The web console's client and the pool's managed login (the API accepts this client's tokens too). */
+  public readonly webSignIn: WebSignIn;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
 
     this.tables = mapRecord(tables, (def: TableDef, name) =>
@@ -156,6 +166,17 @@ export class StatefulStack extends Stack {
       // Role, jurisdiction, unit and level decide what a person may see and must do, so only an
       // administrator may set them; users keep their contact details current.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true, phoneNumber: true }),
+    });
+
+    this.webSignIn = new WebSignIn(this, 'WebSignIn', {
+      userPool: this.userPool,
+      // Cognito domain prefixes are global per region: one per account by default.
+      domainPrefix: props?.authDomainPrefix ?? `incident-console-${this.account}`,
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ fullname: true, phoneNumber: true })
+        .withCustomAttributes(...Object.keys(claimAttributes)),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true, phoneNumber: true }),
+      origins: props?.webOrigins ?? [],
     });
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -103,6 +103,8 @@ export interface StatelessStackProps extends StackProps {
   readonly userPool: IUserPool;
   /** The app client tokens must be issued to (the JWT audience). */
   readonly userPoolClient: IUserPoolClient;
+  /** The web console's client, whose ID tokens the API accepts too. @default - none */
+  readonly webClient?: IUserPoolClient;
   /** Where the alarms on this stack's dead-letter queues tell the operators. */
   readonly operatorAlerts: ITopic;
   /** Where SNS parks the officer notifications it gave up delivering; every officer's subscription names it. */
@@ -183,7 +185,10 @@ export class StatelessStack extends Stack {
     // from the verified claims.
     const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`;
     const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', issuer, {
-      jwtAudience: [props.userPoolClient.userPoolClientId],
+      jwtAudience: [
+        props.userPoolClient.userPoolClientId,
+        ...(props.webClient ? [props.webClient.userPoolClientId] : []),
+      ],
     });
 
     const integrations = mapRecord(

@@ -92,3 +92,14 @@ export const mayFileDailyReport = (actor: Actor, regionCode: string, unit: strin
   if (actor.region !== regionCode) return deny(`a unit of ${actor.region} cannot file for ${regionCode}`);
   return allow;
 };
+
+/**
+ * A reporting unit's own lists (its incidents, its zero reports owed): the unit itself, and nobody
+ * else through this door — offices and inspectors read by region, and one unit sees nothing of another's.
+ */
+export const mayReadUnit = (actor: Actor, unit: string): Decision => {
+  if (actor.role !== 'reporter')
+    return deny(`a ${actor.role} reads incidents by region, not through a unit's own list`);
+  if (actor.unit !== unit) return deny(`the token is for unit ${actor.unit ?? '(none)'}, not ${unit}`);
+  return allow;
+};

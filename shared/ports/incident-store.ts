@@ -46,6 +46,8 @@ export interface IncidentQuery {
   readonly to?: string;
   readonly status?: 'open' | 'closed';
   readonly grade?: Grade;
+  /** Only the incidents this reporting unit reported first (a unit's own list). */
+  readonly firstUnit?: string;
   readonly limit: number;
   /** Where the previous page ended, as this store returned it. */
   readonly after?: Readonly<Record<string, string>>;

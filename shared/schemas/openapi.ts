@@ -18,6 +18,13 @@ import { candidatesQuerySchema, verifyQuerySchema } from './inspection-queries';
 import { accessDeniedQuerySchema, incidentPathSchema, listIncidentsQuerySchema } from './queries';
 import { idempotencyHeaderSchema, makeReportBodySchema } from './report';
 import {
+  unitDailyReportsQuerySchema,
+  unitDailyReportsSchema,
+  unitIncidentPageSchema,
+  unitIncidentsQuerySchema,
+  unitPathSchema,
+} from './unit-reads';
+import {
   dailyReportBodySchema,
   dailyReportResponseSchema,
   dutyPeriodResponseSchema,
@@ -290,6 +297,33 @@ export const buildOpenApiDocument = () => ({
         responses: {
           201: ok('filed, and recorded in the unit’s log for the period', schemaOf(dailyReportResponseSchema)),
           ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    '/v1/units/{unit}/incidents': {
+      get: {
+        summary: 'The incidents your unit reported first, newest first (reporting units; your own unit only)',
+        description:
+          'Each with where it has got to: when it was delivered, which office acknowledged it, each hand-over up ' +
+          'the chain (forwarded, or escalated past a silent office) and whether it is closed. Another unit’s ' +
+          'incidents are never listed; asking for another unit is a recorded 403.',
+        parameters: [...parametersOf(unitPathSchema, 'path'), ...parametersOf(unitIncidentsQuerySchema, 'query')],
+        responses: {
+          200: ok('a page; `next` is the cursor of the following page', schemaOf(unitIncidentPageSchema)),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    '/v1/units/{unit}/daily-reports': {
+      get: {
+        summary: 'The zero reports your unit owes on a day, and whether each is filed (reporting units)',
+        description:
+          'Every active duty period covering your county that owes a report for the day (today, China time, by ' +
+          'default), with its cut-off, when filing opens, and what your unit’s log says: filed (late or not) or missed.',
+        parameters: [...parametersOf(unitPathSchema, 'path'), ...parametersOf(unitDailyReportsQuerySchema, 'query')],
+        responses: {
+          200: ok('the day’s duties', schemaOf(unitDailyReportsSchema)),
+          ...errorResponses(400, 401, 403),
         },
       },
     },

@@ -103,7 +103,8 @@ export class InMemoryIncidentStore implements IncidentStore {
           (query.from === undefined || state.receivedAt >= query.from) &&
           (query.to === undefined || state.receivedAt <= query.to) &&
           (query.status === undefined || state.status === query.status) &&
-          (query.grade === undefined || state.grade === query.grade),
+          (query.grade === undefined || state.grade === query.grade) &&
+          (query.firstUnit === undefined || state.firstUnit === query.firstUnit),
       )
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.incidentId.localeCompare(b.incidentId));
     const afterId = query.after?.incidentId;

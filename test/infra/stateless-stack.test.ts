@@ -55,7 +55,7 @@ function logicalIdOfType(template: Json, type: string): string {
 
 describe('stateless stack', () => {
   describe('HTTP API', () => {
-    it('authorizes with JWTs issued by the user pool to the app client', () => {
+    it('authorizes with JWTs issued by the user pool to the app client and the web console’s client', () => {
       // PREPARE
       const [, authorizer] = only(stateless, 'AWS::ApiGatewayV2::Authorizer');
       const { Issuer: issuer, Audience: audience } = authorizer.Properties.JwtConfiguration;
@@ -64,8 +64,11 @@ describe('stateless stack', () => {
       // ASSESS
       expect(authorizer.Properties.AuthorizerType).toBe('JWT');
       expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
-      expect(audience).toHaveLength(1);
-      expect(exported(audience[0])).toEqual({ Ref: logicalIdOfType(stateful, 'AWS::Cognito::UserPoolClient') });
+      // The apps' client and the web console's.
+      expect(audience.map(exported)).toEqual([
+        { Ref: logicalIdOf(pipeline.stateful.userPoolClient) },
+        { Ref: logicalIdOf(pipeline.stateful.webSignIn.client) },
+      ]);
       expect([scheme, host]).toEqual(['https://cognito-idp.', '.amazonaws.com/']);
       expect(exported(poolId)).toEqual({ Ref: logicalIdOfType(stateful, 'AWS::Cognito::UserPool') });
     });

@@ -270,6 +270,13 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
         names['#grade'] = 'grade';
         values[':grade'] = query.grade;
       }
+      // A unit's own incidents are a filter of its county's: few enough per county that reading
+      // the county's index is cheaper than a second index on every head.
+      if (query.firstUnit) {
+        filters.push('#firstUnit = :firstUnit');
+        names['#firstUnit'] = 'firstUnit';
+        values[':firstUnit'] = query.firstUnit;
+      }
 
       const items: IncidentState[] = [];
       let start: Record<string, unknown> | undefined = query.after;

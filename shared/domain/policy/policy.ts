@@ -166,6 +166,11 @@ function filterRank(override: PolicyOverride): number {
   return (override.grades ? 1 : 0) + (override.categories ? 2 : 0);
 }
 
+/** Of two overrides that both apply, the one with the higher rank decides: a city's over its province's, then the narrower filter. */
+export function overrideRank(override: PolicyOverride): number {
+  return (LEVEL_RANK[regionOf(override.jurisdiction).level] ?? 0) * 10 + filterRank(override);
+}
+
 /**
  * The time limit in milliseconds for one hand-over.
  *
@@ -188,7 +193,7 @@ export function limitFor(policy: Policy, query: LimitQuery): number {
     if (override.grades && !(query.grade && override.grades.includes(query.grade))) continue;
     if (override.categories && !(query.category && override.categories.includes(query.category))) continue;
     if (!isWithin(place, override.jurisdiction)) continue;
-    const rank = (LEVEL_RANK[regionOf(override.jurisdiction).level] ?? 0) * 10 + filterRank(override);
+    const rank = overrideRank(override);
     if (best === undefined || rank > best.rank) best = { rank, ms };
   }
   return best?.ms ?? policy.limits[query.handover];

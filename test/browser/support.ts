@@ -1,0 +1,177 @@
+/**
+ * Driving the web console in headless Chromium (Debian's, not a downloaded one) against a real
+ * local runtime, by role and label as a person finds things, with axe-core on every screen.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import type { LocalRuntime } from '../../infra/local/runtime';
+import { repositoryRoot } from '../../infra/local/web-build';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
+
+/**
+ * The few browser globals the tests touch inside the page. The test program is type-checked
+ * without the DOM library (its `fetch` types would clash with Node's), so callbacks passed to
+ * `page.evaluate` read them as `(globalThis as unknown as InPage)`, which runs as `globalThis`.
+ */
+export interface InPage {
+  readonly document: { readonly activeElement: { readonly id: string } | null };
+  readonly localStorage: { setItem(key: string, value: string): void };
+  readonly sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  readonly navigator: {
+    readonly serviceWorker: {
+      readonly ready: Promise<unknown>;
+      readonly controller: unknown;
+      addEventListener(type: 'controllerchange', listener: () => void, options?: { once: boolean }): void;
+    };
+  };
+  readonly axe: { run(context: unknown): Promise<{ violations: unknown[] }> };
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Without the background-networking flags Chromium keeps trying to reach hosts this machine cannot. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+
+/** A phone-sized window, as a township official would hold it. */
+export const PHONE = { width: 390, height: 844 };
+
+export interface Console {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Content-Security-Policy refusals and uncaught errors seen on any page of the context. */
+  readonly problems: string[];
+}
+
+export const watch = (page: Page, problems: string[]): void => {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) {
+      problems.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+};
+
+/** A new browser context (its own storage, as a new device), with the console open at `path`. */
+export const openConsole = async (
+  browser: Browser,
+  runtime: Pick<LocalRuntime, 'url'>,
+  options: { readonly lang?: 'zh-CN' | 'en'; readonly path?: string } = {},
+): Promise<Console> => {
+  const context = await browser.newContext({ viewport: PHONE, baseURL: runtime.url, locale: 'zh-CN' });
+  if (options.lang === 'en') {
+    await context.addInitScript(() => (globalThis as unknown as InPage).localStorage.setItem('console.lang', 'en'));
+  }
+  const problems: string[] = [];
+  const page = await context.newPage();
+  watch(page, problems);
+  await page.goto(options.path ?? '/');
+  return { context, page, problems };
+};
+
+export const heading = (page: Page, name: string | RegExp): Locator => page.getByRole('heading', { name, level: 1 });
+
+/** Waits until the element is visible (Playwright's own wait, by role or label). */
+export const visible = async (locator: Locator, timeout = 10_000): Promise<Locator> => {
+  await locator.first().waitFor({ state: 'visible', timeout });
+  return locator;
+};
+
+export const signIn = async (page: Page, identity: string | RegExp, button = '登录'): Promise<void> => {
+  await page.getByLabel(identity).check();
+  await page.getByRole('button', { name: button, exact: true }).click();
+};
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs every axe-core rule on the page as it is and expects no violation. axe is evaluated through
+ * the devtools protocol: the console's Content-Security-Policy refuses injected script tags, as it
+ * should.
+ */
+export const expectAccessible = async (page: Page, screen: string): Promise<void> => {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as InPage;
+    return (await page.axe.run(page.document)).violations;
+  });
+  expect(
+    (violations as AxeViolation[]).map(
+      (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+    `axe on ${screen}`,
+  ).toEqual([]);
+};
+
+/** With `SCREENSHOTS=1` (`npm run screenshots`), saves the screen to docs/screenshots/. */
+export const screenshot = async (page: Page, name: string): Promise<void> => {
+  if (!process.env.SCREENSHOTS) return;
+  const dir = join(repositoryRoot, 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+};
+
+/** Registers reporting units in the runtime's registry, as `npm run units -- import` would. */
+export const registerUnit = async (runtime: LocalRuntime, unitId: string, county: string, name: string) => {
+  const client = makeDocumentClient(
+    new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
+  );
+  await makeDynamoUnitRegistry({ client, table: runtime.resources.tables.officers }).replaceCounties(
+    [county],
+    [{ unitId, name, county, kind: 'township', contact: { name: '刘明', phone: '+86 10 6512 0001' } }],
+  );
+  client.destroy();
+};
+
+/** Waits until the service worker controls the page: from then on the console opens offline. */
+export const untilServiceWorkerControls = async (page: Page): Promise<void> => {
+  await page.evaluate(async () => {
+    const { serviceWorker } = (globalThis as unknown as InPage).navigator;
+    await serviceWorker.ready;
+    if (serviceWorker.controller) return;
+    await new Promise<void>((resolve) => serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  });
+};
+
+/** The identity the local sign-in page lists for the example reporting unit. */
+export const UNIT = /东华门街道办事处/;
+export const UNIT_EN = /Donghuamen Subdistrict Office/;
+
+/** Fills a new report's required fields, in Chinese, as a township official would. */
+export const fillReport = async (
+  page: Page,
+  fields: { readonly subtype: string; readonly dead?: string; readonly injured?: string },
+): Promise<void> => {
+  const label = (name: string) => page.getByLabel(name, { exact: true });
+  await label('详细地点').fill('东华门街道 3 号院');
+  await label('事件类别').selectOption({ label: '事故灾难' });
+  await label('具体类型').fill(fields.subtype);
+  await label('简要经过').fill('院内老旧平房倒塌，有人员被压。');
+  await label('死亡人数').fill(fields.dead ?? '0');
+  await label('受伤人数').fill(fields.injured ?? '0');
+  await label('报告人姓名').fill('王丽');
+  await label('报告人联系电话').fill('010 1234 5678');
+};

@@ -1,0 +1,34 @@
+/**
+ * The web console restates the API's answers in `web/src/api/types.ts` (the server's modules use
+ * Node, which the browser bundle cannot import). These checks run in the type-checker: if an answer
+ * the server sends stops fitting what the console reads, `npm run typecheck` fails.
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
+import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
+import type { ReportBodyInput } from '../../shared/schemas/report';
+import type { dailyReportBodySchema } from '../../shared/schemas/zero-reports';
+import type {
+  DailyReportInput,
+  SubmitReportAnswer,
+  UnitDailyReports,
+  UnitIncident,
+  ReportBodyInput as WebReportBody,
+} from '../../web/src/api/types';
+
+describe('the web console’s API types', () => {
+  it('read what POST /v1/reports answers', () => {
+    expectTypeOf<SubmitReportResponse>().toExtend<SubmitReportAnswer>();
+  });
+
+  it('read what the unit’s own reads answer', () => {
+    expectTypeOf<UnitIncidentView>().toExtend<UnitIncident>();
+    expectTypeOf<ServerDailyReports>().toExtend<UnitDailyReports>();
+  });
+
+  it('send the API’s own request bodies', () => {
+    expectTypeOf<WebReportBody>().toEqualTypeOf<ReportBodyInput>();
+    expectTypeOf<DailyReportInput>().toExtend<z.input<typeof dailyReportBodySchema>>();
+  });
+});

@@ -1,0 +1,58 @@
+/** Reading from the API on a screen: loading, the answer, or a problem a person understands. */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { type ApiFailure, request } from '../api/client';
+import { claims } from '../auth/session';
+import { t } from '../i18n/i18n';
+import { roleName } from '../lib/words';
+
+export type Read<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ok'; readonly body: T }
+  | { readonly state: 'failed'; readonly failure: ApiFailure };
+
+export const useApiRead = <T,>(path: string | undefined): [Read<T>, () => void] => {
+  const [read, setRead] = useState<Read<T>>({ state: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (!path) return;
+    let current = true;
+    setRead({ state: 'loading' });
+    void request<T>('GET', path).then((result) => {
+      if (!current) return;
+      setRead(result.ok ? { state: 'ok', body: result.body } : { state: 'failed', failure: result });
+    });
+    return () => {
+      current = false;
+    };
+  }, [path, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return [read, reload];
+};
+
+/** What went wrong, in words: 403 says what the role may not do; 5xx and no network lose nothing. */
+export const ApiProblem = (props: { readonly failure: ApiFailure; readonly retry?: () => void }) => {
+  const { failure } = props;
+  const role = claims.value?.role;
+  let text: string;
+  let detail: string | undefined;
+  if (failure.kind === 'network') text = t('errors.network');
+  else if (failure.status === 403) {
+    text = t('errors.forbidden', { role: role ? roleName(role) : '' });
+    detail = t('errors.forbiddenDetail', { message: failure.message });
+  } else if (failure.status === 404) text = t('errors.notFound');
+  else if (failure.status >= 500 || failure.status === 429) text = t('errors.server', { status: failure.status });
+  else {
+    text = t('errors.serverSaid', { message: failure.message });
+  }
+  return (
+    <div class="notification notification--problem" role="alert">
+      <p class="body">{text}</p>
+      {detail && <p class="body">{detail}</p>}
+      {props.retry && (failure.kind === 'network' || failure.status >= 500 || failure.status === 429) && (
+        <button type="button" class="button button--secondary" onClick={props.retry}>
+          {t('errors.retry')}
+        </button>
+      )}
+    </div>
+  );
+};
