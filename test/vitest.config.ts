@@ -1,10 +1,36 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * The integration files that wait longest on real clocks (deadlines of seconds, redeliveries,
+ * runtimes started with their own Java), longest first, but with the two that start their own Java
+ * apart: each start is seconds of CPU, and `npm start` must answer within its 30 s.
+ */
+const LONGEST_WAITS = ['restart', 'rollup', 'audit-http', 'escalation-http', 'verify-audit-heads', 'npm-start'].map(
+  (name) => `/test/integration/${name}.test.ts`,
+);
+
+/**
+ * Starts the longest waits first, so they overlap the other files instead of ending the run; then
+ * Vitest's own order (the longest in the last run first). On a first run there are no timings yet
+ * and Vitest starts the largest files first, which would leave a short file that waits long last.
+ */
+class LongestWaitsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification): number => {
+      const index = LONGEST_WAITS.findIndex((path) => file.moduleId.endsWith(path));
+      return index === -1 ? LONGEST_WAITS.length : index;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 // Three suites with different needs: fast pure tests, CDK synthesis (seconds per stack), and
 // integration tests that share one DynamoDB Local and one fauxqs started by the global setup.
+// Vitest runs projects with different worker counts one after another, in `groupOrder`.
 export default defineConfig({
   root,
   test: {
@@ -14,18 +40,8 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
+    sequence: { sequencer: LongestWaitsFirst },
     projects: [
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/handlers/**/*.test.ts'],
-        },
-      },
-      {
-        extends: true,
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
-      },
       {
         extends: true,
         test: {
@@ -34,6 +50,36 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
+          // Integration files spend most of their time waiting (on deadlines, redeliveries, Java
+          // starting) and keep apart by random resource prefix and port, so several run at once
+          // whatever the number of cores.
+          maxWorkers: 4,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One worker, not isolated, so the files share one synthesis of the app
+          // (test/infra/synthesised.ts).
+          isolate: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/handlers/**/*.test.ts'],
+          // Computing, not waiting: no more files at once than there are cores. Apart from the
+          // integration files, whose load would stretch the property tests past their timeout.
+          maxWorkers: '100%',
+          sequence: { groupOrder: 2 },
         },
       },
       {

@@ -5,13 +5,11 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
-import type { DynamoDBRecord, DynamoDBStreamEvent, AttributeValue as StreamAttributeValue } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { EVENT_SK_PREFIX } from '../../shared/adapters/dynamodb/keys';
+import { eventFromStreamRecord } from '../../shared/adapters/dynamodb/stream-events';
 import { makeSnsEventPublisher } from '../../shared/adapters/sns/event-publisher';
 import { readEnv } from '../../shared/config/env';
 import { logger, tracer } from '../../shared/observability';
@@ -25,13 +23,9 @@ const publisher = makeSnsEventPublisher({
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
-  // Events are only ever inserted; anything else (head updates) is not for the fan-out.
-  if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return;
-  const image = unmarshall(
-    record.dynamodb.NewImage as Record<string, StreamAttributeValue> as Record<string, AttributeValue>,
-  );
-  if (typeof image.sk !== 'string' || !image.sk.startsWith(EVENT_SK_PREFIX)) return;
-  const { pk: _pk, sk: _sk, ...stored } = image;
+  const stored = eventFromStreamRecord(record);
+  // Heads and their updates are not for the fan-out.
+  if (!stored) return;
   await publisher.publish([incidentEventSchema.parse(stored)]);
 };
 

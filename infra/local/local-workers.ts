@@ -1,35 +1,39 @@
 /**
- * The local twins of the event sources and schedules of `infra/workers.ts`: the Step Functions
- * service the timers run on, the stream poller that feeds the fan-out, a poller per consumer
- * queue, the intervals of the scheduled workers (the deadline sweeper, the zero-report cut-off
- * check), and the re-arming of timers lost with the last stop.
- * Each calls the same handler file its Lambda runs.
+ * The local twins of the event sources of `infra/workers.ts`: every worker is driven by the kind of
+ * its source, as AWS drives it — the Step Functions service runs the escalation state machine's
+ * tasks, a stream poller per stream consumer, a queue poller per queue consumer, an interval per
+ * scheduled worker — and the timers lost with the last stop are re-armed. Each driver calls the
+ * same handler file its Lambda runs.
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { makeIncidentStore } from '../../shared/adapters/dynamodb';
-import { EVENT_SK_PREFIX } from '../../shared/adapters/dynamodb/keys';
+import { eventFromStreamRecord } from '../../shared/adapters/dynamodb/stream-events';
 import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
 import { makeRearmTimers } from '../../shared/application/escalation';
-import type { IncidentEvent } from '../../shared/domain/incident';
 import type { Policy } from '../../shared/domain/policy/policy';
-import { type WorkerName, workerFunctions } from '../workers';
+import { incidentEventSchema } from '../../shared/schemas/events';
+import { entriesOf } from '../stacks/records';
+import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../workers';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { describeEvent } from './event-log';
 import { deliveredToSqs } from './fauxqs';
 import { lambdaContext } from './lambda-context';
 import type { LocalResources } from './provision';
 import { startQueuePoller } from './queue-poller';
-import { LOCAL_STATE_MACHINE_ARN, startLocalStepFunctions } from './step-functions';
+import { LOCAL_STATE_MACHINE_ARN, type LocalStepFunctions, startLocalStepFunctions } from './step-functions';
 import { startStreamPoller } from './stream-poller';
 
 type WorkerHandler = (event: unknown, context: Context) => Promise<unknown>;
+/** A worker's handler, called as its Lambda would be. */
+type Invoke = (event: unknown) => Promise<unknown>;
+/** What a stream or queue consumer answers: the records to retry. */
+type BatchResponse = { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
 
 /** A quarter of the policy's shortest limit, kept between 1 s and 60 s. */
 const defaultSweepInterval = (policy: Policy): number =>
@@ -53,10 +57,194 @@ export interface LocalWorkersContext {
 
 export interface LocalWorkers {
   readonly sweepIntervalMs: number;
-  readonly zeroReportCheckIntervalMs: number;
   timers(): Record<'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED', number>;
   stop(): Promise<void>;
 }
+
+export type SourceKind = WorkerSource['kind'];
+
+/** A worker of `infra/workers.ts` whose source is of kind `K`. */
+export interface LocalWorker<K extends SourceKind> {
+  readonly name: WorkerName;
+  readonly source: Extract<WorkerSource, { kind: K }>;
+}
+
+/** What drivers share: the twin's settings and engines, and the workers' handlers. */
+export interface DriverContext {
+  readonly twin: LocalWorkersContext;
+  readonly stepFunctions: LocalStepFunctions;
+  /** How often a scheduled worker runs here. */
+  readonly intervalMs: (worker: LocalWorker<'schedule'>) => number;
+  readonly handlerOf: (name: WorkerName) => Promise<Invoke>;
+}
+
+/** What a driver leaves running until the twin stops. */
+export interface Running {
+  stop(): Promise<void>;
+}
+
+/** How the twin invokes the workers fed by one kind of source, as AWS would. */
+export interface LocalDriver<K extends SourceKind> {
+  /** Starts invoking `workers`: every worker of `infra/workers.ts` whose source is of this kind. */
+  drive(workers: readonly LocalWorker<K>[], context: DriverContext): Promise<Running>;
+}
+
+/** A kind of source that never fires on its own, so nothing drives its workers: says who invokes them. */
+export interface NotDriven {
+  readonly notDriven: string;
+}
+
+export type LocalDrivers = { readonly [K in SourceKind]: LocalDriver<K> | NotDriven };
+
+// Pollers and schedules stop together: a poller may be in a one-second long poll, and they do not
+// depend on one another.
+const stoppedTogether = (running: readonly Running[]): Running => ({
+  stop: async () => {
+    await Promise.all(running.map((r) => r.stop()));
+  },
+});
+
+/** One console line per event appended to the incident log, so a person sees the chain move. */
+const logAppendedEvents = (event: DynamoDBStreamEvent, log: (line: string) => void): void => {
+  for (const record of event.Records) {
+    const parsed = incidentEventSchema.safeParse(eventFromStreamRecord(record));
+    if (parsed.success) log(describeEvent(parsed.data));
+  }
+};
+
+const stateMachineDriver: LocalDriver<'state-machine'> = {
+  async drive(workers, { stepFunctions, handlerOf }) {
+    // One state machine, the escalation, whose Task states all run one function.
+    const [task, ...others] = workers;
+    if (!task || others.length > 0) {
+      throw new Error(`the escalation state machine runs one worker's tasks; infra/workers.ts names ${workers.length}`);
+    }
+    stepFunctions.bindTask(await handlerOf(task.name));
+    // The service itself outlives its task: it is stopped with the twin.
+    return { stop: async () => undefined };
+  },
+};
+
+const streamDriver: LocalDriver<'stream'> = {
+  async drive(workers, { twin, handlerOf }) {
+    const pollers: Running[] = [];
+    for (const { name, source } of workers) {
+      const consumer = await handlerOf(name);
+      const { Table } = await twin.dynamodb.send(
+        new DescribeTableCommand({ TableName: twin.resources.tables[source.table] }),
+      );
+      if (!Table?.LatestStreamArn) throw new Error(`the ${source.table} table has no stream`);
+      pollers.push(
+        await startStreamPoller({
+          endpoint: twin.dynamodbEndpoint,
+          streamArn: Table.LatestStreamArn,
+          batchSize: source.batchSize,
+          // Only what is appended from now on: what was appended before is covered by re-arming the
+          // timers and by rebuilding the projections from the log.
+          startAt: 'LATEST',
+          consumer: async (event) => {
+            if (source.table === 'incidents') logAppendedEvents(event, twin.log);
+            return (await consumer(event)) as BatchResponse;
+          },
+          onParked: (record, error) => twin.log(`stream record ${record.dynamodb?.SequenceNumber} parked: ${error}`),
+        }),
+      );
+    }
+    return stoppedTogether(pollers);
+  },
+};
+
+const queueDriver: LocalDriver<'queue'> = {
+  async drive(workers, { twin, handlerOf }) {
+    const pollers: Running[] = [];
+    for (const { name, source } of workers) {
+      const queue = twin.resources.queues[source.queue];
+      const consumer = await handlerOf(name);
+      pollers.push(
+        startQueuePoller({
+          client: twin.sqs,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          batchSize: source.batchSize,
+          batchingWindowMs: (source.batchingWindowSeconds ?? 0) * 1000,
+          consumer: async (event: SQSEvent) => (await consumer(event)) as BatchResponse,
+        }),
+      );
+    }
+    return stoppedTogether(pollers);
+  },
+};
+
+/** What a scheduled run's result is worth a console line, by worker. */
+const scheduledRunLines: Partial<Record<WorkerName, (result: unknown) => string | undefined>> = {
+  checkZeroReports: (result) => {
+    const { missed = 0, notified = 0 } = (result ?? {}) as { missed?: number; notified?: number };
+    return missed > 0 || notified > 0
+      ? `zero reports: ${missed} missed at the cut-off, ${notified} county offices told`
+      : undefined;
+  },
+};
+
+const scheduleDriver: LocalDriver<'schedule'> = {
+  async drive(workers, { twin, handlerOf, intervalMs }) {
+    const schedules: Running[] = [];
+    for (const worker of workers) {
+      const run = await handlerOf(worker.name);
+      const line = scheduledRunLines[worker.name];
+      // One run at a time, as an overlapping run would only queue behind the same conditional writes.
+      let running: Promise<void> | undefined;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = run({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })
+          .then((result) => {
+            const said = line?.(result);
+            if (said) twin.log(said);
+          })
+          .catch((error: unknown) => twin.log(`${worker.name} failed: ${(error as Error).message}`))
+          .finally(() => {
+            running = undefined;
+          });
+      }, intervalMs(worker));
+      schedules.push({
+        stop: async () => {
+          clearInterval(timer);
+          // Let a run in progress finish before the engines it writes to go away.
+          await running;
+        },
+      });
+    }
+    return stoppedTogether(schedules);
+  },
+};
+
+/**
+ * The twin's driver for every kind of source a worker can have, keyed by kind: a kind added to
+ * `WorkerSource` does not compile until it is given a driver here, or declared as not driven.
+ * They start in this order: the state machine first, since the other handlers read its endpoint
+ * when they load; the stream before the queues it feeds through the topic.
+ */
+export const localDrivers: LocalDrivers = {
+  'state-machine': stateMachineDriver,
+  stream: streamDriver,
+  queue: queueDriver,
+  schedule: scheduleDriver,
+  'on-demand': { notDriven: 'an operator invokes it: locally `npm run reconcile` and `npm run officers`' },
+};
+
+/** The workers of `infra/workers.ts` whose source is of kind `kind`. */
+const workersFedBy = <K extends SourceKind>(kind: K): LocalWorker<K>[] => {
+  const isOfKind = (source: WorkerSource): source is Extract<WorkerSource, { kind: K }> => source.kind === kind;
+  return entriesOf<WorkerName, WorkerDef>(workerFunctions).flatMap(([name, def]) =>
+    isOfKind(def.source) ? [{ name, source: def.source }] : [],
+  );
+};
+
+/** Starts the driver of one kind of source on every worker of that kind, unless it is not driven. */
+const drive = async <K extends SourceKind>(
+  kind: K,
+  driver: LocalDrivers[K],
+  context: DriverContext,
+): Promise<Running | undefined> => ('notDriven' in driver ? undefined : driver.drive(workersFedBy(kind), context));
 
 /** Starts every worker; the handlers' environment must already point at the local engines. */
 export const startLocalWorkers = async (context: LocalWorkersContext): Promise<LocalWorkers> => {
@@ -65,70 +253,43 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
     while (cleanups.length > 0) await cleanups.pop()?.();
   };
   try {
-    // The state machine's task runs the timer handler; the other workers need the state
-    // machine's endpoint in their environment before they load.
-    const worker = async (name: WorkerName) => {
-      const handler = await context.loadHandler<WorkerHandler>(workerFunctions[name].entry);
-      return (event: unknown) => handler(event, lambdaContext(name, 60_000));
-    };
-    const timerTask = await worker('obligationTimer');
     const stepFunctions = await startLocalStepFunctions({
-      task: timerTask,
       onFailure: (name, error) => context.log(`timer ${name} failed: ${error}`),
     });
     cleanups.push(stepFunctions.stop);
+    // What the drivers and the inbox leave running; stopped before the service the timers run on.
+    const running: Running[] = [];
+    cleanups.push(() => stoppedTogether(running).stop());
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
       ESCALATION_STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
     });
 
-    const publishEvents = await worker('publishEvents');
-    const { Table } = await context.dynamodb.send(
-      new DescribeTableCommand({ TableName: context.resources.tables.incidents }),
-    );
-    if (!Table?.LatestStreamArn) throw new Error('the Incidents table has no stream');
-    const streamPoller = await startStreamPoller({
-      endpoint: context.dynamodbEndpoint,
-      streamArn: Table.LatestStreamArn,
-      batchSize: workerFunctions.publishEvents.source.batchSize,
-      // Only what is appended from now on: what was appended before is covered by re-arming the
-      // timers below and by rebuilding the projections from the log.
-      startAt: 'LATEST',
-      consumer: async (event: DynamoDBStreamEvent) => {
-        for (const record of event.Records) {
-          const image = record.dynamodb?.NewImage;
-          if (record.eventName !== 'INSERT' || !image) continue;
-          const item = unmarshall(image as Record<string, AttributeValue>);
-          if (typeof item.sk === 'string' && item.sk.startsWith(EVENT_SK_PREFIX)) {
-            context.log(describeEvent(item as unknown as IncidentEvent));
-          }
-        }
-        return (await publishEvents(event)) as { batchItemFailures?: { itemIdentifier: string }[] };
+    // The sweeper is the safety net for lost timers: it runs as often as the policy's shortest
+    // window needs (seconds, in a drill), not once a minute as on AWS.
+    const sweepIntervalMs = context.sweepIntervalMs ?? defaultSweepInterval(context.policy);
+    const intervalsMs: Partial<Record<WorkerName, number>> = {
+      sweepDeadlines: sweepIntervalMs,
+      ...(context.zeroReportCheckIntervalMs !== undefined
+        ? { checkZeroReports: context.zeroReportCheckIntervalMs }
+        : {}),
+    };
+    const drivers: DriverContext = {
+      twin: context,
+      stepFunctions,
+      intervalMs: (worker) => intervalsMs[worker.name] ?? worker.source.everyMinutes * 60_000,
+      handlerOf: async (name) => {
+        const handler = await context.loadHandler<WorkerHandler>(workerFunctions[name].entry);
+        return (event) => handler(event, lambdaContext(name, 60_000));
       },
-      onParked: (record, error) => context.log(`stream record ${record.dynamodb?.SequenceNumber} parked: ${error}`),
-    });
-    // Pollers stop together: each may be in a one-second long poll, and they do not depend on one another.
-    const pollers: { stop(): Promise<void> }[] = [streamPoller];
-    cleanups.push(async () => {
-      await Promise.all(pollers.map((p) => p.stop()));
-    });
-
-    for (const [name, def] of Object.entries(workerFunctions) as [WorkerName, (typeof workerFunctions)[WorkerName]][]) {
-      if (def.source.kind !== 'queue') continue;
-      const queue = context.resources.queues[def.source.queue];
-      const consumer = await worker(name);
-      const poller = startQueuePoller({
-        client: context.sqs,
-        queueUrl: queue.url,
-        queueArn: queue.arn,
-        batchSize: def.source.batchSize,
-        batchingWindowMs: 'batchingWindowSeconds' in def.source ? def.source.batchingWindowSeconds * 1000 : 0,
-        consumer: async (event) => (await consumer(event)) as { batchItemFailures?: { itemIdentifier: string }[] },
-      });
-      pollers.push(poller);
+    };
+    for (const [kind, driver] of entriesOf(localDrivers)) {
+      const started = await drive(kind, driver, drivers);
+      if (started) running.push(started);
     }
 
-    // Timers live in memory here: give every pending obligation its timer back.
+    // Timers live in memory here: give every pending obligation its timer back, now that the
+    // stream poller is there to pass on what the overdue ones append.
     const sfnClient = new SFNClient({
       region: LOCAL_REGION,
       credentials: localCredentials,
@@ -145,61 +306,32 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       if (armed > 0) context.log(`re-armed ${armed} deadline timer${armed === 1 ? '' : 's'} of pending obligations`);
     }
 
-    const sweepIntervalMs = context.sweepIntervalMs ?? defaultSweepInterval(context.policy);
-    const scheduled = async (name: WorkerName, intervalMs: number, report: (result: unknown) => void = () => {}) => {
-      const run = await worker(name);
-      // One run at a time, as an overlapping run would only queue behind the same conditional writes.
-      let running: Promise<void> | undefined;
-      const timer = setInterval(() => {
-        if (running) return;
-        running = run({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' })
-          .then(report)
-          .catch((error: unknown) => context.log(`${name} failed: ${(error as Error).message}`))
-          .finally(() => {
-            running = undefined;
-          });
-      }, intervalMs);
-      cleanups.push(async () => {
-        clearInterval(timer);
-        // Let a run in progress finish before the engines it writes to go away.
-        await running;
-      });
-    };
-    await scheduled('sweepDeadlines', sweepIntervalMs);
-    const zeroReportCheckIntervalMs =
-      context.zeroReportCheckIntervalMs ?? workerFunctions.checkZeroReports.source.everyMinutes * 60_000;
-    await scheduled('checkZeroReports', zeroReportCheckIntervalMs, (result) => {
-      const { missed = 0, notified = 0 } = (result ?? {}) as { missed?: number; notified?: number };
-      if (missed > 0 || notified > 0) {
-        context.log(`zero reports: ${missed} missed at the cut-off, ${notified} county offices told`);
-      }
-    });
-
     // The officer inbox: every notification as it is sent, on the console and in a file that
     // `npm run inbox -- --office CODE` reads.
     const inboxFile = join(context.dataDir, 'inbox.jsonl');
-    const inbox = startQueuePoller({
-      client: context.sqs,
-      queueUrl: context.resources.queues.officerInbox.url,
-      queueArn: context.resources.queues.officerInbox.arn,
-      batchSize: 10,
-      consumer: async (event) => {
-        for (const record of event.Records) {
-          const n = JSON.parse(deliveredToSqs(record.body)) as {
-            personId: string;
-            role: string;
-            office: string;
-            text: string;
-          };
-          appendFileSync(inboxFile, `${JSON.stringify({ receivedAt: new Date().toISOString(), ...n })}\n`);
-          context.log(`notify ${n.personId} (${n.role}, ${n.office}): ${n.text}`);
-        }
-        return { batchItemFailures: [] };
-      },
-    });
-    pollers.push(inbox);
+    running.push(
+      startQueuePoller({
+        client: context.sqs,
+        queueUrl: context.resources.queues.officerInbox.url,
+        queueArn: context.resources.queues.officerInbox.arn,
+        batchSize: 10,
+        consumer: async (event) => {
+          for (const record of event.Records) {
+            const n = JSON.parse(deliveredToSqs(record.body)) as {
+              personId: string;
+              role: string;
+              office: string;
+              text: string;
+            };
+            appendFileSync(inboxFile, `${JSON.stringify({ receivedAt: new Date().toISOString(), ...n })}\n`);
+            context.log(`notify ${n.personId} (${n.role}, ${n.office}): ${n.text}`);
+          }
+          return { batchItemFailures: [] };
+        },
+      }),
+    );
 
-    return { sweepIntervalMs, zeroReportCheckIntervalMs, timers: () => stepFunctions.counts(), stop };
+    return { sweepIntervalMs, timers: () => stepFunctions.counts(), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -36,6 +36,11 @@ interface Execution {
 
 export interface LocalStepFunctions {
   readonly endpoint: string;
+  /**
+   * Binds the Task states to the handler that runs them (the timer worker's), as the stack binds its
+   * function. Until then no execution starts.
+   */
+  bindTask(task: TaskHandler): void;
   /** For tests and the console: executions by status. */
   counts(): Record<Status, number>;
   /** Forgets running executions without running them to the end, as a crash would. */
@@ -67,16 +72,12 @@ class ServiceError extends Error {
   }
 }
 
-export const startLocalStepFunctions = async (options: {
-  /** Runs a Task state's input through the timer handler, as Lambda would. */
-  readonly task: TaskHandler;
-  readonly onFailure?: (name: string, error: string) => void;
-}): Promise<LocalStepFunctions> => {
+export const startLocalStepFunctions = async (
+  options: { readonly onFailure?: (name: string, error: string) => void } = {},
+): Promise<LocalStepFunctions> => {
   const machine = new StateMachine(escalationDefinition(LOCAL_TIMER_FUNCTION_ARN) as never);
   const executions = new Map<string, Execution>();
-  // The library types task input and output as JSON values; the timer handler's are JSON too.
-  const task = options.task as unknown as TaskStateHandler;
-  const handlers = { [TASK_STATES.remind]: task, [TASK_STATES.check]: task };
+  let handlers: Record<string, TaskStateHandler> | undefined;
 
   const start = (body: Record<string, unknown>) => {
     const name = String(body.name ?? '');
@@ -84,6 +85,7 @@ export const startLocalStepFunctions = async (options: {
     if (body.stateMachineArn !== LOCAL_STATE_MACHINE_ARN) {
       throw new ServiceError('StateMachineDoesNotExist', `no state machine ${String(body.stateMachineArn)}`);
     }
+    if (!handlers) throw new ServiceError('InvalidDefinition', 'no handler is bound to the Task states yet');
     if (!/^[\w-]{1,80}$/.test(name)) throw new ServiceError('InvalidName', `invalid execution name ${name}`);
     const existing = executions.get(name);
     if (existing) {
@@ -174,6 +176,11 @@ export const startLocalStepFunctions = async (options: {
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    bindTask: (task) => {
+      // The library types task input and output as JSON values; the timer handler's are JSON too.
+      const handler = task as unknown as TaskStateHandler;
+      handlers = { [TASK_STATES.remind]: handler, [TASK_STATES.check]: handler };
+    },
     counts: () => {
       const counts: Record<Status, number> = { RUNNING: 0, SUCCEEDED: 0, FAILED: 0, ABORTED: 0 };
       for (const e of executions.values()) counts[e.status] += 1;

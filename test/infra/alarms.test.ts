@@ -5,23 +5,19 @@
  * CloudWatch can encrypt to.
  */
 
-import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
+import type { PipelineApp } from '../../infra/bin/build-app';
 import { queues } from '../../infra/resources';
 import { logicalIdOf } from './logical-ids';
-
-type Json = ReturnType<Template['toJSON']>;
+import { type Json, synthesisedPipeline } from './synthesised';
 
 let pipeline: PipelineApp;
 let stateless: Json;
 let stateful: Json;
 
 beforeAll(() => {
-  pipeline = buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, nag: false, env: {} });
-  stateless = Template.fromStack(pipeline.stateless).toJSON();
-  stateful = Template.fromStack(pipeline.stateful).toJSON();
+  ({ pipeline, stateful, stateless } = synthesisedPipeline());
 });
 
 const alarmsIn = (template: Json): Json[] =>

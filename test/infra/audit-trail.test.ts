@@ -5,27 +5,23 @@
  * each audit-trail table refuses those actions to everyone by resource policy, and outlives the stack.
  */
 
-import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFunctionName, apiFunctions } from '../../infra/api';
-import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
+import type { PipelineApp } from '../../infra/bin/build-app';
 import { EVIDENCE_APPENDER_TAG } from '../../infra/constructs/pipeline-function';
 import { AUDIT_TRAIL_TABLES, type AuditTrailTable } from '../../infra/resources';
 import { type WorkerName, workerFunctions } from '../../infra/workers';
 import { logicalIdOf } from './logical-ids';
+import { type Json, synthesisedPipeline } from './synthesised';
 import { actionsOnTable, partiqlWriteActions, tableIdsOf, writeActions } from './table-grants';
-
-type Json = ReturnType<Template['toJSON']>;
 
 let pipeline: PipelineApp;
 let stateless: Json;
 let stateful: Json;
 
 beforeAll(() => {
-  pipeline = buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, nag: false, env: {} });
-  stateless = Template.fromStack(pipeline.stateless).toJSON();
-  stateful = Template.fromStack(pipeline.stateful).toJSON();
+  ({ pipeline, stateful, stateless } = synthesisedPipeline());
 });
 
 const rolesOf = (template: Json): string[] =>

@@ -7,25 +7,18 @@
  * groups its feedback role may write to, and nothing more.
  */
 
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
+import type { PipelineApp } from '../../infra/bin/build-app';
 import { officerDeliveryDeadLettersEnv } from '../../infra/stacks/stateless-stack';
 import { logicalIdOf } from './logical-ids';
-
-const fastSynth = { 'aws:cdk:bundling-stacks': [] };
-
-/** Template JSON, typed as loosely as the assertions library types it. */
-type Json = ReturnType<Template['toJSON']>;
+import { type Json, synthesisedPipeline } from './synthesised';
 
 let pipeline: PipelineApp;
 let stateful: Json;
 let stateless: Json;
 
 beforeAll(() => {
-  pipeline = buildApp({ context: fastSynth, nag: false, env: {} });
-  stateful = Template.fromStack(pipeline.stateful).toJSON();
-  stateless = Template.fromStack(pipeline.stateless).toJSON();
+  ({ pipeline, stateful, stateless } = synthesisedPipeline());
 });
 
 function resourceIn(template: Json, logicalId: string): Json {

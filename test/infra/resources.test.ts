@@ -4,9 +4,7 @@
  * directions, and fails on any difference in keys, indexes, streams, TTL, retries or filters.
  */
 import { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/bin/build-app';
 import {
   type IndexDef,
   type KeyDef,
@@ -18,11 +16,7 @@ import {
   topics,
 } from '../../infra/resources';
 import type { StatefulStack } from '../../infra/stacks/stateful-stack';
-
-const fastSynth = { 'aws:cdk:bundling-stacks': [] };
-
-/** Template JSON, typed as loosely as the assertions library types it. */
-type Json = ReturnType<Template['toJSON']>;
+import { type Json, synthesisedPipeline } from './synthesised';
 
 interface TemplateResource {
   readonly Type: string;
@@ -33,8 +27,9 @@ let stateful: StatefulStack;
 let resources: Record<string, TemplateResource>;
 
 beforeAll(() => {
-  ({ stateful } = buildApp({ context: fastSynth, nag: false }));
-  resources = Template.fromStack(stateful).toJSON().Resources;
+  const synthesised = synthesisedPipeline();
+  stateful = synthesised.pipeline.stateful;
+  resources = synthesised.stateful.Resources;
 });
 
 /**

@@ -1,20 +1,18 @@
 import { CfnElement, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/bin/build-app';
 import { queues, subscriptions, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
 import type { StatefulStack } from '../../infra/stacks/stateful-stack';
-
-// Skipping bundling keeps synthesis to about a second; nothing asserted here depends on the code.
-const fastSynth = { 'aws:cdk:bundling-stacks': [] };
+import { synthesisedPipeline } from './synthesised';
 
 let stateful: StatefulStack;
 let template: Template;
 
 beforeAll(() => {
-  ({ stateful } = buildApp({ context: fastSynth, nag: false }));
-  template = Template.fromStack(stateful);
+  const synthesised = synthesisedPipeline();
+  stateful = synthesised.pipeline.stateful;
+  template = Template.fromJSON(synthesised.stateful);
 });
 
 /** The logical id of the L1 resource behind `construct`. */

@@ -1,4 +1,3 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiFunctionName,
@@ -12,12 +11,8 @@ import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { entriesOf } from '../../infra/stacks/records';
 import { workerFunctions } from '../../infra/workers';
 import { logicalIdOf } from './logical-ids';
+import { fastSynth, type Json, synthesisedPipeline } from './synthesised';
 import { expectTableAccess, tableIdsOf } from './table-grants';
-
-const fastSynth = { 'aws:cdk:bundling-stacks': [] };
-
-/** Template JSON, typed as loosely as the assertions library types it. */
-type Json = ReturnType<Template['toJSON']>;
 
 const servedRoutes = routes;
 const publicRouteKeys = ['GET /health', 'GET /v1/openapi.json'];
@@ -27,9 +22,8 @@ let stateless: Json;
 let stateful: Json;
 
 beforeAll(() => {
-  pipeline = buildApp({ context: fastSynth, nag: false, env: {}, routes: servedRoutes });
-  stateless = Template.fromStack(pipeline.stateless).toJSON();
-  stateful = Template.fromStack(pipeline.stateful).toJSON();
+  // The shared build serves the routes of `infra/api.ts`, which are `servedRoutes`.
+  ({ pipeline, stateful, stateless } = synthesisedPipeline());
 });
 
 function resourcesOfType(template: Json, type: string): [string, Json][] {

@@ -7,9 +7,8 @@
  */
 
 import validator from 'asl-validator';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
+import type { PipelineApp } from '../../infra/bin/build-app';
 import { timerFunctionArnSubstitution } from '../../infra/constructs/escalation-state-machine';
 import { type TableName, type TopicName, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
@@ -17,12 +16,8 @@ import { escalationStateMachineEnv, officerDeliveryDeadLettersEnv } from '../../
 import { escalationDefinition } from '../../infra/state-machines/escalation';
 import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../../infra/workers';
 import { logicalIdOf } from './logical-ids';
+import { type Json, synthesisedPipeline } from './synthesised';
 import { actionsOnTable, expectTableAccess, readOnlyActions, tableIdsOf, writeActions } from './table-grants';
-
-const fastSynth = { 'aws:cdk:bundling-stacks': [] };
-
-/** Template JSON, typed as loosely as the assertions library types it. */
-type Json = ReturnType<Template['toJSON']>;
 
 /** An Allow statement with its actions and resources as lists. */
 interface Allowed {
@@ -35,9 +30,7 @@ let stateless: Json;
 let stateful: Json;
 
 beforeAll(() => {
-  pipeline = buildApp({ context: fastSynth, nag: false, env: {} });
-  stateless = Template.fromStack(pipeline.stateless).toJSON();
-  stateful = Template.fromStack(pipeline.stateful).toJSON();
+  ({ pipeline, stateful, stateless } = synthesisedPipeline());
 });
 
 function resourceIn(template: Json, logicalId: string): Json {
