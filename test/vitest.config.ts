@@ -28,8 +28,9 @@ class LongestWaitsFirst extends BaseSequencer {
   }
 }
 
-// Three suites with different needs: fast pure tests, CDK synthesis (seconds per stack), and
-// integration tests that share one DynamoDB Local and one fauxqs started by the global setup.
+// Four suites with different needs: fast pure tests, CDK synthesis (seconds per stack),
+// integration tests that share one DynamoDB Local and one fauxqs started by the global setup, and
+// the web console in a real browser.
 // Vitest runs projects with different worker counts one after another, in `groupOrder`.
 export default defineConfig({
   root,
@@ -92,6 +93,9 @@ export default defineConfig({
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
+          // Last, and one file at a time: Chromium computes, and a loaded machine stretches its waits.
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
         },
       },
     ],
