@@ -67,17 +67,23 @@ export interface WebBuildResult {
   readonly ms: number;
 }
 
-/** Builds `web/dist` unless it is fresh; returns where it is. Throws with Vite's output if the build fails. */
-export const ensureWebBuild = (log: (line: string) => void = () => undefined): WebBuildResult => {
+/**
+ * Builds `web/dist` unless it is fresh (or `force`); returns where it is. Throws with Vite's output
+ * if the build fails.
+ */
+export const ensureWebBuild = (
+  log: (line: string) => void = () => undefined,
+  options: { readonly force?: boolean } = {},
+): WebBuildResult => {
   const started = Date.now();
   const hash = webSourceHash();
-  if (isFresh(hash)) return { dist: webDist, built: false, ms: Date.now() - started };
+  if (!options.force && isFresh(hash)) return { dist: webDist, built: false, ms: Date.now() - started };
   while (!takeLock()) {
     sleep(200);
     if (isFresh(hash)) return { dist: webDist, built: false, ms: Date.now() - started };
   }
   try {
-    if (isFresh(hash)) return { dist: webDist, built: false, ms: Date.now() - started };
+    if (!options.force && isFresh(hash)) return { dist: webDist, built: false, ms: Date.now() - started };
     log('building the web console (web/dist) …');
     try {
       execFileSync(
@@ -97,3 +103,9 @@ export const ensureWebBuild = (log: (line: string) => void = () => undefined): W
     rmSync(LOCK, { force: true });
   }
 };
+
+// `npm run build:web`: always builds, and records the sources it was built from.
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const result = ensureWebBuild((line) => console.log(line), { force: true });
+  console.log(`web console built in ${(result.ms / 1000).toFixed(1)} s: ${relative(process.cwd(), result.dist)}`);
+}

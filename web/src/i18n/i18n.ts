@@ -25,6 +25,7 @@ const initialLang = (): Lang => {
 export const lang = signal<Lang>(initialLang());
 
 effect(() => {
+  if (typeof document === 'undefined') return;
   document.documentElement.lang = lang.value;
   document.title = catalogues[lang.value]['app.name'];
   try {

@@ -18,6 +18,7 @@ import { request } from '../api/client';
 import type { FieldProblem } from '../api/types';
 import { claims, currentToken, session, tokenRefused } from '../auth/session';
 import { randomId } from '../lib/ids';
+import { backoffMs } from './retry';
 
 export type OutboxState = 'saved' | 'sending' | 'waiting' | 'needs-sign-in' | 'delivered' | 'refused';
 
@@ -80,15 +81,6 @@ const put = async (entry: OutboxEntry): Promise<void> => {
   await set(entry.id, entry, store);
   await refresh();
   channel?.postMessage('changed');
-};
-
-const MIN_BACKOFF_MS = 2_000;
-const MAX_BACKOFF_MS = 5 * 60_000;
-
-/** 2 s, 4 s, 8 s … up to 5 min, each ±20 % so that many phones do not retry in step. */
-export const backoffMs = (attempts: number, random = Math.random): number => {
-  const base = Math.min(MIN_BACKOFF_MS * 2 ** Math.max(attempts - 1, 0), MAX_BACKOFF_MS);
-  return Math.round(base * (0.8 + 0.4 * random()));
 };
 
 const PENDING: readonly OutboxState[] = ['saved', 'sending', 'waiting', 'needs-sign-in'];
