@@ -224,7 +224,7 @@ export interface Recovery {
   readonly changedAnswers: number;
   /** 5xx answers to the reads and retries after the restart. */
   readonly serverErrors: number;
-  /** Reports whose request was cut by the crash and which the retry turned into an incident. */
+  /** Requests the crash cut, answered 201 on the retry (their incident made then, or found made). */
   readonly completedByRetry: number;
   /** Incidents stored, and keys in the ledger: equal when nothing was doubled or made up. */
   readonly incidentsStored: number;
