@@ -2,13 +2,14 @@
  * `npm run backup` and `npm run restore` on a real data folder: refused while the runtime runs;
  * a backup of the stopped runtime, restored over a folder that has since taken more reports and
  * then been killed mid-flight, brings back exactly the backed-up tables — every item of every
- * table — and every chain verifies.
+ * table — and every chain verifies; a digest taken before the restore names what it took away.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, expect, it } from 'vitest';
+import { openLocalSigner } from '../../infra/local/auth';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { tables } from '../../infra/resources';
 import { canonicalJson, type Json } from '../../shared/domain/canonical';
@@ -19,6 +20,7 @@ import { runScript } from './support';
 const root = mkdtempSync(join(tmpdir(), 'incident-pipeline-backup-'));
 const dataDir = join(root, 'data');
 const backup = join(root, 'backup');
+const digest = join(root, 'digest.json');
 let runtime: RuntimeGroup | undefined;
 
 afterAll(async () => {
@@ -94,6 +96,22 @@ it('restores exactly the backed-up state over later writes and a crash, refusing
   expect(made.code, made.stderr).toBe(0);
   let later: RuntimeGroup | undefined = await startRuntimeGroup({ dataDir });
   const lost = await submit(later, tokens.reporter('110106'), '110106', 4);
+  // One backed-up incident gets an event after the backup: its county office acknowledges it.
+  const county = await (await openLocalSigner(dataDir)).sign({
+    sub: 'dongcheng',
+    role: 'office',
+    region: '110101',
+    level: 'county',
+  });
+  const acknowledged = await fetch(`${later.url}/v1/incidents/${kept[0]}/acknowledge`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${county}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(acknowledged.status).toBe(200);
+  // An inspector's digest of the trail as it now stands, kept outside the data folder.
+  const saved = await runScript({ dataDir }, 'verify-audit', '--region', PROVINCE, '--save-digest', digest);
+  expect(saved.code, saved.stderr).toBe(0);
   const inFlight = fetch(`${later.url}/v1/reports`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tokens.reporter('110107')}`, 'content-type': 'application/json' },
@@ -122,4 +140,14 @@ it('restores exactly the backed-up state over later writes and a crash, refusing
   expect(verified.status).toBe(200);
   const report = (await verified.json()) as { complete: boolean; counts: { chains: number; broken: number } };
   expect(report).toMatchObject({ complete: true, counts: { chains: kept.length, broken: 0 } });
+  // Held to the later digest, verification names exactly what the restore took away.
+  const against = await runScript(runtime, 'verify-audit', '--region', PROVINCE, '--against', digest, '--json');
+  expect(against.code).toBe(1);
+  const { broken } = JSON.parse(against.stdout) as { broken: { id: string; reason: string }[] };
+  expect(broken.map(({ id, reason }) => ({ id, reason })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+    [
+      { id: kept[0], reason: 'anchor-missing-events' },
+      { id: lost, reason: 'chain-missing' },
+    ].sort((a, b) => (a.id ?? '').localeCompare(b.id ?? '')),
+  );
 }, 300_000);
