@@ -97,17 +97,23 @@ const newAttempt = (ledger: Ledger, n: number): Attempt => {
   return attempt;
 };
 
+/** One POST of the attempt's report; a 429 is waited out and sent again, as a client would. */
 const post = async (url: string, tokens: Tokens, attempt: Attempt): Promise<{ status: number; text: string }> => {
-  const answer = await fetch(`${url}/v1/reports`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${tokens.reporter(attempt.county)}`,
-      'content-type': 'application/json',
-      'idempotency-key': attempt.key,
-    },
-    body: attempt.body,
-  });
-  return { status: answer.status, text: await answer.text() };
+  for (let tries = 1; ; tries += 1) {
+    const answer = await fetch(`${url}/v1/reports`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tokens.reporter(attempt.county)}`,
+        'content-type': 'application/json',
+        'idempotency-key': attempt.key,
+      },
+      body: attempt.body,
+    });
+    const text = await answer.text();
+    if (answer.status !== 429 || tries >= 10) return { status: answer.status, text };
+    const after = Number(answer.headers.get('retry-after'));
+    await new Promise((done) => setTimeout(done, Number.isFinite(after) && after > 0 ? after * 1000 : 100 * tries));
+  }
 };
 
 const incidentIdOf = (text: string): string | undefined => {
@@ -226,6 +232,8 @@ export interface Recovery {
   readonly serverErrors: number;
   /** Requests the crash cut, answered 201 on the retry (their incident made then, or found made). */
   readonly completedByRetry: number;
+  /** Of those, the ones that had landed before the kill (received before it): the retry replayed them. */
+  readonly cutButLanded: number;
   /** Incidents stored, and keys in the ledger: equal when nothing was doubled or made up. */
   readonly incidentsStored: number;
   readonly keys: number;
@@ -261,6 +269,7 @@ export const recoverFrom = async (
   let changedAnswers = 0;
   let serverErrors = 0;
   let completedByRetry = 0;
+  let cutButLanded = 0;
   await inParallel(crash.attempts, inFlight, async (attempt) => {
     if (attempt.status === 201 && attempt.incidentId) {
       const read = await fetch(`${runtime.url}/v1/incidents/${attempt.incidentId}`, {
@@ -282,6 +291,11 @@ export const recoverFrom = async (
       attempt.status = retry.status;
       attempt.text = retry.text;
       attempt.incidentId = retried;
+      const read = await fetch(`${runtime.url}/v1/incidents/${retried}`, {
+        headers: { authorization: `Bearer ${tokens.inspector}` },
+      });
+      const { receivedAt } = (await read.json()) as { receivedAt?: string };
+      if (receivedAt && Date.parse(receivedAt) < crash.at) cutButLanded += 1;
     }
   });
   const heads = await incidentHeads(runtime);
@@ -291,6 +305,7 @@ export const recoverFrom = async (
     changedAnswers,
     serverErrors,
     completedByRetry,
+    cutButLanded,
     incidentsStored: heads.length,
     keys: ledger.attempts.size,
   };

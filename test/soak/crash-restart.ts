@@ -106,6 +106,7 @@ const main = async (): Promise<number> => {
     created: 0,
     cut: 0,
     completedByRetry: 0,
+    cutButLanded: 0,
     lost: 0,
     doubled: 0,
     changedAnswers: 0,
@@ -142,6 +143,7 @@ const main = async (): Promise<number> => {
       totals.created += crash.created;
       totals.cut += crash.cut;
       totals.completedByRetry += recovery.completedByRetry;
+      totals.cutButLanded += recovery.cutButLanded;
       totals.lost += recovery.lost.length;
       totals.doubled += recovery.doubled.length + Math.max(0, recovery.incidentsStored - recovery.keys);
       totals.changedAnswers += recovery.changedAnswers;
@@ -152,7 +154,7 @@ const main = async (): Promise<number> => {
       console.log(
         `phase ${index + 1} ${kind.padEnd(9)} sent ${crash.sent}, 201 ${crash.created}, cut ${crash.cut}; ` +
           `after restart (${seconds(restarts.at(-1) ?? 0)}): lost ${recovery.lost.length}, ` +
-          `doubled ${recovery.doubled.length}, cut requests answered 201 on retry ${recovery.completedByRetry}, ` +
+          `doubled ${recovery.doubled.length}, cut requests answered 201 on retry ${recovery.completedByRetry} (${recovery.cutButLanded} had landed), ` +
           `incidents ${recovery.incidentsStored} for ${recovery.keys} keys, ` +
           `deadlines pending at the crash ${deadlines.pendingAtCrash}, flagged ${deadlines.flagged}`,
       );
@@ -167,8 +169,8 @@ const main = async (): Promise<number> => {
     const verify = await runScript(dataDir, 'verify-audit', '--region', PROVINCE);
     const verifyLine = verify.output
       .split('\n')
-      .filter((line) => /chains|broken|intact/i.test(line))
-      .slice(-3)
+      .filter((line) => /^\s+\d+ chains, \d+ events:|^RESULT/.test(line))
+      .map((line) => line.trim())
       .join(' / ');
 
     failed =
@@ -187,7 +189,8 @@ const main = async (): Promise<number> => {
         `phases            ${totals.phases} (${schedule.slice(0, totals.phases).filter((k) => k === 'after-201').length} right after a 201, ${schedule.slice(0, totals.phases).filter((k) => k === 'mid-burst').length} mid-burst)`,
         `reports sent      ${totals.sent}`,
         `201 before a kill ${totals.created}`,
-        `cut by a kill     ${totals.cut} (all retried: ${totals.completedByRetry} answered 201)`,
+        `cut by a kill     ${totals.cut} (retried: ${totals.completedByRetry} answered 201, ` +
+          `${totals.cutButLanded} of them had landed before the kill and were replayed)`,
         `lost              ${totals.lost}`,
         `doubled           ${totals.doubled}`,
         `changed answers   ${totals.changedAnswers}`,
