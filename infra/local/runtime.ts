@@ -80,7 +80,10 @@ const assertPortFree = (port: number): Promise<void> =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()));
   });
 
-/** Points every AWS SDK client the handlers build at the local engines. */
+/**
+ * Points every AWS SDK client the handlers build at the local engines, and has their DynamoDB
+ * clients wait for DynamoDB Local to commit each transaction before answering (commit-barrier.ts).
+ */
 const localAwsEnvironment = (dynamodb: string, messaging: string): Record<string, string> => ({
   AWS_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -88,6 +91,7 @@ const localAwsEnvironment = (dynamodb: string, messaging: string): Record<string
   AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
   AWS_ENDPOINT_URL_SQS: messaging,
   AWS_ENDPOINT_URL_SNS: messaging,
+  DYNAMODB_LOCAL_COMMIT_BARRIER: 'true',
 });
 
 const loadHandler = async <H = HttpHandler>(entry: string): Promise<H> => {

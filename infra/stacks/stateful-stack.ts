@@ -75,6 +75,9 @@ const EVIDENCE_DESTROYING_ACTIONS = [
  */
 const EVIDENCE_APPENDING_ACTIONS = ['dynamodb:PutItem', 'dynamodb:PartiQLInsert'];
 
+/** How far back a table can be restored to the second: 35 days, the most point-in-time recovery keeps. */
+export const PITR_DAYS = 35;
+
 /** Custom claims every token carries (docs/api.md#tokens-and-claims); set by administrators only. */
 const claimAttributes = {
   // reporter | office | inspector
@@ -189,7 +192,8 @@ export class StatefulStack extends Stack {
       sortKey: def.sortKey && attribute(def.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       encryption: TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Restorable to any second of the last 35 days, the longest PITR keeps (docs/reliability.md).
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_DAYS },
       stream: def.stream && StreamViewType[def.stream],
       timeToLiveAttribute: def.timeToLiveAttribute,
       // Losing an audit trail loses the evidence of who reported what and when: it can never be

@@ -1,9 +1,9 @@
 import { CfnElement, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { queues, subscriptions, tables, topics } from '../../infra/resources';
+import { AUDIT_TRAIL_TABLES, queues, subscriptions, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
-import type { StatefulStack } from '../../infra/stacks/stateful-stack';
+import { PITR_DAYS, type StatefulStack } from '../../infra/stacks/stateful-stack';
 import { synthesisedPipeline } from './synthesised';
 
 let stateful: StatefulStack;
@@ -40,10 +40,29 @@ describe('stateful stack', () => {
       expect(Object.keys(all)).toHaveLength(Object.keys(tables).length);
       for (const table of Object.values(all)) {
         expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
-        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: true,
+          // The longest window point-in-time recovery keeps.
+          RecoveryPeriodInDays: 35,
+        });
         expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       }
     });
+
+    it.each(AUDIT_TRAIL_TABLES)(
+      'keeps the evidence table %s restorable: never deleted with the table or the stack',
+      (name) => {
+        // A point-in-time restore needs its source table (docs/reliability.md).
+        const resource = template.toJSON().Resources[logicalIdOf(stateful, stateful.tables[name])];
+
+        expect(resource.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: true,
+          RecoveryPeriodInDays: PITR_DAYS,
+        });
+        expect(resource.Properties.DeletionProtectionEnabled).toBe(true);
+        expect(resource.DeletionPolicy).toBe('Retain');
+      },
+    );
 
     it('protects the incident log, the audit trail, from deletion', () => {
       const incidents = logicalIdOf(stateful, stateful.tables.incidents);
