@@ -13,7 +13,6 @@
  * a JSON payload has already been decoded, rightly or not. A JSON directory may also be given as
  * the object itself.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { z } from 'zod';
@@ -22,7 +21,7 @@ import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-s
 import { makeImportOfficers } from '../../shared/application/officers';
 import { readEnv } from '../../shared/config/env';
 import { ValidationError } from '../../shared/domain/errors';
-import { logger, tracer } from '../../shared/observability';
+import { logger, observe, tracer } from '../../shared/observability';
 import { decodeFile, TEXT_ENCODINGS } from '../../shared/schemas/csv';
 import { directoryRows } from '../../shared/schemas/officers';
 
@@ -65,7 +64,7 @@ const textOf = (file: z.output<typeof input>) => {
 };
 
 export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event: unknown) => {
     const file = input.parse(event);
     const decoded = textOf(file);

@@ -4,7 +4,6 @@
  * and the start cannot lose one; a failed record is retried alone, then dead-lettered.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
@@ -12,7 +11,7 @@ import { loadPolicy } from '../../shared/adapters/policy-source';
 import { timerSchedulerFromEnv } from '../../shared/adapters/wiring';
 import { makeStartTimers } from '../../shared/application/escalation';
 import { readEnv } from '../../shared/config/env';
-import { logger } from '../../shared/observability';
+import { observe } from '../../shared/observability';
 import { incidentEventSchema } from '../../shared/schemas/events';
 
 const env = readEnv(z.object({ POLICY: z.string().min(1).default('national') }));
@@ -25,5 +24,5 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 };
 
 export const handler = middy<SQSEvent>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event: SQSEvent) => processPartialResponse(event, recordHandler, processor));

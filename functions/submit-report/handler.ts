@@ -6,6 +6,7 @@ import { loadPolicy } from '../../shared/adapters/policy-source';
 import { randomIds, systemClock } from '../../shared/adapters/system';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import { readEnv } from '../../shared/config/env';
+import { pipelineMetrics } from '../../shared/observability';
 import { idempotencyHeaderSchema, makeReportBodySchema } from '../../shared/schemas/report';
 
 const env = readEnv(apiTablesEnv.extend({ POLICY: z.string().min(1).default('national') }));
@@ -30,7 +31,9 @@ export const handler = apiHandler(
   },
   async ({ actor, body, headers }) => {
     const key = headers['idempotency-key'];
-    const { response } = await submitReport({ actor, report: body, ...(key ? { idempotencyKey: key } : {}) });
+    const result = await submitReport({ actor, report: body, ...(key ? { idempotencyKey: key } : {}) });
+    pipelineMetrics.reportAccepted(body.kind, result);
+    const { response } = result;
     return json(201, response, { location: `/v1/incidents/${response.incidentId}` });
   },
 );
