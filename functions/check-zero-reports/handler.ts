@@ -3,7 +3,6 @@
  * by its cut-off gets one missed-report event, and its county office is told. Repeated and
  * overlapping runs are safe; a failed notification is retried by a later run.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -19,7 +18,7 @@ import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notifica
 import { systemClock } from '../../shared/adapters/system';
 import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
 import { readEnv } from '../../shared/config/env';
-import { logger, tracer } from '../../shared/observability';
+import { logger, observe, pipelineMetrics, tracer } from '../../shared/observability';
 
 const env = readEnv(
   zeroReportsEnv.extend(officersEnv.shape).extend({ OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1) }),
@@ -48,9 +47,10 @@ const stopAtFor = (context: Context): Date => {
 };
 
 export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (_event: unknown, context: Context) => {
     const result = await check({ stopAt: stopAtFor(context) });
+    pipelineMetrics.zeroReportsChecked(result);
     if (result.missed > 0) logger.warn('zero reports missed at the cut-off', { ...result });
     if (result.daysDeferred > 0 || result.unitsDeferred > 0) {
       logger.info('zero-report check continues next run', {

@@ -7,10 +7,12 @@
  * of a JSON file), and nothing is written or subscribed. `npm run officers -- import FILE` runs
  * the same use case locally.
  *
- * Invoked by an operator with `{ "format": "csv" | "json", "content": "<the file's text>" }`; a
- * JSON directory may also be given as the object itself.
+ * Invoked by an operator with `{ "format": "csv" | "json", "content": "<the file's text>" }`, or
+ * with the file's bytes as they are, `{ "format", "contentBase64", "encoding"?: "utf-8" | "gb18030" }`,
+ * which is how a GB18030 file (Excel's plain CSV on Chinese Windows) arrives intact: text put into
+ * a JSON payload has already been decoded, rightly or not. A JSON directory may also be given as
+ * the object itself.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { z } from 'zod';
@@ -19,7 +21,8 @@ import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-s
 import { makeImportOfficers } from '../../shared/application/officers';
 import { readEnv } from '../../shared/config/env';
 import { ValidationError } from '../../shared/domain/errors';
-import { logger, tracer } from '../../shared/observability';
+import { logger, observe, tracer } from '../../shared/observability';
+import { decodeFile, TEXT_ENCODINGS } from '../../shared/schemas/csv';
 import { directoryRows } from '../../shared/schemas/officers';
 
 const env = readEnv(
@@ -44,17 +47,30 @@ const importOfficers = makeImportOfficers({
     }),
 });
 
-const input = z.discriminatedUnion('format', [
+const input = z.union([
   z.strictObject({ format: z.literal('csv'), content: z.string() }),
   z.strictObject({ format: z.literal('json'), content: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+  z.strictObject({
+    format: z.enum(['csv', 'json']),
+    contentBase64: z.base64(),
+    encoding: z.enum(TEXT_ENCODINGS).optional(),
+  }),
 ]);
 
+/** The file's text, decoded here when it came as bytes (see `decodeFile`). */
+const textOf = (file: z.output<typeof input>) => {
+  if ('contentBase64' in file) return decodeFile(Buffer.from(file.contentBase64, 'base64'), file.encoding);
+  return { ok: true, text: typeof file.content === 'string' ? file.content : JSON.stringify(file.content) } as const;
+};
+
 export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event: unknown) => {
     const file = input.parse(event);
-    const text = typeof file.content === 'string' ? file.content : JSON.stringify(file.content);
-    const { rows, problems } = directoryRows(text, file.format);
+    const decoded = textOf(file);
+    const { rows, problems } = decoded.ok
+      ? directoryRows(decoded.text, file.format)
+      : { rows: [], problems: [decoded.problem] };
     try {
       return { imported: true, ...(await importOfficers(rows, problems)) };
     } catch (error) {

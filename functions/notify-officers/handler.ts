@@ -5,7 +5,6 @@
  * Runs from the queue, never from the request path.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
@@ -16,7 +15,7 @@ import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notifica
 import { makeSqsRedelivery } from '../../shared/adapters/sqs/redelivery';
 import { makeNotifyOfficers, makeNotifyQueuedEvent } from '../../shared/application/notify-officers';
 import { readEnv } from '../../shared/config/env';
-import { logger, tracer } from '../../shared/observability';
+import { logger, observe, pipelineMetrics, tracer } from '../../shared/observability';
 import { queuedEventSchema } from '../../shared/schemas/queued-event';
 import { composeAppendEvents } from '../append-events-composition';
 
@@ -44,12 +43,21 @@ const processor = new BatchProcessor(EventType.SQS);
 
 // Each record is checked on its own (not the batch in a middleware), so a malformed one fails alone.
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const outcomes = await notifyQueuedEvent(queuedEventSchema.parse(record));
+  const queued = queuedEventSchema.parse(record);
+  let outcomes: Awaited<ReturnType<typeof notifyQueuedEvent>>;
+  try {
+    outcomes = await notifyQueuedEvent(queued);
+  } catch (error) {
+    // A publish failed: the event comes back later, or is dead-lettered after its last attempt.
+    pipelineMetrics.notificationFailed();
+    throw error;
+  }
+  pipelineMetrics.notified(outcomes);
   for (const { kind, unreached } of outcomes) {
     if (unreached) logger.warn('nobody on record to notify', { kind, unreached });
   }
 };
 
 export const handler = middy<SQSEvent>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event) => processPartialResponse(event, recordHandler, processor));

@@ -3,11 +3,10 @@
  * built by the state machine, so it is validated like any other input; its output is the outcome
  * the machine branches on.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { makeCheckDeadline, makeRemind } from '../../shared/application/escalation';
-import { logger } from '../../shared/observability';
+import { logger, observe, pipelineMetrics } from '../../shared/observability';
 import { composeAppendEvents } from '../append-events-composition';
 
 const { appendEvents } = await composeAppendEvents();
@@ -21,10 +20,11 @@ const taskInput = z.object({
 });
 
 export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event: unknown) => {
     const input = taskInput.parse(event);
     const outcome = input.action === 'remind' ? await remind(input) : await checkDeadline(input);
     logger.info('deadline task', { ...input, ...outcome });
+    pipelineMetrics.deadlineTask(outcome);
     return outcome;
   });

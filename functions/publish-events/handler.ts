@@ -4,7 +4,6 @@
  * other items are not events and are skipped. A record that fails is retried on its own.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -12,7 +11,7 @@ import { z } from 'zod';
 import { eventFromStreamRecord } from '../../shared/adapters/dynamodb/stream-events';
 import { makeSnsEventPublisher } from '../../shared/adapters/sns/event-publisher';
 import { readEnv } from '../../shared/config/env';
-import { logger, tracer } from '../../shared/observability';
+import { observe, tracer } from '../../shared/observability';
 import { incidentEventSchema } from '../../shared/schemas/events';
 
 const env = readEnv(z.object({ INCIDENT_EVENTS_TOPIC_ARN: z.string().min(1) }));
@@ -30,5 +29,5 @@ const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
 };
 
 export const handler = middy<DynamoDBStreamEvent>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event: DynamoDBStreamEvent) => processPartialResponse(event, recordHandler, processor));

@@ -3,20 +3,19 @@
  * differences; with `{ "fix": true }`, repairs them. `npm run reconcile` runs the same use case
  * locally.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { incidentTablesEnv, makeIncidentStore, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
 import { makeReconcile } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';
-import { logger } from '../../shared/observability';
+import { logger, observe } from '../../shared/observability';
 
 const env = readEnv(incidentTablesEnv.extend(summariesEnv.shape));
 const reconcile = makeReconcile({ incidents: makeIncidentStore(env), summaries: makeSummaryStore(env) });
 const input = z.object({ fix: z.boolean().default(false) });
 
 export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event: unknown) => {
     const { fix } = input.parse(event ?? {});
     const result = await reconcile({ fix, progress: (done) => logger.info('reconciling', { incidents: done }) });

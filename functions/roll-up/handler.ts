@@ -5,7 +5,6 @@
  * per report. Applying is idempotent: a redelivered batch changes nothing twice.
  */
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
@@ -13,14 +12,14 @@ import { makeRollUpEvents } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';
 import type { IncidentEvent } from '../../shared/domain/incident';
 import { rollUp } from '../../shared/domain/rollup';
-import { logger } from '../../shared/observability';
+import { logger, observe, pipelineMetrics } from '../../shared/observability';
 import { incidentEventSchema } from '../../shared/schemas/events';
 
 const rollUpEvents = makeRollUpEvents({ summaries: makeSummaryStore(readEnv(summariesEnv)) });
 const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = middy<SQSEvent>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event) => {
     const parsed: IncidentEvent[] = [];
     processor.register(event.Records, async (record: SQSRecord) => {
@@ -33,6 +32,7 @@ export const handler = middy<SQSEvent>()
     await processor.process();
     // If applying fails, the whole batch is retried: every event in it is applied at most once.
     const result = await rollUpEvents(parsed);
+    pipelineMetrics.rolledUp(parsed);
     logger.debug('rolled up', { ...result });
     return processor.response();
   });

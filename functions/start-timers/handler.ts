@@ -4,7 +4,6 @@
  * and the start cannot lose one; a failed record is retried alone, then dead-lettered.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -13,7 +12,7 @@ import { loadPolicy, policyEnv } from '../../shared/adapters/policy-source';
 import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
 import { makeStartTimers } from '../../shared/application/escalation';
 import { readEnv } from '../../shared/config/env';
-import { logger, tracer } from '../../shared/observability';
+import { observe, tracer } from '../../shared/observability';
 import { incidentEventSchema } from '../../shared/schemas/events';
 
 const env = readEnv(policyEnv.extend({ ESCALATION_STATE_MACHINE_ARN: z.string().min(1) }));
@@ -32,5 +31,5 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 };
 
 export const handler = middy<SQSEvent>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observe())
   .handler(async (event: SQSEvent) => processPartialResponse(event, recordHandler, processor));

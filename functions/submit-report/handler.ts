@@ -5,6 +5,7 @@ import { loadPolicy, policyEnv } from '../../shared/adapters/policy-source';
 import { randomIds, systemClock } from '../../shared/adapters/system';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import { readEnv } from '../../shared/config/env';
+import { pipelineMetrics } from '../../shared/observability';
 import { idempotencyHeaderSchema, makeReportBodySchema } from '../../shared/schemas/report';
 
 const env = readEnv(apiTablesEnv.extend(policyEnv.shape));
@@ -29,7 +30,9 @@ export const handler = apiHandler(
   },
   async ({ actor, body, headers }) => {
     const key = headers['idempotency-key'];
-    const { response } = await submitReport({ actor, report: body, ...(key ? { idempotencyKey: key } : {}) });
+    const result = await submitReport({ actor, report: body, ...(key ? { idempotencyKey: key } : {}) });
+    pipelineMetrics.reportAccepted(body.kind, result);
+    const { response } = result;
     return json(201, response, { location: `/v1/incidents/${response.incidentId}` });
   },
 );

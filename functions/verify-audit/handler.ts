@@ -17,6 +17,7 @@ import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
 import { makeIncidentAuditChains, makeVerifyAudit } from '../../shared/application/verify-audit';
 import { readEnv } from '../../shared/config/env';
+import { pipelineMetrics } from '../../shared/observability';
 import { verifyQuerySchema } from '../../shared/schemas/inspection-queries';
 import { encodeCursor } from '../../shared/schemas/queries';
 
@@ -53,6 +54,7 @@ export const handler = apiHandler(
       accessDeniedLimit: ACCESS_DENIED_ON_FIRST_PAGE,
       ...(query.cursor ? { after: query.cursor } : {}),
     });
+    pipelineMetrics.chainsVerified(result.counts.broken);
     return json(200, {
       ...result,
       ...(accessDenied

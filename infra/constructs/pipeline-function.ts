@@ -17,6 +17,7 @@ import { type ITopic, TopicGrants } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../shared/observability/metric-names';
 import { acknowledgeNag, nagReference } from './nag';
 
 /** The repository root: handler entries in `infra/api.ts` are relative to it. */
@@ -97,7 +98,8 @@ export class PipelineFunction extends NodejsFunction {
       role: executionRole,
       logGroup,
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'incident-pipeline',
+        // The `service` dimension of every metric, which the alarms name (infra/constructs/monitoring.ts).
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

@@ -18,8 +18,10 @@ import { ensureWebBuild } from './web-build';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The handlers' structured logs are for CloudWatch; on a console only warnings and errors help.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-// Loaded after the settings above, which the shared logger reads when it is created.
+// Metrics on, as in Lambda: the runtime takes the handlers' EMF lines off stdout and prints their
+// tally once a minute (metrics-tally.ts).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'false';
+// Loaded after the settings above, which the shared logger and metrics read when they are created.
 const { startLocalRuntime } = await import('./runtime');
 const { apiThrottle } = await import('../api');
 
@@ -101,6 +103,8 @@ try {
     port: config.PORT,
     dataDir,
     policy: config.POLICY,
+    // Unless someone turned the handlers' metrics off: then there is nothing to tally.
+    ...(/^(1|true|yes|y|on)$/i.test(process.env.POWERTOOLS_METRICS_DISABLED ?? '') ? {} : { metricsEveryMs: 60_000 }),
     log: (line) => console.log(`${time()} ${line}`),
     throttle: throttle ?? false,
   });

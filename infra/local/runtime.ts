@@ -22,6 +22,7 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { startLocalMessaging } from './fauxqs';
 import { type HttpHandler, type LocalRoute, startLocalHttpServer } from './http-server';
 import { startLocalWorkers } from './local-workers';
+import { startMetricsTally } from './metrics-tally';
 import { PortInUseError } from './ports';
 import { type LocalResources, provisionLocalResources, resourceEnvironment } from './provision';
 import { LOCAL_IDENTITIES, makeLocalSignIn } from './sign-in';
@@ -53,6 +54,11 @@ export interface LocalRuntimeOptions {
   readonly throttle?: ApiThrottle | false;
   /** The built web console served at `/`; `web/dist` by default (`npm start` builds it first). */
   readonly webDist?: string;
+  /**
+   * Take the handlers' metrics (EMF lines) off stdout and `log` their tally this often. Only when
+   * metrics are on (POWERTOOLS_METRICS_DISABLED=false before the handlers load), as `npm start` has them.
+   */
+  readonly metricsEveryMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -163,6 +169,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       },
     );
+
+    if (options.metricsEveryMs !== undefined) {
+      const tally = startMetricsTally({ everyMs: options.metricsEveryMs, print: log });
+      cleanups.push(async () => tally.stop());
+    }
 
     // fauxqs keeps queues in memory, so whatever was in flight when the runtime last stopped is
     // gone: rebuild the summaries from the event log before the consumers start.

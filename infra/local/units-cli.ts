@@ -8,12 +8,21 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const [command, file] = process.argv.slice(2);
+const usage = 'usage: npm run units -- import FILE [--encoding utf-8|gb18030]   (FILE is .json or .csv)';
+let parsed: ReturnType<typeof parseCommandLine>;
+try {
+  parsed = parseCommandLine();
+} catch (error) {
+  console.error(`${(error as Error).message}\n${usage}`);
+  process.exit(2);
+}
+const { command, file, encoding } = parsed;
 if (command !== 'import' || !file) {
-  console.error('usage: npm run units -- import FILE   (FILE is .json or .csv)');
+  console.error(usage);
   process.exit(2);
 }
 if (!existsSync(file)) {
@@ -26,15 +35,19 @@ const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/docu
 const { makeDynamoUnitRegistry } = await import('../../shared/adapters/dynamodb/unit-registry');
 const { makeImportUnits } = await import('../../shared/application/units');
 const { DomainError } = await import('../../shared/domain/errors');
+const { decodeFile } = await import('../../shared/schemas/csv');
 const { unitRows } = await import('../../shared/schemas/zero-reports');
 const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
 const { tables } = await import('../resources');
 
-const { rows, problems } = unitRows(
-  readFileSync(file, 'utf8'),
-  extname(file).toLowerCase() === '.csv' ? 'csv' : 'json',
-);
+// The bytes as they are, so that a GB18030 file is read as GB18030, not as broken UTF-8.
+const decoded = decodeFile(readFileSync(file), encoding);
+const { rows, problems } = decoded.ok
+  ? unitRows(decoded.text, extname(file).toLowerCase() === '.csv' ? 'csv' : 'json')
+  : { rows: [], problems: [decoded.problem] };
+// Said only when it was not UTF-8, so that an office's GB18030 export is seen to be read as such.
+const readAs = decoded.ok && decoded.encoding !== 'utf-8' ? ` (read as ${decoded.encoding.toUpperCase()})` : '';
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const connection = await connectToLocalDynamoDb(dataDir);
 try {
@@ -45,7 +58,7 @@ try {
   const importUnits = makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table }) });
   const result = await importUnits(rows, problems);
   console.log(
-    `imported ${result.units} units for ${result.counties.length} ${result.counties.length === 1 ? 'county' : 'counties'} (${result.counties.join(', ')}) from ${file}`,
+    `imported ${result.units} units for ${result.counties.length} ${result.counties.length === 1 ? 'county' : 'counties'} (${result.counties.join(', ')}) from ${file}${readAs}`,
   );
 } catch (error) {
   if (!(error instanceof DomainError)) throw error;
@@ -54,4 +67,22 @@ try {
   process.exitCode = 1;
 } finally {
   await connection.stop();
+}
+
+/**
+ * `import FILE` and, for a CSV, `--encoding utf-8|gb18030` (without it, UTF-8 if the bytes are
+ * UTF-8, otherwise GB18030: see `decodeFile` in shared/schemas/csv.ts).
+ */
+function parseCommandLine() {
+  const { values, positionals } = parseArgs({
+    options: { encoding: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [command, file, ...extra] = positionals;
+  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
+  const encoding = values.encoding?.toLowerCase();
+  if (encoding !== undefined && encoding !== 'utf-8' && encoding !== 'gb18030') {
+    throw new Error(`--encoding must be utf-8 or gb18030, not ${values.encoding}`);
+  }
+  return { command, file, encoding } as const;
 }

@@ -31,6 +31,7 @@ import type { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiThrottle, type FunctionDef, type RouteDef, routes } from '../api';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { EscalationStateMachine } from '../constructs/escalation-state-machine';
+import { PipelineMonitoring } from '../constructs/monitoring';
 import { acknowledgeNag } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
@@ -130,6 +131,8 @@ export class StatelessStack extends Stack {
   public readonly escalation: EscalationStateMachine;
   /** Per stream consumer, where the positions of the stream records it gave up on are parked. */
   public readonly streamFailureQueues: Readonly<Partial<Record<WorkerName, Queue>>>;
+  /** The alarms on the functions, API, state machine, stream, tables and topics, and the dashboard. */
+  public readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -198,6 +201,21 @@ export class StatelessStack extends Stack {
     for (const route of props.routes ?? routes) {
       this.route(route, integrations[route.fn], route.auth ? jwtAuthorizer : publicAuthorizer(route));
     }
+
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      alerts: props.operatorAlerts,
+      functions: [
+        ...entriesOf(this.apiFunctions).map(([name, resource]) => ({ id: definitions[name].id, resource })),
+        ...entriesOf(this.workerFunctions).map(([name, resource]) => ({ id: workers[name].id, resource })),
+      ],
+      streamConsumers: entriesOf(workers)
+        .filter(([, def]) => def.source.kind === 'stream')
+        .map(([name, def]) => ({ id: def.id, resource: this.workerFunctions[name] })),
+      httpApi: this.httpApi,
+      stateMachine: this.escalation,
+      tables: entriesOf(props.tables).map(([name, resource]) => ({ id: tables[name].id, resource })),
+      topics: entriesOf(props.topics).map(([name, resource]) => ({ id: topics[name].id, resource })),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }

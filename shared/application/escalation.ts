@@ -259,6 +259,27 @@ export const makeStartTimers =
   };
 
 /**
+ * How long after a deadline its timer has to record the miss before the sweeper, finding it still
+ * unrecorded, counts the timer as lost. A timer checks just after the deadline and normally records
+ * within a second or two; a sweep that runs in that moment records the miss first, and that race is
+ * not a lost timer. A lost timer whose deadline the next sweep reaches within this grace is
+ * recorded all the same, but not counted (on AWS, with a sweep a minute, one in six).
+ */
+export const TIMER_GRACE_MS = 10_000;
+
+/** What a sweep did. */
+export interface SweepResult {
+  /** Pending obligations past their deadline that it checked. */
+  readonly checked: number;
+  /** Of those, the misses it recorded: their timers had not. */
+  readonly missed: number;
+  /** The escalations past a silent office those misses brought. */
+  readonly escalated: number;
+  /** Misses it recorded more than {@link TIMER_GRACE_MS} after the deadline: timers lost, or failing. */
+  readonly lostTimers: number;
+}
+
+/**
  * The safety net under the timers: every pending obligation past its deadline is checked as its
  * timer would have checked it, so no deadline passes unflagged even if a timer is lost.
  */
@@ -268,20 +289,25 @@ export const makeSweepDeadlines =
       readonly checkDeadline: ReturnType<typeof makeCheckDeadline>;
     },
   ) =>
-  async (): Promise<{ readonly checked: number; readonly missed: number }> => {
+  async (): Promise<SweepResult> => {
     const now = deps.clock.now();
     const incidents = await deps.incidents.withPendingObligations({ dueBy: now.toISOString() });
     let checked = 0;
     let missed = 0;
+    let escalated = 0;
+    let lostTimers = 0;
     for (const state of incidents) {
       for (const o of state.obligations) {
         if (o.status !== 'pending' || Date.parse(o.dueAt) > now.getTime()) continue;
         checked += 1;
         const result = await deps.checkDeadline({ incidentId: state.incidentId, obligationId: o.obligationId });
-        if (result.outcome === 'missed') missed += 1;
+        if (result.outcome !== 'missed') continue;
+        missed += 1;
+        if (result.escalatedTo) escalated += 1;
+        if (result.lateByMs > TIMER_GRACE_MS) lostTimers += 1;
       }
     }
-    return { checked, missed };
+    return { checked, missed, escalated, lostTimers };
   };
 
 /** Re-arms a timer for every pending obligation (the local runtime does this when it starts). */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CHINA_OFFSET_MS } from '../domain/china-time';
 import { covers, OFFICER_ROLES, type Officer, type Shift } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';
+import { readCsv } from './csv';
 
 const office = z
   .string()
@@ -137,10 +138,25 @@ const isSamePerson = (value: unknown, shift: Shift): boolean =>
   (value as { office?: unknown }).office === shift.office &&
   (value as { personId?: unknown }).personId === shift.personId;
 
+/** The header of a directory CSV file; one `officer` or `shift` row per line follows it. */
+export const DIRECTORY_CSV_HEADER = [
+  'kind',
+  'office',
+  'personId',
+  'name',
+  'roles',
+  'email',
+  'sms',
+  'webhook',
+  'from',
+  'to',
+] as const;
+
 /**
- * Rows from a file's text. JSON: `{ "officers": [...], "roster": [...] }`. CSV: a header line,
- * then `kind,office,personId,name,roles,email,sms,webhook,from,to` with `kind` officer or shift
- * and roles separated by `|`.
+ * Rows from a file's text (decoded with `decodeFile` of `./csv`). JSON: `{ "officers": [...],
+ * "roster": [...] }`. CSV, read by `readCsv` of `./csv` (quoted cells, any line ends): the header
+ * `kind,office,personId,name,roles,email,sms,webhook,from,to`, then rows with `kind` officer or
+ * shift and roles separated by `|`.
  */
 export const directoryRows = (text: string, format: 'json' | 'csv'): { rows: DirectoryRow[]; problems: string[] } => {
   if (format === 'json') {
@@ -162,25 +178,11 @@ export const directoryRows = (text: string, format: 'json' | 'csv'): { rows: Dir
       problems: [],
     };
   }
-  // A spreadsheet's "CSV UTF-8" export starts with a byte-order mark, which is not part of the header.
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = (lines[0] ?? '').split(',').map((h) => h.trim());
-  const expected = ['kind', 'office', 'personId', 'name', 'roles', 'email', 'sms', 'webhook', 'from', 'to'];
-  if (header.join(',') !== expected.join(','))
-    return { rows: [], problems: [`line 1: the header must be ${expected.join(',')}`] };
+  const { records, problems } = readCsv(text, DIRECTORY_CSV_HEADER);
   const rows: DirectoryRow[] = [];
-  const problems: string[] = [];
-  lines.slice(1).forEach((raw, i) => {
-    const line = i + 2;
+  for (const { line, cells } of records) {
     const where = `line ${line}`;
-    if (raw.trim() === '') return;
-    const cells = raw.split(',').map((c) => c.trim());
-    if (cells.length !== expected.length) {
-      problems.push(`${where}: expected ${expected.length} columns, found ${cells.length}`);
-      return;
-    }
     const [kind, office, personId, name, roles, email, sms, webhook, from, to] = cells;
-    const optional = (value: string | undefined) => (value ? value : undefined);
     if (kind === 'officer') {
       rows.push({
         where,
@@ -190,9 +192,9 @@ export const directoryRows = (text: string, format: 'json' | 'csv'): { rows: Dir
           personId,
           name,
           roles: (roles ?? '').split('|').filter(Boolean),
-          ...(optional(email) ? { email } : {}),
-          ...(optional(sms) ? { sms } : {}),
-          ...(optional(webhook) ? { webhook } : {}),
+          ...(email ? { email } : {}),
+          ...(sms ? { sms } : {}),
+          ...(webhook ? { webhook } : {}),
         },
       });
     } else if (kind === 'shift') {
@@ -200,6 +202,6 @@ export const directoryRows = (text: string, format: 'json' | 'csv'): { rows: Dir
     } else {
       problems.push(`${where}: kind must be officer or shift, not ${JSON.stringify(kind)}`);
     }
-  });
+  }
   return { rows, problems };
 };

@@ -15,6 +15,7 @@ import {
   UNIT_ID_PATTERN,
   UNIT_KINDS,
 } from '../domain/zero-reports';
+import { readCsv } from './csv';
 import { INCIDENT_ID_PATTERN } from './report';
 
 const text = (max: number) =>
@@ -223,11 +224,14 @@ export const validateUnits = (
   return { units, problems, lines: firstLine };
 };
 
-const CSV_HEADER = ['unitId', 'name', 'county', 'kind', 'contactName', 'contactPhone'];
+/** The header of a unit registry CSV file. */
+export const UNITS_CSV_HEADER = ['unitId', 'name', 'county', 'kind', 'contactName', 'contactPhone'] as const;
 
 /**
- * Rows from a file's text. JSON: `{ "units": [{ unitId, name, county, kind, contact: { name, phone } }] }`.
- * CSV: the header `unitId,name,county,kind,contactName,contactPhone`, then one unit per line.
+ * Rows from a file's text (decoded with `decodeFile` of `./csv`). JSON: `{ "units": [{ unitId,
+ * name, county, kind, contact: { name, phone } }] }`. CSV, read by `readCsv` of `./csv` (quoted
+ * cells, any line ends): the header `unitId,name,county,kind,contactName,contactPhone`, then one
+ * unit per row, `line` being the line the row starts on.
  */
 export const unitRows = (text: string, format: 'json' | 'csv'): { rows: UnitRow[]; problems: string[] } => {
   if (format === 'json') {
@@ -241,26 +245,10 @@ export const unitRows = (text: string, format: 'json' | 'csv'): { rows: UnitRow[
     if (!shape.success) return { rows: [], problems: ['the file must be { "units": [...] }'] };
     return { rows: shape.data.units.map((value, i) => ({ line: i + 1, value })), problems: [] };
   }
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '')
-    .replace(/^\uFEFF/, '')
-    .split(',')
-    .map((h) => h.trim());
-  if (header.join(',') !== CSV_HEADER.join(',')) {
-    return { rows: [], problems: [`line 1: the header must be ${CSV_HEADER.join(',')}`] };
-  }
-  const rows: UnitRow[] = [];
-  const problems: string[] = [];
-  lines.slice(1).forEach((raw, i) => {
-    const line = i + 2;
-    if (raw.trim() === '') return;
-    const cells = raw.split(',').map((c) => c.trim());
-    if (cells.length !== CSV_HEADER.length) {
-      problems.push(`line ${line}: expected ${CSV_HEADER.length} columns, found ${cells.length}`);
-      return;
-    }
+  const { records, problems } = readCsv(text, UNITS_CSV_HEADER);
+  const rows: UnitRow[] = records.map(({ line, cells }) => {
     const [unitId, name, county, kind, contactName, contactPhone] = cells;
-    rows.push({ line, value: { unitId, name, county, kind, contact: { name: contactName, phone: contactPhone } } });
+    return { line, value: { unitId, name, county, kind, contact: { name: contactName, phone: contactPhone } } };
   });
   return { rows, problems };
 };

@@ -202,6 +202,42 @@ describe('import-officers handler', () => {
     });
   });
 
+  it('reads a GB18030 file sent as its bytes, as Excel saves CSV on Chinese Windows', async () => {
+    // PREPARE: the file as it is on the office's disk; text in a JSON payload would already be decoded.
+    dongchengAsItWas();
+    const bytes = readFileSync(new URL('../fixtures/excel/officers-dongcheng.gb18030.csv', import.meta.url));
+
+    // ACT
+    const result = await invoke({ format: 'csv', contentBase64: bytes.toString('base64') });
+
+    // ASSESS: imported with the names as written, commas, quotes and line breaks in them.
+    expect(result).toMatchObject({ imported: true, offices: 1, officers: 4, shifts: 2 });
+    const [puts] = dynamodb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems);
+    expect(puts?.[TABLE]?.flatMap((request) => request.PutRequest?.Item?.name ?? [])).toEqual([
+      '李主任, 东城区应急局',
+      '王副主任 "老王"',
+      '赵值班\n值班室',
+      '钱值班',
+    ]);
+  });
+
+  it('refuses bytes that are not in the encoding it is told, naming the problem, and writes nothing', async () => {
+    // PREPARE
+    const bytes = readFileSync(new URL('../fixtures/excel/officers-dongcheng.gb18030.csv', import.meta.url));
+
+    // ACT
+    const result = await invoke({ format: 'csv', contentBase64: bytes.toString('base64'), encoding: 'utf-8' });
+
+    // ASSESS
+    expect(result).toEqual({
+      imported: false,
+      message: 'the directory was not imported: 1 problem',
+      problems: [expect.stringMatching(/^the file is not UTF-8 text \(line 2 is not\): .* give the encoding gb18030/)],
+    });
+    expect(dynamodb.calls()).toEqual([]);
+    expect(sns.calls()).toEqual([]);
+  });
+
   it('refuses a payload that is not a directory file, before touching anything', async () => {
     await expect(invoke({ format: 'xlsx', content: '' })).rejects.toThrow(/format/);
     expect(dynamodb.calls()).toEqual([]);

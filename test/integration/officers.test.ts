@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/officers/${name}`, import.meta.url));
+const excelFile = (name: string) => fileURLToPath(new URL(`../fixtures/excel/${name}`, import.meta.url));
 
 describe('the officer directory', () => {
   let runtime: TestRuntime;
 
-  const importFile = (file: string) =>
-    spawnSync('npm', ['run', '--silent', 'officers', '--', 'import', file], {
+  const importFile = (file: string, ...options: string[]) =>
+    spawnSync('npm', ['run', '--silent', 'officers', '--', 'import', file, ...options], {
       env: { ...process.env, DATA_DIR: runtime.dataDir },
       encoding: 'utf8',
     });
@@ -70,5 +71,22 @@ describe('the officer directory', () => {
 
     const otherCity = await tokenFor(runtime, { sub: 'sh', role: 'office', region: '310100', level: 'city' });
     expect((await call(runtime, 'GET', '/v1/offices/110101/officers', { token: otherCity })).status).toBe(403);
+  });
+  it('imports Excel’s plain CSV from Chinese Windows (GB18030), names with commas, quotes and line breaks intact', async () => {
+    // ACT: told the wrong encoding it refuses, naming it; left to detect it, it imports.
+    const wrong = importFile(excelFile('officers-dongcheng.gb18030.csv'), '--encoding', 'utf-8');
+    const result = importFile(excelFile('officers-dongcheng.gb18030.csv'));
+
+    // ASSESS
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(/the file is not UTF-8 text \(line 2 is not\)/);
+    expect(result.stdout).toContain('imported 4 officers and 2 shifts for 1 offices');
+    expect(result.stdout).toContain('(read as GB18030)');
+    expect(result.status).toBe(0);
+    const county = await tokenFor(runtime, { sub: 'dc', role: 'office', region: '110101', level: 'county' });
+    const read = await call(runtime, 'GET', '/v1/offices/110101/officers', { token: county });
+    expect((read.body as { officers: { name: string }[] }).officers.map((o) => o.name).sort()).toEqual(
+      ['李主任, 东城区应急局', '王副主任 "老王"', '赵值班\n值班室', '钱值班'].sort(),
+    );
   });
 });

@@ -948,8 +948,8 @@ describe('the deadline sweeper', () => {
     const second = await sweep();
 
     // ASSESS
-    expect(first).toStrictEqual({ checked: 1, missed: 1 });
-    expect(second).toStrictEqual({ checked: 0, missed: 0 });
+    expect(first).toStrictEqual({ checked: 1, missed: 1, escalated: 1, lostTimers: 1 });
+    expect(second).toStrictEqual({ checked: 0, missed: 0, escalated: 0, lostTimers: 0 });
     expect(typesAfter(incidents, 2, FIRST)).toEqual([
       ['DeadlineMissed', 3],
       ['AutoEscalated', 4],
@@ -968,11 +968,29 @@ describe('the deadline sweeper', () => {
     const result = await sweep();
 
     // ASSESS
-    expect(result).toStrictEqual({ checked: 2, missed: 2 });
+    // The phone call's timer is half an hour overdue, lost; the written report's only a second.
+    expect(result).toStrictEqual({ checked: 2, missed: 2, escalated: 0, lostTimers: 1 });
     expect(headOf(incidents).obligations.map((o) => [o.handover, o.status])).toEqual([
       ['countyToCity', 'pending'],
       ['skipLevelPhone', 'missed'],
       ['skipLevelWritten', 'missed'],
+    ]);
+  });
+
+  it('records a miss it reaches moments after the deadline, but does not count it as a lost timer', async () => {
+    // PREPARE: the sweep runs a second after the county's deadline, before its timer would check.
+    const { incidents, report, sweep, clock } = setUp();
+    await report({ grade: 'IV' });
+    clock.set(t(2 * HOUR + SECOND));
+
+    // ACT
+    const result = await sweep();
+
+    // ASSESS: recorded all the same; the timer is not known to be lost, only beaten to it.
+    expect(result).toStrictEqual({ checked: 1, missed: 1, escalated: 1, lostTimers: 0 });
+    expect(typesAfter(incidents, 2)).toEqual([
+      ['DeadlineMissed', 3],
+      ['AutoEscalated', 4],
     ]);
   });
 
@@ -988,7 +1006,7 @@ describe('the deadline sweeper', () => {
     const result = await sweep();
 
     // ASSESS
-    expect(result).toStrictEqual({ checked: 1, missed: 1 });
+    expect(result).toStrictEqual({ checked: 1, missed: 1, escalated: 1, lostTimers: 1 });
     expect(obligationOf(incidents, dutyId('110100', 'cityToProvince'))).toMatchObject({
       status: 'missed',
       escalatedAt: t(4 * HOUR + 2 * MINUTE),

@@ -4,13 +4,12 @@
  * answer — recording refusals as evidence — so a handler is left with one use case call.
  */
 import { randomUUID } from 'node:crypto';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Actor } from '../../domain/access';
 import { type FieldProblem, ForbiddenError, ValidationError } from '../../domain/errors';
-import { logger } from '../../observability';
+import { logger, observeApi } from '../../observability';
 import type { AccessLog } from '../../ports/access-log';
 import type { Clock } from '../../ports/clock';
 import { callerFromClaims } from '../../schemas/claims';
@@ -210,7 +209,8 @@ export const apiHandler = <S extends RouteSchemas>(
   run: (request: ApiRequest<S>) => Promise<Result>,
 ) => {
   const chain = middy<ApiEvent, Result, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Before the error middleware: it answers errors first, and the tracer sees the answer.
+    .use(observeApi())
     .use(errorResponses(route))
     .use(authenticate());
   if (route.roles) chain.use(allowRoles(route.action, route.roles));
