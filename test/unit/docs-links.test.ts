@@ -160,6 +160,13 @@ const repositoryFiles = (): string[] => {
   }
 };
 
+/** Folders whose paths the documents name in code spans, e.g. `shared/domain/grade.ts`. */
+const SOURCE_PATH = /`((?:shared|infra|functions|test|web|docs)\/[\w./-]*[\w/])`/g;
+
+/** The repository paths a document names in code spans (a trailing slash names a folder). */
+const repositoryPathsIn = (markdown: string): string[] =>
+  proseLines(markdown).flatMap(({ text }) => [...text.matchAll(SOURCE_PATH)].map((match) => match[1] ?? ''));
+
 describe('links to the documentation', () => {
   const files = repositoryFiles().filter((file) => SCANNED.test(file) && file !== SELF);
 
@@ -173,6 +180,18 @@ describe('links to the documentation', () => {
       problemsIn(file, readFileSync(join(root, file), 'utf8'), readFromRepository),
     );
     expect(problems).toEqual([]);
+  });
+
+  it('name only source paths that exist, so a moved module cannot leave the docs behind', () => {
+    const documents = files.filter((file) => file.endsWith('.md'));
+    const missing = documents.flatMap((file) =>
+      repositoryPathsIn(readFileSync(join(root, file), 'utf8'))
+        // Build output (`web/dist`) is named but never committed.
+        .filter((path) => !path.split('/').some((part) => SKIPPED_DIRECTORIES.has(part)))
+        .filter((path) => !existsSync(join(root, path)))
+        .map((path) => `${file}: names ${path}, which does not exist`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('are found in the code, pointing at the domain rules', () => {
@@ -219,6 +238,11 @@ describe('the link checker itself', () => {
       'docs/example.md:8: missing.md names docs/missing.md, which does not exist',
       'docs/example.md:8: #nowhere names #nowhere, which is no heading of docs/example.md',
     ]);
+  });
+
+  it('finds the source paths a document names, outside code blocks', () => {
+    const text = ['See `shared/domain/grade.ts` and `infra/local/`.', '```', '`shared/nowhere.ts`', '```'].join('\n');
+    expect(repositoryPathsIn(text)).toEqual(['shared/domain/grade.ts', 'infra/local/']);
   });
 
   it('checks only docs/ mentions in code, not text that merely looks like a Markdown link', () => {
