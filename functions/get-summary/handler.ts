@@ -1,11 +1,10 @@
 /** GET /v1/summaries/{region}: a region's roll-up, day by day and by child region. */
-import { z } from 'zod';
 import { apiTablesEnv, makeAccessLog, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
 import { makeReadSummary } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';
-import { summaryQuerySchema } from '../../shared/schemas/queries';
+import { regionPathSchema, summaryQuerySchema } from '../../shared/schemas/queries';
 
 const env = readEnv(apiTablesEnv.extend(summariesEnv.shape));
 const readSummary = makeReadSummary({ summaries: makeSummaryStore(env) });
@@ -14,7 +13,7 @@ export const handler = apiHandler(
   {
     action: 'GET /v1/summaries/{region}',
     input: {
-      path: z.object({ region: z.string().regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' }) }),
+      path: regionPathSchema,
       query: summaryQuerySchema,
     },
     accessLog: makeAccessLog(env),

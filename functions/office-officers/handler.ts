@@ -1,10 +1,10 @@
 /** GET /v1/offices/{code}/officers: an office's responsible persons, roster and who is on duty. */
-import { z } from 'zod';
 import { apiTablesEnv, makeAccessLog, makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { systemClock } from '../../shared/adapters/system';
 import { makeReadOfficers } from '../../shared/application/officers';
 import { readEnv } from '../../shared/config/env';
+import { officePathSchema } from '../../shared/schemas/queries';
 
 const env = readEnv(apiTablesEnv.extend(officersEnv.shape));
 const readOfficers = makeReadOfficers({ directory: makeOfficerDirectory(env), clock: systemClock });
@@ -12,7 +12,7 @@ const readOfficers = makeReadOfficers({ directory: makeOfficerDirectory(env), cl
 export const handler = apiHandler(
   {
     action: 'GET /v1/offices/{code}/officers',
-    input: { path: z.object({ code: z.string().regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' }) }) },
+    input: { path: officePathSchema },
     accessLog: makeAccessLog(env),
     clock: systemClock,
   },

@@ -96,6 +96,12 @@ export const accessDeniedQuerySchema = z
   })
   .superRefine(checkOrder);
 
+/** `/v1/summaries/{region}`: the region whose roll-up is read. */
+export const regionPathSchema = z.object({ region });
+
+/** `/v1/offices/{code}/officers`: the office, by its region code (000000, the national duty office, included). */
+export const officePathSchema = z.object({ code: region });
+
 export const incidentPathSchema = z.object({
   id: z.string().regex(INCIDENT_ID_PATTERN, { error: 'must be an incident id like INC-20261122-7K3F9Q2M' }),
 });

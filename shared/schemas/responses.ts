@@ -1,0 +1,365 @@
+/**
+ * What the API answers, route by route, as zod schemas: the OpenAPI document's response schemas
+ * come from here (`./openapi.ts`), the unit tests hold each use case's answer type to its schema,
+ * and the integration tests parse real answers with them. Objects are strict, so an answer that
+ * grows a field the document does not name fails those tests.
+ *
+ * The inspectors' views answer with `./audit.ts`'s schemas, the zero-report routes with
+ * `./zero-reports.ts`'s; the events of an audit trail are `./events.ts`'s envelope.
+ */
+import { z } from 'zod';
+import { OBLIGATION_HANDOVERS } from '../domain/audit/listing';
+import { CANDIDATE_REASONS, GRADED_MEASURES } from '../domain/candidates';
+import { GRADES } from '../domain/grade';
+import { CATEGORIES, FINDING_KINDS, REPORT_KINDS } from '../domain/incident';
+import { OFFICER_ROLES } from '../domain/officers';
+import { COUNTER_NAMES } from '../domain/rollup';
+import { incidentEventSchema } from './events';
+
+const grade = z.enum(GRADES);
+const level = z.enum(['county', 'city', 'province', 'national']);
+const instant = z.string().meta({ description: 'ISO 8601 time, UTC' });
+const count = z.number().int().min(0);
+const next = z.string().optional().meta({ description: 'cursor of the following page; absent on the last' });
+
+/** Every answer that is not a success (`shared/adapters/http/errors.ts`). */
+export const errorSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string().meta({ description: 'stable, e.g. `validation`, `forbidden`, `not-found`, `busy`' }),
+    message: z.string(),
+    details: z.array(z.strictObject({ field: z.string(), problem: z.string() })).optional(),
+  }),
+});
+
+export const healthSchema = z.strictObject({ status: z.literal('ok') });
+
+/** The document `GET /v1/openapi.json` answers, as far as a schema can say without restating OpenAPI. */
+export const openApiDocumentSchema = z
+  .looseObject({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({ description: 'an OpenAPI 3.1 document: this one' });
+
+// --- incidents ---------------------------------------------------------------------------------
+
+export const obligationStatusSchema = z.enum(['pending', 'met', 'missed', 'waived']);
+
+/** A duty as the incident's head keeps it (`shared/domain/obligation.ts`). */
+export const obligationSchema = z.strictObject({
+  obligationId: z.string(),
+  incidentId: z.string(),
+  level: level.meta({ description: 'the level of the office that holds the duty' }),
+  office: z.string(),
+  handover: z.enum(OBLIGATION_HANDOVERS),
+  to: z.strictObject({ level, office: z.string() }).meta({ description: 'the office it must report to' }),
+  openedAt: instant.meta({ description: 'when the holder received the report: the window starts here' }),
+  dueAt: instant,
+  limitMs: count,
+  status: obligationStatusSchema,
+  metAt: instant.optional(),
+  lateByMs: count.optional().meta({ description: 'how late it was met; 0 when on time' }),
+  warnedAt: instant.optional(),
+  missedAt: instant.optional(),
+  escalatedAt: instant.optional(),
+  waivedAt: instant.optional().meta({ description: 'when a lowered grade lifted the duty' }),
+});
+
+/** The answer of `POST /v1/reports` (`SubmitReportResponse`). */
+export const submitReportResponseSchema = z.strictObject({
+  incidentId: z.string(),
+  reportId: z.string(),
+  seq: z.number().int().min(1),
+  grade,
+  gradeBasis: z.enum(['reported', 'assessed', 'office']),
+  status: z.enum(['open', 'closed']),
+  obligations: z.array(
+    z.strictObject({
+      obligationId: z.string(),
+      level,
+      office: z.string(),
+      to: z.strictObject({ level, office: z.string() }),
+      dueAt: instant,
+      status: obligationStatusSchema,
+    }),
+  ),
+  lateReport: z
+    .strictObject({ limitMs: count, lateByMs: count })
+    .optional()
+    .meta({ description: 'present when the unit reported later than its own limit allows' }),
+});
+
+const figures = z.strictObject({
+  dead: count,
+  injured: count,
+  seriouslyInjured: count.nullable(),
+  missing: count,
+  trapped: count,
+  affectedPeople: count,
+  directLossYuan: count,
+});
+
+/** One report as the log records it (`ReportSubmittedData`). */
+export const reportSchema = z.strictObject({
+  reportId: z.string(),
+  kind: z.enum(REPORT_KINDS),
+  reportNumber: z.number().int().min(1),
+  office: z.string().meta({ description: 'the office that received it' }),
+  reporter: z.strictObject({ name: z.string(), phone: z.string(), unit: z.string() }),
+  concernedUnit: z.string().optional(),
+  occurredAt: instant,
+  learnedAt: instant,
+  receivedAt: instant,
+  regionCode: z.string(),
+  location: z.strictObject({ address: z.string(), lat: z.number().optional(), lon: z.number().optional() }),
+  category: z.enum(CATEGORIES),
+  subtype: z.string(),
+  proposedGrade: grade.nullable(),
+  assessedGrade: grade,
+  figures,
+  delta: z
+    .strictObject({
+      dead: z.number().int(),
+      injured: z.number().int(),
+      seriouslyInjured: z.number().int(),
+      missing: z.number().int(),
+      trapped: z.number().int(),
+      affectedPeople: z.number().int(),
+      directLossYuan: z.number().int(),
+    })
+    .meta({ description: 'the change from the previous report’s figures' }),
+  summary: z.string(),
+  measuresTaken: z.string(),
+  unknowns: z.string(),
+});
+
+const findingRef = z.strictObject({ findingId: z.string(), finding: z.enum(FINDING_KINDS), at: instant });
+
+/** An incident's current state, as its head holds it (without its obligations and hash). */
+export const incidentSchema = z.strictObject({
+  incidentId: z.string(),
+  version: z.number().int().min(1).meta({ description: 'sequence number of the last event of its log' }),
+  status: z.enum(['open', 'closed']),
+  category: z.enum(CATEGORIES),
+  subtype: z.string(),
+  grade,
+  gradeBasis: z.enum(['reported', 'assessed', 'office']),
+  regionCode: z.string(),
+  countyCode: z.string().nullable(),
+  cityCode: z.string().nullable(),
+  provinceCode: z.string(),
+  occurredAt: instant,
+  learnedAt: instant,
+  receivedAt: instant,
+  updatedAt: instant,
+  firstUnit: z.string(),
+  reportCount: z.number().int().min(1),
+  figures,
+  unitLate: z.boolean(),
+  acknowledgements: z.array(z.strictObject({ level, office: z.string(), at: instant })),
+  notified: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'keys of the notifications already dealt with (sent, or nobody on record)' }),
+  findings: z.array(findingRef).optional().meta({ description: 'inspectors’ findings; never shown to a reporter' }),
+});
+
+/** `GET /v1/incidents/{id}`. */
+export const incidentViewSchema = z.strictObject({
+  incident: incidentSchema,
+  reports: z.array(reportSchema),
+  obligations: z.array(obligationSchema),
+});
+
+/** `GET /v1/incidents`. */
+export const incidentListSchema = z.strictObject({ items: z.array(incidentSchema), next });
+
+/** A log's hash chain recomputed (`shared/domain/hash-chain.ts`). */
+export const chainVerdictSchema = z.union([
+  z.strictObject({ intact: z.literal(true), events: count, headHash: z.string() }),
+  z.strictObject({
+    intact: z.literal(false),
+    events: count,
+    brokenAtSeq: z.number().int().meta({ description: 'the first event that does not hold, or is missing' }),
+    reason: z.enum(['hash-mismatch', 'prev-hash-mismatch', 'sequence-gap', 'missing-events', 'head-mismatch']),
+    detail: z.string(),
+  }),
+]);
+
+/** `GET /v1/incidents/{id}/audit`. */
+export const auditTrailSchema = z.strictObject({
+  incidentId: z.string(),
+  events: z.array(incidentEventSchema).meta({ description: 'the whole log, in order; `data` per `type`' }),
+  verification: chainVerdictSchema,
+});
+
+const actorSchema = z.strictObject({
+  sub: z.string(),
+  role: z.enum(['reporter', 'office', 'inspector', 'system']),
+  region: z.string(),
+  unit: z.string().optional(),
+  level: level.optional(),
+});
+
+/** A refused request, as the access log keeps it. */
+export const accessDeniedSchema = z.strictObject({
+  id: z.string(),
+  at: instant,
+  actor: actorSchema,
+  action: z.string().meta({ description: 'e.g. `POST /v1/reports`' }),
+  targetRegion: z.string().optional(),
+  incidentId: z.string().optional(),
+  reason: z.string(),
+});
+
+/** `GET /v1/audit/access-denied`. */
+export const accessDeniedPageSchema = z.strictObject({ items: z.array(accessDeniedSchema), next });
+
+// --- offices -----------------------------------------------------------------------------------
+
+/** `POST /v1/incidents/{id}/acknowledge`. */
+export const acknowledgeResponseSchema = z.strictObject({
+  incidentId: z.string(),
+  acknowledgedAt: instant.optional().meta({ description: 'when the office first acknowledged it' }),
+  office: z.strictObject({ level, office: z.string() }),
+});
+
+/** `POST /v1/incidents/{id}/forward`. */
+export const forwardResponseSchema = z.strictObject({
+  incidentId: z.string(),
+  grade: grade.meta({ description: 'the grade in force after the forward' }),
+  met: z.array(obligationSchema).meta({ description: 'the duties this forward met' }),
+  opened: z.array(obligationSchema).meta({ description: 'the duties it opened above' }),
+});
+
+const summaryFigures = {
+  ...Object.fromEntries(COUNTER_NAMES.map((name) => [name, z.number().int()])),
+  byCategoryGrade: z
+    .record(z.string(), z.record(z.string(), z.number().int()))
+    .meta({ description: 'incidents by category, then grade; only non-zero counts' }),
+} as Record<(typeof COUNTER_NAMES)[number], z.ZodNumber> & {
+  byCategoryGrade: z.ZodRecord<z.ZodString, z.ZodRecord<z.ZodString, z.ZodNumber>>;
+};
+
+/** `GET /v1/summaries/{region}`. */
+export const summarySchema = z.strictObject({
+  region: z.string(),
+  name: z.string(),
+  level,
+  from: z.string().optional(),
+  to: z.string().optional(),
+  totals: z.strictObject(summaryFigures),
+  days: z.array(z.strictObject({ day: z.string().meta({ description: 'China calendar day' }), ...summaryFigures })),
+  children: z
+    .array(z.strictObject({ region: z.string(), name: z.string(), level, ...summaryFigures }))
+    .meta({ description: 'the child regions with anything to count' }),
+});
+
+/** `GET /v1/offices/{code}/officers`. */
+export const officeOfficersSchema = z.strictObject({
+  office: z.string(),
+  officers: z.array(
+    z.strictObject({
+      office: z.string(),
+      personId: z.string(),
+      name: z.string(),
+      roles: z.array(z.enum(OFFICER_ROLES)),
+      endpoints: z.strictObject({
+        email: z.string().optional(),
+        sms: z.string().optional(),
+        webhook: z.string().optional(),
+      }),
+    }),
+  ),
+  roster: z.array(
+    z.strictObject({
+      office: z.string(),
+      personId: z.string(),
+      from: z.string().meta({ description: 'HH:MM, China time, inclusive' }),
+      to: z.string().meta({ description: 'HH:MM, exclusive; not after `from`: past midnight' }),
+    }),
+  ),
+  onDutyNow: z.array(z.string()).meta({ description: 'person ids on the roster now' }),
+});
+
+// --- inspectors --------------------------------------------------------------------------------
+
+const candidateSchema = z.strictObject({
+  incidentId: z.string(),
+  reason: z.enum(CANDIDATE_REASONS),
+  suggests: z.enum(FINDING_KINDS).meta({ description: 'the finding the pattern would support' }),
+  reportIds: z.array(z.string()),
+  explanation: z.string().meta({ description: 'the candidate in plain words, with the figures' }),
+  evidence: z.record(z.string(), z.unknown()).meta({
+    description: `the reports and figures behind it, by reason (measures: ${GRADED_MEASURES.join(', ')})`,
+  }),
+});
+
+/** `GET /v1/audit/candidates`. */
+export const candidatesPageSchema = z.strictObject({
+  examined: count.meta({ description: 'incidents this page examined; fewer may have candidates' }),
+  items: z.array(
+    z.strictObject({
+      incidentId: z.string(),
+      regionCode: z.string(),
+      receivedAt: instant,
+      status: z.enum(['open', 'closed']),
+      grade,
+      findings: z.array(findingRef),
+      candidates: z.array(candidateSchema),
+    }),
+  ),
+  next,
+});
+
+const chainCounts = z.strictObject({ chains: count, events: count, intact: count, broken: count });
+
+/** `GET /v1/audit/verify`. */
+export const verifyResponseSchema = z.strictObject({
+  region: z.string(),
+  complete: z.boolean().meta({ description: 'the last chain of the jurisdiction was reached' }),
+  counts: chainCounts,
+  byKind: z.strictObject({ incident: chainCounts, 'zero-report': chainCounts }),
+  broken: z.array(
+    z.strictObject({
+      kind: z.enum(['incident', 'zero-report']),
+      id: z.string().meta({ description: 'the incident id, or `<period id>/<unit>`' }),
+      region: z.string(),
+      seq: z.number().int(),
+      reason: z.enum([
+        'hash-mismatch',
+        'prev-hash-mismatch',
+        'sequence-gap',
+        'missing-events',
+        'head-mismatch',
+        'head-missing',
+        'head-projection-mismatch',
+        'lookup-mismatch',
+        'anchor-mismatch',
+        'anchor-missing-events',
+        'chain-missing',
+        'unverifiable',
+      ]),
+      detail: z.string(),
+    }),
+  ),
+  accessDenied: z
+    .strictObject({ items: z.array(accessDeniedSchema), next })
+    .optional()
+    .meta({ description: 'with the first page only: the refusals; `next` continues at /v1/audit/access-denied' }),
+  next,
+});
+
+/** `POST /v1/incidents/{id}/findings`. */
+export const recordedFindingSchema = z.strictObject({
+  findingId: z.string(),
+  finding: z.enum(FINDING_KINDS),
+  basis: z.string(),
+  reportIds: z.array(z.string()),
+  responsible: z.array(z.string()),
+  incidentId: z.string(),
+  seq: z.number().int().meta({ description: 'its event in the incident’s log' }),
+  recordedAt: instant,
+  recordedBy: z.strictObject({ sub: z.string(), region: z.string() }),
+});

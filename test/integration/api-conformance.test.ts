@@ -1,0 +1,148 @@
+/**
+ * Every route answers what the OpenAPI document says it does. One walk through the API on the
+ * local runtime — a report, its forward, the directory and the summaries, a finding, the audit
+ * views, a duty period and a daily report — parses each real answer with the schema the document
+ * was generated from (`operations` of shared/schemas/openapi.ts; strict objects, so an undocumented
+ * field fails), and a refusal of each kind with the error schema. A route added to the API without
+ * being walked here fails the last test.
+ */
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
+import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
+import { makeImportOfficers } from '../../shared/application/officers';
+import { makeImportUnits } from '../../shared/application/units';
+import { chinaDateOf } from '../../shared/domain/china-time';
+import { directoryRows } from '../../shared/schemas/officers';
+import { type OperationKey, operations } from '../../shared/schemas/openapi';
+import { errorSchema } from '../../shared/schemas/responses';
+import { unitRows } from '../../shared/schemas/zero-reports';
+import { type ApiAnswer, call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+
+describe('the API answers as its OpenAPI document says', () => {
+  let runtime: TestRuntime;
+  const tokens: Record<string, string> = {};
+  const walked = new Set<OperationKey>();
+  let incidentId: string;
+
+  /** Calls `key` with the path filled in, and parses the answer with the document's schema for it. */
+  const conforms = async (
+    key: OperationKey,
+    options: { token?: string; params?: Record<string, string>; query?: string; body?: unknown } = {},
+  ): Promise<ApiAnswer> => {
+    const [method, template] = key.split(' ') as ['GET' | 'POST', string];
+    const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => options.params?.[name] ?? `{${name}}`);
+    const answer = await call(runtime, method, `${path}${options.query ? `?${options.query}` : ''}`, {
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.body !== undefined ? { body: options.body } : {}),
+    });
+    const operation = operations[key];
+    expect(answer.status, `${key}: ${answer.text}`).toBe(operation.success.status);
+    const parsed = operation.success.schema.safeParse(answer.body);
+    expect(parsed.error?.issues ?? [], key).toEqual([]);
+    walked.add(key);
+    return answer;
+  };
+
+  const refused = (answer: ApiAnswer, status: number) => {
+    expect(answer.status).toBe(status);
+    expect(errorSchema.safeParse(answer.body).error?.issues ?? []).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime();
+    const client = makeDocumentClient(
+      new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
+    );
+    const table = runtime.resources.tables.officers;
+    await makeImportOfficers({ directory: makeDynamoOfficerDirectory({ client, table }) })(
+      directoryRows(fixture('officers/dongcheng.json'), 'json').rows,
+    );
+    await makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table }) })(
+      unitRows(fixture('units/beijing.csv'), 'csv').rows,
+    );
+    tokens.reporter = await tokenFor(runtime, { sub: 'r-1', role: 'reporter', region: '110101', unit: 'DC-JDJ' });
+    tokens.county = await tokenFor(runtime, { sub: 'dc', role: 'office', region: '110101', level: 'county' });
+    tokens.city = await tokenFor(runtime, { sub: 'bj', role: 'office', region: '110100', level: 'city' });
+    tokens.inspector = await tokenFor(runtime, { sub: 'insp', role: 'inspector', region: '110000' });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it('answers the public routes', async () => {
+    await conforms('GET /health');
+    await conforms('GET /v1/openapi.json');
+  });
+
+  it('answers a report, and the reads of its incident', async () => {
+    // Three dead: grade III, so the county owes the city and the city the province.
+    const report = initialReport('110101', 'DC-JDJ', { casualties: { dead: 3, injured: 2, missing: 1, trapped: 0 } });
+    const submitted = await conforms('POST /v1/reports', { token: tokens.reporter, body: report });
+    incidentId = (submitted.body as { incidentId: string }).incidentId;
+
+    await conforms('GET /v1/incidents', { token: tokens.county, query: 'region=110101' });
+    await conforms('GET /v1/incidents/{id}', { token: tokens.reporter, params: { id: incidentId } });
+  });
+
+  it('answers the offices’ acknowledgement and forward, the audit trail, the summaries and the directory', async () => {
+    const params = { id: incidentId };
+    await conforms('POST /v1/incidents/{id}/acknowledge', { token: tokens.county, params, body: { note: '收到' } });
+    const forwarded = await conforms('POST /v1/incidents/{id}/forward', { token: tokens.county, params, body: {} });
+    expect((forwarded.body as { opened: unknown[] }).opened).not.toHaveLength(0);
+
+    await conforms('GET /v1/incidents/{id}/audit', { token: tokens.city, params });
+    await conforms('GET /v1/summaries/{region}', { token: tokens.city, params: { region: '110100' } });
+    await conforms('GET /v1/offices/{code}/officers', { token: tokens.city, params: { code: '110101' } });
+    // An office’s view of an incident once it has obligations met, acknowledgements and more reports.
+    await conforms('GET /v1/incidents/{id}', { token: tokens.city, params });
+  });
+
+  it('answers the inspectors’ finding and views, and every refusal in the error shape', async () => {
+    const params = { id: incidentId };
+    await conforms('POST /v1/incidents/{id}/findings', {
+      token: tokens.inspector,
+      params,
+      body: { finding: 'false-report', basis: '伤亡人数与现场核查不符', responsible: ['DC-JDJ'] },
+    });
+    // A refusal, recorded for the access-denied list; a bad query; an incident that does not exist.
+    refused(await call(runtime, 'GET', '/v1/audit/late?region=110000', { token: tokens.reporter }), 403);
+    refused(await call(runtime, 'GET', '/v1/incidents?limit=0', { token: tokens.county }), 400);
+    refused(await call(runtime, 'GET', '/v1/incidents/INC-20000101-00000000', { token: tokens.county }), 404);
+
+    const region = 'region=110000';
+    await conforms('GET /v1/audit/late', { token: tokens.inspector, query: region });
+    await conforms('GET /v1/audit/missed', { token: tokens.inspector, query: region });
+    await conforms('GET /v1/audit/offices', { token: tokens.inspector, query: region });
+    await conforms('GET /v1/audit/candidates', { token: tokens.inspector, query: region });
+    await conforms('GET /v1/audit/verify', { token: tokens.inspector, query: region });
+    const denied = await conforms('GET /v1/audit/access-denied', { token: tokens.inspector, query: region });
+    expect((denied.body as { items: unknown[] }).items).not.toHaveLength(0);
+    // The inspector sees the finding on the incident.
+    await conforms('GET /v1/incidents/{id}', { token: tokens.inspector, params });
+  });
+
+  it('answers a duty period’s activation and a unit’s daily report', async () => {
+    const today = chinaDateOf(new Date());
+    const period = await conforms('POST /v1/duty-periods', {
+      token: tokens.county,
+      body: { region: '110101', firstDate: today, lastDate: today, cutoffHour: 23, reason: '汛期' },
+    });
+    const { periodId } = period.body as { periodId: string };
+
+    await conforms('POST /v1/daily-reports', {
+      token: tokens.reporter,
+      body: { periodId, date: today, nothingToReport: true },
+    });
+  });
+
+  it('walked every operation the document describes', () => {
+    expect([...walked].sort()).toEqual(Object.keys(operations).sort());
+  });
+});
