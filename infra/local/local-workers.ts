@@ -220,8 +220,8 @@ const scheduleDriver: LocalDriver<'schedule'> = {
 /**
  * The twin's driver for every kind of source a worker can have, keyed by kind: a kind added to
  * `WorkerSource` does not compile until it is given a driver here, or declared as not driven.
- * They start in this order: the state machine first, since the other handlers read its endpoint
- * when they load; the stream before the queues it feeds through the topic.
+ * They start in the order written: the timer worker is bound to the state machine before the queue
+ * consumer that starts timers runs.
  */
 export const localDrivers: LocalDrivers = {
   'state-machine': stateMachineDriver,
