@@ -41,10 +41,13 @@ export const startRuntimeProcess = async (
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the runtime exited while starting:\n${output}`);
     if (Date.now() > deadline) throw new Error(`the runtime did not start within 60 s:\n${output}`);
-    const healthy = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    // Our own process must say it listens there: another runtime may take the port first.
+    const healthy =
+      output.includes(`API      ${url}`) &&
+      (await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
     if (healthy) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

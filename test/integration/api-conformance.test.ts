@@ -142,6 +142,13 @@ describe('the API answers as its OpenAPI document says', () => {
     });
   });
 
+  it('answers a reporting unit’s own reads: its incidents and the zero reports it owes', async () => {
+    const unit = { unit: 'DC-JDJ' };
+    const mine = await conforms('GET /v1/units/{unit}/incidents', { token: tokens.reporter, params: unit });
+    expect((mine.body as { items: unknown[] }).items).not.toHaveLength(0);
+    await conforms('GET /v1/units/{unit}/daily-reports', { token: tokens.reporter, params: unit });
+  });
+
   it('walked every operation the document describes', () => {
     expect([...walked].sort()).toEqual(Object.keys(operations).sort());
   });

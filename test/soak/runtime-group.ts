@@ -84,10 +84,15 @@ export const startRuntimeGroup = async (options: {
       await end('SIGKILL');
       throw new Error(`the runtime did not answer /health in time:\n${output}`);
     }
-    const healthy = await fetch(`${url}/health`).then(
-      (answer) => answer.ok,
-      () => false,
-    );
+    // Our own process must say it is listening there: between `freePort` and the bind, another
+    // runtime (a test running beside this one) may take the port, and its /health answers too.
+    const listening = output.includes(`API      ${url}`);
+    const healthy =
+      listening &&
+      (await fetch(`${url}/health`).then(
+        (answer) => answer.ok,
+        () => false,
+      ));
     if (healthy) break;
     await new Promise((done) => setTimeout(done, 100));
   }
