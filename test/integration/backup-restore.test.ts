@@ -80,9 +80,16 @@ it('restores exactly the backed-up state over later writes and a crash, refusing
     await submit(runtime, tokens.reporter('110102'), '110102', 2),
     await submit(runtime, tokens.reporter('110105'), '110105', 3),
   ];
-  // The roll-ups land asynchronously: let them, so that nothing moves between this look and the stop.
+  // The roll-ups and the notifications land asynchronously: let them, so that nothing moves
+  // between this look and the stop (the same state twice, a second and a half apart).
   expect((await summariesMatchLog(runtime)).differences).toBe(0);
-  const backedUp = await everything(runtime);
+  let backedUp = await everything(runtime);
+  for (let look = 0; look < 20; look++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const again = await everything(runtime);
+    if (JSON.stringify(again) === JSON.stringify(backedUp)) break;
+    backedUp = again;
+  }
   expect(backedUp[tables.incidents.localName]?.length).toBeGreaterThan(3);
 
   const refused = await runScript({ dataDir }, 'backup', '--to', backup);
