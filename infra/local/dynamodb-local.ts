@@ -73,6 +73,13 @@ const waitUntilServing = async (endpoint: string, child: ChildProcess, timeoutMs
   }
 };
 
+/**
+ * For an engine that lives for one test run: the JVM's quick compiler alone (no C2) and a
+ * single-threaded collector spend about half the CPU of the defaults over a short run, which the
+ * test files running beside it need.
+ */
+export const SHORT_RUN_JVM_OPTIONS: readonly string[] = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
 export interface DynamoDbLocalOptions {
   /** Keeps the tables in this folder; without it they live in memory and vanish on stop. */
   readonly dataDir?: string;

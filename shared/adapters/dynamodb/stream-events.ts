@@ -10,7 +10,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { EVENT_SK_PREFIX } from './keys';
 
 /** Whether an item of the Incidents table is one of an incident's events. */
-export const isEventItem = (item: Readonly<Record<string, unknown>>): boolean =>
+const isEventItem = (item: Readonly<Record<string, unknown>>): boolean =>
   typeof item.sk === 'string' && item.sk.startsWith(EVENT_SK_PREFIX);
 
 /**
