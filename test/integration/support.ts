@@ -76,27 +76,8 @@ export const call = async (
   return { status: response.status, body: parsed, text };
 };
 
-/** A valid initial report for a county, as a grassroots unit would send it. */
-export const initialReport = (regionCode: string, unit: string, overrides: Record<string, unknown> = {}) => {
-  const learned = new Date(Date.now() - 10 * 60_000);
-  return {
-    kind: 'initial',
-    category: 'accident',
-    subtype: 'mine flooding',
-    occurredAt: new Date(learned.getTime() - 15 * 60_000).toISOString(),
-    learnedAt: learned.toISOString(),
-    regionCode,
-    location: { address: 'No. 3 shaft', lat: 39.93, lon: 116.4 },
-    casualties: { dead: 0, injured: 2, missing: 1, trapped: 0 },
-    affectedPeople: 120,
-    directLossYuan: 500_000,
-    summary: 'Water broke into the No. 3 shaft during the night shift.',
-    measuresTaken: 'Pumps started; rescue team on site.',
-    unknowns: 'Number of trapped miners not yet confirmed.',
-    reporter: { name: 'Wang Li', phone: '+86 10 1234 5678', unit },
-    ...overrides,
-  };
-};
+// One report body for the integration tests and the soaks (the soaks run outside Vitest).
+export { initialReport } from '../fixtures/reports';
 
 /** What a command-line tool did: its exit code and what it printed. */
 export interface CliRun {

@@ -11,29 +11,13 @@ import { openLocalSigner } from '../../infra/local/auth';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import type { LocalRuntime } from '../../infra/local/runtime';
 import type { Caller } from '../../shared/schemas/claims';
+import { initialReport } from '../fixtures/reports';
 import type { FuzzTargets } from './http-fuzz';
 
 type Runtime = Pick<LocalRuntime, 'url' | 'dataDir' | 'endpoints' | 'resources'>;
 
 /** A unit's initial report of now, valid as it stands. */
-const report = (regionCode: string, unit: string) => {
-  const learned = new Date(Date.now() - 10 * 60_000);
-  return {
-    kind: 'initial',
-    category: 'accident',
-    subtype: 'mine flooding',
-    occurredAt: new Date(learned.getTime() - 15 * 60_000).toISOString(),
-    learnedAt: learned.toISOString(),
-    regionCode,
-    location: { address: 'No. 3 shaft', lat: 39.93, lon: 116.4 },
-    casualties: { dead: 0, injured: 2, missing: 1, trapped: 0 },
-    affectedPeople: 120,
-    directLossYuan: 500_000,
-    summary: 'Water broke into the No. 3 shaft during the night shift.',
-    measuresTaken: 'Pumps started; rescue team on site.',
-    reporter: { name: 'Wang Li', phone: '+86 10 1234 5678', unit },
-  };
-};
+const report = (regionCode: string, unit: string) => initialReport(regionCode, unit);
 
 const post = async (runtime: Runtime, path: string, token: string, body: unknown): Promise<Record<string, unknown>> => {
   const response = await fetch(`${runtime.url}${path}`, {
