@@ -95,8 +95,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'body is not application/json',
   429:
     'throttled: send the request again after the `Retry-After` seconds. On AWS the stage’s own throttling ' +
-    '(100 requests a second, bursts of 200) is answered by API Gateway with `{"message":"Too Many Requests"}` ' +
-    'instead, which HTTP APIs cannot change',
+    'is answered by API Gateway with `{"message":"Too Many Requests"}` instead, which HTTP APIs cannot change',
 };
 
 const ok = (description: string, schema: JsonSchema = { type: 'object' }) => ({
