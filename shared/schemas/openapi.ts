@@ -359,9 +359,8 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus | 429 | 500, string> = {
   415: 'body is not application/json',
   429:
     'throttled: send the request again after the `Retry-After` seconds. On AWS the stage’s own throttle ' +
-    '(100 requests a second, bursts of 200) answers in API Gateway’s shape `{"message":"Too Many Requests"}`, ' +
-    'which HTTP APIs cannot change; a service behind the API that throttles us, and the local twin, answer in ' +
-    'the error shape',
+    'answers in API Gateway’s shape `{"message":"Too Many Requests"}`, which HTTP APIs cannot change; a ' +
+    'service behind the API that throttles us, and the local twin, answer in the error shape',
   500: 'a fault of ours; the message reveals nothing, and a retry with the same Idempotency-Key is safe',
 };
 
