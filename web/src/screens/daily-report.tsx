@@ -24,11 +24,14 @@ const dailyEntryOf = (duty: Duty): OutboxEntry | undefined =>
 const DutyLine = (props: { readonly duty: Duty; readonly withLink: boolean }) => {
   const { duty } = props;
   const local = dailyEntryOf(duty);
+  // Delivered from this device since the duties were read: the API's answer says when, and if late.
+  const answer = local?.state === 'delivered' ? (local.answer as { filedAt: string; late: boolean }) : undefined;
+  const filed = duty.filed ?? (answer ? { filedAt: answer.filedAt, late: answer.late } : null);
   let state: string;
-  if (duty.filed) {
-    state = duty.filed.late
-      ? t('daily.filedLate', { time: atChinaTime(duty.filed.filedAt) })
-      : t('daily.filed', { time: atChinaTime(duty.filed.filedAt) });
+  if (filed) {
+    state = filed.late
+      ? t('daily.filedLate', { time: atChinaTime(filed.filedAt) })
+      : t('daily.filed', { time: atChinaTime(filed.filedAt) });
   } else if (Date.now() < Date.parse(duty.opensAt)) state = t('daily.notOpen', { time: atChinaTime(duty.opensAt) });
   else if (duty.missed) state = t('daily.missed');
   else state = t('daily.notFiled');
@@ -37,8 +40,8 @@ const DutyLine = (props: { readonly duty: Duty; readonly withLink: boolean }) =>
       <p class="body">{t('daily.period', { reason: duty.reason })}</p>
       <p class="body">{t('daily.cutoff', { date: duty.date, time: atChinaTime(duty.cutoffAt) })}</p>
       <p class="body body--strong">{state}</p>
-      {local && !duty.filed && <OutboxStatus entry={local} />}
-      {props.withLink && !duty.filed && !(local && isPending(local)) && (
+      {local && !filed && <OutboxStatus entry={local} />}
+      {props.withLink && !filed && !(local && isPending(local)) && (
         <a class="button" href="/daily-report">
           {t('daily.file')}
         </a>
