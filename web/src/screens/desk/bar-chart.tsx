@@ -15,6 +15,8 @@ const BAR = 10;
 const GAP = 6;
 const HEIGHT = 140;
 const AXIS = 18;
+/** The narrowest a group is drawn, so that its label fits under it. */
+const LABEL_WIDTH = 64;
 
 /** `series` are drawn side by side for each of `groups` (a day, a category); colours by series index. */
 export const BarChart = (props: {
@@ -26,10 +28,10 @@ export const BarChart = (props: {
 }) => {
   const { id, title, groups, series } = props;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const groupWidth = series.length * BAR + GAP;
+  // A few groups (categories) are drawn wide enough for every label; many (days) are labelled every nth.
+  const groupWidth = Math.max(series.length * BAR + GAP, groups.length <= 8 ? LABEL_WIDTH : 0);
   const width = Math.max(groups.length * groupWidth + GAP, 120);
-  // Label every group when few, every nth when many, so labels never overlap.
-  const every = Math.max(1, Math.ceil(groups.length / Math.floor(width / 48)));
+  const every = Math.max(1, Math.ceil((groups.length * 40) / width));
   const description = t('desk.summaries.chartDescription', {
     series: series.map((s) => s.label).join('、'),
     groups: groups.length,
