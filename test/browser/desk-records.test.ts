@@ -154,6 +154,19 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
     // Back up the tree.
     await page.getByRole('navigation', { name: '地区层级' }).getByRole('link', { name: '北京市', exact: true }).click();
     await until('the province again', async () => (await figure(page, '事件数').textContent()) === '2');
+    // A span of days without an incident: the API's figures for it, zero.
+    await page.getByLabel('从（含）', { exact: true }).fill('2031-07-02');
+    await page.getByRole('button', { name: '按此时段统计' }).click();
+    const later = (
+      (await call(runtime, 'GET', '/v1/summaries/110000?from=2031-07-02', { token: tokens.province })).body as {
+        totals: Figures;
+      }
+    ).totals;
+    expect(later.incidents).toBe(0);
+    await until('the span on screen', async () => (await figure(page, '事件数').textContent()) === '0');
+    await visible(page.getByText(/^2031-07-02 至 …/));
+    await page.getByRole('link', { name: '全部时间' }).click();
+    await until('all days again', async () => (await figure(page, '事件数').textContent()) === '2');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -3,6 +3,7 @@
  * roster. Read-only: the directory is imported by an administrator (a command, or the import
  * function on AWS), never edited here.
  */
+import { useEffect } from 'preact/hooks';
 import type { OfficeOfficers } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
@@ -10,6 +11,8 @@ import { type MessageKey, t } from '../../i18n/i18n';
 import { officeName } from '../../lib/words';
 
 type Officer = OfficeOfficers['officers'][number];
+
+const ON_DUTY_REFRESH_MS = 60_000;
 
 const roleWords = (officer: Officer) =>
   officer.roles.map((role) => t(`desk.people.role.${role}` as MessageKey)).join('、');
@@ -33,7 +36,13 @@ export const People = () => {
   const caller = claims.value;
   const [read, reload] = useApiRead<OfficeOfficers>(
     caller ? `/v1/offices/${encodeURIComponent(caller.region)}/officers` : undefined,
+    { keepOnReload: true },
   );
+  // Shifts change on the minute: who is on duty is read again every minute.
+  useEffect(() => {
+    const every = setInterval(reload, ON_DUTY_REFRESH_MS);
+    return () => clearInterval(every);
+  }, [reload]);
   if (!caller) return null;
   return (
     <div class="wide">

@@ -4,11 +4,13 @@
  * grade, each as a chart with its table. No map: a published map of China needs an official review
  * number, so the tree is the way around.
  */
+import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { childrenOf, isKnownRegion, isWithin, parentOf } from '../../../../shared/domain/regions/regions';
 import type { Category, Summary, SummaryFigures } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
+import { ErrorSummary, type SummaryError, TextField } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { regionName } from '../../lib/words';
 import { CATEGORIES, GRADES } from '../../report/model';
@@ -59,7 +61,71 @@ const pathTo = (region: string, top: string): string[] => {
   return path;
 };
 
-const href = (region: string) => `/desk/summaries?region=${region}`;
+/** The days asked about: China days, either end open. */
+interface Span {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const spanQuery = (span: Span): string => `${span.from ? `&from=${span.from}` : ''}${span.to ? `&to=${span.to}` : ''}`;
+
+const hrefOf = (region: string, span: Span) => `/desk/summaries?region=${region}${spanQuery(span)}`;
+
+/** The span of days the totals cover: typed as China days, kept in the address so a link keeps it. */
+const SpanForm = (props: { readonly region: string; readonly span: Span }) => {
+  const { route } = useLocation();
+  const [from, setFrom] = useState(props.span.from ?? '');
+  const [to, setTo] = useState(props.span.to ?? '');
+  const [errors, setErrors] = useState<readonly SummaryError[]>([]);
+  const [generation, setGeneration] = useState(0);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    setGeneration((g) => g + 1);
+    const problems: SummaryError[] = [];
+    if (from !== '' && !DAY.test(from)) problems.push({ id: 'f-span-from', message: t('desk.zero.badDate') });
+    if (to !== '' && !DAY.test(to)) problems.push({ id: 'f-span-to', message: t('desk.zero.badDate') });
+    if (problems.length === 0 && from !== '' && to !== '' && to < from) {
+      problems.push({ id: 'f-span-to', message: t('desk.summaries.toBeforeFrom') });
+    }
+    setErrors(problems);
+    if (problems.length === 0) route(hrefOf(props.region, { from: from || undefined, to: to || undefined }));
+  };
+  const errorOf = (id: string) => errors.find((e) => e.id === id)?.message;
+  return (
+    <form class="span-form" onSubmit={submit} noValidate aria-labelledby="span-heading">
+      <h2 class="heading-s" id="span-heading">
+        {t('desk.summaries.span')}
+      </h2>
+      <ErrorSummary errors={errors} generation={generation} />
+      <div class="span-form__fields">
+        <TextField
+          id="f-span-from"
+          type="date"
+          label={t('desk.summaries.from')}
+          value={from}
+          onInput={setFrom}
+          error={errorOf('f-span-from')}
+          wide={false}
+        />
+        <TextField
+          id="f-span-to"
+          type="date"
+          label={t('desk.summaries.to')}
+          value={to}
+          onInput={setTo}
+          error={errorOf('f-span-to')}
+          wide={false}
+        />
+      </div>
+      <button type="submit" class="button button--secondary">
+        {t('desk.summaries.apply')}
+      </button>{' '}
+      {(props.span.from || props.span.to) && <a href={hrefOf(props.region, {})}>{t('desk.summaries.allDays')}</a>}
+    </form>
+  );
+};
 
 const Totals = (props: { readonly figures: SummaryFigures }) => (
   <dl class="summary-list figures">
@@ -73,7 +139,7 @@ const Totals = (props: { readonly figures: SummaryFigures }) => (
 );
 
 /** The child regions, every one of the division data (zero where the roll-up has nothing), each a link down the tree. */
-const Children = (props: { readonly summary: Summary }) => {
+const Children = (props: { readonly summary: Summary; readonly span: Span }) => {
   const { summary } = props;
   const children = childrenOf(summary.region);
   if (children.length === 0) return null;
@@ -105,7 +171,7 @@ const Children = (props: { readonly summary: Summary }) => {
               return (
                 <tr key={child.code}>
                   <th scope="row">
-                    <a href={href(child.code)}>{child.name}</a>
+                    <a href={hrefOf(child.code, props.span)}>{child.name}</a>
                   </th>
                   {shown.map((name) => (
                     <td key={name} class="table__number">
@@ -178,7 +244,14 @@ export const Summaries = () => {
   const asked = query.region;
   // Only the office's own jurisdiction is offered; anything else falls back to its own region.
   const region = asked && isKnownRegion(asked) && isKnownRegion(own) && isWithin(asked, own) ? asked : own;
-  const [read, reload] = useApiRead<Summary>(caller ? `/v1/summaries/${encodeURIComponent(region)}` : undefined);
+  const span: Span = {
+    from: query.from && DAY.test(query.from) ? query.from : undefined,
+    to: query.to && DAY.test(query.to) ? query.to : undefined,
+  };
+  const days = spanQuery(span).slice(1);
+  const [read, reload] = useApiRead<Summary>(
+    caller ? `/v1/summaries/${encodeURIComponent(region)}${days ? `?${days}` : ''}` : undefined,
+  );
   if (!caller) return null;
   const path = isKnownRegion(region) ? pathTo(region, own) : [region];
   return (
@@ -193,20 +266,25 @@ export const Summaries = () => {
               </li>
             ) : (
               <li key={code}>
-                <a href={href(code)}>{regionName(code)}</a>
+                <a href={hrefOf(code, span)}>{regionName(code)}</a>
               </li>
             ),
           )}
         </ol>
       </nav>
+      <SpanForm key={`${span.from}-${span.to}`} region={region} span={span} />
       <h2 class="heading-m">{t('desk.summaries.totalsOf', { region: regionName(region) })}</h2>
       {read.state === 'loading' && <p class="body">{t('app.loading')}</p>}
       {read.state === 'failed' && <ApiProblem failure={read.failure} retry={reload} />}
       {read.state === 'ok' && (
         <>
-          <p class="hint">{t('desk.summaries.allTime')}</p>
+          <p class="hint">
+            {span.from || span.to
+              ? t('desk.summaries.spanOf', { from: span.from ?? '…', to: span.to ?? '…' })
+              : t('desk.summaries.allTime')}
+          </p>
           <Totals figures={read.body.totals} />
-          <Children summary={read.body} />
+          <Children summary={read.body} span={span} />
           <Charts summary={read.body} />
         </>
       )}
