@@ -1,10 +1,11 @@
 /**
  * The duty desk's summaries, duty periods and zero reports, and people, in Chromium against the
  * real local runtime on the drill policy: the summaries screen shows what the API answers for the
- * province, a city and a county, reached through the region tree; an overlapping duty period is
- * refused with the period named; the zero-report grid marks a unit that filed and, once the
- * cut-off passes, the units that missed it, without a reload; the people screen lists the office's
- * officers and who is on duty; every screen passes axe-core, in Chinese and in English.
+ * province, a city and a county, reached through the region tree, and for a span of days; an
+ * overlapping duty period is refused with the period named; the zero-report grid marks a unit that
+ * filed and, once the cut-off passes, the units that missed it, without a reload, and a city
+ * narrows it to a district; the people screen lists the office's officers and who is on duty;
+ * every screen passes axe-core, in Chinese and in English.
  *
  * The runtime runs in this process, so faking `Date` here moves the clock its handlers read (as in
  * the zero-report integration test), and the page's clock is installed at the same time: the test
@@ -204,6 +205,21 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
     expect(await refusal.textContent()).toContain('“汛期值守”（东城区，2031-07-01 至 2031-07-02）');
     expect(await refusal.textContent()).toContain(periodId);
     await expectAccessible(page, 'overlapping period refused');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a city desk the county’s period, and narrows the grid to one district', async () => {
+    const { page, context, problems } = await openConsole(browser, runtime, { clock: new Date(), viewport: DESK });
+    await signIn(page, /北京市应急管理局（市级）/);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '零报告' }).click();
+    // The city's grid of Dongcheng's period is Dongcheng's five units.
+    const grid = await visible(page.getByRole('table', { name: '东城区各报告单位每日零报告情况' }));
+    expect(await grid.getByRole('rowheader').count()).toBe(5);
+    await page.getByLabel('查看地区', { exact: true }).selectOption({ label: '西城区' });
+    await page.getByRole('button', { name: '查看', exact: true }).click();
+    await visible(page.getByText('这个值守期不涉及西城区的报告单位。'));
+    await expectAccessible(page, 'zero reports of a city');
     expect(problems).toEqual([]);
     await context.close();
   });

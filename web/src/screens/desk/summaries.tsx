@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { childrenOf, isKnownRegion, isWithin, parentOf } from '../../../../shared/domain/regions/regions';
+import { childrenOf, isKnownRegion, parentOf } from '../../../../shared/domain/regions/regions';
 import type { Category, Summary, SummaryFigures } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
@@ -15,6 +15,7 @@ import { type MessageKey, t } from '../../i18n/i18n';
 import { regionName } from '../../lib/words';
 import { CATEGORIES, GRADES } from '../../report/model';
 import { BarChart } from './bar-chart';
+import { regionShown } from './jurisdiction';
 
 /** The figures the desk shows for a region, in this order. */
 const FIGURES = [
@@ -241,9 +242,7 @@ export const Summaries = () => {
   const caller = claims.value;
   const { query } = useLocation();
   const own = caller?.region ?? '';
-  const asked = query.region;
-  // Only the office's own jurisdiction is offered; anything else falls back to its own region.
-  const region = asked && isKnownRegion(asked) && isKnownRegion(own) && isWithin(asked, own) ? asked : own;
+  const region = regionShown(query.region, own);
   const span: Span = {
     from: query.from && DAY.test(query.from) ? query.from : undefined,
     to: query.to && DAY.test(query.to) ? query.to : undefined,

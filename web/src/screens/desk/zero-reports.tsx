@@ -5,22 +5,58 @@
  * says when it was read.
  */
 
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { childrenOf, isKnownRegion } from '../../../../shared/domain/regions/regions';
 import type { DutyPeriod, DutyPeriodList, ZeroCellState, ZeroGrid } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
+import { Select } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { chinaDate } from '../../lib/china-time';
 import { atChinaTime, regionName } from '../../lib/words';
 import { DutyPeriodForm, periodWords } from './duty-period-form';
+import { regionShown } from './jurisdiction';
 
 /** How often the grid reads again between cut-offs. */
 export const GRID_REFRESH_MS = 30_000;
 /** Days shown at once: the latest owed days up to tomorrow. */
 const DAYS_SHOWN = 7;
 
-const href = (periodId: string) => `/desk/zero-reports?period=${encodeURIComponent(periodId)}`;
+const href = (periodId: string, region?: string) =>
+  `/desk/zero-reports?period=${encodeURIComponent(periodId)}${region ? `&region=${region}` : ''}`;
+
+/**
+ * Narrowing the grid to one region below the office's own (a city's or a province's grid can run to
+ * hundreds of units): submitted, not applied on change, so moving through the list by keyboard does
+ * not reload the grid at each step.
+ */
+const RegionChoice = (props: { readonly own: string; readonly region: string; readonly periodId: string }) => {
+  const { route } = useLocation();
+  const [choice, setChoice] = useState(props.region);
+  const below = isKnownRegion(props.own) ? childrenOf(props.own) : [];
+  if (below.length === 0) return null;
+  return (
+    <form
+      class="span-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        route(href(props.periodId, choice === props.own ? undefined : choice));
+      }}
+    >
+      <Select
+        id="f-grid-region"
+        label={t('desk.zero.gridRegion')}
+        value={choice}
+        onChange={setChoice}
+        options={[props.own, ...below.map((c) => c.code)].map((code) => ({ value: code, label: regionName(code) }))}
+      />
+      <button type="submit" class="button button--secondary">
+        {t('desk.zero.show')}
+      </button>
+    </form>
+  );
+};
 
 /** The days of the period the grid shows: up to {@link DAYS_SHOWN}, ending tomorrow (or the period's first days). */
 const shownDays = (period: DutyPeriod): { from?: string; to?: string } => {
@@ -55,7 +91,13 @@ const Grid = (props: { readonly period: DutyPeriod; readonly region: string }) =
   }, [reload, next]);
 
   if (read.state === 'loading') return <p class="body">{t('app.loading')}</p>;
-  if (read.state === 'failed') return <ApiProblem failure={read.failure} retry={reload} />;
+  if (read.state === 'failed') {
+    // The period obliges no unit in the region chosen: say so, rather than "not found".
+    if (read.failure.kind === 'http' && read.failure.status === 404) {
+      return <p class="body">{t('desk.zero.notInRegion', { region: regionName(props.region) })}</p>;
+    }
+    return <ApiProblem failure={read.failure} retry={reload} />;
+  }
   const grid = read.body;
   const counties = new Set(grid.units.map((u) => u.county));
   return (
@@ -128,6 +170,7 @@ export const ZeroReports = () => {
   if (!caller) return null;
   const periods = read.state === 'ok' ? read.body.items : [];
   const chosen = periods.find((p) => p.periodId === query.period) ?? periods[0];
+  const region = regionShown(query.region, caller.region);
   return (
     <div class="wide">
       <h1 class="heading-l">{t('desk.zero.title')}</h1>
@@ -153,7 +196,8 @@ export const ZeroReports = () => {
           </ul>
         )}
       </section>
-      {chosen && <Grid key={chosen.periodId} period={chosen} region={caller.region} />}
+      {chosen && <RegionChoice own={caller.region} region={region} periodId={chosen.periodId} />}
+      {chosen && <Grid key={`${chosen.periodId}-${region}`} period={chosen} region={region} />}
       <DutyPeriodForm
         own={caller.region}
         periods={periods}
