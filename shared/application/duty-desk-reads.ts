@@ -8,23 +8,19 @@
 import { type Actor, mayQueryRegion } from '../domain/access';
 import { NotFoundError } from '../domain/errors';
 import { isWithin } from '../domain/regions/regions';
-import type { DutyPeriod, OwedDay } from '../domain/zero-reports';
+import { type DayRecord, type DutyPeriod, type OwedDay, regionsNest } from '../domain/zero-reports';
 import type { Clock } from '../ports/clock';
 import type { UnitRegistry } from '../ports/unit-registry';
 import type { ZeroReportStore } from '../ports/zero-report-store';
 import { regionToRead } from './jurisdiction';
 import { obligedUnits } from './units';
 
-/** Whether a period obliges units in `region`: its region is, contains or lies within it. */
-const touches = (period: Pick<DutyPeriod, 'region'>, region: string): boolean =>
-  isWithin(period.region, region) || isWithin(region, period.region);
-
 /** `GET /v1/duty-periods?region=`: the periods obliging units in the region, the latest first. */
 export const makeListDutyPeriods =
   (deps: { readonly store: ZeroReportStore }) => async (actor: Actor, query: { readonly region?: string }) => {
     const region = regionToRead(actor, query.region, mayQueryRegion);
     const items = (await deps.store.periods())
-      .filter((period) => touches(period, region))
+      .filter((period) => regionsNest(period.region, region))
       .sort((a, b) => b.firstDate.localeCompare(a.firstDate) || b.activatedAt.localeCompare(a.activatedAt));
     return { region, items };
   };
@@ -63,19 +59,16 @@ export interface ZeroGrid {
   readonly skipped: readonly string[];
 }
 
-const cellOf = (
-  day: OwedDay,
-  record: { filedSeq?: number; filedAt?: string; late?: boolean } | undefined,
-  now: Date,
-) => {
+/** A unit's day as its log's head records it, at `now`. */
+const cellOf = (day: OwedDay, record: DayRecord | undefined, now: Date): ZeroCell => {
   if (record?.filedSeq !== undefined) {
     return {
       date: day.date,
       state: record.late ? 'late' : 'filed',
       ...(record.filedAt ? { filedAt: record.filedAt } : {}),
-    } as const;
+    };
   }
-  return { date: day.date, state: now.getTime() > Date.parse(day.cutoffAt) ? 'missed' : 'not-due' } as const;
+  return { date: day.date, state: now.getTime() > Date.parse(day.cutoffAt) ? 'missed' : 'not-due' };
 };
 
 /** `GET /v1/duty-periods/{id}/zero-reports?region=`: a period's units by day, within the caller's jurisdiction. */
@@ -88,7 +81,7 @@ export const makeReadZeroGrid =
   ): Promise<ZeroGrid> => {
     const asked = regionToRead(actor, query.region, mayQueryRegion);
     const period = await deps.store.period(periodId);
-    if (!period || !touches(period, asked)) {
+    if (!period || !regionsNest(period.region, asked)) {
       throw new NotFoundError(`no duty period ${periodId} obliges units in ${asked}`);
     }
     const region = isWithin(asked, period.region) ? asked : period.region;
