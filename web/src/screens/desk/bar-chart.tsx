@@ -33,7 +33,7 @@ export const BarChart = (props: {
   const width = Math.max(groups.length * groupWidth + GAP, 120);
   const every = Math.max(1, Math.ceil((groups.length * 40) / width));
   const description = t('desk.summaries.chartDescription', {
-    series: series.map((s) => s.label).join('、'),
+    series: series.map((s) => s.label).join(t('list.separator')),
     groups: groups.length,
     max,
   });

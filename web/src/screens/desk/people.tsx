@@ -15,7 +15,7 @@ type Officer = OfficeOfficers['officers'][number];
 const ON_DUTY_REFRESH_MS = 60_000;
 
 const roleWords = (officer: Officer) =>
-  officer.roles.map((role) => t(`desk.people.role.${role}` as MessageKey)).join('、');
+  officer.roles.map((role) => t(`desk.people.role.${role}` as MessageKey)).join(t('list.separator'));
 
 const channels = (officer: Officer) =>
   [
@@ -24,13 +24,13 @@ const channels = (officer: Officer) =>
     officer.endpoints.webhook && t('desk.people.webhook'),
   ]
     .filter(Boolean)
-    .join('；');
+    .join(t('list.separator'));
 
 const shiftsOf = (directory: OfficeOfficers, personId: string) =>
   directory.roster
     .filter((s) => s.personId === personId)
     .map((s) => t('desk.people.shift', { from: s.from, to: s.to }))
-    .join('、');
+    .join(t('list.separator'));
 
 export const People = () => {
   const caller = claims.value;
