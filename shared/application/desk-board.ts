@@ -4,7 +4,8 @@
  * keeps both runtimes alike (docs/web.md#the-duty-desk says why not a push channel).
  */
 import { type Actor, mayQueryRegion } from '../domain/access';
-import { type BoardRow, boardRowOf, byUrgency } from '../domain/board';
+import { type BoardRow, boardRowOf } from '../domain/board';
+import { byUrgency } from '../domain/board-order';
 import type { OfficeRef } from '../domain/incident';
 import type { Policy } from '../domain/policy/policy';
 import type { Clock } from '../ports/clock';

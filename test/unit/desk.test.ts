@@ -10,7 +10,7 @@ import { BOARD_OVERLAP_MS, makeReadBoard } from '../../shared/application/desk-b
 import { makeAssessGrade, makeForward } from '../../shared/application/escalation';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
-import { byUrgency } from '../../shared/domain/board';
+import { byUrgency } from '../../shared/domain/board-order';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type { RegionLevel } from '../../shared/domain/regions/regions';
 import { makeReportBodySchema } from '../../shared/schemas/report';
