@@ -16,6 +16,8 @@ import { regionName, roleName } from './lib/words';
 import { isPending, myOutbox } from './outbox/outbox';
 import { Callback } from './screens/callback';
 import { DailyReport } from './screens/daily-report';
+import { Board } from './screens/desk/board';
+import { DeskIncident } from './screens/desk/incident';
 import { Home } from './screens/home';
 import { Incidents } from './screens/incidents';
 import { NotFound } from './screens/not-found';
@@ -53,6 +55,11 @@ const reporter = {
   DailyReport: only('reporter', DailyReport),
 };
 
+const office = {
+  Board: only('office', Board),
+  DeskIncident: only('office', DeskIncident),
+};
+
 const Navigation = () => {
   const caller = claims.value;
   if (!caller) return null;
@@ -66,7 +73,9 @@ const Navigation = () => {
           { href: '/daily-report', label: t('nav.daily') },
           { href: '/outbox', label: pending > 0 ? t('nav.outboxCount', { count: pending }) : t('nav.outbox') },
         ]
-      : [{ href: '/', label: t('nav.home') }];
+      : caller.role === 'office'
+        ? [{ href: '/desk', label: t('nav.desk') }]
+        : [{ href: '/', label: t('nav.home') }];
   return (
     <nav class="nav" aria-label={t('nav.label')}>
       <ul class="nav__list">
@@ -176,6 +185,8 @@ const Shell = () => {
           <Route path="/outbox" component={reporter.Outbox} />
           <Route path="/outbox/:id" component={reporter.Receipt} />
           <Route path="/daily-report" component={reporter.DailyReport} />
+          <Route path="/desk" component={office.Board} />
+          <Route path="/desk/incidents/:id" component={office.DeskIncident} />
           <Route default component={NotFound} />
         </Router>
       </main>
