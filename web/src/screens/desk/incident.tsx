@@ -4,7 +4,7 @@
  * reports); every report in order with what it changed; the obligations up the chain; the
  * notifications sent; and the log in plain words. Actions the office may not take are not offered.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { FIGURE_KEYS, type Figures } from '../../../../shared/domain/incident';
 import { type ApiFailure, request } from '../../api/client';
 import type {
@@ -286,9 +286,15 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
   useEffect(() => useDesk(), []);
   const [view, reloadView] = useApiRead<OfficeIncidentAnswer>(`/v1/incidents/${encodeURIComponent(id)}`);
   const [trail, reloadTrail] = useApiRead<AuditTrailAnswer>(`/v1/incidents/${encodeURIComponent(id)}/audit`);
+  // After an action both are read again; meanwhile the page keeps showing what it had (and the
+  // action's outcome with it) instead of blanking to "loading".
+  const lastView = useRef<OfficeIncidentAnswer | undefined>(undefined);
+  const lastTrail = useRef<AuditTrailAnswer | undefined>(undefined);
+  if (view.state === 'ok') lastView.current = view.body;
+  if (trail.state === 'ok') lastTrail.current = trail.body;
   const caller = claims.value;
   if (!caller) return null;
-  if (view.state === 'loading') return <p class="body">{t('app.loading')}</p>;
+  const body = lastView.current;
   if (view.state === 'failed') {
     return (
       <div>
@@ -300,7 +306,8 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
       </div>
     );
   }
-  const { incident, reports, obligations } = view.body;
+  if (!body) return <p class="body">{t('app.loading')}</p>;
+  const { incident, reports, obligations } = body;
   const me = { office: caller.region, level: caller.level };
   const hasIt =
     firstOfficeOf(incident.regionCode) === me.office ||
@@ -314,7 +321,7 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
   const mine = obligations.filter((o) => o.office === me.office && o.level === me.level);
   const fromBoard = boardRows.value.find((r) => r.incidentId === id)?.duties ?? [];
   const acknowledged = incident.acknowledgements.find((a) => a.office === me.office && a.level === me.level);
-  const events = trail.state === 'ok' ? trail.body.events : [];
+  const events = lastTrail.current?.events ?? [];
   const notifications = events.flatMap((e) =>
     e.type === 'NotificationSent' ? e.data.recipients.map((r) => ({ at: e.at, key: `${e.seq}-${r.personId}`, r })) : [],
   );
