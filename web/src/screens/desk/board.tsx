@@ -23,6 +23,7 @@ import {
   subjectOf,
   useDesk,
 } from './live';
+import { figuresText } from './words';
 
 /** The most pressing tone among a row's duties, for the row's own colour bar. */
 const rowTone = (row: BoardRow, now: number): string => {
@@ -53,14 +54,7 @@ const Row = (props: { readonly row: BoardRow }) => {
         {gradeName(row.grade)} · {t(`category.${row.category}`)} · {row.incidentId}
         {row.status === 'closed' ? ` · ${t('desk.board.closed')}` : ''}
       </p>
-      <p class="body">
-        {t('incidents.figures', {
-          dead: row.figures.dead,
-          injured: row.figures.injured,
-          missing: row.figures.missing,
-          trapped: row.figures.trapped,
-        })}
-      </p>
+      <p class="body">{figuresText(row.figures)}</p>
       <p class="body">{t(`desk.board.arrival.${row.arrival}`, { time: atChinaTime(row.arrivedAt) })}</p>
       {row.duties.map((duty) => (
         <Duty key={duty.obligationId} duty={duty} />

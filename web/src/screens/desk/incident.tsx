@@ -25,7 +25,7 @@ import { firstOfficeOf } from '../home';
 import { Announcements } from './announcements';
 import { Duty, handoverName } from './duty';
 import { boardRows, refreshBoard, serverNow, subjectOf, useDesk } from './live';
-import { eventWords, officerRole } from './words';
+import { eventWords, figuresText, officerRole } from './words';
 
 const GRADES: readonly Grade[] = ['I', 'II', 'III', 'IV'];
 
@@ -134,35 +134,25 @@ const Actions = (props: {
 
       {(phone || written) && (
         <div class="actions">
-          {phone && (
-            <button
-              type="button"
-              class="button"
-              disabled={busy}
-              onClick={() =>
-                void act<ForwardAnswer>('forward', { skipLevel: 'phone' }, (a) => ({
-                  text: t('desk.incident.phoneDone'),
-                  opened: a.opened,
-                }))
-              }
-            >
-              {t('desk.incident.phoneSubmit')}
-            </button>
-          )}
-          {written && (
-            <button
-              type="button"
-              class="button"
-              disabled={busy}
-              onClick={() =>
-                void act<ForwardAnswer>('forward', { skipLevel: 'written' }, (a) => ({
-                  text: t('desk.incident.writtenDone'),
-                  opened: a.opened,
-                }))
-              }
-            >
-              {t('desk.incident.writtenSubmit')}
-            </button>
+          {(
+            [
+              [phone, 'phone', 'desk.incident.phoneSubmit', 'desk.incident.phoneDone'],
+              [written, 'written', 'desk.incident.writtenSubmit', 'desk.incident.writtenDone'],
+            ] as const
+          ).map(([duty, skipLevel, label, done]) =>
+            duty ? (
+              <button
+                key={skipLevel}
+                type="button"
+                class="button"
+                disabled={busy}
+                onClick={() =>
+                  void act<ForwardAnswer>('forward', { skipLevel }, (a) => ({ text: t(done), opened: a.opened }))
+                }
+              >
+                {t(label)}
+              </button>
+            ) : null,
           )}
         </div>
       )}
@@ -361,14 +351,7 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
         </div>
         <div class="summary-list__row">
           <dt>{t('desk.incident.figures')}</dt>
-          <dd>
-            {t('incidents.figures', {
-              dead: incident.figures.dead,
-              injured: incident.figures.injured,
-              missing: incident.figures.missing,
-              trapped: incident.figures.trapped,
-            })}
-          </dd>
+          <dd>{figuresText(incident.figures)}</dd>
         </div>
         <div class="summary-list__row">
           <dt>{t('desk.incident.state')}</dt>
@@ -410,14 +393,7 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
                 {previous ? (
                   <Changes previous={previous.figures} current={report.figures} />
                 ) : (
-                  <p class="body">
-                    {t('incidents.figures', {
-                      dead: report.figures.dead,
-                      injured: report.figures.injured,
-                      missing: report.figures.missing,
-                      trapped: report.figures.trapped,
-                    })}
-                  </p>
+                  <p class="body">{figuresText(report.figures)}</p>
                 )}
                 {report.measuresTaken && (
                   <p class="body">{t('desk.incident.measures', { text: report.measuresTaken })}</p>

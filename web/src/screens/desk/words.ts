@@ -1,10 +1,19 @@
 /** The incident's log in plain words, one sentence per event, in the person's language. */
-import { RESPONSIBLE_ROLES } from '../../../../shared/domain/incident';
+import { type Figures, RESPONSIBLE_ROLES } from '../../../../shared/domain/incident';
 import type { Handover } from '../../../../shared/domain/policy/policy';
 import type { IncidentEvent } from '../../api/types';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { atChinaTime, durationText, gradeName, officeName } from '../../lib/words';
 import { handoverName } from './duty';
+
+/** 死亡 3，受伤 2，失踪 1，被困 0: the casualties at a glance, as the unit's own list says them. */
+export const figuresText = (figures: Figures): string =>
+  t('incidents.figures', {
+    dead: figures.dead,
+    injured: figures.injured,
+    missing: figures.missing,
+    trapped: figures.trapped,
+  });
 
 /** An officer's role in words, or the code itself for a role the console does not know. */
 export const officerRole = (role: string): string =>
