@@ -120,9 +120,8 @@ export const benchDesk = async (
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
-      while (next < options.incidents) {
-        next += 1;
-        await toProvince(runtime, tokens, `种子事件 ${next}`);
+      for (let n = ++next; n <= options.incidents; n = ++next) {
+        await toProvince(runtime, tokens, `种子事件 ${n}`);
       }
     }),
   );

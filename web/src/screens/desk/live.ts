@@ -148,6 +148,7 @@ let loop = 0;
 
 const poll = async (): Promise<void> => {
   const mine = loop;
+  const started = Date.now();
   const first = since === undefined;
   const query = first ? `?limit=${limit.value}` : `?since=${encodeURIComponent(since ?? '')}`;
   const result = await request<BoardAnswer>('GET', `/v1/desk/board${query}`, { timeoutMs: 10_000 });
@@ -160,7 +161,9 @@ const poll = async (): Promise<void> => {
   } else {
     boardFailure.value = result;
   }
-  timer = setTimeout(() => void poll(), POLL_MS);
+  // At a steady rate, not a pause after each answer: a slow answer must not stretch the time a
+  // new arrival waits to be asked for.
+  timer = setTimeout(() => void poll(), Math.max(POLL_MS - (Date.now() - started), 250));
 };
 
 /** Reads more of the board (the most urgent first) and carries on polling from there. */
