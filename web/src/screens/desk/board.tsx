@@ -8,7 +8,7 @@ import { ApiProblem } from '../../components/api-read';
 import { t } from '../../i18n/i18n';
 import { atChinaTime, gradeName, officeName } from '../../lib/words';
 import { Announcements } from './announcements';
-import { Duty, toneOf } from './duty';
+import { Duty } from './duty';
 import {
   boardFailure,
   boardLoaded,
@@ -23,6 +23,7 @@ import {
   subjectOf,
   useDesk,
 } from './live';
+import { toneOf } from './tone';
 import { figuresText } from './words';
 
 /** The most pressing tone among a row's duties, for the row's own colour bar. */

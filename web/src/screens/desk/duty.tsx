@@ -3,16 +3,7 @@ import type { DeskDuty } from '../../api/types';
 import { t } from '../../i18n/i18n';
 import { atChinaTime, durationText } from '../../lib/words';
 import { serverNow } from './live';
-
-export type DutyTone = 'ok' | 'amber' | 'red' | 'done';
-
-/** Where a duty stands at `now`: done (met or lifted), red past its deadline, amber past its reminder point. */
-export const toneOf = (duty: Pick<DeskDuty, 'status' | 'dueAt' | 'remindAt'>, now: number): DutyTone => {
-  if (duty.status === 'met' || duty.status === 'waived') return 'done';
-  if (duty.status === 'missed' || Date.parse(duty.dueAt) < now) return 'red';
-  if (duty.remindAt && Date.parse(duty.remindAt) <= now) return 'amber';
-  return 'ok';
-};
+import { toneOf } from './tone';
 
 export const handoverName = (handover: DeskDuty['handover']): string => t(`desk.handover.${handover}`);
 
