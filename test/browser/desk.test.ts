@@ -3,8 +3,9 @@
  * seconds), in four windows at once as the escalation story needs them: a unit files a grade Ⅲ
  * report; the county desk sees it within 5 s, acknowledges and forwards it; the city desk sees its
  * new duty counting down, stays silent, and its deadline turns red; the incident moves to the
- * province's board. Then a grade Ⅰ report shows its phone and written clocks, a county desk cannot
- * see another county's incident, and every desk screen passes axe-core in both languages.
+ * province's board. Then a grade Ⅰ report shows its phone and written clocks, an office it has not
+ * reached is offered nothing to act on, a county desk cannot see another county's incident, and
+ * every desk screen passes axe-core in both languages.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +153,21 @@ describe('the duty desk in Chromium', () => {
     await visible(row.getByText(/越级书面报告国家值班室 · 10秒/));
     await expect.poll(() => row.locator('.countdown').count()).toBe(3);
     await expect.poll(() => rowOf(county.page, /西城区 仓库火灾/).count()).toBe(0);
+
+    // The city may read it but has not received it: nothing to act on is offered.
+    const graveId = (grave.body as { incidentId: string }).incidentId;
+    const city = await openDesk(browser, runtime, CITY);
+    await city.page.goto(`/desk/incidents/${graveId}`);
+    await visible(city.page.getByText('此事件还没有报送到本单位：可以查看，但不能签收、定级或上报。'));
+    await visible(city.page.getByText(/越级电话报告国家值班室/).first());
+    expect(
+      await city.page
+        .getByRole('button')
+        .filter({ hasText: /签收|确认等级|报告|已电话/ })
+        .count(),
+    ).toBe(0);
+    expect(city.problems).toEqual([]);
+    await city.context.close();
 
     // Opened by its address, the other county's incident is refused, in words.
     const otherId = (elsewhere.body as { incidentId: string }).incidentId;
