@@ -188,6 +188,15 @@ export const canShowMore = computed(() => boardTotal.value > rows.value.size && 
  */
 export const useDesk = (): (() => void) => {
   users += 1;
+  // A browser plays sound only after a gesture on the page: with the sound left on from an earlier
+  // visit, the officer's first click or key here unlocks it.
+  if (soundOn.value && !audio) {
+    const unlock = () => {
+      audio ??= new AudioContext();
+    };
+    document.addEventListener('pointerdown', unlock, { once: true });
+    document.addEventListener('keydown', unlock, { once: true });
+  }
   if (users === 1) {
     ticker = setInterval(() => {
       tick.value = Date.now();
