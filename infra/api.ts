@@ -85,6 +85,13 @@ export const apiFunctions = {
     entry: 'functions/acknowledge/handler.ts',
     tables: { incidents: 'append', accessLog: 'append' },
   },
+  // The duty desk: an office's live board (polled for changes) and its grade assessment.
+  deskBoard: { id: 'DeskBoardFunction', entry: 'functions/desk-board/handler.ts', tables: readsIncidents },
+  assessGrade: {
+    id: 'AssessGradeFunction',
+    entry: 'functions/assess-grade/handler.ts',
+    tables: { incidents: 'append', accessLog: 'append' },
+  },
   // Inspectors' accountability views: read-only on everything they audit.
   auditLate: {
     id: 'AuditLateFunction',
@@ -159,6 +166,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit/access-denied', fn: 'accessDenied', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/acknowledge', fn: 'acknowledge', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },
+  { method: 'POST', path: '/v1/incidents/{id}/grade', fn: 'assessGrade', auth: true },
+  { method: 'GET', path: '/v1/desk/board', fn: 'deskBoard', auth: true },
   { method: 'GET', path: '/v1/summaries/{region}', fn: 'getSummary', auth: true },
   { method: 'GET', path: '/v1/offices/{code}/officers', fn: 'officeOfficers', auth: true },
   { method: 'GET', path: '/v1/audit/late', fn: 'auditLate', auth: true },

@@ -92,6 +92,9 @@ export const tables = {
       // Sparse: only the heads of incidents with a pending obligation carry `openShard`, so the
       // deadline sweeper reads exactly the work it may have to do, earliest deadline first.
       { name: 'openObligations', partitionKey: S('openShard'), sortKey: S('nextDueAt'), projection: 'ALL' },
+      // The duty desks' boards: `BOARD#<province>` or `OFF#<province>` by `<updatedAt>#<id>`, so a
+      // desk polls for what changed since its last read instead of reading the province again.
+      { name: 'board', partitionKey: S('boardKey'), sortKey: S('changeKey'), projection: 'ALL' },
     ],
   },
   summaries: {

@@ -26,7 +26,8 @@ import type { AppendEvents } from './append-events';
 /** Who acts when nobody did: the deadline timers and the sweeper. */
 export const SYSTEM_ACTOR: Actor = { sub: 'system:deadline-timer', role: 'system', region: NATIONAL };
 
-const officeOf = (actor: Actor): OfficeRef => {
+/** The office an actor acts for: an office's token only. */
+export const officeOf = (actor: Actor): OfficeRef => {
   if (actor.role !== 'office' || !actor.level) {
     throw new ForbiddenError(`a ${actor.role} cannot act for an office`);
   }
@@ -61,6 +62,70 @@ export const makeAcknowledge =
     });
     const acknowledgement = state.acknowledgements.find((a) => a.office === office.office && a.level === office.level);
     return { incidentId, acknowledgedAt: acknowledgement?.at, office };
+  };
+
+/**
+ * An office's new grade for an incident, and the duties a lower grade lifts (other than `meeting`,
+ * the ones the same request meets). Opening the duties a higher grade calls for is the append's job.
+ */
+const gradeChangeDrafts = (
+  state: IncidentState,
+  office: OfficeRef,
+  to: Grade,
+  note: string | undefined,
+  meeting: ReadonlySet<string>,
+): EventDraft[] => {
+  const drafts: EventDraft[] = [
+    { type: 'GradeAssessed', data: { from: state.grade, to, basis: 'office', ...(note ? { note } : {}) } },
+  ];
+  for (const lifted of dutiesNoLongerOwed({ ...state, grade: to })) {
+    if (meeting.has(lifted.obligationId)) continue;
+    drafts.push({
+      type: 'ObligationWaived',
+      data: {
+        level: lifted.level,
+        office: lifted.office,
+        obligationId: lifted.obligationId,
+        reason: `grade lowered from ${state.grade} to ${to} by the ${office.level} office ${office.office}`,
+      },
+    });
+  }
+  return drafts;
+};
+
+export interface AssessGradeCommand {
+  readonly grade: Grade;
+  /** Why: recorded with the assessment, as the office's own words. */
+  readonly reason: string;
+}
+
+/**
+ * An office that has the report assesses (or changes) its grade, with its reason. A higher grade
+ * opens the duties it calls for at once (timed from now); a lower one waives those it no longer
+ * does. The same grade again changes nothing.
+ */
+export const makeAssessGrade =
+  (deps: Pick<EscalationDeps, 'appendEvents'>) =>
+  async (actor: Actor, incidentId: string, command: AssessGradeCommand) => {
+    const office = officeOf(actor);
+    let previous: Grade | undefined;
+    const appended = await deps.appendEvents(incidentId, actor, (state) => {
+      refuseUnlessInChain(state, office, 'assess the grade of');
+      previous = state.grade;
+      if (command.grade === state.grade) return [];
+      return gradeChangeDrafts(state, office, command.grade, command.reason, new Set());
+    });
+    const waived = new Set(
+      appended.events.flatMap((e) => (e.type === 'ObligationWaived' ? [e.data.obligationId] : [])),
+    );
+    return {
+      incidentId,
+      previousGrade: previous ?? appended.state.grade,
+      grade: appended.state.grade,
+      changed: appended.events.length > 0,
+      opened: appended.opened,
+      waived: appended.state.obligations.filter((o) => waived.has(o.obligationId)),
+    };
   };
 
 export interface ForwardCommand {
@@ -105,32 +170,10 @@ export const makeForward =
         );
       }
       met = duties;
-      const drafts: EventDraft[] = [];
-      if (command.grade && command.grade !== state.grade) {
-        drafts.push({
-          type: 'GradeAssessed',
-          data: {
-            from: state.grade,
-            to: command.grade,
-            basis: 'office',
-            ...(command.note ? { note: command.note } : {}),
-          },
-        });
-        // A lower grade lifts the duties it no longer calls for (other than the ones met now).
-        const meeting = new Set(duties.map((d) => d.obligationId));
-        for (const lifted of dutiesNoLongerOwed({ ...state, grade: command.grade })) {
-          if (meeting.has(lifted.obligationId)) continue;
-          drafts.push({
-            type: 'ObligationWaived',
-            data: {
-              level: lifted.level,
-              office: lifted.office,
-              obligationId: lifted.obligationId,
-              reason: `grade lowered from ${state.grade} to ${command.grade} by the ${office.level} office ${office.office}`,
-            },
-          });
-        }
-      }
+      const drafts: EventDraft[] =
+        command.grade && command.grade !== state.grade
+          ? gradeChangeDrafts(state, office, command.grade, command.note, new Set(duties.map((d) => d.obligationId)))
+          : [];
       for (const duty of duties) {
         drafts.push({
           type: 'ReportForwarded',

@@ -53,6 +53,21 @@ export interface IncidentQuery {
   readonly after?: Readonly<Record<string, string>>;
 }
 
+/** A read of the boards' index: one province, optionally narrowed to a city's or a county's incidents. */
+export interface BoardQuery {
+  readonly province: string;
+  readonly within?: { readonly level: 'county' | 'city'; readonly code: string };
+  /** Only heads changed after this ISO time, on the board or just off it; without it, every head on the board. */
+  readonly since?: string;
+}
+
+export interface BoardHeads {
+  /** Incidents on the boards (open, or still owing a hand-over). */
+  readonly onBoard: readonly IncidentState[];
+  /** With `since`: incidents that left the boards since then. */
+  readonly offBoard: readonly IncidentState[];
+}
+
 export interface IncidentPage {
   readonly items: readonly IncidentState[];
   readonly after?: Readonly<Record<string, string>>;
@@ -90,6 +105,8 @@ export interface IncidentStore {
    * those whose earliest pending deadline is at or before it (the deadline sweeper's question).
    */
   withPendingObligations(query: { readonly dueBy?: string }): Promise<readonly IncidentState[]>;
+  /** The duty desks' read: a province's incidents on the boards, or only those changed since a time. */
+  board(query: BoardQuery): Promise<BoardHeads>;
   /** Every incident's log, one incident at a time (reconciliation reads the whole store). */
   allEvents(): AsyncIterable<readonly IncidentEvent[]>;
 }

@@ -16,6 +16,7 @@ import {
   NEXT_CURSOR_HEADER,
   punctualityTableSchema,
 } from './audit';
+import { assessGradeBodySchema, boardQuerySchema } from './desk';
 import { findingBodySchema } from './findings';
 import { acknowledgeBodySchema, forwardBodySchema } from './forward';
 import { candidatesQuerySchema, verifyQuerySchema } from './inspection-queries';
@@ -34,7 +35,9 @@ import { idempotencyHeaderSchema, makeReportBodySchema } from './report';
 import {
   accessDeniedPageSchema,
   acknowledgeResponseSchema,
+  assessGradeResponseSchema,
   auditTrailSchema,
+  boardSchema,
   candidatesPageSchema,
   dutyPeriodListSchema,
   errorSchema,
@@ -177,6 +180,30 @@ export const operations = {
     body: forwardBodySchema,
     success: { status: 200, description: 'the duties met and those opened', schema: forwardResponseSchema },
     errors: [...BODY, ...AUTH, 404, 409],
+  },
+  'POST /v1/incidents/{id}/grade': {
+    summary: 'Assess or change the incident’s grade, with the reason (an office that has the report)',
+    description:
+      'A higher grade opens at once the duties it calls for (timed from now); a lower one waives those it no ' +
+      'longer does. The same grade again changes nothing.',
+    path: incidentPathSchema,
+    body: assessGradeBodySchema,
+    success: {
+      status: 200,
+      description: 'the grade in force, and the duties opened or lifted',
+      schema: assessGradeResponseSchema,
+    },
+    errors: [...BODY, ...AUTH, 404, 409],
+  },
+  'GET /v1/desk/board': {
+    summary: 'The office’s live board: the incidents it has, most urgent first (offices)',
+    description:
+      'Without `since`: the board, up to `limit` rows, each with the office’s own duties, deadlines, reminder ' +
+      'points and the rule behind each. With `since` (the previous answer’s `pollSince`): only the rows changed ' +
+      'since, and the incidents that left the board. Polled every few seconds by the console.',
+    query: boardQuerySchema,
+    success: { status: 200, description: 'the board, or its changes', schema: boardSchema },
+    errors: [400, ...AUTH],
   },
   'GET /v1/summaries/{region}': {
     summary: 'A region’s roll-up: totals, day by day, and by child region (offices and inspectors)',

@@ -233,6 +233,64 @@ export const forwardResponseSchema = z.strictObject({
   opened: z.array(obligationSchema).meta({ description: 'the duties it opened above' }),
 });
 
+/** `POST /v1/incidents/{id}/grade`. */
+export const assessGradeResponseSchema = z.strictObject({
+  incidentId: z.string(),
+  previousGrade: grade,
+  grade: grade.meta({ description: 'the grade in force after the assessment' }),
+  changed: z.boolean().meta({ description: 'false when the grade was already this one' }),
+  opened: z.array(obligationSchema).meta({ description: 'the duties a higher grade opened, timed from now' }),
+  waived: z.array(obligationSchema).meta({ description: 'the duties a lower grade lifted' }),
+});
+
+const officeRef = z.strictObject({ level, office: z.string() });
+
+/** One row of a duty desk's board (`shared/domain/board.ts`). */
+export const boardRowSchema = z.strictObject({
+  incidentId: z.string(),
+  version: z.number().int().min(1).meta({ description: 'a newer version of a row replaces an older one' }),
+  status: z.enum(['open', 'closed']),
+  grade,
+  category: z.enum(CATEGORIES),
+  subtype: z.string(),
+  regionCode: z.string(),
+  occurredAt: instant,
+  updatedAt: instant,
+  reportCount: z.number().int().min(1),
+  figures,
+  arrivedAt: instant.meta({ description: 'when this office received the report' }),
+  arrival: z.enum(['report', 'forward', 'escalation']).meta({ description: 'how it reached this office' }),
+  acknowledgedAt: instant.nullable().meta({ description: 'when this office acknowledged receipt' }),
+  duties: z
+    .array(
+      z.strictObject({
+        obligationId: z.string(),
+        handover: z.enum(OBLIGATION_HANDOVERS),
+        to: officeRef,
+        openedAt: instant,
+        dueAt: instant,
+        remindAt: instant.nullable().meta({ description: 'the reminder point: where the countdown turns amber' }),
+        limitMs: count,
+        status: obligationStatusSchema,
+        metAt: instant.optional(),
+        lateByMs: count.optional(),
+        source: z.string().meta({ description: 'the rule behind the limit: legal source or override note' }),
+      }),
+    )
+    .meta({ description: 'this office’s own duties on the incident' }),
+});
+
+/** `GET /v1/desk/board`. */
+export const boardSchema = z.strictObject({
+  office: officeRef,
+  asOf: instant.meta({ description: 'the server’s time of the read' }),
+  pollSince: instant.meta({ description: 'send as `since` on the next poll' }),
+  changes: z.boolean().meta({ description: 'true when only the rows changed since `since` are listed' }),
+  items: z.array(boardRowSchema),
+  total: count.optional().meta({ description: 'rows on the whole board (first read only)' }),
+  removed: z.array(z.string()).meta({ description: 'incidents that left the board since `since`' }),
+});
+
 const summaryFigures = {
   ...Object.fromEntries(COUNTER_NAMES.map((name) => [name, z.number().int()])),
   byCategoryGrade: z

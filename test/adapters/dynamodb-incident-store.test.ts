@@ -40,9 +40,13 @@ const NOW_SECONDS = 1_772_330_405;
 const ID = 'INC-20260301-AAAAAAAA';
 const RECEIVED = '2026-03-01T02:00:00.000Z';
 
-/** The head without the sweeper's keys: every state field but the null region codes, plus keys and listKey. */
+/**
+ * The head without the sweeper's keys: every state field but the null region codes, plus keys,
+ * listKey and the boards' keys (on a board while open or owing a hand-over, by when it changed).
+ */
 const listedHead = (state: IncidentState): Record<string, unknown> => {
   const { countyCode, cityCode, ...rest } = state;
+  const onBoard = state.status === 'open' || state.obligations.some((o) => o.status === 'pending');
   return {
     pk: `INC#${state.incidentId}`,
     sk: 'HEAD',
@@ -50,6 +54,8 @@ const listedHead = (state: IncidentState): Record<string, unknown> => {
     ...(countyCode === null ? {} : { countyCode }),
     ...(cityCode === null ? {} : { cityCode }),
     listKey: `${state.receivedAt}#${state.incidentId}`,
+    boardKey: `${onBoard ? 'BOARD' : 'OFF'}#${state.provinceCode}`,
+    changeKey: `${state.updatedAt}#${state.incidentId}`,
   };
 };
 

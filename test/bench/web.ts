@@ -12,16 +12,29 @@
  *
  * A person who opened the console is already signed in (the token is in the tab's session).
  * Options: --rounds R (5). Targets: ≤ 150 KB gzipped JS+CSS; usable within 5 s first, 1 s repeat.
+ *
+ * Then the duty desk (`./web-desk.ts`): first render of a province board of 2,000 open incidents
+ * and how soon a new arrival appears. --part unit|desk runs one half; --incidents N (2000) and
+ * --arrivals N (20) size the desk's.
  */
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { type InPage, launchBrowser, PHONE } from '../browser/support';
 import { median, startRuntimeProcess } from './support';
+import { benchDesk } from './web-desk';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    part: { type: 'string', default: 'all' },
+    incidents: { type: 'string', default: '2000' },
+    arrivals: { type: 'string', default: '20' },
+  },
+});
 const rounds = Number(values.rounds);
+const part = values.part as 'all' | 'unit' | 'desk';
 
 const KBIT = 1000 / 8;
 const WEAK = { offline: false, latency: 400, downloadThroughput: 400 * KBIT, uploadThroughput: 400 * KBIT };
@@ -57,6 +70,23 @@ const untilUsable = async (page: Page, navigate: () => Promise<unknown>): Promis
 const runtime = await startRuntimeProcess();
 const browser = await launchBrowser();
 try {
+  if (part !== 'desk') await benchUnit();
+  if (part !== 'unit') {
+    console.log(
+      await benchDesk(browser, runtime, {
+        incidents: Number(values.incidents),
+        rounds,
+        arrivals: Number(values.arrivals),
+      }),
+    );
+  }
+} finally {
+  await browser.close();
+  await runtime.stop();
+}
+
+/** The reporting unit's app on a weak network: load sizes and times, first, repeat and offline. */
+async function benchUnit(): Promise<void> {
   const signIn = await fetch(`${runtime.url}/local/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -134,7 +164,4 @@ Web console on a throttled network (400 kbit/s, 400 ms RTT), ${rounds} rounds, m
 | new-report form usable, offline | ${median(results.map((r) => r.offline)).toFixed(0)} ms | usable |
 | report saved in the outbox offline | ${results.every((r) => r.savedOffline) ? 'every round' : 'NOT every round'} | every round |
 `);
-} finally {
-  await browser.close();
-  await runtime.stop();
 }

@@ -8,9 +8,12 @@
  * without yielding again, which makes it atomic like a TransactWriteItems call.
  */
 import { headItem } from '../../shared/adapters/dynamodb/incident-store';
+import { isOnBoard } from '../../shared/domain/board';
 import type { IncidentEvent, IncidentState } from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
 import {
+  type BoardHeads,
+  type BoardQuery,
   DuplicateRequest,
   type IdempotentAnswer,
   type IncidentChange,
@@ -116,6 +119,22 @@ export class InMemoryIncidentStore implements IncidentStore {
       items: snapshot(items),
       ...(more && last !== undefined ? { after: { incidentId: last.incidentId } } : {}),
     };
+  }
+
+  async board(query: BoardQuery): Promise<BoardHeads> {
+    await yieldToOthers();
+    // As the real table's boards index: every head of the province, by when it last changed.
+    const inScope = [...this.#heads.values()].filter(
+      (state) =>
+        state.provinceCode === query.province &&
+        (query.since === undefined || state.updatedAt > query.since) &&
+        (query.within === undefined ||
+          (query.within.level === 'county' ? state.countyCode : state.cityCode) === query.within.code),
+    );
+    return snapshot({
+      onBoard: inScope.filter(isOnBoard),
+      offBoard: query.since === undefined ? [] : inScope.filter((state) => !isOnBoard(state)),
+    });
   }
 
   async *allEvents(): AsyncIterable<readonly IncidentEvent[]> {

@@ -451,6 +451,8 @@ describe('openObligations index', () => {
         countyCode,
         cityCode,
         listKey: `${stays.state.receivedAt}#${stays.state.incidentId}`,
+        boardKey: 'BOARD#130000',
+        changeKey: `${stays.state.updatedAt}#${stays.state.incidentId}`,
         openShard: openShard(stays.state.incidentId),
         nextDueAt: obligation.dueAt,
       },

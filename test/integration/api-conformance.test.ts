@@ -94,6 +94,16 @@ describe('the API answers as its OpenAPI document says', () => {
   it('answers the offices’ acknowledgement and forward, the audit trail, the summaries and the directory', async () => {
     const params = { id: incidentId };
     await conforms('POST /v1/incidents/{id}/acknowledge', { token: tokens.county, params, body: { note: '收到' } });
+    const board = await conforms('GET /v1/desk/board', { token: tokens.county });
+    await conforms('GET /v1/desk/board', {
+      token: tokens.county,
+      query: `since=${(board.body as { pollSince: string }).pollSince}`,
+    });
+    await conforms('POST /v1/incidents/{id}/grade', {
+      token: tokens.county,
+      params,
+      body: { grade: 'III', reason: '现场核实' },
+    });
     const forwarded = await conforms('POST /v1/incidents/{id}/forward', { token: tokens.county, params, body: {} });
     expect((forwarded.body as { opened: unknown[] }).opened).not.toHaveLength(0);
 

@@ -8,14 +8,16 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { routes } from '../../infra/api';
+import type { makeReadBoard } from '../../shared/application/desk-board';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
-import type { makeAcknowledge, makeForward } from '../../shared/application/escalation';
+import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
 import type { RecordedFinding } from '../../shared/application/findings';
 import type { makeReadOfficers } from '../../shared/application/officers';
 import type { IncidentView, makeListIncidents } from '../../shared/application/read-incidents';
 import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { VerifyAuditResult } from '../../shared/application/verify-audit';
 import type { ObligationHandover } from '../../shared/domain/audit/listing';
+import type { DeskDuty } from '../../shared/domain/board';
 import type { ChainVerdict } from '../../shared/domain/hash-chain';
 import type { Obligation, ObligationStatus } from '../../shared/domain/obligation';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
@@ -24,6 +26,8 @@ import { buildOpenApiDocument, type OperationKey, operations } from '../../share
 import type {
   accessDeniedSchema,
   acknowledgeResponseSchema,
+  assessGradeResponseSchema,
+  boardSchema,
   chainVerdictSchema,
   dutyPeriodListSchema,
   forwardResponseSchema,
@@ -57,11 +61,13 @@ type ShownObligation = Omit<Obligation, 'handover'> & { readonly handover: Oblig
 /** `T` with every obligation in it as shown. */
 type Shown<T> = T extends Obligation
   ? ShownObligation
-  : T extends readonly (infer E)[]
-    ? readonly Shown<E>[]
-    : T extends object
-      ? { readonly [K in keyof T]: Shown<T[K]> }
-      : T;
+  : T extends DeskDuty
+    ? Omit<DeskDuty, 'handover'> & { readonly handover: ObligationHandover }
+    : T extends readonly (infer E)[]
+      ? readonly Shown<E>[]
+      : T extends object
+        ? { readonly [K in keyof T]: Shown<T[K]> }
+        : T;
 type Result<F extends (...args: never[]) => (...args: never[]) => Promise<unknown>> = Awaited<
   ReturnType<ReturnType<F>>
 >;
@@ -163,6 +169,8 @@ describe('the OpenAPI document', () => {
     expectTypeOf<AccessDenied>().toExtend<Answer<typeof accessDeniedSchema>>();
     expectTypeOf<Result<typeof makeAcknowledge>>().toExtend<Answer<typeof acknowledgeResponseSchema>>();
     expectTypeOf<Shown<Result<typeof makeForward>>>().toExtend<Answer<typeof forwardResponseSchema>>();
+    expectTypeOf<Shown<Result<typeof makeAssessGrade>>>().toExtend<Answer<typeof assessGradeResponseSchema>>();
+    expectTypeOf<Shown<Result<typeof makeReadBoard>>>().toExtend<Answer<typeof boardSchema>>();
     expectTypeOf<Result<typeof makeReadSummary>>().toExtend<Answer<typeof summarySchema>>();
     expectTypeOf<Result<typeof makeReadOfficers>>().toExtend<Answer<typeof officeOfficersSchema>>();
     expectTypeOf<Pick<VerifyAuditResult, 'region' | 'complete' | 'counts' | 'byKind' | 'broken'>>().toExtend<

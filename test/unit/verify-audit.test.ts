@@ -90,6 +90,7 @@ const tampered = (
     append: (change) => store.append(change),
     findAnswer: (key) => store.findAnswer(key),
     list: (query) => store.list(query),
+    board: (query) => store.board(query),
     withPendingObligations: (query) => store.withPendingObligations(query),
     allEvents: () => store.allEvents(),
   };

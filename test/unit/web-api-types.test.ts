@@ -5,17 +5,26 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+import type { BoardView } from '../../shared/application/desk-board';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
+import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
 import type { makeReadOfficers } from '../../shared/application/officers';
+import type { AuditTrail, IncidentView } from '../../shared/application/read-incidents';
 import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
 import type { ReportBodyInput } from '../../shared/schemas/report';
 import type { dailyReportBodySchema, makeDutyPeriodBodySchema } from '../../shared/schemas/zero-reports';
 import type {
+  AcknowledgeAnswer,
+  AssessGradeAnswer,
+  AuditTrailAnswer,
+  BoardAnswer,
   DailyReportInput,
   DutyPeriodInput,
   DutyPeriodList,
+  ForwardAnswer,
+  OfficeIncidentAnswer,
   OfficeOfficers,
   SubmitReportAnswer,
   Summary,
@@ -45,6 +54,15 @@ describe('the web console’s API types', () => {
     expectTypeOf<Result<typeof makeReadOfficers>>().toExtend<OfficeOfficers>();
     expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<DutyPeriodList>();
     expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<ZeroGrid>();
+  });
+
+  it('read what the duty desk’s routes answer', () => {
+    expectTypeOf<BoardView>().toExtend<BoardAnswer>();
+    expectTypeOf<IncidentView>().toExtend<OfficeIncidentAnswer>();
+    expectTypeOf<Pick<AuditTrail, 'incidentId' | 'events'>>().toExtend<AuditTrailAnswer>();
+    expectTypeOf<Result<typeof makeAcknowledge>>().toExtend<AcknowledgeAnswer>();
+    expectTypeOf<Result<typeof makeForward>>().toExtend<ForwardAnswer>();
+    expectTypeOf<Result<typeof makeAssessGrade>>().toExtend<AssessGradeAnswer>();
   });
 
   it('send the API’s own request bodies', () => {

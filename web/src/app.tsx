@@ -16,6 +16,8 @@ import { regionName, roleName } from './lib/words';
 import { isPending, myOutbox } from './outbox/outbox';
 import { Callback } from './screens/callback';
 import { DailyReport } from './screens/daily-report';
+import { Board } from './screens/desk/board';
+import { DeskIncident } from './screens/desk/incident';
 import { People } from './screens/desk/people';
 import { Summaries } from './screens/desk/summaries';
 import { ZeroReports } from './screens/desk/zero-reports';
@@ -60,6 +62,8 @@ const office = {
   Summaries: only('office', Summaries),
   ZeroReports: only('office', ZeroReports),
   People: only('office', People),
+  Board: only('office', Board),
+  DeskIncident: only('office', DeskIncident),
 };
 
 const Navigation = () => {
@@ -77,7 +81,7 @@ const Navigation = () => {
         ]
       : caller.role === 'office'
         ? [
-            { href: '/', label: t('nav.home') },
+            { href: '/desk', label: t('nav.desk') },
             { href: '/desk/summaries', label: t('desk.summaries.nav') },
             { href: '/desk/zero-reports', label: t('desk.zero.nav') },
             { href: '/desk/people', label: t('desk.people.nav') },
@@ -195,6 +199,8 @@ const Shell = () => {
           <Route path="/desk/summaries" component={office.Summaries} />
           <Route path="/desk/zero-reports" component={office.ZeroReports} />
           <Route path="/desk/people" component={office.People} />
+          <Route path="/desk" component={office.Board} />
+          <Route path="/desk/incidents/:id" component={office.DeskIncident} />
           <Route default component={NotFound} />
         </Router>
       </main>

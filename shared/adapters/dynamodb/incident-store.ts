@@ -15,8 +15,11 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { isOnBoard } from '../../domain/board';
 import type { IncidentEvent, IncidentState } from '../../domain/incident';
 import {
+  type BoardHeads,
+  type BoardQuery,
   DuplicateRequest,
   type IdempotentAnswer,
   type IncidentChange,
@@ -59,15 +62,26 @@ export const headItem = (state: IncidentState): Record<string, unknown> => {
     ...(countyCode ? { countyCode } : {}),
     ...(cityCode ? { cityCode } : {}),
     listKey: `${state.receivedAt}#${state.incidentId}`,
+    boardKey: boardKeyOf(state.provinceCode, isOnBoard(state)),
+    changeKey: `${state.updatedAt}#${state.incidentId}`,
     ...(nextDueAt ? { openShard: openShard(state.incidentId), nextDueAt } : {}),
   };
 };
+
+/**
+ * The boards' index: every head is filed under its province, on the board or off it, by when it
+ * last changed, so a desk's first read is the province's board and every read after it only what
+ * changed since — leaving the board included.
+ */
+const boardKeyOf = (province: string, onBoard: boolean): string => `${onBoard ? 'BOARD' : 'OFF'}#${province}`;
 
 const stateFrom = (item: Record<string, unknown>): IncidentState => {
   const {
     pk: _pk,
     sk: _sk,
     listKey: _listKey,
+    boardKey: _boardKey,
+    changeKey: _changeKey,
     openShard: _shard,
     nextDueAt: _next,
     countyCode,
@@ -238,6 +252,37 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
         .flat()
         .sort((a, b) => String(a.nextDueAt).localeCompare(String(b.nextDueAt)))
         .map(stateFrom);
+    },
+
+    async board(query: BoardQuery): Promise<BoardHeads> {
+      const read = async (onBoard: boolean): Promise<IncidentState[]> => {
+        const names: Record<string, string> = { '#board': 'boardKey' };
+        const values: Record<string, unknown> = { ':board': boardKeyOf(query.province, onBoard) };
+        let condition = '#board = :board';
+        if (query.since) {
+          // `~` sorts after every incident id: only heads changed strictly after `since`.
+          condition += ' AND #change > :since';
+          names['#change'] = 'changeKey';
+          values[':since'] = `${query.since}#~`;
+        }
+        let filter: string | undefined;
+        if (query.within) {
+          filter = '#within = :within';
+          names['#within'] = KEY_BY_LEVEL[query.within.level];
+          values[':within'] = query.within.code;
+        }
+        const items = await queryAll(client, {
+          TableName: incidentsTable,
+          IndexName: 'board',
+          KeyConditionExpression: condition,
+          ...(filter ? { FilterExpression: filter } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        });
+        return items.map(stateFrom);
+      };
+      const [onBoard, offBoard] = await Promise.all([read(true), query.since ? read(false) : Promise.resolve([])]);
+      return { onBoard, offBoard };
     },
 
     async list(query: IncidentQuery): Promise<IncidentPage> {

@@ -185,8 +185,21 @@ export function overrideRank(override: PolicyOverride): number {
  * @throws UnknownRegionError if `region` is an unknown code
  */
 export function limitFor(policy: Policy, query: LimitQuery): number {
+  return ruleFor(policy, query).ms;
+}
+
+/**
+ * The time limit for one hand-over and the override that set it, if one did (see {@link limitFor}
+ * for the precedence): what the duty desk shows as the rule behind a deadline.
+ *
+ * @throws UnknownRegionError if `region` is an unknown code
+ */
+export function ruleFor(
+  policy: Policy,
+  query: LimitQuery,
+): { readonly ms: number; readonly override?: PolicyOverride } {
   const place = typeof query.region === 'string' ? regionOf(query.region).code : firstOfficeOf(query.region).code;
-  let best: { rank: number; ms: number } | undefined;
+  let best: { rank: number; override: PolicyOverride; ms: number } | undefined;
   for (const override of policy.overrides) {
     const ms = override.limits[query.handover];
     if (ms === undefined) continue;
@@ -194,9 +207,9 @@ export function limitFor(policy: Policy, query: LimitQuery): number {
     if (override.categories && !(query.category && override.categories.includes(query.category))) continue;
     if (!isWithin(place, override.jurisdiction)) continue;
     const rank = overrideRank(override);
-    if (best === undefined || rank > best.rank) best = { rank, ms };
+    if (best === undefined || rank > best.rank) best = { rank, override, ms };
   }
-  return best?.ms ?? policy.limits[query.handover];
+  return best ? { ms: best.ms, override: best.override } : { ms: policy.limits[query.handover] };
 }
 
 /**

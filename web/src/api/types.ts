@@ -195,3 +195,80 @@ export interface DutyPeriodInput {
   readonly cutoffHour: number;
   readonly reason: string;
 }
+
+// --- the duty desk ------------------------------------------------------------------------------
+
+export type { BoardRow, DeskDuty } from '../../../shared/domain/board';
+export type { IncidentEvent, Obligation };
+
+import type { BoardRow } from '../../../shared/domain/board';
+import type { IncidentEvent, IncidentState } from '../../../shared/domain/incident';
+import type { Obligation } from '../../../shared/domain/obligation';
+
+export interface OfficeRef {
+  readonly level: RegionLevel;
+  readonly office: string;
+}
+
+/** `GET /v1/desk/board` → the office's board, or what changed on it since `since`. */
+export interface BoardAnswer {
+  readonly office: OfficeRef;
+  readonly asOf: string;
+  readonly pollSince: string;
+  readonly changes: boolean;
+  readonly items: readonly BoardRow[];
+  readonly total?: number;
+  readonly removed: readonly string[];
+}
+
+/** `GET /v1/incidents/{id}` as an office reads it. */
+export interface OfficeIncidentAnswer {
+  readonly incident: Pick<
+    IncidentState,
+    | 'incidentId'
+    | 'status'
+    | 'grade'
+    | 'gradeBasis'
+    | 'category'
+    | 'subtype'
+    | 'regionCode'
+    | 'occurredAt'
+    | 'learnedAt'
+    | 'receivedAt'
+    | 'firstUnit'
+    | 'figures'
+    | 'acknowledgements'
+  >;
+  readonly reports: readonly ReportSubmittedData[];
+  readonly obligations: readonly Obligation[];
+}
+
+/** `GET /v1/incidents/{id}/audit` → the log, read by the incident page's timeline. */
+export interface AuditTrailAnswer {
+  readonly incidentId: string;
+  readonly events: readonly IncidentEvent[];
+}
+
+/** `POST /v1/incidents/{id}/acknowledge`. */
+export interface AcknowledgeAnswer {
+  readonly incidentId: string;
+  readonly acknowledgedAt?: string | undefined;
+}
+
+/** `POST /v1/incidents/{id}/forward`. */
+export interface ForwardAnswer {
+  readonly incidentId: string;
+  readonly grade: Grade;
+  readonly met: readonly Obligation[];
+  readonly opened: readonly Obligation[];
+}
+
+/** `POST /v1/incidents/{id}/grade`. */
+export interface AssessGradeAnswer {
+  readonly incidentId: string;
+  readonly previousGrade: Grade;
+  readonly grade: Grade;
+  readonly changed: boolean;
+  readonly opened: readonly Obligation[];
+  readonly waived: readonly Obligation[];
+}

@@ -8,6 +8,7 @@ import { t } from '../i18n/i18n';
 import { durationText, officeName, regionName } from '../lib/words';
 import { isPending, myOutbox } from '../outbox/outbox';
 import { DailyStatus } from './daily-report';
+import { Board } from './desk/board';
 
 /** The office a unit of `region` reports to: its county (or the city, where there is no county). */
 export const firstOfficeOf = (region: string): string => {
@@ -61,15 +62,8 @@ export const Home = () => {
   const caller = claims.value;
   if (!caller) return null;
   if (caller.role === 'reporter' && caller.unit) return <ReporterHome region={caller.region} unit={caller.unit} />;
-  if (caller.role === 'office') {
-    return (
-      <div>
-        <h1 class="heading-l">{t('home.officeTitle')}</h1>
-        <p class="body">{t('home.officeIntro', { office: officeName(caller.region) })}</p>
-        <p class="body">{t('home.apiNote')}</p>
-      </div>
-    );
-  }
+  // An office's home is its duty desk's live board.
+  if (caller.role === 'office') return <Board />;
   return (
     <div>
       <h1 class="heading-l">{t('home.inspectorTitle')}</h1>

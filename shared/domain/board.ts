@@ -1,0 +1,120 @@
+/**
+ * The duty desk's board: which incidents an office has in front of it, and each one as a row —
+ * the incident at a glance and the office's own duties with their deadlines, reminder points and
+ * the rule behind each, so the console can count down without asking again.
+ */
+import { isForwarding, receiptsOf } from './escalation';
+import type { Category, Figures, IncidentState, OfficeRef } from './incident';
+import type { Obligation } from './obligation';
+import { HANDOVER_SOURCES } from './policy/legal-sources';
+import { type Policy, reminderAt, ruleFor } from './policy/policy';
+import { chainOf } from './regions/regions';
+
+/**
+ * On the board: open, or still owing a hand-over (a unit's final report ends its reporting, not
+ * the offices' duty to pass the report up). Off it once closed with every duty settled.
+ */
+export const isOnBoard = (state: IncidentState): boolean =>
+  state.status === 'open' || state.obligations.some((o) => o.status === 'pending');
+
+/** How the report reached the office. */
+export type Arrival = 'report' | 'forward' | 'escalation';
+
+/** One of the office's own duties on an incident, with what the console needs to count down. */
+export interface DeskDuty {
+  readonly obligationId: string;
+  readonly handover: Obligation['handover'];
+  readonly to: OfficeRef;
+  readonly openedAt: string;
+  readonly dueAt: string;
+  /** When the console turns the countdown amber: the policy's reminder point, if it has one. */
+  readonly remindAt: string | null;
+  readonly limitMs: number;
+  readonly status: Obligation['status'];
+  readonly metAt?: string;
+  readonly lateByMs?: number;
+  /** The rule behind the limit: the legal source, or the jurisdiction's override note. */
+  readonly source: string;
+}
+
+export interface BoardRow {
+  readonly incidentId: string;
+  readonly version: number;
+  readonly status: IncidentState['status'];
+  readonly grade: IncidentState['grade'];
+  readonly category: Category;
+  readonly subtype: string;
+  readonly regionCode: string;
+  readonly occurredAt: string;
+  readonly updatedAt: string;
+  readonly reportCount: number;
+  readonly figures: Figures;
+  /** When this office received the report, and how. */
+  readonly arrivedAt: string;
+  readonly arrival: Arrival;
+  /** When this office acknowledged receipt, if it has. */
+  readonly acknowledgedAt: string | null;
+  readonly duties: readonly DeskDuty[];
+}
+
+/** When and how `office` received the report, if it has it at all. */
+export const arrivalAt = (state: IncidentState, office: OfficeRef): { at: string; how: Arrival } | undefined => {
+  const receipt = receiptsOf(state).find((r) => r.office.code === office.office && r.office.level === office.level);
+  if (!receipt) return undefined;
+  const handedOver = state.obligations.find(
+    (o) => isForwarding(o) && o.to.office === office.office && (o.metAt ?? o.escalatedAt) !== undefined,
+  );
+  if (!handedOver) return { at: receipt.receivedAt, how: 'report' };
+  const byForward =
+    handedOver.metAt !== undefined && !(handedOver.escalatedAt && handedOver.escalatedAt < handedOver.metAt);
+  return { at: receipt.receivedAt, how: byForward ? 'forward' : 'escalation' };
+};
+
+const dutyOf = (state: IncidentState, o: Obligation, policy: Policy): DeskDuty => {
+  const rule = ruleFor(policy, {
+    handover: o.handover,
+    region: chainOf(state.regionCode),
+    grade: state.grade,
+    category: state.category,
+  });
+  const remind = reminderAt(policy, new Date(o.openedAt), new Date(o.dueAt));
+  return {
+    obligationId: o.obligationId,
+    handover: o.handover,
+    to: o.to,
+    openedAt: o.openedAt,
+    dueAt: o.dueAt,
+    remindAt: remind ? remind.toISOString() : null,
+    limitMs: o.limitMs,
+    status: o.status,
+    ...(o.metAt ? { metAt: o.metAt } : {}),
+    ...(o.lateByMs !== undefined ? { lateByMs: o.lateByMs } : {}),
+    source: rule.override && rule.ms === o.limitMs ? rule.override.note : HANDOVER_SOURCES[o.handover],
+  };
+};
+
+/** The incident as `office`'s board shows it, or undefined when the office does not have it. */
+export const boardRowOf = (state: IncidentState, office: OfficeRef, policy: Policy): BoardRow | undefined => {
+  const arrival = arrivalAt(state, office);
+  if (!arrival) return undefined;
+  const acknowledged = state.acknowledgements.find((a) => a.office === office.office && a.level === office.level);
+  return {
+    incidentId: state.incidentId,
+    version: state.version,
+    status: state.status,
+    grade: state.grade,
+    category: state.category,
+    subtype: state.subtype,
+    regionCode: state.regionCode,
+    occurredAt: state.occurredAt,
+    updatedAt: state.updatedAt,
+    reportCount: state.reportCount,
+    figures: state.figures,
+    arrivedAt: arrival.at,
+    arrival: arrival.how,
+    acknowledgedAt: acknowledged?.at ?? null,
+    duties: state.obligations
+      .filter((o) => o.office === office.office && o.level === office.level)
+      .map((o) => dutyOf(state, o, policy)),
+  };
+};
