@@ -20,6 +20,20 @@ import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '../../shared/observability/metric-names';
 import { acknowledgeNag, nagReference } from './nag';
 
+/**
+ * The Lambda runtime of every function. `npm start`, `npm test`, the benchmarks and the tools run on
+ * the same Node major (the `node` development dependency; `test/infra/node-version.test.ts` holds
+ * them together), and esbuild targets it.
+ */
+export const lambdaRuntime = Runtime.NODEJS_24_X;
+
+/** The Node major of {@link lambdaRuntime}, e.g. 24 for `nodejs24.x`. */
+export const lambdaNodeMajor = ((): number => {
+  const major = /^nodejs(\d+)\.x$/.exec(lambdaRuntime.name)?.[1];
+  if (major === undefined) throw new Error(`not a Node.js runtime: ${lambdaRuntime.name}`);
+  return Number(major);
+})();
+
 /** The repository root: handler entries in `infra/api.ts` are relative to it. */
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -88,9 +102,8 @@ export class PipelineFunction extends NodejsFunction {
       description: props.description,
       projectRoot: repositoryRoot,
       depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
-      // The newest Lambda Node.js runtime (cdk-nag L1). The code itself stays Node 20 compatible,
-      // because the local runtime runs the same handlers on the machines' Node 20.
-      runtime: Runtime.NODEJS_24_X,
+      // The newest Lambda Node.js runtime (cdk-nag L1), the one the local runtime and tests run on.
+      runtime: lambdaRuntime,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
       memorySize: props.memorySize ?? 512,
@@ -104,7 +117,7 @@ export class PipelineFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: `node${lambdaNodeMajor}`,
         minify: true,
         sourceMap: true,
         // Prefer packages' ESM builds, so the output stays one ES module.
