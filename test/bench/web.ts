@@ -18,8 +18,6 @@ import type { CDPSession, Page } from 'playwright-core';
 import { type InPage, launchBrowser, PHONE } from '../browser/support';
 import { median, startRuntimeProcess } from './support';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
 const rounds = Number(values.rounds);
 
