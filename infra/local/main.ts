@@ -6,7 +6,7 @@
  * everything, Java included.
  */
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../../shared/domain/errors';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError } from './ports';

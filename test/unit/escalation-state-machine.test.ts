@@ -10,7 +10,7 @@
  */
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { escalationDefinition, TASK_STATES } from '../../infra/state-machines/escalation';
 import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';

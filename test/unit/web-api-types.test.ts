@@ -4,7 +4,7 @@
  * the server sends stops fitting what the console reads, `npm run typecheck` fails.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
 import type { ReportBodyInput } from '../../shared/schemas/report';
