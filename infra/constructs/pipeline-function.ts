@@ -11,7 +11,7 @@ import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, TopicGrants } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -37,6 +37,37 @@ export const lambdaNodeMajor = ((): number => {
 /** The repository root: handler entries in `infra/api.ts` are relative to it. */
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * How every function is bundled. `npm run bench:coldstart` bundles through the construct itself, so
+ * what it measures is what deploys.
+ */
+export const pipelineBundling = {
+  format: OutputFormat.ESM,
+  target: `node${lambdaNodeMajor}`,
+  minify: true,
+  // No source map ships: with `--enable-source-maps` Node reads and parses the map (4 MB with the
+  // sources in it) before the first stack trace, and the map doubles what a cold start loads.
+  // esbuild's output is deterministic, so the map of a deployed bundle can be rebuilt from its
+  // commit (docs/operations.md#reading-a-stack-trace).
+  sourceMap: false,
+  // Prefer packages' ESM builds, so the output stays one ES module and esbuild can drop unused code.
+  mainFields: ['module', 'main'],
+  // Bundle the AWS SDK instead of using the runtime's copy: the deployed code then runs the exact
+  // SDK version locked and tested here, not whatever the runtime ships that week.
+  bundleAwsSDK: true,
+  // Some dependencies still call `require()`; an ES module has none unless we provide it.
+  banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+  esbuildArgs: {
+    // Chinese text (the division names) as UTF-8 rather than \uXXXX escapes: a third smaller.
+    '--charset': 'utf8',
+    // Lambda hands a function its role's credentials in environment variables, where the SDK's
+    // default chain looks first; the rest of the chain (profiles, SSO, web identity, container and
+    // instance metadata, with the STS and SSO clients they carry) is a fifth of a bundle that never
+    // runs there. The local runtime, which loads the sources, keeps the whole chain.
+    '--alias': `@aws-sdk/credential-provider-node=${path.join(repositoryRoot, 'infra/constructs/lambda-credentials.ts')}`,
+  },
+} as const satisfies BundlingOptions;
+
 /** Properties of a {@link PipelineFunction}; everything else is fixed on purpose. */
 export interface PipelineFunctionProps {
   /** Handler file relative to the repository root, e.g. `functions/health/handler.ts`; it exports `handler`. */
@@ -53,7 +84,18 @@ export interface PipelineFunctionProps {
   readonly memorySize?: number;
   /** Powertools service name, which groups the function's logs, metrics and traces. @default 'incident-pipeline' */
   readonly serviceName?: string;
+  /**
+   * Files generated at bundling time and shipped next to the bundle, by file name: each is what the
+   * default export of a module (relative to the repository root) returns. The handler reads them
+   * from its own folder (`import.meta.dirname`); see {@link GeneratedFiles}. @default - none
+   */
+  readonly generatedFiles?: GeneratedFiles;
 }
+
+/** File name → generator module, relative to the repository root, whose default export returns the file's text. */
+export type GeneratedFiles = Readonly<Record<string, string>>;
+
+const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
 
 /**
  * How a function uses a table. `read`: reads only. `append`: reads, plus PutItem (and
@@ -113,20 +155,22 @@ export class PipelineFunction extends NodejsFunction {
       environment: {
         // The `service` dimension of every metric, which the alarms name (infra/constructs/monitoring.ts).
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: `node${lambdaNodeMajor}`,
-        minify: true,
-        sourceMap: true,
-        // Prefer packages' ESM builds, so the output stays one ES module.
-        mainFields: ['module', 'main'],
-        // Bundle the AWS SDK instead of using the runtime's copy: the deployed code then runs the
-        // exact SDK version locked and tested here, not whatever the runtime ships that week.
-        bundleAwsSDK: true,
-        // Some dependencies still call `require()`; an ES module has none unless we provide it.
-        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+        ...pipelineBundling,
+        // `cdk synth -c sourceMaps=true` writes each bundle's map beside it, to read a deployed stack
+        // trace with (docs/operations.md#reading-a-stack-trace); the code itself is the same.
+        sourceMap: [true, 'true'].includes(scope.node.tryGetContext('sourceMaps')),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) =>
+            Object.entries(props.generatedFiles ?? {}).map(
+              ([name, generator]) =>
+                `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/write-generated-file.ts'))} ` +
+                `${quote(generator)} ${quote(path.join(outputDir, name))}`,
+            ),
+        },
       },
     });
     this.executionRole = executionRole;
