@@ -24,6 +24,7 @@ import { apiFunctions, type FunctionDef } from '../../infra/api';
 import { buildApp } from '../../infra/bin/build-app';
 import { repositoryRoot } from '../../infra/constructs/pipeline-function';
 import { workerFunctions } from '../../infra/workers';
+import { functionEnvironment, lambdaBaseEnvironment } from '../fakes/function-environment';
 import { median } from './support';
 
 const { values } = parseArgs({
@@ -35,9 +36,6 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
-
-const REGION = 'cn-north-1';
-const ACCOUNT = '123456789012';
 
 const definitions: Record<string, FunctionDef> = { ...apiFunctions, ...workerFunctions };
 const only = values.only?.split(',').map((name) => name.trim());
@@ -58,14 +56,6 @@ const { context } = JSON.parse(readFileSync(join(repositoryRoot, 'cdk.json'), 'u
 const { app, stateless } = buildApp({ outdir, context, nag: false, env: {} });
 const assembly = app.synth();
 const bundlingSeconds = (performance.now() - bundlingStarted) / 1000;
-
-/** A placeholder for an environment value the template gives as a reference. */
-const placeholder = (name: string): string => {
-  const resource = name.toLowerCase().replaceAll('_', '-');
-  if (name.endsWith('_ARN')) return `arn:aws-cn:sns:${REGION}:${ACCOUNT}:${resource}`;
-  if (name.endsWith('_URL')) return `https://sqs.${REGION}.amazonaws.com.cn/${ACCOUNT}/${resource}`;
-  return resource;
-};
 
 interface Bundle {
   readonly name: string;
@@ -89,12 +79,7 @@ const bundles: Bundle[] = selected.map(([name, def]) => {
   };
   const assetDirectory = join(assembly.directory, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`);
   const files = readdirSync(assetDirectory);
-  const env = Object.fromEntries(
-    Object.entries(properties.Environment?.Variables ?? {}).map(([key, value]) => [
-      key,
-      typeof value === 'string' ? value : placeholder(key),
-    ]),
-  );
+  const env = functionEnvironment(properties.Environment?.Variables);
   return {
     name,
     id: def.id,
@@ -119,35 +104,42 @@ const importMs = (file: string, env: Record<string, string>): number => {
   const result = spawnSync(process.execPath, ['--input-type=module', '--eval', probe], {
     env: {
       PATH: process.env.PATH,
-      // What Lambda sets for every function; the clients are built at load but send nothing.
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_SESSION_TOKEN: 'bench',
+      ...lambdaBaseEnvironment,
       NODE_OPTIONS: '',
       ...env,
       BENCH_MODULE: pathToFileURL(file).href,
     },
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(`importing ${file} failed:\n${result.stderr}`);
+  if (result.status !== 0) {
+    const reason = /^\w*Error: .*$/m.exec(result.stderr)?.[0] ?? `exit ${result.status}`;
+    throw new Error(`importing ${file} failed: ${reason}`);
+  }
   return Number(result.stdout);
 };
 
 const samples = new Map<string, number[]>(bundles.map((bundle) => [bundle.name, []]));
 const emptySamples: number[] = [];
+// A bundle that cannot load with the environment its function is given is a finding, not noise.
+const failures = new Map<string, string>();
 importMs(empty, {}); // warm the file cache
 for (let round = 1; round <= rounds; round++) {
   for (const bundle of bundles) {
+    if (failures.has(bundle.name)) continue;
     emptySamples.push(importMs(empty, {}));
-    samples.get(bundle.name)?.push(importMs(bundle.file, bundle.env));
+    try {
+      samples.get(bundle.name)?.push(importMs(bundle.file, bundle.env));
+    } catch (error) {
+      failures.set(bundle.name, (error as Error).message);
+    }
   }
   if (!values.json) process.stderr.write(`round ${round}/${rounds} done\n`);
 }
 
 const emptyMedian = median(emptySamples);
 const results = bundles.map((bundle) => {
-  const importMedian = median(samples.get(bundle.name) ?? []);
+  const failure = failures.get(bundle.name);
+  const importMedian = failure ? Number.NaN : median(samples.get(bundle.name) ?? []);
   return {
     function: bundle.name,
     id: bundle.id,
@@ -157,9 +149,11 @@ const results = bundles.map((bundle) => {
     nodeOptions: bundle.env.NODE_OPTIONS ?? '',
     importMs: Number(importMedian.toFixed(1)),
     ratio: Number((importMedian / emptyMedian).toFixed(1)),
+    ...(failure ? { failure } : {}),
   };
 });
 
+process.exitCode = failures.size > 0 ? 1 : 0;
 if (values.json) {
   console.log(JSON.stringify({ node: process.version, rounds, emptyImportMs: emptyMedian, results }, null, 2));
 } else {
@@ -170,10 +164,12 @@ if (values.json) {
   console.log('| function | bundle KB | shipped KB | import ms (median) | ÷ empty module |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of results) {
-    console.log(`| ${r.function} | ${r.bundleKB} | ${r.shippedKB} | ${r.importMs} | ${r.ratio} |`);
+    const timing = r.failure ? 'does not load | –' : `${r.importMs} | ${r.ratio}`;
+    console.log(`| ${r.function} | ${r.bundleKB} | ${r.shippedKB} | ${timing} |`);
   }
+  for (const [name, failure] of failures) console.log(`\n${name}: ${failure}`);
   const apiNames = new Set(Object.keys(apiFunctions));
-  const api = results.filter((r) => apiNames.has(r.function));
+  const api = results.filter((r) => apiNames.has(r.function) && !r.failure);
   if (api.length > 0) {
     console.log(
       `\nAPI functions: bundle ${Math.min(...api.map((r) => r.bundleKB))}–${Math.max(...api.map((r) => r.bundleKB))} KB, ` +
