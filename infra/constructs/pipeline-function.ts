@@ -46,7 +46,7 @@ export const pipelineBundling = {
   target: `node${lambdaNodeMajor}`,
   minify: true,
   // No source map ships: with `--enable-source-maps` Node reads and parses the map (4 MB with the
-  // sources in it) before the first stack trace, and the map doubles what a cold start loads.
+  // sources in it, four times the bundle) as it loads the bundle.
   // esbuild's output is deterministic, so the map of a deployed bundle can be rebuilt from its
   // commit (docs/operations.md#reading-a-stack-trace).
   sourceMap: false,
@@ -58,7 +58,7 @@ export const pipelineBundling = {
   // Some dependencies still call `require()`; an ES module has none unless we provide it.
   banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
   esbuildArgs: {
-    // Chinese text (the division names) as UTF-8 rather than \uXXXX escapes: a third smaller.
+    // Chinese text (the division names) as UTF-8 rather than \uXXXX escapes: a fifth smaller.
     '--charset': 'utf8',
     // Lambda hands a function its role's credentials in environment variables, where the SDK's
     // default chain looks first; the rest of the chain (profiles, SSO, web identity, container and
