@@ -164,12 +164,15 @@ export class PipelineFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) =>
-            Object.entries(props.generatedFiles ?? {}).map(
+          afterBundling: (_inputDir, outputDir) => [
+            ...Object.entries(props.generatedFiles ?? {}).map(
               ([name, generator]) =>
                 `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/write-generated-file.ts'))} ` +
                 `${quote(generator)} ${quote(path.join(outputDir, name))}`,
             ),
+            // The data files the bundle reads from its own folder (the division data), if it reads any.
+            `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/ship-data-files.ts'))} ${quote(outputDir)}`,
+          ],
         },
       },
     });

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -7,7 +8,7 @@ import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions } from '../../infra/api';
-import { PipelineFunction } from '../../infra/constructs/pipeline-function';
+import { PipelineFunction, repositoryRoot } from '../../infra/constructs/pipeline-function';
 import { queues, tables, topics } from '../../infra/resources';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { buildOpenApiDocument } from '../../shared/schemas/openapi';
@@ -188,6 +189,36 @@ describe('PipelineFunction', () => {
     expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
+  it('ships the division data beside a bundle that looks regions up, as JSON it reads when first asked', () => {
+    // PREPARE
+    const app = new App();
+    const stack = new Stack(app, 'Regions');
+    new PipelineFunction(stack, 'RegionLookup', { entry: 'test/fixtures/region-lookup-handler.ts' });
+
+    // ACT
+    const assembly = app.synth();
+
+    // ASSESS: the file is the data itself, the code carries none of it, and the bundle finds it.
+    const code = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties.Code;
+    const assetDirectory = path.join(assembly.directory, `asset.${path.parse(code.S3Key).name}`);
+    expect(readdirSync(assetDirectory).sort()).toEqual(['divisions.json', 'index.mjs']);
+    expect(readFileSync(path.join(assetDirectory, 'divisions.json'), 'utf8')).toBe(
+      readFileSync(path.join(repositoryRoot, 'shared/domain/regions/divisions.json'), 'utf8'),
+    );
+    expect(readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8')).not.toContain('东城区');
+    const answer = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '--eval',
+        `const { handler } = await import(${JSON.stringify(path.join(assetDirectory, 'index.mjs'))});` +
+          "process.stdout.write(await handler({ code: '110101' }));",
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(answer).toBe('东城区');
+  });
+
   it('generates a function’s generated files into its bundle: the OpenAPI document, built from the schemas', () => {
     // PREPARE
     const app = new App();
@@ -202,6 +233,8 @@ describe('PipelineFunction', () => {
     const assetDirectory = path.join(assembly.directory, `asset.${path.parse(code.S3Key).name}`);
     expect(readdirSync(assetDirectory).sort()).toEqual(['index.mjs', 'openapi.json']);
     expect(JSON.parse(readFileSync(path.join(assetDirectory, 'openapi.json'), 'utf8'))).toEqual(buildOpenApiDocument());
-    expect(statSync(path.join(assetDirectory, 'index.mjs')).size).toBeLessThan(2_000);
+    const bundle = readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8');
+    expect(bundle).not.toContain('$ZodType');
+    expect(bundle).not.toContain(buildOpenApiDocument().info.description);
   });
 });

@@ -6,8 +6,8 @@
  * from the data's parent links, never guessed from the digits: province-administered counties
  * (仙桃 429004) have no city, and municipalities (北京 11…) have a city level of their own.
  */
+import { loadDivisions } from '#division-data';
 import { UnknownRegionError } from '../errors';
-import divisions from './divisions.json' with { type: 'json' };
 
 export type RegionLevel = 'county' | 'city' | 'province' | 'national';
 
@@ -57,6 +57,7 @@ const LEVELS_ABOVE: Readonly<Record<RegionLevel, readonly RegionLevel[]>> = {
 // A duplicate, a short row or a dangling parent means the generator or its source changed shape;
 // failing is better than rolling reports up to the wrong office.
 function buildIndex(): RegionIndex {
+  const divisions = loadDivisions();
   const regions = new Map<string, Region>([
     [NATIONAL, Object.freeze({ code: NATIONAL, name: '全国', level: 'national' })],
   ]);
