@@ -8,6 +8,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import { routes } from '../../infra/api';
+import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeForward } from '../../shared/application/escalation';
 import type { RecordedFinding } from '../../shared/application/findings';
 import type { makeReadOfficers } from '../../shared/application/officers';
@@ -24,6 +25,7 @@ import type {
   accessDeniedSchema,
   acknowledgeResponseSchema,
   chainVerdictSchema,
+  dutyPeriodListSchema,
   forwardResponseSchema,
   incidentListSchema,
   incidentViewSchema,
@@ -34,6 +36,7 @@ import type {
   submitReportResponseSchema,
   summarySchema,
   verifyResponseSchema,
+  zeroGridSchema,
 } from '../../shared/schemas/responses';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON
@@ -165,6 +168,8 @@ describe('the OpenAPI document', () => {
     expectTypeOf<Pick<VerifyAuditResult, 'region' | 'complete' | 'counts' | 'byKind' | 'broken'>>().toExtend<
       Answer<typeof verifyResponseSchema>
     >();
+    expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<Answer<typeof dutyPeriodListSchema>>();
+    expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<Answer<typeof zeroGridSchema>>();
     expectTypeOf<RecordedFinding>().toExtend<Answer<typeof recordedFindingSchema>>();
   });
 });
