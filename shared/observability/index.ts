@@ -24,7 +24,7 @@ export const tracer = makeXRayTracer({
   // The invocation's trace header, where Powertools' logger also reads it.
   traceHeader: () => {
     const data = getXrayTraceDataFromEnv();
-    return data && `Root=${data.Root};Parent=${data.Parent};Sampled=${data.Sampled}`;
+    return data?.Root && data.Parent ? `Root=${data.Root};Parent=${data.Parent};Sampled=${data.Sampled}` : undefined;
   },
 });
 

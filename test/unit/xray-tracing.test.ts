@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   daemonEndpoint,
   makeXRayTracer,
@@ -257,5 +257,43 @@ describe('X-Ray tracing without the X-Ray SDK', () => {
     expect(all).toHaveLength(1);
     expect(all[0]?.annotations?.ColdStart).toBe(true);
     expect(sentHeaders[0]).not.toHaveProperty('X-Amzn-Trace-Id');
+  });
+});
+
+describe('the tracer every handler gets (shared/observability), on Lambda', () => {
+  it('traces with the invocation’s header, and at the edge records only a 500 or an unanswered error as a fault', async () => {
+    // PREPARE: the variables Lambda sets, before the module builds its tracer.
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'submit-report');
+    vi.stubEnv('AWS_XRAY_DAEMON_ADDRESS', address);
+    vi.stubEnv('_X_AMZN_TRACE_ID', sampled);
+    vi.resetModules();
+    const { observeApi } = await import('../../shared/observability');
+    const answering = (statusCode: number) =>
+      middy()
+        .use(observeApi())
+        .use({
+          onError: (request) => {
+            request.response = { statusCode };
+          },
+        })
+        .handler(async () => {
+          throw new Error(`answered ${statusCode}`);
+        });
+
+    try {
+      // ACT
+      await answering(403)({}, context);
+      await answering(500)({}, context);
+
+      // ASSESS
+      const [refusal, crash] = await documents(2);
+      expect(refusal).toMatchObject({ trace_id: ROOT, parent_id: LAMBDA_SEGMENT, annotations: { ColdStart: true } });
+      expect(refusal).not.toHaveProperty('fault');
+      expect(crash).toMatchObject({ fault: true, annotations: { ColdStart: false } });
+      expect(crash?.cause?.exceptions[0]?.message).toBe('answered 500');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });
