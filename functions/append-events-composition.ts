@@ -5,7 +5,7 @@
  * process from the environment. Each handler file stays its own composition root and builds its
  * own use case on these; this only saves six of them the same four constructors.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { incidentTablesEnv, makeIncidentStore } from '../shared/adapters/dynamodb';
 import { loadPolicy, policyEnv } from '../shared/adapters/policy-source';
 import { systemClock } from '../shared/adapters/system';

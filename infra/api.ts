@@ -3,7 +3,7 @@
  * Lambda per function, one route per entry) and by the local HTTP server (which imports the same
  * handler files). Adding a route here adds it in both runtimes.
  */
-import type { TableAccess } from './constructs/pipeline-function';
+import type { GeneratedFiles, TableAccess } from './constructs/pipeline-function';
 import type { AuditTrailTable, TableName, TopicName } from './resources';
 
 /**
@@ -21,6 +21,11 @@ export interface FunctionDef {
   readonly entry: string;
   readonly tables?: TableGrants;
   readonly publishes?: readonly TopicName[];
+  /**
+   * Files the handler reads from its own folder, generated at bundling time on AWS and by the local
+   * runtime before it loads the handler (`infra/tools/generated-files.ts`).
+   */
+  readonly generatedFiles?: GeneratedFiles;
 }
 
 export interface RouteDef {
@@ -50,7 +55,12 @@ const readsIncidents = { incidents: 'read', accessLog: 'append' } as const;
 
 export const apiFunctions = {
   health: { id: 'HealthFunction', entry: 'functions/health/handler.ts' },
-  openapi: { id: 'OpenApiFunction', entry: 'functions/openapi/handler.ts' },
+  // The document is generated from the schemas when bundling, not built by the function.
+  openapi: {
+    id: 'OpenApiFunction',
+    entry: 'functions/openapi/handler.ts',
+    generatedFiles: { 'openapi.json': 'infra/tools/openapi-document.ts' },
+  },
   submitReport: {
     id: 'SubmitReportFunction',
     entry: 'functions/submit-report/handler.ts',

@@ -35,9 +35,7 @@ class LongestWaitsFirst extends BaseSequencer {
 export default defineConfig({
   root,
   test: {
-    // The lock file pins an SDK release that supports Node 20; its Node 22 notice is noise here.
     env: {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     },

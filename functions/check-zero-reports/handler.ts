@@ -6,7 +6,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   makeOfficerDirectory,
   makeUnitRegistry,

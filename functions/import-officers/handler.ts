@@ -15,7 +15,7 @@
  */
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-subscriptions';
 import { makeImportOfficers } from '../../shared/application/officers';

@@ -9,7 +9,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
 import { makeSqsRedelivery } from '../../shared/adapters/sqs/redelivery';

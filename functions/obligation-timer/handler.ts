@@ -4,7 +4,7 @@
  * the machine branches on.
  */
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeCheckDeadline, makeRemind } from '../../shared/application/escalation';
 import { logger, observe, pipelineMetrics } from '../../shared/observability';
 import { composeAppendEvents } from '../append-events-composition';

@@ -7,7 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventFromStreamRecord } from '../../shared/adapters/dynamodb/stream-events';
 import { makeSnsEventPublisher } from '../../shared/adapters/sns/event-publisher';
 import { readEnv } from '../../shared/config/env';

@@ -4,7 +4,7 @@
  * locally.
  */
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { incidentTablesEnv, makeIncidentStore, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
 import { makeReconcile } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';

@@ -7,7 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadPolicy, policyEnv } from '../../shared/adapters/policy-source';
 import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
 import { makeStartTimers } from '../../shared/application/escalation';

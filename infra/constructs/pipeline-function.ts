@@ -11,7 +11,7 @@ import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, TopicGrants } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -20,8 +20,53 @@ import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '../../shared/observability/metric-names';
 import { acknowledgeNag, nagReference } from './nag';
 
+/**
+ * The Lambda runtime of every function. `npm start`, `npm test`, the benchmarks and the tools run on
+ * the same Node major (the `node` development dependency; `test/infra/node-version.test.ts` holds
+ * them together), and esbuild targets it.
+ */
+export const lambdaRuntime = Runtime.NODEJS_24_X;
+
+/** The Node major of {@link lambdaRuntime}, e.g. 24 for `nodejs24.x`. */
+export const lambdaNodeMajor = ((): number => {
+  const major = /^nodejs(\d+)\.x$/.exec(lambdaRuntime.name)?.[1];
+  if (major === undefined) throw new Error(`not a Node.js runtime: ${lambdaRuntime.name}`);
+  return Number(major);
+})();
+
 /** The repository root: handler entries in `infra/api.ts` are relative to it. */
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * How every function is bundled. `npm run bench:coldstart` bundles through the construct itself, so
+ * what it measures is what deploys.
+ */
+export const pipelineBundling = {
+  format: OutputFormat.ESM,
+  target: `node${lambdaNodeMajor}`,
+  minify: true,
+  // No source map ships: with `--enable-source-maps` Node reads and parses the map (4 MB with the
+  // sources in it, four times the bundle) as it loads the bundle.
+  // esbuild's output is deterministic, so the map of a deployed bundle can be rebuilt from its
+  // commit (docs/operations.md#reading-a-stack-trace).
+  sourceMap: false,
+  // Prefer packages' ESM builds, so the output stays one ES module and esbuild can drop unused code.
+  mainFields: ['module', 'main'],
+  // Bundle the AWS SDK instead of using the runtime's copy: the deployed code then runs the exact
+  // SDK version locked and tested here, not whatever the runtime ships that week.
+  bundleAwsSDK: true,
+  // Some dependencies still call `require()`; an ES module has none unless we provide it.
+  banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+  esbuildArgs: {
+    // Chinese text (the division names) as UTF-8 rather than \uXXXX escapes: a fifth smaller.
+    '--charset': 'utf8',
+    // Lambda hands a function its role's credentials in environment variables, where the SDK's
+    // default chain looks first; the rest of the chain (profiles, SSO, web identity, container and
+    // instance metadata, with the STS and SSO clients they carry) is a fifth of a bundle that never
+    // runs there. The local runtime, which loads the sources, keeps the whole chain.
+    '--alias': `@aws-sdk/credential-provider-node=${path.join(repositoryRoot, 'infra/constructs/lambda-credentials.ts')}`,
+  },
+} as const satisfies BundlingOptions;
 
 /** Properties of a {@link PipelineFunction}; everything else is fixed on purpose. */
 export interface PipelineFunctionProps {
@@ -39,7 +84,18 @@ export interface PipelineFunctionProps {
   readonly memorySize?: number;
   /** Powertools service name, which groups the function's logs, metrics and traces. @default 'incident-pipeline' */
   readonly serviceName?: string;
+  /**
+   * Files generated at bundling time and shipped next to the bundle, by file name: each is what the
+   * default export of a module (relative to the repository root) returns. The handler reads them
+   * from its own folder (`import.meta.dirname`); see {@link GeneratedFiles}. @default - none
+   */
+  readonly generatedFiles?: GeneratedFiles;
 }
+
+/** File name → generator module, relative to the repository root, whose default export returns the file's text. */
+export type GeneratedFiles = Readonly<Record<string, string>>;
+
+const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
 
 /**
  * How a function uses a table. `read`: reads only. `append`: reads, plus PutItem (and
@@ -88,9 +144,8 @@ export class PipelineFunction extends NodejsFunction {
       description: props.description,
       projectRoot: repositoryRoot,
       depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
-      // The newest Lambda Node.js runtime (cdk-nag L1). The code itself stays Node 20 compatible,
-      // because the local runtime runs the same handlers on the machines' Node 20.
-      runtime: Runtime.NODEJS_24_X,
+      // The newest Lambda Node.js runtime (cdk-nag L1), the one the local runtime and tests run on.
+      runtime: lambdaRuntime,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
       memorySize: props.memorySize ?? 512,
@@ -100,20 +155,25 @@ export class PipelineFunction extends NodejsFunction {
       environment: {
         // The `service` dimension of every metric, which the alarms name (infra/constructs/monitoring.ts).
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // Prefer packages' ESM builds, so the output stays one ES module.
-        mainFields: ['module', 'main'],
-        // Bundle the AWS SDK instead of using the runtime's copy: the deployed code then runs the
-        // exact SDK version locked and tested here, not whatever the runtime ships that week.
-        bundleAwsSDK: true,
-        // Some dependencies still call `require()`; an ES module has none unless we provide it.
-        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+        ...pipelineBundling,
+        // `cdk synth -c sourceMaps=true` writes each bundle's map beside it, to read a deployed stack
+        // trace with (docs/operations.md#reading-a-stack-trace); the code itself is the same.
+        sourceMap: [true, 'true'].includes(scope.node.tryGetContext('sourceMaps')),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [
+            ...Object.entries(props.generatedFiles ?? {}).map(
+              ([name, generator]) =>
+                `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/write-generated-file.ts'))} ` +
+                `${quote(generator)} ${quote(path.join(outputDir, name))}`,
+            ),
+            // The data files the bundle reads from its own folder (the division data), if it reads any.
+            `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/ship-data-files.ts'))} ${quote(outputDir)}`,
+          ],
+        },
       },
     });
     this.executionRole = executionRole;

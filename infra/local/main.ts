@@ -6,16 +6,13 @@
  * everything, Java included.
  */
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../../shared/domain/errors';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError } from './ports';
 import type { LocalRuntime } from './runtime';
 import { ensureWebBuild } from './web-build';
 
-// The SDK warns that releases after January 2027 need Node 22; the lock file pins a release that
-// supports Node 20 (docs/dependencies.md#aws-sdk), so the warning only buries the banner.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The handlers' structured logs are for CloudWatch; on a console only warnings and errors help.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 // Metrics on, as in Lambda: the runtime takes the handlers' EMF lines off stdout and prints their

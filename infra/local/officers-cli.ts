@@ -16,8 +16,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const usage = 'usage: npm run officers -- import FILE [--encoding utf-8|gb18030]   (FILE is .json or .csv)';
 let parsed: ReturnType<typeof parseCommandLine>;
 try {

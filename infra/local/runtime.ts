@@ -15,7 +15,8 @@ import { loadPolicy } from '../../shared/adapters/policy-source';
 import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
-import { type ApiThrottle, apiFunctions, apiThrottle, routes } from '../api';
+import { type ApiThrottle, apiFunctions, apiThrottle, type FunctionDef, routes } from '../api';
+import { writeGeneratedFilesBeside } from '../tools/generated-files';
 import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -210,7 +211,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     cleanups.push(workers.stop);
 
     const handlers = new Map<string, HttpHandler>();
-    for (const [name, def] of Object.entries(apiFunctions)) handlers.set(name, await loadHandler(def.entry));
+    for (const [name, def] of Object.entries<FunctionDef>(apiFunctions)) {
+      // What bundling generates beside the bundle on AWS, generated beside the handler here.
+      await writeGeneratedFilesBeside(def.entry, def.generatedFiles);
+      handlers.set(name, await loadHandler(def.entry));
+    }
     const localRoutes: LocalRoute[] = routes.map((route) => {
       const handler = handlers.get(route.fn);
       if (!handler) throw new Error(`route ${route.method} ${route.path} names unknown function ${route.fn}`);

@@ -7,7 +7,6 @@
  * Executions live in memory: a restart loses them, which is why the runtime re-arms a timer for
  * every pending obligation when it starts.
  */
-import './polyfills';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { escalationDefinition, TASK_STATES } from '../state-machines/escalation';

@@ -221,7 +221,7 @@ export class StatelessStack extends Stack {
   }
 
   private pipelineFunction(def: FunctionDef, props: StatelessStackProps, timeout?: Duration): PipelineFunction {
-    const fn = new PipelineFunction(this, def.id, { entry: def.entry, timeout });
+    const fn = new PipelineFunction(this, def.id, { entry: def.entry, timeout, generatedFiles: def.generatedFiles });
     for (const [name, access] of entriesOf(def.tables ?? {})) {
       fn.bindTable(props.tables[name], tables[name].env, access);
     }

@@ -4,7 +4,7 @@
  * adapter's job.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PolicyError } from '../domain/errors';
 import drillPolicy from '../domain/policy/drill.json' with { type: 'json' };
 import nationalPolicy from '../domain/policy/national.json' with { type: 'json' };

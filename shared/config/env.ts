@@ -3,7 +3,7 @@
  * or malformed variable stops the function at load with a message naming it, not halfway
  * through a request.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export const readEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> => {
   const parsed = schema.safeParse(env);

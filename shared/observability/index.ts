@@ -3,21 +3,30 @@
  * the middleware that applies them to a handler. The service name comes from
  * POWERTOOLS_SERVICE_NAME, set by the function construct on AWS and by the local runtime.
  */
+
+import { getXrayTraceDataFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metric-names';
 import { makePipelineMetrics } from './pipeline-metrics';
+import { makeXRayTracer } from './xray';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({ serviceName, namespace: METRICS_NAMESPACE });
 // Locally there is no X-Ray daemon: the tracer is a no-op unless running in Lambda.
-export const tracer = new Tracer({ serviceName, enabled: Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) });
+export const tracer = makeXRayTracer({
+  serviceName,
+  enabled: Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME),
+  // The invocation's trace header, where Powertools' logger also reads it.
+  traceHeader: () => {
+    const data = getXrayTraceDataFromEnv();
+    return data?.Root && data.Parent ? `Root=${data.Root};Parent=${data.Parent};Sampled=${data.Sampled}` : undefined;
+  },
+});
 
 /** The pipeline's business and technical metrics, recorded from use cases' outcomes (`./pipeline-metrics.ts`). */
 export const pipelineMetrics = makePipelineMetrics(metrics);
@@ -48,7 +57,7 @@ const publishMetrics = (): AnyMiddleware => {
  * and officers' names and numbers, which have no place in traces kept outside the tables' access
  * controls.
  */
-const traceHandler = (): AnyMiddleware => captureLambdaHandler(tracer, { captureResponse: false }) as AnyMiddleware;
+const traceHandler = (): AnyMiddleware => tracer.handlerMiddleware();
 
 /**
  * As {@link traceHandler}, for the HTTP edge, where the error middleware (registered after this
@@ -56,17 +65,11 @@ const traceHandler = (): AnyMiddleware => captureLambdaHandler(tracer, { capture
  * refusal the contract foresees, and closes the segment as a success; only a 500, or an error
  * nobody answered, is recorded as the fault it is.
  */
-const traceAnswers = (): AnyMiddleware => {
-  const capture = traceHandler();
-  return {
-    before: capture.before,
-    after: capture.after,
-    onError: (request) => {
-      const status = (request.response as { statusCode?: number } | undefined)?.statusCode;
-      return status !== undefined && status < 500 ? capture.after?.(request) : capture.onError?.(request);
-    },
-  };
-};
+const traceAnswers = (): AnyMiddleware =>
+  tracer.handlerMiddleware((request) => {
+    const status = (request.response as { statusCode?: number } | undefined)?.statusCode;
+    return status === undefined || status >= 500;
+  });
 
 /**
  * Logger context, tracing and metrics for a worker's handler: `middy().use(observe())`. Put it

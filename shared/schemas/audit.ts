@@ -3,7 +3,7 @@
  * /v1/audit/missed, /v1/audit/offices). The queries validate requests and, like every schema
  * here, feed the OpenAPI document; the answers are documented from the schemas below.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type AuditCursor,
   type AuditKind,

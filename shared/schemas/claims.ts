@@ -3,7 +3,7 @@
  * whose custom attributes arrive as `custom:role` etc.; locally from tokens signed by the local
  * key. Both shapes are accepted so the handlers see one `Caller`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ROLES = ['reporter', 'office', 'inspector'] as const;
 export const OFFICE_LEVELS = ['county', 'city', 'province'] as const;

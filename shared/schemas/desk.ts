@@ -1,5 +1,5 @@
 /** The duty desk's own inputs: the board's query and an office's grade assessment (docs/api.md#the-duty-desk). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRADES } from '../domain/grade';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;

@@ -3,7 +3,7 @@
  * message body): checked at the edge of every consumer, so a malformed message fails its own
  * record and nothing else. Version 1; the `v` field says which.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../domain/events';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES, type IncidentEvent } from '../domain/incident';

@@ -2,7 +2,7 @@
  * The body of `POST /v1/incidents/{id}/findings`: an inspector's finding of a false or concealed
  * report, what it rests on, the reports it concerns and whom it holds responsible.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FINDING_KINDS } from '../domain/incident';
 
 /** Report ids as intake issues them: the incident's id and the report's number. */

@@ -1,5 +1,5 @@
 /** Bodies of the offices' routes: `{ "grade"?: "II", "note"?: "…" }`, extended (docs/api.md#forward). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRADES } from '../domain/grade';
 
 const note = z.string().trim().max(2000, { error: 'must be at most 2000 characters' }).optional();

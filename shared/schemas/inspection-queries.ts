@@ -3,7 +3,7 @@
  * `region`, `from`, `to` and `cursor` as the other audit lists (one definition, in queries.ts);
  * only their page sizes differ, because each item costs a read of a whole event log.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessDeniedQuerySchema } from './queries';
 
 const { region, from, to, cursor } = accessDeniedQuerySchema.shape;

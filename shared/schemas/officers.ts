@@ -4,7 +4,7 @@
  * element), before anything is written.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHINA_OFFSET_MS } from '../domain/china-time';
 import { covers, OFFICER_ROLES, type Officer, type Shift } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';

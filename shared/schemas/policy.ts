@@ -4,7 +4,7 @@
  * {@link parsePolicy} turns a document into the domain's typed {@link Policy}, durations in
  * milliseconds, or says everything that is wrong with it at once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldProblem, PolicyError } from '../domain/errors';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES } from '../domain/incident';

@@ -5,7 +5,7 @@
  * previous page ended.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHINA_OFFSET } from '../domain/china-time';
 import { GRADES } from '../domain/grade';
 import { PERIOD_ID_PATTERN } from '../domain/zero-reports';

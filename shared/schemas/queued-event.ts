@@ -2,7 +2,7 @@
  * An incident event as a queue consumer receives it: an SQS record whose body is the event (the
  * incident-events topic delivers raw). Checked record by record, so a malformed one fails alone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { incidentEventSchema } from './events';
 
 const json = z.string().transform((text, context) => {

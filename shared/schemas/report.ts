@@ -3,7 +3,7 @@
  * (docs/domain.md#report-contents). The same schema validates requests and generates the
  * OpenAPI document, so the two cannot disagree.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnknownRegionError } from '../domain/errors';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES, REPORT_KINDS } from '../domain/incident';

@@ -7,7 +7,7 @@
  * The inspectors' views answer with `./audit.ts`'s schemas, the zero-report routes with
  * `./zero-reports.ts`'s; the events of an audit trail are `./events.ts`'s envelope.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OBLIGATION_HANDOVERS } from '../domain/audit/listing';
 import { CANDIDATE_REASONS, GRADED_MEASURES } from '../domain/candidates';
 import { GRADES } from '../domain/grade';

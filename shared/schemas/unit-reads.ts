@@ -2,7 +2,7 @@
  * The reporting unit's own reads: `GET /v1/units/{unit}/incidents` and
  * `GET /v1/units/{unit}/daily-reports`, their query strings and answers (for the OpenAPI document).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES } from '../domain/incident';
 import { isCalendarDate, UNIT_ID_PATTERN } from '../domain/zero-reports';

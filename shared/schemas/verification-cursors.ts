@@ -4,7 +4,7 @@
  * anything but exactly what was written — an extra or a missing part, a number out of range, text
  * that is not JSON — is the caller's bad cursor, never a fault of ours.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../domain/errors';
 
 const badCursor = () =>

@@ -3,7 +3,7 @@
  * their answers (for the OpenAPI document), and the unit registry file that
  * `npm run units -- import FILE` reads (JSON or CSV), checked row by row before anything is written.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnknownRegionError } from '../domain/errors';
 import { chainOf } from '../domain/regions/regions';
 import {

@@ -19,7 +19,6 @@ import { openLocalSigner } from '../../infra/local/auth';
 import { childrenOf } from '../../shared/domain/regions/regions';
 import { median, startRuntimeProcess } from './support';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const { values } = parseArgs({

@@ -14,8 +14,6 @@ import { openLocalSigner } from '../../infra/local/auth';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { median, startRuntimeProcess } from './support';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '32' },

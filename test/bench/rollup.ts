@@ -22,7 +22,6 @@ import { makeReconcile } from '../../shared/application/roll-up';
 import { chainOf, childrenOf, regionOf } from '../../shared/domain/regions/regions';
 import { percentile, startRuntimeProcess } from './support';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const { values } = parseArgs({

@@ -9,8 +9,6 @@ import { parseArgs } from 'node:util';
 import { openLocalSigner } from '../../infra/local/auth';
 import { percentile, startRuntimeProcess } from './support';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const { values } = parseArgs({
   options: { obligations: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '32' } },
 });

@@ -23,8 +23,6 @@ import { type InPage, launchBrowser, PHONE } from '../browser/support';
 import { median, startRuntimeProcess } from './support';
 import { benchDesk } from './web-desk';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },

@@ -3,7 +3,6 @@
  * aws-local-stepfunctions, as the local runtime does: one execution per obligation, named by its
  * id, so starting one twice is harmless (Step Functions answers ExecutionAlreadyExists).
  */
-import './promise-with-resolvers';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { TimerInput, TimerScheduler } from '../../shared/ports/timers';
 

@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors';
 import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -6,9 +7,11 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PipelineFunction } from '../../infra/constructs/pipeline-function';
+import { apiFunctions } from '../../infra/api';
+import { PipelineFunction, repositoryRoot } from '../../infra/constructs/pipeline-function';
 import { queues, tables, topics } from '../../infra/resources';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
+import { buildOpenApiDocument } from '../../shared/schemas/openapi';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
 const entry = 'functions/health/handler.ts';
@@ -166,8 +169,8 @@ describe('PipelineFunction', () => {
     expect(violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath)}`)).toEqual([]);
   });
 
-  it('bundles the handler with esbuild as an ES module with require() and a source map', () => {
-    // PREPARE: the one test that really bundles, with the local esbuild.
+  it('bundles the handler with esbuild as an ES module with require(), and ships no source map', () => {
+    // PREPARE: one of the two tests that really bundle, with the local esbuild.
     const app = new App();
     const stack = new Stack(app, 'Bundled');
     new PipelineFunction(stack, 'Health', { entry });
@@ -176,11 +179,64 @@ describe('PipelineFunction', () => {
     const assembly = app.synth();
 
     // ASSESS
-    const code = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties.Code;
-    const assetDirectory = path.join(assembly.directory, `asset.${path.parse(code.S3Key).name}`);
+    const properties = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties;
+    const assetDirectory = path.join(assembly.directory, `asset.${path.parse(properties.Code.S3Key).name}`);
     const bundle = readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8');
     expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
     expect(bundle).toMatch(/export\s*\{/);
-    expect(existsSync(path.join(assetDirectory, 'index.mjs.map'))).toBe(true);
+    expect(readdirSync(assetDirectory)).toEqual(['index.mjs']);
+    expect(bundle).not.toContain('sourceMappingURL');
+    expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+  });
+
+  it('ships the division data beside a bundle that looks regions up, as JSON it reads when first asked', () => {
+    // PREPARE
+    const app = new App();
+    const stack = new Stack(app, 'Regions');
+    new PipelineFunction(stack, 'RegionLookup', { entry: 'test/fixtures/region-lookup-handler.ts' });
+
+    // ACT
+    const assembly = app.synth();
+
+    // ASSESS: the file is the data itself, the code carries none of it, and the bundle finds it.
+    const code = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties.Code;
+    const assetDirectory = path.join(assembly.directory, `asset.${path.parse(code.S3Key).name}`);
+    expect(readdirSync(assetDirectory).sort()).toEqual(['divisions.json', 'index.mjs']);
+    expect(readFileSync(path.join(assetDirectory, 'divisions.json'), 'utf8')).toBe(
+      readFileSync(path.join(repositoryRoot, 'shared/domain/regions/divisions.json'), 'utf8'),
+    );
+    expect(readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8')).not.toContain('东城区');
+    const answer = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '--eval',
+        `const { handler } = await import(${JSON.stringify(path.join(assetDirectory, 'index.mjs'))});` +
+          "process.stdout.write(await handler({ code: '110101' }));",
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(answer).toBe('东城区');
+  });
+
+  it('generates a function’s generated files into its bundle: the OpenAPI document, built from the schemas', () => {
+    // PREPARE
+    const app = new App();
+    const stack = new Stack(app, 'Generated');
+    new PipelineFunction(stack, 'OpenApi', apiFunctions.openapi);
+
+    // ACT
+    const assembly = app.synth();
+
+    // ASSESS: the document is the generator's, and the bundle carries no schema library.
+    const code = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]?.Properties.Code;
+    const assetDirectory = path.join(assembly.directory, `asset.${path.parse(code.S3Key).name}`);
+    expect(readdirSync(assetDirectory).sort()).toEqual(['index.mjs', 'openapi.json']);
+    expect(JSON.parse(readFileSync(path.join(assetDirectory, 'openapi.json'), 'utf8'))).toEqual(buildOpenApiDocument());
+    const bundle = readFileSync(path.join(assetDirectory, 'index.mjs'), 'utf8');
+    expect(bundle).not.toContain('$ZodType');
+    expect(bundle).not.toContain(buildOpenApiDocument().info.description);
+    // What is left is the logging, metrics and tracing middleware every handler has (about 43 KB).
+    expect(bundle.length).toBeLessThan(60_000);
   });
 });

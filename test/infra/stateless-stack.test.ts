@@ -146,17 +146,17 @@ describe('stateless stack', () => {
       );
     });
 
-    it('runs every function on Node 24, arm64, traced, with source maps', () => {
+    it('runs every function on Node 24, arm64, traced, and without source maps', () => {
       for (const [, fn] of resourcesOfType(stateless, 'AWS::Lambda::Function')) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           TracingConfig: { Mode: 'Active' },
           MemorySize: 512,
-          Environment: {
-            Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: expect.any(String) },
-          },
+          Environment: { Variables: { POWERTOOLS_SERVICE_NAME: expect.any(String) } },
         });
+        // No map ships, so nothing may make Node look for one at every cold start.
+        expect(fn.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
       }
     });
 

@@ -156,10 +156,9 @@ describe('workers', () => {
         MemorySize: 512,
         Timeout: timeoutSecondsOf(name),
         Role: { 'Fn::GetAtt': [roleIdOf(name), 'Arn'] },
-        Environment: {
-          Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: expect.any(String) },
-        },
+        Environment: { Variables: { POWERTOOLS_SERVICE_NAME: expect.any(String) } },
       });
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
       expect(logGroup).toMatchObject({
         Type: 'AWS::Logs::LogGroup',
         Properties: { RetentionInDays: 365 },
@@ -171,7 +170,6 @@ describe('workers', () => {
       '%s is told of exactly the tables, topics and state machine it is described to use',
       (name, def) => {
         const expected = new Set([
-          'NODE_OPTIONS',
           'POWERTOOLS_SERVICE_NAME',
           ...entriesOf(def.tables ?? {}).map(([table]) => tables[table].env),
           ...(def.publishes ?? []).map((topic) => topics[topic].env),

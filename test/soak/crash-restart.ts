@@ -36,8 +36,6 @@ import {
 } from './crash-phases';
 import { type RuntimeGroup, startRuntimeGroup } from './runtime-group';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 
 const { values } = parseArgs({

@@ -12,7 +12,7 @@
  */
 import { Agent, request } from 'node:http';
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDef, routes } from '../../infra/api';
 
 /** One request exactly as it goes on the wire. */

@@ -8,10 +8,9 @@
  * `Date.now()` through their clock port. setImmediate stays real: the store yields on it, so
  * after every step of fake time the test lets the real event loop finish what the step started.
  */
-import '../fakes/promise-with-resolvers';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { escalationDefinition, TASK_STATES } from '../../infra/state-machines/escalation';
 import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';

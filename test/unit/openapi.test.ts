@@ -6,7 +6,7 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { routes } from '../../infra/api';
 import type { makeReadBoard } from '../../shared/application/desk-board';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { GRADES } from '../../shared/domain/grade';
 import { CATEGORIES } from '../../shared/domain/incident';
 import divisions from '../../shared/domain/regions/divisions.json' with { type: 'json' };

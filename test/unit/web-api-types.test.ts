@@ -4,7 +4,7 @@
  * the server sends stops fitting what the console reads, `npm run typecheck` fails.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { BoardView } from '../../shared/application/desk-board';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';

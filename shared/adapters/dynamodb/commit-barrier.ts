@@ -12,7 +12,7 @@
  * untouched.
  */
 import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '../../config/env';
 
 /** The commands DynamoDB Local commits without waiting (both end in the same queued COMMIT). */

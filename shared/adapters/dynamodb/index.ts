@@ -1,5 +1,5 @@
 /** The DynamoDB adapters a handler needs, wired from the table names in its environment. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeDynamoAccessLog } from './access-log';
 import { makeDocumentClient } from './document-client';
 import { makeDynamoIncidentStore } from './incident-store';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Actor } from '../../domain/access';
 import { type FieldProblem, ForbiddenError, ValidationError } from '../../domain/errors';
 import { logger, observeApi } from '../../observability';

@@ -10,7 +10,7 @@ import {
   GetQueueUrlCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Redelivery } from '../../ports/redelivery';
 
 const QUEUE_ARN = /^arn:[\w-]+:sqs:[\w-]+:(\d{12}):([\w.-]+)$/;
