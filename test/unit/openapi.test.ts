@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { routes } from '../../infra/api';
 import type { makeAcknowledge, makeForward } from '../../shared/application/escalation';
+import type { makeBuildEvidencePack } from '../../shared/application/evidence';
 import type { RecordedFinding } from '../../shared/application/findings';
 import type { makeReadOfficers } from '../../shared/application/officers';
 import type { IncidentView, makeListIncidents } from '../../shared/application/read-incidents';
@@ -24,6 +25,7 @@ import type {
   accessDeniedSchema,
   acknowledgeResponseSchema,
   chainVerdictSchema,
+  evidencePackSchema,
   forwardResponseSchema,
   incidentListSchema,
   incidentViewSchema,
@@ -166,5 +168,6 @@ describe('the OpenAPI document', () => {
       Answer<typeof verifyResponseSchema>
     >();
     expectTypeOf<RecordedFinding>().toExtend<Answer<typeof recordedFindingSchema>>();
+    expectTypeOf<Shown<Result<typeof makeBuildEvidencePack>>>().toExtend<Answer<typeof evidencePackSchema>>();
   });
 });

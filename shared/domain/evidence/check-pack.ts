@@ -156,7 +156,7 @@ export const checkPack = async (pack: EvidencePack, sha256: Sha256, recorded?: s
   for (const incident of pack.incidents) {
     const incidentId = String(incident.incidentId);
     const recomputed = await Promise.all(incident.events.map((event) => sha256(hashedText(event))));
-    const hashes = new Map(incident.events.map((event, index) => [event, recomputed[index] as string]));
+    const hashes = new Map<object, string>(incident.events.map((event, index) => [event, recomputed[index] as string]));
     const verdict = judgeChain(incident.events, (event) => hashes.get(event) as string, incident.head);
     events += incident.events.length;
     incidents.push({

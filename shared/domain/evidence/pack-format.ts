@@ -10,6 +10,7 @@ import type { AuditRow } from '../audit/rows';
 import { canonicalJson, type Json } from '../canonical';
 import type { ExpectedHead } from '../chain-rules';
 import type { AuditDigest } from '../digest-rules';
+import type { IncidentEvent } from '../incident';
 import type { ObligationStatus } from '../obligation';
 
 export const EVIDENCE_PACK_FORMAT = 'incident-evidence-pack';
@@ -37,7 +38,7 @@ export interface PackIncident {
   /** Where the incident's head item says its log ends. */
   readonly head: ExpectedHead;
   /** The whole log, in order, every event exactly as chained (`seq`, `prevHash`, `hash` and all). */
-  readonly events: readonly { readonly seq: number; readonly prevHash: string; readonly hash: string }[];
+  readonly events: readonly IncidentEvent[];
   readonly duties: readonly PackDuty[];
 }
 
