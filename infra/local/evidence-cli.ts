@@ -54,7 +54,7 @@ const parsed = evidenceQuerySchema.safeParse({
 if (!parsed.success) {
   fail(
     fieldProblems(parsed.error)
-      .map((p) => `--${p.field === 'incidents' ? 'incident' : p.field} ${p.problem}`)
+      .map((p) => `--${p.field.replace(/^incidents\b/, 'incident')} ${p.problem}`)
       .join('\n'),
   );
 }
