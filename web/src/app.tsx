@@ -16,6 +16,7 @@ import { regionName, roleName } from './lib/words';
 import { isPending, myOutbox } from './outbox/outbox';
 import { Callback } from './screens/callback';
 import { DailyReport } from './screens/daily-report';
+import { IncidentEvidence } from './screens/evidence';
 import { Home } from './screens/home';
 import { Incidents } from './screens/incidents';
 import { NotFound } from './screens/not-found';
@@ -51,6 +52,10 @@ const reporter = {
   Outbox: only('reporter', Outbox),
   Receipt: only('reporter', Receipt),
   DailyReport: only('reporter', DailyReport),
+};
+
+const inspector = {
+  IncidentEvidence: only('inspector', IncidentEvidence),
 };
 
 const Navigation = () => {
@@ -176,6 +181,7 @@ const Shell = () => {
           <Route path="/outbox" component={reporter.Outbox} />
           <Route path="/outbox/:id" component={reporter.Receipt} />
           <Route path="/daily-report" component={reporter.DailyReport} />
+          <Route path="/inspect/incidents/:id/evidence" component={inspector.IncidentEvidence} />
           <Route default component={NotFound} />
         </Router>
       </main>
