@@ -1,10 +1,11 @@
 /**
  * `npm run evidence -- (--incident <id> ... | --region <code> [--from <time>] [--to <time>])
- * [--out <file>] [--verifier <file>]`: builds an evidence pack from the local data, as
+ * [--out <file>] [--verifier <file>] [--digest <file>]`: builds an evidence pack from the local data, as
  * `GET /v1/audit/evidence` does for an inspector of the jurisdiction asked about (of the country
  * for `--incident`), and writes it to `--out` (default: its own name, in the current folder).
  * `--verifier` also writes the offline verifier page, which opens the pack in any browser with no
- * network (docs/evidence-pack.md). Prints the pack's seal: the value to write in the inspection
+ * network (docs/evidence-pack.md). `--digest` also writes the pack's digest alone, which
+ * `npm run verify-audit -- --against` holds the system's chains to later. Prints the pack's seal: the value to write in the inspection
  * record. Exits 2 when it cannot run (a bad command line, no data, a refusal). Uses the running
  * local runtime's DynamoDB Local if there is one (DATA_DIR/runtime.json), otherwise starts
  * DynamoDB Local on DATA_DIR itself.
@@ -18,7 +19,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const usage =
   'usage: npm run evidence -- (--incident <id> [--incident <id> ...] | --region <six-digit code> ' +
-  '[--from <ISO time>] [--to <ISO time>]) [--out <file>] [--verifier <file>]';
+  '[--from <ISO time>] [--to <ISO time>]) [--out <file>] [--verifier <file>] [--digest <file>]';
 const fail = (message: string, showUsage = true): never => {
   console.error(showUsage ? `${message}\n${usage}` : message);
   process.exit(2);
@@ -34,6 +35,7 @@ const { values } = (() => {
         to: { type: 'string' },
         out: { type: 'string' },
         verifier: { type: 'string' },
+        digest: { type: 'string' },
       },
     });
   } catch (error) {
@@ -99,6 +101,10 @@ try {
   console.log(`Evidence pack of ${pack.incidents.length} incidents (${events} events) written to ${out}`);
   console.log(`  seal ${pack.seal} — write it in the inspection record`);
   console.log(`  digest root ${pack.digest.root}`);
+  if (values.digest) {
+    writeFileSync(values.digest, `${JSON.stringify(pack.digest, null, 2)}\n`);
+    console.log(`Digest of its ${pack.digest.chains.length} chains written to ${values.digest}`);
+  }
   if (values.verifier) {
     const { buildVerifierPage } = await import('../../web/evidence-verifier');
     writeFileSync(values.verifier, await buildVerifierPage());

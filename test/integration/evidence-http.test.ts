@@ -136,28 +136,31 @@ describe('evidence packs on the local runtime', () => {
     expect(missing.status).toBe(404);
   });
 
-  it('builds the same pack from the command line, with the offline verifier page beside it', async () => {
+  it('builds the same pack from the command line, with the verifier page, and a digest verify-audit holds the chains to', async () => {
     const file = join(out, 'pack.json');
     const page = join(out, 'verifier.html');
+    const digest = join(out, 'digest.json');
+    const from = new Date(Date.now() - 3_600_000).toISOString();
     const run = await runScript(
       runtime,
       'evidence',
-      '--incident',
-      ids['110101'] as string,
-      '--out',
-      file,
-      '--verifier',
-      page,
+      ...['--region', '110000', '--from', from, '--out', file, '--verifier', page, '--digest', digest],
     );
     expect(run.code, run.stderr).toBe(0);
     const pack = parsePack(readFileSync(file, 'utf8'));
     expect(run.stdout).toContain(`seal ${pack.seal}`);
     expect((await checkPack(pack, sha256)).holds).toBe(true);
+    expect(pack.incidents.map((i) => i.incidentId).sort()).toEqual([ids['110101'], ids['110102']].sort());
     const trail = (await get(`/v1/incidents/${ids['110101']}/audit`)).body as { events: unknown[] };
-    expect(pack.incidents[0]?.events).toEqual(trail.events);
+    expect(pack.incidents.find((i) => i.incidentId === ids['110101'])?.events).toEqual(trail.events);
     const html = readFileSync(page, 'utf8');
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    // The pack's digest is one verify-audit reads: the system still holds every chain as packed.
+    expect(JSON.parse(readFileSync(digest, 'utf8'))).toEqual(pack.digest);
+    const held = await runScript(runtime, 'verify-audit', '--region', '110000', '--against', digest);
+    expect(held.stdout).toContain('RESULT: intact');
+    expect(held.code).toBe(0);
 
     const bad = await runScript(runtime, 'evidence', '--incident', 'nope', '--region', '110000');
     expect(bad.code).toBe(2);
