@@ -8,15 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
-import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
-import { makeImportOfficers } from '../../shared/application/officers';
-import { directoryRows } from '../../shared/schemas/officers';
-import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
+import {
+  call,
+  importDongchengOfficers,
+  initialReport,
+  startTestRuntime,
+  type TestRuntime,
+  tokenFor,
+} from '../integration/support';
 import { expectAccessible, heading, launchBrowser, openConsole, screenshot, signIn, visible, watch } from './support';
 
 const INSPECTOR = /北京市督查人员/;
@@ -41,14 +42,7 @@ describe('evidence packs in Chromium', () => {
 
   beforeAll(async () => {
     [runtime, browser] = await Promise.all([startTestRuntime(), launchBrowser()]);
-    const client = makeDocumentClient(
-      new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
-    );
-    const officers = readFileSync(new URL('../fixtures/officers/dongcheng.json', import.meta.url), 'utf8');
-    await makeImportOfficers({
-      directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
-    })(directoryRows(officers, 'json').rows);
-    client.destroy();
+    await importDongchengOfficers(runtime);
     const unit = await tokenFor(runtime, { sub: 'u-dc', role: 'reporter', region: '110101', unit: 'DC-JDJ' });
     const answer = await call(runtime, 'POST', '/v1/reports', {
       token: unit,

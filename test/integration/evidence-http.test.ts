@@ -8,17 +8,19 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
-import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
-import { makeImportOfficers } from '../../shared/application/officers';
 import { checkPack, parsePack } from '../../shared/domain/evidence/check-pack';
 import type { EvidencePack } from '../../shared/domain/evidence/pack-format';
-import { directoryRows } from '../../shared/schemas/officers';
 import { evidencePackSchema } from '../../shared/schemas/responses';
-import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import {
+  call,
+  importDongchengOfficers,
+  initialReport,
+  runScript,
+  startTestRuntime,
+  type TestRuntime,
+  tokenFor,
+} from './support';
 
 const sha256 = async (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -33,13 +35,7 @@ describe('evidence packs on the local runtime', () => {
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
-    const client = makeDocumentClient(
-      new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
-    );
-    const officers = readFileSync(new URL('../fixtures/officers/dongcheng.json', import.meta.url), 'utf8');
-    await makeImportOfficers({
-      directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
-    })(directoryRows(officers, 'json').rows);
+    await importDongchengOfficers(runtime);
     for (const [region, unit] of [
       ['110101', 'U-DC'],
       ['110102', 'U-XC'],

@@ -172,7 +172,7 @@ const incidentSection = (report: PackReport, index: number, pack: Record<string,
         statusKey in { 'status.pending': 1, 'status.met': 1, 'status.missed': 1, 'status.waived': 1 }
           ? t(statusKey)
           : dutyStatus,
-        duty.lateBy ? ` (+${shown(duty.lateBy)})` : '',
+        typeof duty.lateByMs === 'number' && duty.lateByMs > 0 ? ` (+${shown(duty.lateBy)})` : '',
       ),
       el('td', {}, persons(duty.firstResponsible)),
       el('td', {}, persons(duty.directlyResponsible)),
