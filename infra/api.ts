@@ -133,6 +133,17 @@ export const apiFunctions = {
     entry: 'functions/file-daily-report/handler.ts',
     tables: { zeroReports: 'append', officers: 'read', accessLog: 'append' },
   },
+  // The duty desk's reads of zero reports (the unit registry lives in the officers table).
+  dutyPeriods: {
+    id: 'DutyPeriodsFunction',
+    entry: 'functions/duty-periods/handler.ts',
+    tables: { zeroReports: 'read', accessLog: 'append' },
+  },
+  zeroReportGrid: {
+    id: 'ZeroReportGridFunction',
+    entry: 'functions/zero-report-grid/handler.ts',
+    tables: { zeroReports: 'read', officers: 'read', accessLog: 'append' },
+  },
   // A reporting unit's own reads (the web console's "my incidents" and today's zero report).
   unitIncidents: { id: 'UnitIncidentsFunction', entry: 'functions/unit-incidents/handler.ts', tables: readsIncidents },
   unitDailyReports: {
@@ -164,6 +175,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit/evidence', fn: 'auditEvidence', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/findings', fn: 'recordFinding', auth: true },
   { method: 'POST', path: '/v1/duty-periods', fn: 'activateDutyPeriod', auth: true },
+  { method: 'GET', path: '/v1/duty-periods', fn: 'dutyPeriods', auth: true },
+  { method: 'GET', path: '/v1/duty-periods/{id}/zero-reports', fn: 'zeroReportGrid', auth: true },
   { method: 'POST', path: '/v1/daily-reports', fn: 'fileDailyReport', auth: true },
   { method: 'GET', path: '/v1/units/{unit}/incidents', fn: 'unitIncidents', auth: true },
   { method: 'GET', path: '/v1/units/{unit}/daily-reports', fn: 'unitDailyReports', auth: true },

@@ -269,14 +269,14 @@ export const planDutyPeriod = (request: DutyPeriodRequest, actor: Actor, now: Da
   days: owedDays(request, now),
 });
 
+/** Whether two regions share units: one is, contains or lies within the other. */
+export const regionsNest = (a: string, b: string): boolean => isWithin(a, b) || isWithin(b, a);
+
 /** Whether two periods oblige the same units on the same days: one region within the other, dates shared. */
 export const periodsOverlap = (
   a: Pick<DutyPeriodRequest, 'region' | 'firstDate' | 'lastDate'>,
   b: Pick<DutyPeriodRequest, 'region' | 'firstDate' | 'lastDate'>,
-): boolean =>
-  (isWithin(a.region, b.region) || isWithin(b.region, a.region)) &&
-  a.firstDate <= b.lastDate &&
-  b.firstDate <= a.lastDate;
+): boolean => regionsNest(a.region, b.region) && a.firstDate <= b.lastDate && b.firstDate <= a.lastDate;
 
 /** One line naming a period, for the messages that refuse another. */
 export const describePeriod = (period: DutyPeriod): string =>

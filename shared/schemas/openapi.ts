@@ -22,11 +22,14 @@ import { acknowledgeBodySchema, forwardBodySchema } from './forward';
 import { candidatesQuerySchema, evidenceQuerySchema, verifyQuerySchema } from './inspection-queries';
 import {
   accessDeniedQuerySchema,
+  dutyPeriodPathSchema,
+  dutyPeriodsQuerySchema,
   incidentPathSchema,
   listIncidentsQuerySchema,
   officePathSchema,
   regionPathSchema,
   summaryQuerySchema,
+  zeroGridQuerySchema,
 } from './queries';
 import { idempotencyHeaderSchema, makeReportBodySchema } from './report';
 import {
@@ -34,6 +37,7 @@ import {
   acknowledgeResponseSchema,
   auditTrailSchema,
   candidatesPageSchema,
+  dutyPeriodListSchema,
   errorSchema,
   evidencePackSchema,
   forwardResponseSchema,
@@ -46,6 +50,7 @@ import {
   submitReportResponseSchema,
   summarySchema,
   verifyResponseSchema,
+  zeroGridSchema,
 } from './responses';
 import {
   unitDailyReportsQuerySchema,
@@ -301,6 +306,28 @@ export const operations = {
       schema: dutyPeriodResponseSchema,
     },
     errors: [...BODY, ...AUTH, 409],
+  },
+  'GET /v1/duty-periods': {
+    summary: 'The duty periods obliging units in a region (offices and inspectors, within their jurisdiction)',
+    description:
+      'Every period whose region is, contains or lies within the region asked (your own by default), the ' +
+      'latest first, with its owed days and their cut-offs.',
+    query: dutyPeriodsQuerySchema,
+    success: { status: 200, description: 'the periods', schema: dutyPeriodListSchema },
+    errors: [400, ...AUTH],
+  },
+  'GET /v1/duty-periods/{id}/zero-reports': {
+    summary:
+      'A duty period’s zero reports: each unit, each owed day (offices and inspectors, within their jurisdiction)',
+    description:
+      'The registered units of the narrower of the period’s region and the one asked (your own by default), ' +
+      'each owed day from `from` to `to`: filed, filed late, missed (the cut-off passed with nothing filed) or ' +
+      'not yet due. `nextCutoffAt` says when the grid next changes. A period that obliges no unit of the ' +
+      'region is a 404.',
+    path: dutyPeriodPathSchema,
+    query: zeroGridQuerySchema,
+    success: { status: 200, description: 'the grid', schema: zeroGridSchema },
+    errors: [400, ...AUTH, 404],
   },
   'POST /v1/daily-reports': {
     summary: 'File the daily (zero) report of a duty period for your unit (reporting units)',

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CHINA_OFFSET } from '../domain/china-time';
 import { GRADES } from '../domain/grade';
+import { PERIOD_ID_PATTERN } from '../domain/zero-reports';
 import { INCIDENT_ID_PATTERN } from './report';
 
 /** Whether `YYYY-MM-DD` names a day the calendar has (no 2026-02-30, no month 13). */
@@ -108,10 +109,17 @@ export const incidentPathSchema = z.object({
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-11-22 (China calendar day)' });
 
-export const summaryQuerySchema = z
-  .strictObject({ from: day.optional(), to: day.optional() })
-  .superRefine((query, ctx) => {
-    if (query.from && query.to && query.from > query.to) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
-    }
-  });
+export const summaryQuerySchema = z.strictObject({ from: day.optional(), to: day.optional() }).superRefine(checkOrder);
+
+/** `/v1/duty-periods?region=`: the region whose duty periods are listed; the caller's own by default. */
+export const dutyPeriodsQuerySchema = z.strictObject({ region: region.optional() });
+
+/** `/v1/duty-periods/{id}/…`: the duty period, by its id. */
+export const dutyPeriodPathSchema = z.object({
+  id: z.string().regex(PERIOD_ID_PATTERN, { error: 'must be a duty period id like DP-110101-20260701-1A2B3C4D' }),
+});
+
+/** `/v1/duty-periods/{id}/zero-reports`: the region (the caller's own by default) and the days shown. */
+export const zeroGridQuerySchema = z
+  .strictObject({ region: region.optional(), from: day.optional(), to: day.optional() })
+  .superRefine(checkOrder);

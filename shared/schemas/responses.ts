@@ -284,6 +284,68 @@ export const officeOfficersSchema = z.strictObject({
   onDutyNow: z.array(z.string()).meta({ description: 'person ids on the roster now' }),
 });
 
+// --- the duty desk's zero reports -----------------------------------------------------------------
+
+const owedDay = z.strictObject({ date: z.string(), cutoffAt: instant });
+
+/** A duty period as stored (the answer of its activation, `./zero-reports.ts`, is the same). */
+const dutyPeriod = z.strictObject({
+  periodId: z.string(),
+  region: z.string(),
+  firstDate: z.string(),
+  lastDate: z.string(),
+  cutoffHour: z.number().int(),
+  reason: z.string(),
+  activatedAt: instant,
+  activatedBy: z
+    .strictObject({
+      sub: z.string(),
+      role: z.string(),
+      region: z.string(),
+      unit: z.string().optional(),
+      level: level.optional(),
+    })
+    .meta({
+      description: 'the office that activated it, as its token named it',
+    }),
+  days: z.array(owedDay).meta({ description: 'every day owed, with the instant its report is due' }),
+});
+
+/** `GET /v1/duty-periods`. */
+export const dutyPeriodListSchema = z.strictObject({
+  region: z.string().meta({ description: 'the region asked about (the caller’s own by default)' }),
+  items: z.array(dutyPeriod).meta({
+    description: 'periods whose region is, contains or lies within it; the latest first',
+  }),
+});
+
+/** `GET /v1/duty-periods/{id}/zero-reports`. */
+export const zeroGridSchema = z.strictObject({
+  periodId: z.string(),
+  region: z.string().meta({ description: 'the region covered: the narrower of the period’s and the one asked' }),
+  period: dutyPeriod,
+  asOf: instant.meta({ description: 'when the states were read' }),
+  days: z.array(owedDay).meta({ description: 'the owed days shown (`from`–`to`)' }),
+  nextCutoffAt: instant.nullable().meta({ description: 'the next cut-off ahead; null once all have passed' }),
+  units: z.array(
+    z.strictObject({
+      unitId: z.string(),
+      name: z.string(),
+      county: z.string(),
+      cells: z.array(
+        z.strictObject({
+          date: z.string(),
+          state: z.enum(['filed', 'late', 'missed', 'not-due']).meta({
+            description: 'missed: the cut-off passed with nothing filed (recorded by the check within minutes)',
+          }),
+          filedAt: instant.optional(),
+        }),
+      ),
+    }),
+  ),
+  skipped: z.array(z.string()).meta({ description: 'units left out: registered under two counties' }),
+});
+
 // --- inspectors --------------------------------------------------------------------------------
 
 const candidateSchema = z.strictObject({

@@ -52,6 +52,9 @@ export const launchBrowser = (): Promise<Browser> =>
 /** A phone-sized window, as a township official would hold it. */
 export const PHONE = { width: 390, height: 844 };
 
+/** A duty desk's screen. */
+export const DESK = { width: 1280, height: 900 };
+
 export interface Console {
   readonly context: BrowserContext;
   readonly page: Page;
@@ -72,9 +75,20 @@ export const watch = (page: Page, problems: string[]): void => {
 export const openConsole = async (
   browser: Browser,
   runtime: Pick<LocalRuntime, 'url'>,
-  options: { readonly lang?: 'zh-CN' | 'en'; readonly path?: string } = {},
+  options: {
+    readonly lang?: 'zh-CN' | 'en';
+    readonly path?: string;
+    /** The page's clock starts here and runs on (a runtime whose `Date` the test moved). */
+    readonly clock?: Date;
+    readonly viewport?: { readonly width: number; readonly height: number };
+  } = {},
 ): Promise<Console> => {
-  const context = await browser.newContext({ viewport: PHONE, baseURL: runtime.url, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? PHONE,
+    baseURL: runtime.url,
+    locale: 'zh-CN',
+  });
+  if (options.clock) await context.clock.install({ time: options.clock });
   if (options.lang === 'en') {
     await context.addInitScript(() => (globalThis as unknown as InPage).localStorage.setItem('console.lang', 'en'));
   }

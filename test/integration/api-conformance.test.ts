@@ -1,9 +1,9 @@
 /**
  * Every route answers what the OpenAPI document says it does. One walk through the API on the
  * local runtime — a report, its forward, the directory and the summaries, a finding, the audit
- * views, a duty period and a daily report — parses each real answer with the schema the document
- * was generated from (`operations` of shared/schemas/openapi.ts; strict objects, so an undocumented
- * field fails), and a refusal of each kind with the error schema. A route added to the API without
+ * views, a duty period with its list and zero-report grid, and a daily report — parses each real
+ * answer with the schema the document was generated from (`operations` of shared/schemas/openapi.ts;
+ * strict objects, so an undocumented field fails), and a refusal of each kind with the error schema. A route added to the API without
  * being walked here fails the last test.
  */
 import { readFileSync } from 'node:fs';
@@ -143,6 +143,23 @@ describe('the API answers as its OpenAPI document says', () => {
       token: tokens.reporter,
       body: { periodId, date: today, nothingToReport: true },
     });
+
+    const periods = await conforms('GET /v1/duty-periods', { token: tokens.city });
+    expect((periods.body as { items: { periodId: string }[] }).items.map((p) => p.periodId)).toEqual([periodId]);
+    const grid = await conforms('GET /v1/duty-periods/{id}/zero-reports', {
+      token: tokens.city,
+      params: { id: periodId },
+      query: `region=110101&from=${today}&to=${today}`,
+    });
+    const cells = (grid.body as { units: { unitId: string; cells: { state: string }[] }[] }).units;
+    expect(cells.find((u) => u.unitId === 'DC-JDJ')?.cells).toEqual([expect.objectContaining({ state: 'filed' })]);
+    // Another county's desk: refused, and the refusal is in the error shape.
+    refused(
+      await call(runtime, 'GET', `/v1/duty-periods/${periodId}/zero-reports?region=110101`, {
+        token: await tokenFor(runtime, { sub: 'xc', role: 'office', region: '110102', level: 'county' }),
+      }),
+      403,
+    );
   });
 
   it('answers a reporting unit’s own reads: its incidents and the zero reports it owes', async () => {

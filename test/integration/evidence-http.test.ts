@@ -73,8 +73,11 @@ describe('evidence packs on the local runtime', () => {
     );
     const report = await checkPack(pack, sha256);
     expect(report.problems).toEqual([]);
+    // Read after the pack: notifications may have been appended since, after the events packed.
     const trail = (await get(`/v1/incidents/${dongcheng}/audit`)).body as { events: unknown[] };
-    expect(pack.incidents[0]?.events).toEqual(trail.events);
+    const packed = pack.incidents[0]?.events ?? [];
+    expect(packed.length).toBeGreaterThan(0);
+    expect(trail.events.slice(0, packed.length)).toEqual(packed);
     expect(pack.incidents[0]?.duties[0]?.firstResponsible).toEqual([{ personId: 'P-LI', name: '李主任' }]);
   });
 
@@ -148,7 +151,9 @@ describe('evidence packs on the local runtime', () => {
     expect((await checkPack(pack, sha256)).holds).toBe(true);
     expect(pack.incidents.map((i) => i.incidentId).sort()).toEqual([ids['110101'], ids['110102']].sort());
     const trail = (await get(`/v1/incidents/${ids['110101']}/audit`)).body as { events: unknown[] };
-    expect(pack.incidents.find((i) => i.incidentId === ids['110101'])?.events).toEqual(trail.events);
+    const packed = pack.incidents.find((i) => i.incidentId === ids['110101'])?.events ?? [];
+    expect(packed.length).toBeGreaterThan(0);
+    expect(trail.events.slice(0, packed.length)).toEqual(packed);
     const html = readFileSync(page, 'utf8');
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);

@@ -2,7 +2,8 @@
  * Zero reports on the local runtime, over HTTP with real tokens: the registry imported with
  * `npm run units`, a duty period activated by the county office, three of five units filing, and
  * the cut-off check the runtime runs on its interval recording the two misses — once — and telling
- * the county office's duty officer through the officer inbox.
+ * the county office's duty officer through the officer inbox; then the desk's grid of the period,
+ * unit by unit and day by day, within each office's jurisdiction only.
  *
  * The runtime runs in this process, so faking `Date` here moves the clock its handlers read: the
  * test starts a minute before a 16:00 cut-off and steps past it, instead of waiting for one.
@@ -289,5 +290,50 @@ describe('zero reports over HTTP on the local runtime', () => {
     expect(late.status).toBe(201);
     expect(late.body).toMatchObject({ late: true, afterMissed: true, seq: 3 });
     expect((late.body as { lateByMs: number }).lateByMs).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('shows the desk each unit by day — filed, late, missed, not yet due — within its jurisdiction only', async () => {
+    // ACT
+    const grid = (token: string | undefined, query = '') =>
+      call(runtime, 'GET', `/v1/duty-periods/${periodId}/zero-reports${query}`, { ...(token ? { token } : {}) });
+    const county = await grid(tokens.county, '?to=2031-07-02');
+    const city = await grid(tokens.city);
+    const periods = await call(runtime, 'GET', '/v1/duty-periods?region=110102', { token: tokens.city });
+    const [otherCounty, ownCounty, aUnit, notTheirs, badQuery] = await Promise.all([
+      grid(tokens.xicheng, '?region=110101'),
+      grid(tokens.xicheng),
+      grid(tokens['DC-JDJ']),
+      grid(tokens.city, '?region=110102'),
+      grid(tokens.county, '?from=2031-07-03&to=2031-07-01&region=11'),
+    ]);
+    const denied = await call(runtime, 'GET', '/v1/audit/access-denied?region=110000', { token: tokens.inspector });
+
+    // ASSESS: DC-ZX filed late after its miss; DC-YJ never filed.
+    expect(county.status).toBe(200);
+    const byUnit = Object.fromEntries(
+      (county.body as { units: { unitId: string; cells: { date: string; state: string }[] }[] }).units.map((u) => [
+        u.unitId,
+        u.cells.map((c) => `${c.date} ${c.state}`),
+      ]),
+    );
+    expect(byUnit).toEqual({
+      'DC-HSJ': ['2031-07-01 filed', '2031-07-02 not-due'],
+      'DC-JDJ': ['2031-07-01 filed', '2031-07-02 not-due'],
+      'DC-XH': ['2031-07-01 filed', '2031-07-02 not-due'],
+      'DC-YJ': ['2031-07-01 missed', '2031-07-02 not-due'],
+      'DC-ZX': ['2031-07-01 late', '2031-07-02 not-due'],
+    });
+    expect(county.body).toMatchObject({ region: '110101', nextCutoffAt: '2031-07-02T08:00:00.000Z' });
+    // The city's grid of a county's period covers the county; Xicheng's units are not in it.
+    expect(city.status).toBe(200);
+    expect((city.body as { region: string; units: unknown[] }).region).toBe('110101');
+    expect((city.body as { units: unknown[] }).units).toHaveLength(5);
+    expect((periods.body as { items: unknown[] }).items).toEqual([]);
+    // Another county's desk is refused Dongcheng, and in its own county the period obliges nobody.
+    expect([otherCounty.status, ownCounty.status, aUnit.status, notTheirs.status]).toEqual([403, 404, 403, 404]);
+    expect(badQuery.status).toBe(400);
+    expect(detailsOf(badQuery.body).map((d) => d.field)).toEqual(['region', 'to']);
+    const refused = (denied.body as { items: { action: string }[] }).items.map((i) => i.action);
+    expect(refused).toContain('GET /v1/duty-periods/{id}/zero-reports');
   });
 });

@@ -8,6 +8,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { routes } from '../../infra/api';
+import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeForward } from '../../shared/application/escalation';
 import type { makeBuildEvidencePack } from '../../shared/application/evidence';
 import type { RecordedFinding } from '../../shared/application/findings';
@@ -25,6 +26,7 @@ import type {
   accessDeniedSchema,
   acknowledgeResponseSchema,
   chainVerdictSchema,
+  dutyPeriodListSchema,
   evidencePackSchema,
   forwardResponseSchema,
   incidentListSchema,
@@ -36,6 +38,7 @@ import type {
   submitReportResponseSchema,
   summarySchema,
   verifyResponseSchema,
+  zeroGridSchema,
 } from '../../shared/schemas/responses';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON
@@ -167,6 +170,8 @@ describe('the OpenAPI document', () => {
     expectTypeOf<Pick<VerifyAuditResult, 'region' | 'complete' | 'counts' | 'byKind' | 'broken'>>().toExtend<
       Answer<typeof verifyResponseSchema>
     >();
+    expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<Answer<typeof dutyPeriodListSchema>>();
+    expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<Answer<typeof zeroGridSchema>>();
     expectTypeOf<RecordedFinding>().toExtend<Answer<typeof recordedFindingSchema>>();
     expectTypeOf<Shown<Result<typeof makeBuildEvidencePack>>>().toExtend<Answer<typeof evidencePackSchema>>();
   });

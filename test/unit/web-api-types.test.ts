@@ -5,17 +5,30 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
+import type { makeReadOfficers } from '../../shared/application/officers';
+import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
 import type { ReportBodyInput } from '../../shared/schemas/report';
-import type { dailyReportBodySchema } from '../../shared/schemas/zero-reports';
+import type { dailyReportBodySchema, makeDutyPeriodBodySchema } from '../../shared/schemas/zero-reports';
 import type {
   DailyReportInput,
+  DutyPeriodInput,
+  DutyPeriodList,
+  OfficeOfficers,
   SubmitReportAnswer,
+  Summary,
   UnitDailyReports,
   UnitIncident,
   ReportBodyInput as WebReportBody,
+  ZeroGrid,
 } from '../../web/src/api/types';
+
+/** What a use case maker's use case resolves to. */
+type Result<M extends (...deps: never[]) => (...args: never[]) => Promise<unknown>> = Awaited<
+  ReturnType<ReturnType<M>>
+>;
 
 describe('the web console’s API types', () => {
   it('read what POST /v1/reports answers', () => {
@@ -27,8 +40,16 @@ describe('the web console’s API types', () => {
     expectTypeOf<ServerDailyReports>().toExtend<UnitDailyReports>();
   });
 
+  it('read what the duty desk’s reads answer', () => {
+    expectTypeOf<Result<typeof makeReadSummary>>().toExtend<Summary>();
+    expectTypeOf<Result<typeof makeReadOfficers>>().toExtend<OfficeOfficers>();
+    expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<DutyPeriodList>();
+    expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<ZeroGrid>();
+  });
+
   it('send the API’s own request bodies', () => {
     expectTypeOf<WebReportBody>().toEqualTypeOf<ReportBodyInput>();
     expectTypeOf<DailyReportInput>().toExtend<z.input<typeof dailyReportBodySchema>>();
+    expectTypeOf<DutyPeriodInput>().toExtend<z.input<ReturnType<typeof makeDutyPeriodBodySchema>>>();
   });
 });

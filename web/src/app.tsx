@@ -16,6 +16,9 @@ import { regionName, roleName } from './lib/words';
 import { isPending, myOutbox } from './outbox/outbox';
 import { Callback } from './screens/callback';
 import { DailyReport } from './screens/daily-report';
+import { People } from './screens/desk/people';
+import { Summaries } from './screens/desk/summaries';
+import { ZeroReports } from './screens/desk/zero-reports';
 import { IncidentEvidence } from './screens/evidence';
 import { Home } from './screens/home';
 import { Incidents } from './screens/incidents';
@@ -54,6 +57,12 @@ const reporter = {
   DailyReport: only('reporter', DailyReport),
 };
 
+const office = {
+  Summaries: only('office', Summaries),
+  ZeroReports: only('office', ZeroReports),
+  People: only('office', People),
+};
+
 const inspector = {
   IncidentEvidence: only('inspector', IncidentEvidence),
 };
@@ -71,7 +80,14 @@ const Navigation = () => {
           { href: '/daily-report', label: t('nav.daily') },
           { href: '/outbox', label: pending > 0 ? t('nav.outboxCount', { count: pending }) : t('nav.outbox') },
         ]
-      : [{ href: '/', label: t('nav.home') }];
+      : caller.role === 'office'
+        ? [
+            { href: '/', label: t('nav.home') },
+            { href: '/desk/summaries', label: t('desk.summaries.nav') },
+            { href: '/desk/zero-reports', label: t('desk.zero.nav') },
+            { href: '/desk/people', label: t('desk.people.nav') },
+          ]
+        : [{ href: '/', label: t('nav.home') }];
   return (
     <nav class="nav" aria-label={t('nav.label')}>
       <ul class="nav__list">
@@ -181,6 +197,9 @@ const Shell = () => {
           <Route path="/outbox" component={reporter.Outbox} />
           <Route path="/outbox/:id" component={reporter.Receipt} />
           <Route path="/daily-report" component={reporter.DailyReport} />
+          <Route path="/desk/summaries" component={office.Summaries} />
+          <Route path="/desk/zero-reports" component={office.ZeroReports} />
+          <Route path="/desk/people" component={office.People} />
           <Route path="/inspect/incidents/:id/evidence" component={inspector.IncidentEvidence} />
           <Route default component={NotFound} />
         </Router>

@@ -94,3 +94,104 @@ export interface DailyReportInput {
   readonly nothingToReport?: boolean;
   readonly summary?: string;
 }
+
+/** A region's figures in a roll-up; incidents by category, then grade, only where non-zero. */
+export interface SummaryFigures {
+  readonly incidents: number;
+  readonly open: number;
+  readonly closed: number;
+  readonly dead: number;
+  readonly injured: number;
+  readonly missing: number;
+  readonly affectedPeople: number;
+  readonly directLossYuan: number;
+  readonly lateReports: number;
+  readonly missedReports: number;
+  readonly byCategoryGrade: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** `GET /v1/summaries/{region}`: totals, day by day, and each child region with anything to count. */
+export interface Summary {
+  readonly region: string;
+  readonly name: string;
+  readonly level: RegionLevel;
+  readonly from?: string;
+  readonly to?: string;
+  readonly totals: SummaryFigures;
+  readonly days: readonly (SummaryFigures & { readonly day: string })[];
+  readonly children: readonly (SummaryFigures & {
+    readonly region: string;
+    readonly name: string;
+    readonly level: RegionLevel;
+  })[];
+}
+
+/** `GET /v1/offices/{code}/officers`. */
+export interface OfficeOfficers {
+  readonly office: string;
+  readonly officers: readonly {
+    readonly office: string;
+    readonly personId: string;
+    readonly name: string;
+    readonly roles: readonly ('first-responsible' | 'directly-responsible' | 'duty-officer')[];
+    readonly endpoints: { readonly email?: string; readonly sms?: string; readonly webhook?: string };
+  }[];
+  readonly roster: readonly {
+    readonly office: string;
+    readonly personId: string;
+    readonly from: string;
+    readonly to: string;
+  }[];
+  readonly onDutyNow: readonly string[];
+}
+
+export interface OwedDay {
+  readonly date: string;
+  readonly cutoffAt: string;
+}
+
+/** A duty period, as activated (`POST /v1/duty-periods`) and listed (`GET /v1/duty-periods`). */
+export interface DutyPeriod {
+  readonly periodId: string;
+  readonly region: string;
+  readonly firstDate: string;
+  readonly lastDate: string;
+  readonly cutoffHour: number;
+  readonly reason: string;
+  readonly activatedAt: string;
+  readonly activatedBy: { readonly sub: string; readonly region: string };
+  readonly days: readonly OwedDay[];
+}
+
+export interface DutyPeriodList {
+  readonly region: string;
+  readonly items: readonly DutyPeriod[];
+}
+
+export type ZeroCellState = 'filed' | 'late' | 'missed' | 'not-due';
+
+/** `GET /v1/duty-periods/{id}/zero-reports`. */
+export interface ZeroGrid {
+  readonly periodId: string;
+  readonly region: string;
+  readonly period: DutyPeriod;
+  readonly asOf: string;
+  readonly days: readonly OwedDay[];
+  readonly nextCutoffAt: string | null;
+  readonly units: readonly {
+    readonly unitId: string;
+    readonly name: string;
+    readonly county: string;
+    readonly cells: readonly { readonly date: string; readonly state: ZeroCellState; readonly filedAt?: string }[];
+  }[];
+  readonly skipped: readonly string[];
+}
+
+/** `POST /v1/duty-periods` body. */
+export interface DutyPeriodInput {
+  readonly region: string;
+  readonly firstDate: string;
+  readonly lastDate: string;
+  readonly cutoffHour: number;
+  readonly reason: string;
+}

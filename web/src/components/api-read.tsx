@@ -1,5 +1,5 @@
 /** Reading from the API on a screen: loading, the answer, or a problem a person understands. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiFailure, request } from '../api/client';
 import { claims } from '../auth/session';
 import { t } from '../i18n/i18n';
@@ -10,13 +10,22 @@ export type Read<T> =
   | { readonly state: 'ok'; readonly body: T }
   | { readonly state: 'failed'; readonly failure: ApiFailure };
 
-export const useApiRead = <T,>(path: string | undefined): [Read<T>, () => void] => {
+/**
+ * Reads `path`, and again on each `reload()`. A screen that reads again by itself (a live grid)
+ * passes `keepOnReload`, so the last answer stays on screen while the next one comes.
+ */
+export const useApiRead = <T,>(
+  path: string | undefined,
+  options: { readonly keepOnReload?: boolean } = {},
+): [Read<T>, () => void] => {
   const [read, setRead] = useState<Read<T>>({ state: 'loading' });
   const [generation, setGeneration] = useState(0);
+  const shownPath = useRef(path);
   useEffect(() => {
     if (!path) return;
     let current = true;
-    setRead({ state: 'loading' });
+    if (!(options.keepOnReload && shownPath.current === path)) setRead({ state: 'loading' });
+    shownPath.current = path;
     void request<T>('GET', path).then((result) => {
       if (!current) return;
       setRead(result.ok ? { state: 'ok', body: result.body } : { state: 'failed', failure: result });

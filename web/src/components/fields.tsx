@@ -39,7 +39,7 @@ const Shell = (props: FieldShell & { readonly children: ComponentChildren; reado
 type InputProps = FieldShell & {
   readonly value: string;
   readonly onInput: (value: string) => void;
-  readonly type?: 'text' | 'tel' | 'datetime-local';
+  readonly type?: 'text' | 'tel' | 'date' | 'datetime-local';
   readonly inputMode?: 'numeric' | 'text' | 'tel';
   readonly autoComplete?: string;
   readonly wide?: boolean;
