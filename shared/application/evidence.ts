@@ -26,10 +26,18 @@ export type EvidenceQuery =
 /** Logs read at once. */
 const LOG_READS_AT_ONCE = 8;
 
+/**
+ * The largest pack one answer carries: a Lambda's answer is at most 6 MB, and a pack of long logs
+ * can outgrow it well before it reaches the most incidents a pack holds.
+ */
+export const MAX_PACK_BYTES = 5 * 1024 * 1024;
+
 export interface EvidenceDeps {
   readonly incidents: IncidentStore;
   readonly directory: OfficerDirectory;
   readonly clock: Clock;
+  /** {@link MAX_PACK_BYTES} unless given. */
+  readonly maxBytes?: number;
 }
 
 /** @throws ValidationError, ForbiddenError, NotFoundError */
@@ -91,13 +99,22 @@ export const makeBuildEvidencePack = (deps: EvidenceDeps) => {
       events,
       duties: dutiesOf(state, (office) => directories.get(office) ?? { officers: [], roster: [] }),
     }));
-    return evidencePackOf({
+    const pack = evidencePackOf({
       builtAt: deps.clock.now().toISOString(),
       builtBy: { sub: actor.sub, role: actor.role, region: actor.region },
       scope,
       region,
       incidents,
     });
+    const bytes = new TextEncoder().encode(JSON.stringify(pack)).length;
+    const maxBytes = deps.maxBytes ?? MAX_PACK_BYTES;
+    if (bytes > maxBytes) {
+      const field = scope.kind === 'incidents' ? 'incidents' : 'from';
+      throw new ValidationError(`the pack would be ${bytes} bytes, more than one answer carries`, [
+        { field, problem: `gives a pack over ${maxBytes} bytes: ask for fewer incidents` },
+      ]);
+    }
+    return pack;
   };
 };
 

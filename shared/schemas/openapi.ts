@@ -266,7 +266,8 @@ export const operations = {
     summary: 'An evidence pack: incidents’ logs, heads and duties, verifiable offline (inspectors)',
     description:
       'One JSON file (docs/evidence-pack.md) for the incidents named in `incidents`, or for those of `region` ' +
-      `received between \`from\` and \`to\` (at most ${MAX_PACK_INCIDENTS}; more is a 400 naming \`from\`): ` +
+      `received between \`from\` and \`to\` (at most ${MAX_PACK_INCIDENTS} incidents and 5 MB; more is a 400 naming ` +
+      '`from`, or `incidents`): ' +
       'each log exactly as chained, the head that says where it ends, every duty with the persons the officer ' +
       'directory names for it now (it keeps no history), a digest of where each chain ends and a seal over all of ' +
       'it. The offline verifier page recomputes every hash in a browser. An incident outside the jurisdiction is ' +

@@ -129,6 +129,16 @@ describe('building an evidence pack', () => {
     expect((error as ValidationError).details?.map((d) => d.field)).toEqual(['from']);
   });
 
+  it('refuses a pack larger than one answer carries, naming what to narrow', async () => {
+    const { incidents, directory, ids } = await seed();
+    const small = makeBuildEvidencePack({ incidents, directory, clock, maxBytes: 2_000 });
+    const named = await small(INSPECTOR, { ids: [ids[0] as string] }).catch((e: unknown) => e);
+    expect((named as ValidationError).details?.map((d) => d.field)).toEqual(['incidents']);
+    const period = await small(INSPECTOR, { region: '110000' }).catch((e: unknown) => e);
+    expect((period as ValidationError).details?.map((d) => d.field)).toEqual(['from']);
+    expect(period).toBeInstanceOf(ValidationError);
+  });
+
   it('is for inspectors inside their jurisdiction: another province’s incident or region is refused, with what was asked', async () => {
     const { ids, build } = await seed();
     const shanghai = ids[2] as string;
