@@ -118,8 +118,21 @@ describe('evidence packs in Chromium', () => {
     await visible(result.getByText(/^核验通过：1 起事件的 \d+ 个事件全部重新计算一致/));
     await visible(page.getByRole('heading', { name: `事件 ${incidentId}`, level: 2 }));
     expect(await page.getByRole('cell', { name: '✓ 一致' }).count()).toBeGreaterThan(1);
+    // The duties in words, with the persons the directory names.
+    await visible(
+      page.getByRole('row', { name: /县级报市级 东城区（110101）.* 已履行 李主任（P-LI） 王副主任（P-WANG）/ }),
+    );
+    // The seal written in the inspection record: this is the pack it belongs to, and another is not.
+    const seal = (JSON.parse(packText) as { seal: string }).seal;
+    await page.getByLabel('检查记录中登记的封印值或摘要根（可选）').fill(seal);
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await visible(page.getByText('与登记的值一致（封印值）。'));
     await expectAccessible(page, 'verifier, pack verified');
     await screenshot(page, 'evidence-verifier');
+    await page.getByLabel('检查记录中登记的封印值或摘要根（可选）').fill('0'.repeat(64));
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await visible(page.getByText(`登记的值 ${'0'.repeat(64)} 既不是本证据包的封印值，也不是摘要根`, { exact: false }));
+    await page.getByLabel('检查记录中登记的封印值或摘要根（可选）').fill('');
 
     await choose(page, '证据包文件（.json）', 'pack-changed.json', oneByteChanged(packText));
     await visible(result.getByText('核验未通过：发现 2 处问题。'));

@@ -66,6 +66,14 @@ const zh = {
   'reason.hash-mismatch': '内容与哈希不符（内容被改动）',
   'reason.missing-events': '日志末尾缺少事件',
   'reason.head-mismatch': '日志结尾与链头不符',
+  'duty.unitToCounty': '报告单位报县级',
+  'duty.countyToCity': '县级报市级',
+  'duty.cityToProvince': '市级报省级',
+  'duty.provinceToNational': '省级报国家',
+  'duty.publicHealthProvinceToNational': '省级报国家（突发公共卫生事件）',
+  'duty.skipLevelPhone': '越级电话报国家值班室',
+  'duty.skipLevelWritten': '越级书面报国家值班室',
+  'duty.naturalDisasterDirect': '自然灾害直报',
   'status.pending': '待履行',
   'status.met': '已履行',
   'status.missed': '已逾期未履行',
@@ -150,6 +158,14 @@ const en: Record<VerifierKey, string> = {
   'reason.hash-mismatch': 'content does not match its hash (the event was changed)',
   'reason.missing-events': 'events are missing at the end of the log',
   'reason.head-mismatch': 'the log does not end where its head says',
+  'duty.unitToCounty': 'unit to county',
+  'duty.countyToCity': 'county to city',
+  'duty.cityToProvince': 'city to province',
+  'duty.provinceToNational': 'province to national',
+  'duty.publicHealthProvinceToNational': 'province to national (public health)',
+  'duty.skipLevelPhone': 'skip-level phone call to the national duty office',
+  'duty.skipLevelWritten': 'skip-level written report to the national duty office',
+  'duty.naturalDisasterDirect': 'natural disaster direct report',
   'status.pending': 'pending',
   'status.met': 'met',
   'status.missed': 'missed',
@@ -184,6 +200,16 @@ export const catalogues: Readonly<Record<VerifierLang, Record<VerifierKey, strin
 /** A message with its `{name}` placeholders filled in. */
 export const say = (lang: VerifierLang, key: VerifierKey, values: Record<string, string | number> = {}): string =>
   catalogues[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
+
+/** A catalogue entry for a value a pack holds, or the value itself when the catalogue has none. */
+export const named = (lang: VerifierLang, prefix: 'duty' | 'status', value: unknown): string => {
+  const key = `${prefix}.${String(value)}`;
+  return key in catalogues[lang]
+    ? say(lang, key as VerifierKey)
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
+};
 
 /** A problem found in a pack, in words. */
 export const problemText = (lang: VerifierLang, problem: PackProblem): string => {

@@ -7,7 +7,7 @@
  * never as markup: a pack is evidence from elsewhere, and may have been made to attack its reader.
  */
 import { checkPack, type PackReport, parsePack, UnreadablePack } from '../../../shared/domain/evidence/check-pack';
-import { problemText, say, type VerifierKey, type VerifierLang } from './verifier-messages';
+import { named, problemText, say, type VerifierKey, type VerifierLang } from './verifier-messages';
 
 const sha256 = async (text: string): Promise<string> => {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
@@ -158,20 +158,16 @@ const incidentSection = (report: PackReport, index: number, pack: Record<string,
   const duties = Array.isArray(pack[index]?.duties) ? (pack[index]?.duties as Record<string, unknown>[]) : [];
   const dutyRows = duties.map((duty) => {
     const office = duty.office as { code?: unknown; name?: unknown } | undefined;
-    const dutyStatus = shown(duty.status);
-    const statusKey = `status.${dutyStatus}` as VerifierKey;
     return el(
       'tr',
       {},
-      el('td', {}, shown(duty.kind)),
+      el('td', {}, named(state.lang, 'duty', duty.kind)),
       el('td', {}, `${shown(office?.name)}（${shown(office?.code)}）`),
       el('td', {}, shown(duty.deadline)),
       el(
         'td',
         {},
-        statusKey in { 'status.pending': 1, 'status.met': 1, 'status.missed': 1, 'status.waived': 1 }
-          ? t(statusKey)
-          : dutyStatus,
+        named(state.lang, 'status', duty.status),
         typeof duty.lateByMs === 'number' && duty.lateByMs > 0 ? ` (+${shown(duty.lateBy)})` : '',
       ),
       el('td', {}, persons(duty.firstResponsible)),

@@ -26,24 +26,26 @@ const save = (fileName: string, text: string, type: string): void => {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 };
 
-type Step =
+type PackStep =
   | { readonly state: 'idle' }
   | { readonly state: 'busy' }
   | { readonly state: 'failed'; readonly failure: ApiFailure }
-  | { readonly state: 'pack'; readonly file: string; readonly seal: string }
-  | { readonly state: 'verifier'; readonly file: string };
+  | { readonly state: 'saved'; readonly file: string; readonly seal: string };
+
+type VerifierStep = { readonly state: 'idle' } | { readonly state: 'failed' } | { readonly state: 'saved' };
 
 export const EvidenceDownload = (props: { readonly incidentIds: readonly string[] }) => {
-  const [step, setStep] = useState<Step>({ state: 'idle' });
+  const [pack, setPack] = useState<PackStep>({ state: 'idle' });
+  const [verifier, setVerifier] = useState<VerifierStep>({ state: 'idle' });
 
   const downloadPack = async () => {
-    setStep({ state: 'busy' });
+    setPack({ state: 'busy' });
     const query = encodeURIComponent(props.incidentIds.join(','));
     const answer = await request<EvidencePack>('GET', `/v1/audit/evidence?incidents=${query}`, { timeoutMs: 60_000 });
-    if (!answer.ok) return setStep({ state: 'failed', failure: answer });
+    if (!answer.ok) return setPack({ state: 'failed', failure: answer });
     const file = packFileName(answer.body);
     save(file, `${JSON.stringify(answer.body, null, 2)}\n`, 'application/json');
-    setStep({ state: 'pack', file, seal: answer.body.seal });
+    setPack({ state: 'saved', file, seal: answer.body.seal });
   };
 
   const downloadVerifier = async () => {
@@ -51,15 +53,15 @@ export const EvidenceDownload = (props: { readonly incidentIds: readonly string[
     const page = await fetch(`/${VERIFIER}`)
       .then((response) => (response.ok ? response.text() : undefined))
       .catch(() => undefined);
-    if (page === undefined) return setStep({ state: 'failed', failure: { ok: false, kind: 'network' } });
+    if (page === undefined) return setVerifier({ state: 'failed' });
     save(VERIFIER, page, 'text/html');
-    setStep({ state: 'verifier', file: VERIFIER });
+    setVerifier({ state: 'saved' });
   };
 
   return (
     <div>
       <div class="actions">
-        <button type="button" class="button" disabled={step.state === 'busy'} onClick={() => void downloadPack()}>
+        <button type="button" class="button" disabled={pack.state === 'busy'} onClick={() => void downloadPack()}>
           {t('evidence.download')}
         </button>
         <button type="button" class="button button--secondary" onClick={() => void downloadVerifier()}>
@@ -68,18 +70,17 @@ export const EvidenceDownload = (props: { readonly incidentIds: readonly string[
       </div>
       <p class="hint">{t('evidence.verifierHint')}</p>
       <div role="status">
-        {step.state === 'busy' && <p class="body">{t('evidence.downloading')}</p>}
-        {step.state === 'pack' && (
+        {pack.state === 'busy' && <p class="body">{t('evidence.downloading')}</p>}
+        {pack.state === 'saved' && (
           <>
-            <p class="body">{t('evidence.downloaded', { file: step.file })}</p>
-            <p class="body">
-              <code>{t('evidence.seal', { seal: step.seal })}</code>
-            </p>
+            <p class="body">{t('evidence.downloaded', { file: pack.file })}</p>
+            <p class="body seal">{t('evidence.seal', { seal: pack.seal })}</p>
           </>
         )}
-        {step.state === 'verifier' && <p class="body">{t('evidence.verifierDownloaded', { file: step.file })}</p>}
+        {verifier.state === 'saved' && <p class="body">{t('evidence.verifierDownloaded', { file: VERIFIER })}</p>}
       </div>
-      {step.state === 'failed' && <ApiProblem failure={step.failure} />}
+      {pack.state === 'failed' && <ApiProblem failure={pack.failure} />}
+      {verifier.state === 'failed' && <ApiProblem failure={{ ok: false, kind: 'network' }} />}
     </div>
   );
 };
