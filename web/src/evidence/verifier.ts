@@ -175,39 +175,36 @@ const incidentSection = (report: PackReport, index: number, pack: Record<string,
       el('td', {}, persons(duty.onDutyAtDeadline)),
     );
   });
-  const head = (...keys: VerifierKey[]) =>
-    el('thead', {}, el('tr', {}, ...keys.map((k) => el('th', { scope: 'col' }, t(k)))));
   return el(
     'section',
     { class: 'incident', 'aria-labelledby': headingId },
     el('h2', { id: headingId }, t('incident', { id: incident.incidentId })),
     el('p', {}, t('incidentRegion', { region: shown(incident.region) })),
     el('p', { class: incident.verdict.intact ? 'chain chain--holds' : 'chain chain--broken' }, verdict),
-    el(
-      'div',
-      { class: 'scroll', role: 'region', 'aria-label': `${t('events')} · ${incident.incidentId}`, tabindex: '0' },
-      el(
-        'table',
-        {},
-        el('caption', {}, t('events')),
-        head('seq', 'type', 'at', 'storedHash', 'recomputedHash', 'status'),
-        el('tbody', {}, ...eventRows),
-      ),
-    ),
+    table(incident.incidentId, 'events', ['seq', 'type', 'at', 'storedHash', 'recomputedHash', 'status'], eventRows),
     dutyRows.length > 0 &&
-      el(
-        'div',
-        { class: 'scroll', role: 'region', 'aria-label': `${t('duties')} · ${incident.incidentId}`, tabindex: '0' },
-        el(
-          'table',
-          {},
-          el('caption', {}, t('duties')),
-          head('duty', 'office', 'deadline', 'dutyStatus', 'firstResponsible', 'directlyResponsible', 'onDuty'),
-          el('tbody', {}, ...dutyRows),
-        ),
+      table(
+        incident.incidentId,
+        'duties',
+        ['duty', 'office', 'deadline', 'dutyStatus', 'firstResponsible', 'directlyResponsible', 'onDuty'],
+        dutyRows,
       ),
   );
 };
+
+/** A captioned table that scrolls sideways on its own, reachable by keyboard, named for the incident. */
+const table = (incidentId: string, caption: VerifierKey, columns: readonly VerifierKey[], rows: HTMLElement[]) =>
+  el(
+    'div',
+    { class: 'scroll', role: 'region', 'aria-label': `${t(caption)} · ${incidentId}`, tabindex: '0' },
+    el(
+      'table',
+      {},
+      el('caption', {}, t(caption)),
+      el('thead', {}, el('tr', {}, ...columns.map((k) => el('th', { scope: 'col' }, t(k))))),
+      el('tbody', {}, ...rows),
+    ),
+  );
 
 const results = (): HTMLElement => {
   const status = el('div', { role: 'status', 'aria-live': 'polite', id: 'result' });
