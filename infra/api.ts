@@ -128,6 +128,12 @@ export const apiFunctions = {
     entry: 'functions/verify-audit/handler.ts',
     tables: { incidents: 'read', zeroReports: 'read', accessLog: 'append' },
   },
+  // An evidence pack: the logs, heads and duties of the incidents, with the persons on record.
+  auditEvidence: {
+    id: 'AuditEvidenceFunction',
+    entry: 'functions/audit-evidence/handler.ts',
+    tables: { incidents: 'read', officers: 'read', accessLog: 'append' },
+  },
   // The one thing an inspector writes: a finding, appended to the incident's log.
   recordFinding: {
     id: 'RecordFindingFunction',
@@ -185,6 +191,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit/offices', fn: 'auditOffices', auth: true },
   { method: 'GET', path: '/v1/audit/candidates', fn: 'auditCandidates', auth: true },
   { method: 'GET', path: '/v1/audit/verify', fn: 'verifyAudit', auth: true },
+  { method: 'GET', path: '/v1/audit/evidence', fn: 'auditEvidence', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/findings', fn: 'recordFinding', auth: true },
   { method: 'POST', path: '/v1/duty-periods', fn: 'activateDutyPeriod', auth: true },
   { method: 'GET', path: '/v1/duty-periods', fn: 'dutyPeriods', auth: true },

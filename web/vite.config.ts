@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { build } from 'esbuild';
 import { defineConfig, type Plugin, type ResolvedConfig } from 'vite';
+import { buildVerifierPage } from './evidence-verifier';
 
 /** Written by the server or the deployment at run time: never precached, always asked for first. */
 const NOT_PRECACHED = new Set(['sw.js', 'config.json']);
@@ -55,13 +56,25 @@ const serviceWorker = (): Plugin => {
   };
 };
 
+/**
+ * The offline evidence verifier, one self-contained page beside the console: emitted with the
+ * bundle, so the service worker precaches it and an inspector can save it even offline.
+ */
+const evidenceVerifier = (): Plugin => ({
+  name: 'incident-console-evidence-verifier',
+  apply: 'build',
+  async generateBundle() {
+    this.emitFile({ type: 'asset', fileName: 'evidence-verifier.html', source: await buildVerifierPage() });
+  },
+});
+
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: webRoot,
   base: '/',
   // The console is served with a strict Content-Security-Policy: no inline script, no eval.
-  plugins: [preact({ prerender: { enabled: false }, devToolsEnabled: false }), serviceWorker()],
+  plugins: [preact({ prerender: { enabled: false }, devToolsEnabled: false }), serviceWorker(), evidenceVerifier()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

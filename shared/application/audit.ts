@@ -147,7 +147,7 @@ const listingOf = (list: AuditList, query: AuditListQuery, now: Date): AuditList
 };
 
 /** A directory read once per office per request, however many rows name the office. */
-const directoryReader = (directory: OfficerDirectory) => {
+export const directoryReader = (directory: OfficerDirectory) => {
   const read = new Map<string, Promise<OfficeDirectory>>();
   return (office: string): Promise<OfficeDirectory> => {
     let pending = read.get(office);

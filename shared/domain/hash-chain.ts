@@ -2,30 +2,15 @@
  * The hash chain that makes an incident's event log tamper-evident. Each event stores the hash of
  * the one before it (`prevHash`) and its own `hash`: SHA-256 over the canonical JSON of every
  * other field. Changing, removing or reordering any stored event breaks the chain at that event.
+ * The rules themselves are in `chain-rules.ts`; this module hashes with Node's crypto.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, type Json } from './canonical';
+import { type Chained, type ChainVerdict, type ExpectedHead, hashedText, judgeChain } from './chain-rules';
 
-/** The `prevHash` of an incident's first event. */
-export const GENESIS_HASH = '0'.repeat(64);
-
-export interface Chained {
-  readonly seq: number;
-  readonly prevHash: string;
-  readonly hash: string;
-}
-
-/**
- * Events are plain JSON data (strings, finite numbers, booleans, null, arrays, objects) by
- * construction, so any event object can be hashed as one.
- */
-type JsonObject = { readonly [key: string]: Json | undefined };
+export { type Chained, type ChainVerdict, type ExpectedHead, GENESIS_HASH } from './chain-rules';
 
 /** The hash an event must carry: over all its fields but `hash` itself. */
-export const hashOf = (event: object): string => {
-  const { hash: _ignored, ...rest } = event as JsonObject;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
-};
+export const hashOf = (event: object): string => createHash('sha256').update(hashedText(event)).digest('hex');
 
 /** Adds `prevHash` and `hash` to an event that is about to be appended after `previousHash`. */
 export const seal = <E extends object>(event: E, previousHash: string): E & { prevHash: string; hash: string } => {
@@ -33,71 +18,9 @@ export const seal = <E extends object>(event: E, previousHash: string): E & { pr
   return { ...withPrev, hash: hashOf(withPrev) };
 };
 
-export type ChainVerdict =
-  | { readonly intact: true; readonly events: number; readonly headHash: string }
-  | {
-      readonly intact: false;
-      readonly events: number;
-      /** Sequence number of the first event that does not hold (or is missing). */
-      readonly brokenAtSeq: number;
-      readonly reason: 'hash-mismatch' | 'prev-hash-mismatch' | 'sequence-gap' | 'missing-events' | 'head-mismatch';
-      readonly detail: string;
-    };
-
-/** What the incident's head item says the log ends with. */
-export interface ExpectedHead {
-  readonly seq: number;
-  readonly hash: string;
-}
-
-// Stored values may have been tampered into anything JSON can hold: show them, never coerce them.
-const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
-
 /**
- * Recomputes the chain over events in log order. The first failure is reported: every later
- * event hangs off it, so it is where an inspector must look. Given the head the log should end
- * with, it also catches events removed from the end, which the links alone cannot show.
+ * Recomputes the chain over events in log order (see {@link judgeChain}): the first event that
+ * does not hold, or, given the head the log should end with, events removed from its end.
  */
-export const verifyChain = (events: readonly Chained[], head?: ExpectedHead): ChainVerdict => {
-  const broken = (brokenAtSeq: number, reason: Exclude<ChainVerdict, { intact: true }>['reason'], detail: string) =>
-    ({ intact: false, events: events.length, brokenAtSeq, reason, detail }) as const;
-  let previousHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  for (const event of events) {
-    if (event.seq !== expectedSeq) {
-      return broken(expectedSeq, 'sequence-gap', `expected event ${expectedSeq}, found ${show(event.seq)}`);
-    }
-    if (event.prevHash !== previousHash) {
-      return broken(
-        expectedSeq,
-        'prev-hash-mismatch',
-        `event ${expectedSeq} names ${show(event.prevHash)} as its predecessor, but event ${expectedSeq - 1} hashes to ${previousHash}`,
-      );
-    }
-    const recomputed = hashOf(event);
-    if (recomputed !== event.hash) {
-      return broken(
-        expectedSeq,
-        'hash-mismatch',
-        `event ${expectedSeq} is stored with hash ${show(event.hash)} but its content hashes to ${recomputed}`,
-      );
-    }
-    previousHash = recomputed;
-    expectedSeq += 1;
-  }
-  if (head && head.seq > events.length) {
-    return broken(
-      events.length + 1,
-      'missing-events',
-      `the incident's head records ${head.seq} events but the log holds ${events.length}: events ${events.length + 1}–${head.seq} are missing`,
-    );
-  }
-  if (head && (head.seq !== events.length || head.hash !== previousHash)) {
-    return broken(
-      events.length,
-      'head-mismatch',
-      `the incident's head records event ${show(head.seq)} with hash ${show(head.hash)}, but the log ends at event ${events.length} with hash ${previousHash}`,
-    );
-  }
-  return { intact: true, events: events.length, headHash: previousHash };
-};
+export const verifyChain = (events: readonly Chained[], head?: ExpectedHead): ChainVerdict =>
+  judgeChain(events, hashOf, head);

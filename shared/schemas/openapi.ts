@@ -7,6 +7,7 @@
  * and the integration tests hold real answers to each entry's schemas.
  */
 import * as z from 'zod';
+import { MAX_PACK_INCIDENTS } from '../domain/evidence/pack-format';
 import {
   auditDocs,
   auditLateQuerySchema,
@@ -19,7 +20,7 @@ import {
 import { assessGradeBodySchema, boardQuerySchema } from './desk';
 import { findingBodySchema } from './findings';
 import { acknowledgeBodySchema, forwardBodySchema } from './forward';
-import { candidatesQuerySchema, verifyQuerySchema } from './inspection-queries';
+import { candidatesQuerySchema, evidenceQuerySchema, verifyQuerySchema } from './inspection-queries';
 import {
   accessDeniedQuerySchema,
   dutyPeriodPathSchema,
@@ -41,6 +42,7 @@ import {
   candidatesPageSchema,
   dutyPeriodListSchema,
   errorSchema,
+  evidencePackSchema,
   forwardResponseSchema,
   healthSchema,
   incidentListSchema,
@@ -286,6 +288,24 @@ export const operations = {
       schema: verifyResponseSchema,
     },
     errors: [400, ...AUTH],
+  },
+  'GET /v1/audit/evidence': {
+    summary: 'An evidence pack: incidents’ logs, heads and duties, verifiable offline (inspectors)',
+    description:
+      'One JSON file (docs/evidence-pack.md) for the incidents named in `incidents`, or for those of `region` ' +
+      `received between \`from\` and \`to\` (at most ${MAX_PACK_INCIDENTS} incidents and 5 MB; more is a 400 naming ` +
+      '`from`, or `incidents`): ' +
+      'each log exactly as chained, the head that says where it ends, every duty with the persons the officer ' +
+      'directory names for it now (it keeps no history), a digest of where each chain ends and a seal over all of ' +
+      'it. The offline verifier page recomputes every hash in a browser. An incident outside the jurisdiction is ' +
+      'a 403, recorded; one that does not exist a 404.',
+    query: evidenceQuerySchema,
+    success: {
+      status: 200,
+      description: 'the pack, as an attachment named after what it covers and its seal',
+      schema: evidencePackSchema,
+    },
+    errors: [400, ...AUTH, 404],
   },
   'POST /v1/incidents/{id}/findings': {
     summary: 'Record a false- or concealed-report finding (inspectors, inside their jurisdiction)',

@@ -14,6 +14,7 @@ import { GRADES } from '../domain/grade';
 import { CATEGORIES, FINDING_KINDS, REPORT_KINDS } from '../domain/incident';
 import { OFFICER_ROLES } from '../domain/officers';
 import { COUNTER_NAMES } from '../domain/rollup';
+import { auditRowSchema } from './audit';
 import { incidentEventSchema } from './events';
 
 const grade = z.enum(GRADES);
@@ -482,4 +483,48 @@ export const recordedFindingSchema = z.strictObject({
   seq: z.number().int().meta({ description: 'its event in the incident’s log' }),
   recordedAt: instant,
   recordedBy: z.strictObject({ sub: z.string(), region: z.string() }),
+});
+
+const headSchema = z.strictObject({ seq: count, hash: z.string() });
+
+/** `GET /v1/audit/evidence`: an evidence pack (`shared/domain/evidence/pack-format.ts`, docs/evidence-pack.md). */
+export const evidencePackSchema = z.strictObject({
+  format: z.literal('incident-evidence-pack'),
+  version: z.literal(1),
+  builtAt: instant,
+  builtBy: z.strictObject({ sub: z.string(), role: z.string(), region: z.string() }),
+  scope: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('incidents'), ids: z.array(z.string()) }),
+    z.strictObject({ kind: z.literal('period'), region: z.string(), from: instant, to: instant }),
+  ]),
+  persons: z.string().meta({ description: 'how the persons named were found: the directory as it was at builtAt' }),
+  incidents: z.array(
+    z.strictObject({
+      incidentId: z.string(),
+      region: z.string(),
+      head: headSchema.meta({ description: 'where the incident’s head item says its log ends' }),
+      events: z.array(incidentEventSchema).meta({ description: 'the whole log, in order, exactly as chained' }),
+      duties: z
+        .array(auditRowSchema.extend({ status: obligationStatusSchema }))
+        .meta({ description: 'every duty of the incident, with who answered for it' }),
+    }),
+  ),
+  digest: z
+    .strictObject({
+      version: z.literal(1),
+      region: z.string(),
+      takenAt: instant,
+      chains: z.array(
+        z.strictObject({
+          kind: z.enum(['incident', 'zero-report']),
+          id: z.string(),
+          region: z.string(),
+          seq: count,
+          hash: z.string(),
+        }),
+      ),
+      root: z.string(),
+    })
+    .meta({ description: 'where each chain of the pack ends, sealed by a root (as `npm run verify-audit` writes)' }),
+  seal: z.string().meta({ description: 'SHA-256 over the canonical JSON of everything else: the value to record' }),
 });

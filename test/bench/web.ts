@@ -14,12 +14,17 @@
  * Options: --rounds R (5). Targets: ≤ 150 KB gzipped JS+CSS; usable within 5 s first, 1 s repeat.
  *
  * Then the duty desk (`./web-desk.ts`): first render of a province board of 2,000 open incidents
- * and how soon a new arrival appears. --part unit|desk runs one half; --incidents N (2000) and
- * --arrivals N (20) size the desk's.
+ * and how soon a new arrival appears; --incidents N (2000) and --arrivals N (20) size it.
+ *
+ * Then the inspector's evidence pack (`./evidence.ts`): built for --pack-incidents N (100)
+ * incidents, and verified offline in the browser (target: within 2 s for 100 incidents).
+ *
+ * --part unit|desk|evidence runs one of the three.
  */
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { type InPage, launchBrowser, PHONE } from '../browser/support';
+import { benchEvidence } from './evidence';
 import { median, startRuntimeProcess } from './support';
 import { benchDesk } from './web-desk';
 
@@ -29,10 +34,13 @@ const { values } = parseArgs({
     part: { type: 'string', default: 'all' },
     incidents: { type: 'string', default: '2000' },
     arrivals: { type: 'string', default: '20' },
+    'pack-incidents': { type: 'string', default: '100' },
   },
 });
 const rounds = Number(values.rounds);
-const part = values.part as 'all' | 'unit' | 'desk';
+const part = values.part as 'all' | 'unit' | 'desk' | 'evidence';
+const runs = (name: Exclude<typeof part, 'all'>) => part === 'all' || part === name;
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 const KBIT = 1000 / 8;
 const WEAK = { offline: false, latency: 400, downloadThroughput: 400 * KBIT, uploadThroughput: 400 * KBIT };
@@ -68,8 +76,8 @@ const untilUsable = async (page: Page, navigate: () => Promise<unknown>): Promis
 const runtime = await startRuntimeProcess();
 const browser = await launchBrowser();
 try {
-  if (part !== 'desk') await benchUnit();
-  if (part !== 'unit') {
+  if (runs('unit')) await benchUnit();
+  if (runs('desk')) {
     console.log(
       await benchDesk(browser, runtime, {
         incidents: Number(values.incidents),
@@ -77,6 +85,18 @@ try {
         arrivals: Number(values.arrivals),
       }),
     );
+  }
+  if (runs('evidence')) {
+    const evidence = await benchEvidence(runtime, browser, { incidents: Number(values['pack-incidents']), rounds });
+    console.log(`Evidence pack of ${evidence.incidents} incidents (${evidence.events} events, ${kb(evidence.bytes)} KB), ${rounds} rounds, medians:
+
+| measure | result | target |
+|---|---:|---:|
+| pack built and received (\`GET /v1/audit/evidence\`) | ${evidence.buildMs.toFixed(0)} ms | |
+| verified offline in Chromium, file chosen → verdict shown | ${evidence.verifyMs.toFixed(0)} ms | ≤ 2,000 ms |
+| in the page: the check (read, parse, every hash recomputed) | ${evidence.checkMs.toFixed(0)} ms | |
+| in the page: the check and every event's verdict drawn | ${evidence.shownMs.toFixed(0)} ms | |
+`);
   }
 } finally {
   await browser.close();
@@ -148,7 +168,6 @@ async function benchUnit(): Promise<void> {
     );
   }
 
-  const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   const jsCss = median(results.map((r) => r.transfer.script + r.transfer.stylesheet));
   console.log(`
 Web console on a throttled network (400 kbit/s, 400 ms RTT), ${rounds} rounds, medians:

@@ -132,6 +132,9 @@ describe('the API answers as its OpenAPI document says', () => {
     await conforms('GET /v1/audit/offices', { token: tokens.inspector, query: region });
     await conforms('GET /v1/audit/candidates', { token: tokens.inspector, query: region });
     await conforms('GET /v1/audit/verify', { token: tokens.inspector, query: region });
+    // The pack carries the finding just recorded, and the duties with Dongcheng's officers.
+    await conforms('GET /v1/audit/evidence', { token: tokens.inspector, query: `incidents=${incidentId}` });
+    await conforms('GET /v1/audit/evidence', { token: tokens.inspector, query: region });
     const denied = await conforms('GET /v1/audit/access-denied', { token: tokens.inspector, query: region });
     expect((denied.body as { items: unknown[] }).items).not.toHaveLength(0);
     // The inspector sees the finding on the incident.

@@ -1,13 +1,19 @@
 /** Helpers for integration tests that run the local runtime on the suite's shared engines. */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { openLocalSigner } from '../../infra/local/auth';
+import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
+import { makeImportOfficers } from '../../shared/application/officers';
 import type { Caller } from '../../shared/schemas/claims';
+import { directoryRows } from '../../shared/schemas/officers';
 
 export interface TestRuntime extends LocalRuntime {
   /** Removes the throw-away data folder as well as stopping the runtime. */
@@ -122,4 +128,16 @@ export const everyPage = async <P extends { readonly next?: string }>(
     next = page.next;
   } while (next);
   return pages;
+};
+
+/** Loads Dongcheng's example officer directory into the runtime, as `npm run officers -- import` would. */
+export const importDongchengOfficers = async (runtime: LocalRuntime): Promise<void> => {
+  const client = makeDocumentClient(
+    new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
+  );
+  const file = readFileSync(new URL('../fixtures/officers/dongcheng.json', import.meta.url), 'utf8');
+  await makeImportOfficers({
+    directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
+  })(directoryRows(file, 'json').rows);
+  client.destroy();
 };

@@ -11,6 +11,7 @@ import { routes } from '../../infra/api';
 import type { makeReadBoard } from '../../shared/application/desk-board';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
+import type { makeBuildEvidencePack } from '../../shared/application/evidence';
 import type { RecordedFinding } from '../../shared/application/findings';
 import type { makeReadOfficers } from '../../shared/application/officers';
 import type { IncidentView, makeListIncidents } from '../../shared/application/read-incidents';
@@ -30,6 +31,7 @@ import type {
   boardSchema,
   chainVerdictSchema,
   dutyPeriodListSchema,
+  evidencePackSchema,
   forwardResponseSchema,
   incidentListSchema,
   incidentViewSchema,
@@ -179,5 +181,6 @@ describe('the OpenAPI document', () => {
     expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<Answer<typeof dutyPeriodListSchema>>();
     expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<Answer<typeof zeroGridSchema>>();
     expectTypeOf<RecordedFinding>().toExtend<Answer<typeof recordedFindingSchema>>();
+    expectTypeOf<Shown<Result<typeof makeBuildEvidencePack>>>().toExtend<Answer<typeof evidencePackSchema>>();
   });
 });

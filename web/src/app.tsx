@@ -21,6 +21,7 @@ import { DeskIncident } from './screens/desk/incident';
 import { People } from './screens/desk/people';
 import { Summaries } from './screens/desk/summaries';
 import { ZeroReports } from './screens/desk/zero-reports';
+import { IncidentEvidence } from './screens/evidence';
 import { Home } from './screens/home';
 import { Incidents } from './screens/incidents';
 import { NotFound } from './screens/not-found';
@@ -64,6 +65,10 @@ const office = {
   People: only('office', People),
   Board: only('office', Board),
   DeskIncident: only('office', DeskIncident),
+};
+
+const inspector = {
+  IncidentEvidence: only('inspector', IncidentEvidence),
 };
 
 const Navigation = () => {
@@ -201,6 +206,7 @@ const Shell = () => {
           <Route path="/desk/people" component={office.People} />
           <Route path="/desk" component={office.Board} />
           <Route path="/desk/incidents/:id" component={office.DeskIncident} />
+          <Route path="/inspect/incidents/:id/evidence" component={inspector.IncidentEvidence} />
           <Route default component={NotFound} />
         </Router>
       </main>

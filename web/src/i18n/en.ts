@@ -33,6 +33,21 @@ export const en: Record<MessageKey, string> = {
   'time.china': 'China time',
   'time.at': '{time} (China time)',
 
+  'evidence.title': 'Evidence pack',
+  'evidence.subject': 'Incident {incidentId}',
+  'evidence.intro':
+    'An evidence pack is one file holding every event of the incident’s log (with its sequence number and hash), the chain’s head, the persons responsible at each reporting duty’s deadline, and the jurisdiction digest and seal. Anyone can verify it in a browser with the offline verifier page, with no access to this system and no network.',
+  'evidence.persons':
+    'The persons responsible are as the officer directory holds them when the pack is built; it keeps no history.',
+  'evidence.download': 'Download the evidence pack',
+  'evidence.downloading': 'Building the evidence pack…',
+  'evidence.downloaded': 'Downloaded {file}.',
+  'evidence.seal': 'Seal: {seal}. Write it in the inspection record, to compare with when the pack is verified.',
+  'evidence.verifier': 'Download the offline verifier page',
+  'evidence.verifierHint':
+    'Open the verifier page in a browser on any computer and choose the pack file: it verifies with no network.',
+  'evidence.verifierDownloaded': 'Downloaded the offline verifier page {file}.',
+
   'duration.hours': '{hours} h',
   'duration.minutes': '{minutes} min',
   'duration.hoursMinutes': '{hours} h {minutes} min',

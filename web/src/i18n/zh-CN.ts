@@ -34,6 +34,19 @@ export const zhCN = {
   'time.china': '北京时间',
   'time.at': '{time}（北京时间）',
 
+  'evidence.title': '证据包',
+  'evidence.subject': '事件 {incidentId}',
+  'evidence.intro':
+    '证据包是一个文件，包含事件日志的每一个事件（连同序号和哈希）、链头、各项报送职责期限时的责任人，以及辖区摘要和封印。任何人都可以用离线核验页在浏览器中核验它，无需连接本系统或网络。',
+  'evidence.persons': '责任人按生成时人员名录所载列出；名录不保存历史。',
+  'evidence.download': '下载证据包',
+  'evidence.downloading': '正在生成证据包…',
+  'evidence.downloaded': '已下载 {file}。',
+  'evidence.seal': '封印值：{seal}。请将它登记于检查记录，核验时用于比对。',
+  'evidence.verifier': '下载离线核验页',
+  'evidence.verifierHint': '在任何电脑上用浏览器打开核验页，选择证据包文件即可核验，全程不联网。',
+  'evidence.verifierDownloaded': '已下载离线核验页 {file}。',
+
   'duration.hours': '{hours}小时',
   'duration.minutes': '{minutes}分钟',
   'duration.hoursMinutes': '{hours}小时{minutes}分钟',
