@@ -161,8 +161,10 @@ export const startLocalStepFunctions = async (
       .then((body) => {
         const run = operations[operation];
         if (!run) throw new ServiceError('UnknownOperationException', `${operation} is not supported locally`);
+        // Run it before the headers go: an error must still be able to answer 400.
+        const answer = JSON.stringify(run(body));
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify(run(body)));
+        res.end(answer);
       })
       .catch((error: unknown) => {
         const type = error instanceof ServiceError ? error.type : 'InternalFailure';
