@@ -28,9 +28,9 @@ class LongestWaitsFirst extends BaseSequencer {
   }
 }
 
-// Four suites with different needs: fast pure tests, CDK synthesis (seconds per stack),
-// integration tests that share one DynamoDB Local and one fauxqs started by the global setup, and
-// the web console in a real browser.
+// Five suites with different needs: fast pure tests, adapters and handlers over mocked clients,
+// CDK synthesis (seconds per stack), integration tests that share one DynamoDB Local and one fauxqs
+// started by the global setup, and the web console in a real browser.
 // Vitest runs projects with different worker counts one after another, in `groupOrder`.
 export default defineConfig({
   root,
@@ -76,9 +76,23 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/handlers/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts'],
           // Computing, not waiting: no more files at once than there are cores. Apart from the
           // integration files, whose load would stretch the property tests past their timeout.
+          maxWorkers: '100%',
+          // Pure code over fakes, with no module state a file leaves behind: the files of a worker
+          // share their imports instead of loading the domain again each (most of their time).
+          isolate: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Adapters and handlers, beside the unit files: isolated, because they mock the AWS SDK's
+          // client classes and import handlers afresh under stubbed environments.
+          name: 'adapters',
+          include: ['test/adapters/**/*.test.ts', 'test/handlers/**/*.test.ts'],
           maxWorkers: '100%',
           sequence: { groupOrder: 2 },
         },
