@@ -68,10 +68,7 @@ describe('escalation over HTTP on the local runtime', () => {
     await runtime?.close();
   });
 
-  // These three follow their own incidents and spend most of their time waiting for deadlines:
-  // they wait side by side. The lost-timer test below runs alone, as its bound on how late the
-  // sweeper flags is tight.
-  it.concurrent('lets the holding county office acknowledge and forward in time; the city then owes the province', async () => {
+  it('lets the holding county office acknowledge and forward in time; the city then owes the province', async () => {
     const created = await report('III');
     const ack = await call(runtime, 'POST', `/v1/incidents/${created.incidentId}/acknowledge`, {
       token: county,
@@ -99,7 +96,7 @@ describe('escalation over HTTP on the local runtime', () => {
     expect(t.verification.intact).toBe(true);
   });
 
-  it.concurrent('refuses an office acting for another county or as another level, and records the refusal', async () => {
+  it('refuses an office acting for another county or as another level, and records the refusal', async () => {
     const created = await report('IV');
     const other = await call(runtime, 'POST', `/v1/incidents/${created.incidentId}/forward`, {
       token: otherCounty,
@@ -124,7 +121,7 @@ describe('escalation over HTTP on the local runtime', () => {
     expect(actions).toEqual(expect.arrayContaining(['xicheng', 'beijing', 'insp']));
   });
 
-  it.concurrent('escalates past a silent county and then a silent city, reminding each first', async () => {
+  it('escalates past a silent county and then a silent city, reminding each first', async () => {
     const created = await report('III');
     const t = await waitFor(
       created.incidentId,
