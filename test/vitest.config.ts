@@ -6,12 +6,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The integration files that wait longest on real clocks (deadlines of seconds, redeliveries,
- * runtimes started with their own Java), longest first, but with the two that start their own Java
- * apart: each start is seconds of CPU, and `npm start` must answer within its 30 s.
+ * runtimes started with their own Java), longest first. The three that stop or kill `npm start`'s
+ * runtime and start it again (each start a new Java) and `npm start`'s own test are spread out
+ * among the deadline waits, no more than two starting at once: each start is seconds of CPU, and
+ * `npm start` must answer within its 30 s.
  */
-const LONGEST_WAITS = ['restart', 'rollup', 'audit-http', 'escalation-http', 'verify-audit-heads', 'npm-start'].map(
-  (name) => `/test/integration/${name}.test.ts`,
-);
+const LONGEST_WAITS = [
+  'restart',
+  'crash-restart',
+  'escalation-http',
+  'rollup',
+  'backup-restore',
+  'audit-http',
+  'npm-start',
+  'verify-audit-heads',
+].map((name) => `/test/integration/${name}.test.ts`);
 
 /**
  * Starts the longest waits first, so they overlap the other files instead of ending the run; then
@@ -28,9 +37,9 @@ class LongestWaitsFirst extends BaseSequencer {
   }
 }
 
-// Four suites with different needs: fast pure tests, CDK synthesis (seconds per stack),
-// integration tests that share one DynamoDB Local and one fauxqs started by the global setup, and
-// the web console in a real browser.
+// Five suites with different needs: fast pure tests, adapters and handlers over mocked clients,
+// CDK synthesis (seconds per stack), integration tests that share one DynamoDB Local and one fauxqs
+// started by the global setup, and the web console in a real browser.
 // Vitest runs projects with different worker counts one after another, in `groupOrder`.
 export default defineConfig({
   root,
@@ -53,7 +62,7 @@ export default defineConfig({
           // starting) and keep apart by random resource prefix and port, so several run at once
           // whatever the number of cores.
           maxWorkers: 4,
-          sequence: { groupOrder: 0 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -64,19 +73,34 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // One worker, not isolated, so the files share one synthesis of the app
-          // (test/infra/synthesised.ts).
+          // (test/infra/synthesised.ts). First: `npm test` type-checks beside Vitest, and the
+          // type-checker takes the core this suite leaves free.
           isolate: false,
           maxWorkers: 1,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/handlers/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts'],
           // Computing, not waiting: no more files at once than there are cores. Apart from the
           // integration files, whose load would stretch the property tests past their timeout.
+          maxWorkers: '100%',
+          // Pure code over fakes, with no module state a file leaves behind: the files of a worker
+          // share their imports instead of loading the domain again each (most of their time).
+          isolate: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Adapters and handlers, beside the unit files: isolated, because they mock the AWS SDK's
+          // client classes and import handlers afresh under stubbed environments.
+          name: 'adapters',
+          include: ['test/adapters/**/*.test.ts', 'test/handlers/**/*.test.ts'],
           maxWorkers: '100%',
           sequence: { groupOrder: 2 },
         },

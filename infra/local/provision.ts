@@ -108,11 +108,24 @@ export interface ProvisionClients {
   readonly sns: SNSClient;
 }
 
+export interface ProvisionOptions {
+  /**
+   * Receives before a failed message moves to its dead-letter queue, for every queue; the
+   * description's by default. A test that only needs a message parked sets fewer, and waits for
+   * fewer redeliveries.
+   */
+  readonly maxReceiveCount?: number;
+}
+
 /**
  * Provisions everything in the description. `prefix` namespaces the physical names, so test files
  * sharing one DynamoDB Local and one fauxqs do not see each other's data.
  */
-export const provisionLocalResources = async (clients: ProvisionClients, prefix = ''): Promise<LocalResources> => {
+export const provisionLocalResources = async (
+  clients: ProvisionClients,
+  prefix = '',
+  options: ProvisionOptions = {},
+): Promise<LocalResources> => {
   const tableNames = {} as Record<TableName, string>;
   await Promise.all(
     (Object.entries(tables) as [TableName, TableDef][]).map(async ([key, def]) => {
@@ -128,7 +141,10 @@ export const provisionLocalResources = async (clients: ProvisionClients, prefix 
     });
     const main = await createQueue(clients.sqs, `${prefix}${def.localName}`, {
       VisibilityTimeout: String(def.visibilityTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: def.deadLetter.maxReceiveCount }),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: dlq.arn,
+        maxReceiveCount: options.maxReceiveCount ?? def.deadLetter.maxReceiveCount,
+      }),
     });
     queueRefs[key] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };
   }

@@ -49,6 +49,8 @@ export interface LocalRuntimeOptions {
   readonly sweepIntervalMs?: number;
   /** How often the zero-report cut-off check runs; every minute, as on AWS, by default. */
   readonly zeroReportCheckIntervalMs?: number;
+  /** Receives before a failed message is parked in its dead-letter queue (provision.ts); the description's by default. */
+  readonly maxReceiveCount?: number;
   /** Leave the timers of pending obligations unarmed at start (tests of the sweeper's safety net). */
   readonly skipRearm?: boolean;
   /** The API's throttling: the stage's (`apiThrottle`) by default; `false` for none. */
@@ -156,7 +158,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     cleanups.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
     });
-    const resources = await provisionLocalResources(clients, options.resourcePrefix ?? '');
+    const resources = await provisionLocalResources(
+      clients,
+      options.resourcePrefix ?? '',
+      options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {},
+    );
 
     // Handlers parse their configuration once, at import: set it before importing them.
     Object.assign(

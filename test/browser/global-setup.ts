@@ -1,6 +1,7 @@
 /**
  * The browser suite's setup: the web console built (as `npm start` builds it, only when stale),
- * then one DynamoDB Local and one fauxqs for the suite's runtimes, exactly as the integration suite's.
+ * then the integration suite's DynamoDB Local and fauxqs for the suite's runtimes: the same engines
+ * when both suites run, started here when the browser suite runs alone.
  */
 import type { TestProject } from 'vitest/node';
 import { ensureWebBuild } from '../../infra/local/web-build';

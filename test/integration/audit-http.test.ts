@@ -1,6 +1,7 @@
 /**
  * The inspectors' late, missed and punctuality views over HTTP on the local runtime, under the
- * built-in drill policy (unit → county 20 s, county → city 15 s).
+ * drill's limits with shorter offices' windows (test/fixtures/policies/audit-drill.json: unit →
+ * county 20 s, county → city 8 s).
  *
  * Three counties of Beijing receive one grade IV incident each, at the same time: Dongcheng
  * forwards at once (but its unit reported 25 seconds after learning of it, 5 over its limit),
@@ -9,6 +10,7 @@
  * elements. Every expected value is the one the pipeline recorded (read back from the incidents),
  * so the views are checked exactly.
  */
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
@@ -20,9 +22,9 @@ import { formatDuration } from '../../shared/domain/policy/policy';
 import { childrenOf, regionOf } from '../../shared/domain/regions/regions';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
-const POLICY = 'drill';
-/** The drill's county → city limit, and how long the pipeline may take past it to escalate. */
-const ESCALATION_WAIT_MS = 15_000 + 15_000;
+const POLICY = fileURLToPath(new URL('../fixtures/policies/audit-drill.json', import.meta.url));
+/** The policy's county → city limit, and how long the pipeline may take past it to escalate. */
+const ESCALATION_WAIT_MS = 8_000 + 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const officer = (office: string, personId: string, name: string, role: Officer['roles'][number]): Officer => ({
@@ -294,7 +296,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     expect(chaoyang).toMatchObject({ status: 'missed', office: '110105' });
     expect(chaoyang.metAt).toBeUndefined();
     expect(lateRowOf('unit-report').lateByMs).toBe(lateReport.lateByMs);
-    // The drill's own limit for the unit's report.
+    // The policy's own limit for the unit's report (the drill's).
     expect(lateReport.limitMs).toBe(20_000);
     expect(state.closed.incident.status).toBe('closed');
     expect(state.closed.obligations.map((o) => [o.status, o.lateByMs])).toEqual([['met', 0]]);

@@ -5,7 +5,7 @@
  * that an office acting at once is on time while other test files load the machine.
  */
 import { fileURLToPath } from 'node:url';
-import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
@@ -161,18 +161,25 @@ describe('escalation over HTTP on the local runtime', () => {
     const created = await report('IV');
     const obligation = created.obligations[0];
     if (!obligation) throw new Error('no obligation');
-    // Lose the timer: stop its execution as a crash or an operator mistake would.
-    await sleep(300);
+    // Lose the timer: stop its execution as a crash or an operator mistake would, once the
+    // stream consumer has started it.
     const sfn = new SFNClient({
       region: LOCAL_REGION,
       credentials: localCredentials,
       endpoint: process.env.AWS_ENDPOINT_URL_SFN,
     });
-    await sfn.send(
-      new StopExecutionCommand({
-        executionArn: `arn:aws:states:${LOCAL_REGION}:000000000000:execution:escalation:${obligation.obligationId}`,
-      }),
-    );
+    const executionArn = `arn:aws:states:${LOCAL_REGION}:000000000000:execution:escalation:${obligation.obligationId}`;
+    const until = Date.now() + windowMs();
+    while (
+      !(await sfn.send(new DescribeExecutionCommand({ executionArn })).then(
+        (e) => e.status === 'RUNNING',
+        () => false,
+      ))
+    ) {
+      if (Date.now() > until) throw new Error(`the timer ${executionArn} never started`);
+      await sleep(100);
+    }
+    await sfn.send(new StopExecutionCommand({ executionArn }));
     sfn.destroy();
 
     const t = await waitFor(

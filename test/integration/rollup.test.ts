@@ -211,7 +211,9 @@ describe('roll-up summaries on the local runtime', () => {
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: START });
-    runtime = await startTestRuntime();
+    // The poison tests need a message parked, not five redeliveries of it first: one retry, then
+    // the dead-letter queue (valid events of a batch are applied on their first delivery).
+    runtime = await startTestRuntime('national', { maxReceiveCount: 2 });
     const config = { region: LOCAL_REGION, credentials: localCredentials };
     dynamodb = new DynamoDBClient({ ...config, endpoint: runtime.endpoints.dynamodb });
     sns = new SNSClient({ ...config, endpoint: runtime.endpoints.messaging });

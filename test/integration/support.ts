@@ -25,7 +25,7 @@ export const startTestRuntime = async (
   policy = 'national',
   options: Pick<
     Parameters<typeof startLocalRuntime>[0],
-    'sweepIntervalMs' | 'skipRearm' | 'zeroReportCheckIntervalMs' | 'throttle'
+    'sweepIntervalMs' | 'skipRearm' | 'zeroReportCheckIntervalMs' | 'throttle' | 'maxReceiveCount'
   > = {},
 ): Promise<TestRuntime> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-test-'));
