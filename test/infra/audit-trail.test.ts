@@ -33,6 +33,7 @@ const rolesOf = (template: Json): string[] =>
 const INCIDENT_APPENDERS = [
   'submitReport',
   'acknowledge',
+  'assessGrade',
   'forward',
   'recordFinding',
   'obligationTimer',
