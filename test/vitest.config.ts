@@ -5,22 +5,28 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * The integration files that wait longest on real clocks (deadlines of seconds, redeliveries,
- * runtimes started with their own Java), longest first. The three that stop or kill `npm start`'s
- * runtime and start it again (each start a new Java) and `npm start`'s own test are spread out
- * among the deadline waits, no more than two starting at once: each start is seconds of CPU, and
- * `npm start` must answer within its 30 s.
+ * The files that wait longest on real clocks (deadlines of seconds, redeliveries, runtimes started
+ * with their own Java, the console's polls in Chromium), longest first. The three that stop or kill
+ * `npm start`'s runtime and start it again (each start a new Java) and `npm start`'s own test are
+ * spread out among the deadline waits, no more than two starting at once: each start is seconds
+ * of CPU, and `npm start` must answer within its 30 s. The browser files are spread out too, so
+ * that seldom more than one Chromium computes at a time.
  */
 const LONGEST_WAITS = [
-  'restart',
-  'crash-restart',
-  'escalation-http',
-  'rollup',
-  'backup-restore',
-  'audit-http',
-  'npm-start',
-  'verify-audit-heads',
-].map((name) => `/test/integration/${name}.test.ts`);
+  'integration/restart',
+  'browser/desk',
+  'integration/crash-restart',
+  'integration/escalation-http',
+  'integration/rollup',
+  'browser/desk-records',
+  'integration/backup-restore',
+  'integration/audit-http',
+  'browser/reporting',
+  'integration/npm-start',
+  'integration/verify-audit-heads',
+  'browser/offline',
+  'browser/evidence',
+].map((name) => `/test/${name}.test.ts`);
 
 /**
  * Starts the longest waits first, so they overlap the other files instead of ending the run; then
@@ -40,7 +46,8 @@ class LongestWaitsFirst extends BaseSequencer {
 // Five suites with different needs: fast pure tests, adapters and handlers over mocked clients,
 // CDK synthesis (seconds per stack), integration tests that share one DynamoDB Local and one fauxqs
 // started by the global setup, and the web console in a real browser.
-// Vitest runs projects with different worker counts one after another, in `groupOrder`.
+// Vitest runs the projects of one `groupOrder` together, in one pool of `maxWorkers`, and the
+// groups one after another.
 export default defineConfig({
   root,
   test: {
@@ -60,8 +67,8 @@ export default defineConfig({
           hookTimeout: 90_000,
           // Integration files spend most of their time waiting (on deadlines, redeliveries, Java
           // starting) and keep apart by random resource prefix and port, so several run at once
-          // whatever the number of cores.
-          maxWorkers: 4,
+          // whatever the number of cores. The browser files share the pool (the same group).
+          maxWorkers: 5,
           sequence: { groupOrder: 1 },
         },
       },
@@ -115,9 +122,10 @@ export default defineConfig({
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
-          // Last, and one file at a time: Chromium computes, and a loaded machine stretches its waits.
-          maxWorkers: 1,
-          sequence: { groupOrder: 3 },
+          // Beside the integration files, in their pool: a browser file too mostly waits, on the
+          // console's polls and the runtime's deadlines. The sequencer spreads them out.
+          maxWorkers: 5,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
