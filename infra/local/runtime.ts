@@ -12,6 +12,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
 import { loadPolicy } from '../../shared/adapters/policy-source';
+import { headRewriteSummary, makeRewriteHeads } from '../../shared/application/rewrite-heads';
 import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
@@ -184,8 +185,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
     // fauxqs keeps queues in memory, so whatever was in flight when the runtime last stopped is
     // gone: rebuild the summaries from the event log before the consumers start.
+    const incidentStore = makeIncidentStore({ INCIDENTS_TABLE: resources.tables.incidents });
     const reconcile = makeReconcile({
-      incidents: makeIncidentStore({ INCIDENTS_TABLE: resources.tables.incidents }),
+      incidents: incidentStore,
       summaries: makeSummaryStore({ SUMMARIES_TABLE: resources.tables.summaries }),
     });
     const reconciled = await reconcile({
@@ -197,6 +199,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         `summaries reconciled from ${reconciled.incidents} incidents: ` +
           (reconciled.differences.length === 0 ? 'all exact' : `${reconciled.differences.length} differences repaired`),
       );
+    }
+    // Data from before the boards' index keys: its heads rewritten from their logs, once. One scan
+    // of the heads finds none without the keys on every later start.
+    const migrated = await makeRewriteHeads({ incidents: incidentStore })({ onlyWithoutBoardKeys: true });
+    if (migrated.rewritten > 0 || migrated.moving.length > 0 || migrated.disagreeing.length > 0) {
+      log(headRewriteSummary(migrated));
     }
 
     const workers = await startLocalWorkers({

@@ -109,4 +109,21 @@ export interface IncidentStore {
   board(query: BoardQuery): Promise<BoardHeads>;
   /** Every incident's log, one incident at a time (reconciliation reads the whole store). */
   allEvents(): AsyncIterable<readonly IncidentEvent[]>;
+  /**
+   * One page of every head in the store, as stored (not a consistent read), for rewriting the
+   * heads; `after` is the previous page's, an opaque position to resume from.
+   * @throws ValidationError if `after` is not a position this store gave
+   */
+  headsPage?(page: { readonly after?: string; readonly limit: number }): Promise<HeadsPage>;
+  /**
+   * Writes the head item for `state` in place of the stored one, on the condition that the stored
+   * head is still at `state.version`: false, and nothing written, if an append moved it meanwhile.
+   */
+  rewriteHead?(state: IncidentState): Promise<boolean>;
+}
+
+export interface HeadsPage {
+  readonly heads: readonly StoredHead[];
+  /** Where the next page starts; absent after the last. */
+  readonly after?: string;
 }

@@ -7,10 +7,11 @@
  * the key is unused. Either all of it is written or none.
  */
 
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
@@ -26,12 +27,13 @@ import {
   type IncidentPage,
   type IncidentQuery,
   type IncidentStore,
+  type StoredHead,
   VersionConflict,
 } from '../../ports/incident-store';
 import { chainAppendItems } from './chain-append';
 import { EVENT_SK_PREFIX, HEAD_SK, incidentPk, OPEN_SHARDS, openShard } from './keys';
 import { queryAll } from './paging';
-import { between, checkStartKey, equalTo, startingWith } from './start-key';
+import { between, checkStartKey, cursorRefused, equalTo, startingWith } from './start-key';
 
 export interface DynamoIncidentStoreConfig {
   readonly client: DynamoDBDocumentClient;
@@ -93,6 +95,31 @@ const stateFrom = (item: Record<string, unknown>): IncidentState => {
     countyCode: typeof countyCode === 'string' ? countyCode : null,
     cityCode: typeof cityCode === 'string' ? cityCode : null,
   };
+};
+
+/**
+ * A position in the scan of every head: the key DynamoDB's scan stopped at (a head's or an
+ * event's), as base64url JSON, which an operator hands back to resume.
+ */
+const scanPositionOf = (key: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify({ pk: String(key.pk), sk: String(key.sk) })).toString('base64url');
+
+const scanStartFrom = (position: string): Record<string, string> => {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(position, 'base64url').toString('utf8'));
+  } catch {
+    throw cursorRefused('is not a position of the scan of heads');
+  }
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) {
+    throw cursorRefused('is not a position of the scan of heads');
+  }
+  const start = Object.fromEntries(Object.entries(key).map(([k, v]) => [k, String(v)]));
+  checkStartKey(start, {
+    pk: startingWith('INC#'),
+    sk: (sk) => (sk === HEAD_SK || sk.startsWith(EVENT_SK_PREFIX) ? undefined : 'is not an incident item'),
+  });
+  return start;
 };
 
 /**
@@ -234,6 +261,39 @@ export const makeDynamoIncidentStore = (config: DynamoIncidentStoreConfig): Inci
         }
         start = page.LastEvaluatedKey;
       } while (start);
+    },
+
+    async headsPage(page) {
+      const { Items, LastEvaluatedKey } = await client.send(
+        new ScanCommand({
+          TableName: incidentsTable,
+          FilterExpression: 'sk = :head',
+          ExpressionAttributeValues: { ':head': HEAD_SK },
+          // Items read, heads and events alike: a page of a table of long logs holds few heads.
+          Limit: page.limit,
+          ...(page.after ? { ExclusiveStartKey: scanStartFrom(page.after) } : {}),
+        }),
+      );
+      const heads: StoredHead[] = (Items ?? []).map((item) => ({ state: stateFrom(item), item }));
+      return { heads, ...(LastEvaluatedKey ? { after: scanPositionOf(LastEvaluatedKey) } : {}) };
+    },
+
+    async rewriteHead(state) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: incidentsTable,
+            Item: headItem(state),
+            // The append's own condition: a head moved by an append since `state` was read stays.
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': state.version },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async withPendingObligations(query: { readonly dueBy?: string }) {
