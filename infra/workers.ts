@@ -84,6 +84,14 @@ export const workerFunctions = {
     source: { kind: 'on-demand' },
     tables: { incidents: 'read', summaries: 'readWrite' },
   },
+  // Rewrites incident heads from their logs where the stored item differs (heads from before the
+  // boards' index keys); each head a conditional Put on its version, as an append writes it.
+  migrateHeads: {
+    id: 'MigrateHeadsFunction',
+    entry: 'functions/migrate-heads/handler.ts',
+    source: { kind: 'on-demand' },
+    tables: { incidents: 'append' },
+  },
   // At each duty period's daily cut-off: a missed-report event for every unit that has not filed,
   // and its county office told.
   checkZeroReports: {

@@ -228,7 +228,9 @@ export const localDrivers: LocalDrivers = {
   stream: streamDriver,
   queue: queueDriver,
   schedule: scheduleDriver,
-  'on-demand': { notDriven: 'an operator invokes it: locally `npm run reconcile` and `npm run officers`' },
+  'on-demand': {
+    notDriven: 'an operator invokes it: locally `npm run reconcile`, `npm run migrate-heads` and `npm run officers`',
+  },
 };
 
 /** The workers of `infra/workers.ts` whose source is of kind `kind`. */

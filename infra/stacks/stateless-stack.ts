@@ -83,6 +83,8 @@ const workerTimeouts: Readonly<Partial<Record<WorkerName, Duration>>> = {
   // Walks the whole event log and every summary in one invocation. Lambda's maximum, so that a large
   // log is not cut off half-read; an operator waiting on it raises the CLI's 60 s read timeout.
   reconcile: Duration.minutes(15),
+  // Reads every incident's log; stops a minute before this and answers where to go on.
+  migrateHeads: Duration.minutes(15),
   // Imports the file, then syncs the subscriptions one SNS call at a time: a list page per 100
   // subscriptions, one attribute read per subscription, one call per change. A national directory
   // runs to thousands of them, so Lambda's maximum; a run cut off is simply run again.

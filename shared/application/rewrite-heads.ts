@@ -32,6 +32,8 @@ export interface HeadRewriteResult {
   readonly unchanged: number;
   /** Heads an append kept moving while they were being rewritten; a later run finishes them. */
   readonly moving: readonly string[];
+  /** Where a run stopped by `keepGoing` goes on; absent when every head was read. */
+  readonly after?: string;
   /**
    * Heads whose state (not only their index keys) is not what their log projects to, or whose log
    * projects to nothing: left as they are, for verification to name and an inspector to look at.
@@ -76,6 +78,8 @@ export const makeRewriteHeads = (deps: { readonly incidents: IncidentStore }) =>
       readonly onlyWithoutBoardKeys?: boolean;
       /** Items scanned per page, heads and events alike; 200 by default. */
       readonly pageSize?: number;
+      /** Asked before each page after the first: false stops the run there, its `after` the place to go on. */
+      readonly keepGoing?: () => boolean;
       readonly progress?: (progress: HeadRewriteProgress) => void;
     } = {},
   ): Promise<HeadRewriteResult> => {
@@ -102,8 +106,8 @@ export const makeRewriteHeads = (deps: { readonly incidents: IncidentStore }) =>
       }
       after = page.after;
       if (after && page.heads.length > 0) options.progress?.({ heads, rewritten, after });
-    } while (after);
-    return { heads, rewritten, unchanged, moving, disagreeing };
+    } while (after && (options.keepGoing?.() ?? true));
+    return { heads, rewritten, unchanged, moving, disagreeing, ...(after ? { after } : {}) };
   };
 };
 
@@ -112,6 +116,7 @@ export const headRewriteSummary = (result: HeadRewriteResult): string => {
   const lines = [
     `${result.heads} incident heads read: ${result.rewritten} rewritten from their logs, ${result.unchanged} already right`,
   ];
+  if (result.after) lines.push(`stopped before the end: go on with --after ${result.after}`);
   if (result.moving.length > 0) {
     lines.push(`${result.moving.length} kept changing while being rewritten (run again): ${result.moving.join(', ')}`);
   }

@@ -39,9 +39,9 @@ describe('the local twin’s drivers', () => {
 
     // ASSESS
     expect(undrivenKinds).toEqual(['on-demand']);
-    expect(undriven.sort()).toEqual(['importOfficers', 'reconcile']);
+    expect(undriven.sort()).toEqual(['importOfficers', 'migrateHeads', 'reconcile']);
     expect(localDrivers['on-demand']).toEqual({
-      notDriven: expect.stringMatching(/npm run reconcile.*npm run officers/),
+      notDriven: expect.stringMatching(/npm run reconcile.*npm run migrate-heads.*npm run officers/),
     });
   });
 });

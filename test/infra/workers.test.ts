@@ -100,13 +100,14 @@ function workersFedBy<K extends WorkerSource['kind']>(kind: K): [WorkerName, Ext
 
 /**
  * How long each worker may run, in seconds: the pipeline's 10 s unless its work needs longer. The
- * roll-up applies a batch of 100 events in five contended transactions; reconcile walks the whole
- * event log, and the directory import syncs thousands of subscriptions call by call, so both get
- * Lambda's maximum.
+ * roll-up applies a batch of 100 events in five contended transactions; reconcile and the heads'
+ * migration walk the whole event log, and the directory import syncs thousands of subscriptions
+ * call by call, so all three get Lambda's maximum.
  */
 const timeoutSeconds: Readonly<Partial<Record<WorkerName, number>>> = {
   rollUp: 30,
   reconcile: 900,
+  migrateHeads: 900,
   importOfficers: 900,
   checkZeroReports: 60,
 };
@@ -495,6 +496,11 @@ describe('workers', () => {
     it('deploys reconcile as a function an operator runs', () => {
       expect(workerFunctions.reconcile.source.kind).toBe('on-demand');
       expect(resourceIn(stateless, functionIdOf('reconcile')).Type).toBe('AWS::Lambda::Function');
+    });
+
+    it('deploys the heads’ migration as a function an operator runs', () => {
+      expect(workerFunctions.migrateHeads.source.kind).toBe('on-demand');
+      expect(resourceIn(stateless, functionIdOf('migrateHeads')).Type).toBe('AWS::Lambda::Function');
     });
 
     it.each(workersFedBy('on-demand'))(
