@@ -171,7 +171,7 @@ describe('rewriting heads written before the boards existed', () => {
     expect(bad.stderr).toContain('is not a position of the scan of heads');
   });
 
-  it('resumes from the position its progress reports', async () => {
+  it('stops when told to, and resumes from the position it reports', async () => {
     const progress: HeadRewriteProgress[] = [];
     const rewrite = makeRewriteHeads({ incidents: store });
     const whole = await rewrite({ pageSize: 2, progress: (p) => progress.push(p) });
@@ -182,6 +182,13 @@ describe('rewriting heads written before the boards existed', () => {
     // Started where a page ended: exactly the heads after it.
     const rest = await rewrite({ pageSize: 2, after: first?.after ?? '' });
     expect((first?.heads ?? 0) + rest.heads).toBe(3);
+
+    // Told to stop after its first page (as the function is, near its end): it says where to go on.
+    const cut = await rewrite({ pageSize: 2, keepGoing: () => false });
+    expect(cut.after).toEqual(expect.any(String));
+    const remainder = await rewrite({ pageSize: 2, after: cut.after ?? '' });
+    expect(cut.heads + remainder.heads).toBe(3);
+    expect(remainder.after).toBeUndefined();
   });
 
   it('npm start rewrites heads that lack the boards’ keys when it starts on such data', async () => {
