@@ -2,7 +2,7 @@
  * The compute in front of and behind the data: the HTTP API, its JWT authorizer and one function per
  * entry of `apiFunctions` in `infra/api.ts`, one route per entry of `routes`; and the workers of
  * `infra/workers.ts` with their event sources (the incident log's stream, the timers and roll-up
- * queues, the sweeper's schedule; none for the operator's on-demand reconcile and directory import)
+ * queues, the sweeper's schedule; none for the operator's on-demand reconcile, heads' migration and directory import)
  * and the escalation state machine. It holds nothing that cannot be redeployed from scratch; the
  * resources it uses arrive from the stateful stack through typed props.
  */
