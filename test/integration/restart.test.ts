@@ -46,6 +46,7 @@ it('fires the deadlines of obligations left pending across a restart', { timeout
   const signer = await openLocalSigner(dataDir);
   const reporter = await signer.sign({ sub: 'u1', role: 'reporter', region: '110101', unit: 'U-1' });
   const inspector = await signer.sign({ sub: 'insp', role: 'inspector', region: '110000' });
+  const posted = Date.now();
   const created = await fetch(`${running.url}/v1/reports`, {
     method: 'POST',
     headers: { authorization: `Bearer ${reporter}`, 'content-type': 'application/json' },
@@ -63,6 +64,9 @@ it('fires the deadlines of obligations left pending across a restart', { timeout
     obligations: { dueAt: string }[];
   };
   const dueAt = Date.parse(obligations[0]?.dueAt ?? '');
+  // The policy gave the county the window chosen, counted from the report's arrival.
+  expect(dueAt).toBeGreaterThanOrEqual(posted + window.ms);
+  expect(dueAt).toBeLessThanOrEqual(Date.now() + window.ms);
   const remindAt = dueAt - window.ms * (1 - REMINDER_AT);
 
   await running.stop({ keepData: true });
