@@ -146,7 +146,12 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
       new DynamoDBClient({ endpoint: runtime.endpoints.dynamodb, region: LOCAL_REGION, credentials: localCredentials }),
     );
     const directory = makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers });
-    await directory.replaceOffices(['110100', '110101', '110102', '110105', '120101'], OFFICERS, ROSTER);
+    await directory.replaceOffices(
+      ['110100', '110101', '110102', '110105', '120101'],
+      OFFICERS,
+      ROSTER,
+      new Date(Date.now() - 60 * 60_000),
+    );
 
     // The three counties at once. Dongcheng's unit learned of it 25 seconds ago: 5 over its 20 s.
     const learned = new Date(Date.now() - 25_000);

@@ -23,6 +23,7 @@ import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-regi
 import { makeDynamoZeroReportAuditChains } from '../../shared/adapters/dynamodb/zero-report-audit-chains';
 import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
+import { systemClock } from '../../shared/adapters/system';
 import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
 import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
 import { makeFileDailyReport } from '../../shared/application/file-daily-report';
@@ -78,6 +79,7 @@ beforeAll(async () => {
   await makeImportUnits({ registry })(unitRows(fixture('units/beijing.csv'), 'csv').rows);
   await makeImportOfficers({
     directory: makeDynamoOfficerDirectory({ client: documents, table: resources.tables.officers }),
+    clock: systemClock,
   })(directoryRows(fixture('officers/dongcheng.json'), 'json').rows);
 });
 

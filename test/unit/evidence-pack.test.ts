@@ -40,7 +40,7 @@ const seed = async (regions = ['110101', '110102', '310101']) => {
   const incidents = new InMemoryIncidentStore();
   const directory = new InMemoryOfficerDirectory();
   const officers = readFileSync(new URL('../fixtures/officers/dongcheng.json', import.meta.url), 'utf8');
-  await makeImportOfficers({ directory })(directoryRows(officers, 'json').rows);
+  await makeImportOfficers({ directory, clock })(directoryRows(officers, 'json').rows);
   let n = 0;
   const submit = makeSubmitReport({
     incidents,

@@ -10,6 +10,7 @@ import type { EventScope, IncidentEvent } from '../../shared/domain/incident';
 import {
   type Addressee,
   addresseesOf,
+  BEFORE_HISTORY,
   channelsOf,
   covers,
   type Officer,
@@ -301,7 +302,7 @@ const officer = (office: string, personId: string, roles: Officer['roles']): Off
   endpoints: { sms: `+86-${personId}` },
 });
 
-const DIRECTORY = {
+const DIRECTORY_NOW = {
   officers: [
     officer(COUNTY, 'A', ['duty-officer']),
     officer(COUNTY, 'B', ['duty-officer']),
@@ -313,6 +314,8 @@ const DIRECTORY = {
   ],
   roster: [...ROSTER, { office: CITY, personId: 'A', from: '00:00', to: '00:00' }],
 };
+/** The directory above as the only version on record, since before any moment asked about. */
+const DIRECTORY = { versions: [{ effectiveAt: BEFORE_HISTORY, ...DIRECTORY_NOW }] };
 
 describe('peopleFor', () => {
   it.each([
@@ -351,7 +354,7 @@ describe('peopleFor', () => {
     const people = peopleFor(addressee, DIRECTORY, utc('2026-11-22T02:00:00'));
 
     // ASSESS
-    expect(people).toEqual([DIRECTORY.officers[4]]);
+    expect(people).toEqual([DIRECTORY_NOW.officers[4]]);
   });
 });
 
