@@ -23,7 +23,6 @@ import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-regi
 import { makeDynamoZeroReportAuditChains } from '../../shared/adapters/dynamodb/zero-report-audit-chains';
 import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
-import { systemClock } from '../../shared/adapters/system';
 import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
 import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
 import { makeFileDailyReport } from '../../shared/application/file-daily-report';
@@ -79,7 +78,7 @@ beforeAll(async () => {
   await makeImportUnits({ registry })(unitRows(fixture('units/beijing.csv'), 'csv').rows);
   await makeImportOfficers({
     directory: makeDynamoOfficerDirectory({ client: documents, table: resources.tables.officers }),
-    clock: systemClock,
+    clock: new FakeClock(T0),
   })(directoryRows(fixture('officers/dongcheng.json'), 'json').rows);
 });
 
