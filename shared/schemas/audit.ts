@@ -245,7 +245,8 @@ export const auditRowSchema = z.strictObject({
       'the instant the persons are named for, the deadline: they held the posts and were on the roster then, whatever the directory holds now',
   }),
   directorySince: z.string().nullable().meta({
-    description: 'when the directory version naming them took effect; null if nothing was on record for the office then',
+    description:
+      'when the directory version naming them took effect; null if nothing was on record for the office then',
   }),
 });
 
