@@ -236,6 +236,48 @@ describe('notifying the officers an event calls for', () => {
     });
   });
 
+  describe('a directory change taking effect at 08:00 (China time), told after it either way', () => {
+    it.each([
+      { at: '2026-11-21T23:59:59.000Z', china: '07:59:59', first: `${COUNTY}-FIRST`, duty: `${CITY}-NIGHT` },
+      { at: '2026-11-22T00:00:00.000Z', china: '08:00', first: `${COUNTY}-SUCCESSOR`, duty: `${CITY}-RELIEF` },
+    ])('a miss at $china goes to the persons on record then: $first and $duty', async ({ at, first, duty }) => {
+      // PREPARE: imported before either miss, effective 08:00: the county's first responsible
+      // person hands over to a successor, and the city's roster gives the whole day to a relief.
+      const { report, clock, checkDeadline, eventOf, notify, publisher, directory } = await setUp(DAWN);
+      const { officers, roster } = officesOf(COUNTY, CITY);
+      const eight = new Date('2026-11-22T00:00:00.000Z');
+      await directory.replaceOffices(
+        [COUNTY, CITY],
+        [
+          ...officers.filter((o) => o.personId !== `${COUNTY}-FIRST`),
+          officer(COUNTY, `${COUNTY}-SUCCESSOR`, ['first-responsible'], { email: `next@${COUNTY}.example.cn` }),
+          officer(CITY, `${CITY}-RELIEF`, ['duty-officer'], { sms: `+86${CITY}09` }),
+        ],
+        [
+          ...roster.filter((s) => s.office === COUNTY),
+          { office: CITY, personId: `${CITY}-RELIEF`, from: '00:00', to: '00:00' },
+        ],
+        eight,
+      );
+      await report({ grade: 'IV' });
+      clock.set(at);
+      await checkDeadline({ incidentId: FIRST, obligationId: `${FIRST}-${COUNTY}-countyToCity` });
+      const missed = eventOf('DeadlineMissed');
+      // Delivered late, after the change: who is told follows the event's time, not the delivery's.
+      clock.set('2026-11-22T01:00:00.000Z');
+
+      // ACT
+      await notify(missed);
+
+      // ASSESS
+      expect(publisher.published.map((n) => [n.role, n.personId])).toEqual([
+        ['first-responsible', first],
+        ['directly-responsible', `${COUNTY}-DIRECT`],
+        ['duty-officer', duty],
+      ]);
+    });
+  });
+
   it('publishes a redelivered event once and records one NotificationSent', async () => {
     // PREPARE
     const { report, eventOf, notify, publisher, notifications } = await setUp();

@@ -18,6 +18,7 @@ import {
   peopleFor,
   place,
   type Shift,
+  versionAt,
 } from '../../shared/domain/officers';
 import { NATIONAL } from '../../shared/domain/regions/regions';
 
@@ -383,5 +384,30 @@ describe('what messages say of officers, places and times', () => {
   ])('reads %s as %s China time', (iso, clock) => {
     expect(chinaClockOf(iso)).toBe(clock);
     expect(chinaClockOf(new Date(iso))).toBe(clock);
+  });
+});
+
+describe('the directory through time', () => {
+  const version = (effectiveAt: string, personId: string) => ({
+    effectiveAt,
+    officers: [officer(COUNTY, personId, ['first-responsible'])],
+    roster: [],
+  });
+  const history = {
+    versions: [version('2026-11-01T00:00:00.000Z', 'li'), version('2026-11-25T00:00:00.000Z', 'zhou')],
+  };
+  const first = (iso: string) =>
+    peopleFor({ office: COUNTY, role: 'first-responsible' }, history, new Date(iso)).map((o) => o.personId);
+
+  it('names nobody before the first version took effect', () => {
+    expect(versionAt(history, new Date('2026-10-31T23:59:59.999Z'))).toBeUndefined();
+    expect(first('2026-10-31T23:59:59.999Z')).toEqual([]);
+  });
+
+  it('names the version in effect at the instant: from its effective time inclusive, until the next', () => {
+    expect(first('2026-11-01T00:00:00.000Z')).toEqual(['li']);
+    expect(first('2026-11-24T23:59:59.999Z')).toEqual(['li']);
+    expect(first('2026-11-25T00:00:00.000Z')).toEqual(['zhou']);
+    expect(versionAt(history, new Date('2027-01-01T00:00:00.000Z'))?.effectiveAt).toBe('2026-11-25T00:00:00.000Z');
   });
 });
