@@ -38,7 +38,7 @@ export const en: Record<MessageKey, string> = {
   'evidence.intro':
     'An evidence pack is one file holding every event of the incident’s log (with its sequence number and hash), the chain’s head, the persons responsible at each reporting duty’s deadline, and the jurisdiction digest and seal. Anyone can verify it in a browser with the offline verifier page, with no access to this system and no network.',
   'evidence.persons':
-    'The persons responsible are as the officer directory holds them when the pack is built; it keeps no history.',
+    'The persons responsible are those who held the posts and were on the duty roster at each duty’s deadline, from the officer directory’s history.',
   'evidence.download': 'Download the evidence pack',
   'evidence.downloading': 'Building the evidence pack…',
   'evidence.downloaded': 'Downloaded {file}.',
