@@ -1,7 +1,7 @@
 /** The officer directory's use cases: importing it, and offices reading their own. */
 import { type Actor, mayQueryRegion } from '../domain/access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
-import { type DirectoryHistory, onDuty, versionAt } from '../domain/officers';
+import { onDuty, versionAt } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import type { OfficerDirectory } from '../ports/officer-directory';
@@ -60,9 +60,6 @@ export interface ImportOptions {
   readonly effectiveAt?: Date;
 }
 
-/** The version of an office in effect at an instant, as a directory (empty before its first). */
-const heldAt = (history: DirectoryHistory, at: Date) => versionAt(history, at) ?? { officers: [], roster: [] };
-
 /**
  * Imports a directory file's rows: all of it or, if any row is bad, none of it — the error lists
  * every problem by line, and nothing is written or subscribed. Each office named in the file gets
@@ -105,7 +102,7 @@ export const makeImportOfficers = (deps: ImportOfficersDependencies) => {
     // Read before the new versions are written: the people leaving the offices are the ones whose
     // subscriptions this import must remove.
     const before = sync
-      ? await Promise.all(offices.map(async (office) => heldAt(await deps.directory.ofOffice(office), now)))
+      ? await Promise.all(offices.map(async (office) => versionAt(await deps.directory.ofOffice(office), now)))
       : [];
     await deps.directory.replaceOffices(offices, directory.officers, directory.roster, effectiveAt);
     const imported = {
@@ -116,7 +113,7 @@ export const makeImportOfficers = (deps: ImportOfficersDependencies) => {
     };
     if (!sync) return imported;
 
-    const current = before.flatMap((office) => office.officers);
+    const current = before.flatMap((version) => version?.officers ?? []);
     const people = [...current, ...directory.officers].map((o) => o.personId);
     // Until a version in the future takes effect, the people in post now are still the ones told:
     // they keep their subscriptions beside the newcomers', and the next import after it removes them.
@@ -145,6 +142,7 @@ export const makeReadOfficers =
     const decision = mayQueryRegion(actor, office);
     if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: office });
     const now = deps.clock.now();
-    const { officers, roster } = heldAt(await deps.directory.ofOffice(office), now);
-    return { office, officers, roster, onDutyNow: onDuty(roster, office, now) };
+    const version = versionAt(await deps.directory.ofOffice(office), now);
+    const { officers, roster } = version ?? { officers: [], roster: [] };
+    return { office, officers, roster, onDutyNow: onDuty(roster, office, now), since: version?.effectiveAt ?? null };
   };

@@ -340,6 +340,10 @@ export const officeOfficersSchema = z.strictObject({
     }),
   ),
   onDutyNow: z.array(z.string()).meta({ description: 'person ids on the roster now' }),
+  since: z.string().nullable().meta({
+    description:
+      'when the directory version shown (the one in effect now) took effect; earlier versions stay on record. Null if nothing is on record for the office yet',
+  }),
 });
 
 // --- the duty desk's zero reports -----------------------------------------------------------------

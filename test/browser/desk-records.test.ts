@@ -238,6 +238,8 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
     for (const name of ['李主任', '王副主任', '赵值班', '钱值班'])
       await visible(directory.getByRole('rowheader', { name }));
     await visible(directory.getByRole('row').filter({ hasText: '李主任' }).getByText('第一责任人'));
+    // The version shown says since when it is in effect: earlier ones stay on record.
+    await visible(page.getByText(/^此版本名录自 .+（北京时间） 起生效；此前各版本保留备查/));
     await expectAccessible(page, 'people');
     expect(problems).toEqual([]);
     await context.close();

@@ -376,6 +376,8 @@ export const en: Record<MessageKey, string> = {
   'desk.people.roles': 'Responsibility',
   'desk.people.shifts': 'Shifts',
   'desk.people.channels': 'Notified by',
+  'desk.people.since':
+    'This version of the directory has been in effect since {time}; earlier versions stay on record, and a late or missed duty names the persons of the version in effect at its deadline.',
   'desk.people.readOnly': 'The directory is read-only here; an administrator imports the directory file to change it.',
   'desk.people.role.first-responsible': 'First responsible person',
   'desk.people.role.directly-responsible': 'Directly responsible person',

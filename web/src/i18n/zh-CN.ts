@@ -365,6 +365,7 @@ export const zhCN = {
   'desk.people.shifts': '值班时段',
   'desk.people.channels': '通知方式',
   'desk.people.readOnly': '名录只读。更新名录由管理员导入名录文件。',
+  'desk.people.since': '此版本名录自 {time} 起生效；此前各版本保留备查，逾期追责按期限届满时的版本认定责任人。',
   'desk.people.role.first-responsible': '第一责任人',
   'desk.people.role.directly-responsible': '直接责任人',
   'desk.people.role.duty-officer': '值班员',
