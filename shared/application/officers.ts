@@ -20,7 +20,8 @@ export interface ImportedDirectory {
 
 /**
  * The directory was imported, but its subscriptions were not all synced (SNS failed or throttled
- * half-way). Importing the same file again, effective now, records the same directory again and retries the sync.
+ * half-way). Importing the same file again, effective now, records the same directory again and
+ * retries the sync.
  */
 export class SubscriptionSyncFailed extends Error {
   constructor(
@@ -65,7 +66,8 @@ export interface ImportOptions {
  * every problem by line, and nothing is written or subscribed. Each office named in the file gets
  * a new version, whole, taking effect at the stated instant (default now); what the directory held
  * before that instant stays on record as it was, since notifications went out and duties fell due
- * under it. An effective time in the past is refused for the same reason. Given the officer-notifications topic's subscriptions, it then syncs them
+ * under it. An effective time in the past is refused for the same reason. Given the
+ * officer-notifications topic's subscriptions, it then syncs them
  * for the people of those offices, before and after the import: a newcomer's channels are
  * subscribed, a leaver's removed, and everyone else's subscriptions are left as they are (save
  * their dead-letter target, when one is given).
