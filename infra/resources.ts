@@ -118,8 +118,9 @@ export const tables = {
     id: 'OfficersTable',
     localName: 'Officers',
     env: 'OFFICERS_TABLE',
-    // `OFFICE#<code>` / `OFFICER#<person>` and `SHIFT#<person>#<from>`: an office's responsible
-    // persons and its duty roster, read together when a notification is addressed; and the registry
+    // `OFFICE#<code>` / `AS_OF#<effectiveAt>`: each version of an office's responsible persons and
+    // duty roster (items `OFFICER#<person>` and `SHIFT#<person>#<from>` from before the directory
+    // kept history are read as its first), read together when a notification is addressed; and the registry
     // of reporting units (`UNITS#<county>` / `UNIT#<unit>`), who owe zero reports in a duty period,
     // and where each unit id is registered (`UNIT#<unit>` / `COUNTY`).
     partitionKey: S('pk'),

@@ -11,13 +11,15 @@
  * with the file's bytes as they are, `{ "format", "contentBase64", "encoding"?: "utf-8" | "gb18030" }`,
  * which is how a GB18030 file (Excel's plain CSV on Chinese Windows) arrives intact: text put into
  * a JSON payload has already been decoded, rightly or not. A JSON directory may also be given as
- * the object itself.
+ * the object itself. `effective` (an ISO instant with its offset) is when the file takes effect:
+ * now if not given, and never before now, since the directory keeps what it held until then.
  */
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-subscriptions';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { readEnv } from '../../shared/config/env';
 import { ValidationError } from '../../shared/domain/errors';
@@ -34,6 +36,7 @@ const env = readEnv(
 );
 const importOfficers = makeImportOfficers({
   directory: makeOfficerDirectory(env),
+  clock: systemClock,
   subscriptions: makeSnsSubscriptionRegistry({
     client: tracer.captureAWSv3Client(new SNSClient({})),
     topicArn: env.OFFICER_NOTIFICATIONS_TOPIC_ARN,
@@ -47,13 +50,19 @@ const importOfficers = makeImportOfficers({
     }),
 });
 
+const effective = { effective: z.iso.datetime({ offset: true }).optional() };
 const input = z.union([
-  z.strictObject({ format: z.literal('csv'), content: z.string() }),
-  z.strictObject({ format: z.literal('json'), content: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+  z.strictObject({ format: z.literal('csv'), content: z.string(), ...effective }),
+  z.strictObject({
+    format: z.literal('json'),
+    content: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    ...effective,
+  }),
   z.strictObject({
     format: z.enum(['csv', 'json']),
     contentBase64: z.base64(),
     encoding: z.enum(TEXT_ENCODINGS).optional(),
+    ...effective,
   }),
 ]);
 
@@ -72,7 +81,8 @@ export const handler = middy()
       ? directoryRows(decoded.text, file.format)
       : { rows: [], problems: [decoded.problem] };
     try {
-      return { imported: true, ...(await importOfficers(rows, problems)) };
+      const options = file.effective ? { effectiveAt: new Date(file.effective) } : {};
+      return { imported: true, ...(await importOfficers(rows, problems, options)) };
     } catch (error) {
       // A bad file is the operator's to fix: answer with every problem, as the CLI prints them.
       // Anything else (a failed sync included) fails the invocation with its message.

@@ -16,7 +16,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const usage = 'usage: npm run officers -- import FILE [--encoding utf-8|gb18030]   (FILE is .json or .csv)';
+const usage =
+  'usage: npm run officers -- import FILE [--encoding utf-8|gb18030] [--effective ISO-INSTANT]   (FILE is .json or .csv; effective now if not given)';
 let parsed: ReturnType<typeof parseCommandLine>;
 try {
   parsed = parseCommandLine();
@@ -24,7 +25,7 @@ try {
   console.error(`${(error as Error).message}\n${usage}`);
   process.exit(2);
 }
-const { command, file, encoding } = parsed;
+const { command, file, encoding, effective } = parsed;
 if (command !== 'import' || !file) {
   console.error(usage);
   process.exit(2);
@@ -41,6 +42,7 @@ const { makeDynamoOfficerDirectory } = await import('../../shared/adapters/dynam
 const { makeSnsSubscriptionRegistry } = await import('../../shared/adapters/sns/officer-subscriptions');
 const { makeImportOfficers, SubscriptionSyncFailed } = await import('../../shared/application/officers');
 const { DomainError } = await import('../../shared/domain/errors');
+const { systemClock } = await import('../../shared/adapters/system');
 const { decodeFile } = await import('../../shared/schemas/csv');
 const { directoryRows } = await import('../../shared/schemas/officers');
 const { LOCAL_REGION, localCredentials } = await import('./aws-local');
@@ -99,12 +101,13 @@ try {
   const table = connection.tables?.officers ?? tables.officers.localName;
   const importOfficers = makeImportOfficers({
     directory: makeDynamoOfficerDirectory({ client, table }),
+    clock: systemClock,
     ...(topic ? { subscriptions: makeSnsSubscriptionRegistry(topic) } : {}),
     onSubscriptionChange: (change) => changes.push(change),
   });
-  const result = await importOfficers(rows, problems);
+  const result = await importOfficers(rows, problems, effective ? { effectiveAt: effective } : {});
   console.log(
-    `imported ${result.officers} officers and ${result.shifts} shifts for ${result.offices} offices from ${file}${readAs}`,
+    `imported ${result.officers} officers and ${result.shifts} shifts for ${result.offices} offices from ${file}${readAs}, in effect from ${result.effectiveAt}`,
   );
   if (result.subscriptions) {
     const { added, kept, removed } = result.subscriptions;
@@ -133,11 +136,12 @@ try {
 
 /**
  * `import FILE` and, for a CSV, `--encoding utf-8|gb18030` (without it, UTF-8 if the bytes are
- * UTF-8, otherwise GB18030: see `decodeFile` in shared/schemas/csv.ts).
+ * UTF-8, otherwise GB18030: see `decodeFile` in shared/schemas/csv.ts); `--effective` is when the
+ * file takes effect, an ISO instant such as 2026-12-01T08:00:00+08:00 (now if not given).
  */
 function parseCommandLine() {
   const { values, positionals } = parseArgs({
-    options: { encoding: { type: 'string' } },
+    options: { encoding: { type: 'string' }, effective: { type: 'string' } },
     allowPositionals: true,
   });
   const [command, file, ...extra] = positionals;
@@ -146,5 +150,14 @@ function parseCommandLine() {
   if (encoding !== undefined && encoding !== 'utf-8' && encoding !== 'gb18030') {
     throw new Error(`--encoding must be utf-8 or gb18030, not ${values.encoding}`);
   }
-  return { command, file, encoding } as const;
+  const effective = values.effective === undefined ? undefined : new Date(values.effective);
+  if (
+    effective !== undefined &&
+    (Number.isNaN(effective.getTime()) || !/[zZ]|[+-]\d\d:\d\d$/.test(values.effective ?? ''))
+  ) {
+    throw new Error(
+      `--effective must be an instant with its offset, such as 2026-12-01T08:00:00+08:00, not ${values.effective}`,
+    );
+  }
+  return { command, file, encoding, effective } as const;
 }

@@ -97,7 +97,7 @@ export const makeBuildEvidencePack = (deps: EvidenceDeps) => {
     const incidents: IncidentEvidence[] = logs.map(({ state, events }) => ({
       state,
       events,
-      duties: dutiesOf(state, (office) => directories.get(office) ?? { officers: [], roster: [] }),
+      duties: dutiesOf(state, (office) => directories.get(office) ?? { versions: [] }),
     }));
     const pack = evidencePackOf({
       builtAt: deps.clock.now().toISOString(),

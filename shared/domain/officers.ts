@@ -166,12 +166,44 @@ export const addresseesOf = (
   }
 };
 
-/** The people an addressee means at a moment: the duty roster for duty officers, roles otherwise. */
-export const peopleFor = (
-  addressee: Addressee,
-  directory: { readonly officers: readonly Officer[]; readonly roster: readonly Shift[] },
-  at: Date,
-): readonly Officer[] => {
+/**
+ * An office's directory as one import put it on record: its officers and roster from `effectiveAt`
+ * on, until the next version of the office takes effect.
+ */
+export interface DirectoryVersion {
+  readonly effectiveAt: string;
+  readonly officers: readonly Officer[];
+  readonly roster: readonly Shift[];
+}
+
+/**
+ * An office's directory through time, oldest version first. An import adds a version and never
+ * changes one already there, so who held a post at any past instant stays on record (Decree 493,
+ * Arts. 35–36, hold the person responsible at the time).
+ */
+export interface DirectoryHistory {
+  readonly versions: readonly DirectoryVersion[];
+}
+
+/**
+ * When entries written before the directory kept history take effect: the epoch, before anything
+ * on record, so they answer for every instant until the first version imported after them.
+ */
+export const BEFORE_HISTORY = new Date(0).toISOString();
+
+/** The version in effect at an instant: the last to take effect at or before it; none before the first. */
+export const versionAt = (history: DirectoryHistory, at: Date): DirectoryVersion | undefined => {
+  let found: DirectoryVersion | undefined;
+  for (const version of history.versions) {
+    if (Date.parse(version.effectiveAt) <= at.getTime()) found = version;
+  }
+  return found;
+};
+
+/** The people an addressee meant at a moment, as the directory held them then: the duty roster for duty officers, roles otherwise. */
+export const peopleFor = (addressee: Addressee, history: DirectoryHistory, at: Date): readonly Officer[] => {
+  const directory = versionAt(history, at);
+  if (!directory) return [];
   const ofOffice = directory.officers.filter((o) => o.office === addressee.office);
   if (addressee.role === 'duty-officer') {
     const onShift = new Set(onDuty(directory.roster, addressee.office, at));

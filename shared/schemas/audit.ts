@@ -240,6 +240,14 @@ export const auditRowSchema = z.strictObject({
   firstResponsible: z.array(person).meta({ description: 'the office’s top leader; empty for a unit’s duty' }),
   directlyResponsible: z.array(person).meta({ description: 'the office’s leader in charge; empty for a unit’s duty' }),
   onDutyAtDeadline: z.array(person).meta({ description: 'the office’s duty officer(s) on the roster at the deadline' }),
+  personsAt: z.string().meta({
+    description:
+      'the instant the persons are named for, the deadline: they held the posts and were on the roster then, whatever the directory holds now',
+  }),
+  directorySince: z.string().nullable().meta({
+    description:
+      'when the directory version naming them took effect; null if nothing was on record for the office then',
+  }),
 });
 
 export const auditPageSchema = z.strictObject({

@@ -295,8 +295,8 @@ export const operations = {
       'One JSON file (docs/evidence-pack.md) for the incidents named in `incidents`, or for those of `region` ' +
       `received between \`from\` and \`to\` (at most ${MAX_PACK_INCIDENTS} incidents and 5 MB; more is a 400 naming ` +
       '`from`, or `incidents`): ' +
-      'each log exactly as chained, the head that says where it ends, every duty with the persons the officer ' +
-      'directory names for it now (it keeps no history), a digest of where each chain ends and a seal over all of ' +
+      'each log exactly as chained, the head that says where it ends, every duty with the persons who held the ' +
+      'posts and were on the roster at its deadline (from the directory’s history), a digest of where each chain ends and a seal over all of ' +
       'it. The offline verifier page recomputes every hash in a browser. An incident outside the jurisdiction is ' +
       'a 403, recorded; one that does not exist a 404.',
     query: evidenceQuerySchema,

@@ -340,6 +340,10 @@ export const officeOfficersSchema = z.strictObject({
     }),
   ),
   onDutyNow: z.array(z.string()).meta({ description: 'person ids on the roster now' }),
+  since: z.string().nullable().meta({
+    description:
+      'when the directory version shown (the one in effect now) took effect; earlier versions stay on record. Null if nothing is on record for the office yet',
+  }),
 });
 
 // --- the duty desk's zero reports -----------------------------------------------------------------
@@ -497,7 +501,10 @@ export const evidencePackSchema = z.strictObject({
     z.strictObject({ kind: z.literal('incidents'), ids: z.array(z.string()) }),
     z.strictObject({ kind: z.literal('period'), region: z.string(), from: instant, to: instant }),
   ]),
-  persons: z.string().meta({ description: 'how the persons named were found: the directory as it was at builtAt' }),
+  persons: z.string().meta({
+    description:
+      'how the persons named were found: those who held the posts and were on the roster at each duty’s deadline, from the directory’s history',
+  }),
   incidents: z.array(
     z.strictObject({
       incidentId: z.string(),

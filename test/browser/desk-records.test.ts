@@ -19,6 +19,7 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { makeImportUnits } from '../../shared/application/units';
 import { directoryRows } from '../../shared/schemas/officers';
@@ -75,7 +76,7 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
       new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
     );
     const table = runtime.resources.tables.officers;
-    await makeImportOfficers({ directory: makeDynamoOfficerDirectory({ client, table }) })(
+    await makeImportOfficers({ directory: makeDynamoOfficerDirectory({ client, table }), clock: systemClock })(
       directoryRows(fixture('officers/dongcheng.json'), 'json').rows,
     );
     await makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table }) })(
@@ -237,6 +238,8 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
     for (const name of ['李主任', '王副主任', '赵值班', '钱值班'])
       await visible(directory.getByRole('rowheader', { name }));
     await visible(directory.getByRole('row').filter({ hasText: '李主任' }).getByText('第一责任人'));
+    // The version shown says since when it is in effect: earlier ones stay on record.
+    await visible(page.getByText(/^此版本名录自 .+（北京时间） 起生效；此前各版本保留备查/));
     await expectAccessible(page, 'people');
     expect(problems).toEqual([]);
     await context.close();

@@ -11,7 +11,7 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -66,7 +66,7 @@ const dongchengAsItWas = ({ beforeDeadLetters = false } = {}) => {
       },
     ],
   });
-  dynamodb.on(BatchWriteCommand).resolves({});
+  dynamodb.on(PutCommand).resolves({});
   const subscriptions = [
     { arn: `${TOPIC}:li`, protocol: 'email', endpoint: 'li@dongcheng.example.cn', people: ['P-LI'] },
     { arn: `${TOPIC}:gone`, protocol: 'sms', endpoint: '+8613800000099', people: ['P-GONE'] },
@@ -138,21 +138,29 @@ describe('import-officers handler', () => {
     expect(result).toEqual({
       imported: true,
       offices: 1,
+      effectiveAt: expect.any(String),
       officers: 4,
       shifts: 2,
       subscriptions: { added: 3, kept: 1, removed: 1, updated: 0 },
     });
-    // The directory: the file's officers and shifts written, then P-GONE removed.
-    const [puts, deletes] = dynamodb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems);
-    expect(puts?.[TABLE]?.map((request) => `${request.PutRequest?.Item?.pk} ${request.PutRequest?.Item?.sk}`)).toEqual([
-      'OFFICE#110101 OFFICER#P-LI',
-      'OFFICE#110101 OFFICER#P-WANG',
-      'OFFICE#110101 OFFICER#P-ZHAO',
-      'OFFICE#110101 OFFICER#P-QIAN',
-      'OFFICE#110101 SHIFT#P-ZHAO#08:00',
-      'OFFICE#110101 SHIFT#P-QIAN#20:00',
+    // The directory: a new version of the office, effective now, holding the file's officers and
+    // shifts; what it held before (P-GONE) is left on record, not deleted.
+    const { effectiveAt } = result as { effectiveAt: string };
+    expect(Math.abs(Date.parse(effectiveAt) - Date.now())).toBeLessThan(60_000);
+    const [put] = dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(put?.TableName).toBe(TABLE);
+    expect(put?.Item).toMatchObject({ pk: 'OFFICE#110101', sk: `AS_OF#${effectiveAt}`, effectiveAt });
+    expect((put?.Item?.officers as { personId: string }[]).map((o) => o.personId)).toEqual([
+      'P-LI',
+      'P-WANG',
+      'P-ZHAO',
+      'P-QIAN',
     ]);
-    expect(deletes?.[TABLE]).toEqual([{ DeleteRequest: { Key: { pk: 'OFFICE#110101', sk: 'OFFICER#P-GONE' } } }]);
+    expect((put?.Item?.roster as { personId: string; from: string }[]).map((s) => `${s.personId}#${s.from}`)).toEqual([
+      'P-ZHAO#08:00',
+      'P-QIAN#20:00',
+    ]);
+    expect(dynamodb.commandCalls(BatchWriteCommand)).toEqual([]);
     // The subscriptions: P-GONE's phone removed before anything is added; 西城's and the archive
     // left alone.
     expect(sns.commandCalls(UnsubscribeCommand).map((call) => call.args[0].input)).toEqual([
@@ -212,13 +220,39 @@ describe('import-officers handler', () => {
 
     // ASSESS: imported with the names as written, commas, quotes and line breaks in them.
     expect(result).toMatchObject({ imported: true, offices: 1, officers: 4, shifts: 2 });
-    const [puts] = dynamodb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems);
-    expect(puts?.[TABLE]?.flatMap((request) => request.PutRequest?.Item?.name ?? [])).toEqual([
+    const [put] = dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect((put?.Item?.officers as { name: string }[]).map((o) => o.name)).toEqual([
       '李主任, 东城区应急局',
       '王副主任 "老王"',
       '赵值班\n值班室',
       '钱值班',
     ]);
+  });
+
+  it('takes the file effective at the instant stated, and refuses one before now, writing nothing', async () => {
+    // PREPARE
+    dongchengAsItWas();
+    const later = new Date(Date.now() + 86_400_000);
+    const stated = `${later.toISOString().slice(0, 19)}Z`;
+
+    // ACT
+    const ahead = await invoke({ format: 'json', content: fixture('dongcheng.json'), effective: stated });
+    const writes = dynamodb.commandCalls(PutCommand).length;
+    const past = await invoke({
+      format: 'json',
+      content: fixture('dongcheng.json'),
+      effective: '2026-01-01T08:00:00+08:00',
+    });
+
+    // ASSESS
+    const effectiveAt = new Date(stated).toISOString();
+    expect(ahead).toMatchObject({ imported: true, effectiveAt });
+    expect(dynamodb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ sk: `AS_OF#${effectiveAt}` });
+    expect(past).toMatchObject({
+      imported: false,
+      problems: [expect.stringMatching(/^effective: 2026-01-01T00:00:00.000Z is before now/)],
+    });
+    expect(dynamodb.commandCalls(PutCommand)).toHaveLength(writes);
   });
 
   it('refuses bytes that are not in the encoding it is told, naming the problem, and writes nothing', async () => {

@@ -13,6 +13,7 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { makeImportUnits } from '../../shared/application/units';
 import { chinaDateOf } from '../../shared/domain/china-time';
@@ -60,7 +61,7 @@ describe('the API answers as its OpenAPI document says', () => {
       new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
     );
     const table = runtime.resources.tables.officers;
-    await makeImportOfficers({ directory: makeDynamoOfficerDirectory({ client, table }) })(
+    await makeImportOfficers({ directory: makeDynamoOfficerDirectory({ client, table }), clock: systemClock })(
       directoryRows(fixture('officers/dongcheng.json'), 'json').rows,
     );
     await makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table }) })(

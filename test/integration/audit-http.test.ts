@@ -20,6 +20,7 @@ import type { Obligation } from '../../shared/domain/obligation';
 import type { Officer, Shift } from '../../shared/domain/officers';
 import { formatDuration } from '../../shared/domain/policy/policy';
 import { childrenOf, regionOf } from '../../shared/domain/regions/regions';
+import type { OfficerDirectory } from '../../shared/ports/officer-directory';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/audit-drill.json', import.meta.url));
@@ -73,7 +74,9 @@ const HEADER =
   'kind,incidentId,incidentRegion,category,grade,officeLevel,officeCode,officeName,unitId,unitName,' +
   'obligationId,dutyPeriodId,zeroReportDate,finalReportId,finalReportReceivedAt,missingElements,' +
   'deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
-  'firstResponsible,directlyResponsible,onDutyAtDeadline';
+  'firstResponsible,directlyResponsible,onDutyAtDeadline,personsAt,directorySince';
+/** The directory on record from an hour before the scenario: the version every row names its persons from. */
+const DIRECTORY_SINCE = new Date(Date.now() - 60 * 60_000).toISOString();
 
 const chinaHour = (iso: string) => (new Date(iso).getUTCHours() + 8) % 24;
 
@@ -102,6 +105,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
   let ids: { onTime: string; late: string; silent: string; closed: string };
   let state: { onTime: Incident; late: Incident; silent: Incident; closed: Incident };
   let lateReport: { limitMs: number; lateByMs: number };
+  let directory: OfficerDirectory;
 
   const get = (path: string, token = inspector) => call(runtime, 'GET', path, { token });
   const incident = async (id: string, token = inspector) => (await get(`/v1/incidents/${id}`, token)).body as Incident;
@@ -145,8 +149,13 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     const client = makeDocumentClient(
       new DynamoDBClient({ endpoint: runtime.endpoints.dynamodb, region: LOCAL_REGION, credentials: localCredentials }),
     );
-    const directory = makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers });
-    await directory.replaceOffices(['110100', '110101', '110102', '110105', '120101'], OFFICERS, ROSTER);
+    directory = makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers });
+    await directory.replaceOffices(
+      ['110100', '110101', '110102', '110105', '120101'],
+      OFFICERS,
+      ROSTER,
+      new Date(DIRECTORY_SINCE),
+    );
 
     // The three counties at once. Dongcheng's unit learned of it 25 seconds ago: 5 over its 20 s.
     const learned = new Date(Date.now() - 25_000);
@@ -234,6 +243,8 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           firstResponsible: [person('P-XC-SUN')],
           directlyResponsible: [person('P-XC-ZHOU')],
           onDutyAtDeadline: [person(chinaHour(xicheng.dueAt) < 12 ? 'P-XC-ZHENG' : 'P-XC-FENG')],
+          personsAt: xicheng.dueAt,
+          directorySince: DIRECTORY_SINCE,
         },
         {
           kind: 'unit-report',
@@ -254,6 +265,8 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           onDutyAtDeadline: [
             person(chinaHour(unitDeadline) >= 8 && chinaHour(unitDeadline) < 20 ? 'P-DC-ZHAO' : 'P-DC-QIAN'),
           ],
+          personsAt: unitDeadline,
+          directorySince: DIRECTORY_SINCE,
         },
       ].sort((a, b) => received(b).localeCompare(received(a))),
       missedRows: [
@@ -274,6 +287,8 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           firstResponsible: [person('P-CY-CHEN')],
           directlyResponsible: [person('P-CY-CHU')],
           onDutyAtDeadline: [person('P-CY-WEI')],
+          personsAt: chaoyang.dueAt,
+          directorySince: DIRECTORY_SINCE,
         },
       ],
     };
@@ -331,6 +346,8 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
       firstResponsible: [],
       directlyResponsible: [],
       onDutyAtDeadline: [person('P-TJ-EVIL')],
+      personsAt: final.receivedAt,
+      directorySince: DIRECTORY_SINCE,
     };
   };
 
@@ -362,7 +379,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
         `required-element,${ids.closed},120101,accident,IV,county,120101,和平区,U-TJ-2,,,,,` +
         `${row.finalReport.reportId},${row.deadline},measuresTaken; seriouslyInjured; unknowns,` +
         `${row.deadline},,${row.deadline},,,false,` +
-        `,,"'=HYPERLINK(""http://evil.example"",""点我"") (P-TJ-EVIL)"\r\n`,
+        `,,"'=HYPERLINK(""http://evil.example"",""点我"") (P-TJ-EVIL)",${row.deadline},${DIRECTORY_SINCE}\r\n`,
     );
   });
 
@@ -510,11 +527,11 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
       [ids.late]:
         `countyToCity,${ids.late},110102,accident,IV,county,110102,西城区,,,${xicheng.obligationId},,,,,,` +
         `${xicheng.dueAt},${xicheng.metAt},${xicheng.missedAt},${xicheng.lateByMs},${formatDuration(xicheng.lateByMs ?? -1)},true,` +
-        `孙主任 (P-XC-SUN),周副主任 (P-XC-ZHOU),${xichengDuty}\r\n`,
+        `孙主任 (P-XC-SUN),周副主任 (P-XC-ZHOU),${xichengDuty},${xicheng.dueAt},${DIRECTORY_SINCE}\r\n`,
       [ids.onTime]:
         `unit-report,${ids.onTime},110101,accident,IV,county,110101,东城区,U-DC,,,,,,,,` +
         `${unitReport.deadline},${unitReport.metAt},,${unitReport.lateByMs},${unitReport.lateBy},false,` +
-        `,,${dongchengDuty.name} (${dongchengDuty.personId})\r\n`,
+        `,,${dongchengDuty.name} (${dongchengDuty.personId}),${unitReport.deadline},${DIRECTORY_SINCE}\r\n`,
     };
 
     const late = await get('/v1/audit/late?region=110100&format=csv');
@@ -526,7 +543,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
       `${HEADER}\r\n` +
         `countyToCity,${ids.silent},110105,accident,IV,county,110105,朝阳区,,,${chaoyang.obligationId},,,,,,` +
         `${chaoyang.dueAt},,${chaoyang.missedAt},,,true,` +
-        `陈主任 (P-CY-CHEN),"褚卫东, 副主任 (P-CY-CHU)",卫值班 (P-CY-WEI)\r\n`,
+        `陈主任 (P-CY-CHEN),"褚卫东, 副主任 (P-CY-CHU)",卫值班 (P-CY-WEI),${chaoyang.dueAt},${DIRECTORY_SINCE}\r\n`,
     );
     expect(missedRows).toHaveLength(1);
 
@@ -625,6 +642,37 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     expect(outside.status).toBe(400);
     expect((outside.body as { error: { details: unknown[] } }).error.details).toEqual([
       { field: 'office', problem: 'is not inside region 110100' },
+    ]);
+  });
+
+  // Last: it gives Xicheng a new first responsible person from now on.
+  it('names the first responsible person at the deadline after the post changed hands, not the successor', async () => {
+    // PREPARE: Xicheng's late forward is due and met; now Sun hands the post to Qin.
+    const successor = officer('110102', 'P-XC-QIN', '秦主任', 'first-responsible');
+    const xichengNow = [...OFFICERS.filter((o) => o.office === '110102' && o.personId !== 'P-XC-SUN'), successor];
+    const changedAt = new Date();
+    await directory.replaceOffices(
+      ['110102'],
+      xichengNow,
+      ROSTER.filter((s) => s.office === '110102'),
+      changedAt,
+    );
+
+    // ACT
+    const late = await get('/v1/audit/late?region=110100&office=110102');
+    const officers = await get('/v1/offices/110102/officers');
+
+    // ASSESS: the late duty stays Sun's, from the version in effect at its deadline; the directory
+    // now names Qin.
+    expect((late.body as { items: Row[] }).items).toEqual([lateRowOf('countyToCity')]);
+    expect((late.body as { items: Row[] }).items[0]).toMatchObject({
+      firstResponsible: [person('P-XC-SUN')],
+      directorySince: DIRECTORY_SINCE,
+    });
+    expect(officers.status).toBe(200);
+    const now = officers.body as { officers: { personId: string; roles: string[] }[] };
+    expect(now.officers.filter((o) => o.roles.includes('first-responsible')).map((o) => o.personId)).toEqual([
+      'P-XC-QIN',
     ]);
   });
 });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { directoryRows } from '../../shared/schemas/officers';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const file = fileURLToPath(new URL('../fixtures/officers/dongcheng.json', import.meta.url));
   await makeImportOfficers({
     directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
+    clock: systemClock,
   })(directoryRows(readFileSync(file, 'utf8'), 'json').rows);
 });
 

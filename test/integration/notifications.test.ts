@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { directoryRows } from '../../shared/schemas/officers';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
@@ -51,6 +52,7 @@ describe('notifications to the responsible officers', () => {
     const { rows } = directoryRows(readFileSync(file, 'utf8'), 'json');
     await makeImportOfficers({
       directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
+      clock: systemClock,
     })(rows);
   });
 

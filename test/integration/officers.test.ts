@@ -89,4 +89,32 @@ describe('the officer directory', () => {
       ['李主任, 东城区应急局', '王副主任 "老王"', '赵值班\n值班室', '钱值班'].sort(),
     );
   });
+
+  it('takes a file effective later, showing the version in effect until then, and refuses one effective in the past', async () => {
+    // PREPARE: the GB18030 directory is in effect now (the test before imported it).
+    const county = await tokenFor(runtime, { sub: 'dc', role: 'office', region: '110101', level: 'county' });
+    const read = async () =>
+      (await call(runtime, 'GET', '/v1/offices/110101/officers', { token: county })).body as {
+        officers: { name: string }[];
+        since: string | null;
+      };
+    const inEffect = await read();
+    const tomorrow = `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 19)}Z`;
+
+    // ACT
+    const ahead = importFile(fixture('dongcheng.json'), '--effective', tomorrow);
+    const past = importFile(fixture('dongcheng.json'), '--effective', '2026-01-01T08:00:00+08:00');
+    const noOffset = importFile(fixture('dongcheng.json'), '--effective', '2026-12-31T08:00:00');
+
+    // ASSESS: the new version waits for its time; the one in effect is still shown, with its start.
+    expect(ahead.status).toBe(0);
+    expect(ahead.stdout).toContain(`in effect from ${new Date(tomorrow).toISOString()}`);
+    expect(await read()).toEqual(inEffect);
+    expect(inEffect.since).not.toBeNull();
+    expect(inEffect.officers.map((o) => o.name)).toContain('钱值班');
+    expect(past.status).toBe(1);
+    expect(past.stderr).toMatch(/effective: 2026-01-01T00:00:00\.000Z is before now/);
+    expect(noOffset.status).toBe(2);
+    expect(noOffset.stderr).toMatch(/--effective must be an instant with its offset/);
+  });
 });

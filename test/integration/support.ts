@@ -11,6 +11,7 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import type { Caller } from '../../shared/schemas/claims';
 import { directoryRows } from '../../shared/schemas/officers';
@@ -138,6 +139,7 @@ export const importDongchengOfficers = async (runtime: LocalRuntime): Promise<vo
   const file = readFileSync(new URL('../fixtures/officers/dongcheng.json', import.meta.url), 'utf8');
   await makeImportOfficers({
     directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
+    clock: systemClock,
   })(directoryRows(file, 'json').rows);
   client.destroy();
 };

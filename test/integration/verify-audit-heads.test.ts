@@ -135,6 +135,7 @@ describe('verifying the heads the views read', () => {
         officer('110102', 'P-XC', 'first-responsible'),
       ],
       [],
+      new Date(),
     );
     const dongchengUnit = await tokenFor(runtime, { sub: 'u-dc', role: 'reporter', region: '110101', unit: 'U-DC' });
     const xichengUnit = await tokenFor(runtime, { sub: 'u-xc', role: 'reporter', region: '110102', unit: 'U-XC' });

@@ -27,6 +27,7 @@ import { HEAD_SK, incidentPk, missedPk, zeroChainPk } from '../../shared/adapter
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
 import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { CUTOFF_CHECK_GRACE_MS } from '../../shared/domain/zero-reports';
 import { directoryRows } from '../../shared/schemas/officers';
@@ -120,6 +121,7 @@ describe('verifying the lookups and head keys the views read', () => {
     const documents = makeDocumentClient(dynamodb);
     await makeImportOfficers({
       directory: makeDynamoOfficerDirectory({ client: documents, table: runtime.resources.tables.officers }),
+      clock: systemClock,
     })(
       directoryRows(
         readFileSync(fileURLToPath(new URL('../fixtures/officers/dongcheng.json', import.meta.url)), 'utf8'),

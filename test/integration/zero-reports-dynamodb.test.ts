@@ -78,6 +78,7 @@ beforeAll(async () => {
   await makeImportUnits({ registry })(unitRows(fixture('units/beijing.csv'), 'csv').rows);
   await makeImportOfficers({
     directory: makeDynamoOfficerDirectory({ client: documents, table: resources.tables.officers }),
+    clock: new FakeClock(T0),
   })(directoryRows(fixture('officers/dongcheng.json'), 'json').rows);
 });
 

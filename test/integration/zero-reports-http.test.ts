@@ -19,6 +19,7 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoZeroReportAuditChains } from '../../shared/adapters/dynamodb/zero-report-audit-chains';
+import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import { CUTOFF_CHECK_GRACE_MS, type ZeroReportEvent } from '../../shared/domain/zero-reports';
@@ -75,6 +76,7 @@ describe('zero reports over HTTP on the local runtime', () => {
     );
     await makeImportOfficers({
       directory: makeDynamoOfficerDirectory({ client, table: runtime.resources.tables.officers }),
+      clock: systemClock,
     })(directoryRows(readFileSync(fixture('officers/dongcheng.json'), 'utf8'), 'json').rows);
 
     tokens.county = await tokenFor(runtime, { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' });

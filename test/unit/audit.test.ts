@@ -35,7 +35,7 @@ import type {
   UnitReportLateData,
 } from '../../shared/domain/incident';
 import type { Obligation } from '../../shared/domain/obligation';
-import type { Officer, Shift } from '../../shared/domain/officers';
+import { BEFORE_HISTORY, type Officer, type Shift } from '../../shared/domain/officers';
 import type { MissedZeroReport, MissedZeroReports } from '../../shared/ports/missed-zero-reports';
 import type { OfficerDirectory } from '../../shared/ports/officer-directory';
 import {
@@ -146,7 +146,10 @@ const roster: Shift[] = [
   { office: '110101', personId: 'P-ZHAO', from: '08:00', to: '20:00' },
   { office: '110101', personId: 'P-QIAN', from: '20:00', to: '08:00' },
 ];
-const dongcheng = { officers: officers.filter((o) => o.office === '110101'), roster };
+/** Dongcheng's directory, one version on record since before any deadline here. */
+const dongcheng = {
+  versions: [{ effectiveAt: BEFORE_HISTORY, officers: officers.filter((o) => o.office === '110101'), roster }],
+};
 
 const miss = (over: Partial<ZeroReportMiss> = {}): MissedZeroReport => ({
   periodId: 'DP-1',
@@ -522,10 +525,11 @@ describe('CSV', () => {
       'kind,incidentId,incidentRegion,category,grade,officeLevel,officeCode,officeName,unitId,unitName,' +
         'obligationId,dutyPeriodId,zeroReportDate,finalReportId,finalReportReceivedAt,missingElements,' +
         'deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
-        'firstResponsible,directlyResponsible,onDutyAtDeadline\r\n' +
+        'firstResponsible,directlyResponsible,onDutyAtDeadline,personsAt,directorySince\r\n' +
         'countyToCity,A,110101,accident,IV,county,110101,东城区,,,A-110101-countyToCity,,,,,,' +
         '2026-11-22T04:00:00.000Z,2026-11-22T05:30:00.000Z,2026-11-22T04:00:01.000Z,5400000,1h30m,true,' +
-        '李主任 (P-LI),"王副主任 (P-WANG); Smith, ""Jr"" (P-X)",赵值班 (P-ZHAO)\r\n',
+        '李主任 (P-LI),"王副主任 (P-WANG); Smith, ""Jr"" (P-X)",赵值班 (P-ZHAO),' +
+        '2026-11-22T04:00:00.000Z,1970-01-01T00:00:00.000Z\r\n',
     );
   });
 
@@ -691,8 +695,13 @@ const clock = new FakeClock('2026-11-30T00:00:00.000Z');
 
 const directoryOf = (officersHere: readonly Officer[], rosterHere: readonly Shift[]): OfficerDirectory => ({
   ofOffice: async (office) => ({
-    officers: officersHere.filter((o) => o.office === office),
-    roster: rosterHere.filter((s) => s.office === office),
+    versions: [
+      {
+        effectiveAt: BEFORE_HISTORY,
+        officers: officersHere.filter((o) => o.office === office),
+        roster: rosterHere.filter((s) => s.office === office),
+      },
+    ],
   }),
   replaceOffices: async () => {
     throw new Error('the audit never writes the directory');
@@ -1160,6 +1169,8 @@ describe('required elements never supplied', () => {
       firstResponsible: [],
       directlyResponsible: [],
       onDutyAtDeadline: [{ personId: 'P-ZHAO', name: '赵值班' }],
+      personsAt: finalAt,
+      directorySince: BEFORE_HISTORY,
     });
     expect(auditRowSchema.safeParse(row).success).toBe(true);
     expect(auditRowsCsv([row]).split('\r\n')[1]).toContain(`,A-R2,${finalAt},measuresTaken,${finalAt},,${finalAt},`);

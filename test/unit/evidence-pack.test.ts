@@ -18,7 +18,7 @@ import { checkPack, type PackProblem, parsePack, UnreadablePack } from '../../sh
 import {
   type EvidencePack,
   MAX_PACK_INCIDENTS,
-  PERSONS_AS_OF_BUILD,
+  PERSONS_AT_DEADLINE,
   packFileName,
 } from '../../shared/domain/evidence/pack-format';
 import { verifyChain } from '../../shared/domain/hash-chain';
@@ -40,7 +40,7 @@ const seed = async (regions = ['110101', '110102', '310101']) => {
   const incidents = new InMemoryIncidentStore();
   const directory = new InMemoryOfficerDirectory();
   const officers = readFileSync(new URL('../fixtures/officers/dongcheng.json', import.meta.url), 'utf8');
-  await makeImportOfficers({ directory })(directoryRows(officers, 'json').rows);
+  await makeImportOfficers({ directory, clock })(directoryRows(officers, 'json').rows);
   let n = 0;
   const submit = makeSubmitReport({
     incidents,
@@ -75,7 +75,7 @@ describe('building an evidence pack', () => {
     expect(pack.scope).toEqual({ kind: 'incidents', ids: [dongcheng, xicheng] });
     expect(pack.builtAt).toBe(RECEIVED.toISOString());
     expect(pack.builtBy).toEqual({ sub: 'insp-bj', role: 'inspector', region: '110000' });
-    expect(pack.persons).toBe(PERSONS_AS_OF_BUILD);
+    expect(pack.persons).toBe(PERSONS_AT_DEADLINE);
     for (const [index, id] of [dongcheng, xicheng].entries()) {
       const incident = pack.incidents[index];
       const events = await incidents.getEvents(id);

@@ -8,6 +8,7 @@ import { makeImportOfficers, SubscriptionSyncFailed } from '../../shared/applica
 import { ValidationError } from '../../shared/domain/errors';
 import type { DeadLetteringSubscriptionRegistry } from '../../shared/ports/officer-subscriptions';
 import { directoryRows, validateDirectory } from '../../shared/schemas/officers';
+import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryOfficerDirectory } from '../fakes/in-memory-officer-directory';
 import { InMemorySubscriptionRegistry } from '../fakes/in-memory-subscription-registry';
 
@@ -46,10 +47,14 @@ const file = (...officers: ReturnType<typeof officer>[]) => {
   return directoryRows(JSON.stringify({ officers, roster }), 'json').rows;
 };
 
+const NOW = '2026-12-01T00:00:00.000Z';
+/** Every import here takes effect now, so each file is a new version at the same instant as the last. */
+const clock = new FakeClock(NOW);
+
 const setUp = () => {
   const directory = new InMemoryOfficerDirectory();
   const registry = new InMemorySubscriptionRegistry();
-  return { directory, registry, importOfficers: makeImportOfficers({ directory, subscriptions: registry }) };
+  return { directory, registry, importOfficers: makeImportOfficers({ directory, clock, subscriptions: registry }) };
 };
 
 describe('importing the officer directory', () => {
@@ -88,11 +93,15 @@ describe('importing the officer directory', () => {
 
     expect(result).toEqual({
       offices: 1,
+      effectiveAt: NOW,
       officers: 2,
       shifts: 1,
       subscriptions: { added: 3, kept: 0, removed: 0 },
     });
-    expect((await directory.ofOffice(DONGCHENG)).officers.map((o) => o.personId)).toEqual(['P-1', 'P-2']);
+    expect((await directory.ofOffice(DONGCHENG)).versions.at(-1)?.officers.map((o) => o.personId)).toEqual([
+      'P-1',
+      'P-2',
+    ]);
     expect(registry.summary()).toEqual([
       'email one@dongcheng.example.cn → P-1',
       'https https://duty.dongcheng.example.cn/hook → P-2',
@@ -186,7 +195,12 @@ describe('importing the officer directory', () => {
 
     // ASSESS
     expect(failed).toBeInstanceOf(SubscriptionSyncFailed);
-    expect((failed as SubscriptionSyncFailed).imported).toEqual({ offices: 1, officers: 1, shifts: 1 });
+    expect((failed as SubscriptionSyncFailed).imported).toEqual({
+      offices: 1,
+      effectiveAt: NOW,
+      officers: 1,
+      shifts: 1,
+    });
     expect((failed as Error).message).toMatch(
       /was imported .* syncing the officers' subscriptions failed: Rate exceeded/,
     );
@@ -200,10 +214,15 @@ describe('importing the officer directory', () => {
     const directory = new InMemoryOfficerDirectory();
     const registry = new InMemoryDeadLetteringRegistry();
     const rows = file(officer(DONGCHENG, 'P-1', { email: 'one@dongcheng.example.cn', sms: '+8613800000001' }));
-    await makeImportOfficers({ directory, subscriptions: registry })(rows);
+    await makeImportOfficers({ directory, clock, subscriptions: registry })(rows);
     const arnsBefore = [...registry.subscriptions.keys()];
     registry.calls.length = 0;
-    const importOfficers = makeImportOfficers({ directory, subscriptions: registry, deadLetterTarget: DEAD_LETTERS });
+    const importOfficers = makeImportOfficers({
+      directory,
+      clock,
+      subscriptions: registry,
+      deadLetterTarget: DEAD_LETTERS,
+    });
 
     // ACT: the same file again, and a newcomer's.
     const again = await importOfficers(rows);
@@ -230,11 +249,11 @@ describe('importing the officer directory', () => {
   it('only writes the directory when it is given no subscriptions to sync', async () => {
     const directory = new InMemoryOfficerDirectory();
 
-    const result = await makeImportOfficers({ directory })(
+    const result = await makeImportOfficers({ directory, clock })(
       file(officer(DONGCHENG, 'P-1', { email: 'one@dongcheng.example.cn' })),
     );
 
-    expect(result).toEqual({ offices: 1, officers: 1, shifts: 1 });
+    expect(result).toEqual({ offices: 1, effectiveAt: NOW, officers: 1, shifts: 1 });
   });
 });
 

@@ -17,13 +17,13 @@ import {
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
 import type { IncidentEvent } from '../../shared/domain/incident';
-import type { Officer, OfficerRole, Shift } from '../../shared/domain/officers';
+import type { DirectoryVersion, Officer, OfficerRole } from '../../shared/domain/officers';
 import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';
-import type { OfficerDirectory } from '../../shared/ports/officer-directory';
 import type { QueuedMessage, Redelivery } from '../../shared/ports/redelivery';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
+import { InMemoryOfficerDirectory } from '../fakes/in-memory-officer-directory';
 import { type Body, reportWith } from '../fixtures/reports';
 
 /** 09:00 in Beijing. */
@@ -35,25 +35,6 @@ const MINUTE = 60_000;
 const FIRST = 'INC-20261122-00000001';
 const COUNTY = '110101';
 const CITY = '110100';
-
-/** The directory port kept in memory, replacing offices wholesale as the real one does. */
-class InMemoryOfficerDirectory implements OfficerDirectory {
-  #officers: Officer[] = [];
-  #roster: Shift[] = [];
-
-  async ofOffice(office: string) {
-    return {
-      officers: structuredClone(this.#officers.filter((o) => o.office === office)),
-      roster: structuredClone(this.#roster.filter((s) => s.office === office)),
-    };
-  }
-
-  async replaceOffices(offices: readonly string[], officers: readonly Officer[], roster: readonly Shift[]) {
-    const replaced = new Set(offices);
-    this.#officers = [...this.#officers.filter((o) => !replaced.has(o.office)), ...structuredClone(officers)];
-    this.#roster = [...this.#roster.filter((s) => !replaced.has(s.office)), ...structuredClone(roster)];
-  }
-}
 
 /**
  * Records every notification handed over; fails the next `failures` publishes, or the one
@@ -113,7 +94,7 @@ const setUp = async (start = T0, offices: string[] = [COUNTY, CITY, '110000', '0
   const appendEvents = makeAppendEvents({ incidents, clock, policy });
   const directory = new InMemoryOfficerDirectory();
   const { officers, roster } = officesOf(...offices);
-  await directory.replaceOffices(offices, officers, roster);
+  await directory.replaceOffices(offices, officers, roster, clock.now());
   const publisher = new RecordingPublisher();
   const notify = makeNotifyOfficers({ incidents, directory, publisher, appendEvents });
   const checkDeadline = makeCheckDeadline({ appendEvents });
@@ -251,6 +232,48 @@ describe('notifying the officers an event calls for', () => {
             ],
           }),
         }),
+      ]);
+    });
+  });
+
+  describe('a directory change taking effect at 08:00 (China time), told after it either way', () => {
+    it.each([
+      { at: '2026-11-21T23:59:59.000Z', china: '07:59:59', first: `${COUNTY}-FIRST`, duty: `${CITY}-NIGHT` },
+      { at: '2026-11-22T00:00:00.000Z', china: '08:00', first: `${COUNTY}-SUCCESSOR`, duty: `${CITY}-RELIEF` },
+    ])('a miss at $china goes to the persons on record then: $first and $duty', async ({ at, first, duty }) => {
+      // PREPARE: imported before either miss, effective 08:00: the county's first responsible
+      // person hands over to a successor, and the city's roster gives the whole day to a relief.
+      const { report, clock, checkDeadline, eventOf, notify, publisher, directory } = await setUp(DAWN);
+      const { officers, roster } = officesOf(COUNTY, CITY);
+      const eight = new Date('2026-11-22T00:00:00.000Z');
+      await directory.replaceOffices(
+        [COUNTY, CITY],
+        [
+          ...officers.filter((o) => o.personId !== `${COUNTY}-FIRST`),
+          officer(COUNTY, `${COUNTY}-SUCCESSOR`, ['first-responsible'], { email: `next@${COUNTY}.example.cn` }),
+          officer(CITY, `${CITY}-RELIEF`, ['duty-officer'], { sms: `+86${CITY}09` }),
+        ],
+        [
+          ...roster.filter((s) => s.office === COUNTY),
+          { office: CITY, personId: `${CITY}-RELIEF`, from: '00:00', to: '00:00' },
+        ],
+        eight,
+      );
+      await report({ grade: 'IV' });
+      clock.set(at);
+      await checkDeadline({ incidentId: FIRST, obligationId: `${FIRST}-${COUNTY}-countyToCity` });
+      const missed = eventOf('DeadlineMissed');
+      // Delivered late, after the change: who is told follows the event's time, not the delivery's.
+      clock.set('2026-11-22T01:00:00.000Z');
+
+      // ACT
+      await notify(missed);
+
+      // ASSESS
+      expect(publisher.published.map((n) => [n.role, n.personId])).toEqual([
+        ['first-responsible', first],
+        ['directly-responsible', `${COUNTY}-DIRECT`],
+        ['duty-officer', duty],
       ]);
     });
   });
@@ -479,7 +502,7 @@ describe('an addressee with nobody on record, beside addressees with someone', (
   it('tells a person whom two rules name once', async () => {
     // PREPARE: the county's first responsible person is also its directly responsible person.
     const { report, clock, checkDeadline, eventOf, notify, publisher, directory } = await setUp(DAWN);
-    const { officers, roster } = await directory.ofOffice(COUNTY);
+    const [{ officers, roster }] = (await directory.ofOffice(COUNTY)).versions as [DirectoryVersion];
     await directory.replaceOffices(
       [COUNTY],
       officers
@@ -488,6 +511,7 @@ describe('an addressee with nobody on record, beside addressees with someone', (
           o.personId === `${COUNTY}-FIRST` ? { ...o, roles: ['first-responsible', 'directly-responsible'] } : o,
         ),
       roster,
+      clock.now(),
     );
     await report({ grade: 'IV' });
     clock.set('2026-11-22T00:01:00.000Z');

@@ -10,6 +10,7 @@ import type { EventScope, IncidentEvent } from '../../shared/domain/incident';
 import {
   type Addressee,
   addresseesOf,
+  BEFORE_HISTORY,
   channelsOf,
   covers,
   type Officer,
@@ -17,6 +18,7 @@ import {
   peopleFor,
   place,
   type Shift,
+  versionAt,
 } from '../../shared/domain/officers';
 import { NATIONAL } from '../../shared/domain/regions/regions';
 
@@ -301,7 +303,7 @@ const officer = (office: string, personId: string, roles: Officer['roles']): Off
   endpoints: { sms: `+86-${personId}` },
 });
 
-const DIRECTORY = {
+const DIRECTORY_NOW = {
   officers: [
     officer(COUNTY, 'A', ['duty-officer']),
     officer(COUNTY, 'B', ['duty-officer']),
@@ -313,6 +315,8 @@ const DIRECTORY = {
   ],
   roster: [...ROSTER, { office: CITY, personId: 'A', from: '00:00', to: '00:00' }],
 };
+/** The directory above as the only version on record, since before any moment asked about. */
+const DIRECTORY = { versions: [{ effectiveAt: BEFORE_HISTORY, ...DIRECTORY_NOW }] };
 
 describe('peopleFor', () => {
   it.each([
@@ -351,7 +355,7 @@ describe('peopleFor', () => {
     const people = peopleFor(addressee, DIRECTORY, utc('2026-11-22T02:00:00'));
 
     // ASSESS
-    expect(people).toEqual([DIRECTORY.officers[4]]);
+    expect(people).toEqual([DIRECTORY_NOW.officers[4]]);
   });
 });
 
@@ -380,5 +384,30 @@ describe('what messages say of officers, places and times', () => {
   ])('reads %s as %s China time', (iso, clock) => {
     expect(chinaClockOf(iso)).toBe(clock);
     expect(chinaClockOf(new Date(iso))).toBe(clock);
+  });
+});
+
+describe('the directory through time', () => {
+  const version = (effectiveAt: string, personId: string) => ({
+    effectiveAt,
+    officers: [officer(COUNTY, personId, ['first-responsible'])],
+    roster: [],
+  });
+  const history = {
+    versions: [version('2026-11-01T00:00:00.000Z', 'li'), version('2026-11-25T00:00:00.000Z', 'zhou')],
+  };
+  const first = (iso: string) =>
+    peopleFor({ office: COUNTY, role: 'first-responsible' }, history, new Date(iso)).map((o) => o.personId);
+
+  it('names nobody before the first version took effect', () => {
+    expect(versionAt(history, new Date('2026-10-31T23:59:59.999Z'))).toBeUndefined();
+    expect(first('2026-10-31T23:59:59.999Z')).toEqual([]);
+  });
+
+  it('names the version in effect at the instant: from its effective time inclusive, until the next', () => {
+    expect(first('2026-11-01T00:00:00.000Z')).toEqual(['li']);
+    expect(first('2026-11-24T23:59:59.999Z')).toEqual(['li']);
+    expect(first('2026-11-25T00:00:00.000Z')).toEqual(['zhou']);
+    expect(versionAt(history, new Date('2027-01-01T00:00:00.000Z'))?.effectiveAt).toBe('2026-11-25T00:00:00.000Z');
   });
 });

@@ -111,7 +111,7 @@ const setUp = async (options: { notifyRetryAfterMs?: number } = {}) => {
   await makeImportUnits({ registry })(rows);
   const directory = new CountingDirectory(new InMemoryOfficerDirectory());
   const { directory: dongcheng } = validateDirectory(directoryRows(fixture('officers/dongcheng.json'), 'json').rows);
-  await directory.replaceOffices(['110101'], dongcheng.officers, dongcheng.roster);
+  await directory.replaceOffices(['110101'], dongcheng.officers, dongcheng.roster, new Date(T0));
   const publisher = new RecordingPublisher();
   const clock = new FakeClock(T0);
   const activate = makeActivateDutyPeriod({ store, clock });
@@ -730,6 +730,7 @@ describe('the cut-off check', () => {
       ['110101'],
       dongcheng.officers,
       dongcheng.roster.map((shift) => ({ ...shift, from: '08:00', to: '20:00' })),
+      new Date(T0),
     );
     const period = await activateFlood();
     for (const unit of ['DC-JDJ', 'DC-HSJ', 'DC-XH', 'DC-ZX']) {

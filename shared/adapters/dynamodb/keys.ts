@@ -44,3 +44,14 @@ export const unitSk = (unitId: string): string => `${UNIT_SK_PREFIX}${unitId}`;
 /** Where each unit id is registered: `UNIT#<unit>` / `COUNTY`, with its `county`. */
 export const unitIndexPk = (unitId: string): string => `UNIT#${unitId}`;
 export const UNIT_INDEX_SK = 'COUNTY';
+
+/**
+ * The officer directory in the Officers table: per office (`OFFICE#<code>`) one item per version,
+ * `AS_OF#<effectiveAt>` (ISO instants, which sort as strings), holding the office's officers and
+ * roster from then on. Before the directory kept history an office held `OFFICER#<person>` and
+ * `SHIFT#<person>#<from>` items; they are read as the version before all others.
+ */
+export const officePk = (office: string): string => `OFFICE#${office}`;
+export const DIRECTORY_VERSION_SK_PREFIX = 'AS_OF#';
+export const directoryVersionSk = (effectiveAt: Date): string =>
+  `${DIRECTORY_VERSION_SK_PREFIX}${effectiveAt.toISOString()}`;

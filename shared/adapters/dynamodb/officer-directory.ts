@@ -1,14 +1,31 @@
 /**
- * The officer directory in the Officers table: `OFFICE#<code>` holds the office's officers
- * (`OFFICER#<person>`) and its roster (`SHIFT#<person>#<from>`), so one query answers "who is
- * responsible here, and who is on duty".
+ * The officer directory in the Officers table, with its history: `OFFICE#<code>` holds one item
+ * per version of the office (`AS_OF#<effectiveAt>`, its officers and roster whole), so one query
+ * answers who was responsible and on duty at any instant. An office's directory is a few dozen
+ * people and shifts, far inside an item's 400 KB. A version is only ever added, never changed.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Officer, Shift } from '../../domain/officers';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BEFORE_HISTORY, type DirectoryVersion, type Officer, type Shift } from '../../domain/officers';
 import type { OfficerDirectory } from '../../ports/officer-directory';
-import { batchWriteAll, queryAll } from './paging';
+import { DIRECTORY_VERSION_SK_PREFIX, directoryVersionSk, officePk } from './keys';
+import { queryAll } from './paging';
 
-const pk = (office: string) => `OFFICE#${office}`;
+type Item = Record<string, unknown>;
+
+const withoutKeys = <T>(item: Item): T => {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+};
+
+/**
+ * The office's items from before the directory kept history (`OFFICER#` and `SHIFT#`), as the
+ * version in effect before every other: they were the directory then, and are not rewritten.
+ */
+const versionBeforeHistory = (items: readonly Item[]): DirectoryVersion | undefined => {
+  const officers = items.filter((i) => String(i.sk).startsWith('OFFICER#')).map((i) => withoutKeys<Officer>(i));
+  const roster = items.filter((i) => String(i.sk).startsWith('SHIFT#')).map((i) => withoutKeys<Shift>(i));
+  return officers.length + roster.length > 0 ? { effectiveAt: BEFORE_HISTORY, officers, roster } : undefined;
+};
 
 export const makeDynamoOfficerDirectory = (config: {
   readonly client: DynamoDBDocumentClient;
@@ -16,55 +33,38 @@ export const makeDynamoOfficerDirectory = (config: {
 }): OfficerDirectory => {
   const { client, table } = config;
 
-  const itemsOf = (office: string) =>
-    queryAll(client, {
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk(office) },
-      ConsistentRead: true,
-    });
-  const write = (requests: Record<string, unknown>[]) => batchWriteAll(client, table, requests);
-
   return {
     async ofOffice(office) {
-      const items = await itemsOf(office);
-      const officers: Officer[] = [];
-      const roster: Shift[] = [];
-      for (const item of items) {
-        if (String(item.sk).startsWith('OFFICER#')) {
-          const { pk: _pk, sk: _sk, ...officer } = item;
-          officers.push(officer as unknown as Officer);
-        } else if (String(item.sk).startsWith('SHIFT#')) {
-          const { pk: _pk, sk: _sk, ...shift } = item;
-          roster.push(shift as unknown as Shift);
-        }
-      }
-      return { officers, roster };
+      const items = await queryAll(client, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': officePk(office) },
+        ConsistentRead: true,
+      });
+      const versions = items
+        .filter((item) => String(item.sk).startsWith(DIRECTORY_VERSION_SK_PREFIX))
+        .map((item) => withoutKeys<DirectoryVersion>(item))
+        .sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
+      const before = versionBeforeHistory(items);
+      return { versions: before ? [before, ...versions] : versions };
     },
 
-    async replaceOffices(offices, officers, roster) {
-      const keep = new Set<string>();
-      const puts: Record<string, unknown>[] = [];
-      for (const o of officers) {
-        const key = { pk: pk(o.office), sk: `OFFICER#${o.personId}` };
-        keep.add(`${key.pk}|${key.sk}`);
-        puts.push({ PutRequest: { Item: { ...key, ...o } } });
-      }
-      for (const s of roster) {
-        const key = { pk: pk(s.office), sk: `SHIFT#${s.personId}#${s.from}` };
-        keep.add(`${key.pk}|${key.sk}`);
-        puts.push({ PutRequest: { Item: { ...key, ...s } } });
-      }
-      // Written first, removed after: a reader never finds an office with nobody in it.
-      await write(puts);
-      const stale: Record<string, unknown>[] = [];
+    async replaceOffices(offices, officers, roster, effectiveAt) {
+      // One item per office: an office's new version is written whole or not at all, and a reader
+      // finds either the version before it or this one, never half of it.
       for (const office of offices) {
-        for (const item of await itemsOf(office)) {
-          if (!keep.has(`${String(item.pk)}|${String(item.sk)}`))
-            stale.push({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } });
-        }
+        const version: DirectoryVersion = {
+          effectiveAt: effectiveAt.toISOString(),
+          officers: officers.filter((o) => o.office === office),
+          roster: roster.filter((s) => s.office === office),
+        };
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: officePk(office), sk: directoryVersionSk(effectiveAt), ...version },
+          }),
+        );
       }
-      await write(stale);
     },
   };
 };

@@ -32,11 +32,14 @@ export const AUDIT_ROW_COLUMNS = [
   'firstResponsible',
   'directlyResponsible',
   'onDutyAtDeadline',
+  'personsAt',
+  'directorySince',
 ] as const;
 
 /**
  * The late or missed rows as CSV; people are `name (personId)` and missing elements their names,
- * several separated by `; `.
+ * several separated by `; `. The persons are those of `personsAt` (the deadline), as the directory
+ * version of `directorySince` named them.
  */
 export const auditRowsCsv = (rows: readonly AuditRow[]): string =>
   toCsv(
@@ -67,6 +70,8 @@ export const auditRowsCsv = (rows: readonly AuditRow[]): string =>
       people(row.firstResponsible),
       people(row.directlyResponsible),
       people(row.onDutyAtDeadline),
+      row.personsAt,
+      row.directorySince,
     ]),
   );
 

@@ -10,7 +10,7 @@
 import type { Grade } from '../grade';
 import type { Category, IncidentEvent, IncidentState, UnitReportLateData } from '../incident';
 import type { Obligation } from '../obligation';
-import { type Officer, type OfficerRole, peopleFor, type Shift } from '../officers';
+import { type DirectoryHistory, type Officer, type OfficerRole, peopleFor, versionAt } from '../officers';
 import { formatDuration } from '../policy/policy';
 import { chainOf, firstOfficeOf, isWithin, type RegionLevel, regionOf } from '../regions/regions';
 import type { AuditFilter, AuditKind, AuditList, ZeroReportPosition } from './listing';
@@ -307,11 +307,8 @@ export interface Person {
   readonly name: string;
 }
 
-/** One office's officers and roster, as the directory holds them. */
-export interface OfficeDirectory {
-  readonly officers: readonly Officer[];
-  readonly roster: readonly Shift[];
-}
+/** One office's officers and roster through time, every version the directory holds. */
+export type OfficeDirectory = DirectoryHistory;
 
 /** A late or missed duty with the people who answer for it. */
 export interface AuditRow extends AuditEntry {
@@ -321,14 +318,22 @@ export interface AuditRow extends AuditEntry {
   readonly directlyResponsible: readonly Person[];
   /** Who was on the office's duty roster at the deadline: who was waiting for, or owed, the hand-over. */
   readonly onDutyAtDeadline: readonly Person[];
+  /**
+   * The instant the persons above are named for: the deadline. They are the ones who held the
+   * posts and were on the roster then, whatever the directory says now.
+   */
+  readonly personsAt: string;
+  /** When the directory version they come from took effect; null if nothing was on record for the office then. */
+  readonly directorySince: string | null;
 }
 
 const person = (o: Officer): Person => ({ personId: o.personId, name: o.name });
 
 /**
- * Names the people of the entry's office: its first and directly responsible persons for an
- * office's own duty, and for every row the duty officer(s) on the roster at the deadline. A unit's
- * report is the unit's duty, so no office leader is named as responsible for it.
+ * Names the people of the entry's office as the directory held them at the deadline: its first and
+ * directly responsible persons for an office's own duty, and for every row the duty officer(s) on
+ * the roster then. A unit's report is the unit's duty, so no office leader is named as responsible
+ * for it.
  */
 export const withPeople = (entry: AuditEntry, directory: OfficeDirectory): AuditRow => {
   const office = entry.office.code;
@@ -340,5 +345,7 @@ export const withPeople = (entry: AuditEntry, directory: OfficeDirectory): Audit
     firstResponsible: officeDuty ? named('first-responsible') : [],
     directlyResponsible: officeDuty ? named('directly-responsible') : [],
     onDutyAtDeadline: named('duty-officer'),
+    personsAt: entry.deadline,
+    directorySince: versionAt(directory, at)?.effectiveAt ?? null,
   };
 };

@@ -14,11 +14,11 @@ import {
   type PackDuty,
   type PackIncident,
   type PackScope,
-  PERSONS_AS_OF_BUILD,
+  PERSONS_AT_DEADLINE,
   sealText,
 } from './pack-format';
 
-/** Every duty of the incident, with its office's persons as `directoryOf` gives them. */
+/** Every duty of the incident, with its office's persons at the duty's deadline, from the history `directoryOf` gives. */
 export const dutiesOf = (state: IncidentState, directoryOf: (office: string) => OfficeDirectory): PackDuty[] =>
   state.obligations.map((o) => ({ ...withPeople(obligationEntry(state, o), directoryOf(o.office)), status: o.status }));
 
@@ -58,7 +58,7 @@ export const evidencePackOf = (request: PackRequest): EvidencePack => {
     builtAt: request.builtAt,
     builtBy: request.builtBy,
     scope: request.scope,
-    persons: PERSONS_AS_OF_BUILD,
+    persons: PERSONS_AT_DEADLINE,
     incidents,
     digest,
   };

@@ -20,8 +20,16 @@ export const EVIDENCE_PACK_VERSION = 1;
 export const MAX_PACK_INCIDENTS = 200;
 
 /**
- * Said in every pack, because the directory keeps no history: the persons named are the ones it
- * held when the pack was built, which may not be the ones on record at the deadline.
+ * Said in every pack: the persons named for each duty are the ones who held the posts and were on
+ * the roster at its deadline, from the directory's history (each duty's `personsAt` and
+ * `directorySince` say which instant and which version).
+ */
+export const PERSONS_AT_DEADLINE =
+  'persons responsible at each duty’s deadline: those who held the posts and were on the duty roster then, from the officer directory’s history (personsAt and directorySince on each duty)';
+
+/**
+ * What packs built before the directory kept history say instead: their persons are the ones the
+ * directory held when the pack was built. The verifier still reads such packs, and says so.
  */
 export const PERSONS_AS_OF_BUILD =
   'persons responsible as the officer directory held them when this pack was built; the directory keeps no history, so a change of post since a deadline is not reflected';
@@ -53,7 +61,7 @@ export interface EvidencePack {
   readonly builtAt: string;
   readonly builtBy: { readonly sub: string; readonly role: string; readonly region: string };
   readonly scope: PackScope;
-  readonly persons: typeof PERSONS_AS_OF_BUILD;
+  readonly persons: typeof PERSONS_AT_DEADLINE;
   readonly incidents: readonly PackIncident[];
   /** Where each incident's chain ends (its head), in the format of `npm run verify-audit -- --save-digest`. */
   readonly digest: AuditDigest;

@@ -143,6 +143,8 @@ export interface OfficeOfficers {
     readonly to: string;
   }[];
   readonly onDutyNow: readonly string[];
+  /** When the version shown took effect; null if nothing is on record yet. */
+  readonly since: string | null;
 }
 
 export interface OwedDay {

@@ -32,7 +32,10 @@ const zh = {
   scopeIncidents: '指定的 {count} 起事件',
   scopePeriod: '{region} 辖区 {from} 至 {to} 接报的事件',
   persons: '责任人说明',
-  personsNote: '责任人按生成证据包时人员名录所载列出；名录不保存历史，期限之后的岗位变动不会反映在此。',
+  personsNote:
+    '责任人为各项职责期限届满时在岗的人员及当时值班表上的值班人员，取自人员名录的历史记录（见各职责的 personsAt 与 directorySince）。',
+  personsNoteAtBuild:
+    '责任人按生成证据包时人员名录所载列出；该证据包生成时名录不保存历史，期限之后的岗位变动不会反映在此。',
   seal: '封印值（请登记于检查记录）',
   sealRecomputed: '重新计算的封印值',
   digestRoot: '摘要根',
@@ -124,7 +127,9 @@ const en: Record<VerifierKey, string> = {
   scopePeriod: 'the incidents of {region} received from {from} to {to}',
   persons: 'Persons named',
   personsNote:
-    'The persons responsible are as the officer directory held them when the pack was built; the directory keeps no history, so a change of post after a deadline is not shown.',
+    'The persons responsible are those who held the posts and were on the duty roster at each duty’s deadline, from the officer directory’s history (personsAt and directorySince on each duty).',
+  personsNoteAtBuild:
+    'The persons responsible are as the officer directory held them when the pack was built; when it was built the directory kept no history, so a change of post after a deadline is not shown.',
   seal: 'Seal (write it in the inspection record)',
   sealRecomputed: 'Seal recomputed',
   digestRoot: 'Digest root',

@@ -7,6 +7,7 @@
  * never as markup: a pack is evidence from elsewhere, and may have been made to attack its reader.
  */
 import { checkPack, type PackReport, parsePack, UnreadablePack } from '../../../shared/domain/evidence/check-pack';
+import { PERSONS_AS_OF_BUILD } from '../../../shared/domain/evidence/pack-format';
 import { named, problemText, say, type VerifierKey, type VerifierLang } from './verifier-messages';
 
 const sha256 = async (text: string): Promise<string> => {
@@ -123,7 +124,7 @@ const aboutPack = (report: PackReport): HTMLElement => {
       ...row('builtAt', shown(report.builtAt)),
       ...row('builtBy', `${shown(by?.sub)} · ${shown(by?.role)} · ${shown(by?.region)}`),
       ...row('scope', scopeText),
-      ...row('persons', t('personsNote')),
+      ...row('persons', t(report.persons === PERSONS_AS_OF_BUILD ? 'personsNoteAtBuild' : 'personsNote')),
       ...row('seal', el('code', {}, shown(report.seal.stored)), recordedNote),
       ...row('sealRecomputed', el('code', {}, report.seal.recomputed)),
       ...row('digestRoot', el('code', {}, shown(report.digest.root))),

@@ -38,7 +38,7 @@ export const en: Record<MessageKey, string> = {
   'evidence.intro':
     'An evidence pack is one file holding every event of the incident’s log (with its sequence number and hash), the chain’s head, the persons responsible at each reporting duty’s deadline, and the jurisdiction digest and seal. Anyone can verify it in a browser with the offline verifier page, with no access to this system and no network.',
   'evidence.persons':
-    'The persons responsible are as the officer directory holds them when the pack is built; it keeps no history.',
+    'The persons responsible are those who held the posts and were on the duty roster at each duty’s deadline, from the officer directory’s history.',
   'evidence.download': 'Download the evidence pack',
   'evidence.downloading': 'Building the evidence pack…',
   'evidence.downloaded': 'Downloaded {file}.',
@@ -376,6 +376,8 @@ export const en: Record<MessageKey, string> = {
   'desk.people.roles': 'Responsibility',
   'desk.people.shifts': 'Shifts',
   'desk.people.channels': 'Notified by',
+  'desk.people.since':
+    'This version of the directory has been in effect since {time}; earlier versions stay on record, and a late or missed duty names the persons of the version in effect at its deadline.',
   'desk.people.readOnly': 'The directory is read-only here; an administrator imports the directory file to change it.',
   'desk.people.role.first-responsible': 'First responsible person',
   'desk.people.role.directly-responsible': 'Directly responsible person',

@@ -38,7 +38,7 @@ export const zhCN = {
   'evidence.subject': '事件 {incidentId}',
   'evidence.intro':
     '证据包是一个文件，包含事件日志的每一个事件（连同序号和哈希）、链头、各项报送职责期限时的责任人，以及辖区摘要和封印。任何人都可以用离线核验页在浏览器中核验它，无需连接本系统或网络。',
-  'evidence.persons': '责任人按生成时人员名录所载列出；名录不保存历史。',
+  'evidence.persons': '责任人为各项职责期限届满时在岗的人员及当时值班表上的值班人员，取自人员名录的历史记录。',
   'evidence.download': '下载证据包',
   'evidence.downloading': '正在生成证据包…',
   'evidence.downloaded': '已下载 {file}。',
@@ -365,6 +365,7 @@ export const zhCN = {
   'desk.people.shifts': '值班时段',
   'desk.people.channels': '通知方式',
   'desk.people.readOnly': '名录只读。更新名录由管理员导入名录文件。',
+  'desk.people.since': '此版本名录自 {time} 起生效；此前各版本保留备查，逾期追责按期限届满时的版本认定责任人。',
   'desk.people.role.first-responsible': '第一责任人',
   'desk.people.role.directly-responsible': '直接责任人',
   'desk.people.role.duty-officer': '值班员',

@@ -8,7 +8,7 @@ import type { OfficeOfficers } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
 import { type MessageKey, t } from '../../i18n/i18n';
-import { officeName } from '../../lib/words';
+import { atChinaTime, officeName } from '../../lib/words';
 
 type Officer = OfficeOfficers['officers'][number];
 
@@ -112,6 +112,9 @@ const Directory = (props: { readonly directory: OfficeOfficers }) => {
               </tbody>
             </table>
           </div>
+        )}
+        {directory.since !== null && (
+          <p class="hint">{t('desk.people.since', { time: atChinaTime(directory.since) })}</p>
         )}
         <p class="hint">{t('desk.people.readOnly')}</p>
       </section>
