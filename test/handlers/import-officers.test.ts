@@ -150,16 +150,15 @@ describe('import-officers handler', () => {
     const [put] = dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
     expect(put?.TableName).toBe(TABLE);
     expect(put?.Item).toMatchObject({ pk: 'OFFICE#110101', sk: `AS_OF#${effectiveAt}`, effectiveAt });
-    expect((put?.Item?.officers as { personId: string }[]).map((o) => o.personId)).toEqual([
+    expect(((put?.Item?.officers ?? []) as { personId: string }[]).map((o) => o.personId)).toEqual([
       'P-LI',
       'P-WANG',
       'P-ZHAO',
       'P-QIAN',
     ]);
-    expect((put?.Item?.roster as { personId: string; from: string }[]).map((s) => `${s.personId}#${s.from}`)).toEqual([
-      'P-ZHAO#08:00',
-      'P-QIAN#20:00',
-    ]);
+    expect(
+      ((put?.Item?.roster ?? []) as { personId: string; from: string }[]).map((s) => `${s.personId}#${s.from}`),
+    ).toEqual(['P-ZHAO#08:00', 'P-QIAN#20:00']);
     expect(dynamodb.commandCalls(BatchWriteCommand)).toEqual([]);
     // The subscriptions: P-GONE's phone removed before anything is added; 西城's and the archive
     // left alone.
@@ -221,7 +220,7 @@ describe('import-officers handler', () => {
     // ASSESS: imported with the names as written, commas, quotes and line breaks in them.
     expect(result).toMatchObject({ imported: true, offices: 1, officers: 4, shifts: 2 });
     const [put] = dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
-    expect((put?.Item?.officers as { name: string }[]).map((o) => o.name)).toEqual([
+    expect(((put?.Item?.officers ?? []) as { name: string }[]).map((o) => o.name)).toEqual([
       '李主任, 东城区应急局',
       '王副主任 "老王"',
       '赵值班\n值班室',
