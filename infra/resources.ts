@@ -209,7 +209,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
     topic: 'incidentEvents',
     queue: 'timers',
     rawMessageDelivery: true,
-    filterPolicy: eventTypes('ObligationOpened', 'ReportForwarded', 'AutoEscalated'),
+    filterPolicy: eventTypes('ObligationOpened', 'DeadlineShortened', 'ReportForwarded', 'AutoEscalated'),
   },
   {
     topic: 'incidentEvents',
@@ -221,6 +221,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
       'ReportForwarded',
       'GradeAssessed',
       'DeadlineWarned',
+      'DeadlineShortened',
       'DeadlineMissed',
       'AutoEscalated',
     ),

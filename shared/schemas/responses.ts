@@ -65,6 +65,9 @@ export const obligationSchema = z.strictObject({
   missedAt: instant.optional(),
   escalatedAt: instant.optional(),
   waivedAt: instant.optional().meta({ description: 'when a lowered grade lifted the duty' }),
+  shortenedFrom: instant
+    .optional()
+    .meta({ description: 'the deadline the duty opened with, when a raised grade has moved it earlier' }),
 });
 
 /** The answer of `POST /v1/reports` (`SubmitReportResponse`). */
@@ -275,6 +278,9 @@ export const boardRowSchema = z.strictObject({
         status: obligationStatusSchema,
         metAt: instant.optional(),
         lateByMs: count.optional(),
+        shortenedFrom: instant
+          .optional()
+          .meta({ description: 'the deadline the duty opened with, when a raised grade has moved it earlier' }),
         source: z.string().meta({ description: 'the rule behind the limit: legal source or override note' }),
       }),
     )
