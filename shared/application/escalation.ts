@@ -101,8 +101,9 @@ export interface AssessGradeCommand {
 
 /**
  * An office that has the report assesses (or changes) its grade, with its reason. A higher grade
- * opens the duties it calls for at once (timed from now); a lower one waives those it no longer
- * does. The same grade again changes nothing.
+ * opens the duties it calls for at once (timed from now) and moves earlier the running deadlines it
+ * gives a shorter limit; a lower one waives those it no longer does. The same grade again changes
+ * nothing.
  */
 export const makeAssessGrade =
   (deps: Pick<EscalationDeps, 'appendEvents'>) =>
@@ -115,9 +116,10 @@ export const makeAssessGrade =
       if (command.grade === state.grade) return [];
       return gradeChangeDrafts(state, office, command.grade, command.reason, new Set());
     });
-    const waived = new Set(
-      appended.events.flatMap((e) => (e.type === 'ObligationWaived' ? [e.data.obligationId] : [])),
-    );
+    const named = (type: 'ObligationWaived' | 'DeadlineShortened') =>
+      new Set(appended.events.flatMap((e) => (e.type === type ? [e.data.obligationId] : [])));
+    const waived = named('ObligationWaived');
+    const shortened = named('DeadlineShortened');
     return {
       incidentId,
       previousGrade: previous ?? appended.state.grade,
@@ -125,6 +127,7 @@ export const makeAssessGrade =
       changed: appended.events.length > 0,
       opened: appended.opened,
       waived: appended.state.obligations.filter((o) => waived.has(o.obligationId)),
+      shortened: appended.state.obligations.filter((o) => shortened.has(o.obligationId)),
     };
   };
 

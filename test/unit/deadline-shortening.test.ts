@@ -108,7 +108,7 @@ describe('a raised grade on a running duty', () => {
     clock.advance(20 * MINUTE);
 
     // ACT
-    await assess(COUNTY, INCIDENT, { grade: 'III', reason: '经核实为较大事故' });
+    const answer = await assess(COUNTY, INCIDENT, { grade: 'III', reason: '经核实为较大事故' });
 
     // ASSESS
     expect(shortened().map((e) => e.data)).toStrictEqual([
@@ -126,6 +126,7 @@ describe('a raised grade on a running duty', () => {
       },
     ]);
     expect(duty()).toMatchObject({ dueAt: t(HOUR), limitMs: HOUR, shortenedFrom: t(2 * HOUR), status: 'pending' });
+    expect(answer.shortened).toEqual([duty()]);
     const log = events();
     expect(verifyChain(log as unknown as Parameters<typeof verifyChain>[0])).toMatchObject({ intact: true });
     expect(replayHead(log)).toStrictEqual(incidents.headOf(INCIDENT));
