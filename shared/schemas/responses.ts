@@ -245,11 +245,9 @@ export const assessGradeResponseSchema = z.strictObject({
   changed: z.boolean().meta({ description: 'false when the grade was already this one' }),
   opened: z.array(obligationSchema).meta({ description: 'the duties a higher grade opened, timed from now' }),
   waived: z.array(obligationSchema).meta({ description: 'the duties a lower grade lifted' }),
-  shortened: z
-    .array(obligationSchema)
-    .meta({
-      description: 'the running duties whose deadline a higher grade moved earlier (`shortenedFrom` the old one)',
-    }),
+  shortened: z.array(obligationSchema).meta({
+    description: 'the running duties whose deadline a higher grade moved earlier (`shortenedFrom` the old one)',
+  }),
 });
 
 const officeRef = z.strictObject({ level, office: z.string() });
