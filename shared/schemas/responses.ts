@@ -450,11 +450,13 @@ export const verifyResponseSchema = z.strictObject({
   region: z.string(),
   complete: z.boolean().meta({ description: 'the last chain of the jurisdiction was reached' }),
   counts: chainCounts,
-  byKind: z.strictObject({ incident: chainCounts, 'zero-report': chainCounts }),
+  byKind: z.strictObject({ incident: chainCounts, 'zero-report': chainCounts, 'access-denied': chainCounts }),
   broken: z.array(
     z.strictObject({
-      kind: z.enum(['incident', 'zero-report']),
-      id: z.string().meta({ description: 'the incident id, or `<period id>/<unit>`' }),
+      kind: z.enum(['incident', 'zero-report', 'access-denied']),
+      id: z
+        .string()
+        .meta({ description: 'the incident id, `<period id>/<unit>`, or `<province>/<China date>` for refusals' }),
       region: z.string(),
       seq: z.number().int(),
       reason: z.enum([
@@ -525,7 +527,7 @@ export const evidencePackSchema = z.strictObject({
       takenAt: instant,
       chains: z.array(
         z.strictObject({
-          kind: z.enum(['incident', 'zero-report']),
+          kind: z.enum(['incident', 'zero-report', 'access-denied']),
           id: z.string(),
           region: z.string(),
           seq: count,
