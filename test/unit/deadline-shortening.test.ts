@@ -19,6 +19,7 @@ import {
 } from '../../shared/application/escalation';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
+import { obligationEntry } from '../../shared/domain/audit/rows';
 import { boardRowOf } from '../../shared/domain/board';
 import type { Grade } from '../../shared/domain/grade';
 import { verifyChain } from '../../shared/domain/hash-chain';
@@ -228,6 +229,19 @@ describe('a raised grade on a running duty', () => {
       remindAt: t(45 * MINUTE),
       source: WUHAN_III,
     });
+  });
+});
+
+describe('the inspectors’ late and missed rows of a moved deadline', () => {
+  it('give the deadline in force, and the one the duty opened with', async () => {
+    const { report, clock, assess, incidents, duty } = setUp();
+    await report('IV');
+    clock.advance(20 * MINUTE);
+    await assess(COUNTY, INCIDENT, { grade: 'III', reason: '较大' });
+
+    const head = incidents.headOf(INCIDENT);
+    if (!head) throw new Error('no head');
+    expect(obligationEntry(head, duty())).toMatchObject({ deadline: t(HOUR), deadlineShortenedFrom: t(2 * HOUR) });
   });
 });
 
