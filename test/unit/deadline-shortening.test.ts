@@ -17,6 +17,7 @@ import {
   makeStartTimers,
   makeSweepDeadlines,
 } from '../../shared/application/escalation';
+import { briefFor, messageFor } from '../../shared/application/notify-officers';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
 import { obligationEntry } from '../../shared/domain/audit/rows';
@@ -197,11 +198,19 @@ describe('a raised grade on a running duty', () => {
     expect(duty().dueAt).toBe(t(HOUR));
   });
 
-  it('tells the holder’s duty officer and directly responsible person', async () => {
-    const { report, clock, assess, shortened } = setUp();
+  it('tells the holder’s duty officer and directly responsible person, with the new and old deadline', async () => {
+    const { report, clock, assess, shortened, incidents } = setUp();
     await report('IV');
     clock.advance(20 * MINUTE);
     await assess(COUNTY, INCIDENT, { grade: 'III', reason: '较大' });
+    const head = incidents.headOf(INCIDENT);
+    if (!head) throw new Error('no head');
+    const event = shortened()[0] as IncidentEvent;
+    // 10:00 and 11:00 China time: the new deadline and the old one.
+    expect(messageFor('deadline-shortened', event, head)).toContain('report it up by 10:00 (China time), not 11:00');
+    const brief = briefFor('deadline-shortened', event, head);
+    expect(brief).toContain('Now due 10:00 China time (was 11:00)');
+    expect(brief.length).toBeLessThanOrEqual(140);
 
     expect(addresseesOf(shortened()[0] as IncidentEvent)).toEqual([
       {
