@@ -27,7 +27,9 @@ import { verifyChain } from '../../shared/domain/hash-chain';
 import { replayHead } from '../../shared/domain/head-projection';
 import type { IncidentEvent } from '../../shared/domain/incident';
 import { addresseesOf } from '../../shared/domain/officers';
+import { DEFAULT_MINIMUM_NOTICE_MS, minimumNoticeOf } from '../../shared/domain/policy/policy';
 import { timerName } from '../../shared/ports/timers';
+import { parsePolicy } from '../../shared/schemas/policy';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
@@ -372,5 +374,27 @@ describe('the timer of a moved deadline', () => {
         .filter((e) => e.type === 'DeadlineMissed')
         .map((e) => e.data.dueAt),
     ).toEqual([t(HOUR)]);
+  });
+});
+
+describe('the minimum notice as policy data', () => {
+  it('is 15 min in the national policy, 3 s in the drill, and 15 min for a policy that names none', () => {
+    expect(minimumNoticeOf(policyByName('national'))).toBe(15 * MINUTE);
+    expect(minimumNoticeOf(policyByName('drill'))).toBe(3_000);
+    const { minimumNotice: _none, ...document } = { ...policyByName('drill'), minimumNotice: undefined };
+    expect(DEFAULT_MINIMUM_NOTICE_MS).toBe(15 * MINUTE);
+    expect(minimumNoticeOf(document)).toBe(DEFAULT_MINIMUM_NOTICE_MS);
+  });
+
+  it('is refused when it is not a duration, naming the field', () => {
+    const document = {
+      name: 'x',
+      description: 'x',
+      limits: Object.fromEntries(Object.keys(policyByName('drill').limits).map((k) => [k, '10s'])),
+      reminderAt: 0.5,
+      minimumNotice: '0s',
+      overrides: [],
+    };
+    expect(() => parsePolicy(document, 'test')).toThrow(/minimumNotice/);
   });
 });
