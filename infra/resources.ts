@@ -210,7 +210,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
     topic: 'incidentEvents',
     queue: 'timers',
     rawMessageDelivery: true,
-    filterPolicy: eventTypes('ObligationOpened', 'ReportForwarded', 'AutoEscalated'),
+    filterPolicy: eventTypes('ObligationOpened', 'DeadlineShortened', 'ReportForwarded', 'AutoEscalated'),
   },
   {
     topic: 'incidentEvents',
@@ -222,6 +222,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
       'ReportForwarded',
       'GradeAssessed',
       'DeadlineWarned',
+      'DeadlineShortened',
       'DeadlineMissed',
       'AutoEscalated',
     ),

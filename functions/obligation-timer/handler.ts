@@ -17,6 +17,8 @@ const taskInput = z.object({
   action: z.enum(['remind', 'check']),
   incidentId: z.string().min(1),
   obligationId: z.string().min(1),
+  /** The deadline the execution was started for (absent from executions started before it was passed). */
+  dueAt: z.string().min(1).optional(),
 });
 
 export const handler = middy()

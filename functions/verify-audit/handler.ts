@@ -9,6 +9,7 @@
  */
 import {
   apiTablesEnv,
+  makeAccessDeniedChains,
   makeIncidentAdapters,
   makeZeroReportAuditChains,
   zeroReportsEnv,
@@ -32,8 +33,9 @@ const ACCESS_DENIED_ON_FIRST_PAGE = 50;
 const env = readEnv(apiTablesEnv.extend(zeroReportsEnv.shape));
 const { incidents, accessLog } = makeIncidentAdapters(env);
 const verifyAudit = makeVerifyAudit({
-  // The incidents' logs first (resumable through their region indexes), then the units' zero-report logs.
-  sources: [makeIncidentAuditChains({ incidents }), makeZeroReportAuditChains(env)],
+  // The incidents' logs first (resumable through their region indexes), then the units' zero-report
+  // logs, then each province's daily chains of refused requests.
+  sources: [makeIncidentAuditChains({ incidents }), makeZeroReportAuditChains(env), makeAccessDeniedChains(env)],
   accessLog,
   clock: systemClock,
 });

@@ -49,6 +49,8 @@ export const describeEvent = (event: IncidentEvent): string => {
       return `${head}: could not notify (${event.data.kind}): ${event.data.reason}${event.data.willRetry ? '; will retry' : ''}`;
     case 'ObligationWaived':
       return `${head}: ${office(event.data)} no longer owes ${event.data.obligationId.split('-').at(-1)}: ${event.data.reason}`;
+    case 'DeadlineShortened':
+      return `${head}: ${office(event.data)}'s deadline moved from ${clock(event.data.from)} to ${clock(event.data.to)} (grade ${event.data.grade}${event.data.floored ? ', minimum notice' : ''})`;
     case 'InspectionFinding':
       return `${head}: inspector ${event.actor.sub} found a ${event.data.finding} (${event.data.findingId})`;
   }

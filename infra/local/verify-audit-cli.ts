@@ -73,7 +73,7 @@ const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoHeadlessIncidentLogs } = await import('../../shared/adapters/dynamodb/orphan-events');
-const { makeDynamoAccessLog } = await import('../../shared/adapters/dynamodb/access-log');
+const { makeDynamoAccessDeniedChains, makeDynamoAccessLog } = await import('../../shared/adapters/dynamodb/access-log');
 const { makeDynamoZeroReportAuditChains } = await import('../../shared/adapters/dynamodb/zero-report-audit-chains');
 const { systemClock } = await import('../../shared/adapters/system');
 const { makeIncidentAuditChains, makeVerifyAudit } = await import('../../shared/application/verify-audit');
@@ -102,6 +102,7 @@ try {
       // affordable here because this run reads everything anyway.
       makeDynamoHeadlessIncidentLogs({ client, incidentsTable: tableNames.incidents }),
       makeDynamoZeroReportAuditChains({ client, table: tableNames.zeroReports }),
+      makeDynamoAccessDeniedChains({ client, table: tableNames.accessLog }),
     ],
     accessLog: makeDynamoAccessLog({ client, table: tableNames.accessLog }),
     clock: systemClock,
@@ -135,6 +136,9 @@ try {
     console.log(`  incident event logs: ${byKind.incident.chains} chains, ${byKind.incident.events} events`);
     console.log(
       `  zero-report logs:    ${byKind['zero-report'].chains} chains, ${byKind['zero-report'].events} events`,
+    );
+    console.log(
+      `  refusals by day:     ${byKind['access-denied'].chains} chains, ${byKind['access-denied'].events} events`,
     );
     console.log(`  ${counts.chains} chains, ${counts.events} events: ${counts.intact} intact, ${counts.broken} broken`);
     if (against) {

@@ -1,7 +1,9 @@
 /**
  * The deadline of one obligation, as an Amazon States Language state machine: remind the holder
  * before the deadline (when the policy reminds), wait until it is due, check it, and — if the
- * check ran early — wait again. The check marks the deadline missed and escalates past the
+ * check ran early — wait again. A deadline that a raised grade moves earlier gets a second
+ * execution of its own; the first one's reminder then finds its deadline gone and sends nothing,
+ * and its check, at the old deadline, finds the miss already recorded. The check marks the deadline missed and escalates past the
  * silent office; every task is idempotent, so a retried or repeated step changes nothing.
  *
  * Defined once and used twice: the CDK stack deploys it with the timer function's ARN, and the
@@ -49,7 +51,14 @@ export const escalationDefinition = (functionArn: string = TIMER_FUNCTION_ARN) =
     [TASK_STATES.remind]: {
       Type: 'Task',
       Resource: functionArn,
-      Parameters: { action: 'remind', 'incidentId.$': '$.incidentId', 'obligationId.$': '$.obligationId' },
+      // The deadline this execution waits for: a reminder from a timer whose deadline has since
+      // moved is skipped, and the newer timer reminds at the new time.
+      Parameters: {
+        action: 'remind',
+        'incidentId.$': '$.incidentId',
+        'obligationId.$': '$.obligationId',
+        'dueAt.$': '$.dueAt',
+      },
       ResultPath: '$.reminder',
       Retry: retryTransient,
       // A reminder that cannot be sent must not stop the deadline from being checked.

@@ -6,7 +6,7 @@
 
 import type { Actor } from '../domain/access';
 import { ConflictError, NotFoundError } from '../domain/errors';
-import { obligationsToOpen } from '../domain/escalation';
+import { deadlinesToShorten, obligationsToOpen } from '../domain/escalation';
 import type { Grade } from '../domain/grade';
 import { seal } from '../domain/hash-chain';
 import type { EventDraft, EventScope, IncidentEvent, IncidentEventBody, IncidentState } from '../domain/incident';
@@ -41,8 +41,10 @@ const gradeAfter = (state: IncidentState | undefined, draft: EventDraft): Grade 
 };
 
 /**
- * Seals drafts onto `state`'s chain in order, then adds an `ObligationOpened` for every duty the
- * resulting state calls for (see {@link obligationsToOpen}), so no change can forget one.
+ * Seals drafts onto `state`'s chain in order, then — when the grade changed — a `DeadlineShortened`
+ * for every running duty the new grade gives less time (see {@link deadlinesToShorten}), and an
+ * `ObligationOpened` for every duty the resulting state calls for (see {@link obligationsToOpen}),
+ * so no change can forget one.
  */
 export const applyDrafts = (
   state: IncidentState | undefined,
@@ -85,6 +87,10 @@ export const applyDrafts = (
     current = project(current, event, codes);
   };
   for (const draft of drafts) append(draft);
+  // A new grade may call for shorter limits on the duties already running: their deadlines move.
+  if (state && current && current.grade !== state.grade) {
+    for (const shortened of deadlinesToShorten(current, context.policy, context.now)) append(shortened);
+  }
   const opened: Obligation[] = [];
   if (current && events.length > 0) {
     for (const obligation of obligationsToOpen(current, context.policy, context.now)) {

@@ -101,8 +101,9 @@ export interface AssessGradeCommand {
 
 /**
  * An office that has the report assesses (or changes) its grade, with its reason. A higher grade
- * opens the duties it calls for at once (timed from now); a lower one waives those it no longer
- * does. The same grade again changes nothing.
+ * opens the duties it calls for at once (timed from now) and moves earlier the running deadlines it
+ * gives a shorter limit; a lower one waives those it no longer does. The same grade again changes
+ * nothing.
  */
 export const makeAssessGrade =
   (deps: Pick<EscalationDeps, 'appendEvents'>) =>
@@ -115,9 +116,10 @@ export const makeAssessGrade =
       if (command.grade === state.grade) return [];
       return gradeChangeDrafts(state, office, command.grade, command.reason, new Set());
     });
-    const waived = new Set(
-      appended.events.flatMap((e) => (e.type === 'ObligationWaived' ? [e.data.obligationId] : [])),
-    );
+    const named = (type: 'ObligationWaived' | 'DeadlineShortened') =>
+      new Set(appended.events.flatMap((e) => (e.type === type ? [e.data.obligationId] : [])));
+    const waived = named('ObligationWaived');
+    const shortened = named('DeadlineShortened');
     return {
       incidentId,
       previousGrade: previous ?? appended.state.grade,
@@ -125,6 +127,7 @@ export const makeAssessGrade =
       changed: appended.events.length > 0,
       opened: appended.opened,
       waived: appended.state.obligations.filter((o) => waived.has(o.obligationId)),
+      shortened: appended.state.obligations.filter((o) => shortened.has(o.obligationId)),
     };
   };
 
@@ -254,15 +257,20 @@ export const makeCheckDeadline =
     return outcome;
   };
 
-/** The reminder before a deadline: once, and only while the obligation is still open and not yet due. */
+/**
+ * The reminder before a deadline: once, and only while the obligation is still open and not yet
+ * due — and only from the timer of the deadline in force: a timer started for a deadline a raised
+ * grade has since moved (its `dueAt` no longer the obligation's) leaves the reminder to the newer one.
+ */
 export const makeRemind =
   (deps: Pick<EscalationDeps, 'appendEvents'>) =>
   async (
-    timer: Pick<TimerInput, 'incidentId' | 'obligationId'>,
+    timer: Pick<TimerInput, 'incidentId' | 'obligationId'> & { readonly dueAt?: string | undefined },
   ): Promise<{ readonly outcome: 'warned' | 'skipped' }> => {
     const { events } = await deps.appendEvents(timer.incidentId, SYSTEM_ACTOR, (state, now) => {
       const o = state.obligations.find((x) => x.obligationId === timer.obligationId);
       if (o?.status !== 'pending' || o.warnedAt || now.getTime() >= Date.parse(o.dueAt)) return [];
+      if (timer.dueAt !== undefined && Date.parse(timer.dueAt) !== Date.parse(o.dueAt)) return [];
       return [
         {
           type: 'DeadlineWarned',
@@ -279,24 +287,38 @@ export const makeRemind =
     return { outcome: events.length > 0 ? 'warned' : 'skipped' };
   };
 
-/** The timer input for an obligation under a policy: its deadline, and its reminder if any. */
-export const timerFor = (obligation: Obligation, policy: Policy): TimerInput => {
+/**
+ * The timer input for an obligation under a policy: its deadline, and its reminder if any — for a
+ * deadline a raised grade moved earlier, the same point of the shortened window.
+ */
+export const timerFor = (
+  obligation: Pick<Obligation, 'incidentId' | 'obligationId' | 'openedAt' | 'dueAt' | 'shortenedFrom'>,
+  policy: Policy,
+): TimerInput => {
   const remind = reminderAt(policy, new Date(obligation.openedAt), new Date(obligation.dueAt));
   return {
     incidentId: obligation.incidentId,
     obligationId: obligation.obligationId,
     dueAt: obligation.dueAt,
     ...(remind ? { remindAt: remind.toISOString() } : {}),
+    ...(obligation.shortenedFrom ? { shortenedFrom: obligation.shortenedFrom } : {}),
   };
 };
 
-/** Starts a timer for every obligation the events open. Starting one twice is harmless. */
+/** Starts a timer for every obligation the events open, and for every deadline they move. Starting one twice is harmless. */
 export const makeStartTimers =
   (deps: { readonly scheduler: TimerScheduler; readonly policy: Policy }) =>
   async (events: readonly IncidentEvent[]): Promise<number> => {
-    const timers = events.flatMap((e) =>
-      e.type === 'ObligationOpened' ? [timerFor(e.data.obligation, deps.policy)] : [],
-    );
+    const timers = events.flatMap((e) => {
+      if (e.type === 'ObligationOpened') return [timerFor(e.data.obligation, deps.policy)];
+      if (e.type === 'DeadlineShortened') {
+        const { obligationId, openedAt, from, to } = e.data;
+        return [
+          timerFor({ incidentId: e.incidentId, obligationId, openedAt, dueAt: to, shortenedFrom: from }, deps.policy),
+        ];
+      }
+      return [];
+    });
     for (const timer of timers) await deps.scheduler.start(timer);
     return timers.length;
   };

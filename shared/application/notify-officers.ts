@@ -43,6 +43,8 @@ export const messageFor = (kind: NotificationKind, event: IncidentEvent, state: 
       return `Reminder — ${what}. ${minutes(event.data.remainingMs)} left to report it up (due ${chinaClockOf(event.data.dueAt)}). ${act}`;
     case 'DeadlineMissed':
       return `Deadline missed — ${what}. ${place(event.data.office)} did not report it by ${chinaClockOf(event.data.dueAt)}; it has been escalated past that office. Late reports are recorded against the responsible persons.`;
+    case 'DeadlineShortened':
+      return `Deadline moved earlier — ${what}. Grade ${event.data.grade} allows less time: report it up by ${chinaClockOf(event.data.to)} (China time), not ${chinaClockOf(event.data.from)}. ${act}`;
     case 'AutoEscalated':
       return `Escalated to you — ${what}. ${place(event.data.from.office)} missed its deadline, so your office now has the report and its own deadline. ${act}`;
     default:
@@ -62,6 +64,8 @@ export const briefFor = (kind: NotificationKind, event: IncidentEvent, state: In
       return `${what} Report it up by ${chinaClockOf(event.data.dueAt)} China time (${minutes(event.data.remainingMs)} left).`;
     case 'DeadlineMissed':
       return `${what} ${event.data.office} missed ${chinaClockOf(event.data.dueAt)} China time; escalated.`;
+    case 'DeadlineShortened':
+      return `${what} Now due ${chinaClockOf(event.data.to)} China time (was ${chinaClockOf(event.data.from)}).`;
     case 'AutoEscalated':
       return `${what} ${event.data.from.office} missed its deadline; your office has it now.`;
     default:

@@ -455,7 +455,7 @@ export const makeVerifyAudit = (deps: {
 
     const started = deps.clock.now().getTime();
     const counts = emptyCounts();
-    const byKind = { incident: emptyCounts(), 'zero-report': emptyCounts() };
+    const byKind = { incident: emptyCounts(), 'zero-report': emptyCounts(), 'access-denied': emptyCounts() };
     const broken: BrokenLink[] = [];
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const every = query.progressEvery ?? 100;

@@ -33,6 +33,8 @@ export interface DeskDuty {
   readonly status: Obligation['status'];
   readonly metAt?: string;
   readonly lateByMs?: number;
+  /** The deadline the duty opened with, when a raised grade has moved it earlier. */
+  readonly shortenedFrom?: string;
   /** The rule behind the limit: the legal source, or the jurisdiction's override note. */
   readonly source: string;
 }
@@ -89,6 +91,7 @@ const dutyOf = (state: IncidentState, o: Obligation, policy: Policy): DeskDuty =
     status: o.status,
     ...(o.metAt ? { metAt: o.metAt } : {}),
     ...(o.lateByMs !== undefined ? { lateByMs: o.lateByMs } : {}),
+    ...(o.shortenedFrom ? { shortenedFrom: o.shortenedFrom } : {}),
     source: rule.override && rule.ms === o.limitMs ? rule.override.note : HANDOVER_SOURCES[o.handover],
   };
 };

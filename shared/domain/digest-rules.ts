@@ -6,7 +6,7 @@
 import { canonicalJson, type Json } from './canonical';
 import type { Chained } from './chain-rules';
 
-export type ChainKind = 'incident' | 'zero-report';
+export type ChainKind = 'incident' | 'zero-report' | 'access-denied';
 
 /** Where one chain ended when the digest was taken. */
 export interface ChainAnchor {

@@ -6,7 +6,8 @@
 import type { Grade } from './grade';
 import type { EventDraft, IncidentState, OfficeRef } from './incident';
 import { forwardingObligation, nextOfficeAbove, type Obligation } from './obligation';
-import { type Handover, limitFor, type Policy } from './policy/policy';
+import { HANDOVER_SOURCES } from './policy/legal-sources';
+import { type Handover, limitFor, minimumNoticeOf, type Policy, ruleFor } from './policy/policy';
 import { chainOf, firstOfficeOf, NATIONAL, type Region, type RegionLevel, regionOf } from './regions/regions';
 
 const LEVEL_RANK: Record<RegionLevel, number> = { county: 0, city: 1, province: 2, national: 3 };
@@ -194,4 +195,41 @@ export const dutiesNoLongerOwed = (state: IncidentState): readonly Obligation[] 
     if (o.handover === 'skipLevelPhone' || o.handover === 'skipLevelWritten') return !grave;
     return false;
   });
+};
+
+/**
+ * The running deadlines a new grade moves earlier: for every pending duty whose hand-over the
+ * grade gives a shorter limit, the deadline becomes the duty's opening plus that limit — but never
+ * sooner than now plus the policy's minimum notice, and never later than it was (a longer limit
+ * does not extend a running window). A duty already missed, met or waived keeps its record.
+ * Asking again with nothing changed returns nothing, so the rule can run on every grade change.
+ */
+export const deadlinesToShorten = (state: IncidentState, policy: Policy, now: Date): readonly EventDraft[] => {
+  const chain = chainOf(state.regionCode);
+  const earliest = now.getTime() + minimumNoticeOf(policy);
+  const drafts: EventDraft[] = [];
+  for (const o of state.obligations) {
+    if (o.status !== 'pending') continue;
+    const rule = ruleFor(policy, { handover: o.handover, region: chain, grade: state.grade, category: state.category });
+    const byRule = Date.parse(o.openedAt) + rule.ms;
+    const due = Date.parse(o.dueAt);
+    const target = Math.max(byRule, earliest);
+    if (target >= due) continue;
+    drafts.push({
+      type: 'DeadlineShortened',
+      data: {
+        level: o.level,
+        office: o.office,
+        obligationId: o.obligationId,
+        openedAt: o.openedAt,
+        from: o.dueAt,
+        to: new Date(target).toISOString(),
+        grade: state.grade,
+        limitMs: rule.ms,
+        rule: rule.override?.note ?? HANDOVER_SOURCES[o.handover],
+        floored: byRule < earliest,
+      },
+    });
+  }
+  return drafts;
 };

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'DeadlineMissed',
   'AutoEscalated',
   'ObligationWaived',
+  'DeadlineShortened',
   'IncidentClosed',
   'NotificationSent',
   'NotificationFailed',

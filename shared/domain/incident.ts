@@ -161,6 +161,30 @@ export interface ObligationWaivedData extends OfficeRef {
   readonly reason: string;
 }
 
+/**
+ * A running duty's deadline moved earlier because a new grade calls for a shorter limit
+ * (docs/domain.md#windows-that-follow-the-grade). Never later: a longer limit keeps the window.
+ */
+export interface DeadlineShortenedData extends OfficeRef {
+  readonly obligationId: string;
+  /** When the duty opened: the window still starts there, so the timer can place its reminder. */
+  readonly openedAt: string;
+  /** The deadline before, and the one now in force. */
+  readonly from: string;
+  readonly to: string;
+  /** The grade that calls for the shorter limit. */
+  readonly grade: Grade;
+  /** The limit the new grade sets for the hand-over, counted from when the duty opened. */
+  readonly limitMs: number;
+  /** The rule behind that limit: the jurisdiction's override note, or the legal source. */
+  readonly rule: string;
+  /**
+   * True when that limit had already run out, or would leave less than the policy's minimum
+   * notice: the deadline is then now plus that minimum, not earlier.
+   */
+  readonly floored: boolean;
+}
+
 /** One person told, on one channel. */
 export interface NotificationRecipient {
   readonly office: string;
@@ -250,6 +274,7 @@ export type IncidentEventBody =
   | EventShape<'DeadlineMissed', DeadlineMissedData>
   | EventShape<'AutoEscalated', AutoEscalatedData>
   | EventShape<'ObligationWaived', ObligationWaivedData>
+  | EventShape<'DeadlineShortened', DeadlineShortenedData>
   | EventShape<'NotificationSent', NotificationSentData>
   | EventShape<'NotificationFailed', NotificationFailedData>
   | EventShape<'InspectionFinding', InspectionFindingData>;
@@ -377,6 +402,16 @@ export const project = (
       return updateObligation(previous, event, event.data.obligationId, { escalatedAt: event.at });
     case 'ObligationWaived':
       return updateObligation(previous, event, event.data.obligationId, { status: 'waived', waivedAt: event.at });
+    case 'DeadlineShortened': {
+      // The window is what the office now has: from when the duty opened to the new deadline.
+      const d = event.data;
+      const earlier = requireState(previous, event).obligations.find((o) => o.obligationId === d.obligationId);
+      return updateObligation(previous, event, d.obligationId, {
+        dueAt: d.to,
+        limitMs: Date.parse(d.to) - Date.parse(d.openedAt),
+        shortenedFrom: earlier?.shortenedFrom ?? d.from,
+      });
+    }
     case 'NotificationSent': {
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };

@@ -35,6 +35,8 @@ export interface Obligation {
   readonly missedAt?: string;
   /** When the pipeline escalated past the silent holder to `to`. */
   readonly escalatedAt?: string;
+  /** The deadline the duty opened with, when a raised grade has since moved it earlier. */
+  readonly shortenedFrom?: string;
   /** When a lowered grade lifted the duty. */
   readonly waivedAt?: string;
 }

@@ -63,6 +63,7 @@ export type NotificationKind =
   | 'deadline-reminder'
   | 'deadline-missed'
   | 'auto-escalated'
+  | 'deadline-shortened'
   | 'grave-incident'
   | 'zero-report-missed';
 
@@ -72,6 +73,7 @@ export const NOTIFICATION_TITLES: Readonly<Record<NotificationKind, string>> = {
   'deadline-reminder': 'Deadline reminder',
   'deadline-missed': 'Deadline missed',
   'auto-escalated': 'Escalated to you',
+  'deadline-shortened': 'Deadline moved earlier',
   'grave-incident': 'Grade I/II incident',
   'zero-report-missed': 'Zero report missed',
 };
@@ -105,7 +107,8 @@ const superiorOf = (office: string): string => {
  * Who must hear about an event, by the rules: a report or forward arriving → the receiving
  * office's duty officer (through its new obligation, or the forward itself at the top level); a reminder → its duty officer and directly responsible person; a missed
  * deadline → the late office's first and directly responsible persons and the superior office's
- * duty officer; an escalation → the office that now has it; a grade I or II incident → the
+ * duty officer; a deadline moved earlier by a new grade → its holder's duty officer and directly
+ * responsible person; an escalation → the office that now has it; a grade I or II incident → the
  * province's and the national duty offices at once.
  */
 export const addresseesOf = (
@@ -132,6 +135,17 @@ export const addresseesOf = (
             { office: event.data.office, role: 'first-responsible' },
             { office: event.data.office, role: 'directly-responsible' },
             { office: superiorOf(event.data.office), role: 'duty-officer' },
+          ],
+        },
+      ];
+    case 'DeadlineShortened':
+      // The office has less time than it was told: the people who act and answer for it hear at once.
+      return [
+        {
+          kind: 'deadline-shortened',
+          to: [
+            { office: event.data.office, role: 'duty-officer' },
+            { office: event.data.office, role: 'directly-responsible' },
           ],
         },
       ];

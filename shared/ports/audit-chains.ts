@@ -46,7 +46,7 @@ export interface MissLookups {
 }
 
 export interface AuditChain {
-  readonly kind: 'incident' | 'zero-report';
+  readonly kind: 'incident' | 'zero-report' | 'access-denied';
   /** The incident id, or `<period id>/<unit>` for a zero-report log. */
   readonly id: string;
   /** The region code the chain is filed under (the incident's or the unit's county). */

@@ -232,6 +232,10 @@ export const auditRowSchema = z.strictObject({
     .nullable()
     .meta({ description: 'required-element only: the final report that closed the incident, and what it lacked' }),
   deadline: z.string(),
+  deadlineShortenedFrom: z
+    .string()
+    .nullable()
+    .meta({ description: 'the deadline the duty opened with, when a raised grade moved it earlier; else null' }),
   metAt: z.string().nullable().meta({ description: 'when it was met after all; null if never' }),
   missedAt: z.string().nullable().meta({ description: 'when the deadline was recorded as missed' }),
   lateByMs: z.number().nullable().meta({ description: 'how late it was met, in ms; null if never met' }),

@@ -80,6 +80,7 @@ const policySchema = z.strictObject({
     .number({ error: expecting('is not a number (give a fraction like 0.75, or null)') })
     .refine((fraction) => fraction > 0 && fraction < 1, 'must be a fraction of the window between 0 and 1, like 0.75')
     .nullable(),
+  minimumNotice: duration.optional(),
   overrides: z.array(overrideSchema),
 });
 

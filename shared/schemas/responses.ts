@@ -65,6 +65,9 @@ export const obligationSchema = z.strictObject({
   missedAt: instant.optional(),
   escalatedAt: instant.optional(),
   waivedAt: instant.optional().meta({ description: 'when a lowered grade lifted the duty' }),
+  shortenedFrom: instant
+    .optional()
+    .meta({ description: 'the deadline the duty opened with, when a raised grade has moved it earlier' }),
 });
 
 /** The answer of `POST /v1/reports` (`SubmitReportResponse`). */
@@ -242,6 +245,9 @@ export const assessGradeResponseSchema = z.strictObject({
   changed: z.boolean().meta({ description: 'false when the grade was already this one' }),
   opened: z.array(obligationSchema).meta({ description: 'the duties a higher grade opened, timed from now' }),
   waived: z.array(obligationSchema).meta({ description: 'the duties a lower grade lifted' }),
+  shortened: z.array(obligationSchema).meta({
+    description: 'the running duties whose deadline a higher grade moved earlier (`shortenedFrom` the old one)',
+  }),
 });
 
 const officeRef = z.strictObject({ level, office: z.string() });
@@ -275,6 +281,9 @@ export const boardRowSchema = z.strictObject({
         status: obligationStatusSchema,
         metAt: instant.optional(),
         lateByMs: count.optional(),
+        shortenedFrom: instant
+          .optional()
+          .meta({ description: 'the deadline the duty opened with, when a raised grade has moved it earlier' }),
         source: z.string().meta({ description: 'the rule behind the limit: legal source or override note' }),
       }),
     )
@@ -445,11 +454,13 @@ export const verifyResponseSchema = z.strictObject({
   region: z.string(),
   complete: z.boolean().meta({ description: 'the last chain of the jurisdiction was reached' }),
   counts: chainCounts,
-  byKind: z.strictObject({ incident: chainCounts, 'zero-report': chainCounts }),
+  byKind: z.strictObject({ incident: chainCounts, 'zero-report': chainCounts, 'access-denied': chainCounts }),
   broken: z.array(
     z.strictObject({
-      kind: z.enum(['incident', 'zero-report']),
-      id: z.string().meta({ description: 'the incident id, or `<period id>/<unit>`' }),
+      kind: z.enum(['incident', 'zero-report', 'access-denied']),
+      id: z
+        .string()
+        .meta({ description: 'the incident id, `<period id>/<unit>`, or `<province>/<China date>` for refusals' }),
       region: z.string(),
       seq: z.number().int(),
       reason: z.enum([
@@ -523,7 +534,7 @@ export const evidencePackSchema = z.strictObject({
       takenAt: instant,
       chains: z.array(
         z.strictObject({
-          kind: z.enum(['incident', 'zero-report']),
+          kind: z.enum(['incident', 'zero-report', 'access-denied']),
           id: z.string(),
           region: z.string(),
           seq: count,

@@ -1,15 +1,24 @@
 /**
  * The DynamoDB access log against a mocked document client: which province partitions a refusal
- * is filed under, and how a listing reads, filters and pages through them.
+ * is filed under — each filing a link of that province's chain for the day, written in one
+ * transaction with the day's head — and how a listing reads, filters and pages through them.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcherWithAliases } from 'aws-sdk-client-mock-vitest';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeDynamoAccessLog } from '../../shared/adapters/dynamodb/access-log';
+import { deniedDayOf } from '../../shared/domain/access-chain';
 import { ValidationError } from '../../shared/domain/errors';
+import { GENESIS_HASH, seal } from '../../shared/domain/hash-chain';
 import { childrenOf, NATIONAL } from '../../shared/domain/regions/regions';
 import type { AccessDenied } from '../../shared/ports/access-log';
 
@@ -37,14 +46,33 @@ const denial = (
   ...extra,
 });
 
-/** The put of one filing; `filedUnder` lists every partition the refusal went to, the first one first. */
-const putFor = (partition: string, entry: AccessDenied, filedUnder: readonly string[]) => ({
-  TableName: 'AccessLog',
-  Item: { pk: `DENIED#${partition}`, sk: `${entry.at}#${entry.id}`, ...entry, filedUnder },
-  ConditionExpression: 'attribute_not_exists(pk)',
-});
+/**
+ * The transaction of one filing, the first of its province's day: the day's new head and the
+ * refusal as link 1 of the day's chain. `filedUnder` lists every partition the refusal went to,
+ * the first one first.
+ */
+const putFor = (partition: string, entry: AccessDenied, filedUnder: readonly string[]) => {
+  const day = deniedDayOf(entry.at);
+  const link = seal({ ...entry, v: 1, jurisdiction: partition, day, filedUnder, seq: 1 }, GENESIS_HASH);
+  return [
+    {
+      Put: {
+        TableName: 'AccessLog',
+        Item: { pk: `DENIED_HEADS#${partition}`, sk: day, version: 1, lastHash: link.hash },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: 'AccessLog',
+        Item: { pk: `DENIED#${partition}`, sk: `${entry.at}#${entry.id}`, ...link },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+};
 
-const sentPuts = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+const sentPuts = () => ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems);
 const sentQueries = () => ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
 
 /** A refusal as stored, with the partitions it was filed under (absent on items written before that field). */
@@ -99,12 +127,44 @@ describe('recordDenied', () => {
 
     await log.recordDenied(entry);
 
-    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 2);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
     const filedUnder = ['310000', '110000'];
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('310000', entry, filedUnder));
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, putFor('110000', entry, filedUnder));
+    expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, { TransactItems: putFor('310000', entry, filedUnder) });
+    expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, { TransactItems: putFor('110000', entry, filedUnder) });
     expect(sentPuts()).toStrictEqual([putFor('310000', entry, filedUnder), putFor('110000', entry, filedUnder)]);
-    expect(ddb.calls()).toHaveLength(2);
+    // Each filing reads its day's head, then writes the link with the head.
+    expect(ddb.calls()).toHaveLength(4);
+  });
+
+  it('chains a refusal after the day’s head, and seals it again after a refusal that landed first', async () => {
+    const entry = denial('d7', '2026-03-01T02:00:00.000Z', '110105', '110101');
+    const first = { version: 4, lastHash: 'a'.repeat(64) };
+    const second = { version: 5, lastHash: 'b'.repeat(64) };
+    ddb.on(GetCommand).resolvesOnce({ Item: first }).resolves({ Item: second });
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(new TransactionCanceledException({ message: 'conditional check failed', $metadata: {} }))
+      .resolves({});
+
+    await log.recordDenied(entry);
+
+    const [tried, landed] = sentPuts();
+    const link = (put: NonNullable<typeof tried>) => put[1]?.Put?.Item as Record<string, unknown>;
+    expect(tried?.[0]?.Put).toMatchObject({
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': 4 },
+    });
+    expect(link(tried ?? [])).toMatchObject({ seq: 5, prevHash: first.lastHash });
+    expect(landed?.[0]?.Put).toMatchObject({
+      Item: { version: 6, lastHash: link(landed ?? []).hash },
+      ExpressionAttributeValues: { ':expected': 5 },
+    });
+    expect(link(landed ?? [])).toMatchObject({
+      seq: 6,
+      prevHash: second.lastHash,
+      jurisdiction: '110000',
+      day: '2026-03-01',
+    });
   });
 
   it('files a refusal within one province once: actor 110105 targeting 110101', async () => {

@@ -73,7 +73,7 @@ const person = (personId: string) => {
 const HEADER =
   'kind,incidentId,incidentRegion,category,grade,officeLevel,officeCode,officeName,unitId,unitName,' +
   'obligationId,dutyPeriodId,zeroReportDate,finalReportId,finalReportReceivedAt,missingElements,' +
-  'deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
+  'deadline,deadlineShortenedFrom,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
   'firstResponsible,directlyResponsible,onDutyAtDeadline,personsAt,directorySince';
 /** The directory on record from an hour before the scenario: the version every row names its persons from. */
 const DIRECTORY_SINCE = new Date(Date.now() - 60 * 60_000).toISOString();
@@ -235,6 +235,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           zeroReport: null,
           finalReport: null,
           deadline: xicheng.dueAt,
+          deadlineShortenedFrom: null,
           metAt: xicheng.metAt,
           missedAt: xicheng.missedAt,
           lateByMs: xicheng.lateByMs,
@@ -255,6 +256,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           zeroReport: null,
           finalReport: null,
           deadline: unitDeadline,
+          deadlineShortenedFrom: null,
           metAt: receivedAt,
           missedAt: null,
           lateByMs: unitLateBy,
@@ -279,6 +281,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
           zeroReport: null,
           finalReport: null,
           deadline: chaoyang.dueAt,
+          deadlineShortenedFrom: null,
           metAt: null,
           missedAt: chaoyang.missedAt,
           lateByMs: null,
@@ -338,6 +341,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
         missingElements: ['measuresTaken', 'seriouslyInjured', 'unknowns'],
       },
       deadline: final.receivedAt,
+      deadlineShortenedFrom: null,
       metAt: null,
       missedAt: final.receivedAt,
       lateByMs: null,
@@ -378,7 +382,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
       `${HEADER}\r\n` +
         `required-element,${ids.closed},120101,accident,IV,county,120101,和平区,U-TJ-2,,,,,` +
         `${row.finalReport.reportId},${row.deadline},measuresTaken; seriouslyInjured; unknowns,` +
-        `${row.deadline},,${row.deadline},,,false,` +
+        `${row.deadline},,,${row.deadline},,,false,` +
         `,,"'=HYPERLINK(""http://evil.example"",""点我"") (P-TJ-EVIL)",${row.deadline},${DIRECTORY_SINCE}\r\n`,
     );
   });
@@ -526,11 +530,11 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     const lines: Record<string, string> = {
       [ids.late]:
         `countyToCity,${ids.late},110102,accident,IV,county,110102,西城区,,,${xicheng.obligationId},,,,,,` +
-        `${xicheng.dueAt},${xicheng.metAt},${xicheng.missedAt},${xicheng.lateByMs},${formatDuration(xicheng.lateByMs ?? -1)},true,` +
+        `${xicheng.dueAt},,${xicheng.metAt},${xicheng.missedAt},${xicheng.lateByMs},${formatDuration(xicheng.lateByMs ?? -1)},true,` +
         `孙主任 (P-XC-SUN),周副主任 (P-XC-ZHOU),${xichengDuty},${xicheng.dueAt},${DIRECTORY_SINCE}\r\n`,
       [ids.onTime]:
         `unit-report,${ids.onTime},110101,accident,IV,county,110101,东城区,U-DC,,,,,,,,` +
-        `${unitReport.deadline},${unitReport.metAt},,${unitReport.lateByMs},${unitReport.lateBy},false,` +
+        `${unitReport.deadline},,${unitReport.metAt},,${unitReport.lateByMs},${unitReport.lateBy},false,` +
         `,,${dongchengDuty.name} (${dongchengDuty.personId}),${unitReport.deadline},${DIRECTORY_SINCE}\r\n`,
     };
 
@@ -542,7 +546,7 @@ describe('the inspectors’ late, missed and punctuality views over HTTP', () =>
     expect(missed.text).toBe(
       `${HEADER}\r\n` +
         `countyToCity,${ids.silent},110105,accident,IV,county,110105,朝阳区,,,${chaoyang.obligationId},,,,,,` +
-        `${chaoyang.dueAt},,${chaoyang.missedAt},,,true,` +
+        `${chaoyang.dueAt},,,${chaoyang.missedAt},,,true,` +
         `陈主任 (P-CY-CHEN),"褚卫东, 副主任 (P-CY-CHU)",卫值班 (P-CY-WEI),${chaoyang.dueAt},${DIRECTORY_SINCE}\r\n`,
     );
     expect(missedRows).toHaveLength(1);

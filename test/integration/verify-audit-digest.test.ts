@@ -1,8 +1,9 @@
 /**
  * What the chains alone cannot catch, and a digest kept outside the system can: an event rewritten
  * with its hash recomputed and the head rebuilt to match (a "perfect" forgery of a log's end), and
- * an incident deleted whole, head and all. `npm run verify-audit -- --save-digest` records where
- * every chain ends; `--against` that file names both.
+ * an incident deleted whole, head and all — or a day of refused requests deleted whole, its head
+ * with it. `npm run verify-audit -- --save-digest` records where every chain ends; `--against` that
+ * file names them.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,5 +140,49 @@ describe('verifying against a digest kept outside the system', () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('its root does not recompute');
+  });
+
+  it('holds the daily chains of refused requests to the digest: a day deleted whole, head and all, is named', async () => {
+    // One refusal on record: the first link of Beijing's chain for today.
+    const reporter = await tokenFor(runtime, { sub: 'unit-u2', role: 'reporter', region: '110101', unit: 'U-1' });
+    expect((await call(runtime, 'GET', '/v1/audit/verify?region=110000', { token: reporter })).status).toBe(403);
+    const digestFile = join(folder, 'digest-3.json');
+    // The first test broke the incidents' trail on purpose; the digest is written all the same.
+    await verifyCli('--region', '110000', '--save-digest', digestFile);
+    const digest = JSON.parse(readFileSync(digestFile, 'utf8')) as AuditDigest;
+    const day = digest.chains.find((c) => c.kind === 'access-denied');
+    expect(day).toMatchObject({ id: expect.stringMatching(/^110000\/\d{4}-\d{2}-\d{2}$/), region: '110000', seq: 1 });
+
+    // Every refusal of the province deleted, and the day's head with them: no chain is left to break.
+    const table = runtime.resources.tables.accessLog;
+    for (const pk of ['DENIED#110000', 'DENIED_HEADS#110000']) {
+      const items =
+        (
+          await documents.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': pk },
+            }),
+          )
+        ).Items ?? [];
+      for (const item of items) {
+        await documents.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
+      }
+    }
+
+    const alone = JSON.parse((await verifyCli('--region', '110000', '--json')).stdout) as {
+      broken: { kind: string }[];
+    };
+    const held = JSON.parse((await verifyCli('--region', '110000', '--against', digestFile, '--json')).stdout) as {
+      broken: { kind: string; id: string; seq: number; reason: string }[];
+    };
+
+    expect(alone.broken.filter((b) => b.kind === 'access-denied')).toEqual([]);
+    expect(
+      held.broken
+        .filter((b) => b.kind === 'access-denied')
+        .map(({ kind, id, seq, reason }) => ({ kind, id, seq, reason })),
+    ).toEqual([{ kind: 'access-denied', id: day?.id, seq: 1, reason: 'chain-missing' }]);
   });
 });

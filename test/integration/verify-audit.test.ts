@@ -140,11 +140,13 @@ describe('verifying the audit trail after tampering', () => {
     expect(cli.stdout).toContain('RESULT: intact');
     expect(cli.stdout).toContain('incident event logs: 4 chains');
     expect(cli.stdout).toContain('zero-report logs:    1 chains');
+    // The one refusal on record is the first link of its province's chain for the day.
+    expect(cli.stdout).toContain('refusals by day:     1 chains, 1 events');
     expect(cli.stdout).toContain('GET /v1/audit/verify');
 
     const pages = await verifyApi('region=110000');
     expect(pages.at(-1)?.complete).toBe(true);
-    expect(pages.reduce((sum, p) => sum + p.counts.chains, 0)).toBe(5);
+    expect(pages.reduce((sum, p) => sum + p.counts.chains, 0)).toBe(6);
     expect(pages.flatMap((p) => p.broken)).toEqual([]);
     expect(pages[0]?.accessDenied?.items.map((d) => d.action)).toContain('GET /v1/audit/verify');
   });
@@ -194,16 +196,16 @@ describe('verifying the audit trail after tampering', () => {
     const byId = (links: readonly BrokenLink[]) => [...links].sort((a, b) => a.id.localeCompare(b.id));
 
     const pages = await verifyApi('region=110000&limit=1');
-    expect(pages.length).toBeGreaterThanOrEqual(5);
+    expect(pages.length).toBeGreaterThanOrEqual(6);
     const broken = byId(pages.flatMap((p) => p.broken));
     expect(broken).toEqual(byId(expected.map((e) => ({ ...e, detail: expect.any(String) }) as unknown as BrokenLink)));
     expect(broken.find((l) => l.id === untouched)).toBeUndefined();
     expect(pages.reduce((sum, p) => sum + p.counts.broken, 0)).toBe(4);
-    expect(pages.reduce((sum, p) => sum + p.counts.intact, 0)).toBe(1);
+    expect(pages.reduce((sum, p) => sum + p.counts.intact, 0)).toBe(2);
 
     const cli = await verifyCli('--region', '110000');
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toContain('RESULT: BROKEN — 4 of 5 chains do not hold');
+    expect(cli.stdout).toContain('RESULT: BROKEN — 4 of 6 chains do not hold');
     expect(cli.stdout).toContain(`incident ${changed} (110101) at event 1: hash-mismatch`);
     expect(cli.stdout).toContain(`incident ${deleted} (110101) at event 2: sequence-gap`);
     expect(cli.stdout).toContain(`incident ${headChanged} (110101) at event ${headVersion}: head-mismatch`);
@@ -212,7 +214,7 @@ describe('verifying the audit trail after tampering', () => {
     const json = await verifyCli('--region', '110101', '--json');
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout) as VerifyPage;
-    expect(report).toMatchObject({ region: '110101', complete: true, counts: { chains: 5, intact: 1, broken: 4 } });
+    expect(report).toMatchObject({ region: '110101', complete: true, counts: { chains: 6, intact: 2, broken: 4 } });
     expect(byId(report.broken)).toEqual(byId(broken));
   });
 

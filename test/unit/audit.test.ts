@@ -254,6 +254,7 @@ describe('rows', () => {
         zeroReport: null,
         finalReport: null,
         deadline: '2026-11-22T01:30:00.000Z',
+        deadlineShortenedFrom: null,
         metAt: RECEIVED,
         missedAt: null,
         lateByMs: 1_800_000,
@@ -269,6 +270,7 @@ describe('rows', () => {
         zeroReport: null,
         finalReport: null,
         deadline: '2026-11-22T04:00:00.000Z',
+        deadlineShortenedFrom: null,
         metAt: '2026-11-22T05:30:00.000Z',
         missedAt: '2026-11-22T04:00:01.000Z',
         lateByMs: 5_400_000,
@@ -329,6 +331,7 @@ describe('rows', () => {
       zeroReport: { periodId: 'DP-1', date: '2026-11-22' },
       finalReport: null,
       deadline: '2026-11-22T01:00:00.000Z',
+      deadlineShortenedFrom: null,
       metAt: '2026-11-22T03:00:00.000Z',
       missedAt: '2026-11-22T01:00:05.000Z',
       lateByMs: 7_200_000,
@@ -524,10 +527,10 @@ describe('CSV', () => {
     expect(csv).toBe(
       'kind,incidentId,incidentRegion,category,grade,officeLevel,officeCode,officeName,unitId,unitName,' +
         'obligationId,dutyPeriodId,zeroReportDate,finalReportId,finalReportReceivedAt,missingElements,' +
-        'deadline,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
+        'deadline,deadlineShortenedFrom,metAt,missedAt,lateByMs,lateBy,autoEscalated,' +
         'firstResponsible,directlyResponsible,onDutyAtDeadline,personsAt,directorySince\r\n' +
         'countyToCity,A,110101,accident,IV,county,110101,东城区,,,A-110101-countyToCity,,,,,,' +
-        '2026-11-22T04:00:00.000Z,2026-11-22T05:30:00.000Z,2026-11-22T04:00:01.000Z,5400000,1h30m,true,' +
+        '2026-11-22T04:00:00.000Z,,2026-11-22T05:30:00.000Z,2026-11-22T04:00:01.000Z,5400000,1h30m,true,' +
         '李主任 (P-LI),"王副主任 (P-WANG); Smith, ""Jr"" (P-X)",赵值班 (P-ZHAO),' +
         '2026-11-22T04:00:00.000Z,1970-01-01T00:00:00.000Z\r\n',
     );
@@ -849,6 +852,7 @@ describe('the late and missed lists', () => {
       kind: 'unit-report',
       lateByMs: 1_800_000,
       deadline: '2026-11-22T01:30:00.000Z',
+      deadlineShortenedFrom: null,
       onDutyAtDeadline: [{ personId: 'P-ZHAO', name: '赵值班' }],
     });
   });

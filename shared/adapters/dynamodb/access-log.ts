@@ -2,8 +2,17 @@
  * Refused requests, kept in the AccessLog table under `DENIED#<province>` so that an inspector
  * of a province reads its own partition. A refusal that concerns two provinces (a unit of one
  * reporting for the other) is filed under both. Items are only ever put, never updated.
+ *
+ * Each province's refusals of a China day are a hash chain (`shared/domain/access-chain.ts`): the
+ * day's head (`DENIED_HEADS#<province>` / `<date>`, its `version` and `lastHash`) is put on the
+ * condition that its version is the one the link was sealed after, in one transaction with the
+ * link, so two refusals at once both land — the second sealed again after the first.
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { retryOnConflict } from '../../application/retry-on-conflict';
+import { CHAIN_FIELDS, type DeniedLink, dayBounds, deniedChainId, deniedDayOf } from '../../domain/access-chain';
+import { GENESIS_HASH, seal } from '../../domain/hash-chain';
 import {
   childrenOf,
   isKnownRegion,
@@ -14,7 +23,8 @@ import {
   regionOf,
 } from '../../domain/regions/regions';
 import type { AccessDenied, AccessDeniedQuery, AccessLog } from '../../ports/access-log';
-import { deniedPk } from './keys';
+import type { AuditChain, AuditChainSource } from '../../ports/audit-chains';
+import { deniedHeadsPk, deniedPk } from './keys';
 import { between, checkStartKey, cursorRefused, equalTo } from './start-key';
 
 const provinceOf = (code: string | undefined): string => {
@@ -22,6 +32,16 @@ const provinceOf = (code: string | undefined): string => {
   let region: Region | null = regionOf(code);
   while (region && region.level !== 'province') region = parentOf(region.code);
   return region?.code ?? NATIONAL;
+};
+
+/** Another refusal was chained first: seal this one again after it. */
+class ChainMoved extends Error {}
+
+/** A stored refusal as its readers see it: without its keys and the fields of its chain. */
+const entryOf = (item: Record<string, unknown>): AccessDenied => {
+  const entry: Record<string, unknown> = { ...item };
+  for (const key of ['pk', 'sk', ...CHAIN_FIELDS]) delete entry[key];
+  return entry as unknown as AccessDenied;
 };
 
 const concerns = (entry: AccessDenied, region: string): boolean =>
@@ -35,23 +55,63 @@ export const makeDynamoAccessLog = (config: {
 }): AccessLog => {
   const { client, table } = config;
 
+  /** Seals `entry` onto `province`'s chain of its day and writes it with the day's new head. */
+  const appendLink = (province: string, entry: AccessDenied, filedUnder: readonly string[]) =>
+    retryOnConflict(
+      async () => {
+        const day = deniedDayOf(entry.at);
+        const headKey = { pk: deniedHeadsPk(province), sk: day };
+        const head = (await client.send(new GetCommand({ TableName: table, Key: headKey, ConsistentRead: true })))
+          ?.Item;
+        const version = typeof head?.version === 'number' ? head.version : 0;
+        const link: DeniedLink<AccessDenied> = seal(
+          { ...entry, v: 1 as const, jurisdiction: province, day, filedUnder, seq: version + 1 },
+          typeof head?.lastHash === 'string' ? head.lastHash : GENESIS_HASH,
+        );
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: table,
+                    Item: { ...headKey, version: link.seq, lastHash: link.hash },
+                    ...(head
+                      ? {
+                          ConditionExpression: 'version = :expected',
+                          ExpressionAttributeValues: { ':expected': version },
+                        }
+                      : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                  },
+                },
+                {
+                  Put: {
+                    TableName: table,
+                    Item: { pk: deniedPk(province), sk: `${entry.at}#${entry.id}`, ...link },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+              ],
+            }),
+          );
+        } catch (error) {
+          if (error instanceof TransactionCanceledException) throw new ChainMoved();
+          throw error;
+        }
+      },
+      {
+        attempts: 40,
+        isConflict: (error) => error instanceof ChainMoved,
+        giveUp: () => new Error(`the refusals of ${province} are being recorded too fast to chain this one`),
+      },
+    );
+
   return {
     async recordDenied(entry) {
       const provinces = [
         ...new Set([provinceOf(entry.actor.region), ...(entry.targetRegion ? [provinceOf(entry.targetRegion)] : [])]),
       ];
-      await Promise.all(
-        provinces.map((province) =>
-          client.send(
-            new PutCommand({
-              TableName: table,
-              // `filedUnder` lets a national listing, which reads every partition, show it once.
-              Item: { pk: deniedPk(province), sk: `${entry.at}#${entry.id}`, ...entry, filedUnder: provinces },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          ),
-        ),
-      );
+      await Promise.all(provinces.map((province) => appendLink(province, entry, provinces)));
     },
 
     async listDenied(query: AccessDeniedQuery) {
@@ -93,10 +153,10 @@ export const makeDynamoAccessLog = (config: {
         );
         const partition = partitions[partitionIndex];
         for (const item of page.Items ?? []) {
-          const { pk: _pk, sk: _sk, filedUnder, ...entry } = item;
-          const firstFiling = Array.isArray(filedUnder) ? filedUnder[0] : partition;
+          const firstFiling = Array.isArray(item.filedUnder) ? item.filedUnder[0] : partition;
           if (query.region === NATIONAL && firstFiling !== partition) continue;
-          if (concerns(entry as AccessDenied, query.region)) items.push(entry as AccessDenied);
+          const entry = entryOf(item);
+          if (concerns(entry, query.region)) items.push(entry);
         }
         start = page.LastEvaluatedKey;
         if (!start) partitionIndex += 1;
@@ -113,6 +173,91 @@ export const makeDynamoAccessLog = (config: {
             }
           : {}),
       };
+    },
+  };
+};
+
+/** The provinces whose chains of refusals an inspector of `region` verifies: all for the nation. */
+const provincesFor = (region: string): readonly string[] =>
+  region === NATIONAL ? [...childrenOf(NATIONAL).map((p) => p.code), NATIONAL] : [provinceOf(region)];
+
+/**
+ * Every daily chain of refusals of the provinces covering a region, for verification: each day with
+ * a head, its links read by the day's instants and put in chain order; and a day with links but no
+ * head, which nothing vouches for. A day with neither a head nor a chained link was recorded before
+ * refusals were chained, and is not a chain.
+ */
+export const makeDynamoAccessDeniedChains = (config: {
+  readonly client: DynamoDBDocumentClient;
+  readonly table: string;
+}): AuditChainSource => {
+  const { client, table } = config;
+
+  const queryAll = async (values: Record<string, unknown>, condition: string) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  const linksOf = async (province: string, day: string) => {
+    const { from, to } = dayBounds(day);
+    const items = await queryAll(
+      { ':pk': deniedPk(province), ':from': from, ':to': to },
+      'pk = :pk AND sk BETWEEN :from AND :to',
+    );
+    // The upper bound is the next day's midnight itself: a refusal at that instant is the next day's.
+    return items
+      .filter((item) => String(item.sk) < to)
+      .map(({ pk: _pk, sk: _sk, ...link }) => link as unknown as DeniedLink)
+      .sort((a, b) => Number(a.seq) - Number(b.seq));
+  };
+
+  return {
+    async *chainsIn(region): AsyncIterable<AuditChain> {
+      for (const province of provincesFor(region)) {
+        const heads = await queryAll({ ':pk': deniedHeadsPk(province) }, 'pk = :pk');
+        const days = new Set(heads.map((h) => String(h.sk)));
+        for (const head of heads) {
+          const day = String(head.sk);
+          yield {
+            kind: 'access-denied',
+            id: deniedChainId(province, day),
+            region: province,
+            events: await linksOf(province, day),
+            head: { seq: Number(head.version), hash: String(head.lastHash) },
+          };
+        }
+        // Chained links of a day whose head is gone: the chain is there, what vouches for its end is not.
+        const headless = new Map<string, DeniedLink[]>();
+        for (const item of await queryAll({ ':pk': deniedPk(province) }, 'pk = :pk')) {
+          if (item.hash === undefined) continue;
+          const day = deniedDayOf(String(item.at));
+          if (days.has(day)) continue;
+          const { pk: _pk, sk: _sk, ...link } = item;
+          headless.set(day, [...(headless.get(day) ?? []), link as unknown as DeniedLink]);
+        }
+        for (const [day, links] of headless) {
+          yield {
+            kind: 'access-denied',
+            id: deniedChainId(province, day),
+            region: province,
+            events: links.sort((a, b) => Number(a.seq) - Number(b.seq)),
+          };
+        }
+      }
     },
   };
 };

@@ -1,6 +1,6 @@
 /** The DynamoDB adapters a handler needs, wired from the table names in its environment. */
 import * as z from 'zod';
-import { makeDynamoAccessLog } from './access-log';
+import { makeDynamoAccessDeniedChains, makeDynamoAccessLog } from './access-log';
 import { makeDocumentClient } from './document-client';
 import { makeDynamoIncidentStore } from './incident-store';
 import { makeDynamoMissedZeroReports } from './missed-zero-reports';
@@ -43,6 +43,10 @@ export const accessLogEnv = z.object({ ACCESS_LOG_TABLE: z.string().min(1) });
 
 export const makeAccessLog = (env: z.output<typeof accessLogEnv>) =>
   makeDynamoAccessLog({ client: client(), table: env.ACCESS_LOG_TABLE });
+
+/** The daily hash chains of refused requests, for verification. */
+export const makeAccessDeniedChains = (env: z.output<typeof accessLogEnv>) =>
+  makeDynamoAccessDeniedChains({ client: client(), table: env.ACCESS_LOG_TABLE });
 
 /** The incident store and the access log, for API handlers. */
 export const makeIncidentAdapters = (env: z.output<typeof apiTablesEnv>) => ({

@@ -5,6 +5,8 @@ export const EVENT_SK_PREFIX = 'EVT#';
 /** Zero-padded so events sort by sequence number as strings. */
 export const eventSk = (seq: number): string => `${EVENT_SK_PREFIX}${String(seq).padStart(10, '0')}`;
 export const deniedPk = (province: string): string => `DENIED#${province}`;
+/** The heads of a province's daily chains of refusals: `DENIED_HEADS#<province>` / `<China date>`. */
+export const deniedHeadsPk = (province: string): string => `DENIED_HEADS#${province}`;
 
 /**
  * Incidents with pending obligations are spread over a few index partitions, so the deadline

@@ -1,9 +1,9 @@
 /**
- * Deadline timers as Step Functions executions, one per obligation and named by its id: starting
- * an obligation's timer again finds the execution already there and is harmless.
+ * Deadline timers as Step Functions executions, one per obligation and deadline, named by
+ * {@link timerName}: starting a timer again finds the execution already there and is harmless.
  */
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { TimerScheduler } from '../../ports/timers';
+import { type TimerScheduler, timerName } from '../../ports/timers';
 
 export const makeStepFunctionsTimerScheduler = (config: {
   readonly client: SFNClient;
@@ -14,7 +14,7 @@ export const makeStepFunctionsTimerScheduler = (config: {
       await config.client.send(
         new StartExecutionCommand({
           stateMachineArn: config.stateMachineArn,
-          name: timer.obligationId,
+          name: timerName(timer),
           input: JSON.stringify(timer),
         }),
       );

@@ -59,6 +59,8 @@ export interface AuditEntry {
     readonly missingElements: readonly RequiredElement[];
   } | null;
   readonly deadline: string;
+  /** The deadline the duty opened with, when a raised grade moved it earlier to `deadline`; else null. */
+  readonly deadlineShortenedFrom: string | null;
   /** When the duty was met after all, if it ever was. */
   readonly metAt: string | null;
   /** When the deadline was recorded as missed, if it was. */
@@ -183,6 +185,7 @@ export const obligationEntry = (state: IncidentState, o: Obligation): AuditEntry
   zeroReport: null,
   finalReport: null,
   deadline: o.dueAt,
+  deadlineShortenedFrom: o.shortenedFrom ?? null,
   metAt: o.metAt ?? null,
   missedAt: o.missedAt ?? null,
   ...lateness(o.status === 'met' ? delayOf(o) : null),
@@ -203,6 +206,7 @@ export const unitReportEntry = (state: IncidentState, late: UnitReportLateData):
   zeroReport: null,
   finalReport: null,
   deadline: new Date(Date.parse(late.learnedAt) + late.limitMs).toISOString(),
+  deadlineShortenedFrom: null,
   metAt: late.receivedAt,
   missedAt: null,
   ...lateness(late.lateByMs),
@@ -223,6 +227,7 @@ export const requiredElementEntry = (state: IncidentState, missing: MissingEleme
   zeroReport: null,
   finalReport: { reportId: missing.reportId, receivedAt: missing.receivedAt, missingElements: missing.missing },
   deadline: missing.receivedAt,
+  deadlineShortenedFrom: null,
   metAt: null,
   missedAt: missing.receivedAt,
   ...lateness(null),
@@ -295,6 +300,7 @@ export const zeroReportEntry = (miss: ZeroReportMiss): AuditEntry => ({
   zeroReport: { periodId: miss.periodId, date: miss.date },
   finalReport: null,
   deadline: miss.cutoffAt,
+  deadlineShortenedFrom: null,
   metAt: miss.filedLateAt ?? null,
   missedAt: miss.missedAt,
   ...lateness(miss.filedLateAt ? Date.parse(miss.filedLateAt) - Date.parse(miss.cutoffAt) : null),

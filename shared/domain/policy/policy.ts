@@ -55,6 +55,11 @@ export interface Policy {
   readonly limits: Limits;
   /** The fraction of a window after which the responsible officers are reminded, or null for none. */
   readonly reminderAt: number | null;
+  /**
+   * The least time an office is left when a raised grade moves its running deadline earlier
+   * (docs/domain.md#windows-that-follow-the-grade); {@link DEFAULT_MINIMUM_NOTICE_MS} when absent.
+   */
+  readonly minimumNotice?: number;
   readonly overrides: readonly PolicyOverride[];
 }
 
@@ -105,6 +110,16 @@ export function formatDuration(ms: number): string {
   ].join('');
   return parts === '' ? '0s' : parts;
 }
+
+/**
+ * The minimum notice of a policy that names none: fifteen minutes. This system's choice, not a
+ * legal number — no regulation says how soon a deadline moved by a new grade may fall; a quarter of
+ * an hour is the least in which a duty officer told of it can still phone the report up.
+ */
+export const DEFAULT_MINIMUM_NOTICE_MS = 15 * MINUTE;
+
+/** How long an office is always left when a raised grade moves its running deadline earlier. */
+export const minimumNoticeOf = (policy: Policy): number => policy.minimumNotice ?? DEFAULT_MINIMUM_NOTICE_MS;
 
 /** Hand-overs made by the province office: a city has no say in them. */
 const PROVINCE_HANDOVERS: readonly Handover[] = ['provinceToNational', 'publicHealthProvinceToNational'];

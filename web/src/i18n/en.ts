@@ -432,6 +432,7 @@ export const en: Record<MessageKey, string> = {
   'desk.duty.remaining': '{left} left',
   'desk.duty.overdue': '{over} overdue',
   'desk.duty.due': 'Due {time}',
+  'desk.duty.shortened': 'moved earlier by a higher grade (was {time})',
   'desk.duty.reminder': 'Reminder at {time}',
   'desk.duty.met': 'Done {time}',
   'desk.duty.metLate': 'Done {time} (late by {late})',
@@ -511,6 +512,10 @@ export const en: Record<MessageKey, string> = {
   'desk.incident.ev.DeadlineWarned': '{time} {office} reminded: {handover}, {left} left',
   'desk.incident.ev.DeadlineMissed': '{time} {office} missed the deadline to {handover} (by {late})',
   'desk.incident.ev.AutoEscalated': '{time} {from} missed its deadline; the system passed the report to {to}',
+  'desk.incident.ev.DeadlineShortened':
+    '{time} {grade} calls for a shorter limit: {office}’s deadline for “{handover}” moved from {from} to {to}',
+  'desk.incident.ev.DeadlineShortenedFloored':
+    '{time} {grade} calls for a shorter limit: {office}’s deadline for “{handover}” moved from {from} to {to}, the least notice the policy allows',
   'desk.incident.ev.ObligationWaived': '{time} {office}’s duty “{handover}” lifted by a change of grade',
   'desk.incident.ev.NotificationSent': '{time} {count} people notified',
   'desk.incident.ev.NotificationFailed': '{time} a notification could not be sent: {reason}',

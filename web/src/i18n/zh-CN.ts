@@ -418,6 +418,7 @@ export const zhCN = {
   'desk.duty.remaining': '剩余 {left}',
   'desk.duty.overdue': '已超时 {over}',
   'desk.duty.due': '时限：{time}',
+  'desk.duty.shortened': '因等级提高已提前（原为 {time}）',
   'desk.duty.reminder': '提醒点：{time}',
   'desk.duty.met': '已于 {time} 完成',
   'desk.duty.metLate': '已于 {time} 完成（迟报 {late}）',
@@ -496,6 +497,9 @@ export const zhCN = {
   'desk.incident.ev.DeadlineWarned': '{time} 提醒{office}：{handover}还剩 {left}',
   'desk.incident.ev.DeadlineMissed': '{time} {office}{handover}超时未报（超时 {late}）',
   'desk.incident.ev.AutoEscalated': '{time} {from}逾期未报，系统越级转至{to}',
+  'desk.incident.ev.DeadlineShortened': '{time} 按{grade}时限，{office}的“{handover}”期限由 {from} 提前至 {to}',
+  'desk.incident.ev.DeadlineShortenedFloored':
+    '{time} 按{grade}时限，{office}的“{handover}”期限由 {from} 提前至 {to}（政策规定的最短余量）',
   'desk.incident.ev.ObligationWaived': '{time} {office}的“{handover}”因等级调整免除',
   'desk.incident.ev.NotificationSent': '{time} 已通知 {count} 人',
   'desk.incident.ev.NotificationFailed': '{time} 通知未能发出：{reason}',

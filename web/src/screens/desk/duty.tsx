@@ -42,6 +42,7 @@ export const Duty = (props: { readonly duty: DeskDuty }) => {
         <p class="hint">
           {t('desk.duty.due', { time: atChinaTime(duty.dueAt) })}
           {duty.remindAt ? ` · ${t('desk.duty.reminder', { time: atChinaTime(duty.remindAt) })}` : ''}
+          {duty.shortenedFrom ? ` · ${t('desk.duty.shortened', { time: atChinaTime(duty.shortenedFrom) })}` : ''}
         </p>
       )}
     </div>

@@ -45,6 +45,7 @@ const asDeskDuty = (o: Obligation, fromBoard: readonly DeskDuty[]): DeskDuty =>
     status: o.status,
     ...(o.metAt ? { metAt: o.metAt } : {}),
     ...(o.lateByMs !== undefined ? { lateByMs: o.lateByMs } : {}),
+    ...(o.shortenedFrom ? { shortenedFrom: o.shortenedFrom } : {}),
     source: '',
   };
 

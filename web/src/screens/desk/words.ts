@@ -103,6 +103,17 @@ export const eventWords = (event: IncidentEvent): string => {
         office: officeName(event.data.office),
         handover: handoverIn(event.data.obligationId),
       });
+    case 'DeadlineShortened': {
+      const d = event.data;
+      return t(d.floored ? 'desk.incident.ev.DeadlineShortenedFloored' : 'desk.incident.ev.DeadlineShortened', {
+        time,
+        office: officeName(d.office),
+        handover: handoverIn(d.obligationId),
+        grade: gradeName(d.grade),
+        from: atChinaTime(d.from),
+        to: atChinaTime(d.to),
+      });
+    }
     case 'NotificationSent':
       return t('desk.incident.ev.NotificationSent', { time, count: event.data.recipients.length });
     case 'NotificationFailed':
