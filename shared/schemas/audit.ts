@@ -13,6 +13,7 @@ import {
   OBLIGATION_HANDOVERS,
 } from '../domain/audit/listing';
 import { REQUIRED_ELEMENTS } from '../domain/audit/required-elements';
+import { GRADES } from '../domain/grade';
 import { CATEGORIES } from '../domain/incident';
 import { isKnownRegion, isWithin, regionOf } from '../domain/regions/regions';
 import { encodeCursor, listIncidentsQuerySchema } from './queries';
@@ -54,7 +55,7 @@ const format = z
 
 /**
  * A list's cursor is flat text, like the incident list's: the listing it belongs to (`phase`,
- * `region`, `from`, `to`, `office`, `kind`) and the position, each of its keys under `at.`. The
+ * `region`, `from`, `to`, `office`, `kind`, `grade`) and the position, each of its keys under `at.`. The
  * incident index's position is the store's own and passes through unread; the store checks it.
  */
 const AT = 'at.';
@@ -71,6 +72,7 @@ const cursorListing = (kinds: readonly [AuditKind, ...AuditKind[]], zeroReports:
       to: instant,
       office: z.string().regex(SIX_DIGITS).optional(),
       kind: z.enum(kinds).optional(),
+      grade: z.enum(GRADES).optional(),
     })
     .refine((c) => c.from <= c.to);
 
@@ -115,7 +117,7 @@ const auditCursor = (kinds: readonly [AuditKind, ...AuditKind[]], zeroReports: b
 
 /** A page's `next` as the client receives it: opaque text (base64url JSON). */
 export const encodeAuditCursor = (cursor: AuditCursor): string => {
-  const { phase, region, from, to, office, kind, after } = cursor;
+  const { phase, region, from, to, office, kind, grade, after } = cursor;
   return encodeCursor({
     phase,
     region,
@@ -123,6 +125,7 @@ export const encodeAuditCursor = (cursor: AuditCursor): string => {
     to,
     ...(office ? { office } : {}),
     ...(kind ? { kind } : {}),
+    ...(grade ? { grade } : {}),
     ...Object.fromEntries(Object.entries(after ?? {}).map(([key, value]) => [`${AT}${key}`, value])),
   });
 };
@@ -155,6 +158,12 @@ const listQuery = <const K extends readonly [AuditKind, ...AuditKind[]]>(
         .enum(kinds, { error: kindError(kinds, elsewhere) })
         .optional()
         .meta({ description: 'only this kind of duty' }),
+      grade: z
+        .enum(GRADES, { error: `must be one of ${GRADES.join(', ')}` })
+        .optional()
+        .meta({
+          description: 'only the duties of incidents of this grade; zero reports, which have none, are left out',
+        }),
       format,
       limit: limit.meta({
         description:
@@ -162,7 +171,7 @@ const listQuery = <const K extends readonly [AuditKind, ...AuditKind[]]>(
       }),
       cursor: auditCursor(kinds, kinds.includes('zero-report')).meta({
         description:
-          '`next` of the previous page. It carries the listing (region, period as first resolved, office, kind), ' +
+          '`next` of the previous page. It carries the listing (region, period as first resolved, office, kind, grade), ' +
           'so every page answers the first page’s question: leave those out, or repeat them unchanged',
       }),
     })

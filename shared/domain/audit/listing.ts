@@ -3,6 +3,7 @@
  * jurisdiction and office it is narrowed to, and where a page of it ended.
  */
 import { ValidationError } from '../errors';
+import type { Grade } from '../grade';
 import type { Handover } from '../policy/policy';
 
 /**
@@ -57,12 +58,14 @@ export const auditPeriod = (now: Date, from?: string, to?: string): { readonly f
 
 /**
  * What a list holds: the duties of the offices inside `region` (the jurisdiction audited, never an
- * office above it), narrowed to one office (a six-digit code inside the region) or one kind.
+ * office above it), narrowed to one office (a six-digit code inside the region), one kind, or the
+ * incidents of one grade.
  */
 export interface AuditFilter {
   readonly region: string;
   readonly office?: string;
   readonly kind?: AuditKind;
+  readonly grade?: Grade;
 }
 
 /**
@@ -77,6 +80,7 @@ export interface AuditListing {
   readonly to: string;
   readonly office?: string;
   readonly kind?: AuditKind;
+  readonly grade?: Grade;
 }
 
 /** A missed zero report by what identifies it: the unit, the duty period and the day it was owed for. */

@@ -18,7 +18,8 @@ import { Select, TextField } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { chinaDateTime } from '../../lib/china-time';
 import { saveFile } from '../../lib/save-file';
-import { officeName, regionName } from '../../lib/words';
+import { gradeName, officeName, regionName } from '../../lib/words';
+import { GRADES } from '../../report/model';
 import { type DutyFilter, type DutyList, dutiesHref, filterQuery, inspectIncidentHref } from './links';
 
 export const dutyKindName = (kind: AuditRow['kind']): string => t(`inspect.kind.${kind}` as MessageKey);
@@ -54,6 +55,7 @@ const FilterForm = (props: { readonly list: DutyList; readonly region: string; r
   const [to, setTo] = useState(props.filter.to ?? '');
   const [office, setOffice] = useState(props.filter.office ?? '');
   const [kind, setKind] = useState(props.filter.kind ?? '');
+  const [grade, setGrade] = useState(props.filter.grade ?? '');
   const kinds = props.list === 'late' ? LATE_KINDS : MISSED_KINDS;
   const offices = officesWithin(props.region).map((office) => office.code);
   return (
@@ -62,7 +64,7 @@ const FilterForm = (props: { readonly list: DutyList; readonly region: string; r
       aria-labelledby="filter-heading"
       onSubmit={(event) => {
         event.preventDefault();
-        route(dutiesHref(props.list, { from, to, office, kind }));
+        route(dutiesHref(props.list, { from, to, office, kind, grade }));
       }}
     >
       <h2 class="heading-s" id="filter-heading">
@@ -97,6 +99,17 @@ const FilterForm = (props: { readonly list: DutyList; readonly region: string; r
         options={[
           { value: '', label: t('inspect.filter.allKinds') },
           ...kinds.map((k) => ({ value: k, label: dutyKindName(k) })),
+        ]}
+      />
+      <Select
+        id="f-grade"
+        label={t('inspect.filter.grade')}
+        hint={t('inspect.filter.gradeHint')}
+        value={grade}
+        onChange={setGrade}
+        options={[
+          { value: '', label: t('inspect.filter.allGrades') },
+          ...GRADES.map((g) => ({ value: g, label: gradeName(g) })),
         ]}
       />
       <button type="submit" class="button button--secondary">
@@ -214,7 +227,13 @@ export const Duties = (props: { readonly list: DutyList }) => {
   const caller = claims.value;
   const { query } = useLocation();
   const region = caller?.region ?? '';
-  const filter: DutyFilter = { from: query.from, to: query.to, office: query.office, kind: query.kind };
+  const filter: DutyFilter = {
+    from: query.from,
+    to: query.to,
+    office: query.office,
+    kind: query.kind,
+    grade: query.grade,
+  };
   const [cursors, setCursors] = useState<readonly string[]>([]);
   const [sort, setSort] = useState<SortKey | undefined>(undefined);
   const key = filterQuery(filter);
@@ -229,7 +248,7 @@ export const Duties = (props: { readonly list: DutyList }) => {
   const [read, reload] = useApiRead<AuditPage>(region ? path : undefined);
   const title = t(`inspect.${props.list}.title`);
   return (
-    <div>
+    <div class="wide">
       <h1 class="heading-l">{title}</h1>
       <p class="body">{t(`inspect.${props.list}.intro`, { region: regionName(region) })}</p>
       <FilterForm key={key} list={props.list} region={region} filter={filter} />
@@ -253,7 +272,7 @@ export const Duties = (props: { readonly list: DutyList }) => {
           {read.body.items.length === 0 ? (
             <p class="body">{t('inspect.none')}</p>
           ) : (
-            <div class="table-wrap">
+            <div class="table-scroll">
               <table class="table" data-list={props.list}>
                 <caption class="visually-hidden">{title}</caption>
                 <thead>

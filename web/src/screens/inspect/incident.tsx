@@ -121,7 +121,7 @@ export const InspectIncident = (props: { readonly id: string }) => {
   }, [audit]);
 
   return (
-    <div>
+    <div class="wide">
       <h1 class="heading-l">{t('inspect.incident.title', { id: props.id })}</h1>
       {audit.state === 'failed' && <ApiProblem failure={audit.failure} retry={reloadAudit} />}
       {incident.state === 'ok' && (

@@ -6,13 +6,14 @@ export interface DutyFilter {
   readonly to?: string | undefined;
   readonly office?: string | undefined;
   readonly kind?: string | undefined;
+  readonly grade?: string | undefined;
 }
 
 export type DutyList = 'late' | 'missed';
 
 /** The filters as query text, empty ones left out; the same text the API is asked with. */
 export const filterQuery = (filter: DutyFilter): string =>
-  (['from', 'to', 'office', 'kind'] as const)
+  (['from', 'to', 'office', 'kind', 'grade'] as const)
     .flatMap((name) => (filter[name] ? [`${name}=${encodeURIComponent(filter[name] as string)}`] : []))
     .join('&');
 

@@ -67,7 +67,7 @@ export const Punctuality = () => {
     region ? `/v1/audit/offices?region=${region}${asked ? `&${asked}` : ''}` : undefined,
   );
   return (
-    <div>
+    <div class="wide">
       <h1 class="heading-l">{t('inspect.offices.title')}</h1>
       <p class="body">{t('inspect.offices.intro', { region: regionName(region) })}</p>
       <PeriodForm key={asked} from={period.from ?? ''} to={period.to ?? ''} />
@@ -112,7 +112,7 @@ const OfficesTable = (props: {
           { label: t('inspect.offices.p90Minutes'), values: charted.map((o) => minutes(o.p90DelayMs)) },
         ]}
       />
-      <div class="table-wrap">
+      <div class="table-scroll">
         <table class="table" data-table="punctuality">
           <caption>{t('inspect.offices.tableCaption')}</caption>
           <thead>

@@ -39,7 +39,7 @@ const Refused = (props: { readonly region: string }) => {
         (read.body.items.length === 0 ? (
           <p class="body">{t('inspect.verify.noRefused')}</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-scroll">
             <table class="table" data-table="refused">
               <caption class="visually-hidden">{t('inspect.verify.refused')}</caption>
               <thead>
@@ -102,7 +102,7 @@ export const Verification = () => {
   };
 
   return (
-    <div>
+    <div class="wide">
       <h1 class="heading-l">{t('inspect.verify.title')}</h1>
       <p class="body">{t('inspect.verify.intro', { region: regionName(region) })}</p>
       <button type="button" class="button" disabled={run?.running} onClick={() => void start()}>
@@ -130,7 +130,7 @@ export const Verification = () => {
           </p>
           {run.failure && <ApiProblem failure={run.failure} retry={() => void start()} />}
           {run.broken.length > 0 && (
-            <div class="table-wrap">
+            <div class="table-scroll">
               <table class="table" data-table="broken">
                 <caption>{t('inspect.verify.brokenCaption')}</caption>
                 <thead>
