@@ -18,7 +18,7 @@ import { initialReport } from '../fixtures/reports';
 import { type BenchRuntime, median, percentile } from './support';
 
 const KBIT = 1000 / 8;
-const NETWORKS = {
+export const NETWORKS = {
   unthrottled: undefined,
   'office link (1.5 Mbit/s, 100 ms)': {
     offline: false,
@@ -28,12 +28,13 @@ const NETWORKS = {
   },
 } as const;
 
-interface Identity {
+export interface Identity {
   readonly idToken: string;
   readonly session: string;
 }
 
-const signIn = async (runtime: BenchRuntime, identity: string): Promise<Identity> => {
+/** A local identity signed in, and the session the console keeps in its tab for it. */
+export const signIn = async (runtime: BenchRuntime, identity: string): Promise<Identity> => {
   const answer = await fetch(`${runtime.url}/local/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
