@@ -79,15 +79,16 @@ const toProvince = async (
   return { ...(countyMs !== undefined ? { countyMs } : {}), ...(provinceMs !== undefined ? { provinceMs } : {}) };
 };
 
-const openDesk = async (
+/** A fresh browser context (empty cache) signed in as `who`, its page on `network`. */
+export const signedInPage = async (
   browser: Browser,
-  runtime: BenchRuntime,
+  url: string,
   who: Identity,
   network: (typeof NETWORKS)[keyof typeof NETWORKS],
-): Promise<{ context: BrowserContext; page: Page; firstRowMs: number }> => {
+): Promise<{ context: BrowserContext; page: Page }> => {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
-    baseURL: runtime.url,
+    baseURL: url,
     locale: 'zh-CN',
   });
   await context.addInitScript((stored) => {
@@ -100,6 +101,16 @@ const openDesk = async (
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', network);
   }
+  return { context, page };
+};
+
+const openDesk = async (
+  browser: Browser,
+  runtime: BenchRuntime,
+  who: Identity,
+  network: (typeof NETWORKS)[keyof typeof NETWORKS],
+): Promise<{ context: BrowserContext; page: Page; firstRowMs: number }> => {
+  const { context, page } = await signedInPage(browser, runtime.url, who, network);
   const started = performance.now();
   await page.goto('/desk', { waitUntil: 'commit' });
   await page.getByRole('listitem').first().waitFor({ state: 'visible', timeout: 60_000 });

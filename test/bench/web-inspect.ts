@@ -8,10 +8,9 @@
  */
 import type { Browser } from 'playwright-core';
 import { childrenOf } from '../../shared/domain/regions/regions';
-import type { InPage } from '../browser/support';
 import { seedAuditHistory } from './audit-seed';
 import { median, startRuntimeProcess } from './support';
-import { type Identity, NETWORKS, signIn } from './web-desk';
+import { type Identity, NETWORKS, signedInPage, signIn } from './web-desk';
 
 const REGION = '110000';
 
@@ -27,17 +26,7 @@ const firstRender = async (
   screen: (typeof SCREENS)[keyof typeof SCREENS],
   network: (typeof NETWORKS)[keyof typeof NETWORKS],
 ): Promise<number> => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: url, locale: 'zh-CN' });
-  await context.addInitScript((stored) => {
-    const storage = (globalThis as unknown as InPage).sessionStorage;
-    if (!storage.getItem('console.session')) storage.setItem('console.session', stored);
-  }, who.session);
-  const page = await context.newPage();
-  if (network) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', network);
-  }
+  const { context, page } = await signedInPage(browser, url, who, network);
   const started = performance.now();
   await page.goto(screen.path, { waitUntil: 'commit' });
   await page.locator(screen.shown).first().waitFor({ state: 'visible', timeout: 60_000 });

@@ -14,6 +14,17 @@ import { inspectIncidentHref } from './links';
 
 type Item = CandidatesPage['items'][number];
 
+/** An incident's candidates, each as the finding it would support and its explanation in plain words. */
+export const CandidateList = (props: { readonly candidates: Item['candidates'] }) => (
+  <ul class="list">
+    {props.candidates.map((c) => (
+      <li key={c.reason}>
+        <strong>{t(`inspect.finding.${c.suggests}`)}</strong>：{c.explanation}
+      </li>
+    ))}
+  </ul>
+);
+
 export const Candidates = () => {
   const region = claims.value?.region ?? '';
   const [cursor, setCursor] = useState<string | undefined>(undefined);
@@ -53,13 +64,7 @@ export const Candidates = () => {
                 ? t('inspect.candidates.findings', { count: item.findings.length })
                 : t('inspect.incident.noFindings')}
             </p>
-            <ul class="list">
-              {item.candidates.map((c) => (
-                <li key={c.reason}>
-                  <strong>{t(`inspect.finding.${c.suggests}`)}</strong>：{c.explanation}
-                </li>
-              ))}
-            </ul>
+            <CandidateList candidates={item.candidates} />
           </li>
         ))}
       </ul>

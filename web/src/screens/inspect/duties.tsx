@@ -14,12 +14,13 @@ import { type ApiFailure, request } from '../../api/client';
 import type { AuditPage, AuditRow } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
-import { Select, TextField } from '../../components/fields';
+import { Select } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { chinaDateTime } from '../../lib/china-time';
 import { saveFile } from '../../lib/save-file';
 import { gradeName, officeName, regionName } from '../../lib/words';
 import { GRADES } from '../../report/model';
+import { FilterForm, PeriodFields } from './filter-form';
 import { type DutyFilter, type DutyList, dutiesHref, filterQuery, inspectIncidentHref } from './links';
 
 export const dutyKindName = (kind: AuditRow['kind']): string => t(`inspect.kind.${kind}` as MessageKey);
@@ -49,7 +50,7 @@ const sorted = (rows: readonly AuditRow[], key: SortKey | undefined): readonly A
   return copy;
 };
 
-const FilterForm = (props: { readonly list: DutyList; readonly region: string; readonly filter: DutyFilter }) => {
+const DutyFilterForm = (props: { readonly list: DutyList; readonly region: string; readonly filter: DutyFilter }) => {
   const { route } = useLocation();
   const [from, setFrom] = useState(props.filter.from ?? '');
   const [to, setTo] = useState(props.filter.to ?? '');
@@ -59,28 +60,11 @@ const FilterForm = (props: { readonly list: DutyList; readonly region: string; r
   const kinds = props.list === 'late' ? LATE_KINDS : MISSED_KINDS;
   const offices = officesWithin(props.region).map((office) => office.code);
   return (
-    <form
-      class="span-form"
-      aria-labelledby="filter-heading"
-      onSubmit={(event) => {
-        event.preventDefault();
-        route(dutiesHref(props.list, { from, to, office, kind, grade }));
-      }}
+    <FilterForm
+      heading={t('inspect.filter.title')}
+      onApply={() => route(dutiesHref(props.list, { from, to, office, kind, grade }))}
     >
-      <h2 class="heading-s" id="filter-heading">
-        {t('inspect.filter.title')}
-      </h2>
-      <div class="span-form__fields">
-        <TextField
-          id="f-from"
-          type="date"
-          label={t('inspect.filter.from')}
-          value={from}
-          onInput={setFrom}
-          wide={false}
-        />
-        <TextField id="f-to" type="date" label={t('inspect.filter.to')} value={to} onInput={setTo} wide={false} />
-      </div>
+      <PeriodFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
       <Select
         id="f-office"
         label={t('inspect.filter.office')}
@@ -112,10 +96,7 @@ const FilterForm = (props: { readonly list: DutyList; readonly region: string; r
           ...GRADES.map((g) => ({ value: g, label: gradeName(g) })),
         ]}
       />
-      <button type="submit" class="button button--secondary">
-        {t('inspect.filter.apply')}
-      </button>
-    </form>
+    </FilterForm>
   );
 };
 
@@ -251,7 +232,7 @@ export const Duties = (props: { readonly list: DutyList }) => {
     <div class="wide">
       <h1 class="heading-l">{title}</h1>
       <p class="body">{t(`inspect.${props.list}.intro`, { region: regionName(region) })}</p>
-      <FilterForm key={key} list={props.list} region={region} filter={filter} />
+      <DutyFilterForm key={key} list={props.list} region={region} filter={filter} />
       <CsvDownload list={props.list} region={region} filter={filter} />
       {read.state === 'loading' && (
         <p class="body" role="status">

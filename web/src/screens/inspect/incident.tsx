@@ -12,6 +12,7 @@ import { t } from '../../i18n/i18n';
 import { atChinaTime, regionName, roleName } from '../../lib/words';
 import { eventWords } from '../desk/words';
 import { EvidenceDownload } from '../evidence';
+import { CandidateList } from './candidates';
 import { holdsAt, recomputeChain } from './chain';
 import { FindingForm } from './finding-form';
 
@@ -96,15 +97,7 @@ const Candidates = (props: { readonly incidentId: string; readonly region: strin
   if (read.state === 'failed') return <ApiProblem failure={read.failure} />;
   const mine = read.body.items.find((item) => item.incidentId === props.incidentId);
   if (!mine || mine.candidates.length === 0) return <p class="body">{t('inspect.incident.noCandidates')}</p>;
-  return (
-    <ul class="list">
-      {mine.candidates.map((c) => (
-        <li key={c.reason}>
-          <strong>{t(`inspect.finding.${c.suggests}`)}</strong>：{c.explanation}
-        </li>
-      ))}
-    </ul>
-  );
+  return <CandidateList candidates={mine.candidates} />;
 };
 
 export const InspectIncident = (props: { readonly id: string }) => {

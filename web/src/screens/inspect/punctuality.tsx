@@ -8,11 +8,11 @@ import { useLocation } from 'preact-iso';
 import type { PunctualityTable } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
-import { TextField } from '../../components/fields';
 import { t } from '../../i18n/i18n';
 import { chinaDateTime } from '../../lib/china-time';
 import { durationText, regionName } from '../../lib/words';
 import { BarChart } from '../desk/bar-chart';
+import { FilterForm, PeriodFields } from './filter-form';
 import { dutiesHref, filterQuery } from './links';
 
 /** The on-time rate as a whole percentage, as the table and the chart show it. */
@@ -27,33 +27,15 @@ const PeriodForm = (props: { readonly from: string; readonly to: string }) => {
   const [from, setFrom] = useState(props.from);
   const [to, setTo] = useState(props.to);
   return (
-    <form
-      class="span-form"
-      aria-labelledby="period-heading"
-      onSubmit={(event) => {
-        event.preventDefault();
+    <FilterForm
+      heading={t('inspect.filter.period')}
+      onApply={() => {
         const query = filterQuery({ from, to });
         route(`/inspect/offices${query ? `?${query}` : ''}`);
       }}
     >
-      <h2 class="heading-s" id="period-heading">
-        {t('inspect.filter.period')}
-      </h2>
-      <div class="span-form__fields">
-        <TextField
-          id="f-from"
-          type="date"
-          label={t('inspect.filter.from')}
-          value={from}
-          onInput={setFrom}
-          wide={false}
-        />
-        <TextField id="f-to" type="date" label={t('inspect.filter.to')} value={to} onInput={setTo} wide={false} />
-      </div>
-      <button type="submit" class="button button--secondary">
-        {t('inspect.filter.apply')}
-      </button>
-    </form>
+      <PeriodFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
+    </FilterForm>
   );
 };
 
