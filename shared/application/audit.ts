@@ -57,6 +57,8 @@ export interface AuditListQuery {
   readonly kind?: AuditKind;
   /** Only the duties of incidents of this grade (which leaves zero reports out). */
   readonly grade?: Grade;
+  /** Only the duties of this reporting unit (which leaves every office's duty out). */
+  readonly unit?: string;
   /** At most this many rows per page. */
   readonly limit: number;
   /**
@@ -106,7 +108,7 @@ const authorize = (actor: Actor, region: string): IndexedLevel => {
 const badCursor = (problem: string) =>
   new ValidationError('the cursor belongs to another query', [{ field: 'cursor', problem }]);
 
-const LISTING_KEYS = ['region', 'from', 'to', 'office', 'kind', 'grade'] as const;
+const LISTING_KEYS = ['region', 'from', 'to', 'office', 'kind', 'grade', 'unit'] as const;
 
 /**
  * The listing a page answers: on the first page the query's, with the period resolved; on a
@@ -124,6 +126,7 @@ const listingOf = (list: AuditList, query: AuditListQuery, now: Date): AuditList
       ...(query.office ? { office: query.office } : {}),
       ...(query.kind ? { kind: query.kind } : {}),
       ...(query.grade ? { grade: query.grade } : {}),
+      ...(query.unit ? { unit: query.unit } : {}),
     };
   }
   const differing = LISTING_KEYS.filter((key) => query[key] !== undefined && query[key] !== cursor[key]);
@@ -149,6 +152,7 @@ const listingOf = (list: AuditList, query: AuditListQuery, now: Date): AuditList
     ...(cursor.office ? { office: cursor.office } : {}),
     ...(cursor.kind ? { kind: cursor.kind } : {}),
     ...(cursor.grade ? { grade: cursor.grade } : {}),
+    ...(cursor.unit ? { unit: cursor.unit } : {}),
   };
 };
 
@@ -253,6 +257,7 @@ const makeAuditList =
       ...(listing.office ? { office: listing.office } : {}),
       ...(listing.kind ? { kind: listing.kind } : {}),
       ...(listing.grade ? { grade: listing.grade } : {}),
+      ...(listing.unit ? { unit: listing.unit } : {}),
     };
     const officers = directoryReader(deps.directory);
     const cursor = query.cursor;

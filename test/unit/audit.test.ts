@@ -26,6 +26,7 @@ import {
   withPeople,
   type ZeroReportMiss,
   zeroReportEntry,
+  zeroReportMatches,
 } from '../../shared/domain/audit/rows';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type {
@@ -273,6 +274,14 @@ describe('rows', () => {
         autoEscalated: true,
       },
     ]);
+  });
+
+  it('gives one unit’s rows only with a unit filter: its late report, never an office’s duty', () => {
+    const facts = { unitLate: unitLateData('A') };
+    expect(entriesOf('late', state, { ...BEIJING, unit: 'U-1' }, facts).map((e) => e.kind)).toEqual(['unit-report']);
+    expect(entriesOf('late', state, { ...BEIJING, unit: 'U-2' }, facts)).toEqual([]);
+    expect(zeroReportMatches(miss({ unit: 'U-9' }), { ...BEIJING, unit: 'U-9' })).toBe(true);
+    expect(zeroReportMatches(miss({ unit: 'U-9' }), { ...BEIJING, unit: 'U-1' })).toBe(false);
   });
 
   it('gives a never-met duty with no lateness, and no unit report on the missed list', () => {
@@ -593,6 +602,12 @@ describe('query schemas', () => {
       ['office', 'is not inside region 110100'],
     ]);
     expect(auditLateQuerySchema.safeParse({ region: '000000' }).error?.issues[0]?.message).toMatch(/whole country/);
+  });
+
+  it('takes a unit id as a unit, naming unit otherwise', () => {
+    expect(auditMissedQuerySchema.parse({ region: '110100', unit: 'DC-JDJ' }).unit).toBe('DC-JDJ');
+    const bad = auditLateQuerySchema.safeParse({ region: '110100', unit: 'a b' });
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['unit']);
   });
 
   it('takes a grade I to IV, naming grade otherwise', () => {

@@ -99,7 +99,8 @@ const officeMatches = (office: string, filter: AuditFilter): boolean =>
  * cityToProvince): those are not the region's, and its inspector neither sees nor names them.
  */
 export const obligationsOn = (list: AuditList, state: IncidentState, filter: AuditFilter): Obligation[] =>
-  (gradeMatches(state, filter) ? state.obligations : [])
+  // An office's duty is no unit's: a unit filter leaves them all out.
+  (gradeMatches(state, filter) && filter.unit === undefined ? state.obligations : [])
     .filter(
       (o) =>
         outcomeOf(o) === OUTCOME_LISTED[list] &&
@@ -116,6 +117,8 @@ export const hasLateUnitReport = (list: AuditList, state: IncidentState, filter:
   list === 'late' &&
   state.unitLate &&
   gradeMatches(state, filter) &&
+  // The late report is the initial one: the first unit's.
+  (filter.unit === undefined || state.firstUnit === filter.unit) &&
   (filter.kind === undefined || filter.kind === 'unit-report') &&
   officeMatches(firstOfficeOfIncident(state), filter);
 
@@ -162,7 +165,11 @@ const requiredElementOn = (
     throw new Error(`incident ${state.incidentId} is closed but its reports were not read`);
   }
   const missing = facts.missingElements;
-  return missing !== null && officeMatches(missing.office, filter) ? missing : undefined;
+  return missing !== null &&
+    officeMatches(missing.office, filter) &&
+    (filter.unit === undefined || missing.unit === filter.unit)
+    ? missing
+    : undefined;
 };
 
 /**
@@ -277,6 +284,7 @@ export interface ZeroReportMiss {
 /** Whether a missed zero report belongs on the missed list under a filter; it has no grade, so a grade filter leaves it out. */
 export const zeroReportMatches = (miss: ZeroReportMiss, filter: AuditFilter): boolean =>
   filter.grade === undefined &&
+  (filter.unit === undefined || miss.unit === filter.unit) &&
   (filter.kind === undefined || filter.kind === 'zero-report') &&
   officeMatches(miss.county, filter);
 

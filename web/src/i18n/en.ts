@@ -588,6 +588,8 @@ export const en: Record<MessageKey, string> = {
   'inspect.filter.grade': 'Grade of the incident',
   'inspect.filter.gradeHint': 'Zero reports have no grade: a grade leaves them out.',
   'inspect.filter.allGrades': 'All grades',
+  'inspect.filter.unit': 'Reporting unit id (optional)',
+  'inspect.filter.unitHint': 'Only this unit’s late report, zero reports and missing elements; no office’s duty.',
   'inspect.filter.apply': 'Filter',
   'inspect.csv': 'Download CSV',
   'inspect.csvHint': 'Every row of exactly this filter, all pages.',

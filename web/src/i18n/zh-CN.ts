@@ -571,6 +571,8 @@ export const zhCN = {
   'inspect.filter.grade': '事件等级',
   'inspect.filter.gradeHint': '按等级筛选时不含零报告。',
   'inspect.filter.allGrades': '全部等级',
+  'inspect.filter.unit': '报告单位编号（可选）',
+  'inspect.filter.unitHint': '只看这个单位的迟报、零报告和终报缺项，不含部门的报告义务。',
   'inspect.filter.apply': '筛选',
   'inspect.csv': '下载 CSV',
   'inspect.csvHint': '下载与当前筛选条件完全一致的全部记录（所有页）。',

@@ -14,7 +14,7 @@ import { type ApiFailure, request } from '../../api/client';
 import type { AuditPage, AuditRow } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
-import { Select } from '../../components/fields';
+import { Select, TextField } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { chinaDateTime } from '../../lib/china-time';
 import { saveFile } from '../../lib/save-file';
@@ -57,12 +57,13 @@ const DutyFilterForm = (props: { readonly list: DutyList; readonly region: strin
   const [office, setOffice] = useState(props.filter.office ?? '');
   const [kind, setKind] = useState(props.filter.kind ?? '');
   const [grade, setGrade] = useState(props.filter.grade ?? '');
+  const [unit, setUnit] = useState(props.filter.unit ?? '');
   const kinds = props.list === 'late' ? LATE_KINDS : MISSED_KINDS;
   const offices = officesWithin(props.region).map((office) => office.code);
   return (
     <FilterForm
       heading={t('inspect.filter.title')}
-      onApply={() => route(dutiesHref(props.list, { from, to, office, kind, grade }))}
+      onApply={() => route(dutiesHref(props.list, { from, to, office, kind, grade, unit: unit.trim() }))}
     >
       <PeriodFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
       <Select
@@ -74,6 +75,13 @@ const DutyFilterForm = (props: { readonly list: DutyList; readonly region: strin
           { value: '', label: t('inspect.filter.allOffices') },
           ...offices.map((code) => ({ value: code, label: officeName(code) })),
         ]}
+      />
+      <TextField
+        id="f-unit"
+        label={t('inspect.filter.unit')}
+        hint={t('inspect.filter.unitHint')}
+        value={unit}
+        onInput={setUnit}
       />
       <Select
         id="f-kind"
@@ -214,6 +222,7 @@ export const Duties = (props: { readonly list: DutyList }) => {
     office: query.office,
     kind: query.kind,
     grade: query.grade,
+    unit: query.unit,
   };
   const [cursors, setCursors] = useState<readonly string[]>([]);
   const [sort, setSort] = useState<SortKey | undefined>(undefined);

@@ -7,13 +7,14 @@ export interface DutyFilter {
   readonly office?: string | undefined;
   readonly kind?: string | undefined;
   readonly grade?: string | undefined;
+  readonly unit?: string | undefined;
 }
 
 export type DutyList = 'late' | 'missed';
 
 /** The filters as query text, empty ones left out; the same text the API is asked with. */
 export const filterQuery = (filter: DutyFilter): string =>
-  (['from', 'to', 'office', 'kind', 'grade'] as const)
+  (['from', 'to', 'office', 'kind', 'grade', 'unit'] as const)
     .flatMap((name) => (filter[name] ? [`${name}=${encodeURIComponent(filter[name] as string)}`] : []))
     .join('&');
 
