@@ -515,6 +515,7 @@ export const en: Record<MessageKey, string> = {
   'desk.role.first-responsible': 'first responsible person',
   'desk.role.directly-responsible': 'directly responsible person',
   'desk.role.duty-officer': 'duty officer',
+  'inspect.colon': ': ',
   'inspect.late.nav': 'Late',
   'inspect.late.title': 'Late reports',
   'inspect.late.intro': 'Duties in {region} met after their deadline, and units’ initial reports received late.',

@@ -501,6 +501,7 @@ export const zhCN = {
   'desk.role.first-responsible': '第一责任人',
   'desk.role.directly-responsible': '直接责任人',
   'desk.role.duty-officer': '值班人员',
+  'inspect.colon': '：',
   'inspect.late.nav': '迟报',
   'inspect.late.title': '迟报清单',
   'inspect.late.intro': '{region}范围内超过时限才完成的报告义务，以及报告单位超时的初报。',

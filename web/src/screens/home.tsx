@@ -72,7 +72,9 @@ export const Home = () => {
       <ul class="list">
         {INSPECT_LINKS.map((link) => (
           <li key={link.href}>
-            <a href={link.href}>{t(link.key)}</a>：{t(link.about)}
+            <a href={link.href}>{t(link.key)}</a>
+            {t('inspect.colon')}
+            {t(link.about)}
           </li>
         ))}
       </ul>

@@ -19,7 +19,9 @@ export const CandidateList = (props: { readonly candidates: Item['candidates'] }
   <ul class="list">
     {props.candidates.map((c) => (
       <li key={c.reason}>
-        <strong>{t(`inspect.finding.${c.suggests}`)}</strong>：{c.explanation}
+        <strong>{t(`inspect.finding.${c.suggests}`)}</strong>
+        {t('inspect.colon')}
+        {c.explanation}
       </li>
     ))}
   </ul>
