@@ -511,7 +511,8 @@ export const en: Record<MessageKey, string> = {
   'desk.incident.ev.ObligationWaived': '{time} {office}’s duty “{handover}” lifted by a change of grade',
   'desk.incident.ev.NotificationSent': '{time} {count} people notified',
   'desk.incident.ev.NotificationFailed': '{time} a notification could not be sent: {reason}',
-  'desk.incident.ev.InspectionFinding': '{time} an inspector recorded a finding',
+  'desk.incident.ev.InspectionFinding':
+    '{time} an inspector recorded a finding: {finding} (responsible: {responsible})',
   'desk.role.first-responsible': 'first responsible person',
   'desk.role.directly-responsible': 'directly responsible person',
   'desk.role.duty-officer': 'duty officer',
