@@ -35,6 +35,7 @@ import {
   zeroReportMatches,
 } from '../domain/audit/rows';
 import { ValidationError } from '../domain/errors';
+import { GRADES, type Grade } from '../domain/grade';
 import type { IncidentState } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
 import { isWithin } from '../domain/regions/regions';
@@ -54,6 +55,10 @@ export interface AuditListQuery {
   readonly to?: string;
   readonly office?: string;
   readonly kind?: AuditKind;
+  /** Only the duties of incidents of this grade (which leaves zero reports out). */
+  readonly grade?: Grade;
+  /** Only the duties of this reporting unit (which leaves every office's duty out). */
+  readonly unit?: string;
   /** At most this many rows per page. */
   readonly limit: number;
   /**
@@ -103,7 +108,7 @@ const authorize = (actor: Actor, region: string): IndexedLevel => {
 const badCursor = (problem: string) =>
   new ValidationError('the cursor belongs to another query', [{ field: 'cursor', problem }]);
 
-const LISTING_KEYS = ['region', 'from', 'to', 'office', 'kind'] as const;
+const LISTING_KEYS = ['region', 'from', 'to', 'office', 'kind', 'grade', 'unit'] as const;
 
 /**
  * The listing a page answers: on the first page the query's, with the period resolved; on a
@@ -120,6 +125,8 @@ const listingOf = (list: AuditList, query: AuditListQuery, now: Date): AuditList
       to,
       ...(query.office ? { office: query.office } : {}),
       ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.grade ? { grade: query.grade } : {}),
+      ...(query.unit ? { unit: query.unit } : {}),
     };
   }
   const differing = LISTING_KEYS.filter((key) => query[key] !== undefined && query[key] !== cursor[key]);
@@ -133,7 +140,8 @@ const listingOf = (list: AuditList, query: AuditListQuery, now: Date): AuditList
   if (
     cursor.from > cursor.to ||
     (cursor.office !== undefined && !isWithin(cursor.office, cursor.region)) ||
-    (cursor.kind !== undefined && !kinds.includes(cursor.kind))
+    (cursor.kind !== undefined && !kinds.includes(cursor.kind)) ||
+    (cursor.grade !== undefined && !GRADES.includes(cursor.grade))
   ) {
     throw badCursor(`is not a cursor of the ${list} list; start again without it`);
   }
@@ -143,6 +151,8 @@ const listingOf = (list: AuditList, query: AuditListQuery, now: Date): AuditList
     to: cursor.to,
     ...(cursor.office ? { office: cursor.office } : {}),
     ...(cursor.kind ? { kind: cursor.kind } : {}),
+    ...(cursor.grade ? { grade: cursor.grade } : {}),
+    ...(cursor.unit ? { unit: cursor.unit } : {}),
   };
 };
 
@@ -246,6 +256,8 @@ const makeAuditList =
       region,
       ...(listing.office ? { office: listing.office } : {}),
       ...(listing.kind ? { kind: listing.kind } : {}),
+      ...(listing.grade ? { grade: listing.grade } : {}),
+      ...(listing.unit ? { unit: listing.unit } : {}),
     };
     const officers = directoryReader(deps.directory);
     const cursor = query.cursor;
@@ -254,6 +266,7 @@ const makeAuditList =
     const zeroKinds =
       list === 'missed' &&
       deps.missedZeroReports !== undefined &&
+      filter.grade === undefined &&
       (filter.kind === undefined || filter.kind === 'zero-report');
     if (phase === 'incidents' ? cursor !== undefined && !incidentKinds : !zeroKinds) {
       throw badCursor(`is not a cursor of the ${list} list; start again without it`);

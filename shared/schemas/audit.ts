@@ -13,8 +13,10 @@ import {
   OBLIGATION_HANDOVERS,
 } from '../domain/audit/listing';
 import { REQUIRED_ELEMENTS } from '../domain/audit/required-elements';
+import { GRADES } from '../domain/grade';
 import { CATEGORIES } from '../domain/incident';
 import { isKnownRegion, isWithin, regionOf } from '../domain/regions/regions';
+import { UNIT_ID_PATTERN } from '../domain/zero-reports';
 import { encodeCursor, listIncidentsQuerySchema } from './queries';
 
 // Times (a day that does not exist is refused there), page size and the cursor's encoding follow
@@ -54,7 +56,7 @@ const format = z
 
 /**
  * A list's cursor is flat text, like the incident list's: the listing it belongs to (`phase`,
- * `region`, `from`, `to`, `office`, `kind`) and the position, each of its keys under `at.`. The
+ * `region`, `from`, `to`, `office`, `kind`, `grade`, `unit`) and the position, each of its keys under `at.`. The
  * incident index's position is the store's own and passes through unread; the store checks it.
  */
 const AT = 'at.';
@@ -71,6 +73,8 @@ const cursorListing = (kinds: readonly [AuditKind, ...AuditKind[]], zeroReports:
       to: instant,
       office: z.string().regex(SIX_DIGITS).optional(),
       kind: z.enum(kinds).optional(),
+      grade: z.enum(GRADES).optional(),
+      unit: z.string().regex(UNIT_ID_PATTERN).optional(),
     })
     .refine((c) => c.from <= c.to);
 
@@ -115,7 +119,7 @@ const auditCursor = (kinds: readonly [AuditKind, ...AuditKind[]], zeroReports: b
 
 /** A page's `next` as the client receives it: opaque text (base64url JSON). */
 export const encodeAuditCursor = (cursor: AuditCursor): string => {
-  const { phase, region, from, to, office, kind, after } = cursor;
+  const { phase, region, from, to, office, kind, grade, unit, after } = cursor;
   return encodeCursor({
     phase,
     region,
@@ -123,6 +127,8 @@ export const encodeAuditCursor = (cursor: AuditCursor): string => {
     to,
     ...(office ? { office } : {}),
     ...(kind ? { kind } : {}),
+    ...(grade ? { grade } : {}),
+    ...(unit ? { unit } : {}),
     ...Object.fromEntries(Object.entries(after ?? {}).map(([key, value]) => [`${AT}${key}`, value])),
   });
 };
@@ -155,6 +161,20 @@ const listQuery = <const K extends readonly [AuditKind, ...AuditKind[]]>(
         .enum(kinds, { error: kindError(kinds, elsewhere) })
         .optional()
         .meta({ description: 'only this kind of duty' }),
+      grade: z
+        .enum(GRADES, { error: `must be one of ${GRADES.join(', ')}` })
+        .optional()
+        .meta({
+          description: 'only the duties of incidents of this grade; zero reports, which have none, are left out',
+        }),
+      unit: z
+        .string({ error: 'must be text' })
+        .regex(UNIT_ID_PATTERN, { error: 'must be a unit id: 1–64 letters, digits or . _ -' })
+        .optional()
+        .meta({
+          description:
+            'only the duties of this reporting unit: its late initial report, its zero reports, the required elements its final report lacked; no office’s duty',
+        }),
       format,
       limit: limit.meta({
         description:
@@ -162,7 +182,7 @@ const listQuery = <const K extends readonly [AuditKind, ...AuditKind[]]>(
       }),
       cursor: auditCursor(kinds, kinds.includes('zero-report')).meta({
         description:
-          '`next` of the previous page. It carries the listing (region, period as first resolved, office, kind), ' +
+          '`next` of the previous page. It carries the listing (region, period as first resolved, office, kind, grade, unit), ' +
           'so every page answers the first page’s question: leave those out, or repeat them unchanged',
       }),
     })

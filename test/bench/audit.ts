@@ -15,8 +15,8 @@
  * Options: --reports N (600), --rounds R (5).
  */
 import { parseArgs } from 'node:util';
-import { openLocalSigner } from '../../infra/local/auth';
 import { childrenOf } from '../../shared/domain/regions/regions';
+import { seedAuditHistory } from './audit-seed';
 import { median, startRuntimeProcess } from './support';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -27,105 +27,13 @@ const { values } = parseArgs({
 const total = Number(values.reports);
 const rounds = Number(values.rounds);
 const REGION = '110000';
-const CONCURRENCY = 16;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `work` over `items` with at most CONCURRENCY in flight. */
-const pool = async <T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await work(items[index] as T, index);
-      }
-    }),
-  );
-};
 
 const main = async (): Promise<void> => {
   const counties = childrenOf('110100').map((c) => c.code);
   console.log(`bench:audit — ${total} reports over ${counties.length} counties of ${REGION}, ${rounds} rounds`);
   const runtime = await startRuntimeProcess({ POLICY: 'test/fixtures/policies/fast-drill.json' });
   try {
-    const signer = await openLocalSigner(runtime.dataDir);
-    const inspector = await signer.sign({ sub: 'bench-inspector', role: 'inspector', region: REGION });
-    const reporterOf = new Map<string, string>();
-    const officeOf = new Map<string, string>();
-    for (const county of counties) {
-      reporterOf.set(
-        county,
-        await signer.sign({ sub: `u-${county}`, role: 'reporter', region: county, unit: `U-${county}` }),
-      );
-      officeOf.set(county, await signer.sign({ sub: `o-${county}`, role: 'office', region: county, level: 'county' }));
-    }
-    const api = async (method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<Response> =>
-      fetch(`${runtime.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-
-    // Seed: reports, then the county offices' answers (on time, late, or never).
-    const seeded: { id: string; county: string; fate: 'on-time' | 'late' | 'silent' }[] = [];
-    const seedStarted = Date.now();
-    await pool(
-      Array.from({ length: total }, (_, i) => i),
-      async (i) => {
-        const county = counties[i % counties.length] as string;
-        const now = Date.now();
-        const response = await api('POST', '/v1/reports', reporterOf.get(county) as string, {
-          kind: 'initial',
-          category: 'accident',
-          subtype: 'workshop fire',
-          grade: 'IV',
-          occurredAt: new Date(now - 20 * 60_000).toISOString(),
-          learnedAt: new Date(now - 10 * 60_000).toISOString(),
-          regionCode: county,
-          location: { address: `bench ${i}` },
-          casualties: { dead: 0, injured: i % 3, missing: 0 },
-          affectedPeople: 5,
-          directLossYuan: 10_000,
-          summary: `audit benchmark ${i}`,
-          reporter: { name: 'Bench', phone: '+86 10 0000 0000', unit: `U-${county}` },
-        });
-        if (response.status !== 201) throw new Error(`report ${i}: ${response.status} ${await response.text()}`);
-        const { incidentId } = (await response.json()) as { incidentId: string };
-        const fate = (['on-time', 'late', 'silent'] as const)[i % 3] ?? 'silent';
-        seeded.push({ id: incidentId, county, fate });
-        if (fate === 'on-time') {
-          const forwarded = await api(
-            'POST',
-            `/v1/incidents/${incidentId}/forward`,
-            officeOf.get(county) as string,
-            {},
-          );
-          if (forwarded.status !== 200) throw new Error(`forward ${incidentId}: ${forwarded.status}`);
-        }
-      },
-    );
-    // The late ones answer once their 3 s window has passed (escalated past or not, a forward is recorded).
-    await sleep(4_000);
-    await pool(
-      seeded.filter((s) => s.fate === 'late'),
-      async ({ id, county }) => {
-        const forwarded = await api('POST', `/v1/incidents/${id}/forward`, officeOf.get(county) as string, {});
-        if (forwarded.status !== 200)
-          throw new Error(`late forward ${id}: ${forwarded.status} ${await forwarded.text()}`);
-      },
-    );
-    // Wait until no obligation is pending anywhere: the history is then final.
-    for (const deadline = Date.now() + 180_000; ; ) {
-      const offices = (await (await api('GET', `/v1/audit/offices?region=${REGION}`, inspector)).json()) as {
-        offices: { pending: number }[];
-      };
-      const pending = offices.offices.reduce((n, o) => n + o.pending, 0);
-      if (pending === 0) break;
-      if (Date.now() > deadline) throw new Error(`${pending} obligations still pending after 180 s`);
-      await sleep(1_000);
-    }
-    console.log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+    const { inspector, api } = await seedAuditHistory(runtime, { total, region: REGION, counties });
 
     /** Reads every page of a paged route; answers how long it took and how many rows it returned. */
     const fullPass = async (path: string, rowsOf: (body: unknown) => number, csv = false) => {

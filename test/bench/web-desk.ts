@@ -18,7 +18,7 @@ import { initialReport } from '../fixtures/reports';
 import { type BenchRuntime, median, percentile } from './support';
 
 const KBIT = 1000 / 8;
-const NETWORKS = {
+export const NETWORKS = {
   unthrottled: undefined,
   'office link (1.5 Mbit/s, 100 ms)': {
     offline: false,
@@ -28,12 +28,13 @@ const NETWORKS = {
   },
 } as const;
 
-interface Identity {
+export interface Identity {
   readonly idToken: string;
   readonly session: string;
 }
 
-const signIn = async (runtime: BenchRuntime, identity: string): Promise<Identity> => {
+/** A local identity signed in, and the session the console keeps in its tab for it. */
+export const signIn = async (runtime: BenchRuntime, identity: string): Promise<Identity> => {
   const answer = await fetch(`${runtime.url}/local/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -78,15 +79,16 @@ const toProvince = async (
   return { ...(countyMs !== undefined ? { countyMs } : {}), ...(provinceMs !== undefined ? { provinceMs } : {}) };
 };
 
-const openDesk = async (
+/** A fresh browser context (empty cache) signed in as `who`, its page on `network`. */
+export const signedInPage = async (
   browser: Browser,
-  runtime: BenchRuntime,
+  url: string,
   who: Identity,
   network: (typeof NETWORKS)[keyof typeof NETWORKS],
-): Promise<{ context: BrowserContext; page: Page; firstRowMs: number }> => {
+): Promise<{ context: BrowserContext; page: Page }> => {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
-    baseURL: runtime.url,
+    baseURL: url,
     locale: 'zh-CN',
   });
   await context.addInitScript((stored) => {
@@ -99,6 +101,16 @@ const openDesk = async (
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', network);
   }
+  return { context, page };
+};
+
+const openDesk = async (
+  browser: Browser,
+  runtime: BenchRuntime,
+  who: Identity,
+  network: (typeof NETWORKS)[keyof typeof NETWORKS],
+): Promise<{ context: BrowserContext; page: Page; firstRowMs: number }> => {
+  const { context, page } = await signedInPage(browser, runtime.url, who, network);
   const started = performance.now();
   await page.goto('/desk', { waitUntil: 'commit' });
   await page.getByRole('listitem').first().waitFor({ state: 'visible', timeout: 60_000 });

@@ -19,7 +19,11 @@
  * Then the inspector's evidence pack (`./evidence.ts`): built for --pack-incidents N (100)
  * incidents, and verified offline in the browser (target: within 2 s for 100 incidents).
  *
- * --part unit|desk|evidence runs one of the three.
+ * Then the inspector's console (`./web-inspect.ts`): with --inspect-incidents N (1200) incidents in
+ * a province (as `bench:audit` seeds them), the first render of the late list and of punctuality
+ * (target: within 2 s each).
+ *
+ * --part unit|desk|evidence|inspect runs one of the four.
  */
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
@@ -27,6 +31,7 @@ import { type InPage, launchBrowser, PHONE } from '../browser/support';
 import { benchEvidence } from './evidence';
 import { median, startRuntimeProcess } from './support';
 import { benchDesk } from './web-desk';
+import { benchInspect } from './web-inspect';
 
 const { values } = parseArgs({
   options: {
@@ -35,10 +40,11 @@ const { values } = parseArgs({
     incidents: { type: 'string', default: '2000' },
     arrivals: { type: 'string', default: '20' },
     'pack-incidents': { type: 'string', default: '100' },
+    'inspect-incidents': { type: 'string', default: '1200' },
   },
 });
 const rounds = Number(values.rounds);
-const part = values.part as 'all' | 'unit' | 'desk' | 'evidence';
+const part = values.part as 'all' | 'unit' | 'desk' | 'evidence' | 'inspect';
 const runs = (name: Exclude<typeof part, 'all'>) => part === 'all' || part === name;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
@@ -97,6 +103,9 @@ try {
 | in the page: the check (read, parse, every hash recomputed) | ${evidence.checkMs.toFixed(0)} ms | |
 | in the page: the check and every event's verdict drawn | ${evidence.shownMs.toFixed(0)} ms | |
 `);
+  }
+  if (runs('inspect')) {
+    console.log(await benchInspect(browser, { incidents: Number(values['inspect-incidents']), rounds }));
   }
 } finally {
   await browser.close();

@@ -130,6 +130,9 @@ describe('the API answers as its OpenAPI document says', () => {
     const region = 'region=110000';
     await conforms('GET /v1/audit/late', { token: tokens.inspector, query: region });
     await conforms('GET /v1/audit/missed', { token: tokens.inspector, query: region });
+    await conforms('GET /v1/audit/missed', { token: tokens.inspector, query: `${region}&grade=IV&office=110101` });
+    await conforms('GET /v1/audit/late', { token: tokens.inspector, query: `${region}&unit=DC-JDJ` });
+    refused(await call(runtime, 'GET', `/v1/audit/late?${region}&grade=V`, { token: tokens.inspector }), 400);
     await conforms('GET /v1/audit/offices', { token: tokens.inspector, query: region });
     await conforms('GET /v1/audit/candidates', { token: tokens.inspector, query: region });
     await conforms('GET /v1/audit/verify', { token: tokens.inspector, query: region });

@@ -26,6 +26,7 @@ import {
   withPeople,
   type ZeroReportMiss,
   zeroReportEntry,
+  zeroReportMatches,
 } from '../../shared/domain/audit/rows';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type {
@@ -278,6 +279,14 @@ describe('rows', () => {
         autoEscalated: true,
       },
     ]);
+  });
+
+  it('gives one unit’s rows only with a unit filter: its late report, never an office’s duty', () => {
+    const facts = { unitLate: unitLateData('A') };
+    expect(entriesOf('late', state, { ...BEIJING, unit: 'U-1' }, facts).map((e) => e.kind)).toEqual(['unit-report']);
+    expect(entriesOf('late', state, { ...BEIJING, unit: 'U-2' }, facts)).toEqual([]);
+    expect(zeroReportMatches(miss({ unit: 'U-9' }), { ...BEIJING, unit: 'U-9' })).toBe(true);
+    expect(zeroReportMatches(miss({ unit: 'U-9' }), { ...BEIJING, unit: 'U-1' })).toBe(false);
   });
 
   it('gives a never-met duty with no lateness, and no unit report on the missed list', () => {
@@ -602,6 +611,20 @@ describe('query schemas', () => {
     expect(auditLateQuerySchema.safeParse({ region: '000000' }).error?.issues[0]?.message).toMatch(/whole country/);
   });
 
+  it('takes a unit id as a unit, naming unit otherwise', () => {
+    expect(auditMissedQuerySchema.parse({ region: '110100', unit: 'DC-JDJ' }).unit).toBe('DC-JDJ');
+    const bad = auditLateQuerySchema.safeParse({ region: '110100', unit: 'a b' });
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['unit']);
+  });
+
+  it('takes a grade I to IV, naming grade otherwise', () => {
+    expect(auditLateQuerySchema.parse({ region: '110100', grade: 'II' }).grade).toBe('II');
+    const bad = auditMissedQuerySchema.safeParse({ region: '110100', grade: 'V' });
+    expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['grade', 'must be one of I, II, III, IV'],
+    ]);
+  });
+
   it('takes required-element on the missed list only', () => {
     expect(auditMissedQuerySchema.safeParse({ region: '110100', kind: 'required-element' }).success).toBe(true);
     const late = auditLateQuerySchema.safeParse({ region: '110100', kind: 'required-element' });
@@ -640,7 +663,12 @@ describe('the cursor at the edge', () => {
       .error?.issues.map((i) => i.path.join('.'));
 
   it('reads back every cursor it writes', () => {
-    for (const cursor of [incidents, zero, { ...listing, phase: 'zero-reports' } as const]) {
+    for (const cursor of [
+      incidents,
+      zero,
+      { ...listing, phase: 'zero-reports' } as const,
+      { ...incidents, grade: 'I' } as const,
+    ]) {
       const parsed = auditMissedQuerySchema.parse({ region: '110100', cursor: encodeAuditCursor(cursor) });
       expect(parsed.cursor).toEqual(cursor);
     }
@@ -892,6 +920,26 @@ describe('the late and missed lists', () => {
       ['Z3:zero-report'],
     ]);
     expect(zero.asked[0]).toEqual(['110100', '2026-10-31T00:00:00.000Z', '2026-11-30T00:00:00.000Z']);
+  });
+
+  it('lists only the incidents of one grade with grade=, paging with the grade kept, and no zero report', async () => {
+    const store = await storeWith([
+      head('G1', { grade: 'III', obligations: [neverMet('G1')] }),
+      head('G2', { obligations: [neverMet('G2')] }),
+      head('G3', { grade: 'III', obligations: [neverMet('G3')] }),
+    ]);
+    const zero = zeroReports([miss({ unit: 'Z1' })]);
+    const listMissed = makeListMissed({ incidents: store, directory, clock, missedZeroReports: zero });
+    expect(await allPages(listMissed, 1, { grade: 'III' })).toEqual([
+      ['G1:G1-110101-countyToCity'],
+      ['G3:G3-110101-countyToCity'],
+    ]);
+    expect((await allPages(listMissed, 50, { grade: 'IV' })).flat()).toEqual(['G2:G2-110101-countyToCity']);
+    expect(zero.asked).toEqual([]);
+    const first = await listMissed(inspector, { region: '110100', limit: 1, grade: 'III' });
+    await expect(
+      listMissed(inspector, { region: '110100', limit: 1, grade: 'IV', ...(first.next ? { cursor: first.next } : {}) }),
+    ).rejects.toThrow(ValidationError);
   });
 
   it('reads only zero reports for kind=zero-report, and only the office’s with office=', async () => {

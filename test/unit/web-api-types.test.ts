@@ -13,23 +13,36 @@ import type { AuditTrail, IncidentView } from '../../shared/application/read-inc
 import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
+import type { auditPageSchema, punctualityTableSchema } from '../../shared/schemas/audit';
 import type { ReportBodyInput } from '../../shared/schemas/report';
+import type {
+  accessDeniedPageSchema,
+  candidatesPageSchema,
+  recordedFindingSchema,
+  verifyResponseSchema,
+} from '../../shared/schemas/responses';
 import type { dailyReportBodySchema, makeDutyPeriodBodySchema } from '../../shared/schemas/zero-reports';
 import type {
+  AccessDeniedPage,
   AcknowledgeAnswer,
   AssessGradeAnswer,
+  AuditPage,
   AuditTrailAnswer,
   BoardAnswer,
+  CandidatesPage,
   DailyReportInput,
   DutyPeriodInput,
   DutyPeriodList,
   ForwardAnswer,
   OfficeIncidentAnswer,
   OfficeOfficers,
+  PunctualityTable,
+  RecordedFinding,
   SubmitReportAnswer,
   Summary,
   UnitDailyReports,
   UnitIncident,
+  VerifyPage,
   ReportBodyInput as WebReportBody,
   ZeroGrid,
 } from '../../web/src/api/types';
@@ -59,10 +72,19 @@ describe('the web console’s API types', () => {
   it('read what the duty desk’s routes answer', () => {
     expectTypeOf<BoardView>().toExtend<BoardAnswer>();
     expectTypeOf<IncidentView>().toExtend<OfficeIncidentAnswer>();
-    expectTypeOf<Pick<AuditTrail, 'incidentId' | 'events'>>().toExtend<AuditTrailAnswer>();
+    expectTypeOf<AuditTrail>().toExtend<AuditTrailAnswer>();
     expectTypeOf<Result<typeof makeAcknowledge>>().toExtend<AcknowledgeAnswer>();
     expectTypeOf<Result<typeof makeForward>>().toExtend<ForwardAnswer>();
     expectTypeOf<Result<typeof makeAssessGrade>>().toExtend<AssessGradeAnswer>();
+  });
+
+  it('read what the inspectors’ routes answer', () => {
+    expectTypeOf<z.output<typeof auditPageSchema>>().toExtend<AuditPage>();
+    expectTypeOf<z.output<typeof punctualityTableSchema>>().toExtend<PunctualityTable>();
+    expectTypeOf<z.output<typeof candidatesPageSchema>>().toExtend<CandidatesPage>();
+    expectTypeOf<z.output<typeof verifyResponseSchema>>().toExtend<VerifyPage>();
+    expectTypeOf<z.output<typeof accessDeniedPageSchema>>().toExtend<AccessDeniedPage>();
+    expectTypeOf<z.output<typeof recordedFindingSchema>>().toExtend<RecordedFinding>();
   });
 
   it('send the API’s own request bodies', () => {

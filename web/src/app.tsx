@@ -24,6 +24,12 @@ import { ZeroReports } from './screens/desk/zero-reports';
 import { IncidentEvidence } from './screens/evidence';
 import { Home } from './screens/home';
 import { Incidents } from './screens/incidents';
+import { Candidates } from './screens/inspect/candidates';
+import { Duties } from './screens/inspect/duties';
+import { InspectIncident } from './screens/inspect/incident';
+import { INSPECT_LINKS } from './screens/inspect/links';
+import { Punctuality } from './screens/inspect/punctuality';
+import { Verification } from './screens/inspect/verify';
 import { NotFound } from './screens/not-found';
 import { Outbox } from './screens/outbox';
 import { Receipt } from './screens/receipt';
@@ -69,6 +75,12 @@ const office = {
 
 const inspector = {
   IncidentEvidence: only('inspector', IncidentEvidence),
+  Late: only('inspector', () => <Duties list="late" />),
+  Missed: only('inspector', () => <Duties list="missed" />),
+  Punctuality: only('inspector', Punctuality),
+  Incident: only('inspector', InspectIncident),
+  Candidates: only('inspector', Candidates),
+  Verification: only('inspector', Verification),
 };
 
 const Navigation = () => {
@@ -91,7 +103,10 @@ const Navigation = () => {
             { href: '/desk/zero-reports', label: t('desk.zero.nav') },
             { href: '/desk/people', label: t('desk.people.nav') },
           ]
-        : [{ href: '/', label: t('nav.home') }];
+        : [
+            { href: '/', label: t('nav.home') },
+            ...INSPECT_LINKS.map((link) => ({ href: link.href, label: t(link.key) })),
+          ];
   return (
     <nav class="nav" aria-label={t('nav.label')}>
       <ul class="nav__list">
@@ -207,6 +222,12 @@ const Shell = () => {
           <Route path="/desk" component={office.Board} />
           <Route path="/desk/incidents/:id" component={office.DeskIncident} />
           <Route path="/inspect/incidents/:id/evidence" component={inspector.IncidentEvidence} />
+          <Route path="/inspect/incidents/:id" component={inspector.Incident} />
+          <Route path="/inspect/late" component={inspector.Late} />
+          <Route path="/inspect/missed" component={inspector.Missed} />
+          <Route path="/inspect/offices" component={inspector.Punctuality} />
+          <Route path="/inspect/candidates" component={inspector.Candidates} />
+          <Route path="/inspect/verify" component={inspector.Verification} />
           <Route default component={NotFound} />
         </Router>
       </main>

@@ -3,6 +3,7 @@
  * jurisdiction and office it is narrowed to, and where a page of it ended.
  */
 import { ValidationError } from '../errors';
+import type { Grade } from '../grade';
 import type { Handover } from '../policy/policy';
 
 /**
@@ -57,12 +58,16 @@ export const auditPeriod = (now: Date, from?: string, to?: string): { readonly f
 
 /**
  * What a list holds: the duties of the offices inside `region` (the jurisdiction audited, never an
- * office above it), narrowed to one office (a six-digit code inside the region) or one kind.
+ * office above it), narrowed to one office (a six-digit code inside the region), one kind, the
+ * incidents of one grade, or the duties of one reporting unit (its own late report, its zero
+ * reports, the required elements its final report lacked — never an office's duty).
  */
 export interface AuditFilter {
   readonly region: string;
   readonly office?: string;
   readonly kind?: AuditKind;
+  readonly grade?: Grade;
+  readonly unit?: string;
 }
 
 /**
@@ -77,6 +82,8 @@ export interface AuditListing {
   readonly to: string;
   readonly office?: string;
   readonly kind?: AuditKind;
+  readonly grade?: Grade;
+  readonly unit?: string;
 }
 
 /** A missed zero report by what identifies it: the unit, the duty period and the day it was owed for. */

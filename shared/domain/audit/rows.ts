@@ -87,6 +87,10 @@ const byDeadline = (a: { readonly dueAt: string; readonly handover: string }, b:
 
 const OUTCOME_LISTED: Readonly<Record<AuditList, Outcome>> = { late: 'late', missed: 'missed' };
 
+/** Whether an incident's grade is the one the filter asks for (any, when it asks for none). */
+const gradeMatches = (state: IncidentState, filter: AuditFilter): boolean =>
+  filter.grade === undefined || state.grade === filter.grade;
+
 /** Whether a duty held by (or owed to) `office` belongs on a list under the filter. */
 const officeMatches = (office: string, filter: AuditFilter): boolean =>
   isWithin(office, filter.region) && (filter.office === undefined || office === filter.office);
@@ -97,7 +101,8 @@ const officeMatches = (office: string, filter: AuditFilter): boolean =>
  * cityToProvince): those are not the region's, and its inspector neither sees nor names them.
  */
 export const obligationsOn = (list: AuditList, state: IncidentState, filter: AuditFilter): Obligation[] =>
-  state.obligations
+  // An office's duty is no unit's: a unit filter leaves them all out.
+  (gradeMatches(state, filter) && filter.unit === undefined ? state.obligations : [])
     .filter(
       (o) =>
         outcomeOf(o) === OUTCOME_LISTED[list] &&
@@ -113,6 +118,9 @@ const firstOfficeOfIncident = (state: IncidentState): string => firstOfficeOf(ch
 export const hasLateUnitReport = (list: AuditList, state: IncidentState, filter: AuditFilter): boolean =>
   list === 'late' &&
   state.unitLate &&
+  gradeMatches(state, filter) &&
+  // The late report is the initial one: the first unit's.
+  (filter.unit === undefined || state.firstUnit === filter.unit) &&
   (filter.kind === undefined || filter.kind === 'unit-report') &&
   officeMatches(firstOfficeOfIncident(state), filter);
 
@@ -123,6 +131,7 @@ export const hasLateUnitReport = (list: AuditList, state: IncidentState, filter:
 export const mayLackElements = (list: AuditList, state: IncidentState, filter: AuditFilter): boolean =>
   list === 'missed' &&
   state.status === 'closed' &&
+  gradeMatches(state, filter) &&
   (filter.kind === undefined || filter.kind === 'required-element') &&
   officeMatches(firstOfficeOfIncident(state), filter);
 
@@ -158,7 +167,11 @@ const requiredElementOn = (
     throw new Error(`incident ${state.incidentId} is closed but its reports were not read`);
   }
   const missing = facts.missingElements;
-  return missing !== null && officeMatches(missing.office, filter) ? missing : undefined;
+  return missing !== null &&
+    officeMatches(missing.office, filter) &&
+    (filter.unit === undefined || missing.unit === filter.unit)
+    ? missing
+    : undefined;
 };
 
 /**
@@ -273,9 +286,12 @@ export interface ZeroReportMiss {
   readonly filedLateAt?: string;
 }
 
-/** Whether a missed zero report belongs on the missed list under a filter. */
+/** Whether a missed zero report belongs on the missed list under a filter; it has no grade, so a grade filter leaves it out. */
 export const zeroReportMatches = (miss: ZeroReportMiss, filter: AuditFilter): boolean =>
-  (filter.kind === undefined || filter.kind === 'zero-report') && officeMatches(miss.county, filter);
+  filter.grade === undefined &&
+  (filter.unit === undefined || miss.unit === filter.unit) &&
+  (filter.kind === undefined || filter.kind === 'zero-report') &&
+  officeMatches(miss.county, filter);
 
 /** Whether a miss is the one a zero-report position names. */
 export const isAtPosition = (miss: ZeroReportMiss, at: ZeroReportPosition): boolean =>

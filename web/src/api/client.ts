@@ -18,7 +18,9 @@ export type ApiFailure =
       readonly retryAfterMs?: number;
     };
 
-export type ApiResult<T> = { readonly ok: true; readonly status: number; readonly body: T } | ApiFailure;
+export type ApiResult<T> =
+  | { readonly ok: true; readonly status: number; readonly body: T; readonly headers: Headers }
+  | ApiFailure;
 
 export interface RequestOptions {
   readonly body?: unknown;
@@ -27,6 +29,8 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** Leave a 401 to the caller instead of asking the person to sign in again. */
   readonly keepSessionOn401?: boolean;
+  /** Ask for this type and hand back the answer's text unparsed (a CSV download). */
+  readonly accept?: string;
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
@@ -43,7 +47,7 @@ export const request = async <T>(
   path: string,
   options: RequestOptions = {},
 ): Promise<ApiResult<T>> => {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   const token = currentToken();
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -72,7 +76,10 @@ export const request = async <T>(
   } catch {
     parsed = undefined;
   }
-  if (response.ok) return { ok: true, status: response.status, body: parsed as T };
+  if (response.ok) {
+    const body = options.accept ? text : parsed;
+    return { ok: true, status: response.status, body: body as T, headers: response.headers };
+  }
   if (response.status === 401 && !options.keepSessionOn401) tokenRefused();
   const error = (parsed as Partial<ErrorBody> | undefined)?.error;
   const retryAfter = retryAfterMs(response.headers.get('retry-after'));

@@ -204,8 +204,11 @@ export type { BoardRow, DeskDuty } from '../../../shared/domain/board';
 export type { IncidentEvent, Obligation };
 
 import type { BoardRow } from '../../../shared/domain/board';
+import type { ChainVerdict } from '../../../shared/domain/chain-rules';
 import type { IncidentEvent, IncidentState } from '../../../shared/domain/incident';
 import type { Obligation } from '../../../shared/domain/obligation';
+import type { Handover } from '../../../shared/domain/policy/policy';
+import type { Role } from '../auth/session';
 
 export interface OfficeRef {
   readonly level: RegionLevel;
@@ -249,6 +252,146 @@ export interface OfficeIncidentAnswer {
 export interface AuditTrailAnswer {
   readonly incidentId: string;
   readonly events: readonly IncidentEvent[];
+  /** The chain as the server recomputed it against the head. */
+  readonly verification: ChainVerdict;
+}
+
+// The inspectors' answers (restated from `shared/schemas/audit.ts` and `responses.ts`, which the
+// type-checker holds them to in test/unit/web-api-types.test.ts).
+
+interface Person {
+  readonly personId: string;
+  readonly name: string;
+}
+
+/** A row of `GET /v1/audit/late` or `/v1/audit/missed`. */
+export interface AuditRow {
+  readonly kind: Handover | 'unit-report' | 'zero-report' | 'required-element';
+  readonly incident: {
+    readonly id: string;
+    readonly region: string;
+    readonly category: Category;
+    readonly grade: Grade;
+  } | null;
+  readonly office: { readonly level: RegionLevel; readonly code: string; readonly name: string };
+  readonly unit: { readonly id: string; readonly name: string | null } | null;
+  readonly obligationId: string | null;
+  readonly zeroReport: { readonly periodId: string; readonly date: string } | null;
+  readonly finalReport: {
+    readonly reportId: string;
+    readonly receivedAt: string;
+    readonly missingElements: readonly string[];
+  } | null;
+  readonly deadline: string;
+  readonly metAt: string | null;
+  readonly missedAt: string | null;
+  readonly lateByMs: number | null;
+  readonly lateBy: string | null;
+  readonly autoEscalated: boolean;
+  readonly firstResponsible: readonly Person[];
+  readonly directlyResponsible: readonly Person[];
+  readonly onDutyAtDeadline: readonly Person[];
+}
+
+/** `GET /v1/audit/late` and `/v1/audit/missed`. */
+export interface AuditPage {
+  readonly region: string;
+  readonly from: string;
+  readonly to: string;
+  readonly items: readonly AuditRow[];
+  readonly next?: string | undefined;
+}
+
+/** `GET /v1/audit/offices`. */
+export interface PunctualityTable {
+  readonly region: string;
+  readonly from: string;
+  readonly to: string;
+  readonly offices: readonly {
+    readonly office: AuditRow['office'];
+    readonly held: number;
+    readonly metOnTime: number;
+    readonly metLate: number;
+    readonly missed: number;
+    readonly pending: number;
+    readonly waived: number;
+    readonly onTimeRate: number | null;
+    readonly medianDelayMs: number | null;
+    readonly p90DelayMs: number | null;
+  }[];
+}
+
+export type FindingKind = 'false-report' | 'concealed-report';
+
+export interface FindingRef {
+  readonly findingId: string;
+  readonly finding: FindingKind;
+  readonly at: string;
+}
+
+/** `GET /v1/audit/candidates`. */
+export interface CandidatesPage {
+  readonly examined: number;
+  readonly items: readonly {
+    readonly incidentId: string;
+    readonly regionCode: string;
+    readonly receivedAt: string;
+    readonly status: 'open' | 'closed';
+    readonly grade: Grade;
+    readonly findings: readonly FindingRef[];
+    readonly candidates: readonly {
+      readonly reason: string;
+      readonly suggests: FindingKind;
+      readonly reportIds: readonly string[];
+      readonly explanation: string;
+    }[];
+  }[];
+  readonly next?: string | undefined;
+}
+
+/** A refused request, as `GET /v1/audit/access-denied` lists it. */
+export interface AccessDenied {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: { readonly sub: string; readonly role: Role | 'system'; readonly region: string };
+  readonly action: string;
+  readonly incidentId?: string | undefined;
+  readonly reason: string;
+}
+
+/** `GET /v1/audit/access-denied`. */
+export interface AccessDeniedPage {
+  readonly items: readonly AccessDenied[];
+  readonly next?: string | undefined;
+}
+
+/** `GET /v1/audit/verify`. */
+export interface VerifyPage {
+  readonly region: string;
+  readonly complete: boolean;
+  readonly counts: {
+    readonly chains: number;
+    readonly events: number;
+    readonly intact: number;
+    readonly broken: number;
+  };
+  readonly broken: readonly {
+    readonly kind: 'incident' | 'zero-report' | 'access-denied';
+    readonly id: string;
+    readonly region: string;
+    readonly seq: number;
+    readonly reason: string;
+    readonly detail: string;
+  }[];
+  readonly next?: string | undefined;
+}
+
+/** `POST /v1/incidents/{id}/findings`. */
+export interface RecordedFinding {
+  readonly findingId: string;
+  readonly finding: FindingKind;
+  readonly seq: number;
+  readonly recordedAt: string;
 }
 
 /** `POST /v1/incidents/{id}/acknowledge`. */

@@ -8,12 +8,8 @@
  */
 import { checkPack, type PackReport, parsePack, UnreadablePack } from '../../../shared/domain/evidence/check-pack';
 import { PERSONS_AS_OF_BUILD } from '../../../shared/domain/evidence/pack-format';
+import { sha256 } from '../lib/sha256';
 import { named, problemText, say, type VerifierKey, type VerifierLang } from './verifier-messages';
-
-const sha256 = async (text: string): Promise<string> => {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-};
 
 type Child = Node | string | null | undefined | false;
 

@@ -9,22 +9,13 @@ import { packFileName } from '../../../shared/domain/evidence/pack-format';
 import { type ApiFailure, request } from '../api/client';
 import { ApiProblem } from '../components/api-read';
 import { t } from '../i18n/i18n';
+import { saveFile } from '../lib/save-file';
 
 /** The console's page for one incident's evidence pack. */
 export const evidencePath = (incidentId: string): string =>
   `/inspect/incidents/${encodeURIComponent(incidentId)}/evidence`;
 
 const VERIFIER = 'evidence-verifier.html';
-
-/** Hands `text` to the browser as a file to save. */
-const save = (fileName: string, text: string, type: string): void => {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-};
 
 type PackStep =
   | { readonly state: 'idle' }
@@ -44,7 +35,7 @@ export const EvidenceDownload = (props: { readonly incidentIds: readonly string[
     const answer = await request<EvidencePack>('GET', `/v1/audit/evidence?incidents=${query}`, { timeoutMs: 60_000 });
     if (!answer.ok) return setPack({ state: 'failed', failure: answer });
     const file = packFileName(answer.body);
-    save(file, `${JSON.stringify(answer.body, null, 2)}\n`, 'application/json');
+    saveFile(file, `${JSON.stringify(answer.body, null, 2)}\n`, 'application/json');
     setPack({ state: 'saved', file, seal: answer.body.seal });
   };
 
@@ -54,7 +45,7 @@ export const EvidenceDownload = (props: { readonly incidentIds: readonly string[
       .then((response) => (response.ok ? response.text() : undefined))
       .catch(() => undefined);
     if (page === undefined) return setVerifier({ state: 'failed' });
-    save(VERIFIER, page, 'text/html');
+    saveFile(VERIFIER, page, 'text/html');
     setVerifier({ state: 'saved' });
   };
 

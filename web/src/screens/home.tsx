@@ -9,6 +9,7 @@ import { durationText, officeName, regionName } from '../lib/words';
 import { isPending, myOutbox } from '../outbox/outbox';
 import { DailyStatus } from './daily-report';
 import { Board } from './desk/board';
+import { INSPECT_LINKS } from './inspect/links';
 
 /** The office a unit of `region` reports to: its county (or the city, where there is no county). */
 export const firstOfficeOf = (region: string): string => {
@@ -68,7 +69,15 @@ export const Home = () => {
     <div>
       <h1 class="heading-l">{t('home.inspectorTitle')}</h1>
       <p class="body">{t('home.inspectorIntro', { region: regionName(caller.region) })}</p>
-      <p class="body">{t('home.apiNote')}</p>
+      <ul class="list">
+        {INSPECT_LINKS.map((link) => (
+          <li key={link.href}>
+            <a href={link.href}>{t(link.key)}</a>
+            {t('inspect.colon')}
+            {t(link.about)}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 };

@@ -119,6 +119,10 @@ export const eventWords = (event: IncidentEvent): string => {
     case 'NotificationFailed':
       return t('desk.incident.ev.NotificationFailed', { time, reason: event.data.reason });
     case 'InspectionFinding':
-      return t('desk.incident.ev.InspectionFinding', { time });
+      return t('desk.incident.ev.InspectionFinding', {
+        time,
+        finding: t(`inspect.finding.${event.data.finding}`),
+        responsible: event.data.responsible.join(t('list.separator')),
+      });
   }
 };
