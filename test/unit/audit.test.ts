@@ -1213,6 +1213,7 @@ describe('required elements never supplied', () => {
       zeroReport: null,
       finalReport: { reportId: 'A-R2', receivedAt: finalAt, missingElements: ['measuresTaken'] },
       deadline: finalAt,
+      deadlineShortenedFrom: null,
       metAt: null,
       missedAt: finalAt,
       lateByMs: null,
@@ -1225,7 +1226,7 @@ describe('required elements never supplied', () => {
       directorySince: BEFORE_HISTORY,
     });
     expect(auditRowSchema.safeParse(row).success).toBe(true);
-    expect(auditRowsCsv([row]).split('\r\n')[1]).toContain(`,A-R2,${finalAt},measuresTaken,${finalAt},,${finalAt},`);
+    expect(auditRowsCsv([row]).split('\r\n')[1]).toContain(`,A-R2,${finalAt},measuresTaken,${finalAt},,,${finalAt},`);
   });
 
   /** C1 closed lacking measures, C2 closed complete, O1 open and silent, C3 closed lacking and silent. */
