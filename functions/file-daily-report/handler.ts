@@ -1,32 +1,19 @@
 /** POST /v1/daily-reports: a reporting unit files its daily (zero) report for a duty period. */
-import {
-  accessLogEnv,
-  makeAccessLog,
-  makeUnitRegistry,
-  makeZeroReportStore,
-  officersEnv,
-  zeroReportsEnv,
-} from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
-import { systemClock } from '../../shared/adapters/system';
 import { makeFileDailyReport } from '../../shared/application/file-daily-report';
-import { readEnv } from '../../shared/config/env';
 import { dailyReportBodySchema } from '../../shared/schemas/zero-reports';
+import { composeUnitDuties } from '../unit-duty-composition';
 
-const env = readEnv(accessLogEnv.extend(zeroReportsEnv.shape).extend(officersEnv.shape));
-const fileDailyReport = makeFileDailyReport({
-  store: makeZeroReportStore(env),
-  registry: makeUnitRegistry(env),
-  clock: systemClock,
-});
+const { deps, accessLog } = composeUnitDuties();
+const fileDailyReport = makeFileDailyReport(deps);
 
 export const handler = apiHandler(
   {
     action: 'POST /v1/daily-reports',
     roles: ['reporter'],
     input: { body: dailyReportBodySchema },
-    accessLog: makeAccessLog(env),
-    clock: systemClock,
+    accessLog,
+    clock: deps.clock,
   },
   async ({ actor, body }) =>
     json(
