@@ -12,36 +12,24 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const usage =
   'usage: npm run evidence -- (--incident <id> [--incident <id> ...] | --region <six-digit code> ' +
   '[--from <ISO time>] [--to <ISO time>]) [--out <file>] [--verifier <file>] [--digest <file>]';
-const fail = (message: string, showUsage = true): never => {
-  console.error(showUsage ? `${message}\n${usage}` : message);
-  process.exit(2);
-};
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        incident: { type: 'string', multiple: true },
-        region: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        out: { type: 'string' },
-        verifier: { type: 'string' },
-        digest: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-})();
+const { values, fail } = commandLine(usage, {
+  options: {
+    incident: { type: 'string', multiple: true },
+    region: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+    verifier: { type: 'string' },
+    digest: { type: 'string' },
+  },
+});
 
 const { evidenceQuerySchema } = await import('../../shared/schemas/inspection-queries');
 const { fieldProblems } = await import('../../shared/adapters/http/api-handler');

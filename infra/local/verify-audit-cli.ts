@@ -13,33 +13,22 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const usage =
   'usage: npm run verify-audit -- --region <six-digit code> [--json] [--progress-every <chains>] ' +
   '[--save-digest <file>] [--against <digest file>]';
-const fail = (message: string, showUsage = true): never => {
-  console.error(showUsage ? `${message}\n${usage}` : message);
-  process.exit(2);
-};
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        region: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'progress-every': { type: 'string', default: '100' },
-        'save-digest': { type: 'string' },
-        against: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-})();
+const { values, fail } = commandLine(usage, {
+  options: {
+    region: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'progress-every': { type: 'string', default: '100' },
+    'save-digest': { type: 'string' },
+    against: { type: 'string' },
+  },
+});
 
 const { isKnownRegion, regionOf } = await import('../../shared/domain/regions/regions');
 const region = values.region ?? fail('give the jurisdiction to verify with --region');
