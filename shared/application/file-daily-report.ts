@@ -132,6 +132,7 @@ export const makeFileDailyReport =
       log: unitLogOf(period.periodId, unit),
       actor,
       now,
+      dayCutoffAt: day.cutoffAt,
       decide: (head) => {
         const record = head?.days[day.date];
         if (record?.filedSeq !== undefined) {

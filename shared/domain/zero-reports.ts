@@ -508,12 +508,10 @@ export const sealZeroEvents = (
   drafts: readonly ZeroReportDraft[],
   context: { readonly actor: Actor; readonly now: Date },
 ): ZeroChainAppend => {
-  let current: ZeroChainState = state ?? {
-    ...identity,
-    version: 0,
-    lastHash: GENESIS_HASH,
-    days: {},
-  };
+  // A unit moved during the period writes its later days under its new county (see appendToUnitLog).
+  let current: ZeroChainState = state
+    ? { ...state, county: identity.county }
+    : { ...identity, version: 0, lastHash: GENESIS_HASH, days: {} };
   const events: ZeroReportEvent[] = [];
   for (const draft of drafts) {
     const body = {
