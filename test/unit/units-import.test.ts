@@ -169,3 +169,45 @@ describe('one county per unit', () => {
     );
   });
 });
+
+describe('the registry through time', () => {
+  const T0 = '2026-07-01T02:00:00.000Z';
+  const LATER = new Date('2026-07-02T12:00:00.000Z');
+
+  it('keeps each version from the instant it takes effect, and earlier ones readable as of then', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const importUnits = makeImportUnits({ registry, clock: new FakeClock(T0) });
+    await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
+
+    // ACT: Dongcheng's list shrinks to two units from a stated instant ahead.
+    const result = await importUnits(unitRows(fixture('dongcheng.json'), 'json').rows, [], { effectiveAt: LATER });
+
+    // ASSESS
+    expect(result.effectiveAt).toBe(LATER.toISOString());
+    const at = async (iso: string) => (await registry.unitsOf('110101', new Date(iso))).map((u) => u.unitId).sort();
+    expect(await at('2026-07-01T01:59:59.999Z')).toEqual([]);
+    expect(await at(T0)).toEqual(['DC-HSJ', 'DC-JDJ', 'DC-XH', 'DC-YJ', 'DC-ZX']);
+    expect(await at('2026-07-02T11:59:59.999Z')).toHaveLength(5);
+    expect(await at(LATER.toISOString())).toEqual(['DC-JDJ', 'DC-XH']);
+    expect((await registry.historyOf('110101')).versions.map((v) => v.effectiveAt)).toEqual([T0, LATER.toISOString()]);
+  });
+
+  it('refuses an effective time before now, or not an instant, writing nothing', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const importUnits = makeImportUnits({ registry, clock: new FakeClock(T0) });
+    const { rows } = unitRows(fixture('beijing.csv'), 'csv');
+
+    // ACT
+    const past = await problemsOf(importUnits(rows, [], { effectiveAt: new Date('2026-06-30T16:00:00.000Z') }));
+    const invalid = await problemsOf(importUnits(rows, [], { effectiveAt: new Date('not a time') }));
+
+    // ASSESS
+    expect(past).toEqual([
+      `effective: 2026-06-30T16:00:00.000Z is before now (${T0}); an import takes effect now or later and never rewrites what the registry held`,
+    ]);
+    expect(invalid).toEqual(['effective: is not an instant']);
+    expect(registry.replacements).toBe(0);
+  });
+});
