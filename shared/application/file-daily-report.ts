@@ -92,7 +92,7 @@ export const makeFileDailyReport =
 
     const period = await deps.store.period(command.periodId);
     if (!period) throw new NotFoundError(`duty period ${command.periodId} does not exist`);
-    const unit = await deps.registry.unit(actor.region, unitId);
+    const unit = await deps.registry.unit(actor.region, unitId, now);
     if (!unit) {
       throw new ForbiddenError(
         `unit ${unitId} is not in the registry of ${actor.region}; its county office registers units`,

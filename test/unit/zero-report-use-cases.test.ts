@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
 import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
 import { makeFileDailyReport } from '../../shared/application/file-daily-report';
-import { makeImportUnits } from '../../shared/application/units';
+import { makeImportUnits, unitsWithin } from '../../shared/application/units';
 import type { Actor } from '../../shared/domain/access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';
@@ -328,6 +328,40 @@ describe('filing a daily report', () => {
     });
     expect(retried).toEqual(receipt);
     expect(await typesOf(period.periodId, 'DC-XH')).toEqual(['DailyReportFiled']);
+  });
+
+  it('lets a unit moved to another county during the period file its next day there, in the same log', async () => {
+    // PREPARE: DC-ZX files the first day in Dongcheng, then moves to Xicheng.
+    const { activateFlood, file, clock, registry, eventsOf } = await setUp();
+    const period = await activateFlood('110100', office('110100', 'city'));
+    await file(reporter('110101', 'DC-ZX'), { periodId: period.periodId, date: '2026-07-01', ...NOTHING });
+    const zx = (await registry.unit('110101', 'DC-ZX', clock.now())) as ReportingUnit;
+    clock.set('2026-07-01T09:00:00.000Z');
+    await registry.replaceCounties(
+      ['110101', '110102'],
+      [...(await unitsWithin(registry, '110100')).filter((u) => u.unitId !== 'DC-ZX'), { ...zx, county: '110102' }],
+      clock.now(),
+    );
+
+    // ACT
+    const receipt = await file(reporter('110102', 'DC-ZX'), {
+      periodId: period.periodId,
+      date: '2026-07-02',
+      ...NOTHING,
+    });
+    const refused = await file(reporter('110101', 'DC-ZX'), {
+      periodId: period.periodId,
+      date: '2026-07-02',
+      ...NOTHING,
+    }).catch((error: unknown) => error);
+
+    // ASSESS: one log, each filing naming the county of its day; the old county can no longer file.
+    expect(receipt).toMatchObject({ unit: 'DC-ZX', date: '2026-07-02', seq: 2, late: false });
+    expect((await eventsOf(period.periodId, 'DC-ZX')).map((e) => `${e.type}@${e.county}`)).toEqual([
+      'DailyReportFiled@110101',
+      'DailyReportFiled@110102',
+    ]);
+    expect(refused).toBeInstanceOf(ForbiddenError);
   });
 
   it('refuses a different report for a day already filed', async () => {
