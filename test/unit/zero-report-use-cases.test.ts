@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { makeActivateDutyPeriod } from '../../shared/application/activate-duty-period';
 import { makeCheckZeroReports } from '../../shared/application/check-zero-reports';
 import { makeFileDailyReport } from '../../shared/application/file-daily-report';
-import { makeImportUnits, unitsWithin } from '../../shared/application/units';
+import { makeImportUnits } from '../../shared/application/units';
 import type { Actor } from '../../shared/domain/access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';
@@ -302,6 +302,25 @@ describe('activating a duty period', () => {
   });
 });
 
+/**
+ * A Dongcheng unit files the first day of a city's period, then moves to Xicheng by an import
+ * effective at 17:00 that day, after the first cut-off.
+ */
+const fileThenMoveToXicheng = async (
+  { file, clock, registry }: Awaited<ReturnType<typeof setUp>>,
+  period: DutyPeriod,
+  unitId: string,
+) => {
+  await file(reporter('110101', unitId), { periodId: period.periodId, date: '2026-07-01', ...NOTHING });
+  const unit = (await registry.unit('110101', unitId, clock.now())) as ReportingUnit;
+  clock.set('2026-07-01T09:00:00.000Z');
+  await registry.replaceCounties(
+    ['110101', '110102'],
+    [...registry.all().filter((u) => u.unitId !== unitId), { ...unit, county: '110102' }],
+    clock.now(),
+  );
+};
+
 describe('filing a daily report', () => {
   it('records an empty day before the cut-off as on time, and answers a retry with the same receipt', async () => {
     // PREPARE
@@ -332,16 +351,10 @@ describe('filing a daily report', () => {
 
   it('lets a unit moved to another county during the period file its next day there, in the same log', async () => {
     // PREPARE: DC-ZX files the first day in Dongcheng, then moves to Xicheng.
-    const { activateFlood, file, clock, registry, eventsOf } = await setUp();
+    const context = await setUp();
+    const { activateFlood, file, eventsOf } = context;
     const period = await activateFlood('110100', office('110100', 'city'));
-    await file(reporter('110101', 'DC-ZX'), { periodId: period.periodId, date: '2026-07-01', ...NOTHING });
-    const zx = (await registry.unit('110101', 'DC-ZX', clock.now())) as ReportingUnit;
-    clock.set('2026-07-01T09:00:00.000Z');
-    await registry.replaceCounties(
-      ['110101', '110102'],
-      [...(await unitsWithin(registry, '110100')).filter((u) => u.unitId !== 'DC-ZX'), { ...zx, county: '110102' }],
-      clock.now(),
-    );
+    await fileThenMoveToXicheng(context, period, 'DC-ZX');
 
     // ACT
     const receipt = await file(reporter('110102', 'DC-ZX'), {
@@ -799,16 +812,10 @@ describe('the cut-off check', () => {
     // PREPARE: DC-XH filed under Xicheng too, as imports before one county per unit could leave it;
     // and DC-ZX, moved to Xicheng (effective after the first day's cut-off) after its log was
     // opened in Dongcheng on the first day.
-    const { activateFlood, file, check, clock, registry, store, missedEvents } = await setUp();
+    const context = await setUp();
+    const { activateFlood, check, clock, registry, store, missedEvents } = context;
     const period = await activateFlood('110100', office('110100', 'city'));
-    await file(reporter('110101', 'DC-ZX'), { periodId: period.periodId, date: '2026-07-01', ...NOTHING });
-    const zx = (await registry.unit('110101', 'DC-ZX', clock.now())) as ReportingUnit;
-    clock.set('2026-07-01T09:00:00.000Z');
-    await registry.replaceCounties(
-      ['110101', '110102'],
-      [...registry.all().filter((u) => u.unitId !== 'DC-ZX'), { ...zx, county: '110102' }],
-      clock.now(),
-    );
+    await fileThenMoveToXicheng(context, period, 'DC-ZX');
     const xh = (await registry.unit('110101', 'DC-XH')) as ReportingUnit;
     registry.fileWithoutChecks({ ...xh, county: '110102' });
     // And one filed under both by hand, which the registry points at neither.

@@ -11,22 +11,9 @@ import { BEFORE_HISTORY } from '../../domain/history';
 import { type RegistryVersion, unitsAt } from '../../domain/unit-registry';
 import type { ReportingUnit } from '../../domain/zero-reports';
 import type { UnitRegistry } from '../../ports/unit-registry';
-import {
-  DIRECTORY_VERSION_SK_PREFIX,
-  directoryVersionSk,
-  UNIT_INDEX_SK,
-  UNIT_SK_PREFIX,
-  unitIndexPk,
-  unitsPk,
-} from './keys';
-import { batchGetAll, batchWriteAll, queryAll } from './paging';
-
-type Item = Record<string, unknown>;
-
-const withoutKeys = <T>(item: Item): T => {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
-};
+import { directoryVersionSk, UNIT_INDEX_SK, UNIT_SK_PREFIX, unitIndexPk, unitsPk } from './keys';
+import { batchGetAll, batchWriteAll } from './paging';
+import { readVersions, withoutKeys } from './versions';
 
 export const makeDynamoUnitRegistry = (config: {
   readonly client: DynamoDBDocumentClient;
@@ -36,23 +23,14 @@ export const makeDynamoUnitRegistry = (config: {
 
   const registry: UnitRegistry = {
     async historyOf(county) {
-      const items = await queryAll(client, {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': unitsPk(county) },
-        ConsistentRead: true,
-      });
+      const { versions, before } = await readVersions<RegistryVersion>(client, table, unitsPk(county));
       // Units written before the registry kept history were the county's list then, and are not rewritten.
-      const before = items
+      const units = before
         .filter((item) => String(item.sk).startsWith(UNIT_SK_PREFIX))
         .map((item) => withoutKeys<ReportingUnit>(item));
-      const versions = items
-        .filter((item) => String(item.sk).startsWith(DIRECTORY_VERSION_SK_PREFIX))
-        .map((item) => withoutKeys<RegistryVersion>(item))
-        .sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
       return {
         county,
-        versions: before.length > 0 ? [{ effectiveAt: BEFORE_HISTORY, units: before }, ...versions] : versions,
+        versions: units.length > 0 ? [{ effectiveAt: BEFORE_HISTORY, units }, ...versions] : versions,
       };
     },
 
