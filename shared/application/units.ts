@@ -121,7 +121,3 @@ export const registryWithin = async (registry: UnitRegistry, region: string) => 
   const pointed = twice.length > 0 ? await registry.countiesOf(twice) : new Map<string, string>();
   return { histories, obligedAt: (at: Date) => obligedAt(histories, at, pointed) };
 };
-
-/** The units a duty period of `region` obliges at an instant (now if not given), each once. */
-export const obligedUnits = async (registry: UnitRegistry, region: string, at: Date = new Date()) =>
-  (await registryWithin(registry, region)).obligedAt(at);
