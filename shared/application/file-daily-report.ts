@@ -114,6 +114,14 @@ export const makeFileDailyReport =
         { field: 'date', problem: `is not a day the duty period owes (it owes ${owed})` },
       ]);
     }
+    // A day is owed in the county the unit was registered in at its cut-off: a unit moved here files
+    // its days from the move on, and one moved away no longer files here for its later days.
+    if (!(await deps.registry.unit(unit.county, unit.unitId, new Date(day.cutoffAt)))) {
+      throw new ForbiddenError(
+        `unit ${unit.unitId} was not registered in ${unit.county} at the cut-off of ${day.date}; it owed that day's report in another county, or none`,
+        { targetRegion: unit.county },
+      );
+    }
     const opensAt = filingOpensAt(day.cutoffAt);
     if (now.getTime() < Date.parse(opensAt)) {
       throw new ValidationError(`the report for ${day.date} cannot be filed yet`, [

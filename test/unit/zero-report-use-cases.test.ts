@@ -368,8 +368,19 @@ describe('filing a daily report', () => {
       ...NOTHING,
     }).catch((error: unknown) => error);
 
-    // ASSESS: one log, each filing naming the county of its day; the old county can no longer file.
+    const before = await file(reporter('110102', 'DC-ZX'), {
+      periodId: period.periodId,
+      date: '2026-07-01',
+      ...NOTHING,
+    }).catch((error: unknown) => error);
+
+    // ASSESS: one log, each filing naming the county of its day; the old county can no longer file,
+    // nor the new one for a day owed before the move.
     expect(receipt).toMatchObject({ unit: 'DC-ZX', date: '2026-07-02', seq: 2, late: false });
+    expect(before).toBeInstanceOf(ForbiddenError);
+    expect((before as Error).message).toBe(
+      "unit DC-ZX was not registered in 110102 at the cut-off of 2026-07-01; it owed that day's report in another county, or none",
+    );
     expect((await eventsOf(period.periodId, 'DC-ZX')).map((e) => `${e.type}@${e.county}`)).toEqual([
       'DailyReportFiled@110101',
       'DailyReportFiled@110102',
