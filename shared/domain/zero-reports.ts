@@ -456,7 +456,9 @@ const told = (day: DayRecord, recipients: readonly NotificationRecipient[]): Pic
 
 /** Folds one event into the head. */
 export const applyZeroEvent = (state: ZeroChainState, event: ZeroReportEvent): ZeroChainState => {
-  const next = { ...state, version: event.seq, lastHash: event.hash };
+  // The head names the county of its latest entry: a unit moved during the period writes its later
+  // days under its new county (see appendToUnitLog).
+  const next = { ...state, county: event.county, version: event.seq, lastHash: event.hash };
   switch (event.type) {
     case 'DailyReportFiled':
       return withDay(next, event.data.date, (day) => ({

@@ -25,6 +25,7 @@ import { makeImportUnits } from '../../shared/application/units';
 import type { Actor } from '../../shared/domain/access';
 import { ValidationError } from '../../shared/domain/errors';
 import { verifyChain } from '../../shared/domain/hash-chain';
+import { replayZeroHead } from '../../shared/domain/head-projection';
 import type { DutyPeriod } from '../../shared/domain/zero-reports';
 import type { MissedZeroReports } from '../../shared/ports/missed-zero-reports';
 import type { UnitRegistry } from '../../shared/ports/unit-registry';
@@ -194,6 +195,8 @@ describe('the unit registry through time, on DynamoDB Local', () => {
     ]);
     const head = await store.head(period.periodId, 'MV-A');
     expect(head?.county).toBe(XICHENG);
+    // Verification replays the log to the head it stored, the move included.
+    expect(replayZeroHead(events, head?.unitName ?? '')).toEqual(head);
     expect(verifyChain(events, head && { seq: head.version, hash: head.lastHash })).toMatchObject({ intact: true });
   });
 });
