@@ -105,8 +105,8 @@ export const obligedAt = (
 
 /**
  * The registry of a region through time, for the owed days of a duty period: the units obliged at
- * any instant (see {@link obligedAt}). The histories and the pointers of units filed twice are read
- * once.
+ * any instant (see {@link obligedAt}). The histories, and the pointers of the unit ids found under
+ * two counties in any version (moved, or filed twice by older imports), are read once.
  */
 export const registryWithin = async (registry: UnitRegistry, region: string) => {
   const histories = await historiesWithin(registry, region);
