@@ -14,13 +14,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseImportCommandLine } from './import-command-line';
 
 const usage =
   'usage: npm run officers -- import FILE [--encoding utf-8|gb18030] [--effective ISO-INSTANT]   (FILE is .json or .csv; effective now if not given)';
-let parsed: ReturnType<typeof parseCommandLine>;
+let parsed: ReturnType<typeof parseImportCommandLine>;
 try {
-  parsed = parseCommandLine();
+  parsed = parseImportCommandLine();
 } catch (error) {
   console.error(`${(error as Error).message}\n${usage}`);
   process.exit(2);
@@ -132,32 +132,4 @@ try {
 } finally {
   topic?.client.destroy();
   await connection.stop();
-}
-
-/**
- * `import FILE` and, for a CSV, `--encoding utf-8|gb18030` (without it, UTF-8 if the bytes are
- * UTF-8, otherwise GB18030: see `decodeFile` in shared/schemas/csv.ts); `--effective` is when the
- * file takes effect, an ISO instant such as 2026-12-01T08:00:00+08:00 (now if not given).
- */
-function parseCommandLine() {
-  const { values, positionals } = parseArgs({
-    options: { encoding: { type: 'string' }, effective: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const [command, file, ...extra] = positionals;
-  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
-  const encoding = values.encoding?.toLowerCase();
-  if (encoding !== undefined && encoding !== 'utf-8' && encoding !== 'gb18030') {
-    throw new Error(`--encoding must be utf-8 or gb18030, not ${values.encoding}`);
-  }
-  const effective = values.effective === undefined ? undefined : new Date(values.effective);
-  if (
-    effective !== undefined &&
-    (Number.isNaN(effective.getTime()) || !/[zZ]|[+-]\d\d:\d\d$/.test(values.effective ?? ''))
-  ) {
-    throw new Error(
-      `--effective must be an instant with its offset, such as 2026-12-01T08:00:00+08:00, not ${values.effective}`,
-    );
-  }
-  return { command, file, encoding, effective } as const;
 }

@@ -2,23 +2,25 @@
  * `npm run units -- import FILE` loads the registry of reporting units (JSON or CSV, by the file's
  * ending) into the local pipeline: every row is checked first, and a bad row stops the import with
  * its line named — nothing is half-imported. The counties in the file get exactly the units listed
- * for them; a unit already registered in a county the file does not list is refused, so moving a
- * unit is an import of both counties' lists. Uses the running runtime's DynamoDB Local if there is one, otherwise starts one on
+ * for them, from the instant it takes effect (`--effective`, now if not given; never in the past),
+ * and what they held before stays on record; a unit already registered in a county the file does
+ * not list is refused, so moving a unit is an import of both counties' lists. Uses the running runtime's DynamoDB Local if there is one, otherwise starts one on
  * DATA_DIR.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseImportCommandLine } from './import-command-line';
 
-const usage = 'usage: npm run units -- import FILE [--encoding utf-8|gb18030]   (FILE is .json or .csv)';
-let parsed: ReturnType<typeof parseCommandLine>;
+const usage =
+  'usage: npm run units -- import FILE [--encoding utf-8|gb18030] [--effective ISO-INSTANT]   (FILE is .json or .csv; effective now if not given)';
+let parsed: ReturnType<typeof parseImportCommandLine>;
 try {
-  parsed = parseCommandLine();
+  parsed = parseImportCommandLine();
 } catch (error) {
   console.error(`${(error as Error).message}\n${usage}`);
   process.exit(2);
 }
-const { command, file, encoding } = parsed;
+const { command, file, encoding, effective } = parsed;
 if (command !== 'import' || !file) {
   console.error(usage);
   process.exit(2);
@@ -32,6 +34,7 @@ const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoUnitRegistry } = await import('../../shared/adapters/dynamodb/unit-registry');
 const { makeImportUnits } = await import('../../shared/application/units');
+const { systemClock } = await import('../../shared/adapters/system');
 const { DomainError } = await import('../../shared/domain/errors');
 const { decodeFile } = await import('../../shared/schemas/csv');
 const { unitRows } = await import('../../shared/schemas/zero-reports');
@@ -53,10 +56,10 @@ try {
     new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
   );
   const table = connection.tables?.officers ?? tables.officers.localName;
-  const importUnits = makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table }) });
-  const result = await importUnits(rows, problems);
+  const importUnits = makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table }), clock: systemClock });
+  const result = await importUnits(rows, problems, effective ? { effectiveAt: effective } : {});
   console.log(
-    `imported ${result.units} units for ${result.counties.length} ${result.counties.length === 1 ? 'county' : 'counties'} (${result.counties.join(', ')}) from ${file}${readAs}`,
+    `imported ${result.units} units for ${result.counties.length} ${result.counties.length === 1 ? 'county' : 'counties'} (${result.counties.join(', ')}) from ${file}${readAs}, in effect from ${result.effectiveAt}`,
   );
 } catch (error) {
   if (!(error instanceof DomainError)) throw error;
@@ -65,22 +68,4 @@ try {
   process.exitCode = 1;
 } finally {
   await connection.stop();
-}
-
-/**
- * `import FILE` and, for a CSV, `--encoding utf-8|gb18030` (without it, UTF-8 if the bytes are
- * UTF-8, otherwise GB18030: see `decodeFile` in shared/schemas/csv.ts).
- */
-function parseCommandLine() {
-  const { values, positionals } = parseArgs({
-    options: { encoding: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const [command, file, ...extra] = positionals;
-  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
-  const encoding = values.encoding?.toLowerCase();
-  if (encoding !== undefined && encoding !== 'utf-8' && encoding !== 'gb18030') {
-    throw new Error(`--encoding must be utf-8 or gb18030, not ${values.encoding}`);
-  }
-  return { command, file, encoding } as const;
 }

@@ -11,6 +11,7 @@ import {
   type ZeroChainState,
 } from '../domain/zero-reports';
 import type { OfficerDirectory } from '../ports/officer-directory';
+import type { UnitRegistry } from '../ports/unit-registry';
 import { type MissNotice, makeTellOfficeOfMiss, type TellOfficeOfMissDeps } from './tell-office-of-miss';
 import { appendToUnitLog, missedData, unitLogOf } from './zero-report-log';
 
@@ -32,6 +33,7 @@ export type UnitDayOutcome =
   | { readonly kind: 'unresolved' };
 
 export interface CheckUnitDayDeps extends TellOfficeOfMissDeps {
+  readonly registry: UnitRegistry;
   /**
    * How long a recorded miss waits before another run tells its office. The run that records a
    * miss tells the office at once; this covers a run that stopped in between, and a miss recorded
@@ -95,6 +97,7 @@ export const makeCheckUnitDay = (deps: CheckUnitDayDeps) => {
           return [{ type: 'DailyReportMissed', data: missedData(day, unit) }];
         },
         known: { head },
+        dayCutoffAt: day.cutoffAt,
       });
       state = result.state;
       recordedNow = result.appended;

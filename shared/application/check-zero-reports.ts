@@ -4,12 +4,12 @@
  * repeated runs record a miss exactly once: the log's conditional appends decide who records it.
  */
 import { DomainError } from '../domain/errors';
-import { chainIdOf, type DutyPeriod, isCheckDue, type OwedDay, type ReportingUnit } from '../domain/zero-reports';
+import { chainIdOf, type DutyPeriod, isCheckDue, type OwedDay } from '../domain/zero-reports';
 import type { OfficerDirectory } from '../ports/officer-directory';
 import type { UnitRegistry } from '../ports/unit-registry';
 import { type CheckUnitDayDeps, makeCheckUnitDay, type UnitDayOutcome } from './check-unit-day';
 import { mapBounded } from './concurrency';
-import { obligedUnits } from './units';
+import { registryWithin } from './units';
 
 export interface CheckZeroReportsDeps extends CheckUnitDayDeps {
   readonly registry: UnitRegistry;
@@ -108,7 +108,7 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
   /** One run's work: the directory of each county office is read once per run, not once per missed unit. */
   const runOf = (options: CheckZeroReportsOptions, now: Date) => {
     const directories = new Map<string, Promise<Directory>>();
-    const unitsOf = new Map<string, Promise<{ units: readonly ReportingUnit[]; skipped: readonly string[] }>>();
+    const registries = new Map<string, ReturnType<typeof registryWithin>>();
     return {
       now,
       stopped: () => options.stopAt !== undefined && deps.clock.now().getTime() >= options.stopAt.getTime(),
@@ -124,11 +124,12 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
           return found;
         },
       },
-      unitsOf: (period: DutyPeriod) => {
-        let found = unitsOf.get(period.periodId);
+      /** The period's registry through time, read once per run; each day asks it for its cut-off. */
+      registryOf: (period: DutyPeriod) => {
+        let found = registries.get(period.periodId);
         if (!found) {
-          found = obligedUnits(deps.registry, period.region);
-          unitsOf.set(period.periodId, found);
+          found = registryWithin(deps.registry, period.region);
+          registries.set(period.periodId, found);
         }
         return found;
       },
@@ -158,9 +159,13 @@ export const makeCheckZeroReports = (deps: CheckZeroReportsDeps) => {
     );
   };
 
-  /** Every obliged unit's outcome for one day, and the units the registry could not place in it. */
+  /**
+   * Every obliged unit's outcome for one day, and the units the registry could not place in it. A
+   * unit owes the day in the county it was registered in at the day's cut-off: one moved or closed
+   * later keeps its past days where they were, and owes nothing where it is no longer registered.
+   */
   const checkDay = async (run: Run, period: DutyPeriod, day: OwedDay) => {
-    const { units, skipped } = await run.unitsOf(period);
+    const { units, skipped } = (await run.registryOf(period)).obligedAt(new Date(day.cutoffAt));
     const heads = await deps.store.heads(
       period.periodId,
       units.map((u) => u.unitId),

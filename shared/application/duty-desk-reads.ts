@@ -8,12 +8,12 @@
 import { type Actor, mayQueryRegion } from '../domain/access';
 import { NotFoundError } from '../domain/errors';
 import { isWithin } from '../domain/regions/regions';
-import { type DayRecord, type DutyPeriod, type OwedDay, regionsNest } from '../domain/zero-reports';
+import { type DayRecord, type DutyPeriod, type OwedDay, type ReportingUnit, regionsNest } from '../domain/zero-reports';
 import type { Clock } from '../ports/clock';
 import type { UnitRegistry } from '../ports/unit-registry';
 import type { ZeroReportStore } from '../ports/zero-report-store';
 import { regionToRead } from './jurisdiction';
-import { obligedUnits } from './units';
+import { registryWithin } from './units';
 
 /** `GET /v1/duty-periods?region=`: the periods obliging units in the region, the latest first. */
 export const makeListDutyPeriods =
@@ -28,9 +28,11 @@ export const makeListDutyPeriods =
 /**
  * Where a unit stands on an owed day. A cut-off passed with nothing filed is `missed` at once,
  * whether or not the check (which runs within a couple of minutes of the cut-off) has recorded it
- * yet; a report filed after it is `late`.
+ * yet; a report filed after it is `late`. A unit the registry did not hold in the grid's region at
+ * the day's cut-off (moved away, closed, or not yet registered there) is `not-registered`: it owed
+ * nothing here that day.
  */
-export type ZeroCellState = 'filed' | 'late' | 'missed' | 'not-due';
+export type ZeroCellState = 'filed' | 'late' | 'missed' | 'not-due' | 'not-registered';
 
 export interface ZeroCell {
   readonly date: string;
@@ -55,7 +57,7 @@ export interface ZeroGrid {
     readonly county: string;
     readonly cells: readonly ZeroCell[];
   }[];
-  /** Units left out because the registry files them under two counties (see `obligedUnits`). */
+  /** Units left out because the registry files them under two counties (see `obligedAt`). */
   readonly skipped: readonly string[];
 }
 
@@ -85,17 +87,25 @@ export const makeReadZeroGrid =
       throw new NotFoundError(`no duty period ${periodId} obliges units in ${asked}`);
     }
     const region = isWithin(asked, period.region) ? asked : period.region;
-    const { units, skipped } = await obligedUnits(deps.registry, region);
-    const heads = await deps.store.heads(
-      periodId,
-      units.map((u) => u.unitId),
-    );
     const now = deps.clock.now();
     const next = period.days.find((day) => Date.parse(day.cutoffAt) > now.getTime());
     // A period lasts up to a year: the desk asks for the days it shows.
     const days = period.days.filter(
       (day) => (!query.from || day.date >= query.from) && (!query.to || day.date <= query.to),
     );
+    // Each day shows the units registered in the region at its cut-off: a unit moved away keeps its
+    // past days here, and appears in its new county's grid from the move on.
+    const registry = await registryWithin(deps.registry, region);
+    const byDay = new Map(days.map((day) => [day.date, registry.obligedAt(new Date(day.cutoffAt))]));
+    const units = new Map<string, ReportingUnit>();
+    const skipped = new Set<string>();
+    for (const obliged of byDay.values()) {
+      for (const unit of obliged.units) units.set(unit.unitId, unit);
+      for (const problem of obliged.skipped) skipped.add(problem);
+    }
+    const heads = await deps.store.heads(periodId, [...units.keys()]);
+    const registeredOn = (unitId: string, day: OwedDay) =>
+      byDay.get(day.date)?.units.some((u) => u.unitId === unitId) ?? false;
     return {
       periodId,
       region,
@@ -103,14 +113,18 @@ export const makeReadZeroGrid =
       asOf: now.toISOString(),
       days,
       nextCutoffAt: next?.cutoffAt ?? null,
-      units: [...units]
+      units: [...units.values()]
         .sort((a, b) => a.county.localeCompare(b.county) || a.unitId.localeCompare(b.unitId))
         .map((unit) => ({
           unitId: unit.unitId,
           name: unit.name,
           county: unit.county,
-          cells: days.map((day) => cellOf(day, heads.get(unit.unitId)?.days[day.date], now)),
+          cells: days.map((day) =>
+            registeredOn(unit.unitId, day)
+              ? cellOf(day, heads.get(unit.unitId)?.days[day.date], now)
+              : { date: day.date, state: 'not-registered' as const },
+          ),
         })),
-      skipped,
+      skipped: [...skipped],
     };
   };

@@ -92,7 +92,7 @@ export const makeFileDailyReport =
 
     const period = await deps.store.period(command.periodId);
     if (!period) throw new NotFoundError(`duty period ${command.periodId} does not exist`);
-    const unit = await deps.registry.unit(actor.region, unitId);
+    const unit = await deps.registry.unit(actor.region, unitId, now);
     if (!unit) {
       throw new ForbiddenError(
         `unit ${unitId} is not in the registry of ${actor.region}; its county office registers units`,
@@ -114,6 +114,14 @@ export const makeFileDailyReport =
         { field: 'date', problem: `is not a day the duty period owes (it owes ${owed})` },
       ]);
     }
+    // A day is owed in the county the unit was registered in at its cut-off: a unit moved here files
+    // its days from the move on, and one moved away no longer files here for its later days.
+    if (!(await deps.registry.unit(unit.county, unit.unitId, new Date(day.cutoffAt)))) {
+      throw new ForbiddenError(
+        `unit ${unit.unitId} was not registered in ${unit.county} at the cut-off of ${day.date}; it owed that day's report in another county, or none`,
+        { targetRegion: unit.county },
+      );
+    }
     const opensAt = filingOpensAt(day.cutoffAt);
     if (now.getTime() < Date.parse(opensAt)) {
       throw new ValidationError(`the report for ${day.date} cannot be filed yet`, [
@@ -132,6 +140,7 @@ export const makeFileDailyReport =
       log: unitLogOf(period.periodId, unit),
       actor,
       now,
+      dayCutoffAt: day.cutoffAt,
       decide: (head) => {
         const record = head?.days[day.date];
         if (record?.filedSeq !== undefined) {

@@ -1,6 +1,7 @@
 /** The officer directory's use cases: importing it, and offices reading their own. */
 import { type Actor, mayQueryRegion } from '../domain/access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
+import { effectiveTimeProblem } from '../domain/history';
 import { onDuty, versionAt } from '../domain/officers';
 import { isKnownRegion, NATIONAL } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
@@ -86,12 +87,8 @@ export const makeImportOfficers = (deps: ImportOfficersDependencies) => {
     const effectiveAt = options.effectiveAt ?? now;
     const { directory, problems } = validateDirectory(rows);
     const all = [...problemsSoFar, ...problems];
-    if (Number.isNaN(effectiveAt.getTime())) all.push('effective: is not an instant');
-    else if (effectiveAt.getTime() < now.getTime()) {
-      all.push(
-        `effective: ${effectiveAt.toISOString()} is before now (${now.toISOString()}); an import takes effect now or later and never rewrites what the directory held`,
-      );
-    }
+    const late = effectiveTimeProblem(effectiveAt, now, 'directory');
+    if (late) all.push(late);
     if (all.length > 0) {
       throw new ValidationError(
         `the directory was not imported: ${all.length} problem${all.length === 1 ? '' : 's'}`,

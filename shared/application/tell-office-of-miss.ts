@@ -80,6 +80,7 @@ export const makeTellOfficeOfMiss =
     if (onDuty.length === 0) {
       await appendToUnitLog(deps, {
         log,
+        dayCutoffAt: day.cutoffAt,
         actor: CUTOFF_CHECK_ACTOR,
         now,
         decide: (current) =>
@@ -121,6 +122,7 @@ export const makeTellOfficeOfMiss =
         failed: async (recipients, reason) => {
           await appendToUnitLog(deps, {
             log,
+            dayCutoffAt: day.cutoffAt,
             actor: CUTOFF_CHECK_ACTOR,
             now: deps.clock.now(),
             decide: (current) =>
@@ -140,6 +142,7 @@ export const makeTellOfficeOfMiss =
         allTold: async (recipients) => {
           await appendToUnitLog(deps, {
             log,
+            dayCutoffAt: day.cutoffAt,
             actor: CUTOFF_CHECK_ACTOR,
             now: deps.clock.now(),
             decide: (current) =>

@@ -159,7 +159,7 @@ export const makeUnitDailyReports =
     refuseUnlessOwnUnit(actor, query.unit);
     const now = deps.clock.now();
     const date = query.date ?? chinaDateOf(now);
-    const registered = (await deps.registry.unit(actor.region, query.unit)) !== undefined;
+    const registered = (await deps.registry.unit(actor.region, query.unit, now)) !== undefined;
     if (!registered || !isKnownRegion(actor.region)) return { date, registered, duties: [] };
     const tomorrow = query.date === undefined ? nextDay(date) : undefined;
     const periods = (await deps.store.periods())

@@ -15,6 +15,7 @@ import {
   type ZeroChainState,
   type ZeroReportDraft,
 } from '../domain/zero-reports';
+import type { UnitRegistry } from '../ports/unit-registry';
 import { ChainConflict, type ZeroReportStore } from '../ports/zero-report-store';
 import { retryOnConflict } from './retry-on-conflict';
 
@@ -38,6 +39,11 @@ export const missedData = (day: OwedDay, unit: ReportingUnit) => ({
 
 export interface UnitLogDeps {
   readonly store: ZeroReportStore;
+  /**
+   * The registry through time, asked only when a log's head names another county than the one
+   * appending: a unit moved out of that county keeps its one log for the period (see `appendToUnitLog`).
+   */
+  readonly registry?: Pick<UnitRegistry, 'unit'>;
   /** How often to decide again when someone else appends first. @default 20 */
   readonly maxAttempts?: number;
 }
@@ -51,6 +57,8 @@ export interface UnitLogAppend {
   readonly decide: (head: ZeroChainState | undefined) => readonly ZeroReportDraft[];
   /** A head the caller has just read, decided on first. */
   readonly known?: { readonly head: ZeroChainState | undefined };
+  /** The cut-off of the day appended for: when the registry is asked where the unit was. */
+  readonly dayCutoffAt?: string;
 }
 
 /** The head after the append, and whether `decide` asked for anything. */
@@ -67,10 +75,19 @@ export interface UnitLogAppended {
  */
 export const appendToUnitLog = (deps: UnitLogDeps, append: UnitLogAppend): Promise<UnitLogAppended> => {
   const { log, actor, now, decide, known } = append;
+  /**
+   * Whether the unit had left the county its log last wrote for by the day appended for: then the
+   * log follows it (this system's choice: one log per unit and period, each entry naming the county
+   * the unit was registered in that day), rather than two counties writing one unit's log at once.
+   */
+  const movedFrom = async (county: string): Promise<boolean> =>
+    deps.registry !== undefined &&
+    append.dayCutoffAt !== undefined &&
+    (await deps.registry.unit(county, log.unit, new Date(append.dayCutoffAt))) === undefined;
   return retryOnConflict(
     async (attempt) => {
       const head = attempt === 1 && known ? known.head : await deps.store.head(log.periodId, log.unit);
-      if (head && head.county !== log.county) {
+      if (head && head.county !== log.county && !(await movedFrom(head.county))) {
         // Unit ids are national (e.g. a unified social credit code); two counties claiming one would
         // merge two units' evidence into one log, so neither gets to write.
         throw new ConflictError(

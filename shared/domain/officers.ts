@@ -7,6 +7,7 @@
 import { chinaMinuteOfDay } from './china-time';
 
 import { requiredTop } from './escalation';
+import { versionAt } from './history';
 import type { IncidentEvent } from './incident';
 import { NATIONAL, parentOf, regionOf } from './regions/regions';
 
@@ -199,20 +200,7 @@ export interface DirectoryHistory {
   readonly versions: readonly DirectoryVersion[];
 }
 
-/**
- * When entries written before the directory kept history take effect: the epoch, before anything
- * on record, so they answer for every instant until the first version imported after them.
- */
-export const BEFORE_HISTORY = new Date(0).toISOString();
-
-/** The version in effect at an instant: the last to take effect at or before it; none before the first. */
-export const versionAt = (history: DirectoryHistory, at: Date): DirectoryVersion | undefined => {
-  let found: DirectoryVersion | undefined;
-  for (const version of history.versions) {
-    if (Date.parse(version.effectiveAt) <= at.getTime()) found = version;
-  }
-  return found;
-};
+export { BEFORE_HISTORY, versionAt } from './history';
 
 /** The people an addressee meant at a moment, as the directory held them then: the duty roster for duty officers, roles otherwise. */
 export const peopleFor = (addressee: Addressee, history: DirectoryHistory, at: Date): readonly Officer[] => {

@@ -456,7 +456,9 @@ const told = (day: DayRecord, recipients: readonly NotificationRecipient[]): Pic
 
 /** Folds one event into the head. */
 export const applyZeroEvent = (state: ZeroChainState, event: ZeroReportEvent): ZeroChainState => {
-  const next = { ...state, version: event.seq, lastHash: event.hash };
+  // The head names the county of its latest entry: a unit moved during the period writes its later
+  // days under its new county (see appendToUnitLog).
+  const next = { ...state, county: event.county, version: event.seq, lastHash: event.hash };
   switch (event.type) {
     case 'DailyReportFiled':
       return withDay(next, event.data.date, (day) => ({
@@ -508,12 +510,10 @@ export const sealZeroEvents = (
   drafts: readonly ZeroReportDraft[],
   context: { readonly actor: Actor; readonly now: Date },
 ): ZeroChainAppend => {
-  let current: ZeroChainState = state ?? {
-    ...identity,
-    version: 0,
-    lastHash: GENESIS_HASH,
-    days: {},
-  };
+  // A unit moved during the period writes its later days under its new county (see appendToUnitLog).
+  let current: ZeroChainState = state
+    ? { ...state, county: identity.county }
+    : { ...identity, version: 0, lastHash: GENESIS_HASH, days: {} };
   const events: ZeroReportEvent[] = [];
   for (const draft of drafts) {
     const body = {

@@ -406,8 +406,9 @@ export const zeroGridSchema = z.strictObject({
       cells: z.array(
         z.strictObject({
           date: z.string(),
-          state: z.enum(['filed', 'late', 'missed', 'not-due']).meta({
-            description: 'missed: the cut-off passed with nothing filed (recorded by the check within minutes)',
+          state: z.enum(['filed', 'late', 'missed', 'not-due', 'not-registered']).meta({
+            description:
+              "missed: the cut-off passed with nothing filed (recorded by the check within minutes); not-registered: the registry did not hold the unit in this region at the day's cut-off (moved away, closed, or registered later), so it owed nothing here",
           }),
           filedAt: instant.optional(),
         }),

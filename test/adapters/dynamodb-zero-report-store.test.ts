@@ -10,6 +10,7 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -416,9 +417,13 @@ describe('the unit registry', () => {
     contact: { name: '王', phone: '+86 10 6601 0099' },
   });
 
-  it('points each imported unit id at its county, and drops the pointer of a unit removed', async () => {
-    // PREPARE: Dongcheng lists DC-A and DC-B; the new list keeps DC-A only.
+  const AT = new Date('2026-07-01T02:00:00.000Z');
+
+  it('adds a version of the county, points each unit id at it, and drops the pointer of a unit removed', async () => {
+    // PREPARE: Dongcheng lists DC-A and DC-B (as written before the registry kept history); the new
+    // list keeps DC-A only.
     ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
     ddb.on(QueryCommand).resolves({
       Items: [
         { pk: 'UNITS#110101', sk: 'UNIT#DC-A', ...unit('DC-A', '110101') },
@@ -428,38 +433,76 @@ describe('the unit registry', () => {
     ddb.on(BatchGetCommand).resolves({ Responses: { Officers: [{ unitId: 'DC-B', county: '110101' }] } });
 
     // ACT
-    await registry.replaceCounties(['110101'], [unit('DC-A', '110101')]);
+    await registry.replaceCounties(['110101'], [unit('DC-A', '110101')], AT);
 
-    // ASSESS
+    // ASSESS: the version is added and nothing written before is changed or deleted.
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: {
+        pk: 'UNITS#110101',
+        sk: `AS_OF#${AT.toISOString()}`,
+        effectiveAt: AT.toISOString(),
+        units: [unit('DC-A', '110101')],
+      },
+    });
     const [puts, deletes] = ddb
       .commandCalls(BatchWriteCommand)
       .map((call) => call.args[0].input.RequestItems?.Officers);
     expect(puts).toEqual([
-      { PutRequest: { Item: { pk: 'UNITS#110101', sk: 'UNIT#DC-A', ...unit('DC-A', '110101') } } },
       { PutRequest: { Item: { pk: 'UNIT#DC-A', sk: 'COUNTY', unitId: 'DC-A', county: '110101' } } },
     ]);
-    expect(deletes).toEqual([
-      { DeleteRequest: { Key: { pk: 'UNITS#110101', sk: 'UNIT#DC-B' } } },
-      { DeleteRequest: { Key: { pk: 'UNIT#DC-B', sk: 'COUNTY' } } },
-    ]);
+    expect(deletes).toEqual([{ DeleteRequest: { Key: { pk: 'UNIT#DC-B', sk: 'COUNTY' } } }]);
   });
 
   it('keeps the pointer of a unit that moved to another county of the same import', async () => {
     // PREPARE: DC-B moves from Dongcheng to Xicheng.
     ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
     ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'UNITS#110101', ':units': 'UNIT#' } })
-      .resolves({ Items: [{ pk: 'UNITS#110101', sk: 'UNIT#DC-B', ...unit('DC-B', '110101') }] })
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'UNITS#110102', ':units': 'UNIT#' } })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'UNITS#110101' } })
+      .resolves({
+        Items: [
+          {
+            pk: 'UNITS#110101',
+            sk: 'AS_OF#1970-01-02T00:00:00.000Z',
+            effectiveAt: '1970-01-02T00:00:00.000Z',
+            units: [unit('DC-B', '110101')],
+          },
+        ],
+      })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'UNITS#110102' } })
       .resolves({ Items: [] });
 
     // ACT
-    await registry.replaceCounties(['110101', '110102'], [unit('DC-B', '110102')]);
+    await registry.replaceCounties(['110101', '110102'], [unit('DC-B', '110102')], AT);
 
     // ASSESS
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 2);
     const deletes = ddb.commandCalls(BatchWriteCommand)[1]?.args[0].input.RequestItems?.Officers;
-    expect(deletes).toEqual([{ DeleteRequest: { Key: { pk: 'UNITS#110101', sk: 'UNIT#DC-B' } } }]);
+    expect(deletes ?? []).toEqual([]);
     expect(ddb).not.toHaveReceivedCommand(BatchGetCommand);
+  });
+
+  it('reads the version in effect at an instant, and units written before the history as the first', async () => {
+    // PREPARE: DC-A written before the registry kept history; a version from AT on lists DC-B only.
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'UNITS#110101',
+          sk: `AS_OF#${AT.toISOString()}`,
+          effectiveAt: AT.toISOString(),
+          units: [unit('DC-B', '110101')],
+        },
+        { pk: 'UNITS#110101', sk: 'UNIT#DC-A', ...unit('DC-A', '110101') },
+      ],
+    });
+
+    // ACT
+    const before = await registry.unitsOf('110101', new Date(AT.getTime() - 1));
+    const from = await registry.unitsOf('110101', AT);
+
+    // ASSESS
+    expect(before.map((u) => u.unitId)).toEqual(['DC-A']);
+    expect(from.map((u) => u.unitId)).toEqual(['DC-B']);
   });
 
   it('answers where each unit id is registered', async () => {

@@ -117,6 +117,22 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
     expect(filed.status, filed.text).toBe(201);
   });
 
+  /** Imports the Beijing registry with one unit moved to another county, effective now. */
+  const moveUnit = async (unitId: string, county: string) => {
+    const client = makeDocumentClient(
+      new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),
+    );
+    const rows = unitRows(fixture('units/beijing.csv'), 'csv').rows.map((row) =>
+      (row.value as { unitId: string }).unitId === unitId
+        ? { ...row, value: { ...(row.value as object), county } }
+        : row,
+    );
+    await makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table: runtime.resources.tables.officers }) })(
+      rows,
+    );
+    client.destroy();
+  };
+
   afterAll(async () => {
     await browser?.close();
     await runtime?.close();
@@ -197,6 +213,14 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
     await expectAccessible(page, 'zero reports after the cut-off');
     await screenshot(page, 'desk-zero-reports');
 
+    // 王府井百货集团 moves to Xicheng now: its missed first day stays here, its second is not owed here.
+    await moveUnit('DC-YJ', '110102');
+    await page.clock.fastForward('00:31');
+    const moved = row('王府井百货集团');
+    await visible(moved.getByRole('cell', { name: '未在本地登记' }), 15_000);
+    expect(await moved.getByRole('cell', { name: '漏报' }).count()).toBe(1);
+    await expectAccessible(page, 'zero reports after a unit moved away');
+
     // An overlapping period: the API refuses it, and the form says with which period.
     await page.getByLabel('开始日期', { exact: true }).fill('2031-07-02');
     await page.getByLabel('结束日期', { exact: true }).fill('2031-07-03');
@@ -263,6 +287,9 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
       await visible(page.getByText(text).first());
       await expectAccessible(page, `${title} (en)`);
     }
+    // The day a unit moved away is not owed here, said in English too.
+    await nav.getByRole('link', { name: 'Zero reports' }).click();
+    await visible(page.getByRole('cell', { name: 'Not registered here' }).first());
     expect(problems).toEqual([]);
     await context.close();
   });

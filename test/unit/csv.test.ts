@@ -11,7 +11,11 @@ import { ValidationError } from '../../shared/domain/errors';
 import { decodeFile, readCsv } from '../../shared/schemas/csv';
 import { directoryRows, validateDirectory } from '../../shared/schemas/officers';
 import { unitRows } from '../../shared/schemas/zero-reports';
+import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryUnitRegistry } from '../fakes/in-memory-unit-registry';
+
+/** Imports take effect at the clock's now; the registry is read at the real one, after it. */
+const clock = new FakeClock('2026-01-01T00:00:00.000Z');
 
 const bytesOf = (name: string): Buffer => readFileSync(new URL(`../fixtures/excel/${name}`, import.meta.url));
 
@@ -197,10 +201,10 @@ describe('the importers read Excel’s files', () => {
     const { rows, problems } = unitRows(decoded(`units-dongcheng.${suffix}.csv`), 'csv');
 
     // ACT
-    const result = await makeImportUnits({ registry })(rows, problems);
+    const result = await makeImportUnits({ registry, clock })(rows, problems);
 
     // ASSESS
-    expect(result).toEqual({ counties: ['110101'], units: 4 });
+    expect(result).toEqual({ counties: ['110101'], units: 4, effectiveAt: clock.now().toISOString() });
     expect((await registry.unitsOf('110101')).map((u) => u.name)).toEqual([
       '东城区应急局, 值班室',
       '王府井"百货"集团',
@@ -216,7 +220,7 @@ describe('the importers read Excel’s files', () => {
     const problems = file.ok ? [] : [file.problem];
 
     // ACT
-    const refused = await makeImportUnits({ registry })([], problems).catch((error: unknown) => error);
+    const refused = await makeImportUnits({ registry, clock })([], problems).catch((error: unknown) => error);
 
     // ASSESS
     expect(refused).toBeInstanceOf(ValidationError);

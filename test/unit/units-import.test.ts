@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { makeImportUnits, unitsWithin } from '../../shared/application/units';
 import { ValidationError } from '../../shared/domain/errors';
 import { unitRows, validateUnits } from '../../shared/schemas/zero-reports';
+import { FakeClock } from '../fakes/fake-clock';
 import { InMemoryUnitRegistry } from '../fakes/in-memory-unit-registry';
+
+/** Imports take effect at the clock's now; the registry is read at the real one, after it. */
+const clock = new FakeClock('2026-01-01T00:00:00.000Z');
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../fixtures/units/${name}`, import.meta.url)), 'utf8');
@@ -31,10 +35,10 @@ describe('importing the unit registry', () => {
     const { rows, problems } = unitRows(fixture('beijing.csv'), 'csv');
 
     // ACT
-    const result = await makeImportUnits({ registry })(rows, problems);
+    const result = await makeImportUnits({ registry, clock })(rows, problems);
 
     // ASSESS
-    expect(result).toEqual({ counties: ['110101', '110102'], units: 6 });
+    expect(result).toEqual({ counties: ['110101', '110102'], units: 6, effectiveAt: clock.now().toISOString() });
     expect((await registry.unitsOf('110101')).map((u) => u.unitId)).toEqual([
       'DC-JDJ',
       'DC-HSJ',
@@ -58,7 +62,7 @@ describe('importing the unit registry', () => {
     const { rows, problems } = unitRows(fixture('broken.csv'), 'csv');
 
     // ACT
-    const named = await problemsOf(makeImportUnits({ registry })(rows, problems));
+    const named = await problemsOf(makeImportUnits({ registry, clock })(rows, problems));
 
     // ASSESS
     expect(named).toEqual(
@@ -101,14 +105,14 @@ describe('importing the unit registry', () => {
   it('replaces a county’s list on re-import, and leaves the counties not in the file alone', async () => {
     // PREPARE
     const registry = new InMemoryUnitRegistry();
-    const importUnits = makeImportUnits({ registry });
+    const importUnits = makeImportUnits({ registry, clock });
     await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
 
     // ACT
     const result = await importUnits(unitRows(fixture('dongcheng.json'), 'json').rows);
 
     // ASSESS
-    expect(result).toEqual({ counties: ['110101'], units: 2 });
+    expect(result).toEqual({ counties: ['110101'], units: 2, effectiveAt: clock.now().toISOString() });
     expect((await registry.unitsOf('110101')).map((u) => u.unitId)).toEqual(['DC-JDJ', 'DC-XH']);
     expect((await registry.unitsOf('110102')).map((u) => u.unitId)).toEqual(['XC-JR']);
   });
@@ -127,7 +131,7 @@ describe('one county per unit', () => {
   it('refuses a unit already registered in a county the file does not list, naming the line and the county', async () => {
     // PREPARE
     const registry = new InMemoryUnitRegistry();
-    const importUnits = makeImportUnits({ registry });
+    const importUnits = makeImportUnits({ registry, clock });
     await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
 
     // ACT: Xicheng's list claims Dongcheng's hospital.
@@ -144,14 +148,14 @@ describe('one county per unit', () => {
   it('moves a unit to another county when both counties’ lists are imported together', async () => {
     // PREPARE
     const registry = new InMemoryUnitRegistry();
-    const importUnits = makeImportUnits({ registry });
+    const importUnits = makeImportUnits({ registry, clock });
     await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
 
     // ACT
     const result = await importUnits(json(unit('DC-JDJ', '110101'), unit('XC-JR', '110102'), unit('DC-XH', '110102')));
 
     // ASSESS
-    expect(result).toEqual({ counties: ['110101', '110102'], units: 3 });
+    expect(result).toEqual({ counties: ['110101', '110102'], units: 3, effectiveAt: clock.now().toISOString() });
     expect((await unitsWithin(registry, '110100')).map((u) => `${u.unitId}@${u.county}`)).toEqual([
       'DC-JDJ@110101',
       'XC-JR@110102',
@@ -163,5 +167,47 @@ describe('one county per unit', () => {
         ['DC-JDJ', '110101'],
       ]),
     );
+  });
+});
+
+describe('the registry through time', () => {
+  const T0 = '2026-07-01T02:00:00.000Z';
+  const LATER = new Date('2026-07-02T12:00:00.000Z');
+
+  it('keeps each version from the instant it takes effect, and earlier ones readable as of then', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const importUnits = makeImportUnits({ registry, clock: new FakeClock(T0) });
+    await importUnits(unitRows(fixture('beijing.csv'), 'csv').rows);
+
+    // ACT: Dongcheng's list shrinks to two units from a stated instant ahead.
+    const result = await importUnits(unitRows(fixture('dongcheng.json'), 'json').rows, [], { effectiveAt: LATER });
+
+    // ASSESS
+    expect(result.effectiveAt).toBe(LATER.toISOString());
+    const at = async (iso: string) => (await registry.unitsOf('110101', new Date(iso))).map((u) => u.unitId).sort();
+    expect(await at('2026-07-01T01:59:59.999Z')).toEqual([]);
+    expect(await at(T0)).toEqual(['DC-HSJ', 'DC-JDJ', 'DC-XH', 'DC-YJ', 'DC-ZX']);
+    expect(await at('2026-07-02T11:59:59.999Z')).toHaveLength(5);
+    expect(await at(LATER.toISOString())).toEqual(['DC-JDJ', 'DC-XH']);
+    expect((await registry.historyOf('110101')).versions.map((v) => v.effectiveAt)).toEqual([T0, LATER.toISOString()]);
+  });
+
+  it('refuses an effective time before now, or not an instant, writing nothing', async () => {
+    // PREPARE
+    const registry = new InMemoryUnitRegistry();
+    const importUnits = makeImportUnits({ registry, clock: new FakeClock(T0) });
+    const { rows } = unitRows(fixture('beijing.csv'), 'csv');
+
+    // ACT
+    const past = await problemsOf(importUnits(rows, [], { effectiveAt: new Date('2026-06-30T16:00:00.000Z') }));
+    const invalid = await problemsOf(importUnits(rows, [], { effectiveAt: new Date('not a time') }));
+
+    // ASSESS
+    expect(past).toEqual([
+      `effective: 2026-06-30T16:00:00.000Z is before now (${T0}); an import takes effect now or later and never rewrites what the registry held`,
+    ]);
+    expect(invalid).toEqual(['effective: is not an instant']);
+    expect(registry.replacements).toBe(0);
   });
 });

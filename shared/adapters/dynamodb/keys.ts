@@ -39,7 +39,11 @@ export const missedPk = (province: string): string => `MISSED#${province}`;
  */
 export const PERIOD_LOCKS_PK = 'PERIOD_LOCKS';
 
-/** The unit registry in the Officers table: `UNITS#<county>` / `UNIT#<unit>`. */
+/**
+ * The unit registry in the Officers table: per county (`UNITS#<county>`) one item per version,
+ * `AS_OF#<effectiveAt>`, holding its units from then on. Before the registry kept history a county
+ * held `UNIT#<unit>` items; they are read as the version before all others.
+ */
 export const unitsPk = (county: string): string => `UNITS#${county}`;
 export const UNIT_SK_PREFIX = 'UNIT#';
 export const unitSk = (unitId: string): string => `${UNIT_SK_PREFIX}${unitId}`;

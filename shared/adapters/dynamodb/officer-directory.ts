@@ -7,15 +7,10 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BEFORE_HISTORY, type DirectoryVersion, type Officer, type Shift } from '../../domain/officers';
 import type { OfficerDirectory } from '../../ports/officer-directory';
-import { DIRECTORY_VERSION_SK_PREFIX, directoryVersionSk, officePk } from './keys';
-import { queryAll } from './paging';
+import { directoryVersionSk, officePk } from './keys';
+import { readVersions, withoutKeys } from './versions';
 
 type Item = Record<string, unknown>;
-
-const withoutKeys = <T>(item: Item): T => {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
-};
 
 /**
  * The office's items from before the directory kept history (`OFFICER#` and `SHIFT#`), as the
@@ -35,18 +30,9 @@ export const makeDynamoOfficerDirectory = (config: {
 
   return {
     async ofOffice(office) {
-      const items = await queryAll(client, {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': officePk(office) },
-        ConsistentRead: true,
-      });
-      const versions = items
-        .filter((item) => String(item.sk).startsWith(DIRECTORY_VERSION_SK_PREFIX))
-        .map((item) => withoutKeys<DirectoryVersion>(item))
-        .sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
-      const before = versionBeforeHistory(items);
-      return { versions: before ? [before, ...versions] : versions };
+      const { versions, before } = await readVersions<DirectoryVersion>(client, table, officePk(office));
+      const first = versionBeforeHistory(before);
+      return { versions: first ? [first, ...versions] : versions };
     },
 
     async replaceOffices(offices, officers, roster, effectiveAt) {

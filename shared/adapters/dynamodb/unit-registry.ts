@@ -1,21 +1,19 @@
 /**
- * The registry of reporting units in the Officers table, filed by county (`UNITS#<county>` /
- * `UNIT#<unit>`), so the units a duty period obliges are one query per county, and the unit of a
- * filing is one read; beside it, where each unit id is registered (`UNIT#<unit>` / `COUNTY`), so an
+ * The registry of reporting units in the Officers table, filed by county and kept through time:
+ * `UNITS#<county>` holds one item per version of the county's list (`AS_OF#<effectiveAt>`, its units
+ * whole), so the units a duty period obliges on any day are one query per county. A county's list
+ * is at most a few thousand small units, inside an item's 400 KB. A version is only ever added,
+ * never changed. Beside it, where each unit id was last imported (`UNIT#<unit>` / `COUNTY`), so an
  * import can tell a unit already registered in another county.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BEFORE_HISTORY } from '../../domain/history';
+import { type RegistryVersion, unitsAt } from '../../domain/unit-registry';
 import type { ReportingUnit } from '../../domain/zero-reports';
 import type { UnitRegistry } from '../../ports/unit-registry';
-import { UNIT_INDEX_SK, UNIT_SK_PREFIX, unitIndexPk, unitSk, unitsPk } from './keys';
-import { batchGetAll, batchWriteAll, queryAll } from './paging';
-
-type Item = Record<string, unknown>;
-
-const unitFrom = (item: Item): ReportingUnit => {
-  const { pk: _pk, sk: _sk, ...unit } = item;
-  return unit as unknown as ReportingUnit;
-};
+import { directoryVersionSk, UNIT_INDEX_SK, UNIT_SK_PREFIX, unitIndexPk, unitsPk } from './keys';
+import { batchGetAll, batchWriteAll } from './paging';
+import { readVersions, withoutKeys } from './versions';
 
 export const makeDynamoUnitRegistry = (config: {
   readonly client: DynamoDBDocumentClient;
@@ -23,24 +21,25 @@ export const makeDynamoUnitRegistry = (config: {
 }): UnitRegistry => {
   const { client, table } = config;
 
-  const itemsOf = (county: string) =>
-    queryAll(client, {
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :units)',
-      ExpressionAttributeValues: { ':pk': unitsPk(county), ':units': UNIT_SK_PREFIX },
-      ConsistentRead: true,
-    });
-
   const registry: UnitRegistry = {
-    async unit(county, unitId) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: table, Key: { pk: unitsPk(county), sk: unitSk(unitId) }, ConsistentRead: true }),
-      );
-      return Item ? unitFrom(Item) : undefined;
+    async historyOf(county) {
+      const { versions, before } = await readVersions<RegistryVersion>(client, table, unitsPk(county));
+      // Units written before the registry kept history were the county's list then, and are not rewritten.
+      const units = before
+        .filter((item) => String(item.sk).startsWith(UNIT_SK_PREFIX))
+        .map((item) => withoutKeys<ReportingUnit>(item));
+      return {
+        county,
+        versions: units.length > 0 ? [{ effectiveAt: BEFORE_HISTORY, units }, ...versions] : versions,
+      };
     },
 
-    async unitsOf(county) {
-      return (await itemsOf(county)).map(unitFrom);
+    async unitsOf(county, at = new Date()) {
+      return unitsAt(await registry.historyOf(county), at);
+    },
+
+    async unit(county, unitId, at = new Date()) {
+      return (await registry.unitsOf(county, at)).find((u) => u.unitId === unitId);
     },
 
     async countiesOf(unitIds) {
@@ -52,42 +51,46 @@ export const makeDynamoUnitRegistry = (config: {
       return found;
     },
 
-    async replaceCounties(counties, units) {
-      const keep = new Set<string>();
-      const ids = new Set<string>();
-      const puts: Item[] = [];
-      for (const unit of units) {
-        const key = { pk: unitsPk(unit.county), sk: unitSk(unit.unitId) };
-        keep.add(`${key.pk}|${key.sk}`);
-        ids.add(unit.unitId);
-        puts.push({ PutRequest: { Item: { ...key, ...unit } } });
-        puts.push({
+    async replaceCounties(counties, units, effectiveAt = new Date()) {
+      // What the counties held before this version: a unit no longer listed loses its pointer.
+      const before = new Map<string, readonly ReportingUnit[]>();
+      for (const county of counties) before.set(county, await registry.unitsOf(county, effectiveAt));
+      // One item per county: a county's new version is written whole or not at all.
+      for (const county of counties) {
+        const version: RegistryVersion = {
+          effectiveAt: effectiveAt.toISOString(),
+          units: units.filter((u) => u.county === county),
+        };
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: unitsPk(county), sk: directoryVersionSk(effectiveAt), ...version },
+          }),
+        );
+      }
+      const ids = new Set(units.map((u) => u.unitId));
+      await batchWriteAll(
+        client,
+        table,
+        units.map((unit) => ({
           PutRequest: {
             Item: { pk: unitIndexPk(unit.unitId), sk: UNIT_INDEX_SK, unitId: unit.unitId, county: unit.county },
           },
-        });
-      }
-      // Written first, removed after: a check running meanwhile never finds a county emptied.
-      await batchWriteAll(client, table, puts);
-      const stale: Item[] = [];
-      const gone: { unitId: string; county: string }[] = [];
-      for (const county of counties) {
-        for (const item of await itemsOf(county)) {
-          if (keep.has(`${String(item.pk)}|${String(item.sk)}`)) continue;
-          stale.push({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } });
-          // A unit that moved to another county of the file keeps the pointer just written there.
-          if (!ids.has(String(item.unitId))) gone.push({ unitId: String(item.unitId), county });
-        }
-      }
+        })),
+      );
+      const gone = [...before].flatMap(([county, held]) =>
+        held.filter((u) => !ids.has(u.unitId)).map((u) => ({ unitId: u.unitId, county })),
+      );
       // A pointer goes with the unit only if it points here: one filed twice by an older import
       // stays pointed at the county that still lists it.
       const pointers = gone.length > 0 ? await registry.countiesOf(gone.map((g) => g.unitId)) : new Map();
-      for (const { unitId, county } of gone) {
-        if (pointers.get(unitId) === county) {
-          stale.push({ DeleteRequest: { Key: { pk: unitIndexPk(unitId), sk: UNIT_INDEX_SK } } });
-        }
-      }
-      await batchWriteAll(client, table, stale);
+      await batchWriteAll(
+        client,
+        table,
+        gone
+          .filter(({ unitId, county }) => pointers.get(unitId) === county)
+          .map(({ unitId }) => ({ DeleteRequest: { Key: { pk: unitIndexPk(unitId), sk: UNIT_INDEX_SK } } })),
+      );
     },
   };
   return registry;

@@ -170,7 +170,7 @@ export interface DutyPeriodList {
   readonly items: readonly DutyPeriod[];
 }
 
-export type ZeroCellState = 'filed' | 'late' | 'missed' | 'not-due';
+export type ZeroCellState = 'filed' | 'late' | 'missed' | 'not-due' | 'not-registered';
 
 /** `GET /v1/duty-periods/{id}/zero-reports`. */
 export interface ZeroGrid {

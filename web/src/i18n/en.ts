@@ -341,6 +341,7 @@ export const en: Record<MessageKey, string> = {
   'desk.zero.state.late': 'Filed late',
   'desk.zero.state.missed': 'Missed',
   'desk.zero.state.not-due': 'Not yet due',
+  'desk.zero.state.not-registered': 'Not registered here',
   'desk.zero.noUnits': 'No reporting unit is registered in {region}.',
   'desk.zero.gridCaption': 'Daily zero reports of each reporting unit in {region}',
   'desk.zero.unit': 'Reporting unit',

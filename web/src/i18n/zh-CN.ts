@@ -329,6 +329,7 @@ export const zhCN = {
   'desk.zero.state.late': '迟报',
   'desk.zero.state.missed': '漏报',
   'desk.zero.state.not-due': '未到截止',
+  'desk.zero.state.not-registered': '未在本地登记',
   'desk.zero.noUnits': '{region}没有登记的报告单位。',
   'desk.zero.gridCaption': '{region}各报告单位每日零报告情况',
   'desk.zero.unit': '报告单位',

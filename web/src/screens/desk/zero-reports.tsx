@@ -68,7 +68,13 @@ const shownDays = (period: DutyPeriod): { from?: string; to?: string } => {
   return from && to ? { from, to } : {};
 };
 
-const CELL_MARK: Readonly<Record<ZeroCellState, string>> = { filed: '✓', late: '!', missed: '✗', 'not-due': '–' };
+const CELL_MARK: Readonly<Record<ZeroCellState, string>> = {
+  filed: '✓',
+  late: '!',
+  missed: '✗',
+  'not-due': '–',
+  'not-registered': '·',
+};
 
 const Grid = (props: { readonly period: DutyPeriod; readonly region: string }) => {
   const { period } = props;
@@ -113,7 +119,7 @@ const Grid = (props: { readonly period: DutyPeriod; readonly region: string }) =
         {grid.nextCutoffAt ? ` ${t('desk.zero.nextCutoff', { time: atChinaTime(grid.nextCutoffAt) })}` : ''}
       </p>
       <ul class="legend-list">
-        {(['filed', 'late', 'missed', 'not-due'] as const).map((state) => (
+        {(['filed', 'late', 'missed', 'not-due', 'not-registered'] as const).map((state) => (
           <li key={state}>
             <span class={`zero-cell zero-cell--${state}`} aria-hidden="true">
               {CELL_MARK[state]}
