@@ -4,10 +4,9 @@
  * calls the chains intact, and names the link of a refusal changed, removed or slipped in after
  * the fact, and a day whose head is gone; a digest taken of the chains finds them rewritten whole.
  */
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -15,18 +14,15 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalResources } from '../../infra/local/provision';
 import { makeDynamoAccessDeniedChains, makeDynamoAccessLog } from '../../shared/adapters/dynamodb/access-log';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { checkChain } from '../../shared/application/verify-audit';
 import { checkAnchor } from '../../shared/domain/audit-digest';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';
 import type { AuditChain, AuditChainSource } from '../../shared/ports/audit-chains';
-
-const config = { region: LOCAL_REGION, credentials: localCredentials };
+import { provisionTestResources } from './support';
 
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
@@ -37,11 +33,7 @@ let accessLog: AccessLog;
 let chains: AuditChainSource;
 
 beforeAll(async () => {
-  dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
-  sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
-  documents = makeDocumentClient(dynamodb);
+  ({ dynamodb, sqs, sns, resources, documents } = await provisionTestResources());
   accessLog = makeDynamoAccessLog({ client: documents, table: resources.tables.accessLog });
   chains = makeDynamoAccessDeniedChains({ client: documents, table: resources.tables.accessLog });
 });

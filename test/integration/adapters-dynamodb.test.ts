@@ -4,15 +4,13 @@
  * race writes nothing, and the list and sweeper indexes hold what they should.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalResources } from '../../infra/local/provision';
 import { makeDynamoAccessLog } from '../../shared/adapters/dynamodb/access-log';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
 import { OPEN_SHARDS, openShard } from '../../shared/adapters/dynamodb/keys';
 import type { IncidentState } from '../../shared/domain/incident';
@@ -26,8 +24,7 @@ import {
   VersionConflict,
 } from '../../shared/ports/incident-store';
 import { answerFor, buildIncident, creation, regrade } from '../adapters/incident-fixtures';
-
-const config = { region: LOCAL_REGION, credentials: localCredentials };
+import { provisionTestResources } from './support';
 
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
@@ -38,11 +35,7 @@ let store: IncidentStore;
 let accessLog: AccessLog;
 
 beforeAll(async () => {
-  dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
-  sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
-  documents = makeDocumentClient(dynamodb);
+  ({ dynamodb, sqs, sns, resources, documents } = await provisionTestResources());
   store = makeDynamoIncidentStore({
     client: documents,
     incidentsTable: resources.tables.incidents,

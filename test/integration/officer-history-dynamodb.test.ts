@@ -3,15 +3,8 @@
  * stated time and never rewrites an earlier one, so the persons named for a deadline are the ones
  * who held the posts and were on the roster then (Decree 493, Arts. 35–36).
  */
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { provisionLocalResources } from '../../infra/local/provision';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { obligationEntry, withPeople } from '../../shared/domain/audit/rows';
@@ -22,8 +15,8 @@ import { BEFORE_HISTORY, peopleFor } from '../../shared/domain/officers';
 import type { OfficerDirectory } from '../../shared/ports/officer-directory';
 import { directoryRows } from '../../shared/schemas/officers';
 import { FakeClock } from '../fakes/fake-clock';
+import { provisionTestResources } from './support';
 
-const config = { region: LOCAL_REGION, credentials: localCredentials };
 const DONGCHENG = '110101';
 
 const person = (personId: string, name: string, roles: string[]) => ({
@@ -57,11 +50,8 @@ let table: string;
 let directory: OfficerDirectory;
 
 beforeAll(async () => {
-  const dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
-  const sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  const sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  const resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
-  documents = makeDocumentClient(dynamodb);
+  const { resources, documents: client } = await provisionTestResources();
+  documents = client;
   table = resources.tables.officers;
   directory = makeDynamoOfficerDirectory({ client: documents, table });
 });

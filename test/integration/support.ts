@@ -5,9 +5,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import { openLocalSigner } from '../../infra/local/auth';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { provisionLocalResources } from '../../infra/local/provision';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
@@ -142,4 +145,17 @@ export const importDongchengOfficers = async (runtime: LocalRuntime): Promise<vo
     clock: systemClock,
   })(directoryRows(file, 'json').rows);
   client.destroy();
+};
+
+/**
+ * Tables, queues and topics of a test's own (a random name prefix) on the suite's shared engines,
+ * with the clients to reach them: for tests of adapters, below a whole runtime.
+ */
+export const provisionTestResources = async () => {
+  const config = { region: LOCAL_REGION, credentials: localCredentials };
+  const dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
+  const sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
+  const sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
+  const resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
+  return { dynamodb, sqs, sns, resources, documents: makeDocumentClient(dynamodb) };
 };

@@ -4,14 +4,7 @@
  * the registry at its cut-off. A unit moved keeps a miss in its old county (the missed list, the
  * desk's grid) and owes its next days in the new one; a unit closed owes nothing after it.
  */
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { provisionLocalResources } from '../../infra/local/provision';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoMissedZeroReports } from '../../shared/adapters/dynamodb/missed-zero-reports';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
@@ -32,8 +25,8 @@ import type { UnitRegistry } from '../../shared/ports/unit-registry';
 import type { ZeroReportStore } from '../../shared/ports/zero-report-store';
 import { unitRows } from '../../shared/schemas/zero-reports';
 import { FakeClock } from '../fakes/fake-clock';
+import { provisionTestResources } from './support';
 
-const config = { region: LOCAL_REGION, credentials: localCredentials };
 const DONGCHENG = '110101';
 const XICHENG = '110102';
 /** 10:00 on 1 July 2026 in Beijing; each day's cut-off is 16:00 (08:00 UTC). */
@@ -67,11 +60,7 @@ let period: DutyPeriod;
 const clock = new FakeClock(T0);
 
 beforeAll(async () => {
-  const dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
-  const sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  const sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  const resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
-  const documents = makeDocumentClient(dynamodb);
+  const { sns, resources, documents } = await provisionTestResources();
   const zeroReports = { client: documents, table: resources.tables.zeroReports };
   store = makeDynamoZeroReportStore(zeroReports);
   missedList = makeDynamoMissedZeroReports(zeroReports);

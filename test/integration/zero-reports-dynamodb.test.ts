@@ -5,18 +5,15 @@
  * officer gets the notification through the officer-notifications topic; the logs read back as
  * intact hash chains; the inspectors' lookups find what was written.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveredToSqs } from '../../infra/local/fauxqs';
-import { type LocalResources, provisionLocalResources } from '../../infra/local/provision';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import type { LocalResources } from '../../infra/local/provision';
 import { makeDynamoMissedZeroReports } from '../../shared/adapters/dynamodb/missed-zero-reports';
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
@@ -43,8 +40,8 @@ import { ChainConflict, type ZeroReportStore } from '../../shared/ports/zero-rep
 import { directoryRows } from '../../shared/schemas/officers';
 import { unitRows } from '../../shared/schemas/zero-reports';
 import { FakeClock } from '../fakes/fake-clock';
+import { provisionTestResources } from './support';
 
-const config = { region: LOCAL_REGION, credentials: localCredentials };
 const fixture = (path: string) => readFileSync(fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url)), 'utf8');
 
 /** 10:00 on 1 July 2026 in Beijing; the cut-off of that day is 16:00. */
@@ -65,11 +62,7 @@ let auditChains: AuditChainSource;
 let registry: UnitRegistry;
 
 beforeAll(async () => {
-  dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
-  sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
-  documents = makeDocumentClient(dynamodb);
+  ({ dynamodb, sqs, sns, resources, documents } = await provisionTestResources());
   const zeroReports = { client: documents, table: resources.tables.zeroReports };
   store = makeDynamoZeroReportStore(zeroReports);
   missedList = makeDynamoMissedZeroReports(zeroReports);
