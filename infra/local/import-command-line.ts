@@ -5,6 +5,7 @@
  * an ISO instant with its offset such as 2026-12-01T08:00:00+08:00 (now if not given). Throws on a
  * command line it cannot read.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export const parseImportCommandLine = (args?: string[]) => {
@@ -30,4 +31,26 @@ export const parseImportCommandLine = (args?: string[]) => {
     );
   }
   return { command, file, encoding, effective } as const;
+};
+
+/**
+ * The importer's command line read for running: what it cannot read, a command other than
+ * `import`, a missing FILE and a file that is not there all end the tool with exit code 2 (the
+ * usage with the first three).
+ */
+export const importCommandLine = (usage: string) => {
+  const exit = (message: string): never => {
+    console.error(message);
+    process.exit(2);
+  };
+  let parsed: ReturnType<typeof parseImportCommandLine>;
+  try {
+    parsed = parseImportCommandLine();
+  } catch (error) {
+    return exit(`${(error as Error).message}\n${usage}`);
+  }
+  const { command, file, encoding, effective } = parsed;
+  if (command !== 'import' || !file) return exit(usage);
+  if (!existsSync(file)) return exit(`no such file: ${file}`);
+  return { file, encoding, effective };
 };

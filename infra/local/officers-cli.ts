@@ -12,28 +12,13 @@
  * webhook subscriptions but never delivers to them (nor gives up on them), so the local runtime has
  * no officer-delivery dead-letter queue to name.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { parseImportCommandLine } from './import-command-line';
+import { importCommandLine } from './import-command-line';
 
 const usage =
   'usage: npm run officers -- import FILE [--encoding utf-8|gb18030] [--effective ISO-INSTANT]   (FILE is .json or .csv; effective now if not given)';
-let parsed: ReturnType<typeof parseImportCommandLine>;
-try {
-  parsed = parseImportCommandLine();
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
-}
-const { command, file, encoding, effective } = parsed;
-if (command !== 'import' || !file) {
-  console.error(usage);
-  process.exit(2);
-}
-if (!existsSync(file)) {
-  console.error(`no such file: ${file}`);
-  process.exit(2);
-}
+const { file, encoding, effective } = importCommandLine(usage);
 
 const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { ListTopicsCommand, SNSClient } = await import('@aws-sdk/client-sns');
