@@ -4,9 +4,11 @@
  * grade, each as a chart with its table. No map: a published map of China needs an official review
  * number, so the tree is the way around.
  */
+
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { childrenOf, isKnownRegion, parentOf } from '../../../../shared/domain/regions/regions';
+import { COUNTER_NAMES } from '../../../../shared/domain/rollup';
 import type { Category, Summary, SummaryFigures } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
@@ -17,19 +19,8 @@ import { CATEGORIES, GRADES } from '../../report/model';
 import { BarChart } from './bar-chart';
 import { regionShown } from './jurisdiction';
 
-/** The figures the desk shows for a region, in this order. */
-const FIGURES = [
-  'incidents',
-  'open',
-  'closed',
-  'dead',
-  'injured',
-  'missing',
-  'affectedPeople',
-  'directLossYuan',
-  'lateReports',
-  'missedReports',
-] as const;
+/** The figures the desk shows for a region: every counter of a roll-up, in its order. */
+const FIGURES = COUNTER_NAMES;
 
 /** At most this many days in the daily charts: the latest ones. */
 const CHART_DAYS = 31;
