@@ -34,6 +34,7 @@ import {
   zeroReportEntry,
   zeroReportMatches,
 } from '../domain/audit/rows';
+import { isExercise } from '../domain/drills';
 import { ValidationError } from '../domain/errors';
 import { GRADES, type Grade } from '../domain/grade';
 import type { IncidentState } from '../domain/incident';
@@ -381,7 +382,8 @@ export const makeOfficePunctuality =
         limit: FULL_READ_PAGE,
         ...(after ? { after } : {}),
       });
-      for (const state of page.items) obligations.push(...state.obligations);
+      // An exercise's deadlines are its drill's account: punctuality counts real duties only.
+      for (const state of page.items) if (!isExercise(state)) obligations.push(...state.obligations);
       after = page.after;
     } while (after);
     return { region: query.region, from, to, offices: punctualityByOffice(officesWithin(query.region), obligations) };

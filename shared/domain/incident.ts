@@ -4,6 +4,7 @@
  * rebuilt from the events and checked against them.
  */
 import type { Actor } from './access';
+import type { DrillMark } from './drills';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
 import type { RegionLevel } from './regions/regions';
@@ -89,6 +90,8 @@ export interface ReportSubmittedData {
   readonly summary: string;
   readonly measuresTaken: string;
   readonly unknowns: string;
+  /** On an exercise's first report: the drill it belongs to (docs/domain.md#drills). */
+  readonly drill?: DrillMark;
 }
 
 export interface GradeAssessedData {
@@ -249,6 +252,8 @@ export interface EventScope {
   readonly category: Category;
   /** The grade after this event. */
   readonly grade: Grade;
+  /** On every event of an exercise: its drill, so no consumer counts it as real. */
+  readonly drill?: DrillMark;
 }
 
 interface EventShape<T extends string, D> {
@@ -324,6 +329,8 @@ export interface IncidentState {
   readonly notified?: readonly string[];
   /** Inspectors' findings of false or concealed reporting on this incident. */
   readonly findings?: readonly { readonly findingId: string; readonly finding: FindingKind; readonly at: string }[];
+  /** An exercise's drill, from its first report: it stays an exercise for its whole life. */
+  readonly drill?: DrillMark;
 }
 
 /**
@@ -361,6 +368,7 @@ export const project = (
           obligations: [],
           unitLate: false,
           acknowledgements: [],
+          ...(d.drill ? { drill: d.drill } : {}),
         };
       }
       return {

@@ -97,6 +97,12 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
         .describe(
           'the unit where the incident happened (the mine, the factory, the school), when it is not the reporting unit itself',
         ),
+      exercise: z
+        .boolean({ error: 'must be true or false' })
+        .optional()
+        .describe(
+          'true for an exercise inside a running drill that covers the region: the incident is then a drill incident for its whole life',
+        ),
     })
     // `when`: run even when other fields are already bad, so one answer lists every problem. The
     // value may then be malformed anywhere, so each rule looks only at fields that are well formed.

@@ -92,6 +92,7 @@ export const submitReportResponseSchema = z.strictObject({
     .strictObject({ limitMs: count, lateByMs: count })
     .optional()
     .meta({ description: 'present when the unit reported later than its own limit allows' }),
+  drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
 });
 
 const figures = z.strictObject({
