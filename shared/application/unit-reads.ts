@@ -31,6 +31,8 @@ export interface UnitIncidentView {
   readonly figures: Figures;
   /** The unit's first report came after its own limit. */
   readonly unitLate: boolean;
+  /** Present when the incident is an exercise: its drill. */
+  readonly drillId?: string;
   /** The first office that acknowledged receipt, and when. */
   readonly receivedBy: (OfficeRef & { readonly at: string }) | null;
   /**
@@ -75,6 +77,7 @@ export const unitIncidentView = (state: IncidentState): UnitIncidentView => {
     reportCount: state.reportCount,
     figures: state.figures,
     unitLate: state.unitLate,
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
     receivedBy: acknowledged ? { level: acknowledged.level, office: acknowledged.office, at: acknowledged.at } : null,
     forwarded,
   };

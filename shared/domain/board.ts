@@ -56,6 +56,8 @@ export interface BoardRow {
   readonly arrival: Arrival;
   /** When this office acknowledged receipt, if it has. */
   readonly acknowledgedAt: string | null;
+  /** Present when the incident is an exercise: the board shows it as a drill. */
+  readonly drillId?: string;
   readonly duties: readonly DeskDuty[];
 }
 
@@ -116,6 +118,7 @@ export const boardRowOf = (state: IncidentState, office: OfficeRef, policy: Poli
     arrivedAt: arrival.at,
     arrival: arrival.how,
     acknowledgedAt: acknowledged?.at ?? null,
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
     duties: state.obligations
       .filter((o) => o.office === office.office && o.level === office.level)
       .map((o) => dutyOf(state, o, policy)),

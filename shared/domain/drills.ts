@@ -39,7 +39,7 @@ export interface Drill extends DrillRequest {
   readonly startedAt: string;
   readonly startedBy: Actor;
   /** When an office ended the drill before `endsAt`, and who. */
-  readonly endedEarly?: { readonly at: string; readonly by: Actor };
+  readonly endedEarly?: { readonly at: string; readonly by: Actor; readonly reason?: string };
 }
 
 /** The longest a drill runs: a week. This system's choice, so a forgotten drill cannot mark reports for long. */
@@ -131,9 +131,9 @@ export const endDrillProblem = (drill: Drill, now: Date): string | undefined => 
 };
 
 /** The drill ended early at `now` by `actor`; {@link endDrillProblem} must have found nothing. */
-export const endedEarly = (drill: Drill, actor: Actor, now: Date): Drill => ({
+export const endedEarly = (drill: Drill, actor: Actor, now: Date, reason?: string): Drill => ({
   ...drill,
-  endedEarly: { at: now.toISOString(), by: actor },
+  endedEarly: { at: now.toISOString(), by: actor, ...(reason ? { reason } : {}) },
 });
 
 /** Whether something — a head, an event's scope — carries a drill's mark: an exercise, not a real report. */

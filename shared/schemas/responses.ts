@@ -105,6 +105,11 @@ const figures = z.strictObject({
   directLossYuan: count,
 });
 
+/** What makes an incident an exercise (`DrillMark`). */
+const drillMark = z
+  .strictObject({ drillId: z.string(), policy: z.string() })
+  .meta({ description: 'present on an exercise: its drill, and the policy whose timings it follows' });
+
 /** One report as the log records it (`ReportSubmittedData`). */
 export const reportSchema = z.strictObject({
   reportId: z.string(),
@@ -137,6 +142,7 @@ export const reportSchema = z.strictObject({
   summary: z.string(),
   measuresTaken: z.string(),
   unknowns: z.string(),
+  drill: drillMark.optional(),
 });
 
 const findingRef = z.strictObject({ findingId: z.string(), finding: z.enum(FINDING_KINDS), at: instant });
@@ -168,6 +174,7 @@ export const incidentSchema = z.strictObject({
     .optional()
     .meta({ description: 'keys of the notifications already dealt with (sent, or nobody on record)' }),
   findings: z.array(findingRef).optional().meta({ description: 'inspectors’ findings; never shown to a reporter' }),
+  drill: drillMark.optional(),
 });
 
 /** `GET /v1/incidents/{id}`. */
@@ -269,6 +276,7 @@ export const boardRowSchema = z.strictObject({
   arrivedAt: instant.meta({ description: 'when this office received the report' }),
   arrival: z.enum(['report', 'forward', 'escalation']).meta({ description: 'how it reached this office' }),
   acknowledgedAt: instant.nullable().meta({ description: 'when this office acknowledged receipt' }),
+  drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
   duties: z
     .array(
       z.strictObject({

@@ -1,0 +1,22 @@
+/** GET /v1/drills/{id}/report: a drill's incidents and hand-overs, for the after-action review. */
+import { apiTablesEnv, drillsEnv, makeDrillStore, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { loadPolicy, policyEnv } from '../../shared/adapters/policy-source';
+import { systemClock } from '../../shared/adapters/system';
+import { makeDrillReport } from '../../shared/application/drill-report';
+import { readEnv } from '../../shared/config/env';
+import { drillPathSchema } from '../../shared/schemas/drills';
+
+const env = readEnv(apiTablesEnv.extend(drillsEnv.shape).extend(policyEnv.shape));
+const { incidents, accessLog } = makeIncidentAdapters(env);
+const drillReport = makeDrillReport({
+  drills: makeDrillStore(env),
+  incidents,
+  clock: systemClock,
+  policy: await loadPolicy(env.POLICY),
+});
+
+export const handler = apiHandler(
+  { action: 'GET /v1/drills/{id}/report', input: { path: drillPathSchema }, accessLog, clock: systemClock },
+  async ({ actor, path }) => json(200, await drillReport(actor, path.id)),
+);
