@@ -63,6 +63,13 @@ export const endDrillBodySchema = z.strictObject({
 
 export const drillsQuerySchema = z.strictObject({ region: regionCode.optional() });
 
+export const drillReportQuerySchema = z.strictObject({
+  format: z
+    .enum(['json', 'csv'], { error: 'must be json or csv' })
+    .default('json')
+    .meta({ description: '`csv`: one row per hand-over, as text/csv (RFC 4180, header row)' }),
+});
+
 export const DRILL_ID_PATTERN = /^DRL-\d{6}-\d{8}-[0-9A-F]{10}$/;
 
 /** `/v1/drills/{id}/…`: the drill, by its id. */

@@ -21,6 +21,7 @@ import { assessGradeBodySchema, boardQuerySchema } from './desk';
 import {
   drillListSchema,
   drillPathSchema,
+  drillReportQuerySchema,
   drillReportSchema,
   drillSchema,
   drillsQuerySchema,
@@ -448,7 +449,8 @@ export const operations = {
       'when it was due, when it was done, how long it took, how it turned out, whom the pipeline told and ' +
       'who missed; with the totals.',
     path: drillPathSchema,
-    success: { status: 200, description: 'the report', schema: drillReportSchema },
+    query: drillReportQuerySchema,
+    success: { status: 200, description: 'the report', schema: drillReportSchema, csv: { paged: false } },
     errors: [400, ...AUTH, 404],
   },
 } as const satisfies Record<string, Operation>;

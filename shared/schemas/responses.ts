@@ -535,6 +535,7 @@ export const evidencePackSchema = z.strictObject({
       duties: z
         .array(auditRowSchema.extend({ status: obligationStatusSchema }))
         .meta({ description: 'every duty of the incident, with who answered for it' }),
+      drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
     }),
   ),
   digest: z
