@@ -10,6 +10,7 @@ import {
   type DrillRequest,
   drillEndOf,
   drillProblems,
+  drillProvinceOf,
   endDrillProblem,
   endedEarly,
   isDrillRunning,
@@ -17,7 +18,7 @@ import {
 } from '../domain/drills';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import { defaultDrillPolicy, drillPolicyNames, type Policy } from '../domain/policy/policy';
-import { chainOf, isWithin } from '../domain/regions/regions';
+import { isWithin } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import { DrillChanged, type DrillStore } from '../ports/drill-store';
 import type { StartDrillBody } from '../schemas/drills';
@@ -85,7 +86,7 @@ export const makeListDrills =
   (deps: DrillDeps) => async (actor: Actor, query: { readonly region?: string | undefined }) => {
     const region = regionToRead(actor, query.region, mayListDrills);
     const now = deps.clock.now();
-    const drills = (await deps.drills.inProvince(chainOf(region).province.code))
+    const drills = (await deps.drills.inProvince(drillProvinceOf(region)))
       .filter((d) =>
         actor.role === 'reporter'
           ? isWithin(region, d.region) && now.getTime() < Date.parse(drillEndOf(d))

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type Actor, maySubmitReport } from '../domain/access';
 import { canonicalJson, type Json } from '../domain/canonical';
-import { type DrillMark, drillCovering, markOf } from '../domain/drills';
+import { type DrillMark, drillCovering, drillProvinceOf, markOf } from '../domain/drills';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import { assessGrade, graver, isGraver } from '../domain/grade';
 import { deltaOf, type EventDraft, type Figures, type ReportSubmittedData, ZERO_FIGURES } from '../domain/incident';
@@ -139,8 +139,8 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
    */
   const drillOfExercise = async (report: ReportBody, at: Date): Promise<DrillMark | undefined> => {
     if (report.exercise !== true) return undefined;
-    const province = chainOf(report.regionCode).province.code;
-    const drill = drillCovering((await deps.drills?.inProvince(province)) ?? [], report.regionCode, at);
+    const drills = (await deps.drills?.inProvince(drillProvinceOf(report.regionCode))) ?? [];
+    const drill = drillCovering(drills, report.regionCode, at);
     if (!drill) {
       throw new ValidationError(`no drill covers ${report.regionCode} now`, [
         {

@@ -9,7 +9,8 @@ import type { Actor } from './access';
 import { canonicalJson } from './canonical';
 import { chinaDateOf } from './china-time';
 import type { FieldProblem } from './errors';
-import { chainOf, isKnownRegion, isWithin, regionOf } from './regions/regions';
+import { isKnownRegion, isWithin, regionOf } from './regions/regions';
+import { provincesCovering } from './zero-reports';
 
 /**
  * What makes an incident an exercise: the drill it belongs to and the policy whose timings its
@@ -49,6 +50,9 @@ export const MAX_DRILL_LEAD_MS = 30 * 24 * 3600_000;
 /** Clocks drift: a start this far in the past still counts as now. */
 const START_SKEW_MS = 2 * 60_000;
 
+/** The province a drill of `region` (a province or part of one) is filed under. */
+export const drillProvinceOf = (region: string): string => provincesCovering(region)[0] ?? region;
+
 /**
  * The drill's id follows from what it is and who started it, so a retried start with the same
  * `startsAt` finds the drill the first attempt created; it names the drill's province, where it is
@@ -61,7 +65,7 @@ export const drillIdOf = (request: DrillRequest, actor: Actor): string => {
     .slice(0, 10)
     .toUpperCase();
   const day = chinaDateOf(new Date(request.startsAt)).replaceAll('-', '');
-  return `DRL-${chainOf(request.region).province.code}-${day}-${digest}`;
+  return `DRL-${drillProvinceOf(request.region)}-${day}-${digest}`;
 };
 
 const DRILL_ID = /^DRL-(\d{6})-\d{8}-[0-9A-F]{10}$/;
