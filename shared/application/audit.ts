@@ -34,8 +34,8 @@ import {
   zeroReportEntry,
   zeroReportMatches,
 } from '../domain/audit/rows';
-import { isExercise } from '../domain/drills';
 import { ValidationError } from '../domain/errors';
+import { isExercise } from '../domain/exercise';
 import { GRADES, type Grade } from '../domain/grade';
 import type { IncidentState } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';

@@ -4,7 +4,7 @@
  */
 import { type Actor, mayInspect } from '../domain/access';
 import { type Candidate, candidatesOf } from '../domain/candidates';
-import { isExercise } from '../domain/drills';
+import { isExercise } from '../domain/exercise';
 import type { IncidentState } from '../domain/incident';
 import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './concurrency';

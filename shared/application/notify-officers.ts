@@ -11,7 +11,7 @@
  * - `<seq>:<kind>:<office>/<role>`: an addressee with nobody on record (NotificationFailed).
  */
 import { chinaClockOf } from '../domain/china-time';
-import { toldAs } from '../domain/drills';
+import { toldAs } from '../domain/exercise';
 import type { EventDraft, IncidentEvent, IncidentState } from '../domain/incident';
 import {
   type Addressee,

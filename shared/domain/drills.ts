@@ -9,19 +9,11 @@ import type { Actor } from './access';
 import { canonicalJson } from './canonical';
 import { chinaDateOf } from './china-time';
 import type { FieldProblem } from './errors';
+import type { DrillMark } from './incident';
 import { isKnownRegion, isWithin, regionOf } from './regions/regions';
 import { provincesCovering } from './zero-reports';
 
-/**
- * What makes an incident an exercise: the drill it belongs to and the policy whose timings its
- * deadlines follow. Recorded in its first report and on the scope of every event, so the hash
- * chain vouches for it and no consumer needs the head to tell an exercise from a real report.
- */
-export interface DrillMark {
-  readonly drillId: string;
-  /** The name of the policy the drill's incidents follow. */
-  readonly policy: string;
-}
+export type { DrillMark };
 
 /** What an office asks for when it starts a drill. */
 export interface DrillRequest {
@@ -139,16 +131,3 @@ export const endedEarly = (drill: Drill, actor: Actor, now: Date, reason?: strin
   ...drill,
   endedEarly: { at: now.toISOString(), by: actor, ...(reason ? { reason } : {}) },
 });
-
-/** Whether something — a head, an event's scope — carries a drill's mark: an exercise, not a real report. */
-export const isExercise = (marked: { readonly drill?: DrillMark | undefined }): boolean => marked.drill !== undefined;
-
-/**
- * How a notification about an exercise opens, in both languages an officer reads: 【演练】 and
- * [Drill], so nobody mistakes a drill for an emergency, on any channel.
- */
-export const DRILL_PREFIX = '【演练】[Drill] ';
-
-/** `text` as an officer is told it: prefixed {@link DRILL_PREFIX} when it concerns an exercise. */
-export const toldAs = (scope: { readonly drill?: DrillMark | undefined }, text: string): string =>
-  isExercise(scope) ? `${DRILL_PREFIX}${text}` : text;

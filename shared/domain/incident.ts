@@ -4,7 +4,6 @@
  * rebuilt from the events and checked against them.
  */
 import type { Actor } from './access';
-import type { DrillMark } from './drills';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
 import type { RegionLevel } from './regions/regions';
@@ -57,6 +56,18 @@ export const deltaOf = (previous: Figures, current: Figures): FigureDelta => {
   for (const key of FIGURE_KEYS) delta[key] = (current[key] ?? 0) - (previous[key] ?? 0);
   return delta;
 };
+
+/**
+ * What makes an incident an exercise (docs/domain.md#drills): the drill it belongs to and the
+ * policy whose timings its deadlines follow. Recorded in its first report and on the scope of every
+ * event, so the hash chain vouches for it and no consumer needs the head to tell an exercise from a
+ * real report.
+ */
+export interface DrillMark {
+  readonly drillId: string;
+  /** The name of the policy the drill's incidents follow. */
+  readonly policy: string;
+}
 
 /** How the grade in force was arrived at. */
 export type GradeBasis = 'reported' | 'assessed' | 'office';

@@ -5,7 +5,7 @@
  * do not depend on the order events arrive in; applying each event exactly once (the consumer's
  * job) makes them exact, and recomputing them from the log gives the same numbers.
  */
-import { isExercise } from './drills';
+import { isExercise } from './exercise';
 import type { IncidentEvent } from './incident';
 
 /** The counters of one summary item. Category × grade counts live under `cg:<category>:<grade>`. */

@@ -10,8 +10,9 @@ import { makeEndDrill, makeListDrills, makeStartDrill } from '../../shared/appli
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
 import { entriesOf } from '../../shared/domain/audit/rows';
-import { type Drill, drillCovering, drillProblems, planDrill, toldAs } from '../../shared/domain/drills';
+import { type Drill, drillCovering, drillProblems, planDrill } from '../../shared/domain/drills';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
+import { toldAs } from '../../shared/domain/exercise';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import { rollUp } from '../../shared/domain/rollup';
 import { makeReportBodySchema } from '../../shared/schemas/report';

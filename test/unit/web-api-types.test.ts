@@ -6,6 +6,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type { BoardView } from '../../shared/application/desk-board';
+import type { makeDrillReport } from '../../shared/application/drill-report';
+import type { makeEndDrill, makeListDrills, makeStartDrill } from '../../shared/application/drills';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
 import type { makeReadOfficers } from '../../shared/application/officers';
@@ -31,6 +33,9 @@ import type {
   BoardAnswer,
   CandidatesPage,
   DailyReportInput,
+  Drill,
+  DrillList,
+  DrillReport,
   DutyPeriodInput,
   DutyPeriodList,
   ForwardAnswer,
@@ -67,6 +72,13 @@ describe('the web console’s API types', () => {
     expectTypeOf<Result<typeof makeReadOfficers>>().toExtend<OfficeOfficers>();
     expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<DutyPeriodList>();
     expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<ZeroGrid>();
+  });
+
+  it('read what the drill routes answer', () => {
+    expectTypeOf<Result<typeof makeStartDrill>['drill']>().toExtend<Drill>();
+    expectTypeOf<Result<typeof makeListDrills>>().toExtend<DrillList>();
+    expectTypeOf<Result<typeof makeEndDrill>>().toExtend<Drill>();
+    expectTypeOf<Result<typeof makeDrillReport>>().toExtend<DrillReport>();
   });
 
   it('read what the duty desk’s routes answer', () => {

@@ -7,7 +7,7 @@
  */
 // This module builds the late and missed rows; what a list asks (kinds, period, cursor) is in
 // `listing.ts`, and each office's punctuality in `punctuality.ts`.
-import { isExercise } from '../drills';
+import { isExercise } from '../exercise';
 import type { Grade } from '../grade';
 import type { Category, IncidentEvent, IncidentState, UnitReportLateData } from '../incident';
 import type { Obligation } from '../obligation';
