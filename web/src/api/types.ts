@@ -51,6 +51,8 @@ export interface UnitIncident {
   readonly reportCount: number;
   readonly figures: Figures;
   readonly unitLate: boolean;
+  /** Present when the incident is an exercise. */
+  readonly drillId?: string;
   readonly receivedBy: { readonly office: string; readonly level: RegionLevel; readonly at: string } | null;
   readonly forwarded: readonly {
     readonly from: { readonly level: RegionLevel; readonly office: string };
@@ -243,6 +245,7 @@ export interface OfficeIncidentAnswer {
     | 'firstUnit'
     | 'figures'
     | 'acknowledgements'
+    | 'drill'
   >;
   readonly reports: readonly ReportSubmittedData[];
   readonly obligations: readonly Obligation[];

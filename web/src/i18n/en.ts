@@ -116,6 +116,7 @@ export const en: Record<MessageKey, string> = {
   'field.subtype': 'type of incident',
   'field.summary': 'account of what happened',
   'field.proposedGrade': 'grade',
+  'field.exercise': 'drill exercise',
   'field.concernedUnit': 'unit where it happened',
   'field.dead': 'number of dead',
   'field.injured': 'number injured',

@@ -113,6 +113,7 @@ export const zhCN = {
   'field.subtype': '具体类型',
   'field.summary': '简要经过',
   'field.proposedGrade': '事件等级',
+  'field.exercise': '演练',
   'field.concernedUnit': '事发单位',
   'field.dead': '死亡人数',
   'field.injured': '受伤人数',
