@@ -94,7 +94,12 @@ const dutyOf = (state: IncidentState, o: Obligation, policy: Policy): DeskDuty =
     ...(o.metAt ? { metAt: o.metAt } : {}),
     ...(o.lateByMs !== undefined ? { lateByMs: o.lateByMs } : {}),
     ...(o.shortenedFrom ? { shortenedFrom: o.shortenedFrom } : {}),
-    source: rule.override && rule.ms === o.limitMs ? rule.override.note : HANDOVER_SOURCES[o.handover],
+    // An exercise's limit is its drill's policy, not the law's: the desk is told so, not the statute.
+    source: state.drill
+      ? `演练时限（${state.drill.policy}）`
+      : rule.override && rule.ms === o.limitMs
+        ? rule.override.note
+        : HANDOVER_SOURCES[o.handover],
   };
 };
 

@@ -10,6 +10,7 @@ import { makeEndDrill, makeListDrills, makeStartDrill } from '../../shared/appli
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
 import { entriesOf } from '../../shared/domain/audit/rows';
+import { boardRowOf } from '../../shared/domain/board';
 import { type Drill, drillCovering, drillProblems, planDrill } from '../../shared/domain/drills';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { toldAs } from '../../shared/domain/exercise';
@@ -190,6 +191,12 @@ describe('an exercise report', () => {
     // The county's forwarding duty runs on the drill policy's 15 s, not the national 2 h.
     const forwarding = state?.obligations.find((o) => o.handover === 'countyToCity');
     expect(forwarding?.limitMs).toBe(15 * SECOND);
+
+    // The county's desk shows it as a drill, on the drill's rule rather than the statute's.
+    if (!state) throw new Error('no head');
+    const row = boardRowOf(state, { level: 'county', office: '110101' }, policyByName('drill'));
+    expect(row?.drillId).toBe(drill.drillId);
+    expect(row?.duties.map((d) => d.source)).toEqual(['演练时限（drill）']);
   });
 
   it('stays an exercise in its follow-ups, and a real incident’s follow-up cannot claim to be one', async () => {
