@@ -16,6 +16,7 @@ import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
 import type { auditPageSchema, punctualityTableSchema } from '../../shared/schemas/audit';
+import type { startDrillBodySchema } from '../../shared/schemas/drills';
 import type { ReportBodyInput } from '../../shared/schemas/report';
 import type {
   accessDeniedPageSchema,
@@ -34,6 +35,7 @@ import type {
   CandidatesPage,
   DailyReportInput,
   Drill,
+  DrillInput,
   DrillList,
   DrillReport,
   DutyPeriodInput,
@@ -103,5 +105,6 @@ describe('the web console’s API types', () => {
     expectTypeOf<WebReportBody>().toEqualTypeOf<ReportBodyInput>();
     expectTypeOf<DailyReportInput>().toExtend<z.input<typeof dailyReportBodySchema>>();
     expectTypeOf<DutyPeriodInput>().toExtend<z.input<ReturnType<typeof makeDutyPeriodBodySchema>>>();
+    expectTypeOf<DrillInput>().toExtend<z.input<typeof startDrillBodySchema>>();
   });
 });
