@@ -14,6 +14,7 @@ import {
   heading,
   launchBrowser,
   openConsole,
+  screenshot,
   signIn,
   UNIT,
   visible,
@@ -57,6 +58,7 @@ describe('a drill in Chromium', () => {
     await visible(city.page.getByRole('status').getByText(/演练“防汛应急演练”已开始/));
     await visible(city.page.getByRole('heading', { name: /防汛应急演练/, level: 3 }));
     await expectAccessible(city.page, 'drills');
+    await screenshot(city.page, 'desk-drills');
 
     // The unit, inside the drill, reports an exercise.
     await unit.page.reload();
@@ -79,6 +81,7 @@ describe('a drill in Chromium', () => {
     await visible(row);
     await visible(row.getByText('演练', { exact: true }));
     await expectAccessible(county.page, 'board with an exercise');
+    await screenshot(county.page, 'desk-board-drill');
 
     // The drill report lists the exercise and its hand-overs.
     await city.page.getByRole('link', { name: '演练报告：防汛应急演练' }).click();
@@ -89,6 +92,7 @@ describe('a drill in Chromium', () => {
     await visible(city.page.getByText(/演练事件 1 起/));
     await visible(city.page.getByRole('button', { name: '下载 CSV' }));
     await expectAccessible(city.page, 'drill report');
+    await screenshot(city.page, 'drill-report');
 
     // In English too: the badge, the report, the desk's drills.
     await city.page.getByRole('button', { name: 'English' }).click();
