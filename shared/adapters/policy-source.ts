@@ -30,11 +30,11 @@ const shipped: Readonly<Record<BuiltInPolicyName, Policy>> = {
  * ones and itself, by name. A drill may name the policy its runtime enforces or a shipped one,
  * which every runtime has; its own timings need no second deployment.
  */
-const withDrillPolicies = (policy: Policy): Policy => {
+const withDrillPolicies = (policy: Policy, source: string): Policy => {
   const drillTimings = policy.drillTimings;
   if (drillTimings !== undefined && drillTimings !== policy.name && !isBuiltInPolicyName(drillTimings)) {
     throw new PolicyError(
-      policy.name,
+      source,
       [{ field: 'drillTimings', problem: `names ${drillTimings}, which is not a shipped policy` }],
       'names drill timings it cannot have',
     );
@@ -43,8 +43,8 @@ const withDrillPolicies = (policy: Policy): Policy => {
 };
 
 export const builtInPolicies: Readonly<Record<BuiltInPolicyName, Policy>> = Object.freeze({
-  national: withDrillPolicies(shipped.national),
-  drill: withDrillPolicies(shipped.drill),
+  national: withDrillPolicies(shipped.national, 'built-in national'),
+  drill: withDrillPolicies(shipped.drill, 'built-in drill'),
 });
 
 /** True if `name` is one of {@link builtInPolicies}. */
@@ -92,5 +92,5 @@ export async function loadPolicy(source: string): Promise<Policy> {
   } catch (error) {
     throw new PolicyError(source, [{ field: '', problem: reasonOf(error) }], 'is not valid JSON');
   }
-  return withDrillPolicies(parsePolicy(raw, source));
+  return withDrillPolicies(parsePolicy(raw, source), source);
 }

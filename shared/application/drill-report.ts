@@ -5,7 +5,7 @@
 import { type Actor, mayReadDrillReport } from '../domain/access';
 import { type DrillReport, drillIncidentOf, drillReportOf } from '../domain/drill-report';
 import { drillEndOf } from '../domain/drills';
-import { ForbiddenError, NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../domain/errors';
 import type { IncidentState } from '../domain/incident';
 import { type Policy, policyFor } from '../domain/policy/policy';
 import type { Clock } from '../ports/clock';
@@ -13,7 +13,7 @@ import type { DrillStore } from '../ports/drill-store';
 import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './concurrency';
 import { type DrillView, viewOf } from './drills';
-import { indexedLevelOf } from './jurisdiction';
+import { authorizeRegion, indexedLevelOf } from './jurisdiction';
 
 /** Incidents per read of the drill's region: its window holds its exercises among the real reports. */
 const PAGE = 200;
@@ -36,8 +36,7 @@ export const makeDrillReport =
   async (actor: Actor, drillId: string): Promise<DrillReport & { readonly drill: DrillView }> => {
     const drill = await deps.drills.get(drillId);
     if (!drill) throw new NotFoundError(`drill ${drillId} does not exist`);
-    const decision = mayReadDrillReport(actor, drill.region);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: drill.region });
+    authorizeRegion(actor, drill.region, mayReadDrillReport);
 
     const heads: IncidentState[] = [];
     let after: Readonly<Record<string, string>> | undefined;

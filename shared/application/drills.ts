@@ -16,13 +16,13 @@ import {
   isDrillRunning,
   planDrill,
 } from '../domain/drills';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { defaultDrillPolicy, drillPolicyNames, type Policy } from '../domain/policy/policy';
 import { isWithin } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import { DrillChanged, type DrillStore } from '../ports/drill-store';
 import type { StartDrillBody } from '../schemas/drills';
-import { regionToRead } from './jurisdiction';
+import { authorizeRegion, regionToRead } from './jurisdiction';
 
 export type DrillStatus = 'scheduled' | 'running' | 'ended';
 
@@ -67,8 +67,7 @@ export const makeStartDrill =
     // The region is checked first, so a typo is answered as one and not recorded as a refusal.
     const regionProblem = problems.find((p) => p.field === 'region');
     if (regionProblem) throw new ValidationError('the drill is invalid', problems);
-    const decision = mayRunDrill(actor, request.region);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: request.region });
+    authorizeRegion(actor, request.region, mayRunDrill);
     if (problems.length > 0) throw new ValidationError('the drill is invalid', problems);
     // The id is a digest of the whole request and its office: an existing one is this very drill.
     const { drill, created } = await deps.drills.create(planDrill(request, actor, now));
@@ -107,8 +106,7 @@ export const makeEndDrill =
   async (actor: Actor, drillId: string, reason?: string): Promise<DrillView> => {
     const drill = await deps.drills.get(drillId);
     if (!drill) throw new NotFoundError(`drill ${drillId} does not exist`);
-    const decision = mayRunDrill(actor, drill.region);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, { targetRegion: drill.region });
+    authorizeRegion(actor, drill.region, mayRunDrill);
     const now = deps.clock.now();
     const problem = endDrillProblem(drill, now);
     if (problem) throw new ConflictError(problem, 'drill-over');
