@@ -232,7 +232,8 @@ export const ReportForm = (props: FormProps) => {
             ? t('form.introFinal')
             : t('form.introFollowUp')}
       </p>
-      {props.kind === 'initial' && <Deadline values={values} region={region} />}
+      {/* The console knows the real limits only: an exercise runs on its drill's, as its hint says. */}
+      {props.kind === 'initial' && values.exercise !== 'yes' && <Deadline values={values} region={region} />}
       {props.kind === 'initial' && (
         <ExerciseChoice
           checked={values.exercise === 'yes'}
