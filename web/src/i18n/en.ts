@@ -188,6 +188,8 @@ export const en: Record<MessageKey, string> = {
   'form.timeHint': 'China time.',
   'form.learnedAtHint': 'China time. The time limit runs from this moment.',
   'form.region': 'County',
+  'form.lat': 'Latitude',
+  'form.lon': 'Longitude',
   'form.address': 'Address',
   'form.addressHint': 'For example: village, group; mine and shaft number.',
   'form.category': 'Category',
@@ -427,6 +429,7 @@ export const en: Record<MessageKey, string> = {
   'desk.handover.skipLevelWritten': 'Written report to the national duty office (skipping levels)',
   'desk.handover.naturalDisasterDirect': 'Report directly to the province and the ministry',
   'desk.handover.unitToCounty': 'Unit’s report to the county',
+  'desk.handover.correction': 'Send the corrected report',
 
   'desk.duty.rule': '{handover} · {limit} · {source}',
   'desk.duty.remaining': '{left} left',
@@ -519,6 +522,10 @@ export const en: Record<MessageKey, string> = {
   'desk.incident.ev.ObligationWaived': '{time} {office}’s duty “{handover}” lifted by a change of grade',
   'desk.incident.ev.NotificationSent': '{time} {count} people notified',
   'desk.incident.ev.NotificationFailed': '{time} a notification could not be sent: {reason}',
+  'desk.incident.ev.ReportReturned':
+    '{time} {office} returned {report} to {to} for correction ({fields}): {note}; corrected report due {due}',
+  'desk.incident.ev.ReportCorrected': '{time} {by} sent the corrected report',
+  'desk.incident.ev.correctedLate': ' ({late} late)',
   'desk.incident.ev.InspectionFinding':
     '{time} an inspector recorded a finding: {finding} (responsible: {responsible})',
   'desk.role.first-responsible': 'first responsible person',
@@ -637,6 +644,7 @@ export const en: Record<MessageKey, string> = {
   'inspect.kind.unit-report': 'Unit’s initial report',
   'inspect.kind.zero-report': 'Zero report',
   'inspect.kind.required-element': 'Required element of the final report',
+  'inspect.kind.correction': 'Correction after a return',
   'inspect.basis.zero-report': 'Zero-report duty: a report each day of an active period, by its cut-off',
   'inspect.basis.required-element': '《生产安全事故报告和调查处理条例》（国务院令第493号）第十二条',
   'inspect.actor.system': 'the system (automatic)',
