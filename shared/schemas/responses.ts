@@ -149,6 +149,7 @@ export const reportSchema = z.strictObject({
   summary: z.string(),
   measuresTaken: z.string(),
   unknowns: z.string(),
+  correcting: z.string().optional().meta({ description: 'the return this report answers, when it is a correction' }),
 });
 
 const findingRef = z.strictObject({ findingId: z.string(), finding: z.enum(FINDING_KINDS), at: instant });
