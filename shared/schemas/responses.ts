@@ -314,6 +314,15 @@ export const boardRowSchema = z.strictObject({
       }),
     )
     .meta({ description: 'this office’s own duties on the incident' }),
+  awaitingCorrection: z
+    .strictObject({
+      returnId: z.string(),
+      to: officeRef.extend({ unit: z.string().optional() }),
+      dueAt: instant,
+      status: obligationStatusSchema,
+    })
+    .nullable()
+    .meta({ description: 'the report this office returned for correction and is still waiting for; null if none' }),
 });
 
 /** `GET /v1/desk/board`. */
