@@ -1,0 +1,98 @@
+/**
+ * Review and return in Chromium against the real local runtime (docs/web.md#review-and-return): the
+ * county's desk returns a unit's report with the fields to correct and a note, and is told beside
+ * the button that its own clock keeps running; the unit sees the returned report first on its list,
+ * opens the form prefilled, corrects and sends it through the outbox; the desk sees the correction.
+ * Both languages, every screen accessible.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
+import { DESK, expectAccessible, heading, launchBrowser, openConsole, signIn, UNIT, visible } from './support';
+
+const COUNTY = /东城区应急管理局（县级）/;
+
+describe('a report returned for correction, on the desk and in the unit’s app', () => {
+  let runtime: TestRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [runtime, browser] = await Promise.all([startTestRuntime(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  it('the desk returns it, the unit corrects and sends it, the desk sees the correction', async () => {
+    // PREPARE: the unit's report, as it arrived.
+    const reporter = await tokenFor(runtime, { sub: 'u', role: 'reporter', region: '110101', unit: 'DC-JDJ' });
+    const created = await call(runtime, 'POST', '/v1/reports', {
+      token: reporter,
+      body: initialReport('110101', 'DC-JDJ', {
+        subtype: '仓库坍塌',
+        grade: 'IV',
+        casualties: { dead: 1, injured: 2, missing: 0, trapped: 0 },
+      }),
+    });
+    expect(created.status, created.text).toBe(201);
+    const incidentId = (created.body as { incidentId: string }).incidentId;
+
+    // The desk returns it, told that its own clock keeps running.
+    const desk = await openConsole(browser, runtime, { viewport: DESK });
+    await signIn(desk.page, COUNTY);
+    await visible(heading(desk.page, '值班台'));
+    await desk.page.goto(`/desk/incidents/${incidentId}`);
+    await visible(desk.page.getByRole('heading', { name: '退回修改', level: 3 }));
+    await visible(desk.page.getByText(/退回修改不暂停本单位的报告时限：向.*报告仍须在 .* 前完成/));
+    await expectAccessible(desk.page, 'incident page with the return form');
+    await desk.page.getByRole('button', { name: '退回修改', exact: true }).click();
+    await visible(desk.page.getByText('请选择需要更正的内容'));
+    await desk.page.getByRole('checkbox', { name: '死亡人数', exact: true }).check();
+    await desk.page.getByLabel('退回原因', { exact: true }).fill('死亡人数与现场核实不符');
+    await desk.page.getByRole('button', { name: '退回修改', exact: true }).click();
+    await visible(desk.page.getByRole('heading', { name: '已退回修改，等待更正', level: 3 }));
+    await visible(desk.page.getByText(/已退回DC-JDJ修改，须在 .* 前报送更正后的报告/).first());
+    await expectAccessible(desk.page, 'incident page awaiting a correction');
+    await desk.page.getByRole('button', { name: 'English' }).click();
+    await visible(desk.page.getByRole('heading', { name: 'Returned for correction, awaiting the correction' }));
+    await visible(desk.page.getByText(/Returning the report does not stop your office’s clock/));
+    await expectAccessible(desk.page, 'incident page awaiting a correction (en)');
+    await desk.page.getByRole('button', { name: '中文' }).click();
+
+    // The unit sees it first on its list, opens the form prefilled, corrects and sends it.
+    const unit = await openConsole(browser, runtime);
+    await signIn(unit.page, UNIT);
+    await unit.page.getByRole('navigation').getByRole('link', { name: '我的事件' }).click();
+    await visible(unit.page.getByRole('heading', { name: '被退回修改的报告（1）' }));
+    await visible(unit.page.getByText('退回原因：死亡人数与现场核实不符'));
+    await visible(unit.page.getByText('需要更正：死亡人数'));
+    await expectAccessible(unit.page, 'my incidents with a returned report');
+    await unit.page.getByRole('button', { name: 'English' }).click();
+    await visible(unit.page.getByRole('heading', { name: 'Reports returned for correction (1)' }));
+    await expectAccessible(unit.page, 'my incidents with a returned report (en)');
+    await unit.page.getByRole('button', { name: '中文' }).click();
+    await unit.page.getByRole('link', { name: '修改并重新报送' }).click();
+    await visible(heading(unit.page, /^按退回意见修改报告/));
+    const dead = unit.page.getByLabel('死亡人数', { exact: true });
+    expect(await dead.inputValue()).toBe('1');
+    await visible(unit.page.getByText('退回原因：死亡人数与现场核实不符'));
+    await expectAccessible(unit.page, 'the returned report, to correct');
+    await dead.fill('2');
+    await unit.page.getByRole('button', { name: '报送更正后的报告' }).click();
+    await visible(heading(unit.page, '报告已送达'));
+
+    // The desk sees the correction: the return is answered and the log says so.
+    await desk.page.reload();
+    await visible(desk.page.getByText(/DC-JDJ报送更正后的报告/));
+    await visible(desk.page.getByRole('heading', { name: '退回修改', level: 3 }));
+    await expectAccessible(desk.page, 'incident page after the correction');
+    const incident = await call(runtime, 'GET', `/v1/incidents/${incidentId}`, { token: reporter });
+    const body = incident.body as { reports: { correcting?: string; figures: { dead: number } }[] };
+    expect(body.reports.at(-1)).toMatchObject({ correcting: `${incidentId}-correction1`, figures: { dead: 2 } });
+    expect([...desk.problems, ...unit.problems]).toEqual([]);
+    await desk.context.close();
+    await unit.context.close();
+  });
+});
