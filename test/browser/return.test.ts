@@ -3,21 +3,26 @@
  * county's desk returns a unit's report with the fields to correct and a note, and is told beside
  * the button that its own clock keeps running; the unit sees the returned report first on its list,
  * opens the form prefilled, corrects and sends it through the outbox; the desk sees the correction.
- * Both languages, every screen accessible.
+ * Under test/fixtures/policies/return-drill.json a correction is due in 3 s, so the one sent here is
+ * late and another return, never answered, is missed: the inspector's late and missed lists show
+ * both. Both languages, every screen accessible.
  */
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
 import { DESK, expectAccessible, heading, launchBrowser, openConsole, signIn, UNIT, visible } from './support';
 
+const POLICY = fileURLToPath(new URL('../fixtures/policies/return-drill.json', import.meta.url));
 const COUNTY = /东城区应急管理局（县级）/;
+const INSPECTOR = /北京市督查人员/;
 
 describe('a report returned for correction, on the desk and in the unit’s app', () => {
   let runtime: TestRuntime;
   let browser: Browser;
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime(), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime(POLICY), launchBrowser()]);
   });
 
   afterAll(async () => {
@@ -25,19 +30,29 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     await runtime?.close();
   });
 
-  it('the desk returns it, the unit corrects and sends it, the desk sees the correction', async () => {
-    // PREPARE: the unit's report, as it arrived.
+  it('the desk returns it, the unit corrects and sends it, the desk sees the correction, the inspector the late and the missed one', async () => {
+    // PREPARE: the unit's reports, as they arrived; one is returned at once and never answered.
     const reporter = await tokenFor(runtime, { sub: 'u', role: 'reporter', region: '110101', unit: 'DC-JDJ' });
-    const created = await call(runtime, 'POST', '/v1/reports', {
-      token: reporter,
-      body: initialReport('110101', 'DC-JDJ', {
-        subtype: '仓库坍塌',
-        grade: 'IV',
-        casualties: { dead: 1, injured: 2, missing: 0, trapped: 0 },
-      }),
+    const report = async (subtype: string) => {
+      const created = await call(runtime, 'POST', '/v1/reports', {
+        token: reporter,
+        body: initialReport('110101', 'DC-JDJ', {
+          subtype,
+          grade: 'IV',
+          casualties: { dead: 1, injured: 2, missing: 0, trapped: 0 },
+        }),
+      });
+      expect(created.status, created.text).toBe(201);
+      return (created.body as { incidentId: string }).incidentId;
+    };
+    const incidentId = await report('仓库坍塌');
+    const neverCorrected = await report('围墙倒塌');
+    const countyToken = await tokenFor(runtime, { sub: 'dc', role: 'office', region: '110101', level: 'county' });
+    const returned = await call(runtime, 'POST', `/v1/incidents/${neverCorrected}/return`, {
+      token: countyToken,
+      body: { fields: ['location.address'], note: '地点不具体' },
     });
-    expect(created.status, created.text).toBe(201);
-    const incidentId = (created.body as { incidentId: string }).incidentId;
+    expect(returned.status, returned.text).toBe(200);
 
     // The desk returns it, told that its own clock keeps running.
     const desk = await openConsole(browser, runtime, { viewport: DESK });
@@ -53,7 +68,7 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     await desk.page.getByLabel('退回原因', { exact: true }).fill('死亡人数与现场核实不符');
     await desk.page.getByRole('button', { name: '退回修改', exact: true }).click();
     await visible(desk.page.getByRole('heading', { name: '已退回修改，等待更正', level: 3 }));
-    await visible(desk.page.getByText(/已退回DC-JDJ修改，须在 .* 前报送更正后的报告/).first());
+    await visible(desk.page.getByText(/已退回DC-JDJ修改，(须在 .* 前报送|更正时限 .* 已过)/).first());
     await expectAccessible(desk.page, 'incident page awaiting a correction');
     await desk.page.getByRole('button', { name: 'English' }).click();
     await visible(desk.page.getByRole('heading', { name: 'Returned for correction, awaiting the correction' }));
@@ -65,15 +80,19 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     const unit = await openConsole(browser, runtime);
     await signIn(unit.page, UNIT);
     await unit.page.getByRole('navigation').getByRole('link', { name: '我的事件' }).click();
-    await visible(unit.page.getByRole('heading', { name: '被退回修改的报告（1）' }));
+    await visible(unit.page.getByRole('heading', { name: '被退回修改的报告（2）' }));
     await visible(unit.page.getByText('退回原因：死亡人数与现场核实不符'));
     await visible(unit.page.getByText('需要更正：死亡人数'));
     await expectAccessible(unit.page, 'my incidents with a returned report');
     await unit.page.getByRole('button', { name: 'English' }).click();
-    await visible(unit.page.getByRole('heading', { name: 'Reports returned for correction (1)' }));
+    await visible(unit.page.getByRole('heading', { name: 'Reports returned for correction (2)' }));
     await expectAccessible(unit.page, 'my incidents with a returned report (en)');
     await unit.page.getByRole('button', { name: '中文' }).click();
-    await unit.page.getByRole('link', { name: '修改并重新报送' }).click();
+    await unit.page
+      .getByRole('listitem')
+      .filter({ hasText: '死亡人数与现场核实不符' })
+      .getByRole('link', { name: '修改并重新报送' })
+      .click();
     await visible(heading(unit.page, /^按退回意见修改报告/));
     const dead = unit.page.getByLabel('死亡人数', { exact: true });
     expect(await dead.inputValue()).toBe('1');
@@ -91,8 +110,22 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     const incident = await call(runtime, 'GET', `/v1/incidents/${incidentId}`, { token: reporter });
     const body = incident.body as { reports: { correcting?: string; figures: { dead: number } }[] };
     expect(body.reports.at(-1)).toMatchObject({ correcting: `${incidentId}-correction1`, figures: { dead: 2 } });
-    expect([...desk.problems, ...unit.problems]).toEqual([]);
-    await desk.context.close();
-    await unit.context.close();
+
+    // The inspector: the correction sent after its 3 s is late; the one never sent is missed.
+    const inspect = await openConsole(browser, runtime, { path: '/inspect/missed?kind=correction', viewport: DESK });
+    await signIn(inspect.page, INSPECTOR);
+    const missedRow = inspect.page.locator(`tr[data-obligation="${neverCorrected}-correction1"]`);
+    await visible(missedRow);
+    await visible(missedRow.getByText('退回后未报更正'));
+    await visible(missedRow.getByText(`依据：退回修改 ${neverCorrected}-correction1，须在时限内报送更正后的报告`));
+    await expectAccessible(inspect.page, 'missed list with a correction never sent');
+    await inspect.page.goto('/inspect/late?kind=correction');
+    const lateRow = inspect.page.locator(`tr[data-obligation="${incidentId}-correction1"]`);
+    await visible(lateRow.getByText('退回后未报更正'));
+    await inspect.page.getByRole('button', { name: 'English' }).click();
+    await visible(lateRow.getByText('Correction after a return'));
+    await expectAccessible(inspect.page, 'late list with a late correction (en)');
+    expect([...desk.problems, ...unit.problems, ...inspect.problems]).toEqual([]);
+    await Promise.all([desk.context.close(), unit.context.close(), inspect.context.close()]);
   });
 });

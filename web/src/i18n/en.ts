@@ -689,6 +689,7 @@ export const en: Record<MessageKey, string> = {
   'inspect.kind.zero-report': 'Zero report',
   'inspect.kind.required-element': 'Required element of the final report',
   'inspect.kind.correction': 'Correction after a return',
+  'inspect.row.returnBasis': 'Basis: return {returnId}, whose corrected report was due by the deadline',
   'inspect.basis.zero-report': 'Zero-report duty: a report each day of an active period, by its cut-off',
   'inspect.basis.required-element': '《生产安全事故报告和调查处理条例》（国务院令第493号）第十二条',
   'inspect.actor.system': 'the system (automatic)',

@@ -663,6 +663,7 @@ export const zhCN = {
   'inspect.kind.zero-report': '零报告',
   'inspect.kind.required-element': '终报必报要素',
   'inspect.kind.correction': '退回后未报更正',
+  'inspect.row.returnBasis': '依据：退回修改 {returnId}，须在时限内报送更正后的报告',
   'inspect.basis.zero-report': '零报告制度：启用期间内每日截止时间前报送',
   'inspect.basis.required-element': '《生产安全事故报告和调查处理条例》（国务院令第493号）第十二条',
   'inspect.actor.system': '系统（自动）',
