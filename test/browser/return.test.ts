@@ -1,5 +1,5 @@
 /**
- * Review and return in Chromium against the real local runtime (docs/web.md#review-and-return): the
+ * Review and return in Chromium against the real local runtime (docs/domain.md#review-and-return, docs/web.md#acting): the
  * county's desk returns a unit's report with the fields to correct and a note, and is told beside
  * the button that its own clock keeps running; the unit sees the returned report first on its list,
  * opens the form prefilled, corrects and sends it through the outbox; the desk sees the correction.
