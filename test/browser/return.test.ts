@@ -105,6 +105,7 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     // The desk sees the correction: the return is answered and the log says so.
     await desk.page.reload();
     await visible(desk.page.getByText(/DC-JDJ报送更正后的报告/));
+    await visible(desk.page.getByText(`按退回意见更正的报告（${incidentId}-correction1）`));
     await visible(desk.page.getByRole('heading', { name: '退回修改', level: 3 }));
     await expectAccessible(desk.page, 'incident page after the correction');
     const incident = await call(runtime, 'GET', `/v1/incidents/${incidentId}`, { token: reporter });

@@ -511,6 +511,7 @@ export const en: Record<MessageKey, string> = {
   'desk.correct.done': 'The corrected report was sent to {office}.',
   'desk.board.awaitingCorrection': 'Returned to {to} for correction, awaiting it (due by {time})',
   'desk.board.correctionOverdue': 'Returned to {to} for correction; the correction is overdue (due {time})',
+  'desk.incident.correcting': 'Corrected as the return asked ({returnId})',
   'desk.incident.forwardTitle': 'Report up the chain',
   'desk.incident.forwardNote': 'Note (optional)',
   'desk.incident.forwardSubmit': 'Report to {office}',

@@ -491,6 +491,7 @@ export const zhCN = {
   'desk.correct.done': '已向{office}报送更正后的报告。',
   'desk.board.awaitingCorrection': '已退回{to}修改，等待更正（须在 {time} 前）',
   'desk.board.correctionOverdue': '已退回{to}修改，更正逾期未报（时限 {time}）',
+  'desk.incident.correcting': '按退回意见更正的报告（{returnId}）',
   'desk.incident.forwardTitle': '向上级报告',
   'desk.incident.forwardNote': '附言（可不填）',
   'desk.incident.forwardSubmit': '报告{office}',

@@ -453,6 +453,9 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
                     time: atChinaTime(report.receivedAt),
                   })}
                 </h3>
+                {report.correcting && (
+                  <p class="body returned">{t('desk.incident.correcting', { returnId: report.correcting })}</p>
+                )}
                 <p class="body">{report.summary}</p>
                 {previous ? (
                   <Changes previous={previous.figures} current={report.figures} />
