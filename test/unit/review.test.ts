@@ -168,6 +168,30 @@ describe('an office returns a unit’s report', () => {
       },
     ]);
     expect(incidents.headOf(INCIDENT)?.obligations.filter((o) => o.handover === 'correction')).toHaveLength(1);
+    // The board: the unit's duty is not among the county's own, and the row says it awaits a correction.
+    const row = boardRowOf(head(), { level: 'county', office: JIANGAN }, policyByName('national'));
+    expect(row?.duties.map((d) => d.obligationId)).toStrictEqual([COUNTY_DUTY]);
+    expect(row?.awaitingCorrection).toStrictEqual({
+      returnId: RETURN_1,
+      to: { level: 'county', office: JIANGAN, unit: 'U-1' },
+      dueAt: t(10 * MINUTE + HOUR),
+      status: 'pending',
+    });
+  });
+
+  it('does not pause the office’s own clock: its duty up the chain is missed and escalated past it while the correction is still owed', async () => {
+    const { report, returnReport, clock, duty, sweep, events } = setUp();
+    await report();
+    clock.advance(10 * MINUTE);
+    await returnReport(COUNTY, INCIDENT, { fields: ['summary'], note: '经过不清' });
+
+    // Wuhan's grade III limit from 江岸区 is 1 h from receipt; the correction is due 10 min later.
+    clock.advance(50 * MINUTE + 1);
+    await sweep();
+
+    expect(duty(COUNTY_DUTY)).toMatchObject({ status: 'missed', dueAt: t(HOUR) });
+    expect(events().some((e) => e.type === 'AutoEscalated' && e.data.obligationId === COUNTY_DUTY)).toBe(true);
+    expect(duty(RETURN_1).status).toBe('pending');
   });
 
   it('starts a timer for the correction like any duty', async () => {
