@@ -79,7 +79,9 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     // The unit sees it first on its list, opens the form prefilled, corrects and sends it.
     const unit = await openConsole(browser, runtime);
     await signIn(unit.page, UNIT);
-    await unit.page.getByRole('navigation').getByRole('link', { name: '我的事件' }).click();
+    await visible(unit.page.getByText('有 2 份报告被退回修改，请按退回意见修改后重新报送。'));
+    await expectAccessible(unit.page, 'home with returned reports');
+    await unit.page.getByRole('link', { name: '查看被退回的报告' }).click();
     await visible(unit.page.getByRole('heading', { name: '被退回修改的报告（2）' }));
     await visible(unit.page.getByText('退回原因：死亡人数与现场核实不符'));
     await visible(unit.page.getByText('需要更正：死亡人数'));

@@ -139,6 +139,8 @@ export const en: Record<MessageKey, string> = {
   'home.incidents': 'My incidents',
   'home.outboxPending': '{count} reports are not delivered yet; they are kept on this device.',
   'home.outboxRefused': '{count} reports were refused and need correcting.',
+  'home.returned': '{count} of your reports were returned for correction: correct them as asked and send them again.',
+  'home.returnedLink': 'See the returned reports',
   'home.outboxLink': 'Open the outbox',
   'home.inspectorTitle': 'Inspection',
   'home.inspectorIntro': 'Inspect late, missed, false and concealed reports in {region}:',

@@ -136,6 +136,8 @@ export const zhCN = {
   'home.incidents': '我的事件',
   'home.outboxPending': '有 {count} 份报告尚未送达，已保存在本机。',
   'home.outboxRefused': '有 {count} 份报告被退回，需要修改后重新提交。',
+  'home.returned': '有 {count} 份报告被退回修改，请按退回意见修改后重新报送。',
+  'home.returnedLink': '查看被退回的报告',
   'home.outboxLink': '查看待发送',
   'home.inspectorTitle': '督查',
   'home.inspectorIntro': '督查{region}范围内的迟报、漏报、谎报和瞒报：',

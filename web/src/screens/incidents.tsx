@@ -11,9 +11,13 @@ import { fieldName } from '../report/field-names';
 /** A return still awaiting the unit's correction: not yet answered (a missed one may still be sent, late). */
 const owed = (r: UnitReturn): boolean => r.status === 'pending' || r.status === 'missed';
 
+/** The returns the unit still owes a correction for, with their incidents. */
+export const owedReturns = (items: readonly UnitIncident[]) =>
+  items.flatMap((incident) => incident.returns.filter(owed).map((r) => ({ incident, r })));
+
 /** 被退回的报告: each report an office sent back, what to correct and why, and the way to correct it. */
 const Returned = (props: { readonly items: readonly UnitIncident[] }) => {
-  const returns = props.items.flatMap((incident) => incident.returns.filter(owed).map((r) => ({ incident, r })));
+  const returns = owedReturns(props.items);
   if (returns.length === 0) return null;
   return (
     <section class="card returned" aria-labelledby="returned-heading">
