@@ -1,11 +1,11 @@
 /**
- * Review and return in Chromium against the real local runtime (docs/domain.md#review-and-return, docs/web.md#acting): the
- * county's desk returns a unit's report with the fields to correct and a note, and is told beside
- * the button that its own clock keeps running; the unit sees the returned report first on its list,
- * opens the form prefilled, corrects and sends it through the outbox; the desk sees the correction.
- * Under test/fixtures/policies/return-drill.json a correction is due in 3 s, so the one sent here is
- * late and another return, never answered, is missed: the inspector's late and missed lists show
- * both. Both languages, every screen accessible.
+ * Review and return in Chromium against the real local runtime (docs/domain.md#review-and-return,
+ * docs/web.md#acting): the county's desk returns a unit's report with the fields to correct and a
+ * note, and is told beside the button that its own clock keeps running; the unit sees the returned
+ * report first, opens the form prefilled, corrects and sends it through the outbox; the desk sees
+ * the correction. Under test/fixtures/policies/return-drill.json a correction is due in 5 s: the
+ * unit sends its correction once the miss is on record, so it is late, and another return is never
+ * answered: the inspector's late and missed lists show both. Both languages, every screen accessible.
  */
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -44,6 +44,17 @@ describe('a report returned for correction, on the desk and in the unit’s app'
       });
       expect(created.status, created.text).toBe(201);
       return (created.body as { incidentId: string }).incidentId;
+    };
+    /** Waits until the incident's first return is recorded as missed. */
+    const missed = async (id: string) => {
+      const until = Date.now() + 15_000;
+      for (;;) {
+        const answer = await call(runtime, 'GET', `/v1/incidents/${id}`, { token: reporter });
+        const { obligations } = answer.body as { obligations: { obligationId: string; status: string }[] };
+        if (obligations.some((o) => o.obligationId === `${id}-correction1` && o.status === 'missed')) return;
+        if (Date.now() > until) throw new Error(`the return of ${id} was not recorded as missed`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     };
     const incidentId = await report('仓库坍塌');
     const neverCorrected = await report('围墙倒塌');
@@ -101,6 +112,8 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     await visible(unit.page.getByText('退回原因：死亡人数与现场核实不符'));
     await expectAccessible(unit.page, 'the returned report, to correct');
     await dead.fill('2');
+    // Sent only once its timer has recorded the miss, so the correction is late however fast this runs.
+    await missed(incidentId);
     await unit.page.getByRole('button', { name: '报送更正后的报告' }).click();
     await visible(heading(unit.page, '报告已送达'));
 
@@ -114,7 +127,7 @@ describe('a report returned for correction, on the desk and in the unit’s app'
     const body = incident.body as { reports: { correcting?: string; figures: { dead: number } }[] };
     expect(body.reports.at(-1)).toMatchObject({ correcting: `${incidentId}-correction1`, figures: { dead: 2 } });
 
-    // The inspector: the correction sent after its 3 s is late; the one never sent is missed.
+    // The inspector: the correction sent after its 5 s is late; the one never sent is missed.
     const inspect = await openConsole(browser, runtime, { path: '/inspect/missed?kind=correction', viewport: DESK });
     await signIn(inspect.page, INSPECTOR);
     const missedRow = inspect.page.locator(`tr[data-obligation="${neverCorrected}-correction1"]`);

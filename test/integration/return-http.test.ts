@@ -3,7 +3,7 @@
  * office returns a unit's report, the unit corrects it through the report route, or never does and
  * the correction's timer records the miss, which the missed list shows and the county's duty officer
  * is told of; another office is refused and the refusal recorded; the chains still verify. Under
- * test/fixtures/policies/return-drill.json: a correction is due in 3 s, every hand-over in an hour.
+ * test/fixtures/policies/return-drill.json: a correction is due in 5 s, every hand-over in an hour.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +178,52 @@ describe('review and return over HTTP', () => {
     const verify = await call(runtime, 'GET', `/v1/audit/verify?region=${DONGCHENG}`, { token: inspector });
     expect(verify.status).toBe(200);
     expect((verify.body as { counts: { broken: number } }).counts.broken).toBe(0);
+  });
+
+  it.concurrent('the city returns the county’s forward: the county’s duty officer is told, and the county answers with a corrected forward', async () => {
+    const { incidentId } = await newIncident();
+    const city = await tokenFor(runtime, { sub: 'bj-desk', role: 'office', region: '110100', level: 'city' });
+    expect(
+      (await call(runtime, 'POST', `/v1/incidents/${incidentId}/forward`, { token: county, body: {} })).status,
+    ).toBe(200);
+
+    const returned = await returnIt(incidentId, city, { fields: ['location.address'], note: '地点不具体' });
+    const corrected = await call(runtime, 'POST', `/v1/incidents/${incidentId}/forward`, {
+      token: county,
+      body: { correcting: `${incidentId}-correction1`, note: '地点已核实' },
+    });
+
+    expect(returned.status).toBe(200);
+    expect((returned.body as { correction: Duty & { unit?: string } }).correction).toMatchObject({
+      level: 'county',
+      office: DONGCHENG,
+      to: { level: 'city', office: '110100' },
+    });
+    expect(corrected.status).toBe(200);
+    expect((corrected.body as { met: Duty[] }).met.map((o) => o.obligationId)).toEqual([`${incidentId}-correction1`]);
+    const until = Date.now() + 5_000;
+    let t = await trail(incidentId);
+    const opened = () =>
+      t.events.find(
+        (e) =>
+          e.type === 'ObligationOpened' && (e.data.obligation as Duty).obligationId === `${incidentId}-correction1`,
+      );
+    const told = () => t.events.find((e) => e.type === 'NotificationSent' && e.data.aboutSeq === opened()?.seq);
+    while (!told() && Date.now() < until) {
+      await sleep(200);
+      t = await trail(incidentId);
+    }
+    expect(told()?.data).toMatchObject({
+      kind: 'report-returned',
+      recipients: [{ office: DONGCHENG, role: 'duty-officer' }],
+    });
+    expect(t.events.find((e) => e.type === 'ReportCorrected')?.data).toMatchObject({
+      level: 'county',
+      office: DONGCHENG,
+      lateByMs: 0,
+      note: '地点已核实',
+    });
+    expect(t.verification.intact).toBe(true);
   });
 
   it.concurrent('a foreign office is refused with a 403 that the access-denied log records; bad input names every bad field', async () => {
