@@ -202,6 +202,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
       'UnitReportLate',
       'GradeAssessed',
       'ReportForwarded',
+      'ReportCorrected',
       'DeadlineMissed',
       'IncidentClosed',
     ),
