@@ -96,6 +96,12 @@ export const apiFunctions = {
     entry: 'functions/acknowledge/handler.ts',
     tables: { incidents: 'append', accessLog: 'append' },
   },
+  // Review and return: the log is read for who sent the latest report, then appended to.
+  returnReport: {
+    id: 'ReturnReportFunction',
+    entry: 'functions/return-report/handler.ts',
+    tables: { incidents: 'append', accessLog: 'append' },
+  },
   // The duty desk: an office's live board (polled for changes) and its grade assessment.
   deskBoard: { id: 'DeskBoardFunction', entry: 'functions/desk-board/handler.ts', tables: readsIncidents },
   assessGrade: {
@@ -204,6 +210,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit/access-denied', fn: 'accessDenied', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/acknowledge', fn: 'acknowledge', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },
+  { method: 'POST', path: '/v1/incidents/{id}/return', fn: 'returnReport', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/grade', fn: 'assessGrade', auth: true },
   { method: 'GET', path: '/v1/desk/board', fn: 'deskBoard', auth: true },
   { method: 'GET', path: '/v1/summaries/{region}', fn: 'getSummary', auth: true },

@@ -212,6 +212,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
       'UnitReportLate',
       'GradeAssessed',
       'ReportForwarded',
+      'ReportCorrected',
       'DeadlineMissed',
       'IncidentClosed',
     ),

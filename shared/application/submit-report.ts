@@ -12,6 +12,7 @@ import type { Obligation } from '../domain/obligation';
 import { limitFor, type Policy, policyFor } from '../domain/policy/policy';
 import { chainOf, firstOfficeOf } from '../domain/regions/regions';
 import type { ObligationSummary, ReportReceipt } from '../domain/report-receipt';
+import { correctionDraft } from '../domain/review';
 import type { Clock } from '../ports/clock';
 import type { DrillStore } from '../ports/drill-store';
 import type { IdGenerator } from '../ports/ids';
@@ -129,6 +130,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       summary: report.summary,
       measuresTaken: report.measuresTaken,
       unknowns: report.unknowns,
+      ...(report.correcting !== undefined ? { correcting: report.correcting } : {}),
       ...(fields.drill ? { drill: fields.drill } : {}),
     };
   };
@@ -236,7 +238,8 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
         incidentId,
       });
     }
-    if (current.status === 'closed') {
+    // A correction answers a return, which may be of the final report: it is taken after the close.
+    if (current.status === 'closed' && report.correcting === undefined) {
       throw new ConflictError(
         `incident ${incidentId} was closed by its final report; send corrections to the office`,
         'incident-closed',
@@ -271,6 +274,10 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       previous: current.figures,
     });
     const drafts: EventDraft[] = [{ type: 'ReportSubmitted', data }];
+    if (report.correcting !== undefined) {
+      const answer = { correcting: report.correcting, by: { unit: report.reporter.unit }, reportId };
+      drafts.push(correctionDraft(current, answer, received));
+    }
 
     // A follow-up can raise the grade (figures crossing a threshold, or the unit's proposal), never
     // lower it: lowering is an office's assessment.
@@ -280,7 +287,8 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
         isGraver(data.assessedGrade, data.proposedGrade ?? 'IV') || !data.proposedGrade ? 'assessed' : 'reported';
       drafts.push({ type: 'GradeAssessed', data: { from: current.grade, to: candidate, basis, reportId } });
     }
-    if (report.kind === 'final') drafts.push({ type: 'IncidentClosed', data: { reportId } });
+    if (report.kind === 'final' && current.status === 'open')
+      drafts.push({ type: 'IncidentClosed', data: { reportId } });
 
     // A raised grade may call for duties further up the chain: applyDrafts opens them.
     const { state, events } = applyDrafts(current, drafts, {

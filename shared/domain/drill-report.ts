@@ -109,7 +109,8 @@ const noticesOf = (events: readonly IncidentEvent[]) => {
 
 const obligationHandover = (o: Obligation, notices: ReturnType<typeof noticesOf>): DrillHandover => ({
   handover: o.handover,
-  from: { level: o.level, code: o.office },
+  // A correction a unit owes is filed under the office it reports to, but the unit hands it over.
+  from: o.unit ? { level: 'unit', code: o.unit } : { level: o.level, code: o.office },
   to: { level: o.to.level, code: o.to.office },
   openedAt: o.openedAt,
   dueAt: o.dueAt,

@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'AutoEscalated',
   'ObligationWaived',
   'DeadlineShortened',
+  'ReportReturned',
+  'ReportCorrected',
   'IncidentClosed',
   'NotificationSent',
   'NotificationFailed',

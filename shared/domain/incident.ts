@@ -7,6 +7,7 @@ import type { Actor } from './access';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
 import type { RegionLevel } from './regions/regions';
+import type { ReportField } from './report-fields';
 
 /** The four categories of public emergency (Emergency Response Law, Art. 2). */
 export const CATEGORIES = ['natural-disaster', 'accident', 'public-health', 'social-security'] as const;
@@ -103,6 +104,8 @@ export interface ReportSubmittedData {
   readonly unknowns: string;
   /** On an exercise's first report: the drill it belongs to (docs/domain.md#drills). */
   readonly drill?: DrillMark;
+  /** The return this report answers, when it is a correction (docs/domain.md#review-and-return). */
+  readonly correcting?: string;
 }
 
 export interface GradeAssessedData {
@@ -167,6 +170,8 @@ export interface DeadlineMissedData extends OfficeRef {
   /** How late the office was when the miss was recorded. */
   readonly lateByMs: number;
   readonly responsible: { readonly office: string; readonly roles: readonly (typeof RESPONSIBLE_ROLES)[number][] };
+  /** For a correction a grassroots unit never sent: the unit, which answers for it (no office leader does). */
+  readonly unit?: string;
 }
 
 export interface ObligationWaivedData extends OfficeRef {
@@ -197,6 +202,34 @@ export interface DeadlineShortenedData extends OfficeRef {
    * notice: the deadline is then now plus that minimum, not earlier.
    */
   readonly floored: boolean;
+}
+
+/**
+ * An office sent the report back to its sender for correction (审核退回;
+ * docs/domain.md#review-and-return). The correction duty it opens follows as `ObligationOpened`.
+ */
+export interface ReportReturnedData extends OfficeRef {
+  /** The correction duty the return opens: also the id the correction names (`correcting`). */
+  readonly obligationId: string;
+  readonly reportId: string;
+  /** The sender, who owes the corrected report: a grassroots unit, or the office below that forwarded it. */
+  readonly to: OfficeRef & { readonly unit?: string };
+  readonly fields: readonly ReportField[];
+  readonly note: string;
+  readonly dueAt: string;
+}
+
+/** The sender answered a return: a unit with a corrected report, an office with a corrected forward. */
+export interface ReportCorrectedData extends OfficeRef {
+  readonly obligationId: string;
+  readonly unit?: string;
+  /** The corrected report, when a unit sent one. */
+  readonly reportId?: string;
+  readonly dueAt: string;
+  readonly correctedAt: string;
+  /** 0 when on time; otherwise exactly how late. */
+  readonly lateByMs: number;
+  readonly note?: string;
 }
 
 /** One person told, on one channel. */
@@ -291,6 +324,8 @@ export type IncidentEventBody =
   | EventShape<'AutoEscalated', AutoEscalatedData>
   | EventShape<'ObligationWaived', ObligationWaivedData>
   | EventShape<'DeadlineShortened', DeadlineShortenedData>
+  | EventShape<'ReportReturned', ReportReturnedData>
+  | EventShape<'ReportCorrected', ReportCorrectedData>
   | EventShape<'NotificationSent', NotificationSentData>
   | EventShape<'NotificationFailed', NotificationFailedData>
   | EventShape<'InspectionFinding', InspectionFindingData>;
@@ -431,6 +466,15 @@ export const project = (
         shortenedFrom: earlier?.shortenedFrom ?? d.from,
       });
     }
+    case 'ReportReturned':
+      // The return is the record; the duty it opens is the ObligationOpened that follows it.
+      return { ...requireState(previous, event), ...base };
+    case 'ReportCorrected':
+      return updateObligation(previous, event, event.data.obligationId, {
+        status: 'met',
+        metAt: event.data.correctedAt,
+        lateByMs: event.data.lateByMs,
+      });
     case 'NotificationSent': {
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };

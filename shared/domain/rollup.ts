@@ -80,6 +80,7 @@ export const countersOf = (event: IncidentEvent): Counters => {
     case 'UnitReportLate':
       return { lateReports: 1 };
     case 'ReportForwarded':
+    case 'ReportCorrected':
       return event.data.lateByMs > 0 ? { lateReports: 1 } : {};
     case 'DeadlineMissed':
       return { missedReports: 1 };

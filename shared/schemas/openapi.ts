@@ -29,7 +29,7 @@ import {
   startDrillBodySchema,
 } from './drills';
 import { findingBodySchema } from './findings';
-import { acknowledgeBodySchema, forwardBodySchema } from './forward';
+import { acknowledgeBodySchema, forwardBodySchema, returnBodySchema } from './forward';
 import { candidatesQuerySchema, evidenceQuerySchema, verifyQuerySchema } from './inspection-queries';
 import {
   accessDeniedQuerySchema,
@@ -60,6 +60,7 @@ import {
   officeOfficersSchema,
   openApiDocumentSchema,
   recordedFindingSchema,
+  returnResponseSchema,
   submitReportResponseSchema,
   summarySchema,
   verifyResponseSchema,
@@ -191,6 +192,24 @@ export const operations = {
     path: incidentPathSchema,
     body: forwardBodySchema,
     success: { status: 200, description: 'the duties met and those opened', schema: forwardResponseSchema },
+    errors: [...BODY, ...AUTH, 404, 409],
+  },
+  'POST /v1/incidents/{id}/return': {
+    summary: 'Return the latest report to its sender for correction (an office that has the report)',
+    description:
+      'Names the report’s fields to correct and why. The sender — the unit, to the first office; the office ' +
+      'below that forwarded it, above — owes a corrected report within the policy’s `correction` limit: a unit ' +
+      'sends it through `POST /v1/reports` with `correcting`, an office through `/forward` with `correcting`. ' +
+      'The office’s own duty up the chain keeps its deadline. A report whose correction is still owed is not ' +
+      'returned again (409 `correction-owed`); one that reached the office only by escalation has no sender ' +
+      '(409 `no-sender`).',
+    path: incidentPathSchema,
+    body: returnBodySchema,
+    success: {
+      status: 200,
+      description: 'the correction owed, and the office’s own duty',
+      schema: returnResponseSchema,
+    },
     errors: [...BODY, ...AUTH, 404, 409],
   },
   'POST /v1/incidents/{id}/grade': {

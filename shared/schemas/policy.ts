@@ -43,6 +43,7 @@ const limitsShape = {
   skipLevelPhone: duration,
   skipLevelWritten: duration,
   naturalDisasterDirect: duration,
+  correction: duration,
 } satisfies Record<Handover, typeof duration>;
 
 const HANDOVERS = Object.keys(limitsShape).join(', ');

@@ -13,6 +13,7 @@ import { CANDIDATE_REASONS, GRADED_MEASURES } from '../domain/candidates';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES, FINDING_KINDS, REPORT_KINDS } from '../domain/incident';
 import { OFFICER_ROLES } from '../domain/officers';
+import { REPORT_FIELDS } from '../domain/report-fields';
 import { COUNTER_NAMES } from '../domain/rollup';
 import { auditRowSchema } from './audit';
 import { incidentEventSchema } from './events';
@@ -68,6 +69,18 @@ export const obligationSchema = z.strictObject({
   shortenedFrom: instant
     .optional()
     .meta({ description: 'the deadline the duty opened with, when a raised grade has moved it earlier' }),
+  unit: z.string().optional().meta({
+    description: 'a correction owed by a grassroots unit: the unit (`office` is then the office it reports to)',
+  }),
+  returned: z
+    .strictObject({
+      by: z.strictObject({ level, office: z.string() }),
+      reportId: z.string(),
+      fields: z.array(z.enum(REPORT_FIELDS)),
+      note: z.string(),
+    })
+    .optional()
+    .meta({ description: 'a correction: the return it answers (who returned which report, what to correct, why)' }),
 });
 
 /** The answer of `POST /v1/reports` (`SubmitReportResponse`). */
@@ -143,6 +156,7 @@ export const reportSchema = z.strictObject({
   measuresTaken: z.string(),
   unknowns: z.string(),
   drill: drillMark.optional(),
+  correcting: z.string().optional().meta({ description: 'the return this report answers, when it is a correction' }),
 });
 
 const findingRef = z.strictObject({ findingId: z.string(), finding: z.enum(FINDING_KINDS), at: instant });
@@ -260,6 +274,18 @@ export const assessGradeResponseSchema = z.strictObject({
 
 const officeRef = z.strictObject({ level, office: z.string() });
 
+/** `POST /v1/incidents/{id}/return`. */
+export const returnResponseSchema = z.strictObject({
+  incidentId: z.string(),
+  correction: obligationSchema.meta({
+    description:
+      'the correction now owed by the sender; its `obligationId` is the id a correction names (`correcting`)',
+  }),
+  stillOwed: obligationSchema.nullable().meta({
+    description: 'the office’s own hand-over up the chain, which a return does not pause; null when it owes none',
+  }),
+});
+
 /** One row of a duty desk's board (`shared/domain/board.ts`). */
 export const boardRowSchema = z.strictObject({
   incidentId: z.string(),
@@ -297,6 +323,15 @@ export const boardRowSchema = z.strictObject({
       }),
     )
     .meta({ description: 'this office’s own duties on the incident' }),
+  awaitingCorrection: z
+    .strictObject({
+      returnId: z.string(),
+      to: officeRef.extend({ unit: z.string().optional() }),
+      dueAt: instant,
+      status: obligationStatusSchema,
+    })
+    .nullable()
+    .meta({ description: 'the report this office returned for correction and is still waiting for; null if none' }),
 });
 
 /** `GET /v1/desk/board`. */

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES } from '../domain/incident';
+import { REPORT_FIELDS } from '../domain/report-fields';
 import { isCalendarDate, UNIT_ID_PATTERN } from '../domain/zero-reports';
 import { listIncidentsQuerySchema } from './queries';
 
@@ -58,6 +59,21 @@ export const unitIncidentSchema = z.object({
     .describe(
       'each hand-over up the chain so far: forwarded by the office, or escalated past it when it stayed silent',
     ),
+  returns: z
+    .array(
+      z.object({
+        returnId: z.string().describe('the id a correction names as `correcting`'),
+        by: officeRef,
+        reportId: z.string(),
+        fields: z.array(z.enum(REPORT_FIELDS)),
+        note: z.string(),
+        returnedAt: z.string(),
+        dueAt: z.string().describe('when the corrected report is due'),
+        status: z.enum(['pending', 'met', 'missed', 'waived']),
+        correctedAt: z.string().nullable(),
+      }),
+    )
+    .describe('reports an office returned to this unit for correction, oldest first'),
 });
 
 export const unitIncidentPageSchema = z.object({

@@ -18,6 +18,7 @@ const validPolicy = {
     skipLevelPhone: '10m',
     skipLevelWritten: '20m',
     naturalDisasterDirect: '1h',
+    correction: '1h',
   },
   reminderAt: 0.5,
   overrides: [{ jurisdiction: '420100', grades: ['I'], note: 'Wuhan', limits: { countyToCity: '15m' } }],

@@ -35,6 +35,8 @@ const INCIDENT_APPENDERS = [
   'acknowledge',
   'assessGrade',
   'forward',
+  // Review and return: the return and the correction duty it opens.
+  'returnReport',
   'recordFinding',
   'obligationTimer',
   'sweepDeadlines',

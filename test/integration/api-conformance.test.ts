@@ -1,6 +1,6 @@
 /**
  * Every route answers what the OpenAPI document says it does. One walk through the API on the
- * local runtime — a report, its forward, the directory and the summaries, a finding, the audit
+ * local runtime — a report, its forward, its return and correction, the directory and the summaries, a finding, the audit
  * views, a duty period with its list and zero-report grid, and a daily report — parses each real
  * answer with the schema the document was generated from (`operations` of shared/schemas/openapi.ts;
  * strict objects, so an undocumented field fails), and a refusal of each kind with the error schema. A route added to the API without
@@ -107,6 +107,32 @@ describe('the API answers as its OpenAPI document says', () => {
     });
     const forwarded = await conforms('POST /v1/incidents/{id}/forward', { token: tokens.county, params, body: {} });
     expect((forwarded.body as { opened: unknown[] }).opened).not.toHaveLength(0);
+    // Review and return: the county returns the unit's report, the unit corrects it; the city
+    // returns the county's forward, and the county answers with a corrected forward.
+    await conforms('POST /v1/incidents/{id}/return', {
+      token: tokens.county,
+      params,
+      body: { fields: ['casualties.dead', 'summary'], note: '核实死亡人数' },
+    });
+    await conforms('POST /v1/reports', {
+      token: tokens.reporter,
+      body: initialReport('110101', 'DC-JDJ', {
+        kind: 'follow-up',
+        incidentId,
+        correcting: `${incidentId}-correction1`,
+        casualties: { dead: 3, injured: 2, missing: 1, trapped: 0 },
+      }),
+    });
+    await conforms('POST /v1/incidents/{id}/return', {
+      token: tokens.city,
+      params,
+      body: { fields: ['location.address'], note: '地点不具体' },
+    });
+    await conforms('POST /v1/incidents/{id}/forward', {
+      token: tokens.county,
+      params,
+      body: { correcting: `${incidentId}-correction2`, note: '地点已核实' },
+    });
 
     await conforms('GET /v1/incidents/{id}/audit', { token: tokens.city, params });
     await conforms('GET /v1/summaries/{region}', { token: tokens.city, params: { region: '110100' } });

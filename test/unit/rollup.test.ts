@@ -15,6 +15,7 @@ import {
   makeForward,
   makeSweepDeadlines,
 } from '../../shared/application/escalation';
+import { makeReturnReport } from '../../shared/application/return-report';
 import {
   CHUNK,
   eventId,
@@ -114,6 +115,7 @@ const setUp = (start: string = START) => {
       grade?: Grade;
       category?: Category;
       learnedAt?: string;
+      correcting?: string;
     } = {},
   ): ReportBody => {
     const learnedAt = options.learnedAt ?? new Date(clock.now().getTime() - 10 * MINUTE).toISOString();
@@ -129,6 +131,7 @@ const setUp = (start: string = START) => {
           learnedAt,
           affectedPeople: figures.affectedPeople,
           directLossYuan: figures.directLossYuan,
+          correcting: options.correcting,
         },
         { casualties: { dead: figures.dead, injured: figures.injured, missing: figures.missing, trapped: 0 } },
       ),
@@ -146,7 +149,7 @@ const setUp = (start: string = START) => {
     kind: 'follow-up' | 'final',
     incidentId: string,
     figures: Figures,
-    options: { grade?: Grade } = {},
+    options: { grade?: Grade; correcting?: string } = {},
   ): Promise<void> => {
     const head = incidents.headOf(incidentId);
     if (!head) throw new Error(`no incident ${incidentId}`);
@@ -177,6 +180,7 @@ const setUp = (start: string = START) => {
     checkDeadline,
     sweep,
     acknowledge: makeAcknowledge({ appendEvents }),
+    returnReport: makeReturnReport({ incidents, appendEvents, policy }),
     initial,
     later,
     eventsOf,
@@ -352,6 +356,20 @@ describe('countersOf: what each event adds', () => {
     expect(countersOf(single(events, 'AutoEscalated'))).toStrictEqual({});
   });
 
+  it('a correction sent after its deadline counts one late report, one on time nothing', async () => {
+    const s = setUp();
+    const onTime = await s.initial('110101', figures(0), { grade: 'IV' });
+    const late = await s.initial('110102', figures(0), { grade: 'IV' });
+    await s.returnReport(firstOfficeActor('110101'), onTime, { fields: ['summary'], note: '经过不清' });
+    await s.returnReport(firstOfficeActor('110102'), late, { fields: ['summary'], note: '经过不清' });
+    await s.later('follow-up', onTime, figures(0), { correcting: `${onTime}-correction1` });
+    s.clock.advance(HOUR + MINUTE);
+    await s.later('follow-up', late, figures(0), { correcting: `${late}-correction1` });
+
+    expect(countersOf(single(s.eventsOf(onTime), 'ReportCorrected'))).toStrictEqual({});
+    expect(countersOf(single(s.eventsOf(late), 'ReportCorrected'))).toStrictEqual({ lateReports: 1 });
+  });
+
   it('rolls up exactly the event types the roll-up queue subscribes to', async () => {
     const s = setUp();
     const id = await s.initial('110101', figures(4), {
@@ -361,9 +379,10 @@ describe('countersOf: what each event adds', () => {
     await s.acknowledge(firstOfficeActor('110101'), id);
     s.clock.advance(2 * HOUR + MINUTE);
     await s.forward(firstOfficeActor('110101'), id, {});
+    await s.returnReport(firstOfficeActor('110101'), id, { fields: ['summary'], note: '经过不清' });
     s.clock.advance(3 * HOUR);
     await s.sweep();
-    await s.later('final', id, figures(5));
+    await s.later('final', id, figures(5), { correcting: `${id}-correction1` });
 
     const events = s.eventsOf(id);
     const rolled = new Set(events.filter(isRolledUp).map((e) => e.type));
@@ -371,7 +390,12 @@ describe('countersOf: what each event adds', () => {
     const filter = subscriptions.find((sub) => sub.queue === 'rollup')?.filterPolicy?.eventType;
 
     expect([...rolled].sort()).toStrictEqual([...(filter ?? [])].sort());
-    expect([...notRolled].sort()).toStrictEqual(['AutoEscalated', 'ObligationOpened', 'ReportAcknowledged']);
+    expect([...notRolled].sort()).toStrictEqual([
+      'AutoEscalated',
+      'ObligationOpened',
+      'ReportAcknowledged',
+      'ReportReturned',
+    ]);
   });
 });
 

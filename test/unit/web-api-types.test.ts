@@ -12,6 +12,7 @@ import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/applica
 import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
 import type { makeReadOfficers } from '../../shared/application/officers';
 import type { AuditTrail, IncidentView } from '../../shared/application/read-incidents';
+import type { makeReturnReport } from '../../shared/application/return-report';
 import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
@@ -45,6 +46,7 @@ import type {
   OfficeOfficers,
   PunctualityTable,
   RecordedFinding,
+  ReturnAnswer,
   SubmitReportAnswer,
   Summary,
   UnitDailyReports,
@@ -89,6 +91,7 @@ describe('the web console’s API types', () => {
     expectTypeOf<AuditTrail>().toExtend<AuditTrailAnswer>();
     expectTypeOf<Result<typeof makeAcknowledge>>().toExtend<AcknowledgeAnswer>();
     expectTypeOf<Result<typeof makeForward>>().toExtend<ForwardAnswer>();
+    expectTypeOf<Result<typeof makeReturnReport>>().toExtend<ReturnAnswer>();
     expectTypeOf<Result<typeof makeAssessGrade>>().toExtend<AssessGradeAnswer>();
   });
 

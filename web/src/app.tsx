@@ -35,7 +35,7 @@ import { Verification } from './screens/inspect/verify';
 import { NotFound } from './screens/not-found';
 import { Outbox } from './screens/outbox';
 import { Receipt } from './screens/receipt';
-import { FinalReport, FollowUpReport, NewReport } from './screens/report-form';
+import { CorrectionReport, FinalReport, FollowUpReport, NewReport } from './screens/report-form';
 import { SignIn } from './screens/sign-in';
 
 const OPEN_PATHS = ['/sign-in', CALLBACK_PATH];
@@ -60,6 +60,7 @@ const only =
 const reporter = {
   NewReport: only('reporter', NewReport),
   FollowUpReport: only('reporter', FollowUpReport),
+  CorrectionReport: only('reporter', CorrectionReport),
   FinalReport: only('reporter', FinalReport),
   Incidents: only('reporter', Incidents),
   Outbox: only('reporter', Outbox),
@@ -218,6 +219,7 @@ const Shell = () => {
           <Route path="/incidents" component={reporter.Incidents} />
           <Route path="/incidents/:id/follow-up" component={reporter.FollowUpReport} />
           <Route path="/incidents/:id/final" component={reporter.FinalReport} />
+          <Route path="/incidents/:id/correct/:returnId" component={reporter.CorrectionReport} />
           <Route path="/outbox" component={reporter.Outbox} />
           <Route path="/outbox/:id" component={reporter.Receipt} />
           <Route path="/daily-report" component={reporter.DailyReport} />

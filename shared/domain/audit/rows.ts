@@ -105,8 +105,9 @@ const officeMatches = (office: string, filter: AuditFilter): boolean =>
  * cityToProvince): those are not the region's, and its inspector neither sees nor names them.
  */
 export const obligationsOn = (list: AuditList, state: IncidentState, filter: AuditFilter): Obligation[] =>
-  // An office's duty is no unit's: a unit filter leaves them all out.
-  (gradeMatches(state, filter) && filter.unit === undefined ? state.obligations : [])
+  // An office's duty is no unit's: a unit filter keeps only the corrections the unit owed.
+  (gradeMatches(state, filter) ? state.obligations : [])
+    .filter((o) => filter.unit === undefined || o.unit === filter.unit)
     .filter(
       (o) =>
         outcomeOf(o) === OUTCOME_LISTED[list] &&
@@ -197,7 +198,8 @@ export const obligationEntry = (state: IncidentState, o: Obligation): AuditEntry
   kind: o.handover === 'unitToCounty' ? 'unit-report' : o.handover,
   incident: incidentOf(state),
   office: officeOnRecord(o.office),
-  unit: null,
+  // A correction a unit owed is the unit's, as its own report is: no office leader answers for it.
+  unit: o.unit === undefined ? null : { id: o.unit, name: null },
   obligationId: o.obligationId,
   zeroReport: null,
   finalReport: null,

@@ -30,6 +30,12 @@ export interface Limits {
   readonly skipLevelWritten: number;
   /** Natural disaster with ≥ 10 dead or missing: county straight to province and national ministry (disaster statistics system, 2020). */
   readonly naturalDisasterDirect: number;
+  /**
+   * A report returned for correction (审核退回): its sender sends the corrected report, counted from
+   * the return. No regulation sets this limit: the national number is this system's choice
+   * (docs/domain.md#review-and-return).
+   */
+  readonly correction: number;
 }
 
 /** The name of a hand-over, in the words of {@link Limits}. */

@@ -6,6 +6,7 @@
 import type { Grade } from '../../../shared/domain/grade';
 import type { Category, Figures, ReportSubmittedData } from '../../../shared/domain/incident';
 import type { RegionLevel } from '../../../shared/domain/regions/regions';
+import type { ReportField } from '../../../shared/domain/report-fields';
 import type { ReportBodyInput } from '../../../shared/schemas/report';
 
 export type { Category, Figures, Grade, RegionLevel, ReportBodyInput, ReportSubmittedData };
@@ -60,6 +61,21 @@ export interface UnitIncident {
     readonly at: string;
     readonly by: 'office' | 'escalation';
   }[];
+  /** Reports an office returned to this unit for correction, oldest first. */
+  readonly returns: readonly UnitReturn[];
+}
+
+/** A report an office returned to the unit: what to correct, why, and by when. */
+export interface UnitReturn {
+  readonly returnId: string;
+  readonly by: { readonly level: RegionLevel; readonly office: string };
+  readonly reportId: string;
+  readonly fields: readonly ReportField[];
+  readonly note: string;
+  readonly returnedAt: string;
+  readonly dueAt: string;
+  readonly status: 'pending' | 'met' | 'missed' | 'waived';
+  readonly correctedAt: string | null;
 }
 
 export interface UnitIncidentPage {
@@ -71,6 +87,8 @@ export interface UnitIncidentPage {
 export interface IncidentAnswer {
   readonly incident: { readonly incidentId: string; readonly status: 'open' | 'closed'; readonly grade: Grade };
   readonly reports: readonly ReportSubmittedData[];
+  /** Every duty on the incident, a correction the unit owes among them (with what was returned and why). */
+  readonly obligations: readonly Obligation[];
 }
 
 /** `GET /v1/units/{unit}/daily-reports` → the duty periods owing a report today. */
@@ -409,6 +427,13 @@ export interface ForwardAnswer {
   readonly grade: Grade;
   readonly met: readonly Obligation[];
   readonly opened: readonly Obligation[];
+}
+
+/** `POST /v1/incidents/{id}/return`. */
+export interface ReturnAnswer {
+  readonly incidentId: string;
+  readonly correction: Obligation;
+  readonly stillOwed: Obligation | null;
 }
 
 /** `POST /v1/incidents/{id}/grade`. */

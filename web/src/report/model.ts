@@ -217,7 +217,14 @@ export const check = (values: ReportValues, now = Date.now()): Problem[] => {
 /** The API's report body; call only on values {@link check} found no problem with. */
 export const toBody = (
   values: ReportValues,
-  context: { readonly kind: ReportKind; readonly incidentId?: string; readonly region: string; readonly unit: string },
+  context: {
+    readonly kind: ReportKind;
+    readonly incidentId?: string;
+    readonly region: string;
+    readonly unit: string;
+    /** The return this report answers, when it is a correction. */
+    readonly correcting?: string;
+  },
 ): ReportBodyInput => {
   const count = (name: FieldName): number => countOf(values[name]) ?? 0;
   const serious = countOf(values.seriouslyInjured);
@@ -251,6 +258,7 @@ export const toBody = (
     reporter: { name: values.reporterName.trim(), phone: values.reporterPhone.trim(), unit: context.unit },
     ...(concernedUnit ? { concernedUnit } : {}),
     ...(values.exercise === 'yes' ? { exercise: true } : {}),
+    ...(context.correcting ? { correcting: context.correcting } : {}),
   };
 };
 
