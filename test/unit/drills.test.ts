@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { policyByName } from '../../shared/adapters/policy-source';
+import { makeAppendEvents } from '../../shared/application/append-events';
 import { makeDrillReport } from '../../shared/application/drill-report';
 import { makeEndDrill, makeListDrills, makeStartDrill } from '../../shared/application/drills';
+import { makeReturnReport } from '../../shared/application/return-report';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
 import { entriesOf } from '../../shared/domain/audit/rows';
@@ -197,6 +199,21 @@ describe('an exercise report', () => {
     const row = boardRowOf(state, { level: 'county', office: '110101' }, policyByName('drill'));
     expect(row?.drillId).toBe(drill.drillId);
     expect(row?.duties.map((d) => d.source)).toEqual(['演练时限（drill）']);
+  });
+
+  it('owes a correction returned to it within the drill’s limit, not the real one', async () => {
+    const { submit, report, incidents, start, clock, policy } = setUp();
+    await start(CITY, { title: 'drill', duration: HOUR });
+    const { response } = await submit({ actor: UNIT, report: report({ exercise: true }) });
+    const appendEvents = makeAppendEvents({ incidents, clock, policy });
+    const returned = await makeReturnReport({ incidents, appendEvents, policy })(COUNTY, response.incidentId, {
+      fields: ['summary'],
+      note: '经过不清',
+    });
+    // The drill policy's 10 s, not the national hour.
+    expect(returned.correction.limitMs).toBe(10 * SECOND);
+    const events = await incidents.getEvents(response.incidentId);
+    for (const event of events) expect(event.scope.drill?.drillId).toBe(response.drillId);
   });
 
   it('stays an exercise in its follow-ups, and a real incident’s follow-up cannot claim to be one', async () => {
