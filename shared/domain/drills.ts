@@ -60,10 +60,11 @@ export const drillIdOf = (request: DrillRequest, actor: Actor): string => {
   return `DRL-${drillProvinceOf(request.region)}-${day}-${digest}`;
 };
 
-const DRILL_ID = /^DRL-(\d{6})-\d{8}-[0-9A-F]{10}$/;
+/** A drill id: `DRL-<province>-<China date it starts>-<10 hex digits>`. */
+export const DRILL_ID_PATTERN = /^DRL-(\d{6})-\d{8}-[0-9A-F]{10}$/;
 
 /** The province a drill id is filed under, or undefined when it is not a drill id. */
-export const provinceOfDrill = (drillId: string): string | undefined => DRILL_ID.exec(drillId)?.[1];
+export const provinceOfDrill = (drillId: string): string | undefined => DRILL_ID_PATTERN.exec(drillId)?.[1];
 
 /**
  * Everything wrong with a drill request at `now`, each naming its field. `policies` are the names

@@ -5,6 +5,7 @@
  * field by field in the same 400 answer.
  */
 import * as z from 'zod';
+import { DRILL_ID_PATTERN } from '../domain/drills';
 import { readDuration } from '../domain/policy/policy';
 
 const text = (max: number) =>
@@ -69,8 +70,6 @@ export const drillReportQuerySchema = z.strictObject({
     .default('json')
     .meta({ description: '`csv`: one row per hand-over, as text/csv (RFC 4180, header row)' }),
 });
-
-export const DRILL_ID_PATTERN = /^DRL-\d{6}-\d{8}-[0-9A-F]{10}$/;
 
 /** `/v1/drills/{id}/…`: the drill, by its id. */
 export const drillPathSchema = z.object({
