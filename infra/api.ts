@@ -64,7 +64,8 @@ export const apiFunctions = {
   submitReport: {
     id: 'SubmitReportFunction',
     entry: 'functions/submit-report/handler.ts',
-    tables: { incidents: 'append', idempotency: 'readWrite', accessLog: 'append' },
+    // The drills, to know whether an exercise is reported inside one.
+    tables: { incidents: 'append', idempotency: 'readWrite', drills: 'read', accessLog: 'append' },
   },
   getIncident: { id: 'GetIncidentFunction', entry: 'functions/get-incident/handler.ts', tables: readsIncidents },
   listIncidents: { id: 'ListIncidentsFunction', entry: 'functions/list-incidents/handler.ts', tables: readsIncidents },
@@ -174,6 +175,27 @@ export const apiFunctions = {
     entry: 'functions/unit-daily-reports/handler.ts',
     tables: { zeroReports: 'read', officers: 'read', accessLog: 'append' },
   },
+  // Drills on the live system: an office starts and ends them; their report reads the incidents.
+  startDrill: {
+    id: 'StartDrillFunction',
+    entry: 'functions/start-drill/handler.ts',
+    tables: { drills: 'readWrite', accessLog: 'append' },
+  },
+  listDrills: {
+    id: 'ListDrillsFunction',
+    entry: 'functions/list-drills/handler.ts',
+    tables: { drills: 'read', accessLog: 'append' },
+  },
+  endDrill: {
+    id: 'EndDrillFunction',
+    entry: 'functions/end-drill/handler.ts',
+    tables: { drills: 'readWrite', accessLog: 'append' },
+  },
+  drillReport: {
+    id: 'DrillReportFunction',
+    entry: 'functions/drill-report/handler.ts',
+    tables: { drills: 'read', incidents: 'read', accessLog: 'append' },
+  },
 } as const satisfies Record<string, FunctionDef>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -206,4 +228,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/daily-reports', fn: 'fileDailyReport', auth: true },
   { method: 'GET', path: '/v1/units/{unit}/incidents', fn: 'unitIncidents', auth: true },
   { method: 'GET', path: '/v1/units/{unit}/daily-reports', fn: 'unitDailyReports', auth: true },
+  { method: 'POST', path: '/v1/drills', fn: 'startDrill', auth: true },
+  { method: 'GET', path: '/v1/drills', fn: 'listDrills', auth: true },
+  { method: 'POST', path: '/v1/drills/{id}/end', fn: 'endDrill', auth: true },
+  { method: 'GET', path: '/v1/drills/{id}/report', fn: 'drillReport', auth: true },
 ];

@@ -138,6 +138,16 @@ export const tables = {
     sortKey: S('sk'),
     globalIndexes: [],
   },
+  drills: {
+    id: 'DrillsTable',
+    localName: 'Drills',
+    env: 'DRILLS_TABLE',
+    // `DRILLS#<province>` / `<drill id>`: the drills offices start on the live system. Not evidence
+    // in itself: what makes an incident an exercise is the mark in its own hash-chained log.
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalIndexes: [],
+  },
   idempotency: {
     id: 'IdempotencyTable',
     localName: 'Idempotency',

@@ -12,7 +12,7 @@ import { seal } from '../domain/hash-chain';
 import type { EventDraft, EventScope, IncidentEvent, IncidentEventBody, IncidentState } from '../domain/incident';
 import { project } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
-import type { Policy } from '../domain/policy/policy';
+import { type Policy, policyFor } from '../domain/policy/policy';
 import { chainOf } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import { type IncidentStore, VersionConflict } from '../ports/incident-store';
@@ -61,6 +61,10 @@ export const applyDrafts = (
   const codes = { county: chain.county?.code ?? null, city: chain.city?.code ?? null, province: chain.province.code };
   const at = context.now.toISOString();
   let current = state;
+  // An exercise stays one: its first report's mark is on every event after it.
+  const drill = state?.drill ?? (drafts[0]?.type === 'ReportSubmitted' ? drafts[0].data.drill : undefined);
+  // Its deadlines follow its drill's policy, not the runtime's.
+  const policy = policyFor(context.policy, drill);
   let seq = state?.version ?? 0;
   let previousHash = state?.lastHash;
   const events: IncidentEvent[] = [];
@@ -71,6 +75,7 @@ export const applyDrafts = (
       ...codes,
       category: current?.category ?? (draft.type === 'ReportSubmitted' ? draft.data.category : 'accident'),
       grade: gradeAfter(current, draft),
+      ...(drill ? { drill } : {}),
     };
     const body = {
       v: 1,
@@ -89,11 +94,11 @@ export const applyDrafts = (
   for (const draft of drafts) append(draft);
   // A new grade may call for shorter limits on the duties already running: their deadlines move.
   if (state && current && current.grade !== state.grade) {
-    for (const shortened of deadlinesToShorten(current, context.policy, context.now)) append(shortened);
+    for (const shortened of deadlinesToShorten(current, policy, context.now)) append(shortened);
   }
   const opened: Obligation[] = [];
   if (current && events.length > 0) {
-    for (const obligation of obligationsToOpen(current, context.policy, context.now)) {
+    for (const obligation of obligationsToOpen(current, policy, context.now)) {
       append({ type: 'ObligationOpened', data: { obligation } });
       opened.push(obligation);
     }

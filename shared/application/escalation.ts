@@ -16,7 +16,7 @@ import {
 import type { Grade } from '../domain/grade';
 import type { EventDraft, IncidentEvent, IncidentState, OfficeRef } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
-import { type Policy, reminderAt } from '../domain/policy/policy';
+import { type Policy, policyFor, reminderAt } from '../domain/policy/policy';
 import { NATIONAL } from '../domain/regions/regions';
 import { correctionDraft, returnAnswered } from '../domain/review';
 import type { Clock } from '../ports/clock';
@@ -326,12 +326,12 @@ export const makeStartTimers =
   (deps: { readonly scheduler: TimerScheduler; readonly policy: Policy }) =>
   async (events: readonly IncidentEvent[]): Promise<number> => {
     const timers = events.flatMap((e) => {
-      if (e.type === 'ObligationOpened') return [timerFor(e.data.obligation, deps.policy)];
+      // An exercise's reminders fall where its drill's policy puts them.
+      const policy = policyFor(deps.policy, e.scope.drill);
+      if (e.type === 'ObligationOpened') return [timerFor(e.data.obligation, policy)];
       if (e.type === 'DeadlineShortened') {
         const { obligationId, openedAt, from, to } = e.data;
-        return [
-          timerFor({ incidentId: e.incidentId, obligationId, openedAt, dueAt: to, shortenedFrom: from }, deps.policy),
-        ];
+        return [timerFor({ incidentId: e.incidentId, obligationId, openedAt, dueAt: to, shortenedFrom: from }, policy)];
       }
       return [];
     });
@@ -399,7 +399,7 @@ export const makeRearmTimers =
     for (const state of await deps.incidents.withPendingObligations({})) {
       for (const o of state.obligations) {
         if (o.status !== 'pending') continue;
-        await deps.scheduler.start(timerFor(o, deps.policy));
+        await deps.scheduler.start(timerFor(o, policyFor(deps.policy, state.drill)));
         armed += 1;
       }
     }

@@ -11,6 +11,7 @@
  * - `<seq>:<kind>:<office>/<role>`: an addressee with nobody on record (NotificationFailed).
  */
 import { chinaClockOf } from '../domain/china-time';
+import { toldAs } from '../domain/exercise';
 import type { EventDraft, IncidentEvent, IncidentState } from '../domain/incident';
 import {
   type Addressee,
@@ -180,8 +181,8 @@ export const makeNotifyOfficers =
           incidentId: event.incidentId,
           grade: event.scope.grade,
           regions: { province: event.scope.province, city: event.scope.city, county: event.scope.county },
-          text: messageFor(kind, event, state),
-          brief: briefFor(kind, event, state),
+          text: toldAs(event.scope, messageFor(kind, event, state)),
+          brief: toldAs(event.scope, briefFor(kind, event, state)),
         },
         record: {
           failed: async (told, reason) => {

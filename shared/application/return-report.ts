@@ -6,7 +6,7 @@ import type { Actor } from '../domain/access';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { forwardingDutyOf } from '../domain/escalation';
 import type { Obligation } from '../domain/obligation';
-import type { Policy } from '../domain/policy/policy';
+import { type Policy, policyFor } from '../domain/policy/policy';
 import type { ReportField } from '../domain/report-fields';
 import { type ReportToReturn, returnDrafts } from '../domain/review';
 import type { IncidentStore } from '../ports/incident-store';
@@ -47,7 +47,8 @@ export const makeReturnReport =
         throw new ConflictError(`a new report of ${incidentId} has just arrived; review it, then return it`, 'busy');
       }
       const report: ReportToReturn = { reportId: latest.reportId, unit: latest.reporter.unit };
-      const drafts = returnDrafts(state, { office, report, ...command }, deps.policy, now);
+      // An exercise's correction is owed within its drill's limit.
+      const drafts = returnDrafts(state, { office, report, ...command }, policyFor(deps.policy, state.drill), now);
       const opened = drafts.find((d) => d.type === 'ObligationOpened');
       correction = opened?.type === 'ObligationOpened' ? opened.data.obligation : undefined;
       return drafts;

@@ -34,6 +34,8 @@ export interface UnitIncidentView {
   readonly figures: Figures;
   /** The unit's first report came after its own limit. */
   readonly unitLate: boolean;
+  /** Present when the incident is an exercise: its drill. */
+  readonly drillId?: string;
   /** The first office that acknowledged receipt, and when. */
   readonly receivedBy: (OfficeRef & { readonly at: string }) | null;
   /**
@@ -94,6 +96,7 @@ export const unitIncidentView = (state: IncidentState, unit: string): UnitIncide
     reportCount: state.reportCount,
     figures: state.figures,
     unitLate: state.unitLate,
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
     receivedBy: acknowledged ? { level: acknowledged.level, office: acknowledged.office, at: acknowledged.at } : null,
     forwarded,
     returns: state.obligations.flatMap((o) =>

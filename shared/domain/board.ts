@@ -57,6 +57,8 @@ export interface BoardRow {
   readonly arrival: Arrival;
   /** When this office acknowledged receipt, if it has. */
   readonly acknowledgedAt: string | null;
+  /** Present when the incident is an exercise: the board shows it as a drill. */
+  readonly drillId?: string;
   readonly duties: readonly DeskDuty[];
   /**
    * The report this office returned for correction and is still waiting for, if any: whom it went
@@ -117,7 +119,12 @@ const dutyOf = (state: IncidentState, o: Obligation, policy: Policy): DeskDuty =
     ...(o.metAt ? { metAt: o.metAt } : {}),
     ...(o.lateByMs !== undefined ? { lateByMs: o.lateByMs } : {}),
     ...(o.shortenedFrom ? { shortenedFrom: o.shortenedFrom } : {}),
-    source: rule.override && rule.ms === o.limitMs ? rule.override.note : HANDOVER_SOURCES[o.handover],
+    // An exercise's limit is its drill's policy, not the law's: the desk is told so, not the statute.
+    source: state.drill
+      ? `演练时限（${state.drill.policy}）`
+      : rule.override && rule.ms === o.limitMs
+        ? rule.override.note
+        : HANDOVER_SOURCES[o.handover],
   };
 };
 
@@ -141,6 +148,7 @@ export const boardRowOf = (state: IncidentState, office: OfficeRef, policy: Poli
     arrivedAt: arrival.at,
     arrival: arrival.how,
     acknowledgedAt: acknowledged?.at ?? null,
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
     // A unit's correction is filed under the office it reports to, but the unit owes it.
     duties: state.obligations
       .filter((o) => o.office === office.office && o.level === office.level && o.unit === undefined)

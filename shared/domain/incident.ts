@@ -58,6 +58,18 @@ export const deltaOf = (previous: Figures, current: Figures): FigureDelta => {
   return delta;
 };
 
+/**
+ * What makes an incident an exercise (docs/domain.md#drills): the drill it belongs to and the
+ * policy whose timings its deadlines follow. Recorded in its first report and on the scope of every
+ * event, so the hash chain vouches for it and no consumer needs the head to tell an exercise from a
+ * real report.
+ */
+export interface DrillMark {
+  readonly drillId: string;
+  /** The name of the policy the drill's incidents follow. */
+  readonly policy: string;
+}
+
 /** How the grade in force was arrived at. */
 export type GradeBasis = 'reported' | 'assessed' | 'office';
 
@@ -90,6 +102,8 @@ export interface ReportSubmittedData {
   readonly summary: string;
   readonly measuresTaken: string;
   readonly unknowns: string;
+  /** On an exercise's first report: the drill it belongs to (docs/domain.md#drills). */
+  readonly drill?: DrillMark;
   /** The return this report answers, when it is a correction (docs/domain.md#review-and-return). */
   readonly correcting?: string;
 }
@@ -282,6 +296,8 @@ export interface EventScope {
   readonly category: Category;
   /** The grade after this event. */
   readonly grade: Grade;
+  /** On every event of an exercise: its drill, so no consumer counts it as real. */
+  readonly drill?: DrillMark;
 }
 
 interface EventShape<T extends string, D> {
@@ -359,6 +375,8 @@ export interface IncidentState {
   readonly notified?: readonly string[];
   /** Inspectors' findings of false or concealed reporting on this incident. */
   readonly findings?: readonly { readonly findingId: string; readonly finding: FindingKind; readonly at: string }[];
+  /** An exercise's drill, from its first report: it stays an exercise for its whole life. */
+  readonly drill?: DrillMark;
 }
 
 /**
@@ -396,6 +414,7 @@ export const project = (
           obligations: [],
           unitLate: false,
           acknowledgements: [],
+          ...(d.drill ? { drill: d.drill } : {}),
         };
       }
       return {

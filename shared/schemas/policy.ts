@@ -83,6 +83,7 @@ const policySchema = z.strictObject({
     .nullable(),
   minimumNotice: duration.optional(),
   overrides: z.array(overrideSchema),
+  drillTimings: text.optional(),
 });
 
 const KIND_NAMES: Readonly<Record<string, string>> = {

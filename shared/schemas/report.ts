@@ -104,6 +104,12 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
         .describe(
           'the unit where the incident happened (the mine, the factory, the school), when it is not the reporting unit itself',
         ),
+      exercise: z
+        .boolean({ error: 'must be true or false' })
+        .optional()
+        .describe(
+          'true for an exercise inside a running drill that covers the region: the incident is then a drill incident for its whole life',
+        ),
       correcting: returnIdSchema
         .optional()
         .describe(

@@ -105,6 +105,7 @@ export const submitReportResponseSchema = z.strictObject({
     .strictObject({ limitMs: count, lateByMs: count })
     .optional()
     .meta({ description: 'present when the unit reported later than its own limit allows' }),
+  drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
 });
 
 const figures = z.strictObject({
@@ -116,6 +117,11 @@ const figures = z.strictObject({
   affectedPeople: count,
   directLossYuan: count,
 });
+
+/** What makes an incident an exercise (`DrillMark`). */
+const drillMark = z
+  .strictObject({ drillId: z.string(), policy: z.string() })
+  .meta({ description: 'present on an exercise: its drill, and the policy whose timings it follows' });
 
 /** One report as the log records it (`ReportSubmittedData`). */
 export const reportSchema = z.strictObject({
@@ -149,6 +155,7 @@ export const reportSchema = z.strictObject({
   summary: z.string(),
   measuresTaken: z.string(),
   unknowns: z.string(),
+  drill: drillMark.optional(),
   correcting: z.string().optional().meta({ description: 'the return this report answers, when it is a correction' }),
 });
 
@@ -181,6 +188,7 @@ export const incidentSchema = z.strictObject({
     .optional()
     .meta({ description: 'keys of the notifications already dealt with (sent, or nobody on record)' }),
   findings: z.array(findingRef).optional().meta({ description: 'inspectors’ findings; never shown to a reporter' }),
+  drill: drillMark.optional(),
 });
 
 /** `GET /v1/incidents/{id}`. */
@@ -294,6 +302,7 @@ export const boardRowSchema = z.strictObject({
   arrivedAt: instant.meta({ description: 'when this office received the report' }),
   arrival: z.enum(['report', 'forward', 'escalation']).meta({ description: 'how it reached this office' }),
   acknowledgedAt: instant.nullable().meta({ description: 'when this office acknowledged receipt' }),
+  drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
   duties: z
     .array(
       z.strictObject({
@@ -561,6 +570,7 @@ export const evidencePackSchema = z.strictObject({
       duties: z
         .array(auditRowSchema.extend({ status: obligationStatusSchema }))
         .meta({ description: 'every duty of the incident, with who answered for it' }),
+      drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
     }),
   ),
   digest: z

@@ -52,6 +52,7 @@ export const unitIncidentSchema = z.object({
     directLossYuan: z.number().int(),
   }),
   unitLate: z.boolean().describe('the first report came after the unit’s own time limit'),
+  drillId: z.string().optional().describe('present when the incident is an exercise: its drill'),
   receivedBy: officeRef.extend({ at: z.string() }).nullable().describe('the first office that acknowledged receipt'),
   forwarded: z
     .array(z.object({ from: officeRef, to: officeRef, at: z.string(), by: z.enum(['office', 'escalation']) }))

@@ -6,6 +6,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type { BoardView } from '../../shared/application/desk-board';
+import type { makeDrillReport } from '../../shared/application/drill-report';
+import type { makeEndDrill, makeListDrills, makeStartDrill } from '../../shared/application/drills';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
 import type { makeReadOfficers } from '../../shared/application/officers';
@@ -15,6 +17,7 @@ import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
 import type { auditPageSchema, punctualityTableSchema } from '../../shared/schemas/audit';
+import type { startDrillBodySchema } from '../../shared/schemas/drills';
 import type { ReportBodyInput } from '../../shared/schemas/report';
 import type {
   accessDeniedPageSchema,
@@ -32,6 +35,10 @@ import type {
   BoardAnswer,
   CandidatesPage,
   DailyReportInput,
+  Drill,
+  DrillInput,
+  DrillList,
+  DrillReport,
   DutyPeriodInput,
   DutyPeriodList,
   ForwardAnswer,
@@ -71,6 +78,13 @@ describe('the web console’s API types', () => {
     expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<ZeroGrid>();
   });
 
+  it('read what the drill routes answer', () => {
+    expectTypeOf<Result<typeof makeStartDrill>['drill']>().toExtend<Drill>();
+    expectTypeOf<Result<typeof makeListDrills>>().toExtend<DrillList>();
+    expectTypeOf<Result<typeof makeEndDrill>>().toExtend<Drill>();
+    expectTypeOf<Result<typeof makeDrillReport>>().toExtend<DrillReport>();
+  });
+
   it('read what the duty desk’s routes answer', () => {
     expectTypeOf<BoardView>().toExtend<BoardAnswer>();
     expectTypeOf<IncidentView>().toExtend<OfficeIncidentAnswer>();
@@ -94,5 +108,6 @@ describe('the web console’s API types', () => {
     expectTypeOf<WebReportBody>().toEqualTypeOf<ReportBodyInput>();
     expectTypeOf<DailyReportInput>().toExtend<z.input<typeof dailyReportBodySchema>>();
     expectTypeOf<DutyPeriodInput>().toExtend<z.input<ReturnType<typeof makeDutyPeriodBodySchema>>>();
+    expectTypeOf<DrillInput>().toExtend<z.input<typeof startDrillBodySchema>>();
   });
 });

@@ -17,6 +17,8 @@ import { isPending, myOutbox } from './outbox/outbox';
 import { Callback } from './screens/callback';
 import { DailyReport } from './screens/daily-report';
 import { Board } from './screens/desk/board';
+import { DrillReport } from './screens/desk/drill-report';
+import { Drills } from './screens/desk/drills';
 import { DeskIncident } from './screens/desk/incident';
 import { People } from './screens/desk/people';
 import { Summaries } from './screens/desk/summaries';
@@ -72,6 +74,8 @@ const office = {
   People: only('office', People),
   Board: only('office', Board),
   DeskIncident: only('office', DeskIncident),
+  Drills: only('office', Drills),
+  DrillReport: only('office', DrillReport),
 };
 
 const inspector = {
@@ -103,6 +107,7 @@ const Navigation = () => {
             { href: '/desk/summaries', label: t('desk.summaries.nav') },
             { href: '/desk/zero-reports', label: t('desk.zero.nav') },
             { href: '/desk/people', label: t('desk.people.nav') },
+            { href: '/desk/drills', label: t('desk.drills.nav') },
           ]
         : [
             { href: '/', label: t('nav.home') },
@@ -221,6 +226,8 @@ const Shell = () => {
           <Route path="/desk/summaries" component={office.Summaries} />
           <Route path="/desk/zero-reports" component={office.ZeroReports} />
           <Route path="/desk/people" component={office.People} />
+          <Route path="/desk/drills" component={office.Drills} />
+          <Route path="/desk/drills/:id" component={office.DrillReport} />
           <Route path="/desk" component={office.Board} />
           <Route path="/desk/incidents/:id" component={office.DeskIncident} />
           <Route path="/inspect/incidents/:id/evidence" component={inspector.IncidentEvidence} />

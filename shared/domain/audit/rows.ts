@@ -7,6 +7,7 @@
  */
 // This module builds the late and missed rows; what a list asks (kinds, period, cursor) is in
 // `listing.ts`, and each office's punctuality in `punctuality.ts`.
+import { isExercise } from '../exercise';
 import type { Grade } from '../grade';
 import type { Category, IncidentEvent, IncidentState, UnitReportLateData } from '../incident';
 import type { Obligation } from '../obligation';
@@ -87,9 +88,12 @@ const byDeadline = (a: { readonly dueAt: string; readonly handover: string }, b:
 
 const OUTCOME_LISTED: Readonly<Record<AuditList, Outcome>> = { late: 'late', missed: 'missed' };
 
-/** Whether an incident's grade is the one the filter asks for (any, when it asks for none). */
+/**
+ * Whether an incident's duties may be listed at all: a real incident (an exercise's duties are its
+ * drill's account, never the late or missed list) of the grade the filter asks for, if any.
+ */
 const gradeMatches = (state: IncidentState, filter: AuditFilter): boolean =>
-  filter.grade === undefined || state.grade === filter.grade;
+  !isExercise(state) && (filter.grade === undefined || state.grade === filter.grade);
 
 /** Whether a duty held by (or owed to) `office` belongs on a list under the filter. */
 const officeMatches = (office: string, filter: AuditFilter): boolean =>

@@ -46,6 +46,7 @@ export const evidencePackOf = (request: PackRequest): EvidencePack => {
     head: { seq: state.version, hash: state.lastHash },
     events,
     duties,
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
   }));
   const digest = digestOf(
     request.region,

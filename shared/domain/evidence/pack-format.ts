@@ -48,6 +48,11 @@ export interface PackIncident {
   /** The whole log, in order, every event exactly as chained (`seq`, `prevHash`, `hash` and all). */
   readonly events: readonly IncidentEvent[];
   readonly duties: readonly PackDuty[];
+  /**
+   * Present when the incident is an exercise: its drill. The log says so too, on every event's
+   * scope, where the chain vouches for it; this is for whoever reads the pack.
+   */
+  readonly drillId?: string;
 }
 
 /** What the pack was asked for. */

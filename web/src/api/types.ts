@@ -52,6 +52,8 @@ export interface UnitIncident {
   readonly reportCount: number;
   readonly figures: Figures;
   readonly unitLate: boolean;
+  /** Present when the incident is an exercise. */
+  readonly drillId?: string;
   readonly receivedBy: { readonly office: string; readonly level: RegionLevel; readonly at: string } | null;
   readonly forwarded: readonly {
     readonly from: { readonly level: RegionLevel; readonly office: string };
@@ -261,6 +263,7 @@ export interface OfficeIncidentAnswer {
     | 'firstUnit'
     | 'figures'
     | 'acknowledgements'
+    | 'drill'
   >;
   readonly reports: readonly ReportSubmittedData[];
   readonly obligations: readonly Obligation[];
@@ -441,4 +444,72 @@ export interface AssessGradeAnswer {
   readonly changed: boolean;
   readonly opened: readonly Obligation[];
   readonly waived: readonly Obligation[];
+}
+
+/** A drill, as started, listed and ended (`/v1/drills`). */
+export interface Drill {
+  readonly drillId: string;
+  readonly title: string;
+  readonly region: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly policy: string;
+  readonly startedAt: string;
+  readonly startedBy: { readonly sub: string; readonly region: string };
+  readonly endedEarly?: { readonly at: string; readonly by: { readonly sub: string }; readonly reason?: string };
+  readonly status: 'scheduled' | 'running' | 'ended';
+}
+
+export interface DrillList {
+  readonly region: string;
+  readonly drills: readonly Drill[];
+}
+
+/** `POST /v1/drills` body. */
+export interface DrillInput {
+  readonly title: string;
+  readonly region: string;
+  readonly duration: string;
+}
+
+export type DrillOutcome = 'on-time' | 'late' | 'missed' | 'pending' | 'waived';
+
+/** One hand-over of a drill incident, as the drill report gives it. */
+export interface DrillHandover {
+  readonly handover: string;
+  readonly from: { readonly level: RegionLevel | 'unit'; readonly code: string };
+  readonly to: { readonly level: RegionLevel; readonly code: string };
+  readonly openedAt: string;
+  readonly dueAt: string;
+  readonly doneAt: string | null;
+  readonly tookMs: number | null;
+  readonly outcome: DrillOutcome;
+  readonly escalatedAt?: string;
+  readonly told: readonly {
+    readonly kind: string;
+    readonly at: string;
+    readonly office: string;
+    readonly role: string;
+    readonly personId: string;
+  }[];
+  readonly untold: number;
+}
+
+/** `GET /v1/drills/{id}/report`. */
+export interface DrillReport {
+  readonly drill: Drill;
+  readonly incidents: readonly {
+    readonly incidentId: string;
+    readonly regionCode: string;
+    readonly category: Category;
+    readonly subtype: string;
+    readonly grade: Grade;
+    readonly status: 'open' | 'closed';
+    readonly unit: string;
+    readonly receivedAt: string;
+    readonly handovers: readonly DrillHandover[];
+  }[];
+  readonly totals: Readonly<
+    Record<'incidents' | 'handovers' | 'onTime' | 'late' | 'missed' | 'pending' | 'waived', number>
+  >;
 }

@@ -4,6 +4,7 @@ import { request } from '../api/client';
 import type { UnitIncident, UnitIncidentPage, UnitReturn } from '../api/types';
 import { claims } from '../auth/session';
 import { ApiProblem, useApiRead } from '../components/api-read';
+import { DrillBadge } from '../components/drill-badge';
 import { t } from '../i18n/i18n';
 import { atChinaTime, gradeName, officeName } from '../lib/words';
 import { fieldName } from '../report/field-names';
@@ -64,6 +65,7 @@ const IncidentItem = (props: { readonly incident: UnitIncident }) => {
   return (
     <li class="entry">
       <h2 class="heading-s" id={headingId}>
+        <DrillBadge drillId={incident.drillId} />
         {t('incidents.subjectOf', { subtype: incident.subtype, incidentId: incident.incidentId })}
       </h2>
       <p class="hint">

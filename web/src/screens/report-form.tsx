@@ -9,10 +9,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { type Grade, graver } from '../../../shared/domain/grade';
 import type { ReturnedReport } from '../../../shared/domain/obligation';
-import type { Category, Figures, IncidentAnswer, ReportBodyInput, SubmitReportAnswer } from '../api/types';
+import type { Category, DrillList, Figures, IncidentAnswer, ReportBodyInput, SubmitReportAnswer } from '../api/types';
 import { claims } from '../auth/session';
 import { ApiProblem, useApiRead } from '../components/api-read';
-import { CountField, ErrorSummary, Fixed, Select, TextArea, TextField } from '../components/fields';
+import { Checkbox, CountField, ErrorSummary, Fixed, Select, TextArea, TextField } from '../components/fields';
 import { unitLimitMs } from '../config';
 import { type MessageKey, t } from '../i18n/i18n';
 import { fromChinaInput } from '../lib/china-time';
@@ -102,6 +102,30 @@ const FIGURE_FIELD: Readonly<Record<(typeof COUNT_FIELDS)[number], MessageKey>> 
   trapped: 'form.trapped',
   affectedPeople: 'form.affectedPeople',
   directLossYuan: 'form.directLossYuan',
+};
+
+/**
+ * The 演练 toggle: only while a running drill covers the unit (or when the report was already
+ * marked, so a refused exercise can be unticked). Left alone, a report is real.
+ */
+const ExerciseChoice = (props: {
+  readonly checked: boolean;
+  readonly onChange: (checked: boolean) => void;
+  readonly error: string | undefined;
+}) => {
+  const [read] = useApiRead<DrillList>('/v1/drills');
+  const running = read.state === 'ok' ? read.body.drills.find((d) => d.status === 'running') : undefined;
+  if (!running && !props.checked) return null;
+  return (
+    <Checkbox
+      id={fieldId('exercise')}
+      label={t('form.exercise')}
+      hint={running ? t('form.exerciseHint', { title: running.title }) : undefined}
+      checked={props.checked}
+      onChange={props.onChange}
+      error={props.error}
+    />
+  );
 };
 
 export const ReportForm = (props: FormProps) => {
@@ -219,7 +243,15 @@ export const ReportForm = (props: FormProps) => {
             ? t('form.introFinal')
             : t('form.introFollowUp')}
       </p>
-      {props.kind === 'initial' && <Deadline values={values} region={region} />}
+      {/* The console knows the real limits only: an exercise runs on its drill's, as its hint says. */}
+      {props.kind === 'initial' && values.exercise !== 'yes' && <Deadline values={values} region={region} />}
+      {props.kind === 'initial' && (
+        <ExerciseChoice
+          checked={values.exercise === 'yes'}
+          onChange={(checked) => set('exercise')(checked ? 'yes' : '')}
+          error={errorOf('exercise')}
+        />
+      )}
 
       <fieldset class="fieldset">
         <legend class="legend">{t('form.group.timePlace')}</legend>

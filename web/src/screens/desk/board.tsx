@@ -5,6 +5,7 @@ import { request } from '../../api/client';
 import type { AcknowledgeAnswer, BoardRow } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem } from '../../components/api-read';
+import { DrillBadge } from '../../components/drill-badge';
 import { t } from '../../i18n/i18n';
 import { atChinaTime, gradeName, officeName } from '../../lib/words';
 import { Announcements } from './announcements';
@@ -63,6 +64,7 @@ const Row = (props: { readonly row: BoardRow }) => {
   return (
     <li class={`entry board-row board-row--${rowTone(row, serverNow.value)}`} aria-labelledby={`row-${row.incidentId}`}>
       <h2 class="heading-s" id={`row-${row.incidentId}`}>
+        <DrillBadge drillId={row.drillId} />
         <a href={`/desk/incidents/${row.incidentId}`}>{subject}</a>
       </h2>
       <p class="hint">

@@ -18,6 +18,7 @@ import type {
 } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
+import { DrillBadge } from '../../components/drill-badge';
 import { Select, TextArea } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { atChinaTime, durationText, gradeName, officeName, regionName } from '../../lib/words';
@@ -386,7 +387,10 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
       <p class="body">
         <a href="/desk">{t('desk.incident.back')}</a>
       </p>
-      <h1 class="heading-l">{t('desk.incident.title', { subject })}</h1>
+      <h1 class="heading-l">
+        <DrillBadge drillId={incident.drill?.drillId} />
+        {t('desk.incident.title', { subject })}
+      </h1>
       <p class="hint">{t('desk.incident.id', { id })}</p>
       <Announcements />
 
