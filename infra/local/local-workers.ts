@@ -14,6 +14,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { makeIncidentStore } from '../../shared/adapters/dynamodb';
 import { eventFromStreamRecord } from '../../shared/adapters/dynamodb/stream-events';
+import { attributeWritesTo } from '../../shared/adapters/dynamodb/write-counter';
 import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
 import { makeRearmTimers } from '../../shared/application/escalation';
 import type { Policy } from '../../shared/domain/policy/policy';
@@ -282,7 +283,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       intervalMs: (worker) => intervalsMs[worker.name] ?? worker.source.everyMinutes * 60_000,
       handlerOf: async (name) => {
         const handler = await context.loadHandler<WorkerHandler>(workerFunctions[name].entry);
-        return (event) => handler(event, lambdaContext(name, 60_000));
+        return (event) => attributeWritesTo(name, () => handler(event, lambdaContext(name, 60_000)));
       },
     };
     for (const [kind, driver] of entriesOf(localDrivers)) {

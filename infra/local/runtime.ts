@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
+import { writeCountingWanted, writeTally } from '../../shared/adapters/dynamodb/write-counter';
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { headRewriteSummary, makeRewriteHeads } from '../../shared/application/rewrite-heads';
 import { makeReconcile } from '../../shared/application/roll-up';
@@ -32,6 +33,9 @@ import { makeWebAssets } from './web-assets';
 import { webDist } from './web-build';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+/** Where, in its data folder, a runtime counting its DynamoDB writes (DYNAMODB_COUNT_WRITES=true) keeps the counts. */
+export const WRITE_COUNTS_FILE = 'write-counts.json';
 
 export interface LocalRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -177,6 +181,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       },
     );
+
+    if (writeCountingWanted()) {
+      // The benchmarks read the write counts from the data folder: every second, and at the stop.
+      const countsFile = join(options.dataDir, WRITE_COUNTS_FILE);
+      const save = () => writeFileSync(countsFile, JSON.stringify(writeTally()));
+      const saving = setInterval(save, 1_000);
+      cleanups.push(async () => {
+        clearInterval(saving);
+        save();
+      });
+    }
 
     if (options.metricsEveryMs !== undefined) {
       const tally = startMetricsTally({ everyMs: options.metricsEveryMs, print: log });
