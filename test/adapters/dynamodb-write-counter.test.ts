@@ -52,18 +52,21 @@ describe('the DynamoDB write counter', () => {
     await attributeWritesTo('submitReport', () => documents.send(appendTransaction));
 
     expect(bodies[0]?.ReturnConsumedCapacity).toBe('INDEXES');
-    const counts = writeTally().writes.map(({ fn, table, kind, items, units, indexUnits }) => [
+    expect(writeTally().invocations).toEqual([{ fn: 'submitReport', count: 1, ms: expect.any(Number) }]);
+    const counts = writeTally().writes.map(({ fn, table, kind, items, units, indexUnits, floorUnits }) => [
       fn,
       table,
       kind,
       items,
       units,
       indexUnits,
+      floorUnits,
     ]);
+    // Transactional writes cost at least 2 units an item.
     expect(counts).toEqual([
-      ['submitReport', 'Incidents', 'INC/HEAD', 1, 4, 1],
-      ['submitReport', 'Incidents', 'INC/EVT', 2, 8, 2],
-      ['submitReport', 'Idempotency', 'report', 1, 2, 0],
+      ['submitReport', 'Incidents', 'INC/HEAD', 1, 4, 1, 2],
+      ['submitReport', 'Incidents', 'INC/EVT', 2, 8, 2, 4],
+      ['submitReport', 'Idempotency', 'report', 1, 2, 0, 2],
     ]);
   });
 
@@ -101,11 +104,17 @@ describe('the DynamoDB write counter', () => {
       }),
     );
 
-    const counts = writeTally().writes.map(({ fn, kind, items, units }) => [fn, kind, items, units]);
+    const counts = writeTally().writes.map(({ fn, kind, items, units, floorUnits }) => [
+      fn,
+      kind,
+      items,
+      units,
+      floorUnits,
+    ]);
     // The update got no capacity in its answer: counted as an item, with no units.
     expect(counts).toEqual([
-      ['rollUp', 'SUM', 2, 1],
-      ['runtime', 'APPLIED', 2, 2],
+      ['rollUp', 'SUM', 2, 1, 2],
+      ['runtime', 'APPLIED', 2, 2, 2],
     ]);
   });
 

@@ -34,6 +34,12 @@ export interface WriteCount {
   units: number;
   /** Of `units`, those consumed by the table's global secondary indexes. */
   indexUnits: number;
+  /**
+   * The least DynamoDB charges for these items on the base table: 2 units each in a transaction,
+   * 1 otherwise. DynamoDB Local reports fewer for some transactions (the roll-up's), so the cost
+   * model takes the greater of this and `units`.
+   */
+  floorUnits: number;
 }
 
 /** A write that did not happen: a refused transaction item or a failed single write. */
@@ -45,18 +51,39 @@ export interface RefusalCount {
   count: number;
 }
 
+/** A function's invocations and their total duration, as this process ran them. */
+export interface InvocationCount {
+  readonly fn: string;
+  count: number;
+  ms: number;
+}
+
 export interface WriteTally {
   readonly writes: readonly WriteCount[];
   readonly refusals: readonly RefusalCount[];
+  readonly invocations: readonly InvocationCount[];
 }
 
 const scope = new AsyncLocalStorage<string>();
 const writes = new Map<string, WriteCount>();
 const refusals = new Map<string, RefusalCount>();
+const invocations = new Map<string, InvocationCount>();
 let counting = false;
 
-/** Runs `work` with its writes counted as `fn`'s; just runs it when nothing is counted. */
-export const attributeWritesTo = <T>(fn: string, work: () => T): T => (counting ? scope.run(fn, work) : work());
+/**
+ * Runs one invocation of `fn` with its writes counted as `fn`'s, and counts the invocation and
+ * how long it took (for the cost model); just runs it when nothing is counted.
+ */
+export const attributeWritesTo = <T>(fn: string, work: () => Promise<T>): Promise<T> => {
+  if (!counting) return work();
+  const started = performance.now();
+  return scope.run(fn, work).finally(() => {
+    const count = invocations.get(fn) ?? { fn, count: 0, ms: 0 };
+    count.count += 1;
+    count.ms += performance.now() - started;
+    invocations.set(fn, count);
+  });
+};
 
 const currentFunction = (): string => scope.getStore() ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'runtime';
 
@@ -64,12 +91,14 @@ const currentFunction = (): string => scope.getStore() ?? process.env.AWS_LAMBDA
 export const writeTally = (): WriteTally => ({
   writes: [...writes.values()].map((w) => ({ ...w })),
   refusals: [...refusals.values()].map((r) => ({ ...r })),
+  invocations: [...invocations.values()].map((i) => ({ ...i })),
 });
 
 /** Forgets what was counted (tests). */
 export const resetWriteTally = (): void => {
   writes.clear();
   refusals.clear();
+  invocations.clear();
 };
 
 type AttributeValue = { readonly S?: string; readonly N?: string } | string | number | undefined;
@@ -137,12 +166,21 @@ const itemsOf = (command: string, input: Record<string, unknown>): { table: stri
 const unprocessedOf = (output: Record<string, unknown>): Map<string, number> =>
   new Map(Object.entries((output.UnprocessedItems ?? {}) as Record<string, unknown[]>).map(([t, r]) => [t, r.length]));
 
-const record = (fn: string, table: string, kind: string, items: number, units: number, indexUnits: number) => {
+const record = (
+  fn: string,
+  table: string,
+  kind: string,
+  items: number,
+  units: number,
+  indexUnits: number,
+  perItem: number,
+) => {
   const id = `${fn}\t${table}\t${kind}`;
-  const count = writes.get(id) ?? { fn, table, kind, items: 0, units: 0, indexUnits: 0 };
+  const count = writes.get(id) ?? { fn, table, kind, items: 0, units: 0, indexUnits: 0, floorUnits: 0 };
   count.items += items;
   count.units += units;
   count.indexUnits += indexUnits;
+  count.floorUnits += items * perItem;
   writes.set(id, count);
 };
 
@@ -157,7 +195,12 @@ const refuse = (fn: string, command: string, reason: string) => {
  * Shares each table's reported units among the kinds of item written to it, in proportion to the
  * items of each kind (DynamoDB reports units per table, not per item).
  */
-const countWrites = (fn: string, items: readonly { table: string; kind: string }[], capacity: readonly Capacity[]) => {
+const countWrites = (
+  fn: string,
+  items: readonly { table: string; kind: string }[],
+  capacity: readonly Capacity[],
+  perItem: number,
+) => {
   const byTable = new Map<string, Map<string, number>>();
   for (const { table, kind } of items) {
     const kinds = byTable.get(table) ?? new Map<string, number>();
@@ -172,7 +215,7 @@ const countWrites = (fn: string, items: readonly { table: string; kind: string }
       (n, i) => n + (i.CapacityUnits ?? 0),
       0,
     );
-    for (const [kind, n] of kinds) record(fn, table, kind, n, (units * n) / total, (indexUnits * n) / total);
+    for (const [kind, n] of kinds) record(fn, table, kind, n, (units * n) / total, (indexUnits * n) / total, perItem);
   }
 };
 
@@ -201,7 +244,8 @@ export const withWriteCounter = (client: DynamoDBClient): DynamoDBClient => {
           return false;
         });
         const consumed = output.ConsumedCapacity;
-        countWrites(fn, written, (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Capacity[]);
+        const capacity = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Capacity[];
+        countWrites(fn, written, capacity, command === 'TransactWriteItemsCommand' ? 2 : 1);
         return result;
       } catch (error) {
         const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
