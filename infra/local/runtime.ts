@@ -18,6 +18,7 @@ import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
 import { type ApiThrottle, apiFunctions, apiThrottle, type FunctionDef, routes } from '../api';
+import type { QueueName } from '../resources';
 import { writeGeneratedFilesBeside } from '../tools/generated-files';
 import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
@@ -56,6 +57,8 @@ export interface LocalRuntimeOptions {
   readonly zeroReportCheckIntervalMs?: number;
   /** Receives before a failed message is parked in its dead-letter queue (provision.ts); the description's by default. */
   readonly maxReceiveCount?: number;
+  /** Concurrent consumers of each queue (the roll-up's, for `bench:pipeline --consumers`); one by default. */
+  readonly consumersPerQueue?: Partial<Record<QueueName, number>>;
   /** Leave the timers of pending obligations unarmed at start (tests of the sweeper's safety net). */
   readonly skipRearm?: boolean;
   /** The API's throttling: the stage's (`apiThrottle`) by default; `false` for none. */
@@ -236,6 +239,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         ? { zeroReportCheckIntervalMs: options.zeroReportCheckIntervalMs }
         : {}),
       ...(options.skipRearm !== undefined ? { skipRearm: options.skipRearm } : {}),
+      ...(options.consumersPerQueue !== undefined ? { consumersPerQueue: options.consumersPerQueue } : {}),
     });
     cleanups.push(workers.stop);
 
