@@ -6,7 +6,7 @@
  * It is off unless `DYNAMODB_COUNT_WRITES=true`, and off means absent: no middleware on the client
  * and no async context, so the handlers on AWS run exactly as without it. On, every write asks
  * for `ReturnConsumedCapacity: 'INDEXES'` (DynamoDB Local answers it as DynamoDB does, base table
- * and each index), and a refused transaction is counted by the reason of each refused item.
+ * and each index), and a refused transaction is counted by the reasons its items were refused.
  *
  * Which function wrote is the name given to `attributeWritesTo` by whoever invokes the handler
  * (the local twin, once per invocation), or else the Lambda's own name.
@@ -42,11 +42,14 @@ export interface WriteCount {
   floorUnits: number;
 }
 
-/** A write that did not happen: a refused transaction item or a failed single write. */
+/** Write calls that did not happen: refused transactions and failed single writes. */
 export interface RefusalCount {
   readonly fn: string;
   readonly command: string;
-  /** `ConditionalCheckFailed`, `TransactionConflict`, … or the error's name. */
+  /**
+   * Why: a refused transaction's reasons (`ConditionalCheckFailed`, `TransactionConflict`, both
+   * joined by `+`), or the error's name.
+   */
   readonly reason: string;
   count: number;
 }
@@ -248,10 +251,9 @@ export const withWriteCounter = (client: DynamoDBClient): DynamoDBClient => {
         countWrites(fn, written, capacity, command === 'TransactWriteItemsCommand' ? 2 : 1);
         return result;
       } catch (error) {
-        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-        const refused = reasons?.filter((r) => r.Code && r.Code !== 'None') ?? [];
-        if (refused.length > 0) for (const r of refused) refuse(fn, command, r.Code ?? '?');
-        else refuse(fn, command, (error as Error).name);
+        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        const codes = [...new Set(reasons.flatMap((r) => (r.Code && r.Code !== 'None' ? [r.Code] : [])))].sort();
+        refuse(fn, command, codes.length > 0 ? codes.join('+') : (error as Error).name);
         throw error;
       }
     },
