@@ -23,6 +23,8 @@ export interface MixOptions {
   readonly lateUnits: number;
   /** How long after the initial report a late office forwards: past the drill's 15 s deadline. */
   readonly lateForwardAtMs: number;
+  /** Whether offices forward at all (`false`: initial reports only, for the roll-up alone). */
+  readonly officesAct: boolean;
 }
 
 export const DEFAULT_MIX: Omit<MixOptions, 'reports' | 'rate'> = {
@@ -31,6 +33,7 @@ export const DEFAULT_MIX: Omit<MixOptions, 'reports' | 'rate'> = {
   finals: 0.2,
   lateUnits: 0.1,
   lateForwardAtMs: 18_000,
+  officesAct: true,
 };
 
 export type Fate = 'on-time' | 'late' | 'silent';
@@ -147,7 +150,9 @@ export const driveMix = async (
     incidents.push({ id, county: region, fate });
     const city = parentOf(region);
     const steps: Promise<void>[] = [];
-    if (fate === 'on-time') {
+    if (!options.officesAct) {
+      // Nobody forwards.
+    } else if (fate === 'on-time') {
       steps.push(
         (async () => {
           if ((await forward(id, region, fate)) && city?.level === 'city') await forward(id, city.code, fate);

@@ -10,6 +10,7 @@ export const STAGES = [
   'office actions',
   'timers and escalation',
   'notifications',
+  'fan-out',
   'roll-up markers',
   'roll-up summaries',
   'idempotency records',
@@ -28,9 +29,13 @@ const byFunction: Readonly<Record<string, Stage>> = {
   sweepDeadlines: 'timers and escalation',
   startTimers: 'timers and escalation',
   notifyOfficers: 'notifications',
+  publishEvents: 'fan-out',
 };
 
-/** The stage a write belongs to: the record it is (idempotency, access log, roll-up) before who wrote it. */
+/**
+ * The stage a write belongs to: the record it is (idempotency, access log, roll-up) before who
+ * wrote it. A function's own stage is that of a write of no table (`table: ''`).
+ */
 export const stageOf = (write: { readonly fn: string; readonly table: string; readonly kind: string }): Stage => {
   if (write.table.endsWith(tables.idempotency.localName)) return 'idempotency records';
   if (write.table.endsWith(tables.accessLog.localName)) return 'access log';
