@@ -36,7 +36,8 @@ import { sampleProvinceCount, waitForCount } from './rollup-lag';
 import { billedUnits, STAGES, type Stage, stageOf } from './stages';
 import { type BenchRuntime, createRawWriteTable, median, percentile, rawWrites, startRuntimeProcess } from './support';
 
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// The runtime inherits it: its handlers' errors are what a failed request is explained by.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 const { values } = parseArgs({
   options: {
@@ -141,6 +142,17 @@ const runMix = async (
     console.log(
       `  sent in ${(mix.sentInMs / 1000).toFixed(1)} s; accepted ${mix.accepted.initial} initial, ${mix.accepted['follow-up']} follow-up, ${mix.accepted.final} final; forwards ${mix.forwards['on-time']} on time, ${mix.forwards.late} late; ${mix.failed} failed`,
     );
+    if (mix.failed > 0) {
+      console.log('  the runtime said:');
+      console.log(
+        runtime
+          .output()
+          .split('\n')
+          .filter((l) => /error|fail/i.test(l))
+          .slice(-10)
+          .join('\n'),
+      );
+    }
     await waitForCount(sampler, mix.accepted.initial, 120_000);
     const lags = await sampler.stop(mix.acceptedAt);
     if (mixOptions.officesAct) await waitForQuiet(runtime, mixOptions.province, options.counting);
