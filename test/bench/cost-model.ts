@@ -13,8 +13,9 @@
  *   deadline (HasReminder, WaitForReminder, Remind, WaitForDeadline, Check, Outcome, Done); one
  *   stopped because the duty was met enters fewer, so this is an upper bound;
  * - CloudWatch: {@link LOG_BYTES_PER_INVOCATION} of logs and EMF metrics per invocation;
- * - Lambda durations are as measured locally on a loaded machine with Java beside them, so they
- *   overstate what Lambda would bill; memory is every function's configured 512 MB.
+ * - Lambda durations are as measured locally, on one machine with Java beside them (a loaded one
+ *   overstates them many times): `msPerInvocation` bills a stated duration instead; memory is
+ *   every function's configured 512 MB.
  */
 import { subscriptions } from '../../infra/resources';
 import type { PipelineCounts } from './pipeline';
@@ -54,7 +55,14 @@ export interface CostModel {
 
 const sumInto = <K>(map: Map<K, number>, key: K, value: number) => map.set(key, (map.get(key) ?? 0) + value);
 
-export const costModel = (counts: PipelineCounts, prices: Prices): CostModel => {
+export const costModel = (
+  counts: PipelineCounts,
+  prices: Prices,
+  options: {
+    /** Bill every invocation this long instead of as measured (the local durations are a loaded machine's). */
+    readonly msPerInvocation?: number;
+  } = {},
+): CostModel => {
   const reports = counts.accepted.initial + counts.accepted['follow-up'] + counts.accepted.final;
   const perMillion = (total: number) => (total / reports) * 1e6;
   const lines: CostLine[] = [];
@@ -67,11 +75,8 @@ export const costModel = (counts: PipelineCounts, prices: Prices): CostModel => 
     add('DynamoDB writes', stageOf(w), billedUnits(w) * prices.dynamodbWriteUnit.price);
   for (const i of counts.tally.invocations) {
     const stage = stageOf({ fn: i.fn, table: '', kind: '' });
-    add(
-      'Lambda',
-      stage,
-      i.count * prices.lambdaRequest.price + (i.ms / 1000) * MEMORY_GB * prices.lambdaGbSecond.price,
-    );
+    const ms = options.msPerInvocation === undefined ? i.ms : i.count * options.msPerInvocation;
+    add('Lambda', stage, i.count * prices.lambdaRequest.price + (ms / 1000) * MEMORY_GB * prices.lambdaGbSecond.price);
     add('CloudWatch Logs', stage, ((i.count * LOG_BYTES_PER_INVOCATION) / 1024 ** 3) * prices.logsGb.price);
   }
   const events = counts.eventsByType;

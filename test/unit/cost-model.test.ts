@@ -51,6 +51,12 @@ describe('the cost model', () => {
     );
   });
 
+  it('bills a stated duration instead of the measured one when asked', () => {
+    const model = costModel(counts, PRICES, { msPerInvocation: 100 });
+    const lambda = model.lines.find((l) => l.service === 'Lambda')?.perMillion;
+    expect(lambda).toBeCloseTo(1e6 * (PRICES.lambdaRequest.price + 0.1 * MEMORY_GB * PRICES.lambdaGbSecond.price));
+  });
+
   it('derives publishes, queue requests and state transitions from the events in the log', () => {
     expect(cost('SNS', 'fan-out')).toBeCloseTo(1.2e6 * PRICES.snsPublish.price);
     // The roll-up hears ReportSubmitted; the timers ObligationOpened; notifications both.
