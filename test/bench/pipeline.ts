@@ -144,12 +144,14 @@ const runMix = async (
     );
     if (mix.failed > 0) {
       console.log('  the runtime said:');
+      const errors = runtime
+        .output()
+        .split('\n')
+        .filter((l) => /error|fail/i.test(l));
       console.log(
-        runtime
-          .output()
-          .split('\n')
-          .filter((l) => /error|fail/i.test(l))
-          .slice(-10)
+        errors
+          .slice(-5)
+          .map((l) => l.slice(0, 400))
           .join('\n'),
       );
     }
