@@ -155,7 +155,7 @@ const runMix = async (
           .join('\n'),
       );
     }
-    await waitForCount(sampler, mix.accepted.initial, 120_000);
+    await waitForCount(sampler, mix.accepted.initial, 120_000, 3_000);
     const lags = await sampler.stop(mix.acceptedAt);
     if (mixOptions.officesAct) await waitForQuiet(runtime, mixOptions.province, options.counting);
 

@@ -42,10 +42,27 @@ export const sampleProvinceCount = (summaries: SummaryStore, province: string): 
   };
 };
 
-/** Waits until the provincial count reaches `count`, or `timeoutMs` has passed. */
-export const waitForCount = async (sampler: LagSampler, count: number, timeoutMs: number): Promise<void> => {
+/**
+ * Waits until the provincial count reaches `count`, or `timeoutMs` has passed; with `settleMs`,
+ * also until it has not moved for that long (reports whose answer was lost, a timeout, are rolled
+ * up too, beyond `count`).
+ */
+export const waitForCount = async (
+  sampler: LagSampler,
+  count: number,
+  timeoutMs: number,
+  settleMs = 0,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
-  while (sampler.latest() < count && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const sleep = () => new Promise((resolve) => setTimeout(resolve, 100));
+  while (sampler.latest() < count && Date.now() < deadline) await sleep();
+  let seen = sampler.latest();
+  let since = Date.now();
+  while (Date.now() - since < settleMs && Date.now() < deadline) {
+    await sleep();
+    if (sampler.latest() !== seen) {
+      seen = sampler.latest();
+      since = Date.now();
+    }
   }
 };
