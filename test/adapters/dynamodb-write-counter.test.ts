@@ -1,9 +1,16 @@
 /**
  * The write counter on a DynamoDB client whose HTTP handler records what is sent and answers from
  * a script: items counted by function, table and kind from the calls themselves, units as
- * DynamoDB reports them, refused transaction items by reason; and nothing at all when it is off.
+ * DynamoDB reports them, refused transactions by their reasons, reads with their units; and
+ * nothing at all when it is off.
  */
-import { BatchWriteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import {
@@ -167,6 +174,27 @@ describe('the DynamoDB write counter', () => {
 
     expect(bodies[0]?.ReturnConsumedCapacity).toBe('INDEXES');
     expect(writeTally().writes.reduce((n, w) => n + w.items, 0)).toBe(4);
+  });
+
+  it('counts reads and their units by function, asking for the total', async () => {
+    const { client, bodies } = recordingClient({
+      Query: { status: 200, body: { Items: [], ConsumedCapacity: { TableName: 'Incidents', CapacityUnits: 1.5 } } },
+    });
+    const documents = makeDocumentClient(withWriteCounter(client));
+
+    await attributeWritesTo('getIncident', () =>
+      documents.send(
+        new QueryCommand({
+          TableName: 'Incidents',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'INC#1' },
+        }),
+      ),
+    );
+
+    expect(bodies[0]?.ReturnConsumedCapacity).toBe('TOTAL');
+    expect(writeTally().reads).toEqual([{ fn: 'getIncident', calls: 1, units: 1.5 }]);
+    expect(writeTally().writes).toEqual([]);
   });
 
   it('names the kind of an item from its key, marshalled or not', () => {

@@ -3,6 +3,8 @@
  * (prices.ts), from the counts `bench:pipeline` measured (write units, function invocations and
  * their durations, events in the log, API requests), by service and by stage.
  *
+ * Read units are measured too (by function); DynamoDB Streams reads by Lambda are free.
+ *
  * What was not measured is derived, and says so:
  * - SNS: the stream consumer publishes each event of the log once (PublishBatch of one);
  *   officer notifications are one publish per `NotificationSent`;
@@ -33,6 +35,7 @@ export type Service =
   | 'API Gateway'
   | 'Lambda'
   | 'DynamoDB writes'
+  | 'DynamoDB reads'
   | 'Step Functions'
   | 'SNS'
   | 'SQS'
@@ -73,6 +76,10 @@ export const costModel = (
   add('API Gateway', 'all', counts.apiRequests * prices.apiRequest.price);
   for (const w of counts.tally.writes)
     add('DynamoDB writes', stageOf(w), billedUnits(w) * prices.dynamodbWriteUnit.price);
+  // Counts saved before reads were counted have none.
+  for (const r of counts.tally.reads ?? []) {
+    add('DynamoDB reads', stageOf({ fn: r.fn, table: '', kind: '' }), r.units * prices.dynamodbReadUnit.price);
+  }
   for (const i of counts.tally.invocations) {
     const stage = stageOf({ fn: i.fn, table: '', kind: '' });
     const ms = options.msPerInvocation === undefined ? i.ms : i.count * options.msPerInvocation;

@@ -69,7 +69,7 @@ const readTally = (runtime: BenchRuntime): WriteTally => {
   try {
     return JSON.parse(readFileSync(`${runtime.dataDir}/${WRITE_COUNTS_FILE}`, 'utf8')) as WriteTally;
   } catch {
-    return { writes: [], refusals: [], invocations: [] };
+    return { writes: [], refusals: [], invocations: [], reads: [] };
   }
 };
 const itemsWritten = (tally: WriteTally) => tally.writes.reduce((n, w) => n + w.items, 0);
@@ -222,6 +222,9 @@ const printTable = (counts: PipelineCounts): void => {
   console.log(
     `  ${'total'.padEnd(24)} ${fixed(total.items / reports)} ${fixed(total.units / reports)} ${fixed(total.indexUnits / reports).padStart(9)}`,
   );
+
+  const readUnits = (counts.tally.reads ?? []).reduce((n, r) => n + r.units, 0);
+  console.log(`  reads: ${(readUnits / reports).toFixed(2)} RCU per report (write-counter.ts counts them by function)`);
 
   console.log('\nby function and item (per accepted report)');
   for (const w of [...counts.tally.writes].sort((a, b) => b.units - a.units)) {

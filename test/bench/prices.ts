@@ -18,6 +18,8 @@ export const PRICES = {
   lambdaGbSecond: { price: 0.000_013_333_4, source: 'https://aws.amazon.com/lambda/pricing/' },
   /** DynamoDB on-demand, per write request unit. */
   dynamodbWriteUnit: { price: 0.625 / 1e6, source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/' },
+  /** DynamoDB on-demand, per read request unit. */
+  dynamodbReadUnit: { price: 0.125 / 1e6, source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/' },
   /** Step Functions standard workflows, per state transition. */
   stateTransition: { price: 0.025 / 1e3, source: 'https://aws.amazon.com/step-functions/pricing/' },
   /** SNS standard topics, per publish (up to 64 KB); deliveries to SQS queues are free. */

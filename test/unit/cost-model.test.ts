@@ -30,6 +30,7 @@ const counts: PipelineCounts = {
     ],
     refusals: [],
     invocations: [{ fn: 'submitReport', count: 10, ms: 2_000 }],
+    reads: [{ fn: 'notifyOfficers', calls: 20, units: 30 }],
   },
 };
 
@@ -41,6 +42,10 @@ describe('the cost model', () => {
     // 60 units for 10 reports, and the markers' floor of 2 units an item, not the 1 reported.
     expect(cost('DynamoDB writes', 'intake')).toBeCloseTo(6e6 * PRICES.dynamodbWriteUnit.price);
     expect(cost('DynamoDB writes', 'roll-up markers')).toBeCloseTo(2e6 * PRICES.dynamodbWriteUnit.price);
+  });
+
+  it('prices read units by the stage of the function that read', () => {
+    expect(cost('DynamoDB reads', 'notifications')).toBeCloseTo(3e6 * PRICES.dynamodbReadUnit.price);
   });
 
   it('prices invocations, their duration at the configured memory, and their logs', () => {

@@ -7,6 +7,8 @@
  * and no async context, so the handlers on AWS run exactly as without it. On, every write asks
  * for `ReturnConsumedCapacity: 'INDEXES'` (DynamoDB Local answers it as DynamoDB does, base table
  * and each index), and a refused transaction is counted by the reasons its items were refused.
+ * Reads are counted too, by function, with the read units they consumed (`TOTAL`), for the cost
+ * model.
  *
  * Which function wrote is the name given to `attributeWritesTo` by whoever invokes the handler
  * (the local twin, once per invocation), or else the Lambda's own name.
@@ -54,6 +56,13 @@ export interface RefusalCount {
   count: number;
 }
 
+/** A function's reads and the read units they consumed, as DynamoDB reported them. */
+export interface ReadCount {
+  readonly fn: string;
+  calls: number;
+  units: number;
+}
+
 /** A function's invocations and their total duration, as this process ran them. */
 export interface InvocationCount {
   readonly fn: string;
@@ -65,12 +74,14 @@ export interface WriteTally {
   readonly writes: readonly WriteCount[];
   readonly refusals: readonly RefusalCount[];
   readonly invocations: readonly InvocationCount[];
+  readonly reads: readonly ReadCount[];
 }
 
 const scope = new AsyncLocalStorage<string>();
 const writes = new Map<string, WriteCount>();
 const refusals = new Map<string, RefusalCount>();
 const invocations = new Map<string, InvocationCount>();
+const reads = new Map<string, ReadCount>();
 let counting = false;
 
 /**
@@ -95,6 +106,7 @@ export const writeTally = (): WriteTally => ({
   writes: [...writes.values()].map((w) => ({ ...w })),
   refusals: [...refusals.values()].map((r) => ({ ...r })),
   invocations: [...invocations.values()].map((i) => ({ ...i })),
+  reads: [...reads.values()].map((r) => ({ ...r })),
 });
 
 /** Forgets what was counted (tests). */
@@ -102,6 +114,7 @@ export const resetWriteTally = (): void => {
   writes.clear();
   refusals.clear();
   invocations.clear();
+  reads.clear();
 };
 
 type AttributeValue = { readonly S?: string; readonly N?: string } | string | number | undefined;
@@ -224,6 +237,15 @@ const countWrites = (
 
 const MIDDLEWARE_NAME = 'dynamoDbWriteCounter';
 
+/** The reads whose units are counted too, for the cost model. */
+const READS = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+]);
+
 /** Adds the counter to `client` (once) and turns counting on in this process. */
 export const withWriteCounter = (client: DynamoDBClient): DynamoDBClient => {
   counting = true;
@@ -233,7 +255,18 @@ export const withWriteCounter = (client: DynamoDBClient): DynamoDBClient => {
       const command = context.commandName ?? '';
       const input = args.input as Record<string, unknown>;
       const items = itemsOf(command, input);
-      if (items.length === 0) return next(args);
+      if (items.length === 0) {
+        if (!READS.has(command)) return next(args);
+        const result = await next({ ...args, input: { ReturnConsumedCapacity: 'TOTAL', ...input } });
+        const consumed = (result.output as unknown as Record<string, unknown>).ConsumedCapacity;
+        const capacity = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Capacity[];
+        const fn = currentFunction();
+        const count = reads.get(fn) ?? { fn, calls: 0, units: 0 };
+        count.calls += 1;
+        count.units += capacity.reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
+        reads.set(fn, count);
+        return result;
+      }
       const fn = currentFunction();
       try {
         // A copy: the caller's command is left as it was given.
