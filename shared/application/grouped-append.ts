@@ -14,6 +14,13 @@
 import type { Actor } from '../domain/access';
 import { type AppendDeps, type AppendEvents, type Appended, appendDecisions, type Decide } from './append-events';
 
+/**
+ * The notification consumer's linger: its messages about one incident (a report and the duty it
+ * opened) reach their appends within a few milliseconds of each other; a notification is not
+ * held up noticeably by waiting this long.
+ */
+export const NOTIFY_LINGER_MS = 25;
+
 /** Decisions in one write at most: each notification appends a few events, and a transaction holds 100 items. */
 export const MAX_GROUP = 8;
 
@@ -23,11 +30,20 @@ interface Waiting {
   readonly reject: (error: unknown) => void;
 }
 
-export const makeGroupedAppendEvents = (deps: AppendDeps): AppendEvents => {
+export const makeGroupedAppendEvents = (
+  deps: AppendDeps & {
+    /**
+     * How long the first append to an incident waits for others before it is written (group
+     * commit's linger): the messages of one batch reach their appends a few milliseconds apart.
+     */
+    readonly lingerMs?: number;
+  },
+): AppendEvents => {
   /** The appends waiting for each incident (and actor) whose write is in flight. */
   const queues = new Map<string, Waiting[]>();
 
   const drain = async (key: string, incidentId: string, actor: Actor, waiting: Waiting[]): Promise<void> => {
+    if (deps.lingerMs) await new Promise((resolve) => setTimeout(resolve, deps.lingerMs));
     while (waiting.length > 0) {
       const group = waiting.splice(0, MAX_GROUP);
       try {

@@ -65,6 +65,21 @@ describe('grouped appends to one incident', () => {
     expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 
+  it('with a linger, appends arriving a few milliseconds apart share the first write', async () => {
+    const { incidents, deps, writes } = await setUp();
+    const append = makeGroupedAppendEvents({ ...deps, lingerMs: 30 });
+    // Timers fire in the order they fall due, so b (5 ms) and c (10 ms) queue before the linger
+    // (30 ms) ends however slow the machine is.
+    const later = (ms: number, key: string) =>
+      new Promise((resolve) => setTimeout(resolve, ms)).then(() => append(ID, systemActor, notifying(key)));
+
+    await Promise.all([append(ID, systemActor, notifying('a')), later(5, 'b'), later(10, 'c')]);
+
+    expect(writes()).toBe(1);
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'b', 'c']);
+    expect(verifyChain(incidents.eventsOf(ID)).intact).toBe(true);
+  });
+
   it('lets each decision see the ones before it in its group, so a repeated one appends nothing', async () => {
     const { incidents, deps } = await setUp();
     const append = makeGroupedAppendEvents(deps);
