@@ -2,7 +2,8 @@
  * `npm start`: the pipeline on this machine, on real engines. Configuration (docs/operations.md#local-runtime):
  * PORT (default 3000), POLICY (national | drill | path to a policy file, default national),
  * DATA_DIR (default .data), THROTTLE_RATE and THROTTLE_BURST (the API stage's 100 requests a
- * second and bursts of 200 by default; a rate of 0 turns throttling off). Ctrl-C or SIGTERM stops
+ * second and bursts of 200 by default; a rate of 0 turns throttling off), ROLLUP_CONSUMERS (1; more
+ * roll-up consumers polling at once, as on AWS). Ctrl-C or SIGTERM stops
  * everything, Java included.
  */
 import { resolve } from 'node:path';
@@ -28,6 +29,8 @@ const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   THROTTLE_RATE: z.coerce.number().min(0).default(apiThrottle.rateLimit),
   THROTTLE_BURST: z.coerce.number().int().min(1).default(apiThrottle.burstLimit),
+  // Concurrent roll-up consumers, as Lambda scales the queue's consumers out on AWS (benchmarks).
+  ROLLUP_CONSUMERS: z.coerce.number().int().min(1).max(32).default(1),
 });
 
 const fail = (message: string): never => {
@@ -104,6 +107,7 @@ try {
     ...(/^(1|true|yes|y|on)$/i.test(process.env.POWERTOOLS_METRICS_DISABLED ?? '') ? {} : { metricsEveryMs: 60_000 }),
     log: (line) => console.log(`${time()} ${line}`),
     throttle: throttle ?? false,
+    ...(config.ROLLUP_CONSUMERS > 1 ? { consumersPerQueue: { rollup: config.ROLLUP_CONSUMERS } } : {}),
   });
 } catch (error) {
   if (error instanceof PortInUseError) {

@@ -11,12 +11,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
+import { writeCountingWanted, writeTally } from '../../shared/adapters/dynamodb/write-counter';
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { headRewriteSummary, makeRewriteHeads } from '../../shared/application/rewrite-heads';
 import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
 import { type ApiThrottle, apiFunctions, apiThrottle, type FunctionDef, routes } from '../api';
+import type { QueueName } from '../resources';
 import { writeGeneratedFilesBeside } from '../tools/generated-files';
 import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
@@ -32,6 +34,9 @@ import { makeWebAssets } from './web-assets';
 import { webDist } from './web-build';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+/** Where, in its data folder, a runtime counting its DynamoDB writes (DYNAMODB_COUNT_WRITES=true) keeps the counts. */
+export const WRITE_COUNTS_FILE = 'write-counts.json';
 
 export interface LocalRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -52,6 +57,8 @@ export interface LocalRuntimeOptions {
   readonly zeroReportCheckIntervalMs?: number;
   /** Receives before a failed message is parked in its dead-letter queue (provision.ts); the description's by default. */
   readonly maxReceiveCount?: number;
+  /** Concurrent consumers of each queue (the roll-up's, for `bench:pipeline --consumers`); one by default. */
+  readonly consumersPerQueue?: Partial<Record<QueueName, number>>;
   /** Leave the timers of pending obligations unarmed at start (tests of the sweeper's safety net). */
   readonly skipRearm?: boolean;
   /** The API's throttling: the stage's (`apiThrottle`) by default; `false` for none. */
@@ -178,6 +185,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       },
     );
 
+    if (writeCountingWanted()) {
+      // The benchmarks read the write counts from the data folder: every second, and at the stop.
+      const countsFile = join(options.dataDir, WRITE_COUNTS_FILE);
+      const save = () => writeFileSync(countsFile, JSON.stringify(writeTally()));
+      const saving = setInterval(save, 1_000);
+      cleanups.push(async () => {
+        clearInterval(saving);
+        save();
+      });
+    }
+
     if (options.metricsEveryMs !== undefined) {
       const tally = startMetricsTally({ everyMs: options.metricsEveryMs, print: log });
       cleanups.push(async () => tally.stop());
@@ -221,6 +239,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         ? { zeroReportCheckIntervalMs: options.zeroReportCheckIntervalMs }
         : {}),
       ...(options.skipRearm !== undefined ? { skipRearm: options.skipRearm } : {}),
+      ...(options.consumersPerQueue !== undefined ? { consumersPerQueue: options.consumersPerQueue } : {}),
     });
     cleanups.push(workers.stop);
 
