@@ -18,7 +18,6 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -28,6 +27,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { type ClaimNames, TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
 import { type ApiFunctionName, apiFunctions, apiThrottle, type FunctionDef, type RouteDef, routes } from '../api';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { EscalationStateMachine } from '../constructs/escalation-state-machine';
@@ -37,6 +37,7 @@ import { PipelineFunction } from '../constructs/pipeline-function';
 import { type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
 import { type WorkerDef, type WorkerName, workerFunctions } from '../workers';
 import { entriesOf, mapRecord } from './records';
+import type { CognitoAccounts } from './stateful-stack';
 
 /**
  * The routes anyone may call without a token, each with the reason that makes it safe. A route
@@ -94,6 +95,23 @@ const workerTimeouts: Readonly<Partial<Record<WorkerName, Duration>>> = {
   checkZeroReports: Duration.seconds(60),
 };
 
+/** The issuer whose JWTs the API's authorizer accepts, and how its tokens name the caller's claims. */
+export interface TokenIssuer {
+  /** The tokens' `iss`; API Gateway reads its keys from `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** The client ids tokens must be issued to (`aud`, or `client_id` for access tokens). */
+  readonly audience: readonly string[];
+  /** The issuer's names for role, region, unit and level. @default the API's own (or Cognito's `custom:`) */
+  readonly claimNames?: ClaimNames;
+}
+
+/** The user pool's tokens, issued to the apps' client or the web console's. */
+export const cognitoTokens = (stack: Stack, accounts: CognitoAccounts): TokenIssuer => ({
+  // Cognito user pools exist in the global partition only, whose URL suffix this is.
+  issuer: `https://cognito-idp.${stack.region}.amazonaws.com/${accounts.userPool.userPoolId}`,
+  audience: [accounts.userPoolClient.userPoolClientId, accounts.webSignIn.client.userPoolClientId],
+});
+
 /** What the stateless stack needs from the stateful one. */
 export interface StatelessStackProps extends StackProps {
   /** The tables of `infra/resources.ts`, by name. */
@@ -102,12 +120,8 @@ export interface StatelessStackProps extends StackProps {
   readonly topics: Readonly<Record<TopicName, ITopic>>;
   /** The queues of `infra/resources.ts`, by name, for the functions that consume them. */
   readonly queues: Readonly<Record<QueueName, IQueue>>;
-  /** The pool whose tokens the API accepts. */
-  readonly userPool: IUserPool;
-  /** The app client tokens must be issued to (the JWT audience). */
-  readonly userPoolClient: IUserPoolClient;
-  /** The web console's client, whose ID tokens the API accepts too. @default - none */
-  readonly webClient?: IUserPoolClient;
+  /** Whose tokens the API accepts: the user pool's, or an external OpenID Connect issuer's. */
+  readonly tokens: TokenIssuer;
   /** Where the alarms on this stack's dead-letter queues tell the operators. */
   readonly operatorAlerts: ITopic;
   /** Where SNS parks the officer notifications it gave up delivering; every officer's subscription names it. */
@@ -141,6 +155,11 @@ export class StatelessStack extends Stack {
 
     const definitions: Readonly<Record<ApiFunctionName, FunctionDef>> = apiFunctions;
     this.apiFunctions = mapRecord(definitions, (def) => this.pipelineFunction(def, props));
+    const claimNames = props.tokens.claimNames ?? {};
+    if (Object.keys(claimNames).length > 0) {
+      for (const fn of Object.values(this.apiFunctions))
+        fn.addEnvironment(TOKEN_CLAIMS_ENV, JSON.stringify(claimNames));
+    }
 
     const workers: Readonly<Record<WorkerName, WorkerDef>> = workerFunctions;
     this.workerFunctions = mapRecord(workers, (def, name) => this.pipelineFunction(def, props, workerTimeouts[name]));
@@ -186,14 +205,10 @@ export class StatelessStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs()), format: accessLogFormat() },
     });
 
-    // Tokens are Cognito's, issued to our app client; the handler reads role and jurisdiction
-    // from the verified claims.
-    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`;
-    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', issuer, {
-      jwtAudience: [
-        props.userPoolClient.userPoolClientId,
-        ...(props.webClient ? [props.webClient.userPoolClientId] : []),
-      ],
+    // Tokens are the configured issuer's, issued to our clients; the handler reads role and
+    // jurisdiction from the verified claims, under the issuer's names for them.
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.tokens.issuer, {
+      jwtAudience: [...props.tokens.audience],
     });
 
     const integrations = mapRecord(
