@@ -22,11 +22,11 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import type { OidcConsoleAuth } from '../../shared/schemas/console-config';
+import { OIDC_SCOPES, type OidcConsoleAuth } from '../../shared/schemas/console-config';
 
 /** Where the managed login sends the person back with a code, on the console's origin. */
 export const WEB_CALLBACK_PATH = '/auth/callback';
-export const WEB_SCOPES = ['openid', 'profile'] as const;
+export const WEB_SCOPES = OIDC_SCOPES;
 export const WEB_CLIENT_NAME = 'incident-console';
 
 const ACCESS_TOKEN = Duration.hours(1);

@@ -37,6 +37,8 @@ export interface WebAssetsOptions {
   /** The built console; when it has no `index.html`, `/` says how to build it. */
   readonly dist: string;
   readonly config: ConsoleConfig;
+  /** Origins the console may talk to besides its own: an external issuer's, to sign in. @default none */
+  readonly connectSources?: readonly string[];
 }
 
 /**
@@ -44,7 +46,7 @@ export interface WebAssetsOptions {
  * so the caller can answer those.
  */
 export const makeWebAssets = (options: WebAssetsOptions) => {
-  const headers = consoleSecurityHeaders();
+  const headers = consoleSecurityHeaders(options.connectSources);
   const cache = new Map<string, { asset: Asset; mtimeMs: number }>();
   const configBody = Buffer.from(JSON.stringify(options.config));
 

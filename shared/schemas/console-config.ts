@@ -42,6 +42,9 @@ export type ConsoleAuth =
       readonly scopes: readonly string[];
     };
 
+/** The scopes the console asks an OpenID Connect provider for: an ID token and the person's name. */
+export const OIDC_SCOPES = ['openid', 'profile'] as const;
+
 /** The sign-in through an OpenID Connect provider. */
 export type OidcConsoleAuth = Extract<ConsoleAuth, { kind: 'oidc' }>;
 
