@@ -46,11 +46,28 @@ export interface CognitoIdentity {
 
 export type IdentityProvider = CognitoIdentity | ExternalIssuer;
 
+/**
+ * Who sends officers' SMS: SNS, through each officer's `sms` subscription (global partition only),
+ * or the SMS worker through Tencent Cloud SMS, with the application, approved sign name and template
+ * registered there. Its API keys go in the secret the stateful stack makes.
+ */
+export type SmsSetup =
+  | { readonly channel: 'sns' }
+  | {
+      readonly channel: 'tencent-cloud';
+      readonly sdkAppId: string;
+      readonly signName: string;
+      readonly templateId: string;
+      /** The API region. @default ap-beijing */
+      readonly region: string;
+    };
+
 export interface Deployment {
   readonly partition: Partition;
   /** Undefined in the global partition when the stacks are environment-agnostic. */
   readonly region?: string;
   readonly identity: IdentityProvider;
+  readonly sms: SmsSetup;
 }
 
 /** Reads a context value, as `app.node.tryGetContext` does. */
@@ -90,6 +107,29 @@ const consoleEndpoints = (context: ContextReader): Pick<ExternalIssuer, 'console
   };
 };
 
+const smsSetup = (context: ContextReader, inChina: boolean): SmsSetup => {
+  const channel = text(context('smsChannel')) ?? (inChina ? 'tencent-cloud' : 'sns');
+  if (channel === 'sns') {
+    if (inChina) throw new Error('SNS sends no SMS in the AWS China regions: use -c smsChannel=tencent-cloud');
+    return { channel };
+  }
+  if (channel !== 'tencent-cloud') throw new Error(`smsChannel must be sns or tencent-cloud, not ${channel}`);
+  const missing = ['smsSdkAppId', 'smsSignName', 'smsTemplateId'].filter((key) => !text(context(key)));
+  if (missing.length > 0) {
+    throw new Error(
+      `Tencent Cloud SMS needs ${missing.map((key) => `-c ${key}=…`).join(' ')}: the SMS application, ` +
+        'the approved sign name and the approved template (see docs/operations.md#sms-in-the-china-regions)',
+    );
+  }
+  return {
+    channel,
+    sdkAppId: text(context('smsSdkAppId')) ?? '',
+    signName: text(context('smsSignName')) ?? '',
+    templateId: text(context('smsTemplateId')) ?? '',
+    region: text(context('smsRegion')) ?? 'ap-beijing',
+  };
+};
+
 /**
  * The deployment the context describes:
  *
@@ -100,7 +140,9 @@ const consoleEndpoints = (context: ContextReader): Pick<ExternalIssuer, 'console
  *   `aws-cn`); `oidcClaims` is JSON, e.g. `{"role":"emergency_role","region":"division_code"}`;
  * - `oidcAuthorizationEndpoint`, `oidcTokenEndpoint`, `oidcEndSessionEndpoint`: its endpoints, for
  *   the web console's sign-in;
- * - `authDomainPrefix`: the Cognito managed login's prefix (global partition, no external issuer).
+ * - `authDomainPrefix`: the Cognito managed login's prefix (global partition, no external issuer);
+ * - `smsChannel`: `sns` (global default) or `tencent-cloud` (China default), with `smsSdkAppId`,
+ *   `smsSignName`, `smsTemplateId` and `smsRegion` for Tencent Cloud SMS.
  */
 export function deploymentFrom(context: ContextReader, defaultRegion?: string): Deployment {
   const partition = text(context('partition')) ?? 'aws';
@@ -119,19 +161,21 @@ export function deploymentFrom(context: ContextReader, defaultRegion?: string): 
   }
 
   const issuer = text(context('oidcIssuer'));
+  if (!issuer && inChina) {
+    throw new Error(
+      'Cognito user pools are not available in the AWS China regions: name the OpenID Connect issuer ' +
+        'whose tokens the API accepts, e.g. -c oidcIssuer=https://id.example.gov.cn/realms/emergency ' +
+        '-c oidcAudience=incident-console (see docs/operations.md#identity-provider)',
+    );
+  }
+  const sms = smsSetup(context, inChina);
   if (!issuer) {
-    if (inChina) {
-      throw new Error(
-        'Cognito user pools are not available in the AWS China regions: name the OpenID Connect issuer ' +
-          'whose tokens the API accepts, e.g. -c oidcIssuer=https://id.example.gov.cn/realms/emergency ' +
-          '-c oidcAudience=incident-console (see docs/operations.md#identity-provider)',
-      );
-    }
     const authDomainPrefix = text(context('authDomainPrefix'));
     return {
       partition: 'aws',
       ...(region ? { region } : {}),
       identity: { kind: 'cognito', ...(authDomainPrefix ? { authDomainPrefix } : {}) },
+      sms,
     };
   }
   if (!issuer.startsWith('https://')) throw new Error(`oidcIssuer must be an https:// URL, not ${issuer}`);
@@ -152,5 +196,6 @@ export function deploymentFrom(context: ContextReader, defaultRegion?: string): 
       claimNames: parseClaimNames(context('oidcClaims'), 'oidcClaims'),
       ...consoleEndpoints(context),
     },
+    sms,
   };
 }

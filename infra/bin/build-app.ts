@@ -67,6 +67,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
   const stateful = new StatefulStack(app, 'IncidentPipeline-Stateful', {
     env,
     identity,
+    sms: deployment.sms,
     ...(webDomain ? { webOrigins: [`https://${webDomain}`] } : {}),
     description: 'Incident reporting pipeline: event log, projections, messaging and accounts',
     // The stack holds the audit trail and the accounts; deleting it must take a deliberate step.
@@ -83,6 +84,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     topics: stateful.topics,
     queues: stateful.queues,
     tokens,
+    sms: { setup: deployment.sms, ...(stateful.smsCredentials ? { credentials: stateful.smsCredentials } : {}) },
     operatorAlerts: stateful.operatorAlerts,
     officerDeliveryDeadLetters: stateful.officerDeliveryDeadLetters,
     routes: options.routes,

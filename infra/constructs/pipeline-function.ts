@@ -13,6 +13,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ITopic, TopicGrants } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -208,6 +209,13 @@ export class PipelineFunction extends NodejsFunction {
       `Queries on the secondary indexes of ${envName} need the index ARNs; the wildcard covers only ` +
         "this table's own indexes, which are part of the same data set.",
     );
+    return this;
+  }
+
+  /** Lets the function read `secret`'s value, and tells it the secret's ARN in `envName`. */
+  public bindSecret(secret: ISecret, envName: string): this {
+    this.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this);
     return this;
   }
 

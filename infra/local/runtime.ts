@@ -23,6 +23,7 @@ import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { type ExternalIssuerOptions, openExternalIssuer } from './external-issuer';
+import { type FakeSmsProvider, startFakeSmsProvider } from './fake-sms-provider';
 import { startLocalMessaging } from './fauxqs';
 import { type HttpHandler, type LocalRoute, startLocalHttpServer } from './http-server';
 import { startLocalWorkers } from './local-workers';
@@ -82,6 +83,8 @@ export interface LocalRuntime {
   readonly resources: LocalResources;
   readonly endpoints: { readonly dynamodb: string; readonly messaging: string };
   readonly dynamodbPid: number | undefined;
+  /** The stand-in SMS provider the SMS worker sends through (what it accepted, and refusals to make). */
+  readonly sms: FakeSmsProvider;
   readonly sweepIntervalMs: number;
   /** Counts of the local state machine's executions, by status. */
   timers(): Record<'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED', number>;
@@ -173,11 +176,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {},
     );
 
+    // Officers' SMS go through the SMS worker to a stand-in for the provider, as in the China regions.
+    const sms = await startFakeSmsProvider({ dataDir: options.dataDir });
+    cleanups.push(sms.close);
+
     // Handlers parse their configuration once, at import: set it before importing them.
     Object.assign(
       process.env,
       localAwsEnvironment(dynamodbEndpoint, messagingEndpoint),
       resourceEnvironment(resources),
+      sms.environment,
       {
         POLICY: options.policy,
         // The issuer's claim names, read by the API handlers when they load (as on AWS).
@@ -292,6 +300,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       resources,
       endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint },
       dynamodbPid,
+      sms,
       sweepIntervalMs: workers.sweepIntervalMs,
       timers: () => workers.timers(),
       stop,

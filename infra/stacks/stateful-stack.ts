@@ -28,6 +28,7 @@ import {
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LoggingProtocol, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -36,7 +37,7 @@ import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { acknowledgeNag } from '../constructs/nag';
 import { EVIDENCE_APPENDER_TAG } from '../constructs/pipeline-function';
 import { WebSignIn } from '../constructs/web-sign-in';
-import type { CognitoIdentity, IdentityProvider } from '../deployment';
+import type { CognitoIdentity, IdentityProvider, SmsSetup } from '../deployment';
 import {
   AUDIT_TRAIL_TABLES,
   type FilterPolicy,
@@ -107,6 +108,8 @@ export interface StatefulStackProps extends StackProps {
    * @default the user pool
    */
   readonly identity?: IdentityProvider;
+  /** Who sends officers' SMS; with a provider, the stack keeps its API keys. @default SNS */
+  readonly sms?: SmsSetup;
   /** The web console's origins known in advance (its custom domain, `https://…`). @default - none */
   readonly webOrigins?: readonly string[];
 }
@@ -134,6 +137,11 @@ export class StatefulStack extends Stack {
    * subscriptions: every delivery, and every failed attempt with the endpoint's answer.
    */
   public readonly officerDeliveryLogs: { readonly delivered: LogGroup; readonly failed: LogGroup };
+  /**
+   * The SMS provider's API keys (`{"secretId": "…", "secretKey": "…"}`, put in by the operator);
+   * none when SNS sends the SMS.
+   */
+  public readonly smsCredentials?: Secret;
   /** The user pool and its clients; none when an external issuer keeps the accounts. */
   public readonly accounts?: CognitoAccounts;
 
@@ -163,6 +171,7 @@ export class StatefulStack extends Stack {
       );
     }
 
+    if (props?.sms?.channel === 'tencent-cloud') this.smsCredentials = this.smsProviderCredentials();
     const identity: IdentityProvider = props?.identity ?? { kind: 'cognito' };
     if (identity.kind === 'cognito') this.accounts = this.cognitoAccounts(identity, props?.webOrigins ?? []);
   }
@@ -202,6 +211,24 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
     return { userPool, userPoolClient, webSignIn };
+  }
+
+  /** Where the operator puts the SMS provider's API keys; only the SMS worker reads them. */
+  private smsProviderCredentials(): Secret {
+    const secret = new Secret(this, 'SmsProviderCredentials', {
+      description: 'Tencent Cloud SMS API keys of the officer SMS worker: {"secretId": "…", "secretKey": "…"}',
+      // A placeholder the operator replaces (docs/operations.md#sms-in-the-china-regions): the keys
+      // are issued by Tencent Cloud, not generated here.
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      secret,
+      'SMG4',
+      'The keys are a Tencent Cloud sub-account key pair, issued and revoked in the Tencent Cloud console; ' +
+        'Secrets Manager has no rotation function for them, so the operator rotates them there and puts the new pair here.',
+    );
+    return secret;
   }
 
   private table(def: TableDef, isAuditTrail: boolean): Table {

@@ -24,9 +24,11 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SMS_CHANNEL_ENV } from '../../shared/adapters/sms/channel';
 import { type ClaimNames, TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
 import { type ApiFunctionName, apiFunctions, apiThrottle, type FunctionDef, type RouteDef, routes } from '../api';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
@@ -34,6 +36,7 @@ import { EscalationStateMachine } from '../constructs/escalation-state-machine';
 import { PipelineMonitoring } from '../constructs/monitoring';
 import { acknowledgeNag } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
+import type { SmsSetup } from '../deployment';
 import { type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
 import { type WorkerDef, type WorkerName, workerFunctions } from '../workers';
 import { entriesOf, mapRecord } from './records';
@@ -122,6 +125,8 @@ export interface StatelessStackProps extends StackProps {
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   /** Whose tokens the API accepts: the user pool's, or an external OpenID Connect issuer's. */
   readonly tokens: TokenIssuer;
+  /** Who sends officers' SMS, and the provider's keys when the SMS worker does. @default SNS */
+  readonly sms?: { readonly setup: SmsSetup; readonly credentials?: ISecret };
   /** Where the alarms on this stack's dead-letter queues tell the operators. */
   readonly operatorAlerts: ITopic;
   /** Where SNS parks the officer notifications it gave up delivering; every officer's subscription names it. */
@@ -186,6 +191,7 @@ export class StatelessStack extends Stack {
       }
     }
     this.streamFailureQueues = streamFailureQueues;
+    this.configureSms(props.sms ?? { setup: { channel: 'sns' } });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Emergency incident reporting API',
@@ -235,6 +241,27 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+
+  /**
+   * Tells the SMS worker and the directory import who sends officers' SMS: with SNS, the import
+   * subscribes phones and the worker leaves every message alone; with a provider, the worker sends
+   * through it (its settings and keys bound here) and the import subscribes no phone.
+   */
+  private configureSms(sms: NonNullable<StatelessStackProps['sms']>): void {
+    const workers: Readonly<Record<WorkerName, WorkerDef>> = workerFunctions;
+    for (const [name, def] of entriesOf(workers)) {
+      if (def.smsChannel) this.workerFunctions[name].addEnvironment(SMS_CHANNEL_ENV, sms.setup.channel);
+    }
+    const { deliverSms } = this.workerFunctions;
+    if (sms.setup.channel !== 'tencent-cloud') return;
+    if (!sms.credentials) throw new Error('Tencent Cloud SMS needs the secret holding its API keys');
+    deliverSms
+      .addEnvironment('SMS_SDK_APP_ID', sms.setup.sdkAppId)
+      .addEnvironment('SMS_SIGN_NAME', sms.setup.signName)
+      .addEnvironment('SMS_TEMPLATE_ID', sms.setup.templateId)
+      .addEnvironment('SMS_REGION', sms.setup.region)
+      .bindSecret(sms.credentials, 'SMS_CREDENTIALS_SECRET_ARN');
   }
 
   private pipelineFunction(def: FunctionDef, props: StatelessStackProps, timeout?: Duration): PipelineFunction {

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineApp } from '../../infra/bin/build-app';
 import { CHINA_MANAGED_POLICIES, CHINA_RESOURCE_TYPES, CHINA_SERVICE_PRINCIPALS } from '../../infra/china-availability';
 import { TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
+import { logicalIdOf } from './logical-ids';
 import { chinaContext, type Json, synthesisedChinaPipeline } from './synthesised';
 
 let pipeline: PipelineApp;
@@ -108,6 +109,23 @@ describe('the China partition', () => {
     for (const variables of environments.filter((v) => v[TOKEN_CLAIMS_ENV] !== undefined)) {
       expect(JSON.parse(variables[TOKEN_CLAIMS_ENV])).toEqual(claimNames);
     }
+  });
+
+  it('sends officers’ SMS through the provider: the SMS worker reads its keys from the stack’s secret', () => {
+    const [secretId] = Object.entries<Json>(templates[0]?.Resources ?? {}).find(
+      ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret',
+    ) ?? [''];
+    const deliverSms = templates[1]?.Resources[logicalIdOf(pipeline.stateless.workerFunctions.deliverSms)];
+    const variables = deliverSms?.Properties.Environment.Variables;
+
+    expect(secretId).not.toBe('');
+    expect(variables).toMatchObject({
+      OFFICER_SMS_CHANNEL: 'tencent-cloud',
+      SMS_SDK_APP_ID: chinaContext.smsSdkAppId,
+      SMS_SIGN_NAME: chinaContext.smsSignName,
+      SMS_TEMPLATE_ID: chinaContext.smsTemplateId,
+    });
+    expect(JSON.stringify(variables.SMS_CREDENTIALS_SECRET_ARN)).toContain(secretId);
   });
 
   it('is clean under cdk-nag’s AWS Solutions checks', () => {

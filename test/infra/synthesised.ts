@@ -66,6 +66,9 @@ export const chinaContext = {
     unit: 'unit_id',
     level: 'office_level',
   }),
+  smsSdkAppId: '1400000001',
+  smsSignName: '应急管理',
+  smsTemplateId: '2000001',
 };
 
 export interface SynthesisedChinaPipeline extends SynthesisedPipeline {

@@ -8,14 +8,20 @@ const context =
     values[key];
 
 const issuer = { oidcIssuer: 'https://id.example.gov.cn/realms/emergency', oidcAudience: 'incident-console' };
+const tencentSms = { smsSdkAppId: '1400000001', smsSignName: '应急管理', smsTemplateId: '2000001' };
 
 describe('deploymentFrom', () => {
   it('keeps the global partition and its Cognito user pool by default', () => {
-    expect(deploymentFrom(context({}))).toEqual({ partition: 'aws', identity: { kind: 'cognito' } });
+    expect(deploymentFrom(context({}))).toEqual({
+      partition: 'aws',
+      identity: { kind: 'cognito' },
+      sms: { channel: 'sns' },
+    });
     expect(deploymentFrom(context({ authDomainPrefix: 'console' }), 'eu-west-1')).toEqual({
       partition: 'aws',
       region: 'eu-west-1',
       identity: { kind: 'cognito', authDomainPrefix: 'console' },
+      sms: { channel: 'sns' },
     });
   });
 
@@ -26,14 +32,16 @@ describe('deploymentFrom', () => {
   });
 
   it('deploys to Beijing by default in China, or Ningxia when asked, and nowhere else', () => {
-    expect(deploymentFrom(context({ partition: 'aws-cn', ...issuer })).region).toBe('cn-north-1');
-    expect(deploymentFrom(context({ partition: 'aws-cn', region: 'cn-northwest-1', ...issuer })).region).toBe(
+    expect(deploymentFrom(context({ partition: 'aws-cn', ...issuer, ...tencentSms })).region).toBe('cn-north-1');
+    expect(
+      deploymentFrom(context({ partition: 'aws-cn', region: 'cn-northwest-1', ...issuer, ...tencentSms })).region,
+    ).toBe('cn-northwest-1');
+    expect(deploymentFrom(context({ partition: 'aws-cn', ...issuer, ...tencentSms }), 'cn-northwest-1').region).toBe(
       'cn-northwest-1',
     );
-    expect(deploymentFrom(context({ partition: 'aws-cn', ...issuer }), 'cn-northwest-1').region).toBe('cn-northwest-1');
-    expect(() => deploymentFrom(context({ partition: 'aws-cn', region: 'eu-west-1', ...issuer }))).toThrow(
-      /not in the aws-cn partition/,
-    );
+    expect(() =>
+      deploymentFrom(context({ partition: 'aws-cn', region: 'eu-west-1', ...issuer, ...tencentSms })),
+    ).toThrow(/not in the aws-cn partition/);
     expect(() => deploymentFrom(context({ region: 'cn-north-1' }))).toThrow(/not in the aws partition/);
     expect(() => deploymentFrom(context({ partition: 'aws-us-gov' }))).toThrow(/partition must be one of aws, aws-cn/);
   });
@@ -42,6 +50,7 @@ describe('deploymentFrom', () => {
     const deployment = deploymentFrom(
       context({
         partition: 'aws-cn',
+        ...tencentSms,
         oidcIssuer: 'https://id.example.gov.cn/realms/emergency',
         oidcAudience: '["incident-console","field-app"]',
         oidcClaims: '{"role":"emergency_role","region":"division_code"}',
@@ -61,6 +70,22 @@ describe('deploymentFrom', () => {
         tokenEndpoint: 'https://id.example.gov.cn/realms/emergency/protocol/openid-connect/token',
       },
     });
+  });
+
+  it('sends SMS through SNS in the global partition unless told, and through Tencent Cloud in China', () => {
+    expect(deploymentFrom(context({ smsChannel: 'tencent-cloud', ...tencentSms })).sms).toEqual({
+      channel: 'tencent-cloud',
+      sdkAppId: '1400000001',
+      signName: '应急管理',
+      templateId: '2000001',
+      region: 'ap-beijing',
+    });
+    expect(() => deploymentFrom(context({ partition: 'aws-cn', ...issuer }))).toThrow(
+      /Tencent Cloud SMS needs -c smsSdkAppId=… -c smsSignName=… -c smsTemplateId=…/,
+    );
+    expect(() => deploymentFrom(context({ partition: 'aws-cn', ...issuer, smsChannel: 'sns' }))).toThrow(
+      /SNS sends no SMS in the AWS China regions/,
+    );
   });
 
   it('refuses an issuer without an audience, over plain HTTP, or with claim names it cannot use', () => {

@@ -519,6 +519,7 @@ export const en: Record<MessageKey, string> = {
   'desk.incident.ev.ObligationWaived': '{time} {office}’s duty “{handover}” lifted by a change of grade',
   'desk.incident.ev.NotificationSent': '{time} {count} people notified',
   'desk.incident.ev.NotificationFailed': '{time} a notification could not be sent: {reason}',
+  'desk.incident.ev.SmsDelivered': '{time} SMS sent by the provider (message {messageId})',
   'desk.incident.ev.InspectionFinding':
     '{time} an inspector recorded a finding: {finding} (responsible: {responsible})',
   'desk.role.first-responsible': 'first responsible person',

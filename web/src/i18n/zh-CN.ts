@@ -503,6 +503,7 @@ export const zhCN = {
   'desk.incident.ev.ObligationWaived': '{time} {office}的“{handover}”因等级调整免除',
   'desk.incident.ev.NotificationSent': '{time} 已通知 {count} 人',
   'desk.incident.ev.NotificationFailed': '{time} 通知未能发出：{reason}',
+  'desk.incident.ev.SmsDelivered': '{time} 短信已由服务商发出（短信编号 {messageId}）',
   'desk.incident.ev.InspectionFinding': '{time} 督查人员认定{finding}（责任方：{responsible}）',
   'desk.role.first-responsible': '第一责任人',
   'desk.role.directly-responsible': '直接责任人',

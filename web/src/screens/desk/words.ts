@@ -118,6 +118,8 @@ export const eventWords = (event: IncidentEvent): string => {
       return t('desk.incident.ev.NotificationSent', { time, count: event.data.recipients.length });
     case 'NotificationFailed':
       return t('desk.incident.ev.NotificationFailed', { time, reason: event.data.reason });
+    case 'SmsDelivered':
+      return t('desk.incident.ev.SmsDelivered', { time, messageId: event.data.providerMessageId });
     case 'InspectionFinding':
       return t('desk.incident.ev.InspectionFinding', {
         time,
