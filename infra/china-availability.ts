@@ -26,7 +26,9 @@ export const CHINA_AVAILABILITY_CHECKED_ON = '2026-12-05';
 /** CloudFormation resource types available in both China regions that the stacks use. */
 export const CHINA_RESOURCE_TYPES: readonly string[] = [
   'AWS::ApiGatewayV2::Api',
+  'AWS::ApiGatewayV2::ApiMapping',
   'AWS::ApiGatewayV2::Authorizer',
+  'AWS::ApiGatewayV2::DomainName',
   'AWS::ApiGatewayV2::Integration',
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Stage',

@@ -6,6 +6,7 @@
  */
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { OidcConsoleAuth } from '../../shared/schemas/console-config';
 import type { RouteDef } from '../api';
 import { WEB_SCOPES } from '../constructs/web-sign-in';
 import { type Deployment, deploymentFrom, type IdentityProvider } from '../deployment';
@@ -59,10 +60,15 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
 
   // The console's own domain (in mainland China it must have an ICP filing) and its certificate:
   // `cdk deploy -c webDomain=console.example.gov.cn -c webCertificateArn=arn:aws:acm:us-east-1:…`.
+  // In the China regions the domain is the API's own, and the certificate one in the stacks' region.
   const webDomain = app.node.tryGetContext('webDomain') as string | undefined;
   const webCertificateArn = app.node.tryGetContext('webCertificateArn') as string | undefined;
   if (webDomain && !webCertificateArn)
-    throw new Error('webDomain needs webCertificateArn (an ACM certificate in us-east-1)');
+    throw new Error(
+      'webDomain needs webCertificateArn (an ACM certificate in us-east-1; in aws-cn, in the stacks’ region)',
+    );
+  const domain = webDomain && webCertificateArn ? { name: webDomain, certificateArn: webCertificateArn } : undefined;
+  const inChina = deployment.partition === 'aws-cn';
 
   const stateful = new StatefulStack(app, 'IncidentPipeline-Stateful', {
     env,
@@ -88,22 +94,30 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     operatorAlerts: stateful.operatorAlerts,
     officerDeliveryDeadLetters: stateful.officerDeliveryDeadLetters,
     routes: options.routes,
+    // CloudFront in the China regions is a separate service that needs an ICP-filed domain for every
+    // distribution, takes no ACM certificate and runs no CloudFront Functions: there the console is
+    // served from the API's own domain (docs/operations.md#the-web-console-in-the-china-regions).
+    ...(inChina
+      ? {
+          console: {
+            webDist: options.webDist ?? ensureWebBuild().dist,
+            auth: consoleSignIn(stateful, identity).auth,
+            ...(domain ? { domain } : {}),
+          },
+        }
+      : {}),
   });
 
-  // CloudFront in the China regions is a separate service that needs an ICP-filed domain for
-  // every distribution, and has no CloudFront Functions or origin access control: the console is
-  // not deployed through it there (docs/operations.md#the-web-console-in-the-china-regions).
-  const web =
-    deployment.partition === 'aws'
-      ? new WebStack(app, 'IncidentPipeline-Web', {
-          env,
-          description: 'Incident reporting pipeline: the web console and the API on one CloudFront distribution',
-          httpApi: stateless.httpApi,
-          signIn: consoleSignIn(stateful, identity),
-          webDist: options.webDist ?? ensureWebBuild().dist,
-          ...(webDomain && webCertificateArn ? { domain: { name: webDomain, certificateArn: webCertificateArn } } : {}),
-        })
-      : undefined;
+  const web = !inChina
+    ? new WebStack(app, 'IncidentPipeline-Web', {
+        env,
+        description: 'Incident reporting pipeline: the web console and the API on one CloudFront distribution',
+        httpApi: stateless.httpApi,
+        signIn: consoleSignIn(stateful, identity),
+        webDist: options.webDist ?? ensureWebBuild().dist,
+        ...(domain ? { domain } : {}),
+      })
+    : undefined;
 
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -116,8 +130,11 @@ function accountsOf(stateful: StatefulStack): CognitoAccounts {
   return stateful.accounts;
 }
 
-function consoleSignIn(stateful: StatefulStack, identity: IdentityProvider): ConsoleSignIn {
-  if (identity.kind === 'cognito') return { kind: 'cognito', accounts: accountsOf(stateful) };
+function consoleSignIn(stateful: StatefulStack, identity: IdentityProvider): ConsoleSignIn & { auth: OidcConsoleAuth } {
+  if (identity.kind === 'cognito') {
+    const accounts = accountsOf(stateful);
+    return { kind: 'cognito', accounts, auth: accounts.webSignIn.consoleAuth() };
+  }
   if (!identity.consoleEndpoints) {
     throw new Error(
       'the web console signs in at the external issuer: name its endpoints with -c oidcAuthorizationEndpoint=… ' +

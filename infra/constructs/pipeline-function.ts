@@ -91,6 +91,8 @@ export interface PipelineFunctionProps {
    * from its own folder (`import.meta.dirname`); see {@link GeneratedFiles}. @default - none
    */
   readonly generatedFiles?: GeneratedFiles;
+  /** Folders copied beside the bundle, by name there → absolute path here (the built console). @default - none */
+  readonly shippedFolders?: Readonly<Record<string, string>>;
 }
 
 /** File name → generator module, relative to the repository root, whose default export returns the file's text. */
@@ -170,6 +172,9 @@ export class PipelineFunction extends NodejsFunction {
               ([name, generator]) =>
                 `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/write-generated-file.ts'))} ` +
                 `${quote(generator)} ${quote(path.join(outputDir, name))}`,
+            ),
+            ...Object.entries(props.shippedFolders ?? {}).map(
+              ([name, folder]) => `cp -R ${quote(folder)} ${quote(path.join(outputDir, name))}`,
             ),
             // The data files the bundle reads from its own folder (the division data), if it reads any.
             `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/ship-data-files.ts'))} ${quote(outputDir)}`,

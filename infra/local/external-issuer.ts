@@ -29,8 +29,6 @@ export interface ExternalIssuer {
   verify(token: string): Promise<Record<string, unknown>>;
   /** The console's sign-in at the issuer (authorization code with PKCE). */
   readonly consoleAuth: OidcConsoleAuth;
-  /** The origin the console exchanges codes with, for its Content-Security-Policy. */
-  readonly origin: string;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -108,6 +106,5 @@ export const openExternalIssuer = async (options: ExternalIssuerOptions): Promis
       clientId: options.webClientId ?? firstAudience,
       scopes: [...OIDC_SCOPES],
     },
-    origin: new URL(discovery.token_endpoint).origin,
   };
 };

@@ -265,7 +265,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         auth: issuer ? issuer.consoleAuth : { kind: 'local', identities: LOCAL_IDENTITIES },
         unitLimits: unitLimitsOf(policy),
       },
-      ...(issuer ? { connectSources: [issuer.origin] } : {}),
     });
     const http = await startLocalHttpServer({
       port: options.port,

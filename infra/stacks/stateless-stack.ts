@@ -9,15 +9,19 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
   type HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -30,6 +34,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SMS_CHANNEL_ENV } from '../../shared/adapters/sms/channel';
 import { type ClaimNames, TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
+import type { OidcConsoleAuth } from '../../shared/schemas/console-config';
 import { type ApiFunctionName, apiFunctions, apiThrottle, type FunctionDef, type RouteDef, routes } from '../api';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { EscalationStateMachine } from '../constructs/escalation-state-machine';
@@ -127,6 +132,16 @@ export interface StatelessStackProps extends StackProps {
   readonly tokens: TokenIssuer;
   /** Who sends officers' SMS, and the provider's keys when the SMS worker does. @default SNS */
   readonly sms?: { readonly setup: SmsSetup; readonly credentials?: ISecret };
+  /**
+   * Serve the web console from the API's own domain (where there is no CloudFront): its built files,
+   * the identity provider's sign-in endpoints, and the domain (ICP-filed, in mainland China) with its
+   * certificate. @default - not served here
+   */
+  readonly console?: {
+    readonly webDist: string;
+    readonly auth: OidcConsoleAuth;
+    readonly domain?: { readonly name: string; readonly certificateArn: string };
+  };
   /** Where the alarms on this stack's dead-letter queues tell the operators. */
   readonly operatorAlerts: ITopic;
   /** Where SNS parks the officer notifications it gave up delivering; every officer's subscription names it. */
@@ -225,6 +240,8 @@ export class StatelessStack extends Stack {
       this.route(route, integrations[route.fn], route.auth ? jwtAuthorizer : publicAuthorizer(route));
     }
 
+    if (props.console) this.serveConsole(props.console);
+
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alerts: props.operatorAlerts,
       functions: [
@@ -241,6 +258,49 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+
+  /**
+   * The console on the API's default route: every path no API route matches reaches the console
+   * function, as the local runtime's server falls back to the console beside its API. The API's
+   * routes keep their own authorizer; the console's files are public, as on CloudFront.
+   */
+  private serveConsole(console: NonNullable<StatelessStackProps['console']>): void {
+    const fn = new PipelineFunction(this, 'WebConsoleFunction', {
+      entry: 'functions/web-console/handler.ts',
+      shippedFolders: { console: console.webDist },
+    });
+    fn.addEnvironment('CONSOLE_AUTH', JSON.stringify(console.auth));
+    const files = this.httpApi.addRoutes({
+      path: '/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('WebConsoleIntegration', fn),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    const root = this.httpApi.addRoutes({
+      path: '/',
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('WebConsoleRootIntegration', fn),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    for (const consoleRoute of [...files, ...root]) {
+      acknowledgeNag(
+        consoleRoute,
+        'APIG4',
+        'The web console’s own files (HTML, scripts, styles, config.json naming the public sign-in endpoints): ' +
+          'public like any web page; every API route under /v1 keeps the JWT authorizer.',
+      );
+    }
+    if (console.domain) {
+      // The console's (and the API's) address in mainland China: a domain with an ICP filing.
+      const domainName = new DomainName(this, 'ConsoleDomain', {
+        domainName: console.domain.name,
+        certificate: Certificate.fromCertificateArn(this, 'ConsoleCertificate', console.domain.certificateArn),
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'ConsoleDomainMapping', { api: this.httpApi, domainName, stage: this.stage });
+      new CfnOutput(this, 'ConsoleUrl', { value: `https://${console.domain.name}/` });
+    }
   }
 
   /**

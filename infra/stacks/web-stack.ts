@@ -37,11 +37,11 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwne
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { consoleContentSecurityPolicy, PERMISSIONS_POLICY } from '../../shared/adapters/http/web-security';
 import { builtInPolicies } from '../../shared/adapters/policy-source';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { type ConsoleConfig, type OidcConsoleAuth, unitLimitsOf } from '../../shared/schemas/console-config';
 import { acknowledgeNag } from '../constructs/nag';
-import { consoleContentSecurityPolicy, PERMISSIONS_POLICY } from '../web-security';
 import type { CognitoAccounts } from './stateful-stack';
 
 export interface WebStackProps extends StackProps {

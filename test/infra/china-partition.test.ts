@@ -128,6 +128,34 @@ describe('the China partition', () => {
     expect(JSON.stringify(variables.SMS_CREDENTIALS_SECRET_ARN)).toContain(secretId);
   });
 
+  it('serves the web console from the API’s own ICP-filed domain, signing in at the operator’s issuer', () => {
+    const routes = resources()
+      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map((resource) => resource.Properties);
+    const consoleRoutes = routes.filter((route) => ['GET /', 'GET /{proxy+}'].includes(route.RouteKey));
+    const [domain] = resources().filter((resource) => resource.Type === 'AWS::ApiGatewayV2::DomainName');
+    const consoleFunction = pipeline.stateless.node.findChild('WebConsoleFunction');
+    const variables = templates[1]?.Resources[logicalIdOf(consoleFunction)]?.Properties.Environment.Variables;
+
+    expect(consoleRoutes.map((route) => route.AuthorizationType)).toEqual(['NONE', 'NONE']);
+    expect(
+      routes
+        .filter((route) => route.RouteKey.includes('/v1/') && !route.RouteKey.endsWith('/openapi.json'))
+        .every((r) => r.AuthorizationType === 'JWT'),
+    ).toBe(true);
+    expect(domain?.Properties.DomainName).toBe(chinaContext.webDomain);
+    expect(domain?.Properties.DomainNameConfigurations[0].CertificateArn).toBe(chinaContext.webCertificateArn);
+    expect(resources().some((resource) => resource.Type === 'AWS::ApiGatewayV2::ApiMapping')).toBe(true);
+    expect(JSON.parse(variables.CONSOLE_AUTH)).toEqual({
+      kind: 'oidc',
+      authorizationEndpoint: chinaContext.oidcAuthorizationEndpoint,
+      tokenEndpoint: chinaContext.oidcTokenEndpoint,
+      endSessionEndpoint: chinaContext.oidcEndSessionEndpoint,
+      clientId: 'incident-console',
+      scopes: ['openid', 'profile'],
+    });
+  });
+
   it('is clean under cdk-nag’s AWS Solutions checks', () => {
     const violations = new AwsSolutionsChecks().validateScope(pipeline.app).violations;
 

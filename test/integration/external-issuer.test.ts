@@ -5,7 +5,7 @@
  * under the issuer's own claim names — and refuses every token it did not sign for this API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleContentSecurityPolicy } from '../../infra/web-security';
+import { consoleContentSecurityPolicy } from '../../shared/adapters/http/web-security';
 import { startTestIssuer, type TestIssuer } from './oidc-issuer';
 import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
