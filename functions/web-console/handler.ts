@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { makeConsoleFiles } from '../../shared/adapters/http/console-files';
 import { builtInPolicies } from '../../shared/adapters/policy-source';
 import { readEnv } from '../../shared/config/env';
+import { claimNamesSchema } from '../../shared/schemas/claims';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
 
 const env = readEnv(z.object({ CONSOLE_AUTH: z.string().min(1) }));
@@ -22,6 +23,7 @@ const auth = z
     endSessionEndpoint: z.url().optional(),
     clientId: z.string().min(1),
     scopes: z.array(z.string()),
+    claimNames: claimNamesSchema.optional(),
   })
   .parse(JSON.parse(env.CONSOLE_AUTH));
 

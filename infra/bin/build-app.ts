@@ -143,6 +143,12 @@ function consoleSignIn(stateful: StatefulStack, identity: IdentityProvider): Con
   }
   return {
     kind: 'external',
-    auth: { kind: 'oidc', ...identity.consoleEndpoints, clientId: identity.webClientId, scopes: [...WEB_SCOPES] },
+    auth: {
+      kind: 'oidc',
+      ...identity.consoleEndpoints,
+      clientId: identity.webClientId,
+      scopes: [...WEB_SCOPES],
+      ...(Object.keys(identity.claimNames).length > 0 ? { claimNames: identity.claimNames } : {}),
+    },
   };
 }

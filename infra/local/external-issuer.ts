@@ -105,6 +105,7 @@ export const openExternalIssuer = async (options: ExternalIssuerOptions): Promis
       ...(discovery.end_session_endpoint ? { endSessionEndpoint: discovery.end_session_endpoint } : {}),
       clientId: options.webClientId ?? firstAudience,
       scopes: [...OIDC_SCOPES],
+      ...(options.claimNames && Object.keys(options.claimNames).length > 0 ? { claimNames: options.claimNames } : {}),
     },
   };
 };

@@ -5,6 +5,7 @@
  * All are read here, so the handlers of both runtimes see one `Caller`.
  */
 import * as z from 'zod';
+import { CALLER_CLAIMS, type ClaimNames, claimUnder } from '../domain/claim-names';
 
 export const ROLES = ['reporter', 'office', 'inspector'] as const;
 export const OFFICE_LEVELS = ['county', 'city', 'province'] as const;
@@ -44,19 +45,11 @@ export const claimNamesSchema = z.strictObject({
   unit: z.string().min(1).optional(),
   level: z.string().min(1).optional(),
 });
-export type ClaimNames = z.infer<typeof claimNamesSchema>;
-
-/** The claims the API reads, in the order of {@link claimNamesSchema}. */
-const CALLER_CLAIMS = ['sub', 'role', 'region', 'unit', 'level'] as const;
+export type { ClaimNames };
 
 /** Reads a caller from JWT claims under `names`, accepting Cognito's `custom:` prefix for the rest. */
-export const callerFromClaims = (claims: Record<string, unknown>, names: ClaimNames = {}): Caller => {
-  const pick = (name: (typeof CALLER_CLAIMS)[number]): unknown => {
-    const mapped = names[name];
-    return mapped !== undefined ? claims[mapped] : (claims[name] ?? claims[`custom:${name}`]);
-  };
-  return callerSchema.parse(Object.fromEntries(CALLER_CLAIMS.map((name) => [name, pick(name)])));
-};
+export const callerFromClaims = (claims: Record<string, unknown>, names: ClaimNames = {}): Caller =>
+  callerSchema.parse(Object.fromEntries(CALLER_CLAIMS.map((name) => [name, claimUnder(claims, name, names)])));
 
 /**
  * Claim names given as JSON text (`TOKEN_CLAIMS`, the `oidcClaims` context) or already parsed;

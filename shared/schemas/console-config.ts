@@ -4,6 +4,7 @@
  * public, like the console itself.
  */
 
+import type { ClaimNames } from '../domain/claim-names';
 import type { Grade } from '../domain/grade';
 import type { Category } from '../domain/incident';
 import type { Policy } from '../domain/policy/policy';
@@ -40,6 +41,8 @@ export type ConsoleAuth =
       readonly endSessionEndpoint?: string;
       readonly clientId: string;
       readonly scopes: readonly string[];
+      /** The issuer's names for the caller's claims, which the console reads too. @default the API's own */
+      readonly claimNames?: ClaimNames;
     };
 
 /** The scopes the console asks an OpenID Connect provider for: an ID token and the person's name. */

@@ -153,6 +153,7 @@ describe('the China partition', () => {
       endSessionEndpoint: chinaContext.oidcEndSessionEndpoint,
       clientId: 'incident-console',
       scopes: ['openid', 'profile'],
+      claimNames: JSON.parse(chinaContext.oidcClaims),
     });
   });
 

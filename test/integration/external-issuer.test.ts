@@ -92,6 +92,7 @@ describe('an external OpenID Connect issuer', () => {
       endSessionEndpoint: `${issuer.issuer}/protocol/openid-connect/logout`,
       clientId: AUDIENCE,
       scopes: ['openid', 'profile'],
+      claimNames,
     });
     expect(shell.headers.get('content-security-policy')).toBe(
       consoleContentSecurityPolicy([new URL(issuer.issuer).origin]),

@@ -1,10 +1,13 @@
 /**
  * An OpenID Connect issuer on 127.0.0.1 for tests: its discovery document and key set (one RS256
- * and one ES256 key), and tokens it signs with either. It stands for a provincial identity platform
- * or a Keycloak realm; nothing here is the pipeline's own code.
+ * and one ES256 key), and tokens it signs with either. Given a person to sign in as, it also runs
+ * the authorization code flow with PKCE (S256) the web console uses: its sign-in page approves at
+ * once and sends the code back; its token endpoint checks code, verifier, client and redirect and
+ * answers an ID token and a refresh token. It stands for a provincial identity platform or a
+ * Keycloak realm; nothing here is the pipeline's own code.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
@@ -37,16 +40,74 @@ const signingKey = async (alg: 'RS256' | 'ES256'): Promise<SigningKey> => {
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
 };
 
-export const startTestIssuer = async (audience: string): Promise<TestIssuer> => {
+const readForm = (req: IncomingMessage): Promise<URLSearchParams> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+
+const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
+
+export const startTestIssuer = async (
+  audience: string,
+  options: { readonly signInAs?: Record<string, unknown> } = {},
+): Promise<TestIssuer> => {
   const keys = { RS256: await signingKey('RS256'), ES256: await signingKey('ES256') };
   // Not published: a key of the same algorithm and id that the issuer never announced.
   const stranger = { RS256: await signingKey('RS256'), ES256: await signingKey('ES256') };
   let issuer = '';
-  const server = createServer((req, res) => {
-    const send = (body: unknown) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+  const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>();
+  const idToken = (clientId: string) =>
+    new SignJWT(options.signInAs ?? {})
+      .setProtectedHeader({ alg: 'RS256', kid: keys.RS256.kid, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(clientId)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(keys.RS256.privateKey);
+  const server = createServer(async (req, res) => {
+    const send = (body: unknown, status = 200) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
       res.end(JSON.stringify(body));
     };
+    const url = new URL(req.url ?? '/', issuer || 'http://127.0.0.1');
+    if (url.pathname === '/realms/emergency/protocol/openid-connect/auth' && options.signInAs) {
+      const q = url.searchParams;
+      if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256') {
+        return send({ error: 'invalid_request' }, 400);
+      }
+      const code = randomUUID();
+      codes.set(code, {
+        challenge: q.get('code_challenge') ?? '',
+        redirectUri: q.get('redirect_uri') ?? '',
+        clientId: q.get('client_id') ?? '',
+      });
+      const back = new URL(q.get('redirect_uri') ?? '');
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', q.get('state') ?? '');
+      res.writeHead(302, { location: back.href });
+      return res.end();
+    }
+    if (url.pathname === '/realms/emergency/protocol/openid-connect/token' && req.method === 'POST') {
+      const form = await readForm(req);
+      const clientId = form.get('client_id') ?? '';
+      if (form.get('grant_type') === 'refresh_token') {
+        return send({ id_token: await idToken(clientId), refresh_token: randomUUID(), token_type: 'Bearer' });
+      }
+      const granted = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      if (
+        !granted ||
+        granted.clientId !== clientId ||
+        granted.redirectUri !== form.get('redirect_uri') ||
+        granted.challenge !== s256(form.get('code_verifier') ?? '')
+      ) {
+        return send({ error: 'invalid_grant' }, 400);
+      }
+      return send({ id_token: await idToken(clientId), refresh_token: randomUUID(), token_type: 'Bearer' });
+    }
     if (req.url === '/realms/emergency/.well-known/openid-configuration') {
       return send({
         issuer,
