@@ -53,7 +53,9 @@ const readBody = (req: IncomingMessage): Promise<string> =>
 const sameText = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-export const startFakeSmsProvider = async (options: { readonly dataDir?: string } = {}): Promise<FakeSmsProvider> => {
+export const startFakeSmsProvider = async (
+  options: { readonly dataDir?: string; readonly log?: (line: string) => void } = {},
+): Promise<FakeSmsProvider> => {
   const keys = { secretId: `AKID${randomBytes(12).toString('hex')}`, secretKey: randomBytes(24).toString('hex') };
   const app = { sdkAppId: '1400000001', signName: '应急管理', templateId: '2000001' };
   const accepted: FakeSms[] = [];
@@ -136,6 +138,9 @@ export const startFakeSmsProvider = async (options: { readonly dataDir?: string 
       };
       accepted.push(sms);
       if (outbox) appendFileSync(outbox, `${JSON.stringify(sms)}\n`);
+      options.log?.(
+        `sms ${phone} 【${sms.signName}】 template ${sms.templateId} (${params.join(', ')}): ${sms.serialNo}`,
+      );
       return { SerialNo: sms.serialNo, PhoneNumber: phone, Fee: 1, Code: 'Ok', Message: 'send success' };
     });
     return answer({ SendStatusSet });

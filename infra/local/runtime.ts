@@ -177,7 +177,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     );
 
     // Officers' SMS go through the SMS worker to a stand-in for the provider, as in the China regions.
-    const sms = await startFakeSmsProvider({ dataDir: options.dataDir });
+    const sms = await startFakeSmsProvider({ dataDir: options.dataDir, log });
     cleanups.push(sms.close);
 
     // Handlers parse their configuration once, at import: set it before importing them.
