@@ -48,10 +48,9 @@ export interface PipelineApp {
 
 export function buildApp(options: BuildAppOptions = {}): PipelineApp {
   const app = new App({ context: options.context, outdir: options.outdir });
-  const deployment = deploymentFrom(
-    (key) => app.node.tryGetContext(key),
-    options.env?.region ?? process.env.CDK_DEFAULT_REGION,
-  );
+  // Given options.env, exactly that (`{}`: environment-agnostic); otherwise the CLI's defaults.
+  const givenRegion = options.env ? options.env.region : process.env.CDK_DEFAULT_REGION;
+  const deployment = deploymentFrom((key) => app.node.tryGetContext(key), givenRegion);
   const env: Environment = {
     account: options.env ? options.env.account : process.env.CDK_DEFAULT_ACCOUNT,
     region: deployment.region,
