@@ -3,11 +3,12 @@
  * access control, and the HTTP API on the same distribution under `/v1/*` — one origin for the
  * console and the API, so no CORS. Every answer carries the console's security headers (a
  * Content-Security-Policy without inline script, HSTS, no framing). `config.json` is written at
- * deployment: the managed login's address and the web client, and the unit's time limits.
+ * deployment: the identity provider's sign-in endpoints and the web client, and the unit's time limits.
  *
- * Serving it inside mainland China needs a domain with an ICP filing (CloudFront's own domain is
- * not reachable reliably there, and a China-region distribution needs an ICP-filed alternate
- * domain): pass it as `domain` with its certificate.
+ * The global partition only: in the China regions the console is served from the API's own
+ * domain instead (`StatelessStack`'s console, docs/operations.md#the-web-console-in-the-china-regions).
+ * Reaching a global distribution from mainland China reliably needs a domain with an ICP filing:
+ * pass it as `domain` with its certificate.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
