@@ -184,6 +184,8 @@ export const queues = {
   // Every officer notification, as sent: the local officer inbox, and on AWS an archive of what
   // each office was told.
   officerInbox: queue('OfficerInboxQueue', 'officer-inbox', 'OFFICER_INBOX_QUEUE_URL', 60),
+  // Officer notifications to send by SMS through the provider that delivers in mainland China.
+  officerSms: queue('OfficerSmsQueue', 'officer-sms', 'OFFICER_SMS_QUEUE_URL', 60),
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueName = keyof typeof queues;
@@ -239,4 +241,6 @@ export const subscriptions: readonly SubscriptionDef[] = [
     ),
   },
   { topic: 'officerNotifications', queue: 'officerInbox', rawMessageDelivery: true },
+  // Every notification: whether its officer has a phone is the directory's to say, not an attribute's.
+  { topic: 'officerNotifications', queue: 'officerSms', rawMessageDelivery: true },
 ];

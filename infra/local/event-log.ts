@@ -47,6 +47,8 @@ export const describeEvent = (event: IncidentEvent): string => {
       return `${head}: told ${event.data.recipients.map((r) => `${r.personId} (${r.role}, ${r.office})`).join(', ')} — ${event.data.kind}`;
     case 'NotificationFailed':
       return `${head}: could not notify (${event.data.kind}): ${event.data.reason}${event.data.willRetry ? '; will retry' : ''}`;
+    case 'SmsDelivered':
+      return `${head}: SMS to ${event.data.personId} (${event.data.role}, ${event.data.office}) sent by ${event.data.provider} as ${event.data.providerMessageId}: ${event.data.receipt.code} — ${event.data.kind}`;
     case 'ObligationWaived':
       return `${head}: ${office(event.data)} no longer owes ${event.data.obligationId.split('-').at(-1)}: ${event.data.reason}`;
     case 'DeadlineShortened':

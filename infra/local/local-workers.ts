@@ -24,7 +24,6 @@ import { entriesOf } from '../stacks/records';
 import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../workers';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { describeEvent } from './event-log';
-import { deliveredToSqs } from './fauxqs';
 import { lambdaContext } from './lambda-context';
 import type { LocalResources } from './provision';
 import { startQueuePoller } from './queue-poller';
@@ -329,7 +328,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
         batchSize: 10,
         consumer: async (event) => {
           for (const record of event.Records) {
-            const n = JSON.parse(deliveredToSqs(record.body)) as {
+            const n = JSON.parse(record.body) as {
               personId: string;
               role: string;
               office: string;

@@ -9,7 +9,9 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { DomainError } from '../../shared/domain/errors';
+import { parseClaimNames } from '../../shared/schemas/claims';
 import { JavaMissingError } from './dynamodb-local';
+import { ExternalIssuerError } from './external-issuer';
 import { PortInUseError } from './ports';
 import type { LocalRuntime } from './runtime';
 import { ensureWebBuild } from './web-build';
@@ -31,6 +33,11 @@ const configSchema = z.object({
   THROTTLE_BURST: z.coerce.number().int().min(1).default(apiThrottle.burstLimit),
   // Concurrent roll-up consumers, as Lambda scales the queue's consumers out on AWS (benchmarks).
   ROLLUP_CONSUMERS: z.coerce.number().int().min(1).max(32).default(1),
+  // An external OpenID Connect issuer to trust instead of the local key (docs/operations.md#identity-provider).
+  OIDC_ISSUER: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_WEB_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLAIMS: z.string().optional(),
 });
 
 const fail = (message: string): never => {
@@ -46,6 +53,24 @@ const config = parsed.data ?? configSchema.parse({});
 const dataDir = resolve(config.DATA_DIR);
 const throttle =
   config.THROTTLE_RATE > 0 ? { rateLimit: config.THROTTLE_RATE, burstLimit: config.THROTTLE_BURST } : undefined;
+const externalIssuer = (() => {
+  if (!config.OIDC_ISSUER) return undefined;
+  const audience = (config.OIDC_AUDIENCE ?? '')
+    .split(',')
+    .map((client) => client.trim())
+    .filter(Boolean);
+  if (audience.length === 0) return fail('OIDC_ISSUER needs OIDC_AUDIENCE: the client id(s) its tokens are issued to');
+  try {
+    return {
+      issuer: config.OIDC_ISSUER,
+      audience,
+      claimNames: parseClaimNames(config.OIDC_CLAIMS, 'OIDC_CLAIMS'),
+      ...(config.OIDC_WEB_CLIENT_ID ? { webClientId: config.OIDC_WEB_CLIENT_ID } : {}),
+    };
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const started = Date.now();
 const time = (): string => new Date().toISOString().slice(11, 19);
 
@@ -108,6 +133,7 @@ try {
     log: (line) => console.log(`${time()} ${line}`),
     throttle: throttle ?? false,
     ...(config.ROLLUP_CONSUMERS > 1 ? { consumersPerQueue: { rollup: config.ROLLUP_CONSUMERS } } : {}),
+    ...(externalIssuer ? { externalIssuer } : {}),
   });
 } catch (error) {
   if (error instanceof PortInUseError) {
@@ -115,7 +141,9 @@ try {
       `${error.message}. Is another \`npm start\` running? Stop it, or choose another port: PORT=${error.port + 1} npm start`,
     );
   }
-  if (error instanceof JavaMissingError || error instanceof DomainError) fail(error.message);
+  if (error instanceof JavaMissingError || error instanceof DomainError || error instanceof ExternalIssuerError) {
+    fail(error.message);
+  }
   throw error;
 }
 if (stoppingSince !== undefined) {

@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'IncidentClosed',
   'NotificationSent',
   'NotificationFailed',
+  'SmsDelivered',
   'InspectionFinding',
 ] as const;
 

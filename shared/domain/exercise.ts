@@ -17,3 +17,6 @@ export const DRILL_PREFIX = '【演练】[Drill] ';
 /** `text` as an officer is told it: prefixed {@link DRILL_PREFIX} when it concerns an exercise. */
 export const toldAs = (scope: { readonly drill?: DrillMark | undefined }, text: string): string =>
   isExercise(scope) ? `${DRILL_PREFIX}${text}` : text;
+
+/** Whether a message was told as about an exercise ({@link toldAs}): a channel that rewords it keeps the mark. */
+export const isToldAsExercise = (text: string): boolean => text.startsWith(DRILL_PREFIX);

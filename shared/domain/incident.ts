@@ -259,6 +259,25 @@ export interface NotificationFailedData {
   readonly willRetry: boolean;
 }
 
+/**
+ * An officer's notification sent as an SMS through the provider that delivers in mainland China
+ * (the SNS message id in {@link NotificationSentData} proves the hand-over; this, the provider's).
+ */
+export interface SmsDeliveredData {
+  /** `sms:<queue message id>`: the one delivery of that notification's message, sent once. */
+  readonly key: string;
+  readonly kind: string;
+  readonly personId: string;
+  readonly office: string;
+  readonly role: string;
+  /** Which provider sent it, e.g. `tencent-cloud`. */
+  readonly provider: string;
+  /** The provider's id for the message, to match its delivery report. */
+  readonly providerMessageId: string;
+  /** The provider's receipt: its status code and description for the sending. */
+  readonly receipt: { readonly code: string; readonly description: string };
+}
+
 export interface AutoEscalatedData {
   readonly obligationId: string;
   /** The silent office. */
@@ -328,6 +347,7 @@ export type IncidentEventBody =
   | EventShape<'ReportCorrected', ReportCorrectedData>
   | EventShape<'NotificationSent', NotificationSentData>
   | EventShape<'NotificationFailed', NotificationFailedData>
+  | EventShape<'SmsDelivered', SmsDeliveredData>
   | EventShape<'InspectionFinding', InspectionFindingData>;
 
 /** An event before it is numbered, timed, scoped and sealed: its type and data. */
@@ -476,6 +496,10 @@ export const project = (
         lateByMs: event.data.lateByMs,
       });
     case 'NotificationSent': {
+      const state = requireState(previous, event);
+      return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
+    }
+    case 'SmsDelivered': {
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
     }

@@ -41,6 +41,8 @@ const INCIDENT_APPENDERS = [
   'obligationTimer',
   'sweepDeadlines',
   'notifyOfficers',
+  // Records the SMS provider's message id and receipt of each officer's SMS it sends.
+  'deliverSms',
   // An operator's: rewrites heads from their logs, each on the version an append would condition on.
   'migrateHeads',
 ] as const satisfies readonly (ApiFunctionName | WorkerName)[];

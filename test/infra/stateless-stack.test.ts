@@ -11,7 +11,7 @@ import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { entriesOf } from '../../infra/stacks/records';
 import { workerFunctions } from '../../infra/workers';
 import { logicalIdOf } from './logical-ids';
-import { fastSynth, type Json, synthesisedPipeline } from './synthesised';
+import { fastSynth, globalParts, type Json, synthesisedPipeline } from './synthesised';
 import { actionsOnTable, expectTableAccess, tableIdsOf } from './table-grants';
 
 const servedRoutes = routes;
@@ -60,8 +60,8 @@ describe('stateless stack', () => {
       expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
       // The apps' client and the web console's.
       expect(audience.map(exported)).toEqual([
-        { Ref: logicalIdOf(pipeline.stateful.userPoolClient) },
-        { Ref: logicalIdOf(pipeline.stateful.webSignIn.client) },
+        { Ref: logicalIdOf(globalParts(pipeline).accounts.userPoolClient) },
+        { Ref: logicalIdOf(globalParts(pipeline).accounts.webSignIn.client) },
       ]);
       expect([scheme, host]).toEqual(['https://cognito-idp.', '.amazonaws.com/']);
       expect(exported(poolId)).toEqual({ Ref: logicalIdOfType(stateful, 'AWS::Cognito::UserPool') });

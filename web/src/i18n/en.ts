@@ -574,6 +574,7 @@ export const en: Record<MessageKey, string> = {
     '{time} {office} returned {report} to {to} for correction ({fields}): {note}; corrected report due {due}',
   'desk.incident.ev.ReportCorrected': '{time} {by} sent the corrected report',
   'desk.incident.ev.correctedLate': ' ({late} late)',
+  'desk.incident.ev.SmsDelivered': '{time} SMS sent by the provider (message {messageId})',
   'desk.incident.ev.InspectionFinding':
     '{time} an inspector recorded a finding: {finding} (responsible: {responsible})',
   'desk.role.first-responsible': 'first responsible person',

@@ -552,6 +552,7 @@ export const zhCN = {
   'desk.incident.ev.ReportReturned': '{time} {office}将{report}退回{to}修改（{fields}）：{note}；更正时限 {due}',
   'desk.incident.ev.ReportCorrected': '{time} {by}报送更正后的报告',
   'desk.incident.ev.correctedLate': '（迟报 {late}）',
+  'desk.incident.ev.SmsDelivered': '{time} 短信已由服务商发出（短信编号 {messageId}）',
   'desk.incident.ev.InspectionFinding': '{time} 督查人员认定{finding}（责任方：{responsible}）',
   'desk.role.first-responsible': '第一责任人',
   'desk.role.directly-responsible': '直接责任人',

@@ -144,6 +144,8 @@ export const eventWords = (event: IncidentEvent): string => {
         (d.lateByMs > 0 ? t('desk.incident.ev.correctedLate', { late: durationText(d.lateByMs) }) : '')
       );
     }
+    case 'SmsDelivered':
+      return t('desk.incident.ev.SmsDelivered', { time, messageId: event.data.providerMessageId });
     case 'InspectionFinding':
       return t('desk.incident.ev.InspectionFinding', {
         time,
