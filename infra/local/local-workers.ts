@@ -57,8 +57,6 @@ export interface LocalWorkersContext {
 
 export interface LocalWorkers {
   readonly sweepIntervalMs: number;
-  /** A handler of this runtime has run and may have written: the stream pollers read at once. */
-  handlerRan(): void;
   timers(): Record<'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED', number>;
   stop(): Promise<void>;
 }
@@ -78,8 +76,6 @@ export interface DriverContext {
   /** How often a scheduled worker runs here. */
   readonly intervalMs: (worker: LocalWorker<'schedule'>) => number;
   readonly handlerOf: (name: WorkerName) => Promise<Invoke>;
-  /** Has `wake` called whenever a handler of this runtime has run (it may have written). */
-  readonly afterHandlers: (wake: () => void) => void;
 }
 
 /** What a driver leaves running until the twin stops. */
@@ -130,7 +126,7 @@ const stateMachineDriver: LocalDriver<'state-machine'> = {
 };
 
 const streamDriver: LocalDriver<'stream'> = {
-  async drive(workers, { twin, handlerOf, afterHandlers }) {
+  async drive(workers, { twin, handlerOf }) {
     const pollers: Running[] = [];
     for (const { name, source } of workers) {
       const consumer = await handlerOf(name);
@@ -138,21 +134,21 @@ const streamDriver: LocalDriver<'stream'> = {
         new DescribeTableCommand({ TableName: twin.resources.tables[source.table] }),
       );
       if (!Table?.LatestStreamArn) throw new Error(`the ${source.table} table has no stream`);
-      const poller = await startStreamPoller({
-        endpoint: twin.dynamodbEndpoint,
-        streamArn: Table.LatestStreamArn,
-        batchSize: source.batchSize,
-        // Only what is appended from now on: what was appended before is covered by re-arming the
-        // timers and by rebuilding the projections from the log.
-        startAt: 'LATEST',
-        consumer: async (event) => {
-          if (source.table === 'incidents') logAppendedEvents(event, twin.log);
-          return (await consumer(event)) as BatchResponse;
-        },
-        onParked: (record, error) => twin.log(`stream record ${record.dynamodb?.SequenceNumber} parked: ${error}`),
-      });
-      afterHandlers(poller.wake);
-      pollers.push(poller);
+      pollers.push(
+        await startStreamPoller({
+          endpoint: twin.dynamodbEndpoint,
+          streamArn: Table.LatestStreamArn,
+          batchSize: source.batchSize,
+          // Only what is appended from now on: what was appended before is covered by re-arming the
+          // timers and by rebuilding the projections from the log.
+          startAt: 'LATEST',
+          consumer: async (event) => {
+            if (source.table === 'incidents') logAppendedEvents(event, twin.log);
+            return (await consumer(event)) as BatchResponse;
+          },
+          onParked: (record, error) => twin.log(`stream record ${record.dynamodb?.SequenceNumber} parked: ${error}`),
+        }),
+      );
     }
     return stoppedTogether(pollers);
   },
@@ -274,10 +270,6 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
     // The sweeper is the safety net for lost timers: it runs as often as the policy's shortest
     // window needs (seconds, in a drill), not once a minute as on AWS.
     const sweepIntervalMs = context.sweepIntervalMs ?? defaultSweepInterval(context.policy);
-    const wakes: (() => void)[] = [];
-    const handlerRan = (): void => {
-      for (const wake of wakes) wake();
-    };
     const intervalsMs: Partial<Record<WorkerName, number>> = {
       sweepDeadlines: sweepIntervalMs,
       ...(context.zeroReportCheckIntervalMs !== undefined
@@ -290,9 +282,8 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       intervalMs: (worker) => intervalsMs[worker.name] ?? worker.source.everyMinutes * 60_000,
       handlerOf: async (name) => {
         const handler = await context.loadHandler<WorkerHandler>(workerFunctions[name].entry);
-        return (event) => handler(event, lambdaContext(name, 60_000)).finally(handlerRan);
+        return (event) => handler(event, lambdaContext(name, 60_000));
       },
-      afterHandlers: (wake) => wakes.push(wake),
     };
     for (const [kind, driver] of entriesOf(localDrivers)) {
       const started = await drive(kind, driver, drivers);
@@ -342,7 +333,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       }),
     );
 
-    return { sweepIntervalMs, handlerRan, timers: () => stepFunctions.counts(), stop };
+    return { sweepIntervalMs, timers: () => stepFunctions.counts(), stop };
   } catch (error) {
     await stop();
     throw error;

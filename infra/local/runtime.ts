@@ -233,8 +233,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const localRoutes: LocalRoute[] = routes.map((route) => {
       const handler = handlers.get(route.fn);
       if (!handler) throw new Error(`route ${route.method} ${route.path} names unknown function ${route.fn}`);
-      // What a request wrote is on the stream now: read it at once rather than after a pause.
-      return { ...route, handler: (event, context) => handler(event, context).finally(workers.handlerRan) };
+      return { ...route, handler };
     });
 
     const signer = await openLocalSigner(options.dataDir);

@@ -26,13 +26,7 @@ export interface StreamPollerOptions {
   readonly consumer: StreamConsumer;
   /** Where to start in shards that exist when polling begins: LATEST skips what was already there. */
   readonly startAt: 'LATEST' | 'TRIM_HORIZON';
-  /** The pause after a read that found nothing, at first (ms). */
   readonly pollMs?: number;
-  /**
-   * The longest pause: each read that finds nothing doubles the pause up to this, and a read that
-   * finds records brings it back to `pollMs` (ms).
-   */
-  readonly idlePollMs?: number;
   /** Failed records are retried this often before they are parked (logged) and skipped. */
   readonly maxRetries?: number;
   readonly onParked?: (record: DynamoDBRecord, error: string) => void;
@@ -56,14 +50,11 @@ const call = async <T>(endpoint: string, operation: string, body: object): Promi
 class SkipDescribe extends Error {}
 
 export interface StreamPoller {
-  /** Something may just have been written to the table: read it now. */
-  wake(): void;
   stop(): Promise<void>;
 }
 
 export const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPoller> => {
   const pollMs = options.pollMs ?? 200;
-  const idlePollMs = Math.max(pollMs, options.idlePollMs ?? 2_000);
   const maxRetries = options.maxRetries ?? 5;
   let running = true;
   const iterators = new Map<string, string | null>();
@@ -123,37 +114,12 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
     }
   };
 
-  // An idle runtime reads its stream seldom, so Java is not kept busy answering empty reads (each
-  // read that finds nothing doubles the pause). The runtime wakes the poller when one of its
-  // handlers has run, which is when nearly every record is written, so those are read at once
-  // rather than after a pause; a wake alone does not shorten the pauses, as a deadline sweep wakes
-  // it every second in a drill and mostly writes nothing. A record written by another process (a
-  // command-line tool) waits one pause at most.
-  let pause = pollMs;
-  let woken = false;
-  let endPause: (() => void) | undefined;
-  const rest = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pause);
-      endPause = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      endPause = undefined;
-    });
-  const wake = (): void => {
-    woken = true;
-    endPause?.();
-  };
-
   // DescribeStream is only for finding new shards after a rollover: asking every few seconds (or
   // at once when a shard ends) keeps an idle runtime from keeping Java busy.
   let lastDescribe = Date.now();
   let shardEnded = false;
   const loop = (async () => {
     while (running) {
-      woken = false;
       let busy = false;
       for (const [shardId, iterator] of [...iterators]) {
         if (!running) break;
@@ -199,20 +165,13 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
         // Not time to look for new shards yet, or DynamoDB Local is stopping (the loop then ends
         // with `running`).
       }
-      if (busy) {
-        pause = pollMs;
-      } else if (!woken && running) {
-        await rest();
-        if (!woken) pause = Math.min(idlePollMs, pause * 2);
-      }
+      if (!busy) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   })();
 
   return {
-    wake,
     stop: async () => {
       running = false;
-      endPause?.();
       await loop;
     },
   };
