@@ -27,7 +27,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
-import { type InPage, launchBrowser, PHONE } from '../browser/support';
+import { launchBrowser } from '../browser/chromium';
+import { type InPage, PHONE } from '../browser/support';
 import { benchEvidence } from './evidence';
 import { median, startRuntimeProcess } from './support';
 import { benchDesk } from './web-desk';

@@ -25,7 +25,7 @@ import { makeImportUnits } from '../../shared/application/units';
 import { directoryRows } from '../../shared/schemas/officers';
 import { unitRows } from '../../shared/schemas/zero-reports';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
-import { DESK, expectAccessible, heading, launchBrowser, openConsole, screenshot, signIn, visible } from './support';
+import { connectBrowser, DESK, expectAccessible, heading, openConsole, screenshot, signIn, visible } from './support';
 
 /** 15:58 on 1 July 2031 in Beijing: two minutes before the day's 16:00 cut-off. */
 const START = new Date('2031-07-01T07:58:00.000Z');
@@ -70,7 +70,7 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: START });
     [runtime, browser] = await Promise.all([
       startTestRuntime('drill', { zeroReportCheckIntervalMs: 250 }),
-      launchBrowser(),
+      connectBrowser(),
     ]);
     const client = makeDocumentClient(
       new DynamoDBClient({ region: LOCAL_REGION, credentials: localCredentials, endpoint: runtime.endpoints.dynamodb }),

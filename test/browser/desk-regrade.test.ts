@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
-import { expectAccessible, heading, launchBrowser, openConsole, signIn, visible } from './support';
+import { connectBrowser, expectAccessible, heading, openConsole, signIn, visible } from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/regrade-desk-drill.json', import.meta.url));
 const COUNTY = /东城区应急管理局（县级）/;
@@ -19,7 +19,7 @@ describe('a deadline moved by a raised grade, on the duty desk', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime(POLICY), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime(POLICY), connectBrowser()]);
   });
 
   afterAll(async () => {

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
 import {
   type Console,
+  connectBrowser,
   expectAccessible,
   fillReport,
   heading,
-  launchBrowser,
   openConsole,
   screenshot,
   signIn,
@@ -43,7 +43,7 @@ describe('the duty desk in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime('drill', { sweepIntervalMs: 1_000 }), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime('drill', { sweepIntervalMs: 1_000 }), connectBrowser()]);
   });
 
   afterAll(async () => {

@@ -18,7 +18,7 @@ import {
   type TestRuntime,
   tokenFor,
 } from '../integration/support';
-import { expectAccessible, heading, launchBrowser, openConsole, screenshot, signIn, visible, watch } from './support';
+import { connectBrowser, expectAccessible, heading, openConsole, screenshot, signIn, visible, watch } from './support';
 
 const INSPECTOR = /北京市督查人员/;
 
@@ -41,7 +41,7 @@ describe('evidence packs in Chromium', () => {
   const verifierFile = join(files, 'verifier.html');
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime(), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime(), connectBrowser()]);
     await importDongchengOfficers(runtime);
     const unit = await tokenFor(runtime, { sub: 'u-dc', role: 'reporter', region: '110101', unit: 'DC-JDJ' });
     const answer = await call(runtime, 'POST', '/v1/reports', {

@@ -8,7 +8,7 @@
  * tampered in DynamoDB Local shows as broken and the others intact; Tianjin's incident is nowhere
  * in a Beijing inspector's screens; every screen passes axe-core; both languages render.
  */
-import { readFileSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Browser, Page } from 'playwright-core';
@@ -23,7 +23,7 @@ import {
   type TestRuntime,
   tokenFor,
 } from '../integration/support';
-import { DESK, expectAccessible, heading, launchBrowser, openConsole, screenshot, signIn, visible } from './support';
+import { connectBrowser, DESK, expectAccessible, heading, openConsole, screenshot, signIn, visible } from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/audit-drill.json', import.meta.url));
 const INSPECTOR = /北京市督查人员/;
@@ -62,7 +62,7 @@ describe('the inspector’s console in Chromium', () => {
   };
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime(POLICY, { sweepIntervalMs: 1_000 }), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime(POLICY, { sweepIntervalMs: 1_000 }), connectBrowser()]);
     await importDongchengOfficers(runtime);
     inspector = await tokenFor(runtime, { sub: 'insp-bj', role: 'inspector', region: '110000' });
     const report = async (county: string, unit: string) => {
@@ -129,7 +129,8 @@ describe('the inspector’s console in Chromium', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: '下载 CSV' }).click(),
     ]);
-    const csv = readFileSync((await download.path()) as string, 'utf8');
+    // Read through the connection: the run's Chromium keeps the file on its side.
+    const csv = await text(await download.createReadStream());
     const apiCsv = await call(runtime, 'GET', '/v1/audit/late?region=110000&office=110102&format=csv&limit=200', {
       token: inspector,
     });

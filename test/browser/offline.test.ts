@@ -8,11 +8,11 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
 import {
+  connectBrowser,
   expectAccessible,
   fillReport,
   heading,
   type InPage,
-  launchBrowser,
   openConsole,
   screenshot,
   signIn,
@@ -28,7 +28,7 @@ describe('the outbox in Chromium', () => {
   let unitToken: string;
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime(), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime(), connectBrowser()]);
     unitToken = await tokenFor(runtime, { sub: 'check', role: 'reporter', region: '110101', unit: 'DC-JDJ' });
   });
 

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDateOf } from '../../shared/domain/china-time';
 import { call, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
 import {
+  connectBrowser,
   expectAccessible,
   fillReport,
   heading,
   type InPage,
-  launchBrowser,
   openConsole,
   registerUnit,
   screenshot,
@@ -28,7 +28,7 @@ describe('the reporting unit’s app in Chromium', () => {
   let unitToken: string;
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime(), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime(), connectBrowser()]);
     await registerUnit(runtime, 'DC-JDJ', '110101', '东华门街道办事处');
     const county = await tokenFor(runtime, { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' });
     const today = chinaDateOf(new Date());

@@ -6,13 +6,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import type { LocalRuntime } from '../../infra/local/runtime';
 import { repositoryRoot } from '../../infra/local/web-build';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
+import { connectToBrowser } from './chromium';
 
 /**
  * The few browser globals the tests touch inside the page. The test program is type-checked
@@ -33,21 +34,12 @@ export interface InPage {
   readonly axe: { run(context: unknown): Promise<{ violations: unknown[] }> };
 }
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Without the background-networking flags Chromium keeps trying to reach hosts this machine cannot. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export const launchBrowser = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/**
+ * The run's one Chromium, started by the suite's global setup: each file opens its own contexts
+ * (own storage, as separate devices) in it instead of starting a browser of its own, which costs
+ * about half a second of CPU a start and a browser process's upkeep for the file's length.
+ */
+export const connectBrowser = (): Promise<Browser> => connectToBrowser(inject('chromiumEndpoint'));
 
 /** A phone-sized window, as a township official would hold it. */
 export const PHONE = { width: 390, height: 844 };
