@@ -8,11 +8,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../integration/support';
 import {
+  connectBrowser,
   DESK,
   expectAccessible,
   fillReport,
   heading,
-  launchBrowser,
   openConsole,
   screenshot,
   signIn,
@@ -28,7 +28,7 @@ describe('a drill in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime('national'), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime('national'), connectBrowser()]);
   });
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../integration/oidc-issuer';
 import { startTestRuntime, type TestRuntime } from '../integration/support';
-import { DESK, expectAccessible, heading, launchBrowser, openConsole, visible } from './support';
+import { connectBrowser, DESK, expectAccessible, heading, openConsole, visible } from './support';
 
 const CLIENT = 'incident-console';
 
@@ -31,7 +31,7 @@ describe('signing in at an external issuer', () => {
           claimNames: { role: 'emergency_role', region: 'division_code', level: 'office_level' },
         },
       }),
-      launchBrowser(),
+      connectBrowser(),
     ]);
   });
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
-import { DESK, expectAccessible, heading, launchBrowser, openConsole, signIn, UNIT, visible } from './support';
+import { connectBrowser, DESK, expectAccessible, heading, openConsole, signIn, UNIT, visible } from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/return-drill.json', import.meta.url));
 const COUNTY = /东城区应急管理局（县级）/;
@@ -22,7 +22,7 @@ describe('a report returned for correction, on the desk and in the unit’s app'
   let browser: Browser;
 
   beforeAll(async () => {
-    [runtime, browser] = await Promise.all([startTestRuntime(POLICY), launchBrowser()]);
+    [runtime, browser] = await Promise.all([startTestRuntime(POLICY), connectBrowser()]);
   });
 
   afterAll(async () => {
