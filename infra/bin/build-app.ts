@@ -39,7 +39,11 @@ export interface PipelineApp {
 }
 
 export function buildApp(options: BuildAppOptions = {}): PipelineApp {
-  const app = new App({ context: options.context, outdir: options.outdir });
+  const app = new App({
+    // S3 server access logs delivered under a bucket policy, not the deprecated log-delivery ACL.
+    context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...options.context },
+    outdir: options.outdir,
+  });
   const env = options.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
   // The console's own domain (in mainland China it must have an ICP filing) and its certificate:

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
@@ -36,7 +37,7 @@ const repositoryRoot = resolve(import.meta.dirname, '../..');
 export interface LocalRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
   readonly port: number;
-  /** Holds the signing key and, unless `inMemory`, DynamoDB Local's files. */
+  /** Holds the signing key and, unless `inMemory`, DynamoDB Local's files and the S3 emulator's objects. */
   readonly dataDir: string;
   /** `national`, `drill` or a path to a policy file. */
   readonly policy: string;
@@ -101,6 +102,7 @@ const localAwsEnvironment = (dynamodb: string, messaging: string): Record<string
   AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
   AWS_ENDPOINT_URL_SQS: messaging,
   AWS_ENDPOINT_URL_SNS: messaging,
+  AWS_ENDPOINT_URL_S3: messaging,
   DYNAMODB_LOCAL_COMMIT_BARRIER: 'true',
 });
 
@@ -138,7 +140,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     } else {
       const [dynamodb, messaging] = await Promise.allSettled([
         startDynamoDbLocal(options.inMemory ? {} : { dataDir: join(options.dataDir, 'dynamodb') }),
-        startLocalMessaging(),
+        startLocalMessaging(options.inMemory ? {} : { s3StorageDir: join(options.dataDir, 's3') }),
       ]);
       if (dynamodb.status === 'fulfilled') cleanups.push(dynamodb.value.stop);
       if (messaging.status === 'fulfilled') cleanups.push(messaging.value.stop);
@@ -148,13 +150,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       dynamodbPid = dynamodb.value.pid;
       messagingEndpoint = messaging.value.endpoint;
     }
-    log(`DynamoDB Local at ${dynamodbEndpoint}, fauxqs (SQS/SNS) at ${messagingEndpoint}`);
+    log(`DynamoDB Local at ${dynamodbEndpoint}, fauxqs (SQS/SNS/S3) at ${messagingEndpoint}`);
 
     const clientConfig = { region: LOCAL_REGION, credentials: localCredentials };
     const clients = {
       dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEndpoint }),
       sqs: new SQSClient({ ...clientConfig, endpoint: messagingEndpoint }),
       sns: new SNSClient({ ...clientConfig, endpoint: messagingEndpoint }),
+      s3: new S3Client({ ...clientConfig, endpoint: messagingEndpoint, forcePathStyle: true }),
     };
     cleanups.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
