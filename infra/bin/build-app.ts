@@ -68,6 +68,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     tables: stateful.tables,
     topics: stateful.topics,
     queues: stateful.queues,
+    buckets: stateful.buckets,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     webClient: stateful.webSignIn.client,

@@ -266,6 +266,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         dynamodb: dynamodbEndpoint,
         messaging: messagingEndpoint,
         tables: resources.tables,
+        buckets: resources.buckets,
       }),
     );
     cleanups.push(async () => rmSync(runtimeFile, { force: true }));

@@ -25,6 +25,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -34,7 +35,7 @@ import { EscalationStateMachine } from '../constructs/escalation-state-machine';
 import { PipelineMonitoring } from '../constructs/monitoring';
 import { acknowledgeNag } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
-import { type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
+import { type BucketName, buckets, type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
 import { type WorkerDef, type WorkerName, workerFunctions } from '../workers';
 import { entriesOf, mapRecord } from './records';
 
@@ -102,6 +103,8 @@ export interface StatelessStackProps extends StackProps {
   readonly topics: Readonly<Record<TopicName, ITopic>>;
   /** The queues of `infra/resources.ts`, by name, for the functions that consume them. */
   readonly queues: Readonly<Record<QueueName, IQueue>>;
+  /** The buckets of `infra/resources.ts`, by name. */
+  readonly buckets: Readonly<Record<BucketName, IBucket>>;
   /** The pool whose tokens the API accepts. */
   readonly userPool: IUserPool;
   /** The app client tokens must be issued to (the JWT audience). */
@@ -229,6 +232,9 @@ export class StatelessStack extends Stack {
     }
     for (const name of def.publishes ?? []) {
       fn.bindTopic(props.topics[name], topics[name].env);
+    }
+    for (const [name, access] of entriesOf(def.buckets ?? {})) {
+      fn.bindBucket(props.buckets[name], buckets[name].env, access);
     }
     return fn;
   }
