@@ -5,9 +5,9 @@
  * persisted event log on start; S3 objects, given `s3StorageDir`, are plain files there, so the
  * attachments survive a restart as DynamoDB Local's tables do.
  *
- * It checks no signature and no checksum on a PUT (it stores the declared one as given), so the
- * local twin never relies on it for evidence: the server reads an attachment back and hashes it
- * (`shared/application/attachments.ts`) before calling it arrived.
+ * It checks no signature and no checksum on a PUT (it stores the declared one as given): the local
+ * S3 edge (`s3-edge.ts`) checks the length and checksum before passing an upload on, as S3 does,
+ * and verification reads every named object back and hashes it whatever the store says.
  */
 import { startFauxqs } from 'fauxqs';
 import { LOCAL_REGION } from './aws-local';

@@ -28,6 +28,7 @@ import { startLocalWorkers } from './local-workers';
 import { startMetricsTally } from './metrics-tally';
 import { PortInUseError } from './ports';
 import { type LocalResources, provisionLocalResources, resourceEnvironment } from './provision';
+import { startLocalS3Edge } from './s3-edge';
 import { LOCAL_IDENTITIES, makeLocalSignIn } from './sign-in';
 import { makeWebAssets } from './web-assets';
 import { webDist } from './web-build';
@@ -73,7 +74,7 @@ export interface LocalRuntime {
   readonly dataDir: string;
   readonly policy: Policy;
   readonly resources: LocalResources;
-  readonly endpoints: { readonly dynamodb: string; readonly messaging: string };
+  readonly endpoints: { readonly dynamodb: string; readonly messaging: string; readonly s3: string };
   readonly dynamodbPid: number | undefined;
   readonly sweepIntervalMs: number;
   /** Counts of the local state machine's executions, by status. */
@@ -95,14 +96,14 @@ const assertPortFree = (port: number): Promise<void> =>
  * Points every AWS SDK client the handlers build at the local engines, and has their DynamoDB
  * clients wait for DynamoDB Local to commit each transaction before answering (commit-barrier.ts).
  */
-const localAwsEnvironment = (dynamodb: string, messaging: string): Record<string, string> => ({
+const localAwsEnvironment = (dynamodb: string, messaging: string, s3: string): Record<string, string> => ({
   AWS_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
   AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
   AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
   AWS_ENDPOINT_URL_SQS: messaging,
   AWS_ENDPOINT_URL_SNS: messaging,
-  AWS_ENDPOINT_URL_S3: messaging,
+  AWS_ENDPOINT_URL_S3: s3,
   DYNAMODB_LOCAL_COMMIT_BARRIER: 'true',
 });
 
@@ -150,14 +151,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       dynamodbPid = dynamodb.value.pid;
       messagingEndpoint = messaging.value.endpoint;
     }
-    log(`DynamoDB Local at ${dynamodbEndpoint}, fauxqs (SQS/SNS/S3) at ${messagingEndpoint}`);
+    // Attachments are uploaded and read through S3's door: its CORS and its upload checks.
+    const s3Edge = await startLocalS3Edge(messagingEndpoint);
+    cleanups.push(s3Edge.stop);
+    log(
+      `DynamoDB Local at ${dynamodbEndpoint}, fauxqs (SQS/SNS/S3) at ${messagingEndpoint}, S3 uploads at ${s3Edge.endpoint}`,
+    );
 
     const clientConfig = { region: LOCAL_REGION, credentials: localCredentials };
     const clients = {
       dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEndpoint }),
       sqs: new SQSClient({ ...clientConfig, endpoint: messagingEndpoint }),
       sns: new SNSClient({ ...clientConfig, endpoint: messagingEndpoint }),
-      s3: new S3Client({ ...clientConfig, endpoint: messagingEndpoint, forcePathStyle: true }),
+      s3: new S3Client({ ...clientConfig, endpoint: s3Edge.endpoint, forcePathStyle: true }),
     };
     cleanups.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
@@ -171,7 +177,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // Handlers parse their configuration once, at import: set it before importing them.
     Object.assign(
       process.env,
-      localAwsEnvironment(dynamodbEndpoint, messagingEndpoint),
+      localAwsEnvironment(dynamodbEndpoint, messagingEndpoint, s3Edge.endpoint),
       resourceEnvironment(resources),
       {
         POLICY: options.policy,
@@ -277,7 +283,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       dataDir: options.dataDir,
       policy,
       resources,
-      endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint },
+      endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint, s3: s3Edge.endpoint },
       dynamodbPid,
       sweepIntervalMs: workers.sweepIntervalMs,
       timers: () => workers.timers(),

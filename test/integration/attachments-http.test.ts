@@ -79,6 +79,16 @@ describe('attachments over HTTP', () => {
       'content-type': 'image/jpeg',
       'x-amz-checksum-sha256': Buffer.from(declared.sha256, 'hex').toString('base64'),
     });
+    // Other bytes of the same length are refused at S3's door, as S3 refuses them, and nothing is stored.
+    const forged = await fetch(upload.url, {
+      method: upload.method,
+      headers: upload.headers,
+      body: randomBytes(bytes.length),
+    });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('BadDigest');
+    expect((await list(incidentId)).items[0]?.status).toBe('missing');
+
     const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
     expect(put.status).toBe(200);
 
@@ -173,6 +183,7 @@ describe('attachments over HTTP', () => {
     const s3 = new S3Client({
       region: LOCAL_REGION,
       credentials: localCredentials,
+      // Straight to the emulator, past the checks the presigned uploads go through.
       endpoint: runtime.endpoints.messaging,
       forcePathStyle: true,
     });
