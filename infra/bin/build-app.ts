@@ -83,6 +83,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     httpApi: stateless.httpApi,
     userPool: stateful.userPool,
     webSignIn: stateful.webSignIn,
+    attachments: stateful.buckets.attachments,
     webDist: options.webDist ?? ensureWebBuild().dist,
     ...(webDomain && webCertificateArn ? { domain: { name: webDomain, certificateArn: webCertificateArn } } : {}),
   });

@@ -251,6 +251,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const webAssets = makeWebAssets({
       dist: options.webDist ?? webDist,
       config: { auth: { kind: 'local', identities: LOCAL_IDENTITIES }, unitLimits: unitLimitsOf(policy) },
+      attachmentOrigin: s3Edge.endpoint,
     });
     const http = await startLocalHttpServer({
       port: options.port,

@@ -37,6 +37,8 @@ export interface WebAssetsOptions {
   /** The built console; when it has no `index.html`, `/` says how to build it. */
   readonly dist: string;
   readonly config: ConsoleConfig;
+  /** Where presigned attachment URLs point (the local S3 edge): photos are sent to and shown from it. */
+  readonly attachmentOrigin?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface WebAssetsOptions {
  * so the caller can answer those.
  */
 export const makeWebAssets = (options: WebAssetsOptions) => {
-  const headers = consoleSecurityHeaders();
+  const headers = consoleSecurityHeaders([], options.attachmentOrigin ? [options.attachmentOrigin] : []);
   const cache = new Map<string, { asset: Asset; mtimeMs: number }>();
   const configBody = Buffer.from(JSON.stringify(options.config));
 

@@ -34,7 +34,14 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
@@ -51,6 +58,8 @@ export interface WebStackProps extends StackProps {
   readonly userPool: IUserPool;
   /** The web client and managed login of the user pool. */
   readonly webSignIn: WebSignIn;
+  /** The attachments bucket: the console uploads photos to it and shows them from it, through presigned URLs. */
+  readonly attachments: IBucket;
   /** The built console (`web/dist`). */
   readonly webDist: string;
   /** The policy whose unit limits the console counts down. @default the built-in national policy */
@@ -114,7 +123,10 @@ export class WebStack extends Stack {
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           // The console talks to its own origin and, to exchange a sign-in code, to the managed login.
-          contentSecurityPolicy: consoleContentSecurityPolicy([props.webSignIn.authority]),
+          contentSecurityPolicy: consoleContentSecurityPolicy(
+            [props.webSignIn.authority],
+            [`https://${props.attachments.bucketRegionalDomainName}`],
+          ),
           override: true,
         },
         strictTransportSecurity: { accessControlMaxAge: YEAR, includeSubdomains: true, override: true },

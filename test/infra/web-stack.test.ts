@@ -187,6 +187,7 @@ describe('web stack', () => {
             httpApi: pipeline.stateless.httpApi,
             userPool: pipeline.stateful.userPool,
             webSignIn: pipeline.stateful.webSignIn,
+            attachments: pipeline.stateful.buckets.attachments,
             webDist: empty,
           }),
       ).toThrow(/npm run build:web/);
