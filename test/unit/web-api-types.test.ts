@@ -5,6 +5,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
+import type { makeListAttachments } from '../../shared/application/attachments';
 import type { BoardView } from '../../shared/application/desk-board';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
@@ -34,6 +35,7 @@ import type {
   DutyPeriodInput,
   DutyPeriodList,
   ForwardAnswer,
+  IncidentAttachmentsAnswer,
   OfficeIncidentAnswer,
   OfficeOfficers,
   PunctualityTable,
@@ -67,6 +69,10 @@ describe('the web console’s API types', () => {
     expectTypeOf<Result<typeof makeReadOfficers>>().toExtend<OfficeOfficers>();
     expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<DutyPeriodList>();
     expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<ZeroGrid>();
+  });
+
+  it('read what the attachment list answers', () => {
+    expectTypeOf<Result<typeof makeListAttachments>>().toExtend<IncidentAttachmentsAnswer>();
   });
 
   it('read what the duty desk’s routes answer', () => {
