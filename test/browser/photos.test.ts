@@ -58,7 +58,7 @@ describe('photos with a report in Chromium', () => {
     await visible(heading(page, '新报告（初报）'));
     await fillReport(page, { subtype: '带照片的房屋倒塌' });
     await page.getByLabel('选择照片或文件').setInputFiles(photo);
-    await visible(page.getByText(/IMG_20261205_101500\.jpg：\d+ KB（原 \d+ KB）/), 20_000);
+    await visible(page.getByText(/IMG_20261205_101542\.jpg：\d+ KB（原 \d+ KB）/), 20_000);
     await page.getByLabel('第 1 个文件的说明（可不填）').fill('倒塌房屋正面');
     await expectAccessible(page, 'report form with a photo');
     await page.getByRole('button', { name: '提交初报' }).click();

@@ -191,7 +191,7 @@ export const fillReport = async (
 };
 
 /** Runs in the page (as text: the tests are type-checked without the DOM's types). */
-const PHONE_PHOTO_SCRIPT = `(async () => {
+const phonePhotoScript = (seed: number) => `(async () => {
   const width = 4000;
   const height = 3000;
   const canvas = document.createElement('canvas');
@@ -210,16 +210,16 @@ const PHONE_PHOTO_SCRIPT = `(async () => {
   context.fillStyle = light;
   context.fillRect(0, 0, width, height);
   const image = context.getImageData(0, 0, width, height);
-  let seed = 42;
+  let seed = ${seed};
   for (let i = 0; i < image.data.length; i += 4) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const noise = ((seed >> 16) % 19) - 9;
+    const noise = ((seed >> 16) % 27) - 13;
     image.data[i] += noise;
     image.data[i + 1] += noise;
     image.data[i + 2] += noise;
   }
   context.putImageData(image, 0, 0);
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let text = '';
   for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -229,9 +229,14 @@ const PHONE_PHOTO_SCRIPT = `(async () => {
 /**
  * A phone photo to attach: 4,000 × 3,000 px of gradients under per-pixel sensor-like noise,
  * encoded by the browser as a high-quality JPEG of about 4 MB — not a flat colour, which any
- * encoder shrinks to nothing. Made in the page (Node has no image encoder) and handed back as bytes.
+ * encoder shrinks to nothing. Made in the page (Node has no image encoder) and handed back as bytes;
+ * each `seed` gives other noise, so other bytes and another hash.
  */
-export const phonePhoto = async (page: Page): Promise<{ name: string; mimeType: string; buffer: Buffer }> => {
-  const base64 = await page.evaluate<string>(PHONE_PHOTO_SCRIPT);
-  return { name: 'IMG_20261205_101500.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
+export const phonePhoto = async (
+  page: Page,
+  seed = 42,
+): Promise<{ name: string; mimeType: string; buffer: Buffer }> => {
+  const base64 = await page.evaluate<string>(phonePhotoScript(seed));
+  const name = `IMG_20261205_1015${String(seed % 100).padStart(2, '0')}.jpg`;
+  return { name, mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
 };
