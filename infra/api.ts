@@ -135,6 +135,7 @@ export const apiFunctions = {
     id: 'AuditEvidenceFunction',
     entry: 'functions/audit-evidence/handler.ts',
     tables: { incidents: 'read', officers: 'read', accessLog: 'append' },
+    buckets: { attachments: 'read' },
   },
   // The one thing an inspector writes: a finding, appended to the incident's log.
   recordFinding: {

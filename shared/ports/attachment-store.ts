@@ -32,4 +32,6 @@ export interface AttachmentStore {
   describe(key: string): Promise<StoredObject | undefined>;
   /** The SHA-256 of the bytes stored under `key`, read back and hashed, or undefined if nothing is stored. */
   hashOf(key: string): Promise<{ readonly sha256: string; readonly bytes: number } | undefined>;
+  /** The bytes stored under `key`, or undefined if nothing is stored. */
+  read(key: string): Promise<Uint8Array | undefined>;
 }

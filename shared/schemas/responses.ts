@@ -582,6 +582,26 @@ export const evidencePackSchema = z.strictObject({
       duties: z
         .array(auditRowSchema.extend({ status: obligationStatusSchema }))
         .meta({ description: 'every duty of the incident, with who answered for it' }),
+      attachments: z
+        .array(
+          z.strictObject({
+            sha256: z.string(),
+            bytes: z.number().int(),
+            contentType: z.string(),
+            seq: z.number().int().meta({ description: 'the report event that names it' }),
+            status: z.enum(ATTACHMENT_STATUSES),
+            storedSha256: z
+              .string()
+              .optional()
+              .meta({ description: 'the hash of what is stored, when it is not the named one' }),
+            content: z
+              .string()
+              .optional()
+              .meta({ description: 'the bytes, base64 (command-line packs built with the files)' }),
+          }),
+        )
+        .optional()
+        .meta({ description: 'the files its reports name, as storage held them when the pack was built' }),
     }),
   ),
   digest: z

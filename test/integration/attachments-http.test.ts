@@ -9,6 +9,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { ATTACHMENT_LIMITS } from '../../shared/domain/attachments';
+import { checkPack, parsePack } from '../../shared/domain/evidence/check-pack';
 import { attachmentUploadSchema, incidentAttachmentsSchema } from '../../shared/schemas/responses';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
@@ -204,5 +205,15 @@ describe('attachments over HTTP', () => {
     const broken = (verified.body as { broken: { id: string; reason: string; seq: number; detail: string }[] }).broken;
     expect(broken).toEqual([expect.objectContaining({ id: incidentId, reason: 'attachment-mismatch', seq: 1 })]);
     expect(broken[0]?.detail).toContain(declared.sha256);
+
+    // The evidence pack names it too, and its verifier says so.
+    const evidence = await call(runtime, 'GET', `/v1/audit/evidence?incidents=${incidentId}`, { token: inspector });
+    expect(evidence.status, evidence.text).toBe(200);
+    const pack = parsePack(evidence.text);
+    expect(pack.incidents[0]?.attachments).toEqual([
+      expect.objectContaining({ sha256: declared.sha256, status: 'mismatched', seq: 1 }),
+    ]);
+    const checked = await checkPack(pack, async (text) => sha256(new TextEncoder().encode(text)));
+    expect(checked.problems).toEqual([{ code: 'attachment-mismatched', incidentId, sha256: declared.sha256, seq: 1 }]);
   });
 });

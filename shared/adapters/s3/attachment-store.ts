@@ -45,6 +45,16 @@ export const makeS3AttachmentStore = (config: {
   readonly clock: Clock;
 }): AttachmentStore => {
   const { client, bucket, clock } = config;
+  /** The object's body as a stream, or undefined when nothing is stored under `key`. */
+  const bodyOf = async (key: string): Promise<Readable | undefined> => {
+    try {
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return object.Body as Readable;
+    } catch (error) {
+      if (isAbsent(error)) return undefined;
+      throw error;
+    }
+  };
   const expiry = (seconds: number) => new Date(clock.now().getTime() + seconds * 1000).toISOString();
 
   return {
@@ -94,14 +104,8 @@ export const makeS3AttachmentStore = (config: {
     },
 
     async hashOf(key) {
-      let body: Readable;
-      try {
-        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        body = object.Body as Readable;
-      } catch (error) {
-        if (isAbsent(error)) return undefined;
-        throw error;
-      }
+      const body = await bodyOf(key);
+      if (!body) return undefined;
       const hash = createHash('sha256');
       let bytes = 0;
       for await (const chunk of body) {
@@ -109,6 +113,14 @@ export const makeS3AttachmentStore = (config: {
         bytes += (chunk as Buffer).length;
       }
       return { sha256: hash.digest('hex'), bytes };
+    },
+
+    async read(key) {
+      const body = await bodyOf(key);
+      if (!body) return undefined;
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      return new Uint8Array(Buffer.concat(chunks));
     },
   };
 };

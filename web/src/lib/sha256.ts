@@ -6,5 +6,5 @@ export const sha256 = async (text: string): Promise<string> =>
   hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 
 /** SHA-256 of a file's bytes as lowercase hex: the name a report gives a photo. */
-export const sha256OfBytes = async (bytes: ArrayBuffer): Promise<string> =>
-  hex(await crypto.subtle.digest('SHA-256', bytes));
+export const sha256OfBytes = async (bytes: ArrayBuffer | Uint8Array): Promise<string> =>
+  hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
