@@ -23,10 +23,10 @@ import {
   packFileName,
 } from '../../shared/domain/evidence/pack-format';
 import { verifyChain } from '../../shared/domain/hash-chain';
-import type { AttachmentStore } from '../../shared/ports/attachment-store';
 import type { Clock } from '../../shared/ports/clock';
 import { directoryRows } from '../../shared/schemas/officers';
 import { makeReportBodySchema } from '../../shared/schemas/report';
+import { InMemoryAttachmentStore } from '../fakes/in-memory-attachment-store';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
 import { InMemoryOfficerDirectory } from '../fakes/in-memory-officer-directory';
 import { reportWith } from '../fixtures/reports';
@@ -312,15 +312,6 @@ describe('the files an evidence pack lists', () => {
     contentType,
   });
 
-  /** An attachment store over a map: what a test put there, under its key. */
-  const storeOf = (objects: Map<string, Uint8Array>): AttachmentStore => ({
-    presignUpload: () => Promise.reject(new Error('not used')),
-    presignRead: () => Promise.reject(new Error('not used')),
-    describe: () => Promise.reject(new Error('not used')),
-    hashOf: () => Promise.reject(new Error('not used')),
-    read: async (key) => objects.get(key),
-  });
-
   const packWithFiles = async () => {
     const incidents = new InMemoryIncidentStore();
     const directory = new InMemoryOfficerDirectory();
@@ -334,16 +325,15 @@ describe('the files an evidence pack lists', () => {
     const attachments = [named(photo, 'image/jpeg'), named(scan, 'application/pdf'), named(lost, 'image/png')];
     const { response } = await submit({ actor, report: schema.parse(reportWith({ attachments })) });
     const id = response.incidentId;
-    const objects = new Map([
-      [attachmentKey(id, hashOf(photo)), photo],
-      // Replaced behind the API's back.
-      [attachmentKey(id, hashOf(scan)), bytesOf('%PDF-1.7 改过的通知')],
-    ]);
+    const store = new InMemoryAttachmentStore();
+    store.put(attachmentKey(id, hashOf(photo)), photo);
+    // Replaced behind the API's back.
+    store.put(attachmentKey(id, hashOf(scan)), bytesOf('%PDF-1.7 改过的通知'));
     const build = makeBuildEvidencePack({
       incidents,
       directory,
       clock,
-      attachments: storeOf(objects),
+      attachments: store,
       files: 'content',
     });
     return { id, pack: await build(INSPECTOR, { ids: [id] }) };
