@@ -5,13 +5,15 @@
  * are refused naming every bad field, and an object replaced behind the API's back is named.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { ATTACHMENT_LIMITS } from '../../shared/domain/attachments';
 import { checkPack, parsePack } from '../../shared/domain/evidence/check-pack';
 import { attachmentUploadSchema, incidentAttachmentsSchema } from '../../shared/schemas/responses';
-import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -24,7 +26,7 @@ const photo = () => {
   };
 };
 
-describe('attachments over HTTP', () => {
+describe('attachments over HTTP', { timeout: 30_000 }, () => {
   let runtime: TestRuntime;
   let reporter: string;
   let otherUnit: string;
@@ -215,5 +217,16 @@ describe('attachments over HTTP', () => {
     ]);
     const checked = await checkPack(pack, async (text) => sha256(new TextEncoder().encode(text)));
     expect(checked.problems).toEqual([{ code: 'attachment-mismatched', incidentId, sha256: declared.sha256, seq: 1 }]);
+
+    // Built on the command line with the files, the pack carries the bytes storage holds.
+    const out = join(runtime.dataDir, 'pack.json');
+    const built = await runScript(runtime, 'evidence', '--incident', incidentId, '--with-files', '--out', out);
+    expect(built.code, built.stderr).toBe(0);
+    const withFiles = parsePack(readFileSync(out, 'utf8'));
+    const [file] = withFiles.incidents[0]?.attachments ?? [];
+    expect(file).toMatchObject({
+      status: 'mismatched',
+      storedSha256: sha256(Buffer.from(file?.content ?? '', 'base64')),
+    });
   });
 });
