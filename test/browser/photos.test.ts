@@ -92,7 +92,7 @@ describe('photos with a report in Chromium', () => {
     await signIn(desk.page, /东城区应急管理局/);
     await desk.page.goto(`/desk/incidents/${incidentId}`);
     const thumbnail = desk.page.getByRole('img', { name: /倒塌房屋正面/ });
-    await visible(thumbnail, 15_000);
+    await visible(thumbnail, 30_000);
     expect(await thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(2048);
     await visible(desk.page.getByRole('link', { name: '查看原件：倒塌房屋正面' }));
     await expectAccessible(desk.page, 'desk incident with a photo');

@@ -249,10 +249,12 @@ const sendPhoto = async (entry: OutboxEntry, incidentId: string, photo: OutboxPh
     attempts: photo.attempts + 1,
     nextAttemptAt: now + backoffMs(photo.attempts + 1),
   });
-  const asked = await request<UploadAnswer>('POST', `/v1/incidents/${encodeURIComponent(incidentId)}/attachments`, {
-    body: { sha256: photo.sha256 },
-    keepSessionOn401: true,
-  });
+  const ask = () =>
+    request<UploadAnswer>('POST', `/v1/incidents/${encodeURIComponent(incidentId)}/attachments`, {
+      body: { sha256: photo.sha256 },
+      keepSessionOn401: true,
+    });
+  const asked = await ask();
   if (!asked.ok) {
     if (asked.kind === 'network' || asked.status >= 500 || asked.status === 429 || asked.status === 401) {
       if (asked.kind === 'http' && asked.status === 401) tokenRefused();
@@ -265,7 +267,12 @@ const sendPhoto = async (entry: OutboxEntry, incidentId: string, photo: OutboxPh
   const blob = await photoBytes(entry.id, photo.sha256);
   if (!blob) return { ...photo, state: 'refused' };
   const status = await upload(asked.body.upload, blob);
-  if (status === 200) return { ...photo, state: 'sent', sentAt: Date.now() };
+  if (status === 200) {
+    // Sent only once the server, asked again, finds the named bytes stored.
+    const confirmed = await ask();
+    if (confirmed.ok && confirmed.body.status === 'arrived') return { ...photo, state: 'sent', sentAt: Date.now() };
+    return again();
+  }
   if (status === 'network' || status >= 500 || status === 403) return again();
   return { ...photo, state: 'refused', attempts: photo.attempts + 1 };
 };
