@@ -65,7 +65,8 @@ export const apiFunctions = {
   submitReport: {
     id: 'SubmitReportFunction',
     entry: 'functions/submit-report/handler.ts',
-    tables: { incidents: 'append', idempotency: 'readWrite', accessLog: 'append' },
+    // The drills, to know whether an exercise is reported inside one.
+    tables: { incidents: 'append', idempotency: 'readWrite', drills: 'read', accessLog: 'append' },
   },
   getIncident: { id: 'GetIncidentFunction', entry: 'functions/get-incident/handler.ts', tables: readsIncidents },
   listIncidents: { id: 'ListIncidentsFunction', entry: 'functions/list-incidents/handler.ts', tables: readsIncidents },
@@ -94,6 +95,12 @@ export const apiFunctions = {
   acknowledge: {
     id: 'AcknowledgeFunction',
     entry: 'functions/acknowledge/handler.ts',
+    tables: { incidents: 'append', accessLog: 'append' },
+  },
+  // Review and return: the log is read for who sent the latest report, then appended to.
+  returnReport: {
+    id: 'ReturnReportFunction',
+    entry: 'functions/return-report/handler.ts',
     tables: { incidents: 'append', accessLog: 'append' },
   },
   // The duty desk: an office's live board (polled for changes) and its grade assessment.
@@ -185,6 +192,27 @@ export const apiFunctions = {
     entry: 'functions/unit-daily-reports/handler.ts',
     tables: { zeroReports: 'read', officers: 'read', accessLog: 'append' },
   },
+  // Drills on the live system: an office starts and ends them; their report reads the incidents.
+  startDrill: {
+    id: 'StartDrillFunction',
+    entry: 'functions/start-drill/handler.ts',
+    tables: { drills: 'readWrite', accessLog: 'append' },
+  },
+  listDrills: {
+    id: 'ListDrillsFunction',
+    entry: 'functions/list-drills/handler.ts',
+    tables: { drills: 'read', accessLog: 'append' },
+  },
+  endDrill: {
+    id: 'EndDrillFunction',
+    entry: 'functions/end-drill/handler.ts',
+    tables: { drills: 'readWrite', accessLog: 'append' },
+  },
+  drillReport: {
+    id: 'DrillReportFunction',
+    entry: 'functions/drill-report/handler.ts',
+    tables: { drills: 'read', incidents: 'read', accessLog: 'append' },
+  },
 } as const satisfies Record<string, FunctionDef>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -201,6 +229,7 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit/access-denied', fn: 'accessDenied', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/acknowledge', fn: 'acknowledge', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },
+  { method: 'POST', path: '/v1/incidents/{id}/return', fn: 'returnReport', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/grade', fn: 'assessGrade', auth: true },
   { method: 'GET', path: '/v1/desk/board', fn: 'deskBoard', auth: true },
   { method: 'GET', path: '/v1/summaries/{region}', fn: 'getSummary', auth: true },
@@ -218,4 +247,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/daily-reports', fn: 'fileDailyReport', auth: true },
   { method: 'GET', path: '/v1/units/{unit}/incidents', fn: 'unitIncidents', auth: true },
   { method: 'GET', path: '/v1/units/{unit}/daily-reports', fn: 'unitDailyReports', auth: true },
+  { method: 'POST', path: '/v1/drills', fn: 'startDrill', auth: true },
+  { method: 'GET', path: '/v1/drills', fn: 'listDrills', auth: true },
+  { method: 'POST', path: '/v1/drills/{id}/end', fn: 'endDrill', auth: true },
+  { method: 'GET', path: '/v1/drills/{id}/report', fn: 'drillReport', auth: true },
 ];

@@ -138,6 +138,16 @@ export const tables = {
     sortKey: S('sk'),
     globalIndexes: [],
   },
+  drills: {
+    id: 'DrillsTable',
+    localName: 'Drills',
+    env: 'DRILLS_TABLE',
+    // `DRILLS#<province>` / `<drill id>`: the drills offices start on the live system. Not evidence
+    // in itself: what makes an incident an exercise is the mark in its own hash-chained log.
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalIndexes: [],
+  },
   idempotency: {
     id: 'IdempotencyTable',
     localName: 'Idempotency',
@@ -174,6 +184,8 @@ export const queues = {
   // Every officer notification, as sent: the local officer inbox, and on AWS an archive of what
   // each office was told.
   officerInbox: queue('OfficerInboxQueue', 'officer-inbox', 'OFFICER_INBOX_QUEUE_URL', 60),
+  // Officer notifications to send by SMS through the provider that delivers in mainland China.
+  officerSms: queue('OfficerSmsQueue', 'officer-sms', 'OFFICER_SMS_QUEUE_URL', 60),
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueName = keyof typeof queues;
@@ -217,6 +229,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
       'UnitReportLate',
       'GradeAssessed',
       'ReportForwarded',
+      'ReportCorrected',
       'DeadlineMissed',
       'IncidentClosed',
     ),
@@ -243,4 +256,6 @@ export const subscriptions: readonly SubscriptionDef[] = [
     ),
   },
   { topic: 'officerNotifications', queue: 'officerInbox', rawMessageDelivery: true },
+  // Every notification: whether its officer has a phone is the directory's to say, not an attribute's.
+  { topic: 'officerNotifications', queue: 'officerSms', rawMessageDelivery: true },
 ];

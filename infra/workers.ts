@@ -36,6 +36,11 @@ export interface WorkerDef extends FunctionDef {
    * and reads their filters. It may not publish to them (that is `publishes`).
    */
   readonly managesSubscriptions?: readonly TopicName[];
+  /**
+   * Is told who sends officers' SMS (`OFFICER_SMS_CHANNEL`): SNS through phone subscriptions, or
+   * the SMS worker through the provider (infra/deployment.ts).
+   */
+  readonly smsChannel?: true;
 }
 
 export const workerFunctions = {
@@ -101,6 +106,16 @@ export const workerFunctions = {
     tables: { zeroReports: 'append', officers: 'read' },
     publishes: ['officerNotifications'],
   },
+  // Officer notifications sent by SMS through the provider that delivers in mainland China, with
+  // its message id and receipt recorded in the incident's log (OFFICER_SMS_CHANNEL says whether
+  // this worker or SNS sends the SMS).
+  deliverSms: {
+    id: 'DeliverSmsFunction',
+    entry: 'functions/deliver-sms/handler.ts',
+    source: { kind: 'queue', queue: 'officerSms', batchSize: 10 },
+    tables: { incidents: 'append', officers: 'read' },
+    smsChannel: true,
+  },
   // An operator loads the officer directory file; the officers' delivery subscriptions follow it.
   importOfficers: {
     id: 'ImportOfficersFunction',
@@ -108,6 +123,7 @@ export const workerFunctions = {
     source: { kind: 'on-demand' },
     tables: { officers: 'readWrite' },
     managesSubscriptions: ['officerNotifications'],
+    smsChannel: true,
   },
 } as const satisfies Record<string, WorkerDef>;
 

@@ -26,6 +26,7 @@ const LONGEST_WAITS = [
   'integration/verify-audit-heads',
   'browser/offline',
   'browser/evidence',
+  'browser/drills',
 ].map((name) => `/test/${name}.test.ts`);
 
 /**

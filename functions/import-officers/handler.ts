@@ -18,6 +18,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
+import { smsChannelEnv } from '../../shared/adapters/sms/channel';
 import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-subscriptions';
 import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
@@ -28,7 +29,7 @@ import { decodeFile, TEXT_ENCODINGS } from '../../shared/schemas/csv';
 import { directoryRows } from '../../shared/schemas/officers';
 
 const env = readEnv(
-  officersEnv.extend({
+  officersEnv.merge(smsChannelEnv).extend({
     OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
     // Required here, unlike in the use case: on AWS no officer subscription may be made without it.
     OFFICER_DELIVERY_DLQ_ARN: z.string().regex(/^arn:[^:]+:sqs:/, 'must be the ARN of an SQS queue'),
@@ -42,6 +43,8 @@ const importOfficers = makeImportOfficers({
     topicArn: env.OFFICER_NOTIFICATIONS_TOPIC_ARN,
   }),
   deadLetterTarget: env.OFFICER_DELIVERY_DLQ_ARN,
+  // Where the SMS worker sends officers' SMS through a provider, no phone is subscribed on SNS.
+  smsBySns: env.OFFICER_SMS_CHANNEL === 'sns',
   // Who gained, lost or had a channel changed, without the address itself: the directory holds that.
   onSubscriptionChange: ({ change, subscription }) =>
     logger.info(`subscription ${change}`, {

@@ -13,6 +13,7 @@ import * as z from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
 import { makeSqsRedelivery } from '../../shared/adapters/sqs/redelivery';
+import { makeGroupedAppendEvents, NOTIFY_LINGER_MS } from '../../shared/application/grouped-append';
 import { makeNotifyOfficers, makeNotifyQueuedEvent } from '../../shared/application/notify-officers';
 import { readEnv } from '../../shared/config/env';
 import { logger, observe, pipelineMetrics, tracer } from '../../shared/observability';
@@ -20,7 +21,9 @@ import { queuedEventSchema } from '../../shared/schemas/queued-event';
 import { composeAppendEvents } from '../append-events-composition';
 
 const env = readEnv(officersEnv.extend({ OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1) }));
-const { incidents, appendEvents } = await composeAppendEvents();
+// The batch's messages are handled at once: appends to the same incident share one write.
+const { incidents, clock, policy } = await composeAppendEvents();
+const appendEvents = makeGroupedAppendEvents({ incidents, clock, policy, lingerMs: NOTIFY_LINGER_MS });
 const notifyQueuedEvent = makeNotifyQueuedEvent({
   notify: makeNotifyOfficers({
     incidents,

@@ -1,5 +1,5 @@
 /** POST /v1/reports: a grassroots unit submits an initial, follow-up or final report. */
-import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiTablesEnv, drillsEnv, makeDrillStore, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
 import { loadPolicy, policyEnv } from '../../shared/adapters/policy-source';
 import { randomIds, systemClock } from '../../shared/adapters/system';
@@ -8,13 +8,14 @@ import { readEnv } from '../../shared/config/env';
 import { pipelineMetrics } from '../../shared/observability';
 import { idempotencyHeaderSchema, makeReportBodySchema } from '../../shared/schemas/report';
 
-const env = readEnv(apiTablesEnv.extend(policyEnv.shape));
+const env = readEnv(apiTablesEnv.extend(drillsEnv.shape).extend(policyEnv.shape));
 const { incidents, accessLog } = makeIncidentAdapters(env);
 const submitReport = makeSubmitReport({
   incidents,
   clock: systemClock,
   ids: randomIds,
   policy: await loadPolicy(env.POLICY),
+  drills: makeDrillStore(env),
 });
 
 export const handler = apiHandler(

@@ -14,6 +14,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ITopic, TopicGrants } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -91,6 +92,8 @@ export interface PipelineFunctionProps {
    * from its own folder (`import.meta.dirname`); see {@link GeneratedFiles}. @default - none
    */
   readonly generatedFiles?: GeneratedFiles;
+  /** Folders copied beside the bundle, by name there → absolute path here (the built console). @default - none */
+  readonly shippedFolders?: Readonly<Record<string, string>>;
 }
 
 /** File name → generator module, relative to the repository root, whose default export returns the file's text. */
@@ -182,6 +185,9 @@ export class PipelineFunction extends NodejsFunction {
                 `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/write-generated-file.ts'))} ` +
                 `${quote(generator)} ${quote(path.join(outputDir, name))}`,
             ),
+            ...Object.entries(props.shippedFolders ?? {}).map(
+              ([name, folder]) => `cp -R ${quote(folder)} ${quote(path.join(outputDir, name))}`,
+            ),
             // The data files the bundle reads from its own folder (the division data), if it reads any.
             `node --import tsx ${quote(path.join(repositoryRoot, 'infra/tools/ship-data-files.ts'))} ${quote(outputDir)}`,
           ],
@@ -244,6 +250,13 @@ export class PipelineFunction extends NodejsFunction {
         `CDK's ${access === 'upload' ? 'read and put grants' : 'read grant'} on ${envName} (${action}), on that one bucket and its objects only.`,
       );
     }
+    return this;
+  }
+
+  /** Lets the function read `secret`'s value, and tells it the secret's ARN in `envName`. */
+  public bindSecret(secret: ISecret, envName: string): this {
+    this.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this);
     return this;
   }
 

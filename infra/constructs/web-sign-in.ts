@@ -22,10 +22,11 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { OIDC_SCOPES, type OidcConsoleAuth } from '../../shared/schemas/console-config';
 
 /** Where the managed login sends the person back with a code, on the console's origin. */
 export const WEB_CALLBACK_PATH = '/auth/callback';
-export const WEB_SCOPES = ['openid', 'profile'] as const;
+export const WEB_SCOPES = OIDC_SCOPES;
 export const WEB_CLIENT_NAME = 'incident-console';
 
 const ACCESS_TOKEN = Duration.hours(1);
@@ -46,7 +47,7 @@ export interface WebSignInProps {
 export class WebSignIn extends Construct {
   public readonly client: UserPoolClient;
   public readonly domain: UserPoolDomain;
-  /** The managed login's base URL, where the console sends the person to sign in. */
+  /** The managed login's base URL: the origin the console talks to in order to sign in. */
   public readonly authority: string;
   readonly #userPoolId: string;
   readonly #readAttributes: readonly string[];
@@ -93,6 +94,18 @@ export class WebSignIn extends Construct {
     this.#userPoolId = props.userPool.userPoolId;
     this.#readAttributes = props.readAttributes.attributes();
     this.#writeAttributes = props.writeAttributes.attributes();
+  }
+
+  /** The managed login's endpoints, as the console's `config.json` names them. */
+  consoleAuth(): OidcConsoleAuth {
+    return {
+      kind: 'oidc',
+      authorizationEndpoint: `${this.authority}/oauth2/authorize`,
+      tokenEndpoint: `${this.authority}/oauth2/token`,
+      endSessionEndpoint: `${this.authority}/logout`,
+      clientId: this.client.userPoolClientId,
+      scopes: [...WEB_SCOPES],
+    };
   }
 
   /**

@@ -47,10 +47,18 @@ export const describeEvent = (event: IncidentEvent): string => {
       return `${head}: told ${event.data.recipients.map((r) => `${r.personId} (${r.role}, ${r.office})`).join(', ')} — ${event.data.kind}`;
     case 'NotificationFailed':
       return `${head}: could not notify (${event.data.kind}): ${event.data.reason}${event.data.willRetry ? '; will retry' : ''}`;
+    case 'SmsDelivered':
+      return `${head}: SMS to ${event.data.personId} (${event.data.role}, ${event.data.office}) sent by ${event.data.provider} as ${event.data.providerMessageId}: ${event.data.receipt.code} — ${event.data.kind}`;
     case 'ObligationWaived':
       return `${head}: ${office(event.data)} no longer owes ${event.data.obligationId.split('-').at(-1)}: ${event.data.reason}`;
     case 'DeadlineShortened':
       return `${head}: ${office(event.data)}'s deadline moved from ${clock(event.data.from)} to ${clock(event.data.to)} (grade ${event.data.grade}${event.data.floored ? ', minimum notice' : ''})`;
+    case 'ReportReturned': {
+      const to = event.data.to.unit ? `unit ${event.data.to.unit}` : office(event.data.to);
+      return `${head}: ${office(event.data)} returned ${event.data.reportId} to ${to} (${event.data.fields.join(', ')}), corrected report due ${clock(event.data.dueAt)}`;
+    }
+    case 'ReportCorrected':
+      return `${head}: ${event.data.unit ? `unit ${event.data.unit}` : office(event.data)} answered ${event.data.obligationId}${event.data.lateByMs > 0 ? `, ${seconds(event.data.lateByMs)} late` : ' on time'}`;
     case 'InspectionFinding':
       return `${head}: inspector ${event.actor.sub} found a ${event.data.finding} (${event.data.findingId})`;
   }

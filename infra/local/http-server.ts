@@ -14,6 +14,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { attributeWritesTo } from '../../shared/adapters/dynamodb/write-counter';
 import type { ApiThrottle, RouteDef } from '../api';
 import { LOCAL_ACCOUNT } from './aws-local';
 import { lambdaContext } from './lambda-context';
@@ -334,7 +335,9 @@ export const startLocalHttpServer = async (options: LocalHttpOptions): Promise<L
     };
 
     const result = await withTimeout(
-      match.route.handler(event, lambdaContext(match.route.fn, INTEGRATION_TIMEOUT_MS)),
+      attributeWritesTo(match.route.fn, () =>
+        match.route.handler(event, lambdaContext(match.route.fn, INTEGRATION_TIMEOUT_MS)),
+      ),
       INTEGRATION_TIMEOUT_MS,
     );
     if (result === 'timeout') return send(504, json, errorBody('timeout', 'the handler did not answer in time'));

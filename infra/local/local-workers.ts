@@ -14,15 +14,16 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { makeIncidentStore } from '../../shared/adapters/dynamodb';
 import { eventFromStreamRecord } from '../../shared/adapters/dynamodb/stream-events';
+import { attributeWritesTo } from '../../shared/adapters/dynamodb/write-counter';
 import { makeStepFunctionsTimerScheduler } from '../../shared/adapters/sfn/timer-scheduler';
 import { makeRearmTimers } from '../../shared/application/escalation';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { incidentEventSchema } from '../../shared/schemas/events';
+import type { QueueName } from '../resources';
 import { entriesOf } from '../stacks/records';
 import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../workers';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { describeEvent } from './event-log';
-import { deliveredToSqs } from './fauxqs';
 import { lambdaContext } from './lambda-context';
 import type { LocalResources } from './provision';
 import { startQueuePoller } from './queue-poller';
@@ -53,6 +54,11 @@ export interface LocalWorkersContext {
   readonly skipRearm?: boolean;
   /** Where the officer inbox is kept (`inbox.jsonl`), for `npm run inbox`. */
   readonly dataDir: string;
+  /**
+   * How many consumers poll a queue at once, as Lambda scales an SQS event source out to several
+   * concurrent invocations on AWS; one each by default.
+   */
+  readonly consumersPerQueue?: Partial<Record<QueueName, number>>;
 }
 
 export interface LocalWorkers {
@@ -160,16 +166,19 @@ const queueDriver: LocalDriver<'queue'> = {
     for (const { name, source } of workers) {
       const queue = twin.resources.queues[source.queue];
       const consumer = await handlerOf(name);
-      pollers.push(
-        startQueuePoller({
-          client: twin.sqs,
-          queueUrl: queue.url,
-          queueArn: queue.arn,
-          batchSize: source.batchSize,
-          batchingWindowMs: (source.batchingWindowSeconds ?? 0) * 1000,
-          consumer: async (event: SQSEvent) => (await consumer(event)) as BatchResponse,
-        }),
-      );
+      const consumers = twin.consumersPerQueue?.[source.queue] ?? 1;
+      for (let n = 0; n < consumers; n++) {
+        pollers.push(
+          startQueuePoller({
+            client: twin.sqs,
+            queueUrl: queue.url,
+            queueArn: queue.arn,
+            batchSize: source.batchSize,
+            batchingWindowMs: (source.batchingWindowSeconds ?? 0) * 1000,
+            consumer: async (event: SQSEvent) => (await consumer(event)) as BatchResponse,
+          }),
+        );
+      }
     }
     return stoppedTogether(pollers);
   },
@@ -282,7 +291,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
       intervalMs: (worker) => intervalsMs[worker.name] ?? worker.source.everyMinutes * 60_000,
       handlerOf: async (name) => {
         const handler = await context.loadHandler<WorkerHandler>(workerFunctions[name].entry);
-        return (event) => handler(event, lambdaContext(name, 60_000));
+        return (event) => attributeWritesTo(name, () => handler(event, lambdaContext(name, 60_000)));
       },
     };
     for (const [kind, driver] of entriesOf(localDrivers)) {
@@ -319,7 +328,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
         batchSize: 10,
         consumer: async (event) => {
           for (const record of event.Records) {
-            const n = JSON.parse(deliveredToSqs(record.body)) as {
+            const n = JSON.parse(record.body) as {
               personId: string;
               role: string;
               office: string;

@@ -2,13 +2,16 @@
  * `npm start`: the pipeline on this machine, on real engines. Configuration (docs/operations.md#local-runtime):
  * PORT (default 3000), POLICY (national | drill | path to a policy file, default national),
  * DATA_DIR (default .data), THROTTLE_RATE and THROTTLE_BURST (the API stage's 100 requests a
- * second and bursts of 200 by default; a rate of 0 turns throttling off). Ctrl-C or SIGTERM stops
+ * second and bursts of 200 by default; a rate of 0 turns throttling off), ROLLUP_CONSUMERS (1; more
+ * roll-up consumers polling at once, as on AWS). Ctrl-C or SIGTERM stops
  * everything, Java included.
  */
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { DomainError } from '../../shared/domain/errors';
+import { parseClaimNames } from '../../shared/schemas/claims';
 import { JavaMissingError } from './dynamodb-local';
+import { ExternalIssuerError } from './external-issuer';
 import { PortInUseError } from './ports';
 import type { LocalRuntime } from './runtime';
 import { ensureWebBuild } from './web-build';
@@ -28,6 +31,13 @@ const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   THROTTLE_RATE: z.coerce.number().min(0).default(apiThrottle.rateLimit),
   THROTTLE_BURST: z.coerce.number().int().min(1).default(apiThrottle.burstLimit),
+  // Concurrent roll-up consumers, as Lambda scales the queue's consumers out on AWS (benchmarks).
+  ROLLUP_CONSUMERS: z.coerce.number().int().min(1).max(32).default(1),
+  // An external OpenID Connect issuer to trust instead of the local key (docs/operations.md#identity-provider).
+  OIDC_ISSUER: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_WEB_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLAIMS: z.string().optional(),
 });
 
 const fail = (message: string): never => {
@@ -43,6 +53,24 @@ const config = parsed.data ?? configSchema.parse({});
 const dataDir = resolve(config.DATA_DIR);
 const throttle =
   config.THROTTLE_RATE > 0 ? { rateLimit: config.THROTTLE_RATE, burstLimit: config.THROTTLE_BURST } : undefined;
+const externalIssuer = (() => {
+  if (!config.OIDC_ISSUER) return undefined;
+  const audience = (config.OIDC_AUDIENCE ?? '')
+    .split(',')
+    .map((client) => client.trim())
+    .filter(Boolean);
+  if (audience.length === 0) return fail('OIDC_ISSUER needs OIDC_AUDIENCE: the client id(s) its tokens are issued to');
+  try {
+    return {
+      issuer: config.OIDC_ISSUER,
+      audience,
+      claimNames: parseClaimNames(config.OIDC_CLAIMS, 'OIDC_CLAIMS'),
+      ...(config.OIDC_WEB_CLIENT_ID ? { webClientId: config.OIDC_WEB_CLIENT_ID } : {}),
+    };
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const started = Date.now();
 const time = (): string => new Date().toISOString().slice(11, 19);
 
@@ -104,6 +132,8 @@ try {
     ...(/^(1|true|yes|y|on)$/i.test(process.env.POWERTOOLS_METRICS_DISABLED ?? '') ? {} : { metricsEveryMs: 60_000 }),
     log: (line) => console.log(`${time()} ${line}`),
     throttle: throttle ?? false,
+    ...(config.ROLLUP_CONSUMERS > 1 ? { consumersPerQueue: { rollup: config.ROLLUP_CONSUMERS } } : {}),
+    ...(externalIssuer ? { externalIssuer } : {}),
   });
 } catch (error) {
   if (error instanceof PortInUseError) {
@@ -111,7 +141,9 @@ try {
       `${error.message}. Is another \`npm start\` running? Stop it, or choose another port: PORT=${error.port + 1} npm start`,
     );
   }
-  if (error instanceof JavaMissingError || error instanceof DomainError) fail(error.message);
+  if (error instanceof JavaMissingError || error instanceof DomainError || error instanceof ExternalIssuerError) {
+    fail(error.message);
+  }
   throw error;
 }
 if (stoppingSince !== undefined) {

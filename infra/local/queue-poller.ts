@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './aws-local';
+import { deliveredToSqs } from './fauxqs';
 
 export type QueueConsumer = (
   event: SQSEvent,
@@ -72,7 +73,8 @@ export const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
       const records: SQSRecord[] = messages.map((m) => ({
         messageId: m.MessageId ?? '',
         receiptHandle: m.ReceiptHandle ?? '',
-        body: m.Body ?? '',
+        // What SNS hands a raw subscription of a structured message (fauxqs hands over all of it).
+        body: deliveredToSqs(m.Body ?? ''),
         attributes: (m.Attributes ?? {}) as unknown as SQSRecord['attributes'],
         messageAttributes: Object.fromEntries(
           Object.entries(m.MessageAttributes ?? {}).map(([name, value]) => [

@@ -12,16 +12,21 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
+import { writeCountingWanted, writeTally } from '../../shared/adapters/dynamodb/write-counter';
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { headRewriteSummary, makeRewriteHeads } from '../../shared/application/rewrite-heads';
 import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
+import { TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
 import { type ApiThrottle, apiFunctions, apiThrottle, type FunctionDef, routes } from '../api';
+import type { QueueName } from '../resources';
 import { writeGeneratedFilesBeside } from '../tools/generated-files';
 import { openLocalSigner } from './auth';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { type ExternalIssuerOptions, openExternalIssuer } from './external-issuer';
+import { type FakeSmsProvider, startFakeSmsProvider } from './fake-sms-provider';
 import { startLocalMessaging } from './fauxqs';
 import { type HttpHandler, type LocalRoute, startLocalHttpServer } from './http-server';
 import { startLocalWorkers } from './local-workers';
@@ -34,6 +39,9 @@ import { makeWebAssets } from './web-assets';
 import { webDist } from './web-build';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+/** Where, in its data folder, a runtime counting its DynamoDB writes (DYNAMODB_COUNT_WRITES=true) keeps the counts. */
+export const WRITE_COUNTS_FILE = 'write-counts.json';
 
 export interface LocalRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -54,6 +62,8 @@ export interface LocalRuntimeOptions {
   readonly zeroReportCheckIntervalMs?: number;
   /** Receives before a failed message is parked in its dead-letter queue (provision.ts); the description's by default. */
   readonly maxReceiveCount?: number;
+  /** Concurrent consumers of each queue (the roll-up's, for `bench:pipeline --consumers`); one by default. */
+  readonly consumersPerQueue?: Partial<Record<QueueName, number>>;
   /** Leave the timers of pending obligations unarmed at start (tests of the sweeper's safety net). */
   readonly skipRearm?: boolean;
   /** The API's throttling: the stage's (`apiThrottle`) by default; `false` for none. */
@@ -66,6 +76,12 @@ export interface LocalRuntimeOptions {
    */
   readonly metricsEveryMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Trust this OpenID Connect issuer's tokens instead of the local key's, as the stacks' JWT
+   * authorizer does when the deployment names one; the console then signs in there.
+   * @default the local key, and the local sign-in
+   */
+  readonly externalIssuer?: ExternalIssuerOptions;
 }
 
 export interface LocalRuntime {
@@ -76,6 +92,8 @@ export interface LocalRuntime {
   readonly resources: LocalResources;
   readonly endpoints: { readonly dynamodb: string; readonly messaging: string; readonly s3: string };
   readonly dynamodbPid: number | undefined;
+  /** The stand-in SMS provider the SMS worker sends through (what it accepted, and refusals to make). */
+  readonly sms: FakeSmsProvider;
   readonly sweepIntervalMs: number;
   /** Counts of the local state machine's executions, by status. */
   timers(): Record<'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED', number>;
@@ -174,18 +192,36 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {},
     );
 
+    // Officers' SMS go through the SMS worker to a stand-in for the provider, as in the China regions.
+    const sms = await startFakeSmsProvider({ dataDir: options.dataDir, log });
+    cleanups.push(sms.close);
+
     // Handlers parse their configuration once, at import: set it before importing them.
     Object.assign(
       process.env,
       localAwsEnvironment(dynamodbEndpoint, messagingEndpoint, s3Edge.endpoint),
       resourceEnvironment(resources),
+      sms.environment,
       {
         POLICY: options.policy,
+        // The issuer's claim names, read by the API handlers when they load (as on AWS).
+        [TOKEN_CLAIMS_ENV]: JSON.stringify(options.externalIssuer?.claimNames ?? {}),
         POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'incident-pipeline-local',
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
         POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       },
     );
+
+    if (writeCountingWanted()) {
+      // The benchmarks read the write counts from the data folder: every second, and at the stop.
+      const countsFile = join(options.dataDir, WRITE_COUNTS_FILE);
+      const save = () => writeFileSync(countsFile, JSON.stringify(writeTally()));
+      const saving = setInterval(save, 1_000);
+      cleanups.push(async () => {
+        clearInterval(saving);
+        save();
+      });
+    }
 
     if (options.metricsEveryMs !== undefined) {
       const tally = startMetricsTally({ everyMs: options.metricsEveryMs, print: log });
@@ -230,6 +266,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         ? { zeroReportCheckIntervalMs: options.zeroReportCheckIntervalMs }
         : {}),
       ...(options.skipRearm !== undefined ? { skipRearm: options.skipRearm } : {}),
+      ...(options.consumersPerQueue !== undefined ? { consumersPerQueue: options.consumersPerQueue } : {}),
     });
     cleanups.push(workers.stop);
 
@@ -246,21 +283,27 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
 
     const signer = await openLocalSigner(options.dataDir);
-    // The web console beside the API, and its local sign-in (a route of this runtime only).
-    const signIn = makeLocalSignIn(signer);
+    const issuer = options.externalIssuer && (await openExternalIssuer(options.externalIssuer));
+    // The web console beside the API, and its sign-in: the local one (a route of this runtime only),
+    // or the external issuer's.
+    const signIn = issuer ? async () => false : makeLocalSignIn(signer);
     const webAssets = makeWebAssets({
       dist: options.webDist ?? webDist,
-      config: { auth: { kind: 'local', identities: LOCAL_IDENTITIES }, unitLimits: unitLimitsOf(policy) },
+      config: {
+        auth: issuer ? issuer.consoleAuth : { kind: 'local', identities: LOCAL_IDENTITIES },
+        unitLimits: unitLimitsOf(policy),
+      },
       attachmentOrigin: s3Edge.endpoint,
     });
     const http = await startLocalHttpServer({
       port: options.port,
       routes: localRoutes,
-      verifyToken: (token) => signer.verify(token),
+      verifyToken: (token) => (issuer ? issuer.verify(token) : signer.verify(token)),
       log,
       ...(options.throttle === false ? {} : { throttle: options.throttle ?? apiThrottle }),
       fallback: async (req, res, url) => (await signIn(req, res, url)) || (await webAssets(req, res, url)),
     });
+    if (issuer) log(`trusting tokens of ${options.externalIssuer?.issuer}, not the local key`);
     cleanups.push(http.close);
 
     // Where the engines are, for the command-line tools (`npm run reconcile`) while we run.
@@ -286,6 +329,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       resources,
       endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint, s3: s3Edge.endpoint },
       dynamodbPid,
+      sms,
       sweepIntervalMs: workers.sweepIntervalMs,
       timers: () => workers.timers(),
       stop,

@@ -36,6 +36,7 @@ import {
   ObjectLockRetention,
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LoggingProtocol, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -44,6 +45,7 @@ import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { acknowledgeNag } from '../constructs/nag';
 import { EVIDENCE_APPENDER_TAG } from '../constructs/pipeline-function';
 import { WebSignIn } from '../constructs/web-sign-in';
+import type { CognitoIdentity, IdentityProvider, SmsSetup } from '../deployment';
 import {
   AUDIT_TRAIL_TABLES,
   type BucketName,
@@ -119,9 +121,25 @@ const claimAttributes = {
   level: new StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
 } as const;
 
+/** The pipeline's own accounts, when it keeps them in a Cognito user pool (global partition only). */
+export interface CognitoAccounts {
+  /** The accounts of units, offices and inspectors. */
+  readonly userPool: UserPool;
+  /** The client the field and office apps sign in with; the API accepts its tokens. */
+  readonly userPoolClient: UserPoolClient;
+  /** The web console's client and the pool's managed login (the API accepts this client's tokens too). */
+  readonly webSignIn: WebSignIn;
+}
+
 export interface StatefulStackProps extends StackProps {
-  /** The managed login's domain prefix. @default `incident-console-<account>` */
-  readonly authDomainPrefix?: string;
+  /**
+   * Where the accounts are kept: the stack's own Cognito user pool, or an external OpenID Connect
+   * issuer, in which case the stack makes no Cognito resource (infra/deployment.ts).
+   * @default the user pool
+   */
+  readonly identity?: IdentityProvider;
+  /** Who sends officers' SMS; with a provider, the stack keeps its API keys. @default SNS */
+  readonly sms?: SmsSetup;
   /** The web console's origins known in advance (its custom domain, `https://…`). @default - none */
   readonly webOrigins?: readonly string[];
 }
@@ -151,12 +169,13 @@ export class StatefulStack extends Stack {
    * subscriptions: every delivery, and every failed attempt with the endpoint's answer.
    */
   public readonly officerDeliveryLogs: { readonly delivered: LogGroup; readonly failed: LogGroup };
-  /** The accounts of units, offices and inspectors. */
-  public readonly userPool: UserPool;
-  /** The client the field and office apps sign in with; the API accepts its tokens only. */
-  public readonly userPoolClient: UserPoolClient;
-  /** The web console's client and the pool's managed login (the API accepts this client's tokens too). */
-  public readonly webSignIn: WebSignIn;
+  /**
+   * The SMS provider's API keys (`{"secretId": "…", "secretKey": "…"}`, put in by the operator);
+   * none when SNS sends the SMS.
+   */
+  public readonly smsCredentials?: Secret;
+  /** The user pool and its clients; none when an external issuer keeps the accounts. */
+  public readonly accounts?: CognitoAccounts;
 
   constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
@@ -185,8 +204,15 @@ export class StatefulStack extends Stack {
       );
     }
 
-    this.userPool = this.accounts();
-    this.userPoolClient = this.userPool.addClient('AppClient', {
+    if (props?.sms?.channel === 'tencent-cloud') this.smsCredentials = this.smsProviderCredentials();
+    const identity: IdentityProvider = props?.identity ?? { kind: 'cognito' };
+    if (identity.kind === 'cognito') this.accounts = this.cognitoAccounts(identity, props?.webOrigins ?? []);
+  }
+
+  /** The user pool, the apps' client and the web console's managed login. */
+  private cognitoAccounts(identity: CognitoIdentity, webOrigins: readonly string[]): CognitoAccounts {
+    const userPool = this.userPool();
+    const userPoolClient = userPool.addClient('AppClient', {
       // Public clients (field and office apps): a secret shipped inside an app is no secret.
       generateSecret: false,
       authFlows: { userSrp: true },
@@ -204,19 +230,38 @@ export class StatefulStack extends Stack {
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true, phoneNumber: true }),
     });
 
-    this.webSignIn = new WebSignIn(this, 'WebSignIn', {
-      userPool: this.userPool,
+    const webSignIn = new WebSignIn(this, 'WebSignIn', {
+      userPool,
       // Cognito domain prefixes are global per region: one per account by default.
-      domainPrefix: props?.authDomainPrefix ?? `incident-console-${this.account}`,
+      domainPrefix: identity.authDomainPrefix ?? `incident-console-${this.account}`,
       readAttributes: new ClientAttributes()
         .withStandardAttributes({ fullname: true, phoneNumber: true })
         .withCustomAttributes(...Object.keys(claimAttributes)),
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true, phoneNumber: true }),
-      origins: props?.webOrigins ?? [],
+      origins: webOrigins,
     });
 
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    return { userPool, userPoolClient, webSignIn };
+  }
+
+  /** Where the operator puts the SMS provider's API keys; only the SMS worker reads them. */
+  private smsProviderCredentials(): Secret {
+    const secret = new Secret(this, 'SmsProviderCredentials', {
+      description: 'Tencent Cloud SMS API keys of the officer SMS worker: {"secretId": "…", "secretKey": "…"}',
+      // A placeholder the operator replaces (docs/operations.md#sms-in-the-china-regions): the keys
+      // are issued by Tencent Cloud, not generated here.
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      secret,
+      'SMG4',
+      'The keys are a Tencent Cloud sub-account key pair, issued and revoked in the Tencent Cloud console; ' +
+        'Secrets Manager has no rotation function for them, so the operator rotates them there and puts the new pair here.',
+    );
+    return secret;
   }
 
   private table(def: TableDef, isAuditTrail: boolean): Table {
@@ -448,7 +493,7 @@ export class StatefulStack extends Stack {
     });
   }
 
-  private accounts(): UserPool {
+  private userPool(): UserPool {
     return new UserPool(this, 'UserPool', {
       // Accounts are issued by the office that vouches for the unit or person, never self-made.
       selfSignUpEnabled: false,

@@ -9,16 +9,19 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
   type HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -26,18 +29,24 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SMS_CHANNEL_ENV } from '../../shared/adapters/sms/channel';
+import { type ClaimNames, TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
+import type { OidcConsoleAuth } from '../../shared/schemas/console-config';
 import { type ApiFunctionName, apiFunctions, apiThrottle, type FunctionDef, type RouteDef, routes } from '../api';
 import { alarmOnDeadLetters } from '../constructs/dead-letter-alarm';
 import { EscalationStateMachine } from '../constructs/escalation-state-machine';
 import { PipelineMonitoring } from '../constructs/monitoring';
 import { acknowledgeNag } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
+import type { SmsSetup } from '../deployment';
 import { type BucketName, buckets, type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
 import { type WorkerDef, type WorkerName, workerFunctions } from '../workers';
 import { entriesOf, mapRecord } from './records';
+import type { CognitoAccounts } from './stateful-stack';
 
 /**
  * The routes anyone may call without a token, each with the reason that makes it safe. A route
@@ -95,6 +104,23 @@ const workerTimeouts: Readonly<Partial<Record<WorkerName, Duration>>> = {
   checkZeroReports: Duration.seconds(60),
 };
 
+/** The issuer whose JWTs the API's authorizer accepts, and how its tokens name the caller's claims. */
+export interface TokenIssuer {
+  /** The tokens' `iss`; API Gateway reads its keys from `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** The client ids tokens must be issued to (`aud`, or `client_id` for access tokens). */
+  readonly audience: readonly string[];
+  /** The issuer's names for role, region, unit and level. @default the API's own (or Cognito's `custom:`) */
+  readonly claimNames?: ClaimNames;
+}
+
+/** The user pool's tokens, issued to the apps' client or the web console's. */
+export const cognitoTokens = (stack: Stack, accounts: CognitoAccounts): TokenIssuer => ({
+  // Cognito user pools exist in the global partition only, whose URL suffix this is.
+  issuer: `https://cognito-idp.${stack.region}.amazonaws.com/${accounts.userPool.userPoolId}`,
+  audience: [accounts.userPoolClient.userPoolClientId, accounts.webSignIn.client.userPoolClientId],
+});
+
 /** What the stateless stack needs from the stateful one. */
 export interface StatelessStackProps extends StackProps {
   /** The tables of `infra/resources.ts`, by name. */
@@ -105,12 +131,20 @@ export interface StatelessStackProps extends StackProps {
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   /** The buckets of `infra/resources.ts`, by name. */
   readonly buckets: Readonly<Record<BucketName, IBucket>>;
-  /** The pool whose tokens the API accepts. */
-  readonly userPool: IUserPool;
-  /** The app client tokens must be issued to (the JWT audience). */
-  readonly userPoolClient: IUserPoolClient;
-  /** The web console's client, whose ID tokens the API accepts too. @default - none */
-  readonly webClient?: IUserPoolClient;
+  /** Whose tokens the API accepts: the user pool's, or an external OpenID Connect issuer's. */
+  readonly tokens: TokenIssuer;
+  /** Who sends officers' SMS, and the provider's keys when the SMS worker does. @default SNS */
+  readonly sms?: { readonly setup: SmsSetup; readonly credentials?: ISecret };
+  /**
+   * Serve the web console from the API's own domain (where there is no CloudFront): its built files,
+   * the identity provider's sign-in endpoints, and the domain (ICP-filed, in mainland China) with its
+   * certificate. @default - not served here
+   */
+  readonly console?: {
+    readonly webDist: string;
+    readonly auth: OidcConsoleAuth;
+    readonly domain?: { readonly name: string; readonly certificateArn: string };
+  };
   /** Where the alarms on this stack's dead-letter queues tell the operators. */
   readonly operatorAlerts: ITopic;
   /** Where SNS parks the officer notifications it gave up delivering; every officer's subscription names it. */
@@ -144,6 +178,11 @@ export class StatelessStack extends Stack {
 
     const definitions: Readonly<Record<ApiFunctionName, FunctionDef>> = apiFunctions;
     this.apiFunctions = mapRecord(definitions, (def) => this.pipelineFunction(def, props));
+    const claimNames = props.tokens.claimNames ?? {};
+    if (Object.keys(claimNames).length > 0) {
+      for (const fn of Object.values(this.apiFunctions))
+        fn.addEnvironment(TOKEN_CLAIMS_ENV, JSON.stringify(claimNames));
+    }
 
     const workers: Readonly<Record<WorkerName, WorkerDef>> = workerFunctions;
     this.workerFunctions = mapRecord(workers, (def, name) => this.pipelineFunction(def, props, workerTimeouts[name]));
@@ -170,6 +209,7 @@ export class StatelessStack extends Stack {
       }
     }
     this.streamFailureQueues = streamFailureQueues;
+    this.configureSms(props.sms ?? { setup: { channel: 'sns' } });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Emergency incident reporting API',
@@ -189,14 +229,10 @@ export class StatelessStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs()), format: accessLogFormat() },
     });
 
-    // Tokens are Cognito's, issued to our app client; the handler reads role and jurisdiction
-    // from the verified claims.
-    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`;
-    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', issuer, {
-      jwtAudience: [
-        props.userPoolClient.userPoolClientId,
-        ...(props.webClient ? [props.webClient.userPoolClientId] : []),
-      ],
+    // Tokens are the configured issuer's, issued to our clients; the handler reads role and
+    // jurisdiction from the verified claims, under the issuer's names for them.
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.tokens.issuer, {
+      jwtAudience: [...props.tokens.audience],
     });
 
     const integrations = mapRecord(
@@ -206,6 +242,8 @@ export class StatelessStack extends Stack {
     for (const route of props.routes ?? routes) {
       this.route(route, integrations[route.fn], route.auth ? jwtAuthorizer : publicAuthorizer(route));
     }
+
+    if (props.console) this.serveConsole(props.console);
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alerts: props.operatorAlerts,
@@ -223,6 +261,70 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+
+  /**
+   * The console on the API's default route: every path no API route matches reaches the console
+   * function, as the local runtime's server falls back to the console beside its API. The API's
+   * routes keep their own authorizer; the console's files are public, as on CloudFront.
+   */
+  private serveConsole(console: NonNullable<StatelessStackProps['console']>): void {
+    const fn = new PipelineFunction(this, 'WebConsoleFunction', {
+      entry: 'functions/web-console/handler.ts',
+      shippedFolders: { console: console.webDist },
+    });
+    fn.addEnvironment('CONSOLE_AUTH', JSON.stringify(console.auth));
+    const files = this.httpApi.addRoutes({
+      path: '/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('WebConsoleIntegration', fn),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    const root = this.httpApi.addRoutes({
+      path: '/',
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('WebConsoleRootIntegration', fn),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    for (const consoleRoute of [...files, ...root]) {
+      acknowledgeNag(
+        consoleRoute,
+        'APIG4',
+        'The web console’s own files (HTML, scripts, styles, config.json naming the public sign-in endpoints): ' +
+          'public like any web page; every API route under /v1 keeps the JWT authorizer.',
+      );
+    }
+    if (console.domain) {
+      // The console's (and the API's) address in mainland China: a domain with an ICP filing.
+      const domainName = new DomainName(this, 'ConsoleDomain', {
+        domainName: console.domain.name,
+        certificate: Certificate.fromCertificateArn(this, 'ConsoleCertificate', console.domain.certificateArn),
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'ConsoleDomainMapping', { api: this.httpApi, domainName, stage: this.stage });
+      new CfnOutput(this, 'ConsoleUrl', { value: `https://${console.domain.name}/` });
+    }
+  }
+
+  /**
+   * Tells the SMS worker and the directory import who sends officers' SMS: with SNS, the import
+   * subscribes phones and the worker leaves every message alone; with a provider, the worker sends
+   * through it (its settings and keys bound here) and the import subscribes no phone.
+   */
+  private configureSms(sms: NonNullable<StatelessStackProps['sms']>): void {
+    const workers: Readonly<Record<WorkerName, WorkerDef>> = workerFunctions;
+    for (const [name, def] of entriesOf(workers)) {
+      if (def.smsChannel) this.workerFunctions[name].addEnvironment(SMS_CHANNEL_ENV, sms.setup.channel);
+    }
+    const { deliverSms } = this.workerFunctions;
+    if (sms.setup.channel !== 'tencent-cloud') return;
+    if (!sms.credentials) throw new Error('Tencent Cloud SMS needs the secret holding its API keys');
+    deliverSms
+      .addEnvironment('SMS_SDK_APP_ID', sms.setup.sdkAppId)
+      .addEnvironment('SMS_SIGN_NAME', sms.setup.signName)
+      .addEnvironment('SMS_TEMPLATE_ID', sms.setup.templateId)
+      .addEnvironment('SMS_REGION', sms.setup.region)
+      .bindSecret(sms.credentials, 'SMS_CREDENTIALS_SECRET_ARN');
   }
 
   private pipelineFunction(def: FunctionDef, props: StatelessStackProps, timeout?: Duration): PipelineFunction {

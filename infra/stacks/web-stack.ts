@@ -3,11 +3,12 @@
  * access control, and the HTTP API on the same distribution under `/v1/*` — one origin for the
  * console and the API, so no CORS. Every answer carries the console's security headers (a
  * Content-Security-Policy without inline script, HSTS, no framing). `config.json` is written at
- * deployment: the managed login's address and the web client, and the unit's time limits.
+ * deployment: the identity provider's sign-in endpoints and the web client, and the unit's time limits.
  *
- * Serving it inside mainland China needs a domain with an ICP filing (CloudFront's own domain is
- * not reachable reliably there, and a China-region distribution needs an ICP-filed alternate
- * domain): pass it as `domain` with its certificate.
+ * The global partition only: in the China regions the console is served from the API's own
+ * domain instead (`StatelessStack`'s console, docs/operations.md#the-web-console-in-the-china-regions).
+ * Reaching a global distribution from mainland China reliably needs a domain with an ICP filing:
+ * pass it as `domain` with its certificate.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +34,6 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import {
   BlockPublicAccess,
   Bucket,
@@ -45,19 +45,18 @@ import {
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { consoleContentSecurityPolicy, PERMISSIONS_POLICY } from '../../shared/adapters/http/web-security';
 import { builtInPolicies } from '../../shared/adapters/policy-source';
 import type { Policy } from '../../shared/domain/policy/policy';
-import { type ConsoleConfig, unitLimitsOf } from '../../shared/schemas/console-config';
+import { type ConsoleConfig, type OidcConsoleAuth, unitLimitsOf } from '../../shared/schemas/console-config';
 import { acknowledgeNag } from '../constructs/nag';
-import { WEB_SCOPES, type WebSignIn } from '../constructs/web-sign-in';
-import { consoleContentSecurityPolicy, PERMISSIONS_POLICY } from '../web-security';
+import type { CognitoAccounts } from './stateful-stack';
 
 export interface WebStackProps extends StackProps {
   /** The HTTP API, served under `/v1/*`. */
   readonly httpApi: IHttpApi;
-  readonly userPool: IUserPool;
-  /** The web client and managed login of the user pool. */
-  readonly webSignIn: WebSignIn;
+  /** How the console signs people in: the user pool's managed login, or an external issuer's endpoints. */
+  readonly signIn: ConsoleSignIn;
   /** The attachments bucket: the console uploads photos to it and shows them from it, through presigned URLs. */
   readonly attachments: IBucket;
   /** The built console (`web/dist`). */
@@ -67,6 +66,10 @@ export interface WebStackProps extends StackProps {
   /** The console's own domain (in mainland China: ICP-filed) and its ACM certificate, in us-east-1. @default CloudFront's domain */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
 }
+
+export type ConsoleSignIn =
+  | { readonly kind: 'cognito'; readonly accounts: CognitoAccounts }
+  | { readonly kind: 'external'; readonly auth: OidcConsoleAuth };
 
 /** Client-side routes (`/report/new`, `/incidents/…`) are the app shell; files are themselves. */
 const SPA_ROUTING = `function handler(event) {
@@ -118,13 +121,17 @@ export class WebStack extends Stack {
       'Every read of the console goes through the distribution, whose access logs record it; the bucket is written only by the deployment, which CloudTrail records.',
     );
 
+    const auth = props.signIn.kind === 'cognito' ? props.signIn.accounts.webSignIn.consoleAuth() : props.signIn.auth;
+    // The console talks to its own origin and, to exchange a sign-in code, to the provider's.
+    const signInOrigin =
+      props.signIn.kind === 'cognito' ? props.signIn.accounts.webSignIn.authority : new URL(auth.tokenEndpoint).origin;
+
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'The web console: CSP without inline script, HSTS, no framing',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          // The console talks to its own origin and, to exchange a sign-in code, to the managed login.
           contentSecurityPolicy: consoleContentSecurityPolicy(
-            [props.webSignIn.authority],
+            [signInOrigin],
             [`https://${props.attachments.bucketRegionalDomainName}`],
           ),
           override: true,
@@ -212,12 +219,7 @@ export class WebStack extends Stack {
     }
 
     this.consoleConfig = {
-      auth: {
-        kind: 'oidc',
-        authority: props.webSignIn.authority,
-        clientId: props.webSignIn.client.userPoolClientId,
-        scopes: [...WEB_SCOPES],
-      },
+      auth,
       unitLimits: unitLimitsOf(props.policy ?? builtInPolicies.national),
     };
 
@@ -243,17 +245,21 @@ export class WebStack extends Stack {
     });
     shell.node.addDependency(assets);
 
-    // The web client's callback is this distribution, known only now (see WebSignIn).
-    new AwsCustomResource(this, 'WebClientCallbacks', {
-      onUpdate: {
-        service: 'CognitoIdentityProvider',
-        action: 'updateUserPoolClient',
-        parameters: props.webSignIn.webClientUpdate(origins),
-        physicalResourceId: PhysicalResourceId.of('web-client-callbacks'),
-      },
-      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [props.userPool.userPoolArn] }),
-      installLatestAwsSdk: false,
-    });
+    if (props.signIn.kind === 'cognito') {
+      // The web client's callback is this distribution, known only now (see WebSignIn). An external
+      // issuer's client is registered there by its administrators (docs/operations.md#identity-provider).
+      const { webSignIn, userPool } = props.signIn.accounts;
+      new AwsCustomResource(this, 'WebClientCallbacks', {
+        onUpdate: {
+          service: 'CognitoIdentityProvider',
+          action: 'updateUserPoolClient',
+          parameters: webSignIn.webClientUpdate(origins),
+          physicalResourceId: PhysicalResourceId.of('web-client-callbacks'),
+        },
+        policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [userPool.userPoolArn] }),
+        installLatestAwsSdk: false,
+      });
+    }
 
     this.acknowledgeDeploymentHelpers();
     new CfnOutput(this, 'ConsoleUrl', { value: this.url });

@@ -20,14 +20,36 @@ export type BuiltInPolicyName = 'national' | 'drill';
  * The policies shipped with the code, validated once at load so a bad edit to the JSON fails
  * every test and every cold start rather than the first late report.
  */
-export const builtInPolicies: Readonly<Record<BuiltInPolicyName, Policy>> = Object.freeze({
+const shipped: Readonly<Record<BuiltInPolicyName, Policy>> = {
   national: parsePolicy(nationalPolicy, 'built-in national'),
   drill: parsePolicy(drillPolicy, 'built-in drill'),
+};
+
+/**
+ * `policy` with the policies a drill under it may follow (docs/domain.md#drills): the built-in
+ * ones and itself, by name. A drill may name the policy its runtime enforces or a shipped one,
+ * which every runtime has; its own timings need no second deployment.
+ */
+const withDrillPolicies = (policy: Policy, source: string): Policy => {
+  const drillTimings = policy.drillTimings;
+  if (drillTimings !== undefined && drillTimings !== policy.name && !isBuiltInPolicyName(drillTimings)) {
+    throw new PolicyError(
+      source,
+      [{ field: 'drillTimings', problem: `names ${drillTimings}, which is not a shipped policy` }],
+      'names drill timings it cannot have',
+    );
+  }
+  return { ...policy, drillPolicies: { ...shipped, [policy.name]: policy } };
+};
+
+export const builtInPolicies: Readonly<Record<BuiltInPolicyName, Policy>> = Object.freeze({
+  national: withDrillPolicies(shipped.national, 'built-in national'),
+  drill: withDrillPolicies(shipped.drill, 'built-in drill'),
 });
 
 /** True if `name` is one of {@link builtInPolicies}. */
 export function isBuiltInPolicyName(name: string): name is BuiltInPolicyName {
-  return Object.hasOwn(builtInPolicies, name);
+  return Object.hasOwn(shipped, name);
 }
 
 /** A built-in policy by name. */
@@ -70,5 +92,5 @@ export async function loadPolicy(source: string): Promise<Policy> {
   } catch (error) {
     throw new PolicyError(source, [{ field: '', problem: reasonOf(error) }], 'is not valid JSON');
   }
-  return parsePolicy(raw, source);
+  return withDrillPolicies(parsePolicy(raw, source), source);
 }

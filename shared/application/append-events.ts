@@ -12,7 +12,7 @@ import { seal } from '../domain/hash-chain';
 import type { EventDraft, EventScope, IncidentEvent, IncidentEventBody, IncidentState } from '../domain/incident';
 import { project } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
-import type { Policy } from '../domain/policy/policy';
+import { type Policy, policyFor } from '../domain/policy/policy';
 import { chainOf } from '../domain/regions/regions';
 import type { Clock } from '../ports/clock';
 import { type IncidentStore, VersionConflict } from '../ports/incident-store';
@@ -61,6 +61,10 @@ export const applyDrafts = (
   const codes = { county: chain.county?.code ?? null, city: chain.city?.code ?? null, province: chain.province.code };
   const at = context.now.toISOString();
   let current = state;
+  // An exercise stays one: its first report's mark is on every event after it.
+  const drill = state?.drill ?? (drafts[0]?.type === 'ReportSubmitted' ? drafts[0].data.drill : undefined);
+  // Its deadlines follow its drill's policy, not the runtime's.
+  const policy = policyFor(context.policy, drill);
   let seq = state?.version ?? 0;
   let previousHash = state?.lastHash;
   const events: IncidentEvent[] = [];
@@ -71,6 +75,7 @@ export const applyDrafts = (
       ...codes,
       category: current?.category ?? (draft.type === 'ReportSubmitted' ? draft.data.category : 'accident'),
       grade: gradeAfter(current, draft),
+      ...(drill ? { drill } : {}),
     };
     const body = {
       v: 1,
@@ -89,11 +94,11 @@ export const applyDrafts = (
   for (const draft of drafts) append(draft);
   // A new grade may call for shorter limits on the duties already running: their deadlines move.
   if (state && current && current.grade !== state.grade) {
-    for (const shortened of deadlinesToShorten(current, context.policy, context.now)) append(shortened);
+    for (const shortened of deadlinesToShorten(current, policy, context.now)) append(shortened);
   }
   const opened: Obligation[] = [];
   if (current && events.length > 0) {
-    for (const obligation of obligationsToOpen(current, context.policy, context.now)) {
+    for (const obligation of obligationsToOpen(current, policy, context.now)) {
       append({ type: 'ObligationOpened', data: { obligation } });
       opened.push(obligation);
     }
@@ -102,6 +107,61 @@ export const applyDrafts = (
   return { state: current, events, opened, expectedVersion: state?.version ?? null };
 };
 
+/** How an existing incident's next events are decided: on the freshest state, at `now`. */
+export type Decide = (state: IncidentState, now: Date) => readonly EventDraft[];
+
+/** What became of one decision of a shared write: appended, or refused by its own decide. */
+export type Outcome = { readonly appended: Appended } | { readonly refused: unknown };
+
+/**
+ * Appends what each of `decides` asks for to an existing incident, in order, in one conditional
+ * write: each decides on the state the ones before it left, exactly as if they had been appended
+ * one after another. A decide that throws is refused alone; the others go on. On a conflict the
+ * head is read again and every decision made again.
+ */
+export const appendDecisions = (
+  deps: AppendDeps,
+  incidentId: string,
+  actor: Actor,
+  decides: readonly Decide[],
+): Promise<Outcome[]> =>
+  retryOnConflict(
+    async () => {
+      const state = await deps.incidents.getState(incidentId);
+      if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
+      const now = deps.clock.now();
+      let current = state;
+      const events: IncidentEvent[] = [];
+      const outcomes = decides.map((decide): Outcome => {
+        try {
+          const drafts = decide(current, now);
+          if (drafts.length === 0) return { appended: { state: current, events: [], opened: [] } };
+          const applied = applyDrafts(current, drafts, {
+            incidentId,
+            actor,
+            now,
+            policy: deps.policy,
+            regionCode: current.regionCode,
+          });
+          current = applied.state;
+          events.push(...applied.events);
+          return { appended: { state: applied.state, events: applied.events, opened: applied.opened } };
+        } catch (error) {
+          return { refused: error };
+        }
+      });
+      if (events.length > 0) {
+        await deps.incidents.append({ incidentId, expectedVersion: state.version, state: current, events });
+      }
+      return outcomes;
+    },
+    {
+      attempts: deps.maxAttempts ?? 40,
+      isConflict: (error) => error instanceof VersionConflict,
+      giveUp: () => new ConflictError(`incident ${incidentId} is changing too fast; send the request again`, 'busy'),
+    },
+  );
+
 /**
  * Appends the events `decide` asks for to an existing incident. `decide` sees the freshest state
  * and may throw a domain error to refuse, or return no drafts when there is nothing to do (which
@@ -109,39 +169,10 @@ export const applyDrafts = (
  */
 export const makeAppendEvents =
   (deps: AppendDeps) =>
-  async (
-    incidentId: string,
-    actor: Actor,
-    decide: (state: IncidentState, now: Date) => readonly EventDraft[],
-  ): Promise<Appended> => {
-    return retryOnConflict(
-      async () => {
-        const state = await deps.incidents.getState(incidentId);
-        if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
-        const now = deps.clock.now();
-        const drafts = decide(state, now);
-        if (drafts.length === 0) return { state, events: [], opened: [] };
-        const applied = applyDrafts(state, drafts, {
-          incidentId,
-          actor,
-          now,
-          policy: deps.policy,
-          regionCode: state.regionCode,
-        });
-        await deps.incidents.append({
-          incidentId,
-          expectedVersion: applied.expectedVersion,
-          state: applied.state,
-          events: applied.events,
-        });
-        return applied;
-      },
-      {
-        attempts: deps.maxAttempts ?? 40,
-        isConflict: (error) => error instanceof VersionConflict,
-        giveUp: () => new ConflictError(`incident ${incidentId} is changing too fast; send the request again`, 'busy'),
-      },
-    );
+  async (incidentId: string, actor: Actor, decide: Decide): Promise<Appended> => {
+    const [outcome] = await appendDecisions(deps, incidentId, actor, [decide]);
+    if (!outcome || 'refused' in outcome) throw outcome?.refused;
+    return outcome.appended;
   };
 
 export type AppendEvents = ReturnType<typeof makeAppendEvents>;

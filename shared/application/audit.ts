@@ -35,6 +35,7 @@ import {
   zeroReportMatches,
 } from '../domain/audit/rows';
 import { ValidationError } from '../domain/errors';
+import { isExercise } from '../domain/exercise';
 import { GRADES, type Grade } from '../domain/grade';
 import type { IncidentState } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
@@ -381,7 +382,8 @@ export const makeOfficePunctuality =
         limit: FULL_READ_PAGE,
         ...(after ? { after } : {}),
       });
-      for (const state of page.items) obligations.push(...state.obligations);
+      // An exercise's deadlines are its drill's account: punctuality counts real duties only.
+      for (const state of page.items) if (!isExercise(state)) obligations.push(...state.obligations);
       after = page.after;
     } while (after);
     return { region: query.region, from, to, offices: punctualityByOffice(officesWithin(query.region), obligations) };

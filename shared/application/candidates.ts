@@ -4,6 +4,7 @@
  */
 import { type Actor, mayInspect } from '../domain/access';
 import { type Candidate, candidatesOf } from '../domain/candidates';
+import { isExercise } from '../domain/exercise';
 import type { IncidentState } from '../domain/incident';
 import type { IncidentStore } from '../ports/incident-store';
 import { mapBounded } from './concurrency';
@@ -58,7 +59,9 @@ export const makeListCandidates =
       ...(query.to ? { to: query.to } : {}),
       ...(query.after ? { after: query.after } : {}),
     });
-    const examined = await mapBounded(page.items, READ_CONCURRENCY, async (state) => ({
+    // An exercise is reported on purpose and concealed by nobody: no drill incident is a candidate.
+    const real = page.items.filter((state) => !isExercise(state));
+    const examined = await mapBounded(real, READ_CONCURRENCY, async (state) => ({
       state,
       candidates: candidatesOf(await deps.incidents.getEvents(state.incidentId)),
     }));

@@ -7,7 +7,7 @@ import { type Actor, mayQueryRegion } from '../domain/access';
 import { type BoardRow, boardRowOf } from '../domain/board';
 import { byUrgency } from '../domain/board-order';
 import type { OfficeRef } from '../domain/incident';
-import type { Policy } from '../domain/policy/policy';
+import { type Policy, policyFor } from '../domain/policy/policy';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
 import { officeOf } from './escalation';
@@ -55,7 +55,9 @@ export const makeReadBoard =
       ...(level === 'province' ? {} : { within: { level, code: region } }),
       ...(query.since ? { since: query.since } : {}),
     });
-    const rows = heads.onBoard.flatMap((state) => boardRowOf(state, office, deps.policy) ?? []).sort(byUrgency);
+    const rows = heads.onBoard
+      .flatMap((state) => boardRowOf(state, office, policyFor(deps.policy, state.drill)) ?? [])
+      .sort(byUrgency);
     return {
       office,
       asOf: now.toISOString(),

@@ -16,8 +16,9 @@ import {
 import type { Grade } from '../domain/grade';
 import type { EventDraft, IncidentEvent, IncidentState, OfficeRef } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
-import { type Policy, reminderAt } from '../domain/policy/policy';
+import { type Policy, policyFor, reminderAt } from '../domain/policy/policy';
 import { NATIONAL } from '../domain/regions/regions';
+import { correctionDraft, returnAnswered } from '../domain/review';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
 import type { TimerInput, TimerScheduler } from '../ports/timers';
@@ -34,7 +35,8 @@ export const officeOf = (actor: Actor): OfficeRef => {
   return { level: actor.level, office: actor.region };
 };
 
-const refuseUnlessInChain = (state: IncidentState, office: OfficeRef, action: string): void => {
+/** Refuses (403, recorded) an office that does not have the report: nobody acts on what has not reached them. */
+export const refuseUnlessInChain = (state: IncidentState, office: OfficeRef, action: string): void => {
   const holds = receiptsOf(state).some((r) => r.office.code === office.office && r.office.level === office.level);
   if (!holds) {
     throw new ForbiddenError(
@@ -141,6 +143,11 @@ export interface ForwardCommand {
    * disaster, the direct report to the province and ministry).
    */
   readonly skipLevel?: 'phone' | 'written';
+  /**
+   * Answers a return instead (docs/domain.md#review-and-return): the id of the correction duty the
+   * office above opened when it sent the report back to this office.
+   */
+  readonly correcting?: string;
 }
 
 const SKIP_LEVEL_HANDOVERS = {
@@ -159,6 +166,15 @@ export const makeForward =
     let met: readonly Obligation[] = [];
     const appended = await deps.appendEvents(incidentId, actor, (state, now) => {
       refuseUnlessInChain(state, office, 'forward');
+      if (command.correcting !== undefined) {
+        const answer = {
+          correcting: command.correcting,
+          by: { office },
+          ...(command.note ? { note: command.note } : {}),
+        };
+        met = [returnAnswered(state, answer)];
+        return [correctionDraft(state, answer, now)];
+      }
       const duties = command.skipLevel
         ? directDutiesOf(state, office).filter((o) =>
             (SKIP_LEVEL_HANDOVERS[command.skipLevel ?? 'phone'] as readonly string[]).includes(o.handover),
@@ -310,12 +326,12 @@ export const makeStartTimers =
   (deps: { readonly scheduler: TimerScheduler; readonly policy: Policy }) =>
   async (events: readonly IncidentEvent[]): Promise<number> => {
     const timers = events.flatMap((e) => {
-      if (e.type === 'ObligationOpened') return [timerFor(e.data.obligation, deps.policy)];
+      // An exercise's reminders fall where its drill's policy puts them.
+      const policy = policyFor(deps.policy, e.scope.drill);
+      if (e.type === 'ObligationOpened') return [timerFor(e.data.obligation, policy)];
       if (e.type === 'DeadlineShortened') {
         const { obligationId, openedAt, from, to } = e.data;
-        return [
-          timerFor({ incidentId: e.incidentId, obligationId, openedAt, dueAt: to, shortenedFrom: from }, deps.policy),
-        ];
+        return [timerFor({ incidentId: e.incidentId, obligationId, openedAt, dueAt: to, shortenedFrom: from }, policy)];
       }
       return [];
     });
@@ -383,7 +399,7 @@ export const makeRearmTimers =
     for (const state of await deps.incidents.withPendingObligations({})) {
       for (const o of state.obligations) {
         if (o.status !== 'pending') continue;
-        await deps.scheduler.start(timerFor(o, deps.policy));
+        await deps.scheduler.start(timerFor(o, policyFor(deps.policy, state.drill)));
         armed += 1;
       }
     }

@@ -11,6 +11,7 @@
  * - `<seq>:<kind>:<office>/<role>`: an addressee with nobody on record (NotificationFailed).
  */
 import { chinaClockOf } from '../domain/china-time';
+import { toldAs } from '../domain/exercise';
 import type { EventDraft, IncidentEvent, IncidentState } from '../domain/incident';
 import {
   type Addressee,
@@ -20,6 +21,7 @@ import {
   peopleFor,
   place,
 } from '../domain/officers';
+import { isCorrectionId } from '../domain/review';
 import type { IncidentStore } from '../ports/incident-store';
 import type { NotificationPublisher } from '../ports/notification-publisher';
 import type { OfficerDirectory } from '../ports/officer-directory';
@@ -37,11 +39,17 @@ export const messageFor = (kind: NotificationKind, event: IncidentEvent, state: 
   switch (event.type) {
     case 'ObligationOpened': {
       const o = event.data.obligation;
+      if (o.returned) {
+        return `Report returned — ${what}. ${place(o.returned.by.office)} returned ${o.returned.reportId} for correction (${o.returned.fields.join(', ')}): ${o.returned.note}. Send the corrected report by ${chinaClockOf(o.dueAt)} (China time): POST /v1/incidents/${event.incidentId}/forward with "correcting": "${o.obligationId}".`;
+      }
       return `${what}. Your office must report it to ${place(o.to.office)} by ${chinaClockOf(o.dueAt)} (China time). ${act}`;
     }
     case 'DeadlineWarned':
       return `Reminder — ${what}. ${minutes(event.data.remainingMs)} left to report it up (due ${chinaClockOf(event.data.dueAt)}). ${act}`;
     case 'DeadlineMissed':
+      if (isCorrectionId(event.data.obligationId)) {
+        return `Correction missed — ${what}. ${event.data.unit ? `Unit ${event.data.unit}` : place(event.data.office)} did not send the corrected report by ${chinaClockOf(event.data.dueAt)}; it is recorded as a missed report.`;
+      }
       return `Deadline missed — ${what}. ${place(event.data.office)} did not report it by ${chinaClockOf(event.data.dueAt)}; it has been escalated past that office. Late reports are recorded against the responsible persons.`;
     case 'DeadlineShortened':
       return `Deadline moved earlier — ${what}. Grade ${event.data.grade} allows less time: report it up by ${chinaClockOf(event.data.to)} (China time), not ${chinaClockOf(event.data.from)}. ${act}`;
@@ -58,11 +66,15 @@ export const briefFor = (kind: NotificationKind, event: IncidentEvent, state: In
   switch (event.type) {
     case 'ObligationOpened': {
       const o = event.data.obligation;
+      if (o.returned) return `${what} Send the correction by ${chinaClockOf(o.dueAt)} China time.`;
       return `${what} Report it to ${o.to.office} by ${chinaClockOf(o.dueAt)} China time.`;
     }
     case 'DeadlineWarned':
       return `${what} Report it up by ${chinaClockOf(event.data.dueAt)} China time (${minutes(event.data.remainingMs)} left).`;
     case 'DeadlineMissed':
+      if (isCorrectionId(event.data.obligationId)) {
+        return `${what} ${event.data.unit ?? event.data.office} sent no correction by ${chinaClockOf(event.data.dueAt)} China time.`;
+      }
       return `${what} ${event.data.office} missed ${chinaClockOf(event.data.dueAt)} China time; escalated.`;
     case 'DeadlineShortened':
       return `${what} Now due ${chinaClockOf(event.data.to)} China time (was ${chinaClockOf(event.data.from)}).`;
@@ -169,8 +181,8 @@ export const makeNotifyOfficers =
           incidentId: event.incidentId,
           grade: event.scope.grade,
           regions: { province: event.scope.province, city: event.scope.city, county: event.scope.county },
-          text: messageFor(kind, event, state),
-          brief: briefFor(kind, event, state),
+          text: toldAs(event.scope, messageFor(kind, event, state)),
+          brief: toldAs(event.scope, briefFor(kind, event, state)),
         },
         record: {
           failed: async (told, reason) => {

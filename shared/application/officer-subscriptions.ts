@@ -29,7 +29,10 @@ const samePeople = (a: readonly string[], b: readonly string[]): boolean => {
  * registered (a duty room's shared phone) is one subscription filtered on all of them: SNS keeps a
  * single subscription per endpoint of a topic and refuses a second one with another filter.
  */
-export const subscriptionsFor = (officers: readonly Officer[]): readonly OfficerSubscription[] => {
+export const subscriptionsFor = (
+  officers: readonly Officer[],
+  options: { readonly smsBySns?: boolean } = {},
+): readonly OfficerSubscription[] => {
   const byEndpoint = new Map<
     string,
     { protocol: OfficerSubscription['protocol']; endpoint: string; people: string[] }
@@ -37,7 +40,7 @@ export const subscriptionsFor = (officers: readonly Officer[]): readonly Officer
   for (const officer of officers) {
     for (const channel of Object.keys(PROTOCOL) as (keyof typeof PROTOCOL)[]) {
       const endpoint = officer.endpoints[channel];
-      if (!endpoint) continue;
+      if (!endpoint || (channel === 'sms' && options.smsBySns === false)) continue;
       const protocol = PROTOCOL[channel];
       const key = endpointOf({ protocol, endpoint });
       const found = byEndpoint.get(key);
@@ -67,9 +70,17 @@ export interface SubscriptionChange {
  * place. Without one — the local runtime, whose fauxqs keeps no dead-letter queue for officers — it
  * subscribes without a target and leaves existing subscriptions' targets as they are.
  */
-export type SyncDependencies =
+export type SyncDependencies = {
+  /**
+   * Whether SNS sends the officers' SMS through `sms` subscriptions. False where the SMS worker
+   * sends them through a provider (the China regions, where SNS sends no SMS): no phone is
+   * subscribed, and a sync removes the phones subscribed before. @default true
+   */
+  readonly smsBySns?: boolean;
+} & (
   | { readonly registry: SubscriptionRegistry; readonly deadLetterTarget?: undefined }
-  | { readonly registry: DeadLetteringSubscriptionRegistry; readonly deadLetterTarget: string };
+  | { readonly registry: DeadLetteringSubscriptionRegistry; readonly deadLetterTarget: string }
+);
 
 export interface SyncOptions {
   /**
@@ -106,7 +117,9 @@ export const makeSyncOfficerSubscriptions =
     const misdirected = (subscription: OfficerSubscription): boolean =>
       target !== undefined && subscription.deadLetterTarget !== target;
     const scope = options.onlyFor === undefined ? undefined : new Set(options.onlyFor);
-    const wanted = new Map(subscriptionsFor(officers).map((s) => [endpointOf(s), s]));
+    const wanted = new Map(
+      subscriptionsFor(officers, { smsBySns: deps.smsBySns ?? true }).map((s) => [endpointOf(s), s]),
+    );
     const existing = new Map<string, (OfficerSubscription & { readonly arn: string })[]>();
     for (const subscription of await deps.registry.list()) {
       const key = endpointOf(subscription);

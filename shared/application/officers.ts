@@ -51,6 +51,8 @@ export type ImportOfficersDependencies = {
   /** What "now" is: the default effective time, and the earliest one an import may state. */
   readonly clock: Clock;
   readonly onSubscriptionChange?: (change: SubscriptionChange) => void;
+  /** Whether SNS sends the officers' SMS (see {@link SyncDependencies}). @default true */
+  readonly smsBySns?: boolean;
 } & (
   | { readonly subscriptions?: SubscriptionRegistry; readonly deadLetterTarget?: undefined }
   | { readonly subscriptions: DeadLetteringSubscriptionRegistry; readonly deadLetterTarget: string }
@@ -76,8 +78,12 @@ export interface ImportOptions {
 export const makeImportOfficers = (deps: ImportOfficersDependencies) => {
   const sync =
     deps.deadLetterTarget === undefined
-      ? deps.subscriptions && makeSyncOfficerSubscriptions({ registry: deps.subscriptions })
-      : makeSyncOfficerSubscriptions({ registry: deps.subscriptions, deadLetterTarget: deps.deadLetterTarget });
+      ? deps.subscriptions && makeSyncOfficerSubscriptions({ registry: deps.subscriptions, smsBySns: deps.smsBySns })
+      : makeSyncOfficerSubscriptions({
+          registry: deps.subscriptions,
+          deadLetterTarget: deps.deadLetterTarget,
+          smsBySns: deps.smsBySns,
+        });
   return async (
     rows: readonly DirectoryRow[],
     problemsSoFar: readonly string[] = [],

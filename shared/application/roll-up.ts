@@ -7,7 +7,7 @@ import { type Actor, mayQueryRegion } from '../domain/access';
 import { ForbiddenError, NotFoundError } from '../domain/errors';
 import type { IncidentEvent } from '../domain/incident';
 import { childrenOf, isKnownRegion, regionOf } from '../domain/regions/regions';
-import { addCounters, COUNTER_NAMES, rollUp, type SummaryKey, summaryKeyId } from '../domain/rollup';
+import { addCounters, COUNTER_NAMES, countersOf, rollUp, type SummaryKey, summaryKeyId } from '../domain/rollup';
 import type { IncidentStore } from '../ports/incident-store';
 import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../ports/summary-store';
 
@@ -20,13 +20,24 @@ export const eventId = (event: Pick<IncidentEvent, 'incidentId' | 'seq'>): strin
  */
 export const CHUNK = 20;
 
-/** Applies a batch of events to the summaries; events already applied are skipped. */
+/**
+ * Whether an event changes any summary. One that does not (an on-time forward, a follow-up that
+ * changes no figure, a grade confirmed) leaves the summaries the same however often it is applied,
+ * so it needs no applied-marker: recording it would be a write that guards nothing.
+ */
+const addsSomething = (event: IncidentEvent): boolean => Object.values(countersOf(event)).some((v) => v !== 0);
+
+/**
+ * Applies a batch of events to the summaries; events already applied, and events that add nothing,
+ * are skipped.
+ */
 export const makeRollUpEvents =
   (deps: { readonly summaries: SummaryStore; readonly maxAttempts?: number }) =>
   async (
     events: readonly IncidentEvent[],
   ): Promise<{ readonly applied: number; readonly skipped: number; readonly writes: number }> => {
-    const unique = new Map(events.map((e) => [eventId(e), e]));
+    const delivered = new Set(events.map(eventId)).size;
+    const unique = new Map(events.filter(addsSomething).map((e) => [eventId(e), e]));
     let applied = 0;
     let writes = 0;
     const ids = [...unique.keys()];
@@ -53,7 +64,7 @@ export const makeRollUpEvents =
         }
       }
     }
-    return { applied, skipped: unique.size - applied, writes };
+    return { applied, skipped: delivered - applied, writes };
   };
 
 export interface SummaryDifference {

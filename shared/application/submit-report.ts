@@ -4,14 +4,17 @@
 import { createHash } from 'node:crypto';
 import { type Actor, maySubmitReport } from '../domain/access';
 import { canonicalJson, type Json } from '../domain/canonical';
+import { type DrillMark, drillCovering, drillProvinceOf, markOf } from '../domain/drills';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import { assessGrade, graver, isGraver } from '../domain/grade';
 import { deltaOf, type EventDraft, type Figures, type ReportSubmittedData, ZERO_FIGURES } from '../domain/incident';
 import type { Obligation } from '../domain/obligation';
-import { limitFor, type Policy } from '../domain/policy/policy';
+import { limitFor, type Policy, policyFor } from '../domain/policy/policy';
 import { chainOf, firstOfficeOf } from '../domain/regions/regions';
 import type { ObligationSummary, ReportReceipt } from '../domain/report-receipt';
+import { correctionDraft } from '../domain/review';
 import type { Clock } from '../ports/clock';
+import type { DrillStore } from '../ports/drill-store';
 import type { IdGenerator } from '../ports/ids';
 import {
   DuplicateRequest,
@@ -29,6 +32,8 @@ export interface SubmitReportDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly policy: Policy;
+  /** Where the running drills are read; without it no drill covers any region, so an exercise is refused. */
+  readonly drills?: Pick<DrillStore, 'inProvince'>;
   /** How often to recompute and retry when concurrent reports to one incident collide. */
   readonly maxAttempts?: number;
 }
@@ -94,7 +99,14 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
 
   const reportData = (
     report: ReportBody,
-    fields: { reportId: string; reportNumber: number; office: string; receivedAt: string; previous: Figures },
+    fields: {
+      reportId: string;
+      reportNumber: number;
+      office: string;
+      receivedAt: string;
+      previous: Figures;
+      drill?: DrillMark | undefined;
+    },
   ): ReportSubmittedData => {
     const figures = figuresOf(report);
     return {
@@ -124,12 +136,32 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
             attachments: report.attachments.map((a) => ({ ...a, ...(a.takenAt ? { takenAt: toUtc(a.takenAt) } : {}) })),
           }
         : {}),
+      ...(report.correcting !== undefined ? { correcting: report.correcting } : {}),
+      ...(fields.drill ? { drill: fields.drill } : {}),
     };
   };
 
-  const planInitial = (actor: Actor, report: ReportBody): Plan => {
+  /**
+   * The drill an exercise belongs to: the running drill that covers the region now. An exercise
+   * outside every drill is refused, naming the field, rather than recorded as real or dropped.
+   */
+  const drillOfExercise = async (report: ReportBody, at: Date): Promise<DrillMark | undefined> => {
+    if (report.exercise !== true) return undefined;
+    const drills = (await deps.drills?.inProvince(drillProvinceOf(report.regionCode))) ?? [];
+    const drill = drillCovering(drills, report.regionCode, at);
+    if (!drill) {
+      throw new ValidationError(`no drill covers ${report.regionCode} now`, [
+        {
+          field: 'exercise',
+          problem: `no running drill covers ${report.regionCode}; an exercise is reported only inside one (leave it out for a real report)`,
+        },
+      ]);
+    }
+    return markOf(drill);
+  };
+
+  const planInitial = (actor: Actor, report: ReportBody, received: Date, drill: DrillMark | undefined): Plan => {
     const chain = chainOf(report.regionCode);
-    const received = deps.clock.now();
     const receivedAt = received.toISOString();
     const incidentId = deps.ids.incidentId(received);
     const office = firstOfficeOf(chain);
@@ -140,6 +172,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       office: office.code,
       receivedAt,
       previous: ZERO_FIGURES,
+      drill,
     });
     const drafts: EventDraft[] = [{ type: 'ReportSubmitted', data }];
 
@@ -153,7 +186,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       });
     }
 
-    const limitMs = limitFor(deps.policy, {
+    const limitMs = limitFor(policyFor(deps.policy, drill), {
       handover: 'unitToCounty',
       region: chain,
       grade,
@@ -197,6 +230,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
         status: state.status,
         obligations: state.obligations.map(summarise),
         ...(lateReport ? { lateReport } : {}),
+        ...(drill ? { drillId: drill.drillId } : {}),
       },
     };
   };
@@ -210,11 +244,22 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
         incidentId,
       });
     }
-    if (current.status === 'closed') {
+    // A correction answers a return, which may be of the final report: it is taken after the close.
+    if (current.status === 'closed' && report.correcting === undefined) {
       throw new ConflictError(
         `incident ${incidentId} was closed by its final report; send corrections to the office`,
         'incident-closed',
       );
+    }
+    if (report.exercise === true && !current.drill) {
+      throw new ValidationError(`incident ${incidentId} is a real incident, not an exercise`, [
+        { field: 'exercise', problem: `incident ${incidentId} is real: its reports are real (leave exercise out)` },
+      ]);
+    }
+    if (report.exercise === false && current.drill) {
+      throw new ValidationError(`incident ${incidentId} is an exercise of drill ${current.drill.drillId}`, [
+        { field: 'exercise', problem: `incident ${incidentId} is an exercise for its whole life` },
+      ]);
     }
     if (current.category !== report.category) {
       throw new ValidationError('the category of an incident cannot change', [
@@ -235,6 +280,10 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       previous: current.figures,
     });
     const drafts: EventDraft[] = [{ type: 'ReportSubmitted', data }];
+    if (report.correcting !== undefined) {
+      const answer = { correcting: report.correcting, by: { unit: report.reporter.unit }, reportId };
+      drafts.push(correctionDraft(current, answer, received));
+    }
 
     // A follow-up can raise the grade (figures crossing a threshold, or the unit's proposal), never
     // lower it: lowering is an office's assessment.
@@ -244,7 +293,8 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
         isGraver(data.assessedGrade, data.proposedGrade ?? 'IV') || !data.proposedGrade ? 'assessed' : 'reported';
       drafts.push({ type: 'GradeAssessed', data: { from: current.grade, to: candidate, basis, reportId } });
     }
-    if (report.kind === 'final') drafts.push({ type: 'IncidentClosed', data: { reportId } });
+    if (report.kind === 'final' && current.status === 'open')
+      drafts.push({ type: 'IncidentClosed', data: { reportId } });
 
     // A raised grade may call for duties further up the chain: applyDrafts opens them.
     const { state, events } = applyDrafts(current, drafts, {
@@ -267,6 +317,7 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
         gradeBasis: state.gradeBasis,
         status: state.status,
         obligations: state.obligations.map(summarise),
+        ...(current.drill ? { drillId: current.drill.drillId } : {}),
       },
     };
   };
@@ -304,9 +355,10 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
     let incidentId: string | undefined;
     return retryOnConflict(
       async () => {
+        const received = deps.clock.now();
         const plan =
           report.kind === 'initial' || report.incidentId === undefined
-            ? planInitial(actor, report)
+            ? planInitial(actor, report, received, await drillOfExercise(report, received))
             : await planFollowUp(actor, report, report.incidentId);
         incidentId = plan.incidentId;
         const { receipt, ...change } = plan;

@@ -6,8 +6,11 @@
 import { type Actor, mayReadUnit } from '../domain/access';
 import { chinaDateOf } from '../domain/china-time';
 import { ForbiddenError, ValidationError } from '../domain/errors';
+import { isForwarding } from '../domain/escalation';
 import type { Figures, IncidentState, OfficeRef } from '../domain/incident';
+import type { Obligation } from '../domain/obligation';
 import { isKnownRegion, isWithin, regionOf } from '../domain/regions/regions';
+import type { ReportField } from '../domain/report-fields';
 import { filingOpensAt } from '../domain/zero-reports';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
@@ -31,6 +34,8 @@ export interface UnitIncidentView {
   readonly figures: Figures;
   /** The unit's first report came after its own limit. */
   readonly unitLate: boolean;
+  /** Present when the incident is an exercise: its drill. */
+  readonly drillId?: string;
   /** The first office that acknowledged receipt, and when. */
   readonly receivedBy: (OfficeRef & { readonly at: string }) | null;
   /**
@@ -43,12 +48,28 @@ export interface UnitIncidentView {
     readonly at: string;
     readonly by: 'office' | 'escalation';
   }[];
+  /**
+   * The reports an office returned to this unit for correction (docs/domain.md#review-and-return),
+   * oldest first: what to correct, the office's note, the deadline and whether it was answered.
+   */
+  readonly returns: readonly {
+    readonly returnId: string;
+    readonly by: OfficeRef;
+    readonly reportId: string;
+    readonly fields: readonly ReportField[];
+    readonly note: string;
+    readonly returnedAt: string;
+    readonly dueAt: string;
+    readonly status: Obligation['status'];
+    readonly correctedAt: string | null;
+  }[];
 }
 
 type HandOver = UnitIncidentView['forwarded'][number];
 
-export const unitIncidentView = (state: IncidentState): UnitIncidentView => {
+export const unitIncidentView = (state: IncidentState, unit: string): UnitIncidentView => {
   const forwarded = state.obligations
+    .filter(isForwarding)
     .flatMap((o): HandOver[] => {
       const from = { level: o.level, office: o.office };
       const to = { level: o.to.level, office: o.to.office };
@@ -75,8 +96,26 @@ export const unitIncidentView = (state: IncidentState): UnitIncidentView => {
     reportCount: state.reportCount,
     figures: state.figures,
     unitLate: state.unitLate,
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
     receivedBy: acknowledged ? { level: acknowledged.level, office: acknowledged.office, at: acknowledged.at } : null,
     forwarded,
+    returns: state.obligations.flatMap((o) =>
+      o.returned && o.unit === unit
+        ? [
+            {
+              returnId: o.obligationId,
+              by: o.returned.by,
+              reportId: o.returned.reportId,
+              fields: o.returned.fields,
+              note: o.returned.note,
+              returnedAt: o.openedAt,
+              dueAt: o.dueAt,
+              status: o.status,
+              correctedAt: o.metAt ?? null,
+            },
+          ]
+        : [],
+    ),
   };
 };
 
@@ -118,7 +157,9 @@ export const makeListUnitIncidents =
     });
     return {
       // The list index covers the county; the unit's filter is checked again here, whatever the store did.
-      items: page.items.filter((state) => state.firstUnit === query.unit).map(unitIncidentView),
+      items: page.items
+        .filter((state) => state.firstUnit === query.unit)
+        .map((state) => unitIncidentView(state, query.unit)),
       ...(page.after ? { after: page.after } : {}),
     };
   };

@@ -103,3 +103,25 @@ export const mayReadUnit = (actor: Actor, unit: string): Decision => {
   if (actor.unit !== unit) return deny(`the token is for unit ${actor.unit ?? '(none)'}, not ${unit}`);
   return allow;
 };
+
+/**
+ * An office starts (or ends early) a drill for its own jurisdiction or part of it, as it activates
+ * a duty period: the same jurisdiction rule as its reads.
+ */
+export const mayRunDrill = (actor: Actor, region: string): Decision =>
+  actor.role === 'office'
+    ? mayQueryRegion(actor, region)
+    : deny(`a ${actor.role} cannot start or end drills; an emergency office does`);
+
+/**
+ * The drills of a region: offices and inspectors inside their jurisdiction; a reporting unit only
+ * for its own county, to learn whether a drill covers it (its report form offers an exercise then).
+ */
+export const mayListDrills = (actor: Actor, region: string): Decision => {
+  if (actor.role !== 'reporter') return mayQueryRegion(actor, region);
+  return region === actor.region ? allow : deny(`a unit of ${actor.region} cannot read the drills of ${region}`);
+};
+
+/** A drill's report, for the after-action review: offices and inspectors whose jurisdiction holds the drill. */
+export const mayReadDrillReport = (actor: Actor, drillRegion: string): Decision =>
+  actor.role === 'reporter' ? deny('reporting units do not read drill reports') : mayQueryRegion(actor, drillRegion);

@@ -9,6 +9,7 @@ import type { Obligation } from './obligation';
 import { HANDOVER_SOURCES } from './policy/legal-sources';
 import { type Policy, reminderAt, ruleFor } from './policy/policy';
 import { chainOf } from './regions/regions';
+import { isUnanswered } from './review';
 
 /**
  * On the board: open, or still owing a hand-over (a unit's final report ends its reporting, not
@@ -56,8 +57,34 @@ export interface BoardRow {
   readonly arrival: Arrival;
   /** When this office acknowledged receipt, if it has. */
   readonly acknowledgedAt: string | null;
+  /** Present when the incident is an exercise: the board shows it as a drill. */
+  readonly drillId?: string;
   readonly duties: readonly DeskDuty[];
+  /**
+   * The report this office returned for correction and is still waiting for, if any: whom it went
+   * back to (a unit, or the office below), and when the correction is due.
+   */
+  readonly awaitingCorrection: {
+    readonly returnId: string;
+    readonly to: OfficeRef & { readonly unit?: string };
+    readonly dueAt: string;
+    readonly status: Obligation['status'];
+  } | null;
 }
+
+/** The correction `office` asked for and has not received yet (docs/domain.md#review-and-return). */
+const awaitingCorrectionOf = (state: IncidentState, office: OfficeRef): BoardRow['awaitingCorrection'] => {
+  const o = state.obligations.find(
+    (x) => isUnanswered(x) && x.returned?.by.office === office.office && x.returned.by.level === office.level,
+  );
+  if (!o) return null;
+  return {
+    returnId: o.obligationId,
+    to: { level: o.level, office: o.office, ...(o.unit !== undefined ? { unit: o.unit } : {}) },
+    dueAt: o.dueAt,
+    status: o.status,
+  };
+};
 
 /** When and how `office` received the report, if it has it at all. */
 export const arrivalAt = (state: IncidentState, office: OfficeRef): { at: string; how: Arrival } | undefined => {
@@ -92,7 +119,12 @@ const dutyOf = (state: IncidentState, o: Obligation, policy: Policy): DeskDuty =
     ...(o.metAt ? { metAt: o.metAt } : {}),
     ...(o.lateByMs !== undefined ? { lateByMs: o.lateByMs } : {}),
     ...(o.shortenedFrom ? { shortenedFrom: o.shortenedFrom } : {}),
-    source: rule.override && rule.ms === o.limitMs ? rule.override.note : HANDOVER_SOURCES[o.handover],
+    // An exercise's limit is its drill's policy, not the law's: the desk is told so, not the statute.
+    source: state.drill
+      ? `演练时限（${state.drill.policy}）`
+      : rule.override && rule.ms === o.limitMs
+        ? rule.override.note
+        : HANDOVER_SOURCES[o.handover],
   };
 };
 
@@ -116,8 +148,11 @@ export const boardRowOf = (state: IncidentState, office: OfficeRef, policy: Poli
     arrivedAt: arrival.at,
     arrival: arrival.how,
     acknowledgedAt: acknowledged?.at ?? null,
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
+    // A unit's correction is filed under the office it reports to, but the unit owes it.
     duties: state.obligations
-      .filter((o) => o.office === office.office && o.level === office.level)
+      .filter((o) => o.office === office.office && o.level === office.level && o.unit === undefined)
       .map((o) => dutyOf(state, o, policy)),
+    awaitingCorrection: awaitingCorrectionOf(state, office),
   };
 };

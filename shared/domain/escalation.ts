@@ -162,10 +162,13 @@ export const missedDeadlineEvents = (
       obligationId: obligation.obligationId,
       dueAt: obligation.dueAt,
       lateByMs: now.getTime() - Date.parse(obligation.dueAt),
+      // A correction a unit never sent is the unit's miss: no office leader answers for it.
       responsible: {
         office: obligation.office,
-        roles: ['first-responsible', 'directly-responsible', 'duty-officer'] as const,
+        roles:
+          obligation.unit === undefined ? (['first-responsible', 'directly-responsible', 'duty-officer'] as const) : [],
       },
+      ...(obligation.unit !== undefined ? { unit: obligation.unit } : {}),
     },
   };
   if (!isForwarding(obligation) || obligation.escalatedAt) return [missed];

@@ -15,9 +15,12 @@ export const EVENT_TYPES = [
   'AutoEscalated',
   'ObligationWaived',
   'DeadlineShortened',
+  'ReportReturned',
+  'ReportCorrected',
   'IncidentClosed',
   'NotificationSent',
   'NotificationFailed',
+  'SmsDelivered',
   'InspectionFinding',
 ] as const;
 

@@ -8,6 +8,7 @@ import type { Attachment } from './attachments';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
 import type { RegionLevel } from './regions/regions';
+import type { ReportField } from './report-fields';
 
 /** The four categories of public emergency (Emergency Response Law, Art. 2). */
 export const CATEGORIES = ['natural-disaster', 'accident', 'public-health', 'social-security'] as const;
@@ -58,6 +59,18 @@ export const deltaOf = (previous: Figures, current: Figures): FigureDelta => {
   return delta;
 };
 
+/**
+ * What makes an incident an exercise (docs/domain.md#drills): the drill it belongs to and the
+ * policy whose timings its deadlines follow. Recorded in its first report and on the scope of every
+ * event, so the hash chain vouches for it and no consumer needs the head to tell an exercise from a
+ * real report.
+ */
+export interface DrillMark {
+  readonly drillId: string;
+  /** The name of the policy the drill's incidents follow. */
+  readonly policy: string;
+}
+
 /** How the grade in force was arrived at. */
 export type GradeBasis = 'reported' | 'assessed' | 'office';
 
@@ -92,6 +105,10 @@ export interface ReportSubmittedData {
   readonly unknowns: string;
   /** The photos and documents the report names, when it names any (`domain/attachments.ts`). */
   readonly attachments?: readonly Attachment[];
+  /** On an exercise's first report: the drill it belongs to (docs/domain.md#drills). */
+  readonly drill?: DrillMark;
+  /** The return this report answers, when it is a correction (docs/domain.md#review-and-return). */
+  readonly correcting?: string;
 }
 
 export interface GradeAssessedData {
@@ -156,6 +173,8 @@ export interface DeadlineMissedData extends OfficeRef {
   /** How late the office was when the miss was recorded. */
   readonly lateByMs: number;
   readonly responsible: { readonly office: string; readonly roles: readonly (typeof RESPONSIBLE_ROLES)[number][] };
+  /** For a correction a grassroots unit never sent: the unit, which answers for it (no office leader does). */
+  readonly unit?: string;
 }
 
 export interface ObligationWaivedData extends OfficeRef {
@@ -188,6 +207,34 @@ export interface DeadlineShortenedData extends OfficeRef {
   readonly floored: boolean;
 }
 
+/**
+ * An office sent the report back to its sender for correction (审核退回;
+ * docs/domain.md#review-and-return). The correction duty it opens follows as `ObligationOpened`.
+ */
+export interface ReportReturnedData extends OfficeRef {
+  /** The correction duty the return opens: also the id the correction names (`correcting`). */
+  readonly obligationId: string;
+  readonly reportId: string;
+  /** The sender, who owes the corrected report: a grassroots unit, or the office below that forwarded it. */
+  readonly to: OfficeRef & { readonly unit?: string };
+  readonly fields: readonly ReportField[];
+  readonly note: string;
+  readonly dueAt: string;
+}
+
+/** The sender answered a return: a unit with a corrected report, an office with a corrected forward. */
+export interface ReportCorrectedData extends OfficeRef {
+  readonly obligationId: string;
+  readonly unit?: string;
+  /** The corrected report, when a unit sent one. */
+  readonly reportId?: string;
+  readonly dueAt: string;
+  readonly correctedAt: string;
+  /** 0 when on time; otherwise exactly how late. */
+  readonly lateByMs: number;
+  readonly note?: string;
+}
+
 /** One person told, on one channel. */
 export interface NotificationRecipient {
   readonly office: string;
@@ -213,6 +260,25 @@ export interface NotificationFailedData {
   readonly reason: string;
   /** Whether the notification path will try again (a failed publish) or cannot (nobody on record). */
   readonly willRetry: boolean;
+}
+
+/**
+ * An officer's notification sent as an SMS through the provider that delivers in mainland China
+ * (the SNS message id in {@link NotificationSentData} proves the hand-over; this, the provider's).
+ */
+export interface SmsDeliveredData {
+  /** `sms:<queue message id>`: the one delivery of that notification's message, sent once. */
+  readonly key: string;
+  readonly kind: string;
+  readonly personId: string;
+  readonly office: string;
+  readonly role: string;
+  /** Which provider sent it, e.g. `tencent-cloud`. */
+  readonly provider: string;
+  /** The provider's id for the message, to match its delivery report. */
+  readonly providerMessageId: string;
+  /** The provider's receipt: its status code and description for the sending. */
+  readonly receipt: { readonly code: string; readonly description: string };
 }
 
 export interface AutoEscalatedData {
@@ -252,6 +318,8 @@ export interface EventScope {
   readonly category: Category;
   /** The grade after this event. */
   readonly grade: Grade;
+  /** On every event of an exercise: its drill, so no consumer counts it as real. */
+  readonly drill?: DrillMark;
 }
 
 interface EventShape<T extends string, D> {
@@ -278,8 +346,11 @@ export type IncidentEventBody =
   | EventShape<'AutoEscalated', AutoEscalatedData>
   | EventShape<'ObligationWaived', ObligationWaivedData>
   | EventShape<'DeadlineShortened', DeadlineShortenedData>
+  | EventShape<'ReportReturned', ReportReturnedData>
+  | EventShape<'ReportCorrected', ReportCorrectedData>
   | EventShape<'NotificationSent', NotificationSentData>
   | EventShape<'NotificationFailed', NotificationFailedData>
+  | EventShape<'SmsDelivered', SmsDeliveredData>
   | EventShape<'InspectionFinding', InspectionFindingData>;
 
 /** An event before it is numbered, timed, scoped and sealed: its type and data. */
@@ -327,6 +398,8 @@ export interface IncidentState {
   readonly notified?: readonly string[];
   /** Inspectors' findings of false or concealed reporting on this incident. */
   readonly findings?: readonly { readonly findingId: string; readonly finding: FindingKind; readonly at: string }[];
+  /** An exercise's drill, from its first report: it stays an exercise for its whole life. */
+  readonly drill?: DrillMark;
 }
 
 /**
@@ -364,6 +437,7 @@ export const project = (
           obligations: [],
           unitLate: false,
           acknowledgements: [],
+          ...(d.drill ? { drill: d.drill } : {}),
         };
       }
       return {
@@ -415,7 +489,20 @@ export const project = (
         shortenedFrom: earlier?.shortenedFrom ?? d.from,
       });
     }
+    case 'ReportReturned':
+      // The return is the record; the duty it opens is the ObligationOpened that follows it.
+      return { ...requireState(previous, event), ...base };
+    case 'ReportCorrected':
+      return updateObligation(previous, event, event.data.obligationId, {
+        status: 'met',
+        metAt: event.data.correctedAt,
+        lateByMs: event.data.lateByMs,
+      });
     case 'NotificationSent': {
+      const state = requireState(previous, event);
+      return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
+    }
+    case 'SmsDelivered': {
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
     }

@@ -6,6 +6,7 @@ import type { Grade } from './grade';
 import type { Category } from './incident';
 import { type Handover, limitFor, type Policy } from './policy/policy';
 import { NATIONAL, type Region, type RegionChain, type RegionLevel, regionOf } from './regions/regions';
+import type { ReportField } from './report-fields';
 
 /** `waived`: an office's assessment lowered the grade so that the duty no longer applies. */
 export type ObligationStatus = 'pending' | 'met' | 'missed' | 'waived';
@@ -39,6 +40,24 @@ export interface Obligation {
   readonly shortenedFrom?: string;
   /** When a lowered grade lifted the duty. */
   readonly waivedAt?: string;
+  /**
+   * For a correction owed by a grassroots unit: the unit. `level` and `office` then name the office
+   * it reports to, which returned it and answers for nothing in it (docs/domain.md#review-and-return).
+   */
+  readonly unit?: string;
+  /** For a correction: the return it answers — who returned which report, what to correct and why. */
+  readonly returned?: ReturnedReport;
+}
+
+/** A report an office sent back to its sender for correction (审核退回). */
+export interface ReturnedReport {
+  /** The office that returned it. */
+  readonly by: { readonly level: RegionLevel; readonly office: string };
+  /** The report returned: the latest the office had. */
+  readonly reportId: string;
+  /** The report's own field names that must be corrected, e.g. `casualties.dead`. */
+  readonly fields: readonly ReportField[];
+  readonly note: string;
 }
 
 /** The office above `holder` in the incident's chain (national above a province). */

@@ -66,7 +66,8 @@ export type NotificationKind =
   | 'auto-escalated'
   | 'deadline-shortened'
   | 'grave-incident'
-  | 'zero-report-missed';
+  | 'zero-report-missed'
+  | 'report-returned';
 
 /** What each kind of notification is called where a reader sees it first (a subject, an SMS). */
 export const NOTIFICATION_TITLES: Readonly<Record<NotificationKind, string>> = {
@@ -77,6 +78,7 @@ export const NOTIFICATION_TITLES: Readonly<Record<NotificationKind, string>> = {
   'deadline-shortened': 'Deadline moved earlier',
   'grave-incident': 'Grade I/II incident',
   'zero-report-missed': 'Zero report missed',
+  'report-returned': 'Report returned for correction',
 };
 
 /** The channels an officer can register, in the order messages name them. */
@@ -116,8 +118,15 @@ export const addresseesOf = (
   event: IncidentEvent,
 ): { readonly kind: NotificationKind; readonly to: readonly Addressee[] }[] => {
   switch (event.type) {
-    case 'ObligationOpened':
-      return [{ kind: 'report-arrived', to: [{ office: event.data.obligation.office, role: 'duty-officer' }] }];
+    case 'ObligationOpened': {
+      const o = event.data.obligation;
+      if (o.handover !== 'correction')
+        return [{ kind: 'report-arrived', to: [{ office: o.office, role: 'duty-officer' }] }];
+      // A unit reads its returns in its own app; an office below is told like any duty that reaches it.
+      return o.unit === undefined
+        ? [{ kind: 'report-returned', to: [{ office: o.office, role: 'duty-officer' }] }]
+        : [];
+    }
     case 'DeadlineWarned':
       return [
         {
@@ -129,6 +138,10 @@ export const addresseesOf = (
         },
       ];
     case 'DeadlineMissed':
+      // A unit's correction never sent: the office waiting for it is told, as of a missed zero report.
+      if (event.data.unit !== undefined) {
+        return [{ kind: 'deadline-missed', to: [{ office: event.data.office, role: 'duty-officer' }] }];
+      }
       return [
         {
           kind: 'deadline-missed',

@@ -25,4 +25,6 @@ export interface ReportReceipt {
   readonly obligations: readonly ObligationSummary[];
   /** Present when the unit reported later than its own limit allows. */
   readonly lateReport?: { readonly limitMs: number; readonly lateByMs: number };
+  /** Present when the incident is an exercise: the drill it belongs to. */
+  readonly drillId?: string;
 }

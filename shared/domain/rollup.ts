@@ -5,6 +5,7 @@
  * do not depend on the order events arrive in; applying each event exactly once (the consumer's
  * job) makes them exact, and recomputing them from the log gives the same numbers.
  */
+import { isExercise } from './exercise';
 import type { IncidentEvent } from './incident';
 
 /** The counters of one summary item. Category × grade counts live under `cg:<category>:<grade>`. */
@@ -79,6 +80,7 @@ export const countersOf = (event: IncidentEvent): Counters => {
     case 'UnitReportLate':
       return { lateReports: 1 };
     case 'ReportForwarded':
+    case 'ReportCorrected':
       return event.data.lateByMs > 0 ? { lateReports: 1 } : {};
     case 'DeadlineMissed':
       return { missedReports: 1 };
@@ -112,6 +114,8 @@ export const rollUp = (
 ): Map<string, { key: SummaryKey; counters: Map<string, number> }> => {
   const items = new Map<string, { key: SummaryKey; counters: Map<string, number> }>();
   for (const event of events) {
+    // An exercise is no real report: a drill's incidents stay out of every summary.
+    if (isExercise(event.scope)) continue;
     const counters = countersOf(event);
     if (Object.keys(counters).length === 0) continue;
     for (const key of summaryKeysOf(event)) {

@@ -173,7 +173,7 @@ const listQuery = <const K extends readonly [AuditKind, ...AuditKind[]]>(
         .optional()
         .meta({
           description:
-            'only the duties of this reporting unit: its late initial report, its zero reports, the required elements its final report lacked; no office’s duty',
+            'only the duties of this reporting unit: its late initial report, its zero reports, the required elements its final report lacked, the corrections it owed; no office’s duty',
         }),
       format,
       limit: limit.meta({

@@ -4,6 +4,7 @@
  * public, like the console itself.
  */
 
+import type { ClaimNames } from '../domain/claim-names';
 import type { Grade } from '../domain/grade';
 import type { Category } from '../domain/incident';
 import type { Policy } from '../domain/policy/policy';
@@ -27,13 +28,28 @@ export type ConsoleAuth =
       readonly identities: readonly LocalIdentity[];
     }
   | {
-      /** An OpenID Connect provider (Cognito's managed login): authorization code with PKCE. */
+      /**
+       * An OpenID Connect provider — Cognito's managed login, or the external issuer the deployment
+       * names (docs/operations.md#identity-provider): authorization code with PKCE.
+       */
       readonly kind: 'oidc';
-      /** Base URL of the provider's endpoints (`/oauth2/authorize`, `/oauth2/token`, `/logout`). */
-      readonly authority: string;
+      /** Where the person signs in (the discovery document's `authorization_endpoint`). */
+      readonly authorizationEndpoint: string;
+      /** Where the console exchanges the code and renews tokens (`token_endpoint`). */
+      readonly tokenEndpoint: string;
+      /** Where signing out ends the provider's session too (`end_session_endpoint`). @default - none */
+      readonly endSessionEndpoint?: string;
       readonly clientId: string;
       readonly scopes: readonly string[];
+      /** The issuer's names for the caller's claims, which the console reads too. @default the API's own */
+      readonly claimNames?: ClaimNames;
     };
+
+/** The scopes the console asks an OpenID Connect provider for: an ID token and the person's name. */
+export const OIDC_SCOPES = ['openid', 'profile'] as const;
+
+/** The sign-in through an OpenID Connect provider. */
+export type OidcConsoleAuth = Extract<ConsoleAuth, { kind: 'oidc' }>;
 
 /** The unit's own time limit (to its county office, from learning of the incident), with overrides. */
 export interface UnitLimits {

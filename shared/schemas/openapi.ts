@@ -19,8 +19,18 @@ import {
   punctualityTableSchema,
 } from './audit';
 import { assessGradeBodySchema, boardQuerySchema } from './desk';
+import {
+  drillListSchema,
+  drillPathSchema,
+  drillReportQuerySchema,
+  drillReportSchema,
+  drillSchema,
+  drillsQuerySchema,
+  endDrillBodySchema,
+  startDrillBodySchema,
+} from './drills';
 import { findingBodySchema } from './findings';
-import { acknowledgeBodySchema, forwardBodySchema } from './forward';
+import { acknowledgeBodySchema, forwardBodySchema, returnBodySchema } from './forward';
 import { candidatesQuerySchema, evidenceQuerySchema, verifyQuerySchema } from './inspection-queries';
 import {
   accessDeniedQuerySchema,
@@ -53,6 +63,7 @@ import {
   officeOfficersSchema,
   openApiDocumentSchema,
   recordedFindingSchema,
+  returnResponseSchema,
   submitReportResponseSchema,
   summarySchema,
   verifyResponseSchema,
@@ -204,6 +215,24 @@ export const operations = {
     path: incidentPathSchema,
     body: forwardBodySchema,
     success: { status: 200, description: 'the duties met and those opened', schema: forwardResponseSchema },
+    errors: [...BODY, ...AUTH, 404, 409],
+  },
+  'POST /v1/incidents/{id}/return': {
+    summary: 'Return the latest report to its sender for correction (an office that has the report)',
+    description:
+      'Names the report’s fields to correct and why. The sender — the unit, to the first office; the office ' +
+      'below that forwarded it, above — owes a corrected report within the policy’s `correction` limit: a unit ' +
+      'sends it through `POST /v1/reports` with `correcting`, an office through `/forward` with `correcting`. ' +
+      'The office’s own duty up the chain keeps its deadline. A report whose correction is still owed is not ' +
+      'returned again (409 `correction-owed`); one that reached the office only by escalation has no sender ' +
+      '(409 `no-sender`).',
+    path: incidentPathSchema,
+    body: returnBodySchema,
+    success: {
+      status: 200,
+      description: 'the correction owed, and the office’s own duty',
+      schema: returnResponseSchema,
+    },
     errors: [...BODY, ...AUTH, 404, 409],
   },
   'POST /v1/incidents/{id}/grade': {
@@ -418,6 +447,53 @@ export const operations = {
     query: unitDailyReportsQuerySchema,
     success: { status: 200, description: 'the day’s duties', schema: unitDailyReportsSchema },
     errors: [400, ...AUTH],
+  },
+  'POST /v1/drills': {
+    summary: 'Start a drill for your jurisdiction or part of it (offices)',
+    description:
+      'While it runs, a unit inside it may report with `exercise: true`: the incident is then an exercise for its ' +
+      'whole life, follows the timings of the drill’s policy, is marked as a drill everywhere and is kept out of ' +
+      'every real figure. The id follows from the drill and its office, so a retry with the same `startsAt` ' +
+      'answers the drill already started. A region outside your jurisdiction is a recorded 403.',
+    body: startDrillBodySchema,
+    success: {
+      status: 201,
+      description: 'the drill',
+      schema: drillSchema,
+      headers: { location: 'the drill’s report' },
+    },
+    errors: [...BODY, ...AUTH],
+  },
+  'GET /v1/drills': {
+    summary: 'The drills of a region (offices and inspectors), or those covering your county (reporting units)',
+    description:
+      'Every drill inside or covering the region asked (your own by default), earliest start first, with where ' +
+      'it stands (`scheduled`, `running`, `ended`). A reporting unit hears only of drills not yet over that cover ' +
+      'its county.',
+    query: drillsQuerySchema,
+    success: { status: 200, description: 'the drills', schema: drillListSchema },
+    errors: [400, ...AUTH],
+  },
+  'POST /v1/drills/{id}/end': {
+    summary: 'End a drill before its time (offices whose jurisdiction holds it)',
+    description:
+      'No exercise can be reported in it from then on; its incidents already reported stay exercises and run ' +
+      'their course. A drill already over is a 409 (`drill-over`).',
+    path: drillPathSchema,
+    body: endDrillBodySchema,
+    success: { status: 200, description: 'the drill, ended', schema: drillSchema },
+    errors: [...BODY, ...AUTH, 404, 409],
+  },
+  'GET /v1/drills/{id}/report': {
+    summary: 'A drill’s report for the after-action review (offices and inspectors whose jurisdiction holds it)',
+    description:
+      'Each of the drill’s incidents and each hand-over (unit → county → city → province …): when it opened, ' +
+      'when it was due, when it was done, how long it took, how it turned out, whom the pipeline told and ' +
+      'who missed; with the totals.',
+    path: drillPathSchema,
+    query: drillReportQuerySchema,
+    success: { status: 200, description: 'the report', schema: drillReportSchema, csv: { paged: false } },
+    errors: [400, ...AUTH, 404],
   },
 } as const satisfies Record<string, Operation>;
 

@@ -43,6 +43,7 @@ const limitsShape = {
   skipLevelPhone: duration,
   skipLevelWritten: duration,
   naturalDisasterDirect: duration,
+  correction: duration,
 } satisfies Record<Handover, typeof duration>;
 
 const HANDOVERS = Object.keys(limitsShape).join(', ');
@@ -82,6 +83,7 @@ const policySchema = z.strictObject({
     .nullable(),
   minimumNotice: duration.optional(),
   overrides: z.array(overrideSchema),
+  drillTimings: text.optional(),
 });
 
 const KIND_NAMES: Readonly<Record<string, string>> = {

@@ -15,6 +15,13 @@ export const CLOCK_SKEW_MS = 2 * 60_000;
 
 export const INCIDENT_ID_PATTERN = /^INC-\d{8}-[0-9A-Z]{8}$/;
 
+/** The id of a return (docs/domain.md#review-and-return), as its correction duty is named: `<incident>-correction<n>`. */
+export const returnIdSchema = z
+  .string({ error: 'must be text' })
+  .regex(new RegExp(`^${INCIDENT_ID_PATTERN.source.slice(1, -1)}-correction\\d+$`), {
+    error: 'must be a return id like INC-20261122-7K3F9Q2M-correction1',
+  });
+
 const text = (max: number) =>
   z
     .string({ error: 'must be text' })
@@ -140,6 +147,17 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
         .describe(
           'the unit where the incident happened (the mine, the factory, the school), when it is not the reporting unit itself',
         ),
+      exercise: z
+        .boolean({ error: 'must be true or false' })
+        .optional()
+        .describe(
+          'true for an exercise inside a running drill that covers the region: the incident is then a drill incident for its whole life',
+        ),
+      correcting: returnIdSchema
+        .optional()
+        .describe(
+          'the return this report answers: the corrected report an office asked for (a follow-up or final report)',
+        ),
     })
     // `when`: run even when other fields are already bad, so one answer lists every problem. The
     // value may then be malformed anywhere, so each rule looks only at fields that are well formed.
@@ -156,6 +174,9 @@ const crossFieldRules = (report: unknown, ctx: z.RefinementCtx, now: () => numbe
 
   if (report.kind === 'initial' && report.incidentId !== undefined) {
     problem(['incidentId'], 'an initial report must not name an incident');
+  }
+  if (report.kind === 'initial' && report.correcting !== undefined) {
+    problem(['correcting'], 'an initial report corrects nothing; send the correction as a follow-up or final report');
   }
   if ((report.kind === 'follow-up' || report.kind === 'final') && report.incidentId === undefined) {
     problem(['incidentId'], `a ${report.kind} report must name its incident`);

@@ -14,6 +14,7 @@ import { CANDIDATE_REASONS, GRADED_MEASURES } from '../domain/candidates';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES, FINDING_KINDS, REPORT_KINDS } from '../domain/incident';
 import { OFFICER_ROLES } from '../domain/officers';
+import { REPORT_FIELDS } from '../domain/report-fields';
 import { COUNTER_NAMES } from '../domain/rollup';
 import { auditRowSchema } from './audit';
 import { incidentEventSchema } from './events';
@@ -69,6 +70,18 @@ export const obligationSchema = z.strictObject({
   shortenedFrom: instant
     .optional()
     .meta({ description: 'the deadline the duty opened with, when a raised grade has moved it earlier' }),
+  unit: z.string().optional().meta({
+    description: 'a correction owed by a grassroots unit: the unit (`office` is then the office it reports to)',
+  }),
+  returned: z
+    .strictObject({
+      by: z.strictObject({ level, office: z.string() }),
+      reportId: z.string(),
+      fields: z.array(z.enum(REPORT_FIELDS)),
+      note: z.string(),
+    })
+    .optional()
+    .meta({ description: 'a correction: the return it answers (who returned which report, what to correct, why)' }),
 });
 
 /** The answer of `POST /v1/reports` (`SubmitReportResponse`). */
@@ -93,6 +106,7 @@ export const submitReportResponseSchema = z.strictObject({
     .strictObject({ limitMs: count, lateByMs: count })
     .optional()
     .meta({ description: 'present when the unit reported later than its own limit allows' }),
+  drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
 });
 
 const figures = z.strictObject({
@@ -154,6 +168,10 @@ export const incidentAttachmentsSchema = z.strictObject({
     }),
   ),
 });
+/** What makes an incident an exercise (`DrillMark`). */
+const drillMark = z
+  .strictObject({ drillId: z.string(), policy: z.string() })
+  .meta({ description: 'present on an exercise: its drill, and the policy whose timings it follows' });
 
 /** One report as the log records it (`ReportSubmittedData`). */
 export const reportSchema = z.strictObject({
@@ -191,6 +209,8 @@ export const reportSchema = z.strictObject({
     .array(attachmentSchema)
     .optional()
     .meta({ description: 'the photos and documents the report names, by hash' }),
+  drill: drillMark.optional(),
+  correcting: z.string().optional().meta({ description: 'the return this report answers, when it is a correction' }),
 });
 
 const findingRef = z.strictObject({ findingId: z.string(), finding: z.enum(FINDING_KINDS), at: instant });
@@ -222,6 +242,7 @@ export const incidentSchema = z.strictObject({
     .optional()
     .meta({ description: 'keys of the notifications already dealt with (sent, or nobody on record)' }),
   findings: z.array(findingRef).optional().meta({ description: 'inspectors’ findings; never shown to a reporter' }),
+  drill: drillMark.optional(),
 });
 
 /** `GET /v1/incidents/{id}`. */
@@ -307,6 +328,18 @@ export const assessGradeResponseSchema = z.strictObject({
 
 const officeRef = z.strictObject({ level, office: z.string() });
 
+/** `POST /v1/incidents/{id}/return`. */
+export const returnResponseSchema = z.strictObject({
+  incidentId: z.string(),
+  correction: obligationSchema.meta({
+    description:
+      'the correction now owed by the sender; its `obligationId` is the id a correction names (`correcting`)',
+  }),
+  stillOwed: obligationSchema.nullable().meta({
+    description: 'the office’s own hand-over up the chain, which a return does not pause; null when it owes none',
+  }),
+});
+
 /** One row of a duty desk's board (`shared/domain/board.ts`). */
 export const boardRowSchema = z.strictObject({
   incidentId: z.string(),
@@ -323,6 +356,7 @@ export const boardRowSchema = z.strictObject({
   arrivedAt: instant.meta({ description: 'when this office received the report' }),
   arrival: z.enum(['report', 'forward', 'escalation']).meta({ description: 'how it reached this office' }),
   acknowledgedAt: instant.nullable().meta({ description: 'when this office acknowledged receipt' }),
+  drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
   duties: z
     .array(
       z.strictObject({
@@ -343,6 +377,15 @@ export const boardRowSchema = z.strictObject({
       }),
     )
     .meta({ description: 'this office’s own duties on the incident' }),
+  awaitingCorrection: z
+    .strictObject({
+      returnId: z.string(),
+      to: officeRef.extend({ unit: z.string().optional() }),
+      dueAt: instant,
+      status: obligationStatusSchema,
+    })
+    .nullable()
+    .meta({ description: 'the report this office returned for correction and is still waiting for; null if none' }),
 });
 
 /** `GET /v1/desk/board`. */
@@ -602,6 +645,7 @@ export const evidencePackSchema = z.strictObject({
         )
         .optional()
         .meta({ description: 'the files its reports name, as storage held them when the pack was built' }),
+      drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
     }),
   ),
   digest: z

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES } from '../domain/incident';
+import { REPORT_FIELDS } from '../domain/report-fields';
 import { isCalendarDate, UNIT_ID_PATTERN } from '../domain/zero-reports';
 import { listIncidentsQuerySchema } from './queries';
 
@@ -51,12 +52,28 @@ export const unitIncidentSchema = z.object({
     directLossYuan: z.number().int(),
   }),
   unitLate: z.boolean().describe('the first report came after the unit’s own time limit'),
+  drillId: z.string().optional().describe('present when the incident is an exercise: its drill'),
   receivedBy: officeRef.extend({ at: z.string() }).nullable().describe('the first office that acknowledged receipt'),
   forwarded: z
     .array(z.object({ from: officeRef, to: officeRef, at: z.string(), by: z.enum(['office', 'escalation']) }))
     .describe(
       'each hand-over up the chain so far: forwarded by the office, or escalated past it when it stayed silent',
     ),
+  returns: z
+    .array(
+      z.object({
+        returnId: z.string().describe('the id a correction names as `correcting`'),
+        by: officeRef,
+        reportId: z.string(),
+        fields: z.array(z.enum(REPORT_FIELDS)),
+        note: z.string(),
+        returnedAt: z.string(),
+        dueAt: z.string().describe('when the corrected report is due'),
+        status: z.enum(['pending', 'met', 'missed', 'waived']),
+        correctedAt: z.string().nullable(),
+      }),
+    )
+    .describe('reports an office returned to this unit for correction, oldest first'),
 });
 
 export const unitIncidentPageSchema = z.object({

@@ -2,44 +2,11 @@
  * The commit barrier on a DynamoDB client whose HTTP handler records what is sent and answers
  * from a script: after a successful transaction, and only then, one ListTables follows.
  */
-import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commitBarrierWanted, withCommitBarrier } from '../../shared/adapters/dynamodb/commit-barrier';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
-const ok: Answer = { status: 200, body: {} };
-
-/** A client that records the operations it sends and answers each with the next scripted answer. */
-const recordingClient = (answers: Partial<Record<string, Answer>> = {}) => {
-  const sent: string[] = [];
-  const client = new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async (request: { headers: Record<string, string> }) => {
-        const operation = (request.headers['x-amz-target'] ?? '').replace('DynamoDB_20120810.', '');
-        sent.push(operation);
-        const answer = answers[operation] ?? ok;
-        return {
-          response: {
-            statusCode: answer.status,
-            headers: { 'content-type': 'application/x-amz-json-1.0' },
-            body: Readable.from([Buffer.from(JSON.stringify(answer.body))]),
-          },
-        };
-      },
-    },
-  });
-  return { client, sent };
-};
+import { recordingClient } from './scripted-dynamodb';
 
 const transaction = new TransactWriteCommand({
   TransactItems: [{ Put: { TableName: 'Incidents', Item: { pk: 'INC#1', sk: 'HEAD' } } }],

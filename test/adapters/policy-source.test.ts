@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInPolicies, loadPolicy } from '../../shared/adapters/policy-source';
 import { PolicyError } from '../../shared/domain/errors';
+import { defaultDrillPolicy, drillPolicyNames, policyFor } from '../../shared/domain/policy/policy';
 
 const validPolicy = {
   name: 'hubei-exercise',
@@ -17,6 +18,7 @@ const validPolicy = {
     skipLevelPhone: '10m',
     skipLevelWritten: '20m',
     naturalDisasterDirect: '1h',
+    correction: '1h',
   },
   reminderAt: 0.5,
   overrides: [{ jurisdiction: '420100', grades: ['I'], note: 'Wuhan', limits: { countyToCity: '15m' } }],
@@ -47,6 +49,34 @@ describe('loadPolicy', () => {
     expect(policy.name).toBe('hubei-exercise');
     expect(policy.limits.countyToCity).toBe(3_600_000);
     expect(policy.overrides[0]?.limits.countyToCity).toBe(900_000);
+  });
+
+  it('gives a policy file the policies its drills may follow: itself and the shipped ones', async () => {
+    const path = join(dir, 'with-drills.json');
+    await writeFile(path, JSON.stringify({ ...validPolicy, drillTimings: 'drill' }));
+
+    const policy = await loadPolicy(path);
+
+    expect(drillPolicyNames(policy)).toEqual(['hubei-exercise', 'national', 'drill']);
+    expect(defaultDrillPolicy(policy)).toBe('drill');
+    expect(policyFor(policy, { policy: 'drill' })).toBe(builtInPolicies.drill.drillPolicies?.drill);
+    expect(policyFor(policy, undefined)).toBe(policy);
+    expect(() => policyFor(policy, { policy: 'henan' })).toThrow(/does not know/);
+    // Without drill timings of its own, a drill under it drills in real time.
+    expect(defaultDrillPolicy(await loadPolicy(join(dir, 'valid.json')))).toBe('hubei-exercise');
+  });
+
+  it('refuses drill timings that name no shipped policy', async () => {
+    const path = join(dir, 'bad-drills.json');
+    await writeFile(path, JSON.stringify({ ...validPolicy, drillTimings: 'henan' }));
+
+    const error = await loadPolicy(path).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error).toHaveProperty(
+      'message',
+      `policy ${path} names drill timings it cannot have: drillTimings: names henan, which is not a shipped policy`,
+    );
   });
 
   it('names the path of a missing file', async () => {

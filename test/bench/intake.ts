@@ -6,13 +6,12 @@
  *
  * Options: --connections N (32), --seconds S per phase (8), --rounds R (2).
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import { openLocalSigner } from '../../infra/local/auth';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { median, startRuntimeProcess } from './support';
+import { createRawWriteTable, median, rawWrites, startRuntimeProcess } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -48,24 +47,6 @@ const reportBody = (n: number): string => {
   });
 };
 
-/** `connections` loops each writing one ~1 KB item at a time, for `seconds`. */
-const rawWrites = async (client: DynamoDBClient, table: string): Promise<number> => {
-  const payload = 'x'.repeat(1024);
-  const until = Date.now() + seconds * 1000;
-  let writes = 0;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (Date.now() < until) {
-        await client.send(
-          new PutItemCommand({ TableName: table, Item: { pk: { S: randomUUID() }, payload: { S: payload } } }),
-        );
-        writes += 1;
-      }
-    }),
-  );
-  return writes / seconds;
-};
-
 const main = async (): Promise<void> => {
   console.log(`bench:intake — ${connections} concurrent, ${seconds} s per phase, ${rounds} rounds`);
   const runtime = await startRuntimeProcess();
@@ -76,16 +57,7 @@ const main = async (): Promise<void> => {
       endpoint: runtime.dynamodbEndpoint,
       maxAttempts: 1,
     });
-    const table = 'BenchRawWrites';
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      }),
-    );
-    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: table });
+    const table = await createRawWriteTable(client);
 
     const signer = await openLocalSigner(runtime.dataDir);
     const tokens = await Promise.all(
@@ -119,11 +91,11 @@ const main = async (): Promise<void> => {
 
     // Warm up both paths so JIT and DynamoDB Local's caches are not measured.
     await intake(2);
-    await rawWrites(client, table);
+    await rawWrites(client, table, connections, seconds);
 
     const rows: { raw: number; reports: number; p50: number; p99: number; errors: number }[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const raw = await rawWrites(client, table);
+      const raw = await rawWrites(client, table, connections, seconds);
       const result = await intake(seconds);
       const accepted = result['2xx'];
       rows.push({

@@ -7,8 +7,7 @@
  *
  * Options: --reports N (2000), --rate R per second (100), --province CODE (420000).
  *
- * Lag is measured cumulatively: the k-th report to be accepted is taken to be in the summary once
- * the provincial incident count reaches k (the summary says how many, not which).
+ * Lag is measured cumulatively (rollup-lag.ts).
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -20,6 +19,7 @@ import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident
 import { makeDynamoSummaryStore } from '../../shared/adapters/dynamodb/summary-store';
 import { makeReconcile } from '../../shared/application/roll-up';
 import { chainOf, childrenOf, regionOf } from '../../shared/domain/regions/regions';
+import { sampleProvinceCount, waitForCount } from './rollup-lag';
 import { percentile, startRuntimeProcess } from './support';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -73,15 +73,7 @@ const main = async (): Promise<void> => {
     }
 
     // The provincial total, sampled while the burst runs.
-    const samples: { at: number; incidents: number }[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const items = await summaries.read(province, {});
-        samples.push({ at: Date.now(), incidents: items.reduce((n, i) => n + (i.counters.incidents ?? 0), 0) });
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
+    const sampler = sampleProvinceCount(summaries, province);
 
     const accepted: number[] = [];
     let failed = 0;
@@ -132,23 +124,8 @@ const main = async (): Promise<void> => {
     const sentIn = (Date.now() - started) / 1000;
 
     // Wait for the summaries to catch up with every accepted report (or give up after 60 s).
-    const deadline = Date.now() + 60_000;
-    while ((samples.at(-1)?.incidents ?? 0) < accepted.length && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    sampling = false;
-    await sampler;
-
-    accepted.sort((a, b) => a - b);
-    const lags: number[] = [];
-    let s = 0;
-    for (let k = 1; k <= accepted.length; k++) {
-      while (s < samples.length && (samples[s]?.incidents ?? 0) < k) s++;
-      const seenAt = samples[s]?.at;
-      const acceptedAt = accepted[k - 1];
-      if (seenAt !== undefined && acceptedAt !== undefined) lags.push(Math.max(0, seenAt - acceptedAt));
-    }
-    lags.sort((a, b) => a - b);
+    await waitForCount(sampler, accepted.length, 60_000);
+    const lags = await sampler.stop(accepted);
 
     const all = await summaries.all();
     const provinceItems = all.filter((i) => i.key.region === province);

@@ -3,9 +3,16 @@
  * with a throw-away data folder, as a person would run it, and stop it afterwards.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { freePort } from '../../infra/local/ports';
 
 export interface BenchRuntime {
@@ -77,3 +84,44 @@ export const median = (values: readonly number[]): number =>
     [...values].sort((a, b) => a - b),
     50,
   );
+
+/** A bare table (no index, no stream) for DynamoDB Local's raw single-item write rate. */
+export const createRawWriteTable = async (client: DynamoDBClient): Promise<string> => {
+  const table = 'BenchRawWrites';
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: table });
+  return table;
+};
+
+/**
+ * DynamoDB Local's raw write rate, the yardstick the benchmarks' ratios are taken against:
+ * `connections` loops each writing one ~1 KB item at a time, for `seconds`; answers writes a second.
+ */
+export const rawWrites = async (
+  client: DynamoDBClient,
+  table: string,
+  connections: number,
+  seconds: number,
+): Promise<number> => {
+  const payload = 'x'.repeat(1024);
+  const until = Date.now() + seconds * 1000;
+  let writes = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < until) {
+        await client.send(
+          new PutItemCommand({ TableName: table, Item: { pk: { S: randomUUID() }, payload: { S: payload } } }),
+        );
+        writes += 1;
+      }
+    }),
+  );
+  return writes / seconds;
+};

@@ -35,10 +35,14 @@ const INCIDENT_APPENDERS = [
   'acknowledge',
   'assessGrade',
   'forward',
+  // Review and return: the return and the correction duty it opens.
+  'returnReport',
   'recordFinding',
   'obligationTimer',
   'sweepDeadlines',
   'notifyOfficers',
+  // Records the SMS provider's message id and receipt of each officer's SMS it sends.
+  'deliverSms',
   // An operator's: rewrites heads from their logs, each on the version an append would condition on.
   'migrateHeads',
 ] as const satisfies readonly (ApiFunctionName | WorkerName)[];

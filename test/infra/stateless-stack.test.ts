@@ -11,8 +11,8 @@ import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { entriesOf } from '../../infra/stacks/records';
 import { workerFunctions } from '../../infra/workers';
 import { logicalIdOf } from './logical-ids';
-import { fastSynth, type Json, synthesisedPipeline } from './synthesised';
-import { expectTableAccess, tableIdsOf } from './table-grants';
+import { fastSynth, globalParts, type Json, synthesisedPipeline } from './synthesised';
+import { actionsOnTable, expectTableAccess, tableIdsOf } from './table-grants';
 
 const servedRoutes = routes;
 const publicRouteKeys = ['GET /health', 'GET /v1/openapi.json'];
@@ -60,8 +60,8 @@ describe('stateless stack', () => {
       expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
       // The apps' client and the web console's.
       expect(audience.map(exported)).toEqual([
-        { Ref: logicalIdOf(pipeline.stateful.userPoolClient) },
-        { Ref: logicalIdOf(pipeline.stateful.webSignIn.client) },
+        { Ref: logicalIdOf(globalParts(pipeline).accounts.userPoolClient) },
+        { Ref: logicalIdOf(globalParts(pipeline).accounts.webSignIn.client) },
       ]);
       expect([scheme, host]).toEqual(['https://cognito-idp.', '.amazonaws.com/']);
       expect(exported(poolId)).toEqual({ Ref: logicalIdOfType(stateful, 'AWS::Cognito::UserPool') });
@@ -190,6 +190,26 @@ describe('stateless stack', () => {
       expectTableAccess({ stateless, stateful }, logicalIdOf(fn.executionRole), tableIdsOf(pipeline.stateful.tables), {
         accessLog: 'append',
       });
+    });
+
+    it('lets only the drill routes write the Drills table, and the report intake read it', () => {
+      const drillsTable = tableIdsOf(pipeline.stateful.tables).drills;
+      const writers = entriesOf<ApiFunctionName, FunctionDef>(apiFunctions)
+        .filter(([name]) =>
+          actionsOnTable(
+            { stateless, stateful },
+            logicalIdOf(pipeline.stateless.apiFunctions[name].executionRole),
+            drillsTable,
+          ).includes('dynamodb:PutItem'),
+        )
+        .map(([name]) => name)
+        .sort();
+      expect(writers).toEqual(['endDrill', 'startDrill']);
+      const intake = pipeline.stateless.apiFunctions.submitReport;
+      expect(stateless.Resources[logicalIdOf(intake)].Properties.Environment.Variables).toHaveProperty('DRILLS_TABLE');
+      expect(actionsOnTable({ stateless, stateful }, logicalIdOf(intake.executionRole), drillsTable)).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
+      );
     });
 
     it('gives functions roles without AWS managed policies', () => {

@@ -13,21 +13,26 @@ import { routes } from '../../infra/api';
 import { buildApp, type PipelineApp } from '../../infra/bin/build-app';
 import { WEB_CALLBACK_PATH } from '../../infra/constructs/web-sign-in';
 import { LOCAL_SIGN_IN_PATH } from '../../infra/local/sign-in';
+import type { CognitoAccounts } from '../../infra/stacks/stateful-stack';
 import { WebStack } from '../../infra/stacks/web-stack';
 import { logicalIdOf } from './logical-ids';
+import { globalParts } from './synthesised';
 
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
 
 type Json = ReturnType<Template['toJSON']>;
 
 let pipeline: PipelineApp;
+let webStack: WebStack;
+let accounts: CognitoAccounts;
 let web: Json;
 let stateful: Json;
 let stateless: Json;
 
 beforeAll(() => {
   pipeline = buildApp({ context: fastSynth, nag: false, env: {} });
-  web = Template.fromStack(pipeline.web).toJSON();
+  ({ web: webStack, accounts } = globalParts(pipeline));
+  web = Template.fromStack(webStack).toJSON();
   stateful = Template.fromStack(pipeline.stateful).toJSON();
   stateless = Template.fromStack(pipeline.stateless).toJSON();
 });
@@ -42,13 +47,13 @@ const only = (template: Json, type: string): Json => {
 };
 
 /** A value with its CloudFormation functions flattened to text, to read what a policy says. */
-const text = (value: unknown): string => JSON.stringify(pipeline.web.resolve(value));
+const text = (value: unknown): string => JSON.stringify(webStack.resolve(value));
 
 describe('web stack', () => {
   const distribution = () => only(web, 'AWS::CloudFront::Distribution').Properties.DistributionConfig;
 
   it('keeps the console in a private bucket that only the distribution reads, through origin access control', () => {
-    const consoleBucket = logicalIdOf(pipeline.web.bucket);
+    const consoleBucket = logicalIdOf(webStack.bucket);
     const bucket = web.Resources[consoleBucket].Properties;
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
@@ -63,7 +68,7 @@ describe('web stack', () => {
       ?.Properties.PolicyDocument.Statement;
     const grant = policy.find((s: Json) => s.Principal?.Service === 'cloudfront.amazonaws.com');
     expect(grant.Action).toBe('s3:GetObject');
-    expect(JSON.stringify(grant.Condition)).toContain(logicalIdOf(pipeline.web.distribution));
+    expect(JSON.stringify(grant.Condition)).toContain(logicalIdOf(webStack.distribution));
     // And nothing over plain HTTP.
     expect(
       policy.some((s: Json) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
@@ -100,7 +105,7 @@ describe('web stack', () => {
     expect(headers.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
     expect(headers.ContentTypeOptions.Override).toBe(true);
-    const policyId = { Ref: logicalIdOf(pipeline.web.node.findChild('SecurityHeaders')) };
+    const policyId = { Ref: logicalIdOf(webStack.node.findChild('SecurityHeaders')) };
     expect(distribution().DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(policyId);
     expect(distribution().CacheBehaviors[0].ResponseHeadersPolicyId).toEqual(policyId);
   });
@@ -117,11 +122,13 @@ describe('web stack', () => {
   it('deploys the built console, and a config.json that names the managed login and the web client', () => {
     const deployments = resourcesOfType(web, 'Custom::CDKBucketDeployment');
     expect(deployments).toHaveLength(2);
-    const config = pipeline.web.consoleConfig;
+    const config = webStack.consoleConfig;
     expect(config.auth.kind).toBe('oidc');
     if (config.auth.kind !== 'oidc') return;
-    expect(text(config.auth.clientId)).toContain(logicalIdOf(pipeline.stateful.webSignIn.client));
-    expect(text(config.auth.authority)).toContain('.amazoncognito.com');
+    expect(text(config.auth.clientId)).toContain(logicalIdOf(accounts.webSignIn.client));
+    expect(text(config.auth.authorizationEndpoint)).toMatch(/\.amazoncognito\.com.*\/oauth2\/authorize/);
+    expect(text(config.auth.tokenEndpoint)).toMatch(/\.amazoncognito\.com.*\/oauth2\/token/);
+    expect(text(config.auth.endSessionEndpoint)).toMatch(/\.amazoncognito\.com.*\/logout/);
     expect(config.auth.scopes).toEqual(['openid', 'profile']);
     expect(config.unitLimits.defaultMs).toBe(3_600_000);
   });
@@ -142,7 +149,7 @@ describe('web stack', () => {
       JSON.stringify(only(web, 'Custom::AWS').Properties.Update).replace(/\{"Fn::[^}]*\}\]?\}/g, '"x"'),
     );
     expect(update).toBeDefined();
-    const call = pipeline.stateful.webSignIn.webClientUpdate(['https://d.example']);
+    const call = accounts.webSignIn.webClientUpdate(['https://d.example']);
     for (const [key, value] of Object.entries({
       AllowedOAuthFlows: client.AllowedOAuthFlows,
       AllowedOAuthScopes: client.AllowedOAuthScopes,
@@ -162,7 +169,7 @@ describe('web stack', () => {
     }
     const updateText = text(only(web, 'Custom::AWS').Properties.Update);
     expect(updateText).toContain(`${WEB_CALLBACK_PATH}`);
-    expect(updateText).toContain(logicalIdOf(pipeline.web.distribution));
+    expect(updateText).toContain(logicalIdOf(webStack.distribution));
   });
 
   it('has no local sign-in route on AWS: not in the API, not in any stack', () => {
@@ -185,8 +192,7 @@ describe('web stack', () => {
         () =>
           new WebStack(app, 'Web', {
             httpApi: pipeline.stateless.httpApi,
-            userPool: pipeline.stateful.userPool,
-            webSignIn: pipeline.stateful.webSignIn,
+            signIn: { kind: 'cognito', accounts },
             attachments: pipeline.stateful.buckets.attachments,
             webDist: empty,
           }),
@@ -207,7 +213,7 @@ describe('web stack', () => {
       nag: false,
       env: {},
     });
-    const config = Template.fromStack(custom.web).toJSON();
+    const config = Template.fromStack(globalParts(custom).web).toJSON();
     const distributionConfig = Object.values<Json>(config.Resources).find(
       (r) => r.Type === 'AWS::CloudFront::Distribution',
     )?.Properties.DistributionConfig;

@@ -15,6 +15,7 @@ import { entriesOf } from '../../infra/stacks/records';
 import { escalationStateMachineEnv, officerDeliveryDeadLettersEnv } from '../../infra/stacks/stateless-stack';
 import { escalationDefinition } from '../../infra/state-machines/escalation';
 import { type WorkerDef, type WorkerName, type WorkerSource, workerFunctions } from '../../infra/workers';
+import { SMS_CHANNEL_ENV } from '../../shared/adapters/sms/channel';
 import { logicalIdOf } from './logical-ids';
 import { type Json, synthesisedPipeline } from './synthesised';
 import { actionsOnTable, expectTableAccess, readOnlyActions, tableIdsOf, writeActions } from './table-grants';
@@ -178,6 +179,7 @@ describe('workers', () => {
           // The officers' subscriptions it makes must name the officer-delivery dead-letter queue.
           ...(def.managesSubscriptions?.includes('officerNotifications') ? [officerDeliveryDeadLettersEnv] : []),
           ...(def.startsTimers ? [escalationStateMachineEnv] : []),
+          ...(def.smsChannel ? [SMS_CHANNEL_ENV] : []),
         ]);
 
         const variables = resourceIn(stateless, functionIdOf(name)).Properties.Environment.Variables;

@@ -1,6 +1,6 @@
 /**
  * Every route answers what the OpenAPI document says it does. One walk through the API on the
- * local runtime — a report, its forward, the directory and the summaries, a finding, the audit
+ * local runtime — a report, its forward, its return and correction, the directory and the summaries, a finding, the audit
  * views, a duty period with its list and zero-report grid, and a daily report — parses each real
  * answer with the schema the document was generated from (`operations` of shared/schemas/openapi.ts;
  * strict objects, so an undocumented field fails), and a refusal of each kind with the error schema. A route added to the API without
@@ -128,6 +128,32 @@ describe('the API answers as its OpenAPI document says', () => {
     });
     const forwarded = await conforms('POST /v1/incidents/{id}/forward', { token: tokens.county, params, body: {} });
     expect((forwarded.body as { opened: unknown[] }).opened).not.toHaveLength(0);
+    // Review and return: the county returns the unit's report, the unit corrects it; the city
+    // returns the county's forward, and the county answers with a corrected forward.
+    await conforms('POST /v1/incidents/{id}/return', {
+      token: tokens.county,
+      params,
+      body: { fields: ['casualties.dead', 'summary'], note: '核实死亡人数' },
+    });
+    await conforms('POST /v1/reports', {
+      token: tokens.reporter,
+      body: initialReport('110101', 'DC-JDJ', {
+        kind: 'follow-up',
+        incidentId,
+        correcting: `${incidentId}-correction1`,
+        casualties: { dead: 3, injured: 2, missing: 1, trapped: 0 },
+      }),
+    });
+    await conforms('POST /v1/incidents/{id}/return', {
+      token: tokens.city,
+      params,
+      body: { fields: ['location.address'], note: '地点不具体' },
+    });
+    await conforms('POST /v1/incidents/{id}/forward', {
+      token: tokens.county,
+      params,
+      body: { correcting: `${incidentId}-correction2`, note: '地点已核实' },
+    });
 
     await conforms('GET /v1/incidents/{id}/audit', { token: tokens.city, params });
     await conforms('GET /v1/summaries/{region}', { token: tokens.city, params: { region: '110100' } });
@@ -202,6 +228,69 @@ describe('the API answers as its OpenAPI document says', () => {
     const mine = await conforms('GET /v1/units/{unit}/incidents', { token: tokens.reporter, params: unit });
     expect((mine.body as { items: unknown[] }).items).not.toHaveLength(0);
     await conforms('GET /v1/units/{unit}/daily-reports', { token: tokens.reporter, params: unit });
+  });
+
+  it('answers a drill: its start, list, an exercise reported in it, its report, its early end', async () => {
+    const started = await conforms('POST /v1/drills', {
+      token: tokens.city,
+      body: { title: '防汛应急演练', region: '110101', duration: '1h' },
+    });
+    const { drillId } = started.body as { drillId: string };
+    const listed = await conforms('GET /v1/drills', { token: tokens.reporter });
+    expect((listed.body as { drills: { drillId: string }[] }).drills.map((d) => d.drillId)).toContain(drillId);
+    await conforms('GET /v1/drills', { token: tokens.inspector, query: 'region=110100' });
+
+    const exercise = await conforms('POST /v1/reports', {
+      token: tokens.reporter,
+      body: initialReport('110101', 'DC-JDJ', { exercise: true }),
+    });
+    expect((exercise.body as { drillId?: string }).drillId).toBe(drillId);
+    const exerciseId = (exercise.body as { incidentId: string }).incidentId;
+    // The exercise, marked, in every read that shows it.
+    await conforms('GET /v1/incidents/{id}', { token: tokens.county, params: { id: exerciseId } });
+    await conforms('GET /v1/desk/board', { token: tokens.county });
+    await conforms('GET /v1/units/{unit}/incidents', { token: tokens.reporter, params: { unit: 'DC-JDJ' } });
+    await conforms('GET /v1/audit/evidence', { token: tokens.inspector, query: `incidents=${exerciseId}` });
+
+    const report = await conforms('GET /v1/drills/{id}/report', { token: tokens.city, params: { id: drillId } });
+    expect((report.body as { incidents: { incidentId: string }[] }).incidents.map((i) => i.incidentId)).toEqual([
+      exerciseId,
+    ]);
+    const csv = await call(runtime, 'GET', `/v1/drills/${drillId}/report?format=csv`, { token: tokens.inspector });
+    expect(csv.status).toBe(200);
+    expect(csv.text.split('\r\n')[0]).toMatch(/^drillId,drillTitle,incidentId,/);
+
+    // Another county's office may not end it (recorded); a unit may not start one; a bad body names its fields.
+    const neighbour = await tokenFor(runtime, { sub: 'xc', role: 'office', region: '110102', level: 'county' });
+    refused(await call(runtime, 'POST', `/v1/drills/${drillId}/end`, { token: neighbour, body: {} }), 403);
+    refused(
+      await call(runtime, 'POST', '/v1/drills', { token: tokens.reporter, body: { title: 'x', duration: '1h' } }),
+      403,
+    );
+    const bad = await call(runtime, 'POST', '/v1/drills', {
+      token: tokens.city,
+      body: { title: '', duration: 'soon' },
+    });
+    refused(bad, 400);
+    expect((bad.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field).sort()).toEqual([
+      'duration',
+      'title',
+    ]);
+    await conforms('POST /v1/drills/{id}/end', {
+      token: tokens.city,
+      params: { id: drillId },
+      body: { reason: '演练结束' },
+    });
+    refused(await call(runtime, 'POST', `/v1/drills/${drillId}/end`, { token: tokens.city, body: {} }), 409);
+    // Once over, an exercise is refused, naming the field.
+    const outside = await call(runtime, 'POST', '/v1/reports', {
+      token: tokens.reporter,
+      body: initialReport('110101', 'DC-JDJ', { exercise: true }),
+    });
+    refused(outside, 400);
+    expect((outside.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toEqual([
+      'exercise',
+    ]);
   });
 
   it('walked every operation the document describes', () => {

@@ -65,6 +65,7 @@ describe('npm start with a bad policy file', () => {
             skipLevelPhone: '30m',
             skipLevelWritten: '1h',
             naturalDisasterDirect: '2h',
+            correction: '1h',
           },
           overrides: [{ jurisdiction: '990000', note: 'nowhere', limits: { countyToCity: '1h' } }],
         }),

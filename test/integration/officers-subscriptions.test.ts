@@ -45,7 +45,8 @@ describe('the officers’ subscriptions, synced by the directory import', () => 
         const { Attributes } = await sns.send(
           new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }),
         );
-        return `${s.Protocol} ${s.Protocol === 'sqs' ? '(the inbox queue)' : s.Endpoint} → ${Attributes?.FilterPolicy ?? 'everything'}`;
+        const queue = s.Endpoint === runtime.resources.queues.officerSms.arn ? '(the SMS queue)' : '(the inbox queue)';
+        return `${s.Protocol} ${s.Protocol === 'sqs' ? queue : s.Endpoint} → ${Attributes?.FilterPolicy ?? 'everything'}`;
       }),
     );
     return described.sort();
@@ -76,7 +77,7 @@ describe('the officers’ subscriptions, synced by the directory import', () => 
     const result = importFile(fixture('broken.csv'));
 
     expect(result.status).toBe(1);
-    expect(await subscriptions()).toEqual(['sqs (the inbox queue) → everything']);
+    expect(await subscriptions()).toEqual(['sqs (the SMS queue) → everything', 'sqs (the inbox queue) → everything']);
   });
 
   it('subscribes every channel of the imported officers, filtered on each, and prints what changed', async () => {
@@ -93,7 +94,8 @@ describe('the officers’ subscriptions, synced by the directory import', () => 
       'https https://duty.dongcheng.example.cn/hook → {"personId":["P-QIAN"]}',
       'sms +8613800000001 → {"personId":["P-WANG"]}',
       'sms +8613800000002 → {"personId":["P-ZHAO"]}',
-      // The local inbox's own subscription is not an officer's, and is left alone.
+      // The local inbox's and the SMS worker's own subscriptions are not an officer's, and are left alone.
+      'sqs (the SMS queue) → everything',
       'sqs (the inbox queue) → everything',
     ]);
     // The local runtime has no officer-delivery dead-letter queue, so nothing names one.
@@ -105,7 +107,7 @@ describe('the officers’ subscriptions, synced by the directory import', () => 
 
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('subscriptions on officer-notifications: 0 added, 4 kept, 0 removed');
-    expect(await subscriptions()).toHaveLength(5);
+    expect(await subscriptions()).toHaveLength(6);
   });
 });
 

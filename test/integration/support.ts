@@ -30,7 +30,7 @@ export const startTestRuntime = async (
   policy = 'national',
   options: Pick<
     Parameters<typeof startLocalRuntime>[0],
-    'sweepIntervalMs' | 'skipRearm' | 'zeroReportCheckIntervalMs' | 'throttle' | 'maxReceiveCount'
+    'sweepIntervalMs' | 'skipRearm' | 'zeroReportCheckIntervalMs' | 'throttle' | 'maxReceiveCount' | 'externalIssuer'
   > = {},
 ): Promise<TestRuntime> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-test-'));

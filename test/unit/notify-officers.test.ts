@@ -16,12 +16,14 @@ import {
 } from '../../shared/application/notify-officers';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
+import { planDrill } from '../../shared/domain/drills';
 import type { IncidentEvent } from '../../shared/domain/incident';
 import type { DirectoryVersion, Officer, OfficerRole } from '../../shared/domain/officers';
 import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';
 import type { QueuedMessage, Redelivery } from '../../shared/ports/redelivery';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { FakeClock } from '../fakes/fake-clock';
+import { InMemoryDrillStore } from '../fakes/in-memory-drill-store';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
 import { InMemoryOfficerDirectory } from '../fakes/in-memory-officer-directory';
 import { type Body, reportWith } from '../fixtures/reports';
@@ -85,10 +87,12 @@ const setUp = async (start = T0, offices: string[] = [COUNTY, CITY, '110000', '0
   const clock = new FakeClock(start);
   const policy = policyByName('national');
   let next = 0;
+  const drills = new InMemoryDrillStore();
   const submit = makeSubmitReport({
     incidents,
     clock,
     policy,
+    drills,
     ids: { incidentId: () => `INC-20261122-${String(++next).padStart(8, '0')}`, unique: () => `u-${next}` },
   });
   const appendEvents = makeAppendEvents({ incidents, clock, policy });
@@ -122,10 +126,31 @@ const setUp = async (start = T0, offices: string[] = [COUNTY, CITY, '110000', '0
   const notifications = (incidentId = FIRST) =>
     incidents.eventsOf(incidentId).filter((e) => e.type === 'NotificationSent' || e.type === 'NotificationFailed');
 
-  return { incidents, clock, directory, publisher, notify, checkDeadline, report, eventOf, notifications };
+  return { incidents, clock, directory, publisher, notify, checkDeadline, report, eventOf, notifications, drills };
 };
 
 describe('notifying the officers an event calls for', () => {
+  it('opens every message and SMS about a drill exercise with 【演练】[Drill], and no real one', async () => {
+    // PREPARE: a drill covering Dongcheng, one exercise and one real report.
+    const { report, eventOf, notify, publisher, drills, clock } = await setUp();
+    const city: Actor = { sub: 'office-110100', role: 'office', region: CITY, level: 'city' };
+    const request = { title: 'drill', region: CITY, startsAt: T0, endsAt: '2026-11-22T02:00:00.000Z', policy: 'drill' };
+    await drills.create(planDrill(request, city, clock.now()));
+    await report({ grade: 'IV', exercise: true });
+    await report({ grade: 'IV' });
+
+    // ACT
+    await notify(eventOf('ObligationOpened', FIRST));
+    await notify(eventOf('ObligationOpened', 'INC-20261122-00000002'));
+
+    // ASSESS
+    const [exercise, real] = publisher.published;
+    expect(exercise?.text.startsWith('【演练】[Drill] INC-20261122-00000001')).toBe(true);
+    expect(exercise?.brief?.startsWith('【演练】[Drill] ')).toBe(true);
+    expect(real?.text.startsWith('INC-20261122-00000002')).toBe(true);
+    expect(real?.brief).not.toContain('演练');
+  });
+
   it('tells the holder office’s duty officer on shift of a new report, and records who was told', async () => {
     // PREPARE
     const { report, eventOf, notify, publisher, notifications } = await setUp();

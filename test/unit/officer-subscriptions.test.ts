@@ -79,6 +79,22 @@ describe('officers’ delivery subscriptions', () => {
     ]);
   });
 
+  it('subscribes no phone where the SMS worker sends SMS, and removes the phones subscribed before', async () => {
+    // PREPARE: a phone subscribed while SNS still sent the SMS
+    const registry = new FakeRegistry();
+    await registry.subscribe({ protocol: 'sms', endpoint: '+8613800000001', filterPolicy: { personId: ['P-1'] } });
+    const sync = makeSyncOfficerSubscriptions({ registry, smsBySns: false });
+
+    // ACT
+    const result = await sync([officer('P-1', { email: 'a@example.cn', sms: '+8613800000001' })]);
+
+    // ASSESS
+    expect(result).toEqual({ added: 1, removed: 1, kept: 0 });
+    expect([...registry.subscriptions.values()]).toEqual([
+      { protocol: 'email', endpoint: 'a@example.cn', filterPolicy: { personId: ['P-1'] } },
+    ]);
+  });
+
   it('replaces a subscription whose filter no longer names its officer', async () => {
     const registry = new FakeRegistry();
     await registry.subscribe({ protocol: 'email', endpoint: 'a@example.cn', filterPolicy: { personId: ['P-OLD'] } });

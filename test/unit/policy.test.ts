@@ -30,6 +30,7 @@ const nationalLimits = {
   skipLevelPhone: '30m',
   skipLevelWritten: '1h',
   naturalDisasterDirect: '2h',
+  correction: '1h',
 };
 
 const document = (overrides: unknown[], extra: Record<string, unknown> = {}) => ({
@@ -106,6 +107,7 @@ describe('the built-in policies', () => {
       skipLevelPhone: 30 * MINUTE,
       skipLevelWritten: HOUR,
       naturalDisasterDirect: 2 * HOUR,
+      correction: HOUR,
     } satisfies Limits);
     expect(national.description).toContain('Decree 493');
     expect(national.overrides.every((override) => override.note.length > 0)).toBe(true);

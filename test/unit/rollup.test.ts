@@ -15,6 +15,7 @@ import {
   makeForward,
   makeSweepDeadlines,
 } from '../../shared/application/escalation';
+import { makeReturnReport } from '../../shared/application/return-report';
 import {
   CHUNK,
   eventId,
@@ -49,6 +50,9 @@ import { reportWith } from '../fixtures/reports';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+
+/** Whether an event changes any counter (the roll-up records only these as applied). */
+const addsSomething = (e: IncidentEvent): boolean => Object.values(countersOf(e)).some((v) => v !== 0);
 
 /** 09:00 in Beijing on 22 November 2026. */
 const START = '2026-11-22T01:00:00.000Z';
@@ -114,6 +118,7 @@ const setUp = (start: string = START) => {
       grade?: Grade;
       category?: Category;
       learnedAt?: string;
+      correcting?: string;
     } = {},
   ): ReportBody => {
     const learnedAt = options.learnedAt ?? new Date(clock.now().getTime() - 10 * MINUTE).toISOString();
@@ -129,6 +134,7 @@ const setUp = (start: string = START) => {
           learnedAt,
           affectedPeople: figures.affectedPeople,
           directLossYuan: figures.directLossYuan,
+          correcting: options.correcting,
         },
         { casualties: { dead: figures.dead, injured: figures.injured, missing: figures.missing, trapped: 0 } },
       ),
@@ -146,7 +152,7 @@ const setUp = (start: string = START) => {
     kind: 'follow-up' | 'final',
     incidentId: string,
     figures: Figures,
-    options: { grade?: Grade } = {},
+    options: { grade?: Grade; correcting?: string } = {},
   ): Promise<void> => {
     const head = incidents.headOf(incidentId);
     if (!head) throw new Error(`no incident ${incidentId}`);
@@ -177,6 +183,7 @@ const setUp = (start: string = START) => {
     checkDeadline,
     sweep,
     acknowledge: makeAcknowledge({ appendEvents }),
+    returnReport: makeReturnReport({ incidents, appendEvents, policy }),
     initial,
     later,
     eventsOf,
@@ -352,6 +359,20 @@ describe('countersOf: what each event adds', () => {
     expect(countersOf(single(events, 'AutoEscalated'))).toStrictEqual({});
   });
 
+  it('a correction sent after its deadline counts one late report, one on time nothing', async () => {
+    const s = setUp();
+    const onTime = await s.initial('110101', figures(0), { grade: 'IV' });
+    const late = await s.initial('110102', figures(0), { grade: 'IV' });
+    await s.returnReport(firstOfficeActor('110101'), onTime, { fields: ['summary'], note: '经过不清' });
+    await s.returnReport(firstOfficeActor('110102'), late, { fields: ['summary'], note: '经过不清' });
+    await s.later('follow-up', onTime, figures(0), { correcting: `${onTime}-correction1` });
+    s.clock.advance(HOUR + MINUTE);
+    await s.later('follow-up', late, figures(0), { correcting: `${late}-correction1` });
+
+    expect(countersOf(single(s.eventsOf(onTime), 'ReportCorrected'))).toStrictEqual({});
+    expect(countersOf(single(s.eventsOf(late), 'ReportCorrected'))).toStrictEqual({ lateReports: 1 });
+  });
+
   it('rolls up exactly the event types the roll-up queue subscribes to', async () => {
     const s = setUp();
     const id = await s.initial('110101', figures(4), {
@@ -361,9 +382,10 @@ describe('countersOf: what each event adds', () => {
     await s.acknowledge(firstOfficeActor('110101'), id);
     s.clock.advance(2 * HOUR + MINUTE);
     await s.forward(firstOfficeActor('110101'), id, {});
+    await s.returnReport(firstOfficeActor('110101'), id, { fields: ['summary'], note: '经过不清' });
     s.clock.advance(3 * HOUR);
     await s.sweep();
-    await s.later('final', id, figures(5));
+    await s.later('final', id, figures(5), { correcting: `${id}-correction1` });
 
     const events = s.eventsOf(id);
     const rolled = new Set(events.filter(isRolledUp).map((e) => e.type));
@@ -371,7 +393,12 @@ describe('countersOf: what each event adds', () => {
     const filter = subscriptions.find((sub) => sub.queue === 'rollup')?.filterPolicy?.eventType;
 
     expect([...rolled].sort()).toStrictEqual([...(filter ?? [])].sort());
-    expect([...notRolled].sort()).toStrictEqual(['AutoEscalated', 'ObligationOpened', 'ReportAcknowledged']);
+    expect([...notRolled].sort()).toStrictEqual([
+      'AutoEscalated',
+      'ObligationOpened',
+      'ReportAcknowledged',
+      'ReportReturned',
+    ]);
   });
 });
 
@@ -456,7 +483,9 @@ describe('makeRollUpEvents: every event exactly once, each item once per chunk',
     const before = s.summaries.snapshot();
     const again = await s.rollUpEvents(events);
 
-    expect(first).toStrictEqual({ applied: events.length, skipped: 0, writes: 4 });
+    // Events that add nothing (the obligations opened) are skipped from the start.
+    const adding = events.filter(addsSomething);
+    expect(first).toStrictEqual({ applied: adding.length, skipped: events.length - adding.length, writes: 4 });
     expect(again).toStrictEqual({ applied: 0, skipped: events.length, writes: 0 });
     expect(s.summaries.snapshot()).toStrictEqual(before);
     expect(stored(s.summaries, '110100', DAY)).toStrictEqual(expectedBeijing);
@@ -479,9 +508,30 @@ describe('makeRollUpEvents: every event exactly once, each item once per chunk',
 
     const result = await s.rollUpEvents([...events, ...events.filter(isRolledUp), ...events.slice(0, 3)]);
 
-    expect(result.applied).toBe(events.length);
+    expect(result.applied).toBe(events.filter(addsSomething).length);
     expect(stored(s.summaries, '110100', DAY)).toStrictEqual(expectedBeijing);
-    expect(s.summaries.applyCalls.flatMap((c) => c.eventIds)).toStrictEqual(events.map(eventId));
+    expect(s.summaries.applyCalls.flatMap((c) => c.eventIds)).toStrictEqual(events.filter(addsSomething).map(eventId));
+  });
+
+  it('records no marker and writes nothing for events that add nothing, however often they come', async () => {
+    const s = setUp();
+    const id = await s.initial('110101', figures(1, 2), { grade: 'IV' });
+    await s.rollUpEvents(s.allEvents());
+    const before = s.summaries.snapshot();
+    const calls = s.summaries.applyCalls.length;
+    // A follow-up with the same figures, and the obligation events: nothing to add.
+    s.clock.advance(HOUR);
+    await s.later('follow-up', id, figures(1, 2), { grade: 'IV' });
+    const nothing = s.allEvents().filter((e) => !addsSomething(e));
+    expect(nothing.length).toBeGreaterThan(1);
+
+    const once = await s.rollUpEvents(nothing);
+    const twice = await s.rollUpEvents([...nothing, ...nothing]);
+
+    expect(once).toStrictEqual({ applied: 0, skipped: nothing.length, writes: 0 });
+    expect(twice).toStrictEqual({ applied: 0, skipped: nothing.length, writes: 0 });
+    expect(s.summaries.applyCalls).toHaveLength(calls);
+    expect(s.summaries.snapshot()).toStrictEqual(before);
   });
 
   it('counts events once when overlapping batches are applied at the same time', async () => {
@@ -496,7 +546,7 @@ describe('makeRollUpEvents: every event exactly once, each item once per chunk',
       s.rollUpEvents(events.slice(half - 2)),
     ]);
 
-    expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(events.length);
+    expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(events.filter(addsSomething).length);
     expect(stored(s.summaries, '110100', DAY)).toStrictEqual(expectedBeijing);
     expect(stored(s.summaries, '110102', DAY)).toStrictEqual({
       incidents: 1,
@@ -508,7 +558,7 @@ describe('makeRollUpEvents: every event exactly once, each item once per chunk',
     });
     // The losers of the race were refused, not double-counted.
     expect(s.summaries.rejected).toBeGreaterThan(0);
-    expect(new Set(s.summaries.applyCalls.flatMap((c) => c.eventIds)).size).toBe(events.length);
+    expect(new Set(s.summaries.applyCalls.flatMap((c) => c.eventIds)).size).toBe(events.filter(addsSomething).length);
   });
 
   it('writes each item a batch touches once, and only the items its events change', async () => {
@@ -526,7 +576,7 @@ describe('makeRollUpEvents: every event exactly once, each item once per chunk',
     expect(result.writes).toBe(items.length);
   });
 
-  it(`writes a province’s day item ceil(100 / CHUNK) = ${Math.ceil(100 / CHUNK)} times for a batch of 100 events`, async () => {
+  it(`writes a province’s day item ceil(50 / CHUNK) = ${Math.ceil(50 / CHUNK)} times for a batch of 100 events, 50 of which add something`, async () => {
     const s = setUp();
     const counties = ['420102', '420106', '420202', '429004'];
     // 50 initial reports without late or escalation events: a ReportSubmitted and an ObligationOpened each.
@@ -538,13 +588,14 @@ describe('makeRollUpEvents: every event exactly once, each item once per chunk',
 
     const result = await s.rollUpEvents(events);
 
-    expect(result.applied).toBe(100);
+    // The ObligationOpened events add nothing: no marker, no share of a chunk.
+    expect(result).toMatchObject({ applied: 50, skipped: 50 });
     expect(s.summaries.itemAt({ region: '420000', period: DAY })).toMatchObject({
-      writes: Math.ceil(100 / CHUNK),
+      writes: Math.ceil(50 / CHUNK),
       counters: { incidents: 50, open: 50, injured: 50, 'cg:accident:IV': 50 },
     });
-    expect(s.summaries.applyCalls).toHaveLength(Math.ceil(100 / CHUNK));
-    expect(s.summaries.applyCalls.map((c) => c.eventIds.length)).toStrictEqual([20, 20, 20, 20, 20]);
+    expect(s.summaries.applyCalls).toHaveLength(Math.ceil(50 / CHUNK));
+    expect(s.summaries.applyCalls.map((c) => c.eventIds.length)).toStrictEqual([20, 20, 10]);
   });
 
   it('keeps every chunk within one DynamoDB transaction (100 operations), even for 20 events in 20 provinces', async () => {

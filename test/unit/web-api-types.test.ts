@@ -7,14 +7,18 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type { makeListAttachments } from '../../shared/application/attachments';
 import type { BoardView } from '../../shared/application/desk-board';
+import type { makeDrillReport } from '../../shared/application/drill-report';
+import type { makeEndDrill, makeListDrills, makeStartDrill } from '../../shared/application/drills';
 import type { makeListDutyPeriods, makeReadZeroGrid } from '../../shared/application/duty-desk-reads';
 import type { makeAcknowledge, makeAssessGrade, makeForward } from '../../shared/application/escalation';
 import type { makeReadOfficers } from '../../shared/application/officers';
 import type { AuditTrail, IncidentView } from '../../shared/application/read-incidents';
+import type { makeReturnReport } from '../../shared/application/return-report';
 import type { makeReadSummary } from '../../shared/application/roll-up';
 import type { UnitDailyReports as ServerDailyReports, UnitIncidentView } from '../../shared/application/unit-reads';
 import type { ReportReceipt as SubmitReportResponse } from '../../shared/domain/report-receipt';
 import type { auditPageSchema, punctualityTableSchema } from '../../shared/schemas/audit';
+import type { startDrillBodySchema } from '../../shared/schemas/drills';
 import type { ReportBodyInput } from '../../shared/schemas/report';
 import type {
   accessDeniedPageSchema,
@@ -32,6 +36,10 @@ import type {
   BoardAnswer,
   CandidatesPage,
   DailyReportInput,
+  Drill,
+  DrillInput,
+  DrillList,
+  DrillReport,
   DutyPeriodInput,
   DutyPeriodList,
   ForwardAnswer,
@@ -40,6 +48,7 @@ import type {
   OfficeOfficers,
   PunctualityTable,
   RecordedFinding,
+  ReturnAnswer,
   SubmitReportAnswer,
   Summary,
   UnitDailyReports,
@@ -75,12 +84,20 @@ describe('the web console’s API types', () => {
     expectTypeOf<Result<typeof makeListAttachments>>().toExtend<IncidentAttachmentsAnswer>();
   });
 
+  it('read what the drill routes answer', () => {
+    expectTypeOf<Result<typeof makeStartDrill>['drill']>().toExtend<Drill>();
+    expectTypeOf<Result<typeof makeListDrills>>().toExtend<DrillList>();
+    expectTypeOf<Result<typeof makeEndDrill>>().toExtend<Drill>();
+    expectTypeOf<Result<typeof makeDrillReport>>().toExtend<DrillReport>();
+  });
+
   it('read what the duty desk’s routes answer', () => {
     expectTypeOf<BoardView>().toExtend<BoardAnswer>();
     expectTypeOf<IncidentView>().toExtend<OfficeIncidentAnswer>();
     expectTypeOf<AuditTrail>().toExtend<AuditTrailAnswer>();
     expectTypeOf<Result<typeof makeAcknowledge>>().toExtend<AcknowledgeAnswer>();
     expectTypeOf<Result<typeof makeForward>>().toExtend<ForwardAnswer>();
+    expectTypeOf<Result<typeof makeReturnReport>>().toExtend<ReturnAnswer>();
     expectTypeOf<Result<typeof makeAssessGrade>>().toExtend<AssessGradeAnswer>();
   });
 
@@ -97,5 +114,6 @@ describe('the web console’s API types', () => {
     expectTypeOf<WebReportBody>().toEqualTypeOf<ReportBodyInput>();
     expectTypeOf<DailyReportInput>().toExtend<z.input<typeof dailyReportBodySchema>>();
     expectTypeOf<DutyPeriodInput>().toExtend<z.input<ReturnType<typeof makeDutyPeriodBodySchema>>>();
+    expectTypeOf<DrillInput>().toExtend<z.input<typeof startDrillBodySchema>>();
   });
 });

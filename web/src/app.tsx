@@ -17,6 +17,8 @@ import { isPending, myOutbox } from './outbox/outbox';
 import { Callback } from './screens/callback';
 import { DailyReport } from './screens/daily-report';
 import { Board } from './screens/desk/board';
+import { DrillReport } from './screens/desk/drill-report';
+import { Drills } from './screens/desk/drills';
 import { DeskIncident } from './screens/desk/incident';
 import { People } from './screens/desk/people';
 import { Summaries } from './screens/desk/summaries';
@@ -33,7 +35,7 @@ import { Verification } from './screens/inspect/verify';
 import { NotFound } from './screens/not-found';
 import { Outbox } from './screens/outbox';
 import { Receipt } from './screens/receipt';
-import { FinalReport, FollowUpReport, NewReport } from './screens/report-form';
+import { CorrectionReport, FinalReport, FollowUpReport, NewReport } from './screens/report-form';
 import { SignIn } from './screens/sign-in';
 
 const OPEN_PATHS = ['/sign-in', CALLBACK_PATH];
@@ -58,6 +60,7 @@ const only =
 const reporter = {
   NewReport: only('reporter', NewReport),
   FollowUpReport: only('reporter', FollowUpReport),
+  CorrectionReport: only('reporter', CorrectionReport),
   FinalReport: only('reporter', FinalReport),
   Incidents: only('reporter', Incidents),
   Outbox: only('reporter', Outbox),
@@ -71,6 +74,8 @@ const office = {
   People: only('office', People),
   Board: only('office', Board),
   DeskIncident: only('office', DeskIncident),
+  Drills: only('office', Drills),
+  DrillReport: only('office', DrillReport),
 };
 
 const inspector = {
@@ -102,6 +107,7 @@ const Navigation = () => {
             { href: '/desk/summaries', label: t('desk.summaries.nav') },
             { href: '/desk/zero-reports', label: t('desk.zero.nav') },
             { href: '/desk/people', label: t('desk.people.nav') },
+            { href: '/desk/drills', label: t('desk.drills.nav') },
           ]
         : [
             { href: '/', label: t('nav.home') },
@@ -213,12 +219,15 @@ const Shell = () => {
           <Route path="/incidents" component={reporter.Incidents} />
           <Route path="/incidents/:id/follow-up" component={reporter.FollowUpReport} />
           <Route path="/incidents/:id/final" component={reporter.FinalReport} />
+          <Route path="/incidents/:id/correct/:returnId" component={reporter.CorrectionReport} />
           <Route path="/outbox" component={reporter.Outbox} />
           <Route path="/outbox/:id" component={reporter.Receipt} />
           <Route path="/daily-report" component={reporter.DailyReport} />
           <Route path="/desk/summaries" component={office.Summaries} />
           <Route path="/desk/zero-reports" component={office.ZeroReports} />
           <Route path="/desk/people" component={office.People} />
+          <Route path="/desk/drills" component={office.Drills} />
+          <Route path="/desk/drills/:id" component={office.DrillReport} />
           <Route path="/desk" component={office.Board} />
           <Route path="/desk/incidents/:id" component={office.DeskIncident} />
           <Route path="/inspect/incidents/:id/evidence" component={inspector.IncidentEvidence} />

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { makeDynamoAccessDeniedChains, makeDynamoAccessLog } from './access-log';
 import { makeDocumentClient } from './document-client';
+import { makeDynamoDrillStore } from './drill-store';
 import { makeDynamoIncidentStore } from './incident-store';
 import { makeDynamoMissedZeroReports } from './missed-zero-reports';
 import { makeDynamoOfficerDirectory } from './officer-directory';
@@ -63,6 +64,12 @@ export const officersEnv = z.object({ OFFICERS_TABLE: z.string().min(1) });
 
 export const makeOfficerDirectory = (env: z.output<typeof officersEnv>) =>
   makeDynamoOfficerDirectory({ client: client(), table: env.OFFICERS_TABLE });
+
+export const drillsEnv = z.object({ DRILLS_TABLE: z.string().min(1) });
+
+/** The drills started on the live system. */
+export const makeDrillStore = (env: z.output<typeof drillsEnv>) =>
+  makeDynamoDrillStore({ client: client(), table: env.DRILLS_TABLE });
 
 export const zeroReportsEnv = z.object({ ZERO_REPORTS_TABLE: z.string().min(1) });
 

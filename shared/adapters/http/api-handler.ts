@@ -12,7 +12,7 @@ import { type FieldProblem, ForbiddenError, ValidationError } from '../../domain
 import { logger, observeApi } from '../../observability';
 import type { AccessLog } from '../../ports/access-log';
 import type { Clock } from '../../ports/clock';
-import { callerFromClaims } from '../../schemas/claims';
+import { callerFromClaims, parseClaimNames, TOKEN_CLAIMS_ENV } from '../../schemas/claims';
 import { INCIDENT_ID_PATTERN } from '../../schemas/report';
 import { bodyText, loneSurrogateAt } from './body-text';
 import { errorResult, UnauthenticatedError, UnsupportedMediaTypeError } from './errors';
@@ -83,13 +83,19 @@ export const fieldProblems = (error: z.ZodError, prefix: string[] = []): FieldPr
     return [{ field: path.join('.') || '(body)', problem: issue.message }];
   });
 
+/**
+ * Which of the token's claims carry role, region, unit and level: the identity provider's names,
+ * as the deployment maps them (both runtimes set the variable before a handler loads).
+ */
+const claimNames = parseClaimNames(process.env[TOKEN_CLAIMS_ENV], TOKEN_CLAIMS_ENV);
+
 const authenticate = (): MiddlewareObj<ApiEvent, Result> => ({
   before: (request) => {
     const claims = request.event.requestContext.authorizer?.jwt?.claims;
     if (!claims) throw new UnauthenticatedError('send `Authorization: Bearer <token>`');
     let caller: ReturnType<typeof callerFromClaims>;
     try {
-      caller = callerFromClaims(claims);
+      caller = callerFromClaims(claims, claimNames);
     } catch {
       throw new UnauthenticatedError(
         'the token does not carry the claims this API needs (role, region, unit or level)',

@@ -18,6 +18,7 @@ export const OBLIGATION_HANDOVERS = [
   'skipLevelPhone',
   'skipLevelWritten',
   'naturalDisasterDirect',
+  'correction',
 ] as const satisfies readonly Handover[];
 export type ObligationHandover = (typeof OBLIGATION_HANDOVERS)[number];
 

@@ -97,7 +97,8 @@ export const punctualityByOffice = (
   obligations: readonly Obligation[],
 ): OfficePunctuality[] => {
   const held = new Map<string, Obligation[]>(offices.map((office) => [office.code, []]));
-  for (const o of obligations) held.get(o.office)?.push(o);
+  // A unit's correction is filed under the office it reports to, but is the unit's duty, not the office's.
+  for (const o of obligations) if (o.unit === undefined) held.get(o.office)?.push(o);
   return offices.map((office) => ({
     office: { level: office.level, code: office.code, name: office.name },
     ...punctualityOf(held.get(office.code) ?? []),

@@ -7,6 +7,7 @@
  */
 // This module builds the late and missed rows; what a list asks (kinds, period, cursor) is in
 // `listing.ts`, and each office's punctuality in `punctuality.ts`.
+import { isExercise } from '../exercise';
 import type { Grade } from '../grade';
 import type { Category, IncidentEvent, IncidentState, UnitReportLateData } from '../incident';
 import type { Obligation } from '../obligation';
@@ -87,9 +88,12 @@ const byDeadline = (a: { readonly dueAt: string; readonly handover: string }, b:
 
 const OUTCOME_LISTED: Readonly<Record<AuditList, Outcome>> = { late: 'late', missed: 'missed' };
 
-/** Whether an incident's grade is the one the filter asks for (any, when it asks for none). */
+/**
+ * Whether an incident's duties may be listed at all: a real incident (an exercise's duties are its
+ * drill's account, never the late or missed list) of the grade the filter asks for, if any.
+ */
 const gradeMatches = (state: IncidentState, filter: AuditFilter): boolean =>
-  filter.grade === undefined || state.grade === filter.grade;
+  !isExercise(state) && (filter.grade === undefined || state.grade === filter.grade);
 
 /** Whether a duty held by (or owed to) `office` belongs on a list under the filter. */
 const officeMatches = (office: string, filter: AuditFilter): boolean =>
@@ -101,8 +105,9 @@ const officeMatches = (office: string, filter: AuditFilter): boolean =>
  * cityToProvince): those are not the region's, and its inspector neither sees nor names them.
  */
 export const obligationsOn = (list: AuditList, state: IncidentState, filter: AuditFilter): Obligation[] =>
-  // An office's duty is no unit's: a unit filter leaves them all out.
-  (gradeMatches(state, filter) && filter.unit === undefined ? state.obligations : [])
+  // An office's duty is no unit's: a unit filter keeps only the corrections the unit owed.
+  (gradeMatches(state, filter) ? state.obligations : [])
+    .filter((o) => filter.unit === undefined || o.unit === filter.unit)
     .filter(
       (o) =>
         outcomeOf(o) === OUTCOME_LISTED[list] &&
@@ -193,7 +198,8 @@ export const obligationEntry = (state: IncidentState, o: Obligation): AuditEntry
   kind: o.handover === 'unitToCounty' ? 'unit-report' : o.handover,
   incident: incidentOf(state),
   office: officeOnRecord(o.office),
-  unit: null,
+  // A correction a unit owed is the unit's, as its own report is: no office leader answers for it.
+  unit: o.unit === undefined ? null : { id: o.unit, name: null },
   obligationId: o.obligationId,
   zeroReport: null,
   finalReport: null,

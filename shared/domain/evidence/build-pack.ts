@@ -49,6 +49,7 @@ export const evidencePackOf = (request: PackRequest): EvidencePack => {
     events,
     duties,
     ...(attachments && attachments.length > 0 ? { attachments } : {}),
+    ...(state.drill ? { drillId: state.drill.drillId } : {}),
   }));
   const digest = digestOf(
     request.region,

@@ -66,6 +66,11 @@ export interface PackIncident {
   readonly duties: readonly PackDuty[];
   /** The files its reports name, when they name any and the pack was built with a store to read them. */
   readonly attachments?: readonly PackAttachment[];
+  /**
+   * Present when the incident is an exercise: its drill. The log says so too, on every event's
+   * scope, where the chain vouches for it; this is for whoever reads the pack.
+   */
+  readonly drillId?: string;
 }
 
 /** What the pack was asked for. */

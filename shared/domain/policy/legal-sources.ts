@@ -15,4 +15,6 @@ export const HANDOVER_SOURCES: Readonly<Record<Handover, string>> = {
   skipLevelPhone: '国务院办公厅2015年关于突发事件信息报告的通知（特别重大、重大事件电话报告）',
   skipLevelWritten: '国务院办公厅2015年关于突发事件信息报告的通知（特别重大、重大事件书面报告）',
   naturalDisasterDirect: '《自然灾害情况统计调查制度》（2020年）',
+  // No regulation sets a limit for a corrected report: the national number is this system's choice.
+  correction: '本系统规定（法规未规定更正时限，参照《生产安全事故报告和调查处理条例》第九条的1小时）',
 };

@@ -30,6 +30,12 @@ export interface Limits {
   readonly skipLevelWritten: number;
   /** Natural disaster with ≥ 10 dead or missing: county straight to province and national ministry (disaster statistics system, 2020). */
   readonly naturalDisasterDirect: number;
+  /**
+   * A report returned for correction (审核退回): its sender sends the corrected report, counted from
+   * the return. No regulation sets this limit: the national number is this system's choice
+   * (docs/domain.md#review-and-return).
+   */
+  readonly correction: number;
 }
 
 /** The name of a hand-over, in the words of {@link Limits}. */
@@ -61,6 +67,16 @@ export interface Policy {
    */
   readonly minimumNotice?: number;
   readonly overrides: readonly PolicyOverride[];
+  /**
+   * The policy whose timings a drill under this one follows when its office names none
+   * (docs/domain.md#drills); this policy itself, drilling in real time, when absent.
+   */
+  readonly drillTimings?: string;
+  /**
+   * The policies a drill may name, by name, as the loader found them: never in a policy document.
+   * This policy is always one of them, under its own name.
+   */
+  readonly drillPolicies?: Readonly<Record<string, Policy>>;
 }
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
@@ -120,6 +136,28 @@ export const DEFAULT_MINIMUM_NOTICE_MS = 15 * MINUTE;
 
 /** How long an office is always left when a raised grade moves its running deadline earlier. */
 export const minimumNoticeOf = (policy: Policy): number => policy.minimumNotice ?? DEFAULT_MINIMUM_NOTICE_MS;
+
+/** The names of the policies a drill under `policy` may follow. */
+export const drillPolicyNames = (policy: Policy): readonly string[] => [
+  ...new Set([policy.name, ...Object.keys(policy.drillPolicies ?? {})]),
+];
+
+/** The policy a drill under `policy` follows when its office names none. */
+export const defaultDrillPolicy = (policy: Policy): string => policy.drillTimings ?? policy.name;
+
+/**
+ * The policy an incident's deadlines follow: its drill's, when it is an exercise, else `policy`,
+ * the one the runtime enforces.
+ *
+ * @throws Error when the drill names a policy this runtime does not know: its deadlines cannot be
+ *   computed, and guessing real timings for an exercise (or drill timings for a real one) is worse
+ */
+export const policyFor = (policy: Policy, drill: { readonly policy: string } | undefined): Policy => {
+  if (drill === undefined || drill.policy === policy.name) return policy;
+  const named = policy.drillPolicies?.[drill.policy];
+  if (!named) throw new Error(`the drill follows policy ${drill.policy}, which this runtime does not know`);
+  return named;
+};
 
 /** Hand-overs made by the province office: a city has no say in them. */
 const PROVINCE_HANDOVERS: readonly Handover[] = ['provinceToNational', 'publicHealthProvinceToNational'];

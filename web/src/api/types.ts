@@ -6,6 +6,7 @@
 import type { Grade } from '../../../shared/domain/grade';
 import type { Category, Figures, ReportSubmittedData } from '../../../shared/domain/incident';
 import type { RegionLevel } from '../../../shared/domain/regions/regions';
+import type { ReportField } from '../../../shared/domain/report-fields';
 import type { ReportBodyInput } from '../../../shared/schemas/report';
 
 export type { Category, Figures, Grade, RegionLevel, ReportBodyInput, ReportSubmittedData };
@@ -51,6 +52,8 @@ export interface UnitIncident {
   readonly reportCount: number;
   readonly figures: Figures;
   readonly unitLate: boolean;
+  /** Present when the incident is an exercise. */
+  readonly drillId?: string;
   readonly receivedBy: { readonly office: string; readonly level: RegionLevel; readonly at: string } | null;
   readonly forwarded: readonly {
     readonly from: { readonly level: RegionLevel; readonly office: string };
@@ -58,6 +61,21 @@ export interface UnitIncident {
     readonly at: string;
     readonly by: 'office' | 'escalation';
   }[];
+  /** Reports an office returned to this unit for correction, oldest first. */
+  readonly returns: readonly UnitReturn[];
+}
+
+/** A report an office returned to the unit: what to correct, why, and by when. */
+export interface UnitReturn {
+  readonly returnId: string;
+  readonly by: { readonly level: RegionLevel; readonly office: string };
+  readonly reportId: string;
+  readonly fields: readonly ReportField[];
+  readonly note: string;
+  readonly returnedAt: string;
+  readonly dueAt: string;
+  readonly status: 'pending' | 'met' | 'missed' | 'waived';
+  readonly correctedAt: string | null;
 }
 
 export interface UnitIncidentPage {
@@ -69,6 +87,8 @@ export interface UnitIncidentPage {
 export interface IncidentAnswer {
   readonly incident: { readonly incidentId: string; readonly status: 'open' | 'closed'; readonly grade: Grade };
   readonly reports: readonly ReportSubmittedData[];
+  /** Every duty on the incident, a correction the unit owes among them (with what was returned and why). */
+  readonly obligations: readonly Obligation[];
 }
 
 /** `GET /v1/units/{unit}/daily-reports` → the duty periods owing a report today. */
@@ -243,6 +263,7 @@ export interface OfficeIncidentAnswer {
     | 'firstUnit'
     | 'figures'
     | 'acknowledgements'
+    | 'drill'
   >;
   readonly reports: readonly ReportSubmittedData[];
   readonly obligations: readonly Obligation[];
@@ -408,6 +429,13 @@ export interface ForwardAnswer {
   readonly opened: readonly Obligation[];
 }
 
+/** `POST /v1/incidents/{id}/return`. */
+export interface ReturnAnswer {
+  readonly incidentId: string;
+  readonly correction: Obligation;
+  readonly stillOwed: Obligation | null;
+}
+
 /** `POST /v1/incidents/{id}/grade`. */
 export interface AssessGradeAnswer {
   readonly incidentId: string;
@@ -442,4 +470,72 @@ export interface IncidentAttachmentsAnswer {
     readonly storedAt?: string;
     readonly read?: PresignedRequest;
   }[];
+}
+
+/** A drill, as started, listed and ended (`/v1/drills`). */
+export interface Drill {
+  readonly drillId: string;
+  readonly title: string;
+  readonly region: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly policy: string;
+  readonly startedAt: string;
+  readonly startedBy: { readonly sub: string; readonly region: string };
+  readonly endedEarly?: { readonly at: string; readonly by: { readonly sub: string }; readonly reason?: string };
+  readonly status: 'scheduled' | 'running' | 'ended';
+}
+
+export interface DrillList {
+  readonly region: string;
+  readonly drills: readonly Drill[];
+}
+
+/** `POST /v1/drills` body. */
+export interface DrillInput {
+  readonly title: string;
+  readonly region: string;
+  readonly duration: string;
+}
+
+export type DrillOutcome = 'on-time' | 'late' | 'missed' | 'pending' | 'waived';
+
+/** One hand-over of a drill incident, as the drill report gives it. */
+export interface DrillHandover {
+  readonly handover: string;
+  readonly from: { readonly level: RegionLevel | 'unit'; readonly code: string };
+  readonly to: { readonly level: RegionLevel; readonly code: string };
+  readonly openedAt: string;
+  readonly dueAt: string;
+  readonly doneAt: string | null;
+  readonly tookMs: number | null;
+  readonly outcome: DrillOutcome;
+  readonly escalatedAt?: string;
+  readonly told: readonly {
+    readonly kind: string;
+    readonly at: string;
+    readonly office: string;
+    readonly role: string;
+    readonly personId: string;
+  }[];
+  readonly untold: number;
+}
+
+/** `GET /v1/drills/{id}/report`. */
+export interface DrillReport {
+  readonly drill: Drill;
+  readonly incidents: readonly {
+    readonly incidentId: string;
+    readonly regionCode: string;
+    readonly category: Category;
+    readonly subtype: string;
+    readonly grade: Grade;
+    readonly status: 'open' | 'closed';
+    readonly unit: string;
+    readonly receivedAt: string;
+    readonly handovers: readonly DrillHandover[];
+  }[];
+  readonly totals: Readonly<
+    Record<'incidents' | 'handovers' | 'onTime' | 'late' | 'missed' | 'pending' | 'waived', number>
+  >;
 }

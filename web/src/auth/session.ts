@@ -5,6 +5,8 @@
  * API authorises on — and renews the token before it expires.
  */
 import { computed, signal } from '@preact/signals';
+import { type CallerClaim, type ClaimNames, claimUnder } from '../../../shared/domain/claim-names';
+import { config } from '../config';
 
 export type Role = 'reporter' | 'office' | 'inspector';
 
@@ -42,21 +44,22 @@ const base64UrlDecode = (text: string): string => {
 };
 
 /** The claims of a JWT (not verified here: the API verifies every token it is sent). */
-export const claimsOf = (token: string): Claims | undefined => {
+export const claimsOf = (token: string, names: ClaimNames = {}): Claims | undefined => {
   try {
     const payload = JSON.parse(base64UrlDecode(token.split('.')[1] ?? '')) as Record<string, unknown>;
-    const pick = (name: string): unknown => payload[name] ?? payload[`custom:${name}`];
+    const pick = (name: CallerClaim): unknown => claimUnder(payload, name, names);
     const role = pick('role');
     const region = pick('region');
     if (role !== 'reporter' && role !== 'office' && role !== 'inspector') return undefined;
-    if (typeof region !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+    const sub = pick('sub');
+    if (typeof region !== 'string' || typeof sub !== 'string' || typeof payload.exp !== 'number') {
       return undefined;
     }
     const unit = pick('unit');
     const level = pick('level');
     const name = payload.name;
     return {
-      sub: payload.sub,
+      sub,
       role,
       region,
       exp: payload.exp,
@@ -86,7 +89,8 @@ export const claims = computed(() => session.value?.claims);
 export const signInNeeded = signal(false);
 
 export const startSession = (idToken: string, renewal: Renewal): Session | undefined => {
-  const tokenClaims = claimsOf(idToken);
+  const auth = config.value?.auth;
+  const tokenClaims = claimsOf(idToken, auth?.kind === 'oidc' ? auth.claimNames : undefined);
   if (!tokenClaims) return undefined;
   const next: Session = { idToken, claims: tokenClaims, renewal };
   session.value = next;

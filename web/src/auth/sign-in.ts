@@ -3,7 +3,8 @@
  *
  * - Locally (`npm start`): `POST /local/sign-in` mints a token with the local key for one of the
  *   identities `/config.json` lists. It exists in the local runtime only.
- * - On AWS: the user pool's managed login, authorization code with PKCE. The code and state come
+ * - On AWS: the identity provider's sign-in page (the user pool's managed login, or the external
+ *   issuer the deployment names), authorization code with PKCE. The code and state come
  *   back on `/auth/callback`, are exchanged for tokens, and are then removed from the address bar.
  */
 import { config } from '../config';
@@ -82,7 +83,7 @@ export const oidcSignIn = async (lang: string): Promise<void> => {
     code_challenge_method: 'S256',
     lang: lang === 'en' ? 'en' : 'zh-CN',
   });
-  location.assign(`${auth.authority}/oauth2/authorize?${query}`);
+  location.assign(`${auth.authorizationEndpoint}?${query}`);
 };
 
 interface TokenAnswer {
@@ -94,7 +95,7 @@ const tokenRequest = async (body: Record<string, string>): Promise<TokenAnswer |
   const auth = oidc();
   if (!auth) return undefined;
   try {
-    const response = await fetch(`${auth.authority}/oauth2/token`, {
+    const response = await fetch(auth.tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: auth.clientId, ...body }),
@@ -158,8 +159,10 @@ export const signOut = (): void => {
   const wasOidc = session.value?.renewal.kind === 'oidc';
   endSession();
   const auth = oidc();
-  if (wasOidc && auth) {
-    const query = new URLSearchParams({ client_id: auth.clientId, logout_uri: `${location.origin}/` });
-    location.assign(`${auth.authority}/logout?${query}`);
+  if (wasOidc && auth?.endSessionEndpoint) {
+    // Cognito reads `logout_uri`; OpenID Connect's RP-initiated logout `post_logout_redirect_uri`.
+    const back = `${location.origin}/`;
+    const query = new URLSearchParams({ client_id: auth.clientId, logout_uri: back, post_logout_redirect_uri: back });
+    location.assign(`${auth.endSessionEndpoint}?${query}`);
   }
 };

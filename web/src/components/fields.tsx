@@ -65,6 +65,39 @@ export const TextField = (props: InputProps) => (
   </Shell>
 );
 
+/** A single checkbox: the box, then its label and hint, the error above as for every field. */
+export const Checkbox = (
+  props: FieldShell & { readonly checked: boolean; readonly onChange: (checked: boolean) => void },
+) => (
+  <div class={`field${props.error ? ' field--error' : ''}`}>
+    {props.error && (
+      <p class="error-message" id={`${props.id}-error`}>
+        <span class="visually-hidden">{t('errors.prefix')}</span> {props.error}
+      </p>
+    )}
+    <div class="checkbox">
+      <input
+        class="checkbox__input"
+        id={props.id}
+        name={props.id}
+        type="checkbox"
+        checked={props.checked}
+        aria-describedby={describedBy(props)}
+        aria-invalid={props.error ? true : undefined}
+        onChange={(event: JSX.TargetedEvent<HTMLInputElement>) => props.onChange(event.currentTarget.checked)}
+      />
+      <label class="label checkbox__label" for={props.id}>
+        {props.label}
+      </label>
+    </div>
+    {props.hint && (
+      <div class="hint" id={`${props.id}-hint`}>
+        {props.hint}
+      </div>
+    )}
+  </div>
+);
+
 /** A count: a text box that brings up the numeric keypad (GOV.UK's advice over `type=number`). */
 export const CountField = (props: Omit<InputProps, 'type' | 'inputMode'>) => (
   <TextField {...props} inputMode="numeric" wide={false} />

@@ -33,6 +33,8 @@ export interface ReportValues {
   unknowns: string;
   reporterName: string;
   reporterPhone: string;
+  /** `yes` when the unit reports a drill exercise (docs/web.md#drills); empty for a real report. */
+  exercise: string;
 }
 
 export type FieldName = keyof ReportValues;
@@ -72,6 +74,7 @@ export const emptyValues = (now: Date): ReportValues => ({
   unknowns: '',
   reporterName: '',
   reporterPhone: '',
+  exercise: '',
 });
 
 /** The last report's content as the starting point of the next one. */
@@ -95,6 +98,7 @@ export const valuesFrom = (report: ReportSubmittedData): ReportValues => ({
   unknowns: report.unknowns,
   reporterName: report.reporter.name,
   reporterPhone: report.reporter.phone,
+  exercise: report.drill ? 'yes' : '',
 });
 
 /** A report body as the console sent it, back into the form (correcting a refused report). */
@@ -118,6 +122,7 @@ export const valuesFromBody = (body: ReportBodyInput): ReportValues => ({
   unknowns: body.unknowns ?? '',
   reporterName: body.reporter.name,
   reporterPhone: body.reporter.phone,
+  exercise: body.exercise ? 'yes' : '',
 });
 
 const COUNT = /^\d{1,15}$/;
@@ -212,7 +217,14 @@ export const check = (values: ReportValues, now = Date.now()): Problem[] => {
 /** The API's report body; call only on values {@link check} found no problem with. */
 export const toBody = (
   values: ReportValues,
-  context: { readonly kind: ReportKind; readonly incidentId?: string; readonly region: string; readonly unit: string },
+  context: {
+    readonly kind: ReportKind;
+    readonly incidentId?: string;
+    readonly region: string;
+    readonly unit: string;
+    /** The return this report answers, when it is a correction. */
+    readonly correcting?: string;
+  },
 ): ReportBodyInput => {
   const count = (name: FieldName): number => countOf(values[name]) ?? 0;
   const serious = countOf(values.seriouslyInjured);
@@ -245,6 +257,8 @@ export const toBody = (
     unknowns: values.unknowns.trim(),
     reporter: { name: values.reporterName.trim(), phone: values.reporterPhone.trim(), unit: context.unit },
     ...(concernedUnit ? { concernedUnit } : {}),
+    ...(values.exercise === 'yes' ? { exercise: true } : {}),
+    ...(context.correcting ? { correcting: context.correcting } : {}),
   };
 };
 
@@ -260,6 +274,7 @@ const SERVER_FIELDS: Readonly<Record<string, FieldName>> = {
   summary: 'summary',
   grade: 'proposedGrade',
   concernedUnit: 'concernedUnit',
+  exercise: 'exercise',
   'casualties.dead': 'dead',
   'casualties.injured': 'injured',
   'casualties.seriouslyInjured': 'seriouslyInjured',
@@ -286,6 +301,7 @@ const KNOWN_PROBLEMS: readonly { readonly pattern: RegExp; readonly key: Message
   { pattern: /^must be a phone number$/, key: 'problem.phone' },
   { pattern: /^must be one of /, key: 'problem.choose' },
   { pattern: /^is not a known field$/, key: 'problem.unknownField' },
+  { pattern: /^no running drill covers/, key: 'problem.noDrill' },
 ];
 
 /** The problems of a 400, each beside its field where the form has one. */

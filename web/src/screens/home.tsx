@@ -1,6 +1,6 @@
 /** The first screen after signing in, by role. */
 import { chainOf, isKnownRegion } from '../../../shared/domain/regions/regions';
-import type { UnitDailyReports } from '../api/types';
+import type { UnitDailyReports, UnitIncidentPage } from '../api/types';
 import { claims } from '../auth/session';
 import { useApiRead } from '../components/api-read';
 import { unitLimitMs } from '../config';
@@ -9,6 +9,7 @@ import { durationText, officeName, regionName } from '../lib/words';
 import { isPending, myOutbox } from '../outbox/outbox';
 import { DailyStatus } from './daily-report';
 import { Board } from './desk/board';
+import { owedReturns } from './incidents';
 import { INSPECT_LINKS } from './inspect/links';
 
 /** The office a unit of `region` reports to: its county (or the city, where there is no county). */
@@ -26,10 +27,19 @@ const ReporterHome = (props: { readonly region: string; readonly unit: string })
   const pending = myOutbox.value.filter(isPending).length;
   const refused = myOutbox.value.filter((e) => e.state === 'refused').length;
   const [daily] = useApiRead<UnitDailyReports>(`/v1/units/${encodeURIComponent(props.unit)}/daily-reports`);
+  // Reports an office sent back come before anything else the unit could do.
+  const [mine] = useApiRead<UnitIncidentPage>(`/v1/units/${encodeURIComponent(props.unit)}/incidents?limit=20`);
+  const returned = mine.state === 'ok' ? owedReturns(mine.body.items).length : 0;
   return (
     <div>
       <h1 class="heading-l">{t('home.reporterTitle')}</h1>
       <p class="body">{t('home.unit', { unit: props.unit, region: regionName(props.region) })}</p>
+      {returned > 0 && (
+        <div class="notification returned" role="status">
+          <p class="body">{t('home.returned', { count: returned })}</p>
+          <a href="/incidents">{t('home.returnedLink')}</a>
+        </div>
+      )}
       {(pending > 0 || refused > 0) && (
         <div class="notification" role="status">
           {pending > 0 && <p class="body">{t('home.outboxPending', { count: pending })}</p>}

@@ -1,11 +1,63 @@
 /** "My incidents": the unit's incidents and, in plain words, where each one has got to. */
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api/client';
-import type { UnitIncident, UnitIncidentPage } from '../api/types';
+import type { UnitIncident, UnitIncidentPage, UnitReturn } from '../api/types';
 import { claims } from '../auth/session';
 import { ApiProblem, useApiRead } from '../components/api-read';
+import { DrillBadge } from '../components/drill-badge';
 import { t } from '../i18n/i18n';
 import { atChinaTime, gradeName, officeName } from '../lib/words';
+import { fieldName } from '../report/field-names';
+
+/** A return still awaiting the unit's correction: not yet answered (a missed one may still be sent, late). */
+const owed = (r: UnitReturn): boolean => r.status === 'pending' || r.status === 'missed';
+
+/** The returns the unit still owes a correction for, with their incidents. */
+export const owedReturns = (items: readonly UnitIncident[]) =>
+  items.flatMap((incident) => incident.returns.filter(owed).map((r) => ({ incident, r })));
+
+/** 被退回的报告: each report an office sent back, what to correct and why, and the way to correct it. */
+const Returned = (props: { readonly items: readonly UnitIncident[] }) => {
+  const returns = owedReturns(props.items);
+  if (returns.length === 0) return null;
+  return (
+    <section class="card returned" aria-labelledby="returned-heading">
+      <h2 class="heading-m" id="returned-heading">
+        {t('incidents.returnedTitle', { count: returns.length })}
+      </h2>
+      <ul class="entry-list">
+        {returns.map(({ incident, r }) => {
+          const headingId = `returned-${r.returnId}`;
+          const overdue = r.status === 'missed' || Date.parse(r.dueAt) < Date.now();
+          return (
+            <li class="entry" key={r.returnId}>
+              <h3 class="heading-s" id={headingId}>
+                {t('incidents.subjectOf', { subtype: incident.subtype, incidentId: incident.incidentId })}
+              </h3>
+              <p class="body">
+                {t('incidents.returnedBy', { office: officeName(r.by.office), time: atChinaTime(r.returnedAt) })}
+              </p>
+              <p class="body">
+                {t('incidents.returnedFields', { fields: r.fields.map(fieldName).join(t('list.separator')) })}
+              </p>
+              <p class="body">{t('incidents.returnedNote', { note: r.note })}</p>
+              <p class={`owed${overdue ? ' owed--warning' : ''}`}>
+                {t(overdue ? 'incidents.returnedOverdue' : 'incidents.returnedDue', { time: atChinaTime(r.dueAt) })}
+              </p>
+              <a
+                class="button"
+                href={`/incidents/${incident.incidentId}/correct/${r.returnId}`}
+                aria-describedby={headingId}
+              >
+                {t('incidents.correct')}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+};
 
 const IncidentItem = (props: { readonly incident: UnitIncident }) => {
   const { incident } = props;
@@ -13,6 +65,7 @@ const IncidentItem = (props: { readonly incident: UnitIncident }) => {
   return (
     <li class="entry">
       <h2 class="heading-s" id={headingId}>
+        <DrillBadge drillId={incident.drillId} />
         {t('incidents.subjectOf', { subtype: incident.subtype, incidentId: incident.incidentId })}
       </h2>
       <p class="hint">
@@ -48,6 +101,12 @@ const IncidentItem = (props: { readonly incident: UnitIncident }) => {
                   to: officeName(step.to.office),
                   time: atChinaTime(step.at),
                 })}
+          </li>
+        ))}
+        {incident.returns.map((r) => (
+          <li key={r.returnId}>
+            {t('incidents.returnedStep', { office: officeName(r.by.office), time: atChinaTime(r.returnedAt) })}
+            {r.correctedAt ? t('incidents.correctedStep', { time: atChinaTime(r.correctedAt) }) : ''}
           </li>
         ))}
         <li class="body--strong">{incident.status === 'closed' ? t('incidents.closed') : t('incidents.open')}</li>
@@ -90,6 +149,7 @@ export const Incidents = () => {
     <div>
       <h1 class="heading-l">{t('incidents.title')}</h1>
       <p class="body">{t('incidents.intro')}</p>
+      <Returned items={items} />
       {items.length === 0 ? (
         <p class="body">{t('incidents.empty')}</p>
       ) : (

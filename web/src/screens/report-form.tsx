@@ -8,16 +8,18 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { type Grade, graver } from '../../../shared/domain/grade';
-import type { Category, Figures, IncidentAnswer, ReportBodyInput, SubmitReportAnswer } from '../api/types';
+import type { ReturnedReport } from '../../../shared/domain/obligation';
+import type { Category, DrillList, Figures, IncidentAnswer, ReportBodyInput, SubmitReportAnswer } from '../api/types';
 import { claims } from '../auth/session';
 import { ApiProblem, useApiRead } from '../components/api-read';
-import { CountField, ErrorSummary, Fixed, Select, TextArea, TextField } from '../components/fields';
+import { Checkbox, CountField, ErrorSummary, Fixed, Select, TextArea, TextField } from '../components/fields';
 import { unitLimitMs } from '../config';
 import { type MessageKey, t } from '../i18n/i18n';
 import { fromChinaInput } from '../lib/china-time';
 import { dropDraft, loadDraft, saveDraft } from '../lib/drafts';
-import { durationText, gradeName, regionName } from '../lib/words';
+import { durationText, gradeName, officeName, regionName } from '../lib/words';
 import { myOutbox, type OutboxEntry, removeFromOutbox, saveToOutbox, sendOutbox } from '../outbox/outbox';
+import { fieldName } from '../report/field-names';
 import {
   CATEGORIES,
   type COUNT_FIELDS,
@@ -54,6 +56,11 @@ interface FormProps {
   readonly draftKey: string;
   /** A refused outbox entry this form corrects: replaced when the corrected report is saved. */
   readonly replaces?: string;
+  /**
+   * The return this report answers (docs/domain.md#review-and-return): its id, sent as `correcting`,
+   * and — when the network could say — what the office asked to correct and why.
+   */
+  readonly correcting?: { readonly returnId: string; readonly returned?: ReturnedReport | undefined };
 }
 
 const useTick = (ms: number): number => {
@@ -96,6 +103,30 @@ const FIGURE_FIELD: Readonly<Record<(typeof COUNT_FIELDS)[number], MessageKey>> 
   trapped: 'form.trapped',
   affectedPeople: 'form.affectedPeople',
   directLossYuan: 'form.directLossYuan',
+};
+
+/**
+ * The 演练 toggle: only while a running drill covers the unit (or when the report was already
+ * marked, so a refused exercise can be unticked). Left alone, a report is real.
+ */
+const ExerciseChoice = (props: {
+  readonly checked: boolean;
+  readonly onChange: (checked: boolean) => void;
+  readonly error: string | undefined;
+}) => {
+  const [read] = useApiRead<DrillList>('/v1/drills');
+  const running = read.state === 'ok' ? read.body.drills.find((d) => d.status === 'running') : undefined;
+  if (!running && !props.checked) return null;
+  return (
+    <Checkbox
+      id={fieldId('exercise')}
+      label={t('form.exercise')}
+      hint={running ? t('form.exerciseHint', { title: running.title }) : undefined}
+      checked={props.checked}
+      onChange={props.onChange}
+      error={props.error}
+    />
+  );
 };
 
 export const ReportForm = (props: FormProps) => {
@@ -145,6 +176,7 @@ export const ReportForm = (props: FormProps) => {
       region,
       unit,
       ...(props.incidentId ? { incidentId: props.incidentId } : {}),
+      ...(props.correcting ? { correcting: props.correcting.returnId } : {}),
     });
     // The report names its photos by hash; the photos themselves follow it.
     const body =
@@ -187,9 +219,11 @@ export const ReportForm = (props: FormProps) => {
   const title =
     props.replaces !== undefined
       ? t('form.titleCorrect')
-      : props.kind === 'initial'
-        ? t('form.titleInitial')
-        : t(props.kind === 'final' ? 'form.titleFinal' : 'form.titleFollowUp', { subject: props.subject ?? '' });
+      : props.correcting
+        ? t('form.titleReturned', { subject: props.subject ?? '' })
+        : props.kind === 'initial'
+          ? t('form.titleInitial')
+          : t(props.kind === 'final' ? 'form.titleFinal' : 'form.titleFollowUp', { subject: props.subject ?? '' });
   const previousHint = (name: (typeof COUNT_FIELDS)[number]): string | undefined => {
     if (!props.previous) return undefined;
     const value = props.previous[name];
@@ -212,6 +246,7 @@ export const ReportForm = (props: FormProps) => {
         {title}
       </h1>
       <ErrorSummary errors={summaryErrors} generation={generation} />
+      {props.correcting && <ReturnedNotice returned={props.correcting.returned} />}
       {restored && (
         <p class="notification" role="status">
           {t('form.draftRestored')}
@@ -224,7 +259,15 @@ export const ReportForm = (props: FormProps) => {
             ? t('form.introFinal')
             : t('form.introFollowUp')}
       </p>
-      {props.kind === 'initial' && <Deadline values={values} region={region} />}
+      {/* The console knows the real limits only: an exercise runs on its drill's, as its hint says. */}
+      {props.kind === 'initial' && values.exercise !== 'yes' && <Deadline values={values} region={region} />}
+      {props.kind === 'initial' && (
+        <ExerciseChoice
+          checked={values.exercise === 'yes'}
+          onChange={(checked) => set('exercise')(checked ? 'yes' : '')}
+          error={errorOf('exercise')}
+        />
+      )}
 
       <fieldset class="fieldset">
         <legend class="legend">{t('form.group.timePlace')}</legend>
@@ -407,13 +450,35 @@ export const ReportForm = (props: FormProps) => {
       </p>
 
       <button type="submit" class="button" disabled={saving}>
-        {props.kind === 'initial'
-          ? t('form.submitInitial')
-          : props.kind === 'final'
-            ? t('form.submitFinal')
-            : t('form.submitFollowUp')}
+        {props.correcting
+          ? t('form.submitCorrection')
+          : props.kind === 'initial'
+            ? t('form.submitInitial')
+            : props.kind === 'final'
+              ? t('form.submitFinal')
+              : t('form.submitFollowUp')}
       </button>
     </form>
+  );
+};
+
+/** What the office asked to correct, and why, above the form it is corrected in. */
+const ReturnedNotice = (props: { readonly returned: ReturnedReport | undefined }) => {
+  const { returned } = props;
+  return (
+    <div class="notification returned" role="note" aria-labelledby="returned-title">
+      <h2 class="heading-s" id="returned-title">
+        {returned ? t('form.returnedBy', { office: officeName(returned.by.office) }) : t('form.returnedUnknown')}
+      </h2>
+      {returned && (
+        <>
+          <p class="body">
+            {t('form.returnedFields', { fields: returned.fields.map(fieldName).join(t('list.separator')) })}
+          </p>
+          <p class="body">{t('form.returnedNote', { note: returned.note })}</p>
+        </>
+      )}
+    </div>
   );
 };
 
@@ -428,10 +493,17 @@ const lastKnownFromOutbox = (incidentId: string): OutboxEntry | undefined =>
         (entry.answer as Partial<SubmitReportAnswer> | undefined)?.incidentId === incidentId),
   );
 
-const LaterReport = (props: { readonly kind: 'follow-up' | 'final'; readonly id: string }) => {
+const LaterReport = (props: {
+  readonly kind: 'follow-up' | 'final';
+  readonly id: string;
+  /** The return a correction answers: the form sends it as `correcting`. */
+  readonly returnId?: string;
+}) => {
   const [read, reload] = useApiRead<IncidentAnswer>(`/v1/incidents/${encodeURIComponent(props.id)}`);
   const fallback = useMemo(() => lastKnownFromOutbox(props.id), [props.id]);
-  const draftKey = `${props.kind}:${props.id}`;
+  const draftKey = props.returnId ? `correction:${props.returnId}` : `${props.kind}:${props.id}`;
+  const correcting = (returned?: ReturnedReport) =>
+    props.returnId ? { correcting: { returnId: props.returnId, returned } } : {};
   if (read.state === 'loading') return <p class="body">{t('form.loading')}</p>;
   if (read.state === 'failed') {
     if (read.failure.kind === 'network' && fallback) {
@@ -444,17 +516,21 @@ const LaterReport = (props: { readonly kind: 'follow-up' | 'final'; readonly id:
           earlierMeasures={(body.measuresTaken ?? '').trim() !== ''}
           initial={valuesFromBody(body)}
           draftKey={draftKey}
+          {...correcting()}
         />
       );
     }
     return <ApiProblem failure={read.failure} retry={reload} />;
   }
-  const { incident, reports } = read.body;
+  const { incident, reports, obligations } = read.body;
   const last = reports.at(-1);
-  if (incident.status === 'closed' || !last) return <p class="body">{t('form.closed')}</p>;
+  // A correction is taken after a final report too: the final report may be the one returned.
+  if ((incident.status === 'closed' && !props.returnId) || !last) return <p class="body">{t('form.closed')}</p>;
+  const returned = obligations.find((o) => o.obligationId === props.returnId)?.returned;
   return (
     <ReportForm
-      kind={props.kind}
+      {...correcting(returned)}
+      kind={props.returnId && incident.status === 'closed' ? 'final' : props.kind}
       incidentId={props.id}
       subject={t('incidents.subjectOf', { subtype: last.subtype, incidentId: props.id })}
       previous={last.figures}
@@ -467,6 +543,11 @@ const LaterReport = (props: { readonly kind: 'follow-up' | 'final'; readonly id:
 
 export const FollowUpReport = (props: { readonly params?: { readonly id?: string } }) => (
   <LaterReport kind="follow-up" id={props.params?.id ?? ''} />
+);
+
+/** A report returned for correction, opened prefilled with the latest report so the unit corrects and sends it. */
+export const CorrectionReport = (props: { readonly params?: { readonly id?: string; readonly returnId?: string } }) => (
+  <LaterReport kind="follow-up" id={props.params?.id ?? ''} returnId={props.params?.returnId ?? ''} />
 );
 
 export const FinalReport = (props: { readonly params?: { readonly id?: string } }) => (

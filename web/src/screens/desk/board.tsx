@@ -5,6 +5,7 @@ import { request } from '../../api/client';
 import type { AcknowledgeAnswer, BoardRow } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem } from '../../components/api-read';
+import { DrillBadge } from '../../components/drill-badge';
 import { t } from '../../i18n/i18n';
 import { atChinaTime, gradeName, officeName } from '../../lib/words';
 import { Announcements } from './announcements';
@@ -32,6 +33,20 @@ const rowTone = (row: BoardRow, now: number): string => {
   return tones.includes('red') ? 'red' : tones.includes('amber') ? 'amber' : 'ok';
 };
 
+/** 已退回修改，等待更正: the state of a report this office sent back, on its row. */
+const AwaitingCorrectionLine = (props: { readonly awaiting: NonNullable<BoardRow['awaitingCorrection']> }) => {
+  const { awaiting } = props;
+  const overdue = awaiting.status === 'missed' || Date.parse(awaiting.dueAt) < serverNow.value;
+  return (
+    <p class={`body returned${overdue ? ' returned--overdue' : ''}`}>
+      {t(overdue ? 'desk.board.correctionOverdue' : 'desk.board.awaitingCorrection', {
+        to: awaiting.to.unit ?? officeName(awaiting.to.office),
+        time: atChinaTime(awaiting.dueAt),
+      })}
+    </p>
+  );
+};
+
 const Row = (props: { readonly row: BoardRow }) => {
   const { row } = props;
   const [failure, setFailure] = useState<ApiFailure | undefined>(undefined);
@@ -49,6 +64,7 @@ const Row = (props: { readonly row: BoardRow }) => {
   return (
     <li class={`entry board-row board-row--${rowTone(row, serverNow.value)}`} aria-labelledby={`row-${row.incidentId}`}>
       <h2 class="heading-s" id={`row-${row.incidentId}`}>
+        <DrillBadge drillId={row.drillId} />
         <a href={`/desk/incidents/${row.incidentId}`}>{subject}</a>
       </h2>
       <p class="hint">
@@ -60,6 +76,7 @@ const Row = (props: { readonly row: BoardRow }) => {
       {row.duties.map((duty) => (
         <Duty key={duty.obligationId} duty={duty} />
       ))}
+      {row.awaitingCorrection && <AwaitingCorrectionLine awaiting={row.awaitingCorrection} />}
       <div class="actions">
         {row.acknowledgedAt ? (
           <p class="body">{t('desk.board.acknowledged', { time: atChinaTime(row.acknowledgedAt) })}</p>

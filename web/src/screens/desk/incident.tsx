@@ -19,13 +19,16 @@ import type {
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
 import { Attachments } from '../../components/attachments';
+import { DrillBadge } from '../../components/drill-badge';
 import { Select, TextArea } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { atChinaTime, durationText, gradeName, officeName, regionName } from '../../lib/words';
+import { fieldName } from '../../report/field-names';
 import { firstOfficeOf } from '../home';
 import { Announcements } from './announcements';
 import { Duty, handoverName } from './duty';
 import { boardRows, refreshBoard, serverNow, subjectOf, useDesk } from './live';
+import { AwaitingCorrection, ReturnForm, type Sender } from './return-form';
 import { eventWords, figuresText, officerRole } from './words';
 
 const GRADES: readonly Grade[] = ['I', 'II', 'III', 'IV'];
@@ -95,6 +98,7 @@ const Actions = (props: {
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>(undefined);
   const [note, setNote] = useState('');
+  const [correctionNote, setCorrectionNote] = useState('');
   const [busy, setBusy] = useState(false);
   const base = `/v1/incidents/${props.incidentId}`;
 
@@ -112,6 +116,7 @@ const Actions = (props: {
   const written = props.duties.find(
     (o) => (o.handover === 'skipLevelWritten' || o.handover === 'naturalDisasterDirect') && owed(o),
   );
+  const correction = props.duties.find((o) => o.handover === 'correction' && owed(o));
   const lateBy = forwarding ? serverNow.value - Date.parse(forwarding.dueAt) : 0;
 
   return (
@@ -182,6 +187,45 @@ const Actions = (props: {
             {lateBy > 0
               ? t('desk.incident.forwardLateSubmit', { office: officeName(forwarding.to.office) })
               : t('desk.incident.forwardSubmit', { office: officeName(forwarding.to.office) })}
+          </button>
+        </section>
+      )}
+
+      {correction?.returned && (
+        <section class="card" aria-labelledby="correct-heading">
+          <h3 class="heading-s" id="correct-heading">
+            {t('desk.correct.title')}
+          </h3>
+          <p class="body">
+            {t('desk.correct.asked', {
+              office: officeName(correction.returned.by.office),
+              fields: correction.returned.fields.map(fieldName).join(t('list.separator')),
+              note: correction.returned.note,
+            })}
+          </p>
+          <TextArea
+            id="correct-note"
+            label={t('desk.correct.note')}
+            value={correctionNote}
+            onInput={setCorrectionNote}
+            rows={2}
+          />
+          <button
+            type="button"
+            class="button"
+            disabled={busy}
+            onClick={() =>
+              void act<ForwardAnswer>(
+                'forward',
+                {
+                  correcting: correction.obligationId,
+                  ...(correctionNote.trim() ? { note: correctionNote.trim() } : {}),
+                },
+                () => ({ text: t('desk.correct.done', { office: officeName(correction.to.office) }) }),
+              )
+            }
+          >
+            {t('desk.correct.submit', { office: officeName(correction.to.office) })}
           </button>
         </section>
       )}
@@ -310,7 +354,23 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
         o.to.level === me.level &&
         (o.metAt || o.escalatedAt),
     );
-  const mine = obligations.filter((o) => o.office === me.office && o.level === me.level);
+  // A unit's correction is filed under the office it reports to, but it is the unit's to send.
+  const mine = obligations.filter((o) => o.office === me.office && o.level === me.level && o.unit === undefined);
+  const stillOwed = mine.find((o) => FORWARDING.has(o.handover) && owed(o));
+  const awaiting = obligations.find(
+    (o) =>
+      o.handover === 'correction' && owed(o) && o.returned?.by.office === me.office && o.returned.by.level === me.level,
+  );
+  const latestReport = reports[reports.length - 1];
+  const forwardedToMe = obligations.find(
+    (o) => FORWARDING.has(o.handover) && o.to.office === me.office && o.to.level === me.level && o.metAt,
+  );
+  const sender: Sender | undefined =
+    firstOfficeOf(incident.regionCode) === me.office && latestReport
+      ? { unit: latestReport.reporter.unit }
+      : forwardedToMe
+        ? { office: forwardedToMe.office }
+        : undefined;
   const fromBoard = boardRows.value.find((r) => r.incidentId === id)?.duties ?? [];
   const acknowledged = incident.acknowledgements.find((a) => a.office === me.office && a.level === me.level);
   const events = lastTrail.current?.events ?? [];
@@ -328,7 +388,10 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
       <p class="body">
         <a href="/desk">{t('desk.incident.back')}</a>
       </p>
-      <h1 class="heading-l">{t('desk.incident.title', { subject })}</h1>
+      <h1 class="heading-l">
+        <DrillBadge drillId={incident.drill?.drillId} />
+        {t('desk.incident.title', { subject })}
+      </h1>
       <p class="hint">{t('desk.incident.id', { id })}</p>
       <Announcements />
 
@@ -373,6 +436,10 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
         {hasIt && (
           <Actions incidentId={id} grade={incident.grade} acknowledged={acknowledged?.at} duties={mine} done={reload} />
         )}
+        {hasIt && awaiting && <AwaitingCorrection correction={awaiting} stillOwed={stillOwed} />}
+        {hasIt && !awaiting && sender && (
+          <ReturnForm incidentId={id} sender={sender} stillOwed={stillOwed} done={reload} />
+        )}
       </section>
 
       <section class="card" aria-labelledby="reports-heading">
@@ -391,6 +458,9 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
                     time: atChinaTime(report.receivedAt),
                   })}
                 </h3>
+                {report.correcting && (
+                  <p class="body returned">{t('desk.incident.correcting', { returnId: report.correcting })}</p>
+                )}
                 <p class="body">{report.summary}</p>
                 {previous ? (
                   <Changes previous={previous.figures} current={report.figures} />
@@ -429,7 +499,7 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
           {obligations.map((o) => (
             <li key={o.obligationId}>
               {t('desk.incident.chainRow', {
-                from: officeName(o.office),
+                from: o.unit ?? officeName(o.office),
                 to: officeName(o.to.office),
                 handover: handoverName(o.handover),
                 due: atChinaTime(o.dueAt),

@@ -1,9 +1,11 @@
 /** The incident's log in plain words, one sentence per event, in the person's language. */
 import { type Figures, RESPONSIBLE_ROLES } from '../../../../shared/domain/incident';
 import type { Handover } from '../../../../shared/domain/policy/policy';
+import { isCorrectionId } from '../../../../shared/domain/review';
 import type { IncidentEvent } from '../../api/types';
 import { type MessageKey, t } from '../../i18n/i18n';
 import { atChinaTime, durationText, gradeName, officeName } from '../../lib/words';
+import { fieldName } from '../../report/field-names';
 import { handoverName } from './duty';
 
 /** 死亡 3，受伤 2，失踪 1，被困 0: the casualties at a glance, as the unit's own list says them. */
@@ -19,9 +21,14 @@ export const figuresText = (figures: Figures): string =>
 export const officerRole = (role: string): string =>
   (RESPONSIBLE_ROLES as readonly string[]).includes(role) ? t(`desk.role.${role}` as MessageKey) : role;
 
-/** The hand-over an obligation is for: the last part of its id (`<incident>-<office>-<hand-over>`). */
+/**
+ * The hand-over an obligation is for: the last part of its id (`<incident>-<office>-<hand-over>`),
+ * or a correction (`<incident>-correction<n>`).
+ */
 const handoverIn = (obligationId: string): string =>
-  handoverName(obligationId.slice(obligationId.lastIndexOf('-') + 1) as Handover);
+  handoverName(
+    isCorrectionId(obligationId) ? 'correction' : (obligationId.slice(obligationId.lastIndexOf('-') + 1) as Handover),
+  );
 
 export const eventWords = (event: IncidentEvent): string => {
   const time = atChinaTime(event.at);
@@ -118,6 +125,27 @@ export const eventWords = (event: IncidentEvent): string => {
       return t('desk.incident.ev.NotificationSent', { time, count: event.data.recipients.length });
     case 'NotificationFailed':
       return t('desk.incident.ev.NotificationFailed', { time, reason: event.data.reason });
+    case 'ReportReturned': {
+      const d = event.data;
+      return t('desk.incident.ev.ReportReturned', {
+        time,
+        office: officeName(d.office),
+        report: d.reportId,
+        to: d.to.unit ?? officeName(d.to.office),
+        fields: d.fields.map(fieldName).join(t('list.separator')),
+        note: d.note,
+        due: atChinaTime(d.dueAt),
+      });
+    }
+    case 'ReportCorrected': {
+      const d = event.data;
+      return (
+        t('desk.incident.ev.ReportCorrected', { time, by: d.unit ?? officeName(d.office) }) +
+        (d.lateByMs > 0 ? t('desk.incident.ev.correctedLate', { late: durationText(d.lateByMs) }) : '')
+      );
+    }
+    case 'SmsDelivered':
+      return t('desk.incident.ev.SmsDelivered', { time, messageId: event.data.providerMessageId });
     case 'InspectionFinding':
       return t('desk.incident.ev.InspectionFinding', {
         time,

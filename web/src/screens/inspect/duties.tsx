@@ -194,6 +194,9 @@ const Row = (props: { readonly row: AuditRow }) => {
       <td>
         {chinaDateTime(row.deadline)}
         <div class="hint">{basisOf(row.kind)}</div>
+        {row.kind === 'correction' && row.obligationId && (
+          <div class="hint">{t('inspect.row.returnBasis', { returnId: row.obligationId })}</div>
+        )}
       </td>
       <td>{row.metAt ? chinaDateTime(row.metAt) : t('inspect.row.never')}</td>
       <td>{row.lateBy ?? '—'}</td>

@@ -9,6 +9,7 @@ import type { AuditTrailAnswer, CandidatesPage, IncidentEvent, OfficeIncidentAns
 import { claims, type Role } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
 import { Attachments } from '../../components/attachments';
+import { DrillBadge } from '../../components/drill-badge';
 import { t } from '../../i18n/i18n';
 import { atChinaTime, regionName, roleName } from '../../lib/words';
 import { eventWords } from '../desk/words';
@@ -116,7 +117,10 @@ export const InspectIncident = (props: { readonly id: string }) => {
 
   return (
     <div class="wide">
-      <h1 class="heading-l">{t('inspect.incident.title', { id: props.id })}</h1>
+      <h1 class="heading-l">
+        <DrillBadge drillId={incident.state === 'ok' ? incident.body.incident.drill?.drillId : undefined} />
+        {t('inspect.incident.title', { id: props.id })}
+      </h1>
       {audit.state === 'failed' && <ApiProblem failure={audit.failure} retry={reloadAudit} />}
       {incident.state === 'ok' && (
         <p class="body">
