@@ -93,7 +93,13 @@ describe('photos with a report in Chromium', () => {
     await desk.page.goto(`/desk/incidents/${incidentId}`);
     const thumbnail = desk.page.getByRole('img', { name: /倒塌房屋正面/ });
     await visible(thumbnail, 30_000);
-    expect(await thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(2048);
+    // Thumbnails load lazily: brought into view, it loads the stored photo, 2,048 px wide.
+    await thumbnail.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: 15_000,
+      })
+      .toBe(2048);
     await visible(desk.page.getByRole('link', { name: '查看原件：倒塌房屋正面' }));
     await expectAccessible(desk.page, 'desk incident with a photo');
     await screenshot(desk.page, 'desk-incident-photo');
