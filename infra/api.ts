@@ -3,8 +3,8 @@
  * Lambda per function, one route per entry) and by the local HTTP server (which imports the same
  * handler files). Adding a route here adds it in both runtimes.
  */
-import type { GeneratedFiles, TableAccess } from './constructs/pipeline-function';
-import type { AuditTrailTable, TableName, TopicName } from './resources';
+import type { BucketAccess, GeneratedFiles, TableAccess } from './constructs/pipeline-function';
+import type { AuditTrailTable, BucketName, TableName, TopicName } from './resources';
 
 /**
  * What a function may do on each table. An audit trail can only be read or appended to: the type
@@ -21,6 +21,7 @@ export interface FunctionDef {
   readonly entry: string;
   readonly tables?: TableGrants;
   readonly publishes?: readonly TopicName[];
+  readonly buckets?: { readonly [B in BucketName]?: BucketAccess };
   /**
    * Files the handler reads from its own folder, generated at bundling time on AWS and by the local
    * runtime before it loads the handler (`infra/tools/generated-files.ts`).
@@ -134,12 +135,14 @@ export const apiFunctions = {
     id: 'VerifyAuditFunction',
     entry: 'functions/verify-audit/handler.ts',
     tables: { incidents: 'read', zeroReports: 'read', accessLog: 'append' },
+    buckets: { attachments: 'read' },
   },
   // An evidence pack: the logs, heads and duties of the incidents, with the persons on record.
   auditEvidence: {
     id: 'AuditEvidenceFunction',
     entry: 'functions/audit-evidence/handler.ts',
     tables: { incidents: 'read', officers: 'read', accessLog: 'append' },
+    buckets: { attachments: 'read' },
   },
   // The one thing an inspector writes: a finding, appended to the incident's log.
   recordFinding: {
@@ -170,6 +173,20 @@ export const apiFunctions = {
   },
   // A reporting unit's own reads (the web console's "my incidents" and today's zero report).
   unitIncidents: { id: 'UnitIncidentsFunction', entry: 'functions/unit-incidents/handler.ts', tables: readsIncidents },
+  // Attachments: the unit's presigned upload (signed by this function's role, hence `upload`), and
+  // what arrived with short-lived links to read it.
+  requestUpload: {
+    id: 'RequestUploadFunction',
+    entry: 'functions/request-upload/handler.ts',
+    tables: readsIncidents,
+    buckets: { attachments: 'upload' },
+  },
+  incidentAttachments: {
+    id: 'IncidentAttachmentsFunction',
+    entry: 'functions/incident-attachments/handler.ts',
+    tables: readsIncidents,
+    buckets: { attachments: 'read' },
+  },
   unitDailyReports: {
     id: 'UnitDailyReportsFunction',
     entry: 'functions/unit-daily-reports/handler.ts',
@@ -207,6 +224,8 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/incidents', fn: 'listIncidents', auth: true },
   { method: 'GET', path: '/v1/incidents/{id}', fn: 'getIncident', auth: true },
   { method: 'GET', path: '/v1/incidents/{id}/audit', fn: 'incidentAudit', auth: true },
+  { method: 'POST', path: '/v1/incidents/{id}/attachments', fn: 'requestUpload', auth: true },
+  { method: 'GET', path: '/v1/incidents/{id}/attachments', fn: 'incidentAttachments', auth: true },
   { method: 'GET', path: '/v1/audit/access-denied', fn: 'accessDenied', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/acknowledge', fn: 'acknowledge', auth: true },
   { method: 'POST', path: '/v1/incidents/{id}/forward', fn: 'forward', auth: true },

@@ -43,6 +43,11 @@ export const CHINA_RESOURCE_TYPES: readonly string[] = [
   'AWS::Lambda::Function',
   'AWS::Lambda::Permission',
   'AWS::Logs::LogGroup',
+  // The attachments bucket and its access-log bucket, with their policies: Amazon S3 and its server
+  // access logging are documented for the China regions (the China edition of the S3 API reference,
+  // PutBucketLogging and BucketLoggingStatus; AWS Config's s3-bucket-logging-enabled: all regions).
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
   'AWS::SecretsManager::Secret',
   'AWS::SNS::Subscription',
   'AWS::SNS::Topic',
@@ -62,6 +67,8 @@ export const CHINA_SERVICE_PRINCIPALS: readonly string[] = [
   'cloudwatch.amazonaws.com',
   'events.amazonaws.com',
   'lambda.amazonaws.com',
+  // S3 server access log delivery into the attachments' access-log bucket.
+  'logging.s3.amazonaws.com',
   'sns.amazonaws.com',
   'states.amazonaws.com',
 ];

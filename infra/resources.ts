@@ -1,6 +1,6 @@
 /**
  * The one description of every stateful resource: tables, stream, topics, queues, dead-letter
- * queues and subscriptions. The CDK stateful stack builds AWS resources from it and the local
+ * queues, subscriptions and buckets. The CDK stateful stack builds AWS resources from it and the local
  * runtime builds the same resources in DynamoDB Local and fauxqs from it, so the two cannot drift;
  * `test/infra/resources.test.ts` checks the synthesised template against it.
  *
@@ -200,6 +200,21 @@ export const topics = {
 } as const satisfies Record<string, TopicDef>;
 
 export type TopicName = keyof typeof topics;
+
+export interface BucketDef {
+  readonly id: string;
+  /** Bucket name in the local S3 emulator. */
+  readonly localName: string;
+  /** Environment variable that carries the bucket name to a function. */
+  readonly env: string;
+}
+
+export const buckets = {
+  // Photos and documents that reports name, each stored once under its incident and content hash.
+  attachments: { id: 'AttachmentsBucket', localName: 'attachments', env: 'ATTACHMENTS_BUCKET' },
+} as const satisfies Record<string, BucketDef>;
+
+export type BucketName = keyof typeof buckets;
 
 const eventTypes = (...types: EventType[]): FilterPolicy => ({ eventType: types });
 

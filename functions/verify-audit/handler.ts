@@ -5,7 +5,8 @@
  * there: a province holds more logs than one API call can read (`npm run verify-audit` reads them
  * all in one run). The endpoint finds incidents through their heads, as the views do, so an
  * incident whose head was deleted is not among its chains: the CLI's scan for logs without a head
- * (`head-missing`), and a digest it wrote (`chain-missing`), catch that.
+ * (`head-missing`), and a digest it wrote (`chain-missing`), catch that. The files an incident's
+ * reports name are read back and hashed: other bytes under a named key are `attachment-mismatch`.
  */
 import {
   apiTablesEnv,
@@ -15,6 +16,7 @@ import {
   zeroReportsEnv,
 } from '../../shared/adapters/dynamodb';
 import { apiHandler, json } from '../../shared/adapters/http/api-handler';
+import { attachmentsEnv, makeAttachmentStore } from '../../shared/adapters/s3/attachment-store';
 import { systemClock } from '../../shared/adapters/system';
 import { makeIncidentAuditChains, makeVerifyAudit } from '../../shared/application/verify-audit';
 import { readEnv } from '../../shared/config/env';
@@ -30,12 +32,17 @@ const PAGE_BUDGET_MS = 6_000;
 /** Refusals listed with the first page; the rest continue at /v1/audit/access-denied. */
 const ACCESS_DENIED_ON_FIRST_PAGE = 50;
 
-const env = readEnv(apiTablesEnv.extend(zeroReportsEnv.shape));
+const env = readEnv(apiTablesEnv.extend(zeroReportsEnv.shape).extend(attachmentsEnv.shape));
 const { incidents, accessLog } = makeIncidentAdapters(env);
 const verifyAudit = makeVerifyAudit({
   // The incidents' logs first (resumable through their region indexes), then the units' zero-report
   // logs, then each province's daily chains of refused requests.
-  sources: [makeIncidentAuditChains({ incidents }), makeZeroReportAuditChains(env), makeAccessDeniedChains(env)],
+  sources: [
+    // Each incident's named files are read back and hashed against the log.
+    makeIncidentAuditChains({ incidents, attachments: makeAttachmentStore(env, systemClock) }),
+    makeZeroReportAuditChains(env),
+    makeAccessDeniedChains(env),
+  ],
   accessLog,
   clock: systemClock,
 });

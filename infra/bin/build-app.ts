@@ -47,7 +47,11 @@ export interface PipelineApp {
 }
 
 export function buildApp(options: BuildAppOptions = {}): PipelineApp {
-  const app = new App({ context: options.context, outdir: options.outdir });
+  const app = new App({
+    // S3 server access logs delivered under a bucket policy, not the deprecated log-delivery ACL.
+    context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...options.context },
+    outdir: options.outdir,
+  });
   // Given options.env, exactly that (`{}`: environment-agnostic); otherwise the CLI's defaults.
   const givenRegion = options.env ? options.env.region : process.env.CDK_DEFAULT_REGION;
   const deployment = deploymentFrom((key) => app.node.tryGetContext(key), givenRegion);
@@ -88,6 +92,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
     tables: stateful.tables,
     topics: stateful.topics,
     queues: stateful.queues,
+    buckets: stateful.buckets,
     tokens,
     sms: { setup: deployment.sms, ...(stateful.smsCredentials ? { credentials: stateful.smsCredentials } : {}) },
     operatorAlerts: stateful.operatorAlerts,
@@ -113,6 +118,7 @@ export function buildApp(options: BuildAppOptions = {}): PipelineApp {
         description: 'Incident reporting pipeline: the web console and the API on one CloudFront distribution',
         httpApi: stateless.httpApi,
         signIn: consoleSignIn(stateful, identity),
+        attachments: stateful.buckets.attachments,
         webDist: options.webDist ?? ensureWebBuild().dist,
         ...(domain ? { domain } : {}),
       })

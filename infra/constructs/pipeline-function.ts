@@ -13,6 +13,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ITopic, TopicGrants } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -118,6 +119,17 @@ export type TableAccess = 'read' | 'append' | 'readWrite';
  */
 export const EVIDENCE_APPENDER_TAG = { key: 'incident-pipeline:evidence-appender', value: 'true' } as const;
 
+/**
+ * How a function uses a bucket: `read` its objects (HEAD, GET, and presigned GETs signed by its
+ * role), or also `upload` (presigned PUTs signed by its role: S3 authorises a presigned request as
+ * the signer, so the signer must be allowed the PUT itself).
+ */
+export type BucketAccess = 'read' | 'upload';
+
+/** The wildcard actions of CDK's `grantRead` and `grantPut`, as cdk-nag names them. */
+const S3_READ_ACTIONS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] as const;
+const S3_PUT_ACTIONS = ['s3:Abort*'] as const;
+
 /** How a function uses a queue: `send` to enqueue, `consume` to receive and delete. */
 export type QueueAccess = 'send' | 'consume';
 
@@ -214,6 +226,30 @@ export class PipelineFunction extends NodejsFunction {
       `Queries on the secondary indexes of ${envName} need the index ARNs; the wildcard covers only ` +
         "this table's own indexes, which are part of the same data set.",
     );
+    return this;
+  }
+
+  /**
+   * Gives the function `access` to `bucket`'s objects (see {@link BucketAccess}) and the bucket's
+   * name in `envName`. Never a delete: the attachments bucket denies it to everyone anyway.
+   */
+  public bindBucket(bucket: IBucket, envName: string, access: BucketAccess): this {
+    this.addEnvironment(envName, bucket.bucketName);
+    bucket.grantRead(this);
+    if (access === 'upload') bucket.grantPut(this);
+    const reference = nagReference(this, bucket, bucket.bucketArn);
+    acknowledgeNag(
+      this.executionRole,
+      `IAM5[Resource::${reference}/*]`,
+      `The objects of ${envName}: every key of that one bucket, whose keys are chosen by incident and content hash at run time.`,
+    );
+    for (const action of access === 'upload' ? [...S3_READ_ACTIONS, ...S3_PUT_ACTIONS] : S3_READ_ACTIONS) {
+      acknowledgeNag(
+        this.executionRole,
+        `IAM5[Action::${action}]`,
+        `CDK's ${access === 'upload' ? 'read and put grants' : 'read grant'} on ${envName} (${action}), on that one bucket and its objects only.`,
+      );
+    }
     return this;
   }
 

@@ -1,8 +1,8 @@
 /**
  * Backing up and restoring the local runtime's data folder (DATA_DIR): DynamoDB Local's database,
- * the token signing key and the officer inbox. A copy of the folder is only a consistent copy
- * while nothing has it open, so both refuse while the runtime — or any DynamoDB Local on the
- * folder, such as a command-line tool's — is running. A backup carries a manifest of every file
+ * the token signing key, the officer inbox and the attachments' files (`s3/`). A copy of the
+ * folder is only a consistent copy while nothing has it open, so both refuse while the runtime —
+ * or any DynamoDB Local on the folder, such as a command-line tool's — is running. A backup carries a manifest of every file
  * with its size and SHA-256, and a restore checks it before it touches anything; the data a
  * restore replaces is moved aside, not deleted.
  */

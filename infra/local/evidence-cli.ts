@@ -1,11 +1,13 @@
 /**
  * `npm run evidence -- (--incident <id> ... | --region <code> [--from <time>] [--to <time>])
- * [--out <file>] [--verifier <file>] [--digest <file>]`: builds an evidence pack from the local data, as
+ * [--out <file>] [--verifier <file>] [--digest <file>] [--with-files]`: builds an evidence pack from the local data, as
  * `GET /v1/audit/evidence` does for an inspector of the jurisdiction asked about (of the country
  * for `--incident`), and writes it to `--out` (default: its own name, in the current folder).
  * `--verifier` also writes the offline verifier page, which opens the pack in any browser with no
  * network (docs/evidence-pack.md). `--digest` also writes the pack's digest alone, which
- * `npm run verify-audit -- --against` holds the system's chains to later. Prints the pack's seal: the value to write in the inspection
+ * `npm run verify-audit -- --against` holds the system's chains to later. The files the reports name
+ * are listed with their status in storage, and with `--with-files` their bytes are in the pack too.
+ * Prints the pack's seal: the value to write in the inspection
  * record. Exits 2 when it cannot run (a bad command line, no data, a refusal). Uses the running
  * local runtime's DynamoDB Local if there is one (DATA_DIR/runtime.json), otherwise starts
  * DynamoDB Local on DATA_DIR itself.
@@ -18,7 +20,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const usage =
   'usage: npm run evidence -- (--incident <id> [--incident <id> ...] | --region <six-digit code> ' +
-  '[--from <ISO time>] [--to <ISO time>]) [--out <file>] [--verifier <file>] [--digest <file>]';
+  '[--from <ISO time>] [--to <ISO time>]) [--out <file>] [--verifier <file>] [--digest <file>] [--with-files]';
 const { values, fail } = commandLine(usage, {
   options: {
     incident: { type: 'string', multiple: true },
@@ -28,6 +30,7 @@ const { values, fail } = commandLine(usage, {
     out: { type: 'string' },
     verifier: { type: 'string' },
     digest: { type: 'string' },
+    'with-files': { type: 'boolean', default: false },
   },
 });
 
@@ -61,10 +64,15 @@ const { packFileName } = await import('../../shared/domain/evidence/pack-format'
 const { NATIONAL } = await import('../../shared/domain/regions/regions');
 const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
+const { connectToLocalAttachments } = await import('./local-s3-connection');
 const { tables } = await import('../resources');
 
 const connection = await connectToLocalDynamoDb(dataDir).catch((error: unknown) =>
   fail(`cannot reach the local data: ${(error as Error).message}`, false),
+);
+// The files reports name, read back for the pack; none when no file was ever stored here.
+const files = await connectToLocalAttachments(dataDir).catch((error: unknown) =>
+  fail(`cannot reach the local attachments: ${(error as Error).message}`, false),
 );
 try {
   const client = makeDocumentClient(
@@ -77,6 +85,7 @@ try {
     }),
     directory: makeDynamoOfficerDirectory({ client, table: connection.tables?.officers ?? tables.officers.localName }),
     clock: systemClock,
+    ...(files ? { attachments: files.attachments, files: values['with-files'] ? 'content' : 'hashes' } : {}),
   });
   // Whoever holds the machine's data folder holds every record in it: the tool builds as an
   // inspector of the jurisdiction it was asked about.
@@ -103,5 +112,6 @@ try {
   console.error(`no pack was built: ${(error as Error).message}`);
   process.exitCode = 2;
 } finally {
+  await files?.stop();
   await connection.stop();
 }

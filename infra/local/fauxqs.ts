@@ -1,7 +1,13 @@
 /**
- * fauxqs: SQS and SNS over the real wire protocols (filter policies, raw delivery, DLQ redrive),
- * running inside this Node process. It keeps everything in memory, which is why the runtime
- * rebuilds projections from the persisted event log on start.
+ * fauxqs: SQS, SNS and S3 over the real wire protocols (filter policies, raw delivery, DLQ
+ * redrive; object PUT, GET and HEAD with their checksums), running inside this Node process. It
+ * keeps queues and topics in memory, which is why the runtime rebuilds projections from the
+ * persisted event log on start; S3 objects, given `s3StorageDir`, are plain files there, so the
+ * attachments survive a restart as DynamoDB Local's tables do.
+ *
+ * It checks no signature and no checksum on a PUT (it stores the declared one as given): the local
+ * S3 edge (`s3-edge.ts`) checks the length and checksum before passing an upload on, as S3 does,
+ * and verification reads every named object back and hashes it whatever the store says.
  */
 import { startFauxqs } from 'fauxqs';
 import { LOCAL_REGION } from './aws-local';
@@ -11,8 +17,16 @@ export interface LocalMessaging {
   stop(): Promise<void>;
 }
 
-export const startLocalMessaging = async (port = 0): Promise<LocalMessaging> => {
-  const server = await startFauxqs({ port, logger: false, host: '127.0.0.1', defaultRegion: LOCAL_REGION });
+export const startLocalMessaging = async (
+  options: { readonly port?: number; readonly s3StorageDir?: string } = {},
+): Promise<LocalMessaging> => {
+  const server = await startFauxqs({
+    port: options.port ?? 0,
+    logger: false,
+    host: '127.0.0.1',
+    defaultRegion: LOCAL_REGION,
+    ...(options.s3StorageDir ? { s3StorageDir: options.s3StorageDir } : {}),
+  });
   return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
 };
 

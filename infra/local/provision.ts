@@ -1,5 +1,5 @@
 /**
- * Creates the tables, stream, topics, queues, dead-letter queues and subscriptions of
+ * Creates the tables, stream, topics, queues, dead-letter queues, subscriptions and buckets of
  * `infra/resources.ts` in the local engines — the same description the CDK stateful stack is
  * built from. Safe to run on every start: what exists is kept, a missing index is added.
  */
@@ -15,9 +15,12 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
+  type BucketName,
+  buckets,
   type IndexDef,
   type KeyDef,
   type QueueName,
@@ -35,6 +38,7 @@ export interface LocalResources {
   readonly tables: Record<TableName, string>;
   readonly queues: Record<QueueName, { url: string; arn: string; deadLetterUrl: string; deadLetterArn: string }>;
   readonly topics: Record<TopicName, string>;
+  readonly buckets: Record<BucketName, string>;
 }
 
 const keySchema = (partitionKey: KeyDef, sortKey?: KeyDef): KeySchemaElement[] => [
@@ -106,6 +110,7 @@ export interface ProvisionClients {
   readonly dynamodb: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  readonly s3: S3Client;
 }
 
 export interface ProvisionOptions {
@@ -172,7 +177,14 @@ export const provisionLocalResources = async (
     );
   }
 
-  return { tables: tableNames, queues: queueRefs, topics: topicArns };
+  const bucketNames = {} as Record<BucketName, string>;
+  for (const [key, def] of Object.entries(buckets) as [BucketName, (typeof buckets)[BucketName]][]) {
+    bucketNames[key] = `${prefix}${def.localName}`.toLowerCase();
+    // Idempotent in the emulator: a bucket kept from an earlier start is answered as created.
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucketNames[key] }));
+  }
+
+  return { tables: tableNames, queues: queueRefs, topics: topicArns, buckets: bucketNames };
 };
 
 const createQueue = async (
@@ -199,6 +211,9 @@ export const resourceEnvironment = (resources: LocalResources): Record<string, s
   }
   for (const [key, def] of Object.entries(topics) as [TopicName, (typeof topics)[TopicName]][]) {
     env[def.env] = resources.topics[key];
+  }
+  for (const [key, def] of Object.entries(buckets) as [BucketName, (typeof buckets)[BucketName]][]) {
+    env[def.env] = resources.buckets[key];
   }
   return env;
 };

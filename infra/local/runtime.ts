@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
@@ -32,6 +33,7 @@ import { startLocalWorkers } from './local-workers';
 import { startMetricsTally } from './metrics-tally';
 import { PortInUseError } from './ports';
 import { type LocalResources, provisionLocalResources, resourceEnvironment } from './provision';
+import { startLocalS3Edge } from './s3-edge';
 import { LOCAL_IDENTITIES, makeLocalSignIn } from './sign-in';
 import { makeWebAssets } from './web-assets';
 import { webDist } from './web-build';
@@ -44,7 +46,7 @@ export const WRITE_COUNTS_FILE = 'write-counts.json';
 export interface LocalRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
   readonly port: number;
-  /** Holds the signing key and, unless `inMemory`, DynamoDB Local's files. */
+  /** Holds the signing key and, unless `inMemory`, DynamoDB Local's files and the S3 emulator's objects. */
   readonly dataDir: string;
   /** `national`, `drill` or a path to a policy file. */
   readonly policy: string;
@@ -88,7 +90,7 @@ export interface LocalRuntime {
   readonly dataDir: string;
   readonly policy: Policy;
   readonly resources: LocalResources;
-  readonly endpoints: { readonly dynamodb: string; readonly messaging: string };
+  readonly endpoints: { readonly dynamodb: string; readonly messaging: string; readonly s3: string };
   readonly dynamodbPid: number | undefined;
   /** The stand-in SMS provider the SMS worker sends through (what it accepted, and refusals to make). */
   readonly sms: FakeSmsProvider;
@@ -112,13 +114,14 @@ const assertPortFree = (port: number): Promise<void> =>
  * Points every AWS SDK client the handlers build at the local engines, and has their DynamoDB
  * clients wait for DynamoDB Local to commit each transaction before answering (commit-barrier.ts).
  */
-const localAwsEnvironment = (dynamodb: string, messaging: string): Record<string, string> => ({
+const localAwsEnvironment = (dynamodb: string, messaging: string, s3: string): Record<string, string> => ({
   AWS_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
   AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
   AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
   AWS_ENDPOINT_URL_SQS: messaging,
   AWS_ENDPOINT_URL_SNS: messaging,
+  AWS_ENDPOINT_URL_S3: s3,
   DYNAMODB_LOCAL_COMMIT_BARRIER: 'true',
 });
 
@@ -156,7 +159,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     } else {
       const [dynamodb, messaging] = await Promise.allSettled([
         startDynamoDbLocal(options.inMemory ? {} : { dataDir: join(options.dataDir, 'dynamodb') }),
-        startLocalMessaging(),
+        startLocalMessaging(options.inMemory ? {} : { s3StorageDir: join(options.dataDir, 's3') }),
       ]);
       if (dynamodb.status === 'fulfilled') cleanups.push(dynamodb.value.stop);
       if (messaging.status === 'fulfilled') cleanups.push(messaging.value.stop);
@@ -166,13 +169,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       dynamodbPid = dynamodb.value.pid;
       messagingEndpoint = messaging.value.endpoint;
     }
-    log(`DynamoDB Local at ${dynamodbEndpoint}, fauxqs (SQS/SNS) at ${messagingEndpoint}`);
+    // Attachments are uploaded and read through S3's door: its CORS and its upload checks.
+    const s3Edge = await startLocalS3Edge(messagingEndpoint);
+    cleanups.push(s3Edge.stop);
+    log(
+      `DynamoDB Local at ${dynamodbEndpoint}, fauxqs (SQS/SNS/S3) at ${messagingEndpoint}, S3 uploads at ${s3Edge.endpoint}`,
+    );
 
     const clientConfig = { region: LOCAL_REGION, credentials: localCredentials };
     const clients = {
       dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEndpoint }),
       sqs: new SQSClient({ ...clientConfig, endpoint: messagingEndpoint }),
       sns: new SNSClient({ ...clientConfig, endpoint: messagingEndpoint }),
+      s3: new S3Client({ ...clientConfig, endpoint: s3Edge.endpoint, forcePathStyle: true }),
     };
     cleanups.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
@@ -190,7 +199,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // Handlers parse their configuration once, at import: set it before importing them.
     Object.assign(
       process.env,
-      localAwsEnvironment(dynamodbEndpoint, messagingEndpoint),
+      localAwsEnvironment(dynamodbEndpoint, messagingEndpoint, s3Edge.endpoint),
       resourceEnvironment(resources),
       sms.environment,
       {
@@ -284,6 +293,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         auth: issuer ? issuer.consoleAuth : { kind: 'local', identities: LOCAL_IDENTITIES },
         unitLimits: unitLimitsOf(policy),
       },
+      attachmentOrigin: s3Edge.endpoint,
     });
     const http = await startLocalHttpServer({
       port: options.port,
@@ -306,6 +316,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         dynamodb: dynamodbEndpoint,
         messaging: messagingEndpoint,
         tables: resources.tables,
+        buckets: resources.buckets,
       }),
     );
     cleanups.push(async () => rmSync(runtimeFile, { force: true }));
@@ -316,7 +327,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       dataDir: options.dataDir,
       policy,
       resources,
-      endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint },
+      endpoints: { dynamodb: dynamodbEndpoint, messaging: messagingEndpoint, s3: s3Edge.endpoint },
       dynamodbPid,
       sms,
       sweepIntervalMs: workers.sweepIntervalMs,

@@ -68,11 +68,16 @@ const { systemClock } = await import('../../shared/adapters/system');
 const { makeIncidentAuditChains, makeVerifyAudit } = await import('../../shared/application/verify-audit');
 const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
+const { connectToLocalAttachments } = await import('./local-s3-connection');
 const { tables } = await import('../resources');
 
 // 1 means "something is broken"; not being able to look at all must not be mistaken for it.
 const connection = await connectToLocalDynamoDb(dataDir).catch((error: unknown) =>
   fail(`cannot reach the local data: ${(error as Error).message}`, false),
+);
+// The files reports name, to read back and hash; none when no file was ever stored here.
+const files = await connectToLocalAttachments(dataDir).catch((error: unknown) =>
+  fail(`cannot reach the local attachments: ${(error as Error).message}`, false),
 );
 const tableNames = {
   incidents: connection.tables?.incidents ?? tables.incidents.localName,
@@ -86,7 +91,10 @@ try {
   );
   const verifyAudit = makeVerifyAudit({
     sources: [
-      makeIncidentAuditChains({ incidents: makeDynamoIncidentStore({ client, incidentsTable: tableNames.incidents }) }),
+      makeIncidentAuditChains({
+        incidents: makeDynamoIncidentStore({ client, incidentsTable: tableNames.incidents }),
+        ...(files ? { attachments: files.attachments } : {}),
+      }),
       // The logs whose head is gone, which the head indexes above cannot find: a whole-table scan,
       // affordable here because this run reads everything anyway.
       makeDynamoHeadlessIncidentLogs({ client, incidentsTable: tableNames.incidents }),
@@ -166,5 +174,6 @@ try {
   console.error(`verification could not finish, so nothing is known about the chains: ${(error as Error).message}`);
   process.exitCode = 2;
 } finally {
+  await files?.stop();
   await connection.stop();
 }

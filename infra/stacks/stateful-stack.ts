@@ -28,6 +28,14 @@ import {
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectLockRetention,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LoggingProtocol, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -40,6 +48,8 @@ import { WebSignIn } from '../constructs/web-sign-in';
 import type { CognitoIdentity, IdentityProvider, SmsSetup } from '../deployment';
 import {
   AUDIT_TRAIL_TABLES,
+  type BucketName,
+  buckets,
   type FilterPolicy,
   type KeyDef,
   type QueueDef,
@@ -76,6 +86,26 @@ const EVIDENCE_DESTROYING_ACTIONS = [
  * Put (an event on not existing, a head on its version).
  */
 const EVIDENCE_APPENDING_ACTIONS = ['dynamodb:PutItem', 'dynamodb:PartiQLInsert'];
+
+/**
+ * Object actions that delete or replace what a report named. Denied to every principal by bucket
+ * policy, as the audit-trail tables deny deletes: an attachment is evidence, and its key is its
+ * content hash, so nothing legitimate ever deletes or rewrites one. Object lock keeps each version
+ * beyond that, even against a changed policy, for {@link ATTACHMENT_RETENTION_DAYS}.
+ */
+const ATTACHMENT_DESTROYING_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+];
+
+/**
+ * How long object lock keeps every version of an attachment (compliance mode: nobody, the root
+ * user included, can shorten it). Ten years: this system's choice, long enough for any inquiry
+ * into an incident and its reporting; raise it, never lower it, if an archive rule asks for more.
+ */
+export const ATTACHMENT_RETENTION_DAYS = 3650;
 
 /** How far back a table can be restored to the second: 35 days, the most point-in-time recovery keeps. */
 export const PITR_DAYS = 35;
@@ -124,6 +154,8 @@ export class StatefulStack extends Stack {
   public readonly queues: Readonly<Record<QueueName, Queue>>;
   /** Where each queue parks the messages its consumer failed on. */
   public readonly deadLetterQueues: Readonly<Record<QueueName, Queue>>;
+  /** One private, versioned, locked bucket per entry of `buckets`. */
+  public readonly buckets: Readonly<Record<BucketName, Bucket>>;
   /** Where alarms tell the operators (subscribe the on-call's email or pager to it). */
   public readonly operatorAlerts: Topic;
   /**
@@ -155,6 +187,7 @@ export class StatefulStack extends Stack {
     this.deadLetterQueues = mapRecord(queues, (def: QueueDef) => this.deadLetterQueue(def));
     this.queues = mapRecord(queues, (def: QueueDef, name) => this.queue(def, this.deadLetterQueues[name]));
     this.operatorAlerts = this.alertsTopic();
+    this.buckets = { attachments: this.attachmentsBucket(props?.webOrigins ?? []) };
     for (const [name, dlq] of entriesOf(this.deadLetterQueues)) {
       alarmOnDeadLetters(this, `${queues[name].deadLetter.id}Alarm`, dlq, this.operatorAlerts);
     }
@@ -279,6 +312,71 @@ export class StatefulStack extends Stack {
       });
     }
     return table;
+  }
+
+  /**
+   * The attachments: private, encrypted, TLS only, versioned with object lock, deletes denied by
+   * policy, every access logged, older objects moved to cheaper storage. The web console uploads
+   * and reads through presigned URLs, so its origins may PUT and GET across origins.
+   */
+  private attachmentsBucket(webOrigins: readonly string[]): Bucket {
+    const logs = new Bucket(this, 'AttachmentAccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // Who read which piece of evidence may be asked as long as the evidence is kept.
+      lifecycleRules: [{ expiration: Duration.days(ATTACHMENT_RETENTION_DAYS) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      logs,
+      'S1',
+      'This is the access-log bucket of the attachments bucket; logging its own access would recurse.',
+    );
+
+    const bucket = new Bucket(this, buckets.attachments.id, {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(ATTACHMENT_RETENTION_DAYS)),
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'attachments/',
+      // Photos are looked at in the first weeks, then only when an incident is inquired into.
+      lifecycleRules: [
+        {
+          id: 'OlderToCheaperStorage',
+          transitions: [
+            { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(365) },
+          ],
+        },
+      ],
+      cors:
+        webOrigins.length > 0
+          ? [
+              {
+                allowedOrigins: [...webOrigins],
+                allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+                allowedHeaders: ['content-type', 'x-amz-checksum-sha256', 'x-amz-sdk-checksum-algorithm'],
+                maxAge: 3600,
+              },
+            ]
+          : undefined,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AttachmentsAreEvidence',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ATTACHMENT_DESTROYING_ACTIONS,
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    new CfnOutput(this, 'AttachmentsBucketName', { value: bucket.bucketName });
+    return bucket;
   }
 
   private topic(def: TopicDef): Topic {

@@ -28,6 +28,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -42,7 +43,7 @@ import { PipelineMonitoring } from '../constructs/monitoring';
 import { acknowledgeNag } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import type { SmsSetup } from '../deployment';
-import { type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
+import { type BucketName, buckets, type QueueName, type TableName, type TopicName, tables, topics } from '../resources';
 import { type WorkerDef, type WorkerName, workerFunctions } from '../workers';
 import { entriesOf, mapRecord } from './records';
 import type { CognitoAccounts } from './stateful-stack';
@@ -128,6 +129,8 @@ export interface StatelessStackProps extends StackProps {
   readonly topics: Readonly<Record<TopicName, ITopic>>;
   /** The queues of `infra/resources.ts`, by name, for the functions that consume them. */
   readonly queues: Readonly<Record<QueueName, IQueue>>;
+  /** The buckets of `infra/resources.ts`, by name. */
+  readonly buckets: Readonly<Record<BucketName, IBucket>>;
   /** Whose tokens the API accepts: the user pool's, or an external OpenID Connect issuer's. */
   readonly tokens: TokenIssuer;
   /** Who sends officers' SMS, and the provider's keys when the SMS worker does. @default SNS */
@@ -331,6 +334,9 @@ export class StatelessStack extends Stack {
     }
     for (const name of def.publishes ?? []) {
       fn.bindTopic(props.topics[name], topics[name].env);
+    }
+    for (const [name, access] of entriesOf(def.buckets ?? {})) {
+      fn.bindBucket(props.buckets[name], buckets[name].env, access);
     }
     return fn;
   }

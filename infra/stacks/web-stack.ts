@@ -34,7 +34,14 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
@@ -50,6 +57,8 @@ export interface WebStackProps extends StackProps {
   readonly httpApi: IHttpApi;
   /** How the console signs people in: the user pool's managed login, or an external issuer's endpoints. */
   readonly signIn: ConsoleSignIn;
+  /** The attachments bucket: the console uploads photos to it and shows them from it, through presigned URLs. */
+  readonly attachments: IBucket;
   /** The built console (`web/dist`). */
   readonly webDist: string;
   /** The policy whose unit limits the console counts down. @default the built-in national policy */
@@ -121,7 +130,10 @@ export class WebStack extends Stack {
       comment: 'The web console: CSP without inline script, HSTS, no framing',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: consoleContentSecurityPolicy([signInOrigin]),
+          contentSecurityPolicy: consoleContentSecurityPolicy(
+            [signInOrigin],
+            [`https://${props.attachments.bucketRegionalDomainName}`],
+          ),
           override: true,
         },
         strictTransportSecurity: { accessControlMaxAge: YEAR, includeSubdomains: true, override: true },

@@ -5,11 +5,20 @@
  * Inspectors only, inside their jurisdiction; a refusal is a ForbiddenError, which the edge
  * records.
  */
+import { createHash } from 'node:crypto';
 import { type Actor, mayInspect } from '../domain/access';
+import { attachmentKey } from '../domain/attachments';
 import { auditPeriod } from '../domain/audit/listing';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import { dutiesOf, evidencePackOf, type IncidentEvidence } from '../domain/evidence/build-pack';
-import { type EvidencePack, MAX_PACK_INCIDENTS, type PackScope } from '../domain/evidence/pack-format';
+import {
+  type EvidencePack,
+  MAX_PACK_INCIDENTS,
+  type PackAttachment,
+  type PackScope,
+} from '../domain/evidence/pack-format';
+import type { IncidentEvent } from '../domain/incident';
+import type { AttachmentStore } from '../ports/attachment-store';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
 import type { OfficerDirectory } from '../ports/officer-directory';
@@ -36,9 +45,43 @@ export interface EvidenceDeps {
   readonly incidents: IncidentStore;
   readonly directory: OfficerDirectory;
   readonly clock: Clock;
+  /**
+   * Where the files the reports name are stored: given, each is read back and its status put in
+   * the pack, and with `files: 'content'` its bytes too. Without it the pack has the names and
+   * hashes the logs carry, and nothing about storage.
+   */
+  readonly attachments?: AttachmentStore;
+  readonly files?: 'hashes' | 'content';
   /** {@link MAX_PACK_BYTES} unless given. */
   readonly maxBytes?: number;
 }
+
+/** Each file the log names, as `store` holds it now: read back, hashed, and with `content`, included. */
+const attachmentsOf = async (
+  store: AttachmentStore,
+  incidentId: string,
+  events: readonly IncidentEvent[],
+  content: boolean,
+): Promise<PackAttachment[]> =>
+  Promise.all(
+    events.flatMap((event) =>
+      event.type === 'ReportSubmitted'
+        ? (event.data.attachments ?? []).map(async (file): Promise<PackAttachment> => {
+            const named = { sha256: file.sha256, bytes: file.bytes, contentType: file.contentType, seq: event.seq };
+            const bytes = await store.read(attachmentKey(incidentId, file.sha256));
+            if (!bytes) return { ...named, status: 'missing' };
+            const stored = createHash('sha256').update(bytes).digest('hex');
+            const status = stored === file.sha256 && bytes.length === file.bytes ? 'arrived' : 'mismatched';
+            return {
+              ...named,
+              status,
+              ...(status === 'mismatched' ? { storedSha256: stored } : {}),
+              ...(content ? { content: Buffer.from(bytes).toString('base64') } : {}),
+            };
+          })
+        : [],
+    ),
+  );
 
 /** @throws ValidationError, ForbiddenError, NotFoundError */
 export const makeBuildEvidencePack = (deps: EvidenceDeps) => {
@@ -94,11 +137,17 @@ export const makeBuildEvidencePack = (deps: EvidenceDeps) => {
     const directories = new Map(
       await Promise.all(offices.map(async (office) => [office, await officers(office)] as const)),
     );
-    const incidents: IncidentEvidence[] = logs.map(({ state, events }) => ({
-      state,
-      events,
-      duties: dutiesOf(state, (office) => directories.get(office) ?? { versions: [] }),
-    }));
+    const store = deps.attachments;
+    const incidents: IncidentEvidence[] = await Promise.all(
+      logs.map(async ({ state, events }) => ({
+        state,
+        events,
+        duties: dutiesOf(state, (office) => directories.get(office) ?? { versions: [] }),
+        ...(store
+          ? { attachments: await attachmentsOf(store, state.incidentId, events, deps.files === 'content') }
+          : {}),
+      })),
+    );
     const pack = evidencePackOf({
       builtAt: deps.clock.now().toISOString(),
       builtBy: { sub: actor.sub, role: actor.role, region: actor.region },

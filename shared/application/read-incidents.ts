@@ -33,7 +33,8 @@ const authorised = (
   return state;
 };
 
-const loadReadable = async (
+/** The incident's head, once `check` lets `actor` see it (404 when none, recorded 403 when not theirs). */
+export const loadReadable = async (
   incidents: IncidentStore,
   actor: Actor,
   incidentId: string,

@@ -130,6 +130,12 @@ export const makeSubmitReport = (deps: SubmitReportDeps) => {
       summary: report.summary,
       measuresTaken: report.measuresTaken,
       unknowns: report.unknowns,
+      // Only when there are any, so a report without attachments hashes as it always has.
+      ...(report.attachments && report.attachments.length > 0
+        ? {
+            attachments: report.attachments.map((a) => ({ ...a, ...(a.takenAt ? { takenAt: toUtc(a.takenAt) } : {}) })),
+          }
+        : {}),
       ...(report.correcting !== undefined ? { correcting: report.correcting } : {}),
       ...(fields.drill ? { drill: fields.drill } : {}),
     };

@@ -8,6 +8,7 @@
  * API runs it a page at a time, inside a time budget.
  */
 import { type Actor, mayInspect } from '../domain/access';
+import { attachmentKey } from '../domain/attachments';
 import { type AuditDigest, anchorIndex, anchorKey, type ChainAnchor, checkAnchor } from '../domain/audit-digest';
 import { type ChainVerdict, type ExpectedHead, verifyChain } from '../domain/hash-chain';
 import {
@@ -22,7 +23,8 @@ import type { IncidentEvent, IncidentState } from '../domain/incident';
 import { childrenOf, NATIONAL, regionOf } from '../domain/regions/regions';
 import type { ZeroChainState, ZeroReportEvent } from '../domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../ports/access-log';
-import type { AuditChain, AuditChainSource, MissLookups } from '../ports/audit-chains';
+import type { AttachmentStore } from '../ports/attachment-store';
+import type { AttachmentFound, AuditChain, AuditChainSource, MissLookups } from '../ports/audit-chains';
 import type { Clock } from '../ports/clock';
 import type { IncidentStore } from '../ports/incident-store';
 import {
@@ -53,6 +55,7 @@ export type BreakReason =
   | 'anchor-mismatch'
   | 'anchor-missing-events'
   | 'chain-missing'
+  | 'attachment-mismatch'
   | 'unverifiable';
 
 /** One broken chain, at the first link that does not hold (every later link hangs off it). */
@@ -122,7 +125,12 @@ export const checkChain = (chain: AuditChain): BrokenLink | undefined => {
   if (!verdict.intact) {
     return { ...where, seq: verdict.brokenAtSeq, reason: verdict.reason, detail: verdict.detail };
   }
-  if (chain.kind === 'incident' && chain.state) return checkProjection(chain, chain.head, chain.state);
+  if (chain.kind === 'incident') {
+    return (
+      (chain.state ? checkProjection(chain, chain.head, chain.state) : undefined) ??
+      (chain.attachments ? checkAttachments(chain, chain.attachments) : undefined)
+    );
+  }
   if (chain.kind === 'zero-report') {
     return (
       (chain.zeroState ? checkZeroProjection(chain, chain.head, chain.zeroState) : undefined) ??
@@ -192,6 +200,32 @@ const checkProjection = (chain: AuditChain, head: ExpectedHead, stored: Incident
     ...where,
     reason: 'head-projection-mismatch',
     detail: `the head item, ${reads}, is not what the log's ${chain.events.length} events project to: ${differencesNamed(differences)}`,
+  };
+};
+
+/**
+ * Whether every file the (intact) log names is stored as named: bytes read back whose SHA-256 or
+ * size is not the named one are a break, wherever they came from. A file not stored at all is not:
+ * a unit's photos may still be on their way, and the attachment list shows them as missing.
+ */
+const checkAttachments = (chain: AuditChain, found: readonly AttachmentFound[]): BrokenLink | undefined => {
+  const mismatched = found.filter(
+    (file) => file.stored && (file.stored.sha256 !== file.sha256 || file.stored.bytes !== file.bytes),
+  );
+  const first = mismatched[0];
+  if (!first) return undefined;
+  return {
+    kind: chain.kind,
+    id: chain.id,
+    region: chain.region,
+    seq: first.seq,
+    reason: 'attachment-mismatch',
+    detail: `the attachment store holds other bytes than the log names: ${listed(
+      mismatched.map(
+        (file) =>
+          `${file.sha256} (named by event ${file.seq}, ${file.bytes} bytes) holds ${file.stored?.bytes} bytes hashing to ${file.stored?.sha256}`,
+      ),
+    )}`,
   };
 };
 
@@ -285,8 +319,30 @@ const checkLookups = (chain: AuditChain, lookups: MissLookups, lastSeq: number):
   };
 };
 
-/** A consistent read of one incident: its log and the head that vouches for it. */
-const readIncidentChain = async (incidents: IncidentStore, incidentId: string, region: string): Promise<AuditChain> => {
+/** Each file the log names, with what the store holds under its key, read back and hashed. */
+const attachmentsFound = (
+  attachments: AttachmentStore,
+  incidentId: string,
+  events: readonly IncidentEvent[],
+): Promise<AttachmentFound[]> =>
+  Promise.all(
+    events.flatMap((event) =>
+      event.type === 'ReportSubmitted'
+        ? (event.data.attachments ?? []).map(async (file): Promise<AttachmentFound> => {
+            const stored = await attachments.hashOf(attachmentKey(incidentId, file.sha256));
+            return { sha256: file.sha256, bytes: file.bytes, seq: event.seq, ...(stored ? { stored } : {}) };
+          })
+        : [],
+    ),
+  );
+
+/** A consistent read of one incident: its log and the head that vouches for it (and its files, given a store). */
+const readIncidentChain = async (
+  incidents: IncidentStore,
+  incidentId: string,
+  region: string,
+  attachments?: AttachmentStore,
+): Promise<AuditChain> => {
   const { events, head } = await readIncidentLog(incidents, incidentId);
   const itemOf = incidents.headItemOf?.bind(incidents);
   return {
@@ -294,6 +350,7 @@ const readIncidentChain = async (incidents: IncidentStore, incidentId: string, r
     id: incidentId,
     region: head?.state.regionCode ?? region,
     events,
+    ...(attachments ? { attachments: await attachmentsFound(attachments, incidentId, events) } : {}),
     ...(head
       ? {
           head: { seq: head.state.version, hash: head.state.lastHash },
@@ -319,7 +376,11 @@ const CHAINS_PER_READ = 25;
  * incident whose head is gone is not found here, as it is not in the views: only a full run that
  * also scans for logs without a head (the CLI) names it.
  */
-export const makeIncidentAuditChains = (deps: { readonly incidents: IncidentStore }): ResumableAuditChainSource => {
+export const makeIncidentAuditChains = (deps: {
+  readonly incidents: IncidentStore;
+  /** Where the files the reports name are stored: given, each is read back and held to its name. */
+  readonly attachments?: AttachmentStore;
+}): ResumableAuditChainSource => {
   const partsOf = (region: string): readonly string[] =>
     regionOf(region).level === 'national' ? childrenOf(NATIONAL).map((p) => p.code) : [region];
 
@@ -344,7 +405,7 @@ export const makeIncidentAuditChains = (deps: { readonly incidents: IncidentStor
       });
       chains.push(
         ...(await mapBounded(heads.items, READ_CONCURRENCY, (state) =>
-          readIncidentChain(deps.incidents, state.incidentId, state.regionCode),
+          readIncidentChain(deps.incidents, state.incidentId, state.regionCode, deps.attachments),
         )),
       );
       key = heads.after;

@@ -4,6 +4,7 @@
  * rebuilt from the events and checked against them.
  */
 import type { Actor } from './access';
+import type { Attachment } from './attachments';
 import type { Grade } from './grade';
 import type { Obligation } from './obligation';
 import type { RegionLevel } from './regions/regions';
@@ -102,6 +103,8 @@ export interface ReportSubmittedData {
   readonly summary: string;
   readonly measuresTaken: string;
   readonly unknowns: string;
+  /** The photos and documents the report names, when it names any (`domain/attachments.ts`). */
+  readonly attachments?: readonly Attachment[];
   /** On an exercise's first report: the drill it belongs to (docs/domain.md#drills). */
   readonly drill?: DrillMark;
   /** The return this report answers, when it is a correction (docs/domain.md#review-and-return). */

@@ -26,5 +26,7 @@ export const REPORT_FIELDS = [
   'reporter.phone',
   'reporter.unit',
   'concernedUnit',
+  // The photos and documents: an office may ask for them, or for others.
+  'attachments',
 ] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];

@@ -73,6 +73,20 @@ export interface AuditChain {
   readonly zeroState?: ZeroChainState;
   /** A zero-report chain's miss lookups, from a store that files them apart from the log. */
   readonly lookups?: MissLookups;
+  /**
+   * For an incident chain read with an attachment store: each file its reports name, with what the
+   * store holds under its key read back and hashed (absent when nothing is stored).
+   */
+  readonly attachments?: readonly AttachmentFound[];
+}
+
+/** A file a report names, and what the attachment store holds for it, read back and hashed. */
+export interface AttachmentFound {
+  readonly sha256: string;
+  readonly bytes: number;
+  /** The sequence number of the report event that named it. */
+  readonly seq: number;
+  readonly stored?: { readonly sha256: string; readonly bytes: number };
 }
 
 export interface AuditChainSource {

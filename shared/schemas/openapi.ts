@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import { MAX_PACK_INCIDENTS } from '../domain/evidence/pack-format';
+import { uploadRequestBodySchema } from './attachments';
 import {
   auditDocs,
   auditLateQuerySchema,
@@ -47,6 +48,7 @@ import {
   accessDeniedPageSchema,
   acknowledgeResponseSchema,
   assessGradeResponseSchema,
+  attachmentUploadSchema,
   auditTrailSchema,
   boardSchema,
   candidatesPageSchema,
@@ -55,6 +57,7 @@ import {
   evidencePackSchema,
   forwardResponseSchema,
   healthSchema,
+  incidentAttachmentsSchema,
   incidentListSchema,
   incidentViewSchema,
   officeOfficersSchema,
@@ -167,6 +170,26 @@ export const operations = {
     summary: 'The incident’s event log with the hash chain recomputed (offices and inspectors)',
     path: incidentPathSchema,
     success: { status: 200, description: 'every event, and the chain’s verification', schema: auditTrailSchema },
+    errors: [400, ...AUTH, 404],
+  },
+  'POST /v1/incidents/{id}/attachments': {
+    summary: 'Where to upload a photo or document the incident’s reports named (the unit that named it)',
+    description:
+      'Answers a presigned PUT bound to the named size, type and SHA-256, under the key of the incident and the ' +
+      'hash: send the file with exactly the headers given, before `expiresAt`. Asking again is safe: the same key, ' +
+      'and once the file is stored, `arrived` and nothing to send. A hash no report names is a 404.',
+    path: incidentPathSchema,
+    body: uploadRequestBodySchema,
+    success: { status: 200, description: 'the upload, unless the file has arrived', schema: attachmentUploadSchema },
+    errors: [...BODY, ...AUTH, 404],
+  },
+  'GET /v1/incidents/{id}/attachments': {
+    summary: 'The photos and documents the incident’s reports named, what arrived, and links to read them',
+    description:
+      'Each named file with its status — `arrived`, `missing` (not sent yet, or never) or `mismatched` (what is ' +
+      'stored is not the named bytes) — and, when something is stored, a presigned GET valid for five minutes.',
+    path: incidentPathSchema,
+    success: { status: 200, description: 'every named file', schema: incidentAttachmentsSchema },
     errors: [400, ...AUTH, 404],
   },
   'GET /v1/audit/access-denied': {

@@ -4,6 +4,7 @@
  * OpenAPI document, so the two cannot disagree.
  */
 import * as z from 'zod';
+import { ATTACHMENT_LIMITS, ATTACHMENT_TYPES } from '../domain/attachments';
 import { UnknownRegionError } from '../domain/errors';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES, REPORT_KINDS } from '../domain/incident';
@@ -48,6 +49,41 @@ const count = z
 const time = z.iso.datetime({
   offset: true,
   error: 'must be an ISO 8601 time with its offset, e.g. 2026-11-22T08:10:00+08:00',
+});
+
+/** Lower-case hex SHA-256, as `sha256sum` prints it. */
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
+export const sha256Schema = z
+  .string({ error: 'must be text' })
+  .regex(SHA256_PATTERN, { error: 'must be a SHA-256 in 64 lower-case hex digits' });
+
+const MEGABYTES = ATTACHMENT_LIMITS.maxBytes / (1024 * 1024);
+
+/** One photo or document a report names (docs/api.md#attachments). */
+export const attachmentSchema = z.strictObject({
+  sha256: sha256Schema,
+  bytes: z
+    .number({ error: 'must be a number' })
+    .min(1, { error: 'must be at least 1 byte' })
+    .max(ATTACHMENT_LIMITS.maxBytes, { error: `must be at most ${ATTACHMENT_LIMITS.maxBytes} bytes (${MEGABYTES} MB)` })
+    .refine(Number.isInteger, { error: 'must be a whole number' })
+    .meta({ type: 'integer' }),
+  contentType: z.enum(ATTACHMENT_TYPES, { error: `must be one of ${ATTACHMENT_TYPES.join(', ')}` }),
+  caption: optionalText(500),
+  takenAt: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 time with its offset, e.g. 2026-11-22T08:10:00+08:00' })
+    .optional(),
+  lat: z
+    .number({ error: 'must be a number' })
+    .min(-90, { error: 'must be between -90 and 90' })
+    .max(90, { error: 'must be between -90 and 90' })
+    .optional(),
+  lon: z
+    .number({ error: 'must be a number' })
+    .min(-180, { error: 'must be between -180 and 180' })
+    .max(180, { error: 'must be between -180 and 180' })
+    .optional(),
 });
 
 export const reportKindSchema = z.enum(REPORT_KINDS, { error: `must be one of ${REPORT_KINDS.join(', ')}` });
@@ -99,6 +135,13 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
           .regex(/^\+?[0-9][0-9 ()-]{4,24}$/, { error: 'must be a phone number' }),
         unit: text(64),
       }),
+      attachments: z
+        .array(attachmentSchema, { error: 'must be a list' })
+        .max(ATTACHMENT_LIMITS.maxPerReport, {
+          error: `must name at most ${ATTACHMENT_LIMITS.maxPerReport} files per report`,
+        })
+        .optional()
+        .describe('the photos and documents the report names; each is uploaded afterwards, by its hash'),
       concernedUnit: text(64)
         .optional()
         .describe(
@@ -160,6 +203,18 @@ const crossFieldRules = (report: unknown, ctx: z.RefinementCtx, now: () => numbe
   const location = report.location;
   if (isRecord(location) && (location.lat === undefined) !== (location.lon === undefined)) {
     problem(['location'], 'give both lat and lon, or neither');
+  }
+
+  if (Array.isArray(report.attachments)) {
+    const seen = new Set<unknown>();
+    report.attachments.forEach((attachment: unknown, index) => {
+      if (!isRecord(attachment)) return;
+      if ((attachment.lat === undefined) !== (attachment.lon === undefined)) {
+        problem(['attachments', index], 'give both lat and lon, or neither');
+      }
+      if (seen.has(attachment.sha256)) problem(['attachments', index, 'sha256'], 'names the same file twice');
+      seen.add(attachment.sha256);
+    });
   }
 
   if (typeof report.regionCode === 'string' && /^\d{6}$/.test(report.regionCode)) {

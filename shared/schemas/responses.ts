@@ -8,6 +8,7 @@
  * `./zero-reports.ts`'s; the events of an audit trail are `./events.ts`'s envelope.
  */
 import * as z from 'zod';
+import { ATTACHMENT_STATUSES, ATTACHMENT_TYPES } from '../domain/attachments';
 import { OBLIGATION_HANDOVERS } from '../domain/audit/listing';
 import { CANDIDATE_REASONS, GRADED_MEASURES } from '../domain/candidates';
 import { GRADES } from '../domain/grade';
@@ -118,6 +119,55 @@ const figures = z.strictObject({
   directLossYuan: count,
 });
 
+/** One attachment as a report names it (`domain/attachments.ts`). */
+const attachmentSchema = z.strictObject({
+  sha256: z.string().meta({ description: 'lower-case hex SHA-256 of the exact bytes' }),
+  bytes: z.number().int(),
+  contentType: z.enum(ATTACHMENT_TYPES),
+  caption: z.string(),
+  takenAt: instant.optional(),
+  lat: z.number().optional(),
+  lon: z.number().optional(),
+});
+
+/** A presigned request: send exactly `method` to `url` with `headers`, before `expiresAt`. */
+const presignedRequestSchema = z.strictObject({
+  method: z.enum(['PUT', 'GET']),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()).meta({ description: 'headers the signature covers; send them as given' }),
+  expiresAt: instant,
+});
+
+/** `POST /v1/incidents/{id}/attachments`: where to upload the file a report named, unless it is there already. */
+export const attachmentUploadSchema = z.strictObject({
+  incidentId: z.string(),
+  sha256: z.string(),
+  key: z.string().meta({ description: 'the object key: the incident and the content hash' }),
+  status: z.enum(ATTACHMENT_STATUSES),
+  upload: presignedRequestSchema
+    .optional()
+    .meta({ description: 'absent when the file has arrived already: nothing to send' }),
+});
+
+/** `GET /v1/incidents/{id}/attachments`: what the reports named and what storage holds for each. */
+export const incidentAttachmentsSchema = z.strictObject({
+  incidentId: z.string(),
+  items: z.array(
+    attachmentSchema.extend({
+      reportId: z.string().meta({ description: 'the report that first named it' }),
+      unit: z.string().meta({ description: 'the unit whose report named it, the one that uploads it' }),
+      key: z.string(),
+      status: z.enum(ATTACHMENT_STATUSES).meta({
+        description:
+          'arrived: the stored bytes have the named size and hash; missing: nothing stored yet; mismatched: something else is stored',
+      }),
+      storedAt: instant.optional().meta({ description: 'when storage received what it holds' }),
+      read: presignedRequestSchema
+        .optional()
+        .meta({ description: 'a short-lived GET of what is stored, unless missing' }),
+    }),
+  ),
+});
 /** What makes an incident an exercise (`DrillMark`). */
 const drillMark = z
   .strictObject({ drillId: z.string(), policy: z.string() })
@@ -155,6 +205,10 @@ export const reportSchema = z.strictObject({
   summary: z.string(),
   measuresTaken: z.string(),
   unknowns: z.string(),
+  attachments: z
+    .array(attachmentSchema)
+    .optional()
+    .meta({ description: 'the photos and documents the report names, by hash' }),
   drill: drillMark.optional(),
   correcting: z.string().optional().meta({ description: 'the return this report answers, when it is a correction' }),
 });
@@ -520,6 +574,7 @@ export const verifyResponseSchema = z.strictObject({
         'anchor-mismatch',
         'anchor-missing-events',
         'chain-missing',
+        'attachment-mismatch',
         'unverifiable',
       ]),
       detail: z.string(),
@@ -570,6 +625,26 @@ export const evidencePackSchema = z.strictObject({
       duties: z
         .array(auditRowSchema.extend({ status: obligationStatusSchema }))
         .meta({ description: 'every duty of the incident, with who answered for it' }),
+      attachments: z
+        .array(
+          z.strictObject({
+            sha256: z.string(),
+            bytes: z.number().int(),
+            contentType: z.string(),
+            seq: z.number().int().meta({ description: 'the report event that names it' }),
+            status: z.enum(ATTACHMENT_STATUSES),
+            storedSha256: z
+              .string()
+              .optional()
+              .meta({ description: 'the hash of what is stored, when it is not the named one' }),
+            content: z
+              .string()
+              .optional()
+              .meta({ description: 'the bytes, base64 (command-line packs built with the files)' }),
+          }),
+        )
+        .optional()
+        .meta({ description: 'the files its reports name, as storage held them when the pack was built' }),
       drillId: z.string().optional().meta({ description: 'present when the incident is an exercise: its drill' }),
     }),
   ),

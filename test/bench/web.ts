@@ -23,7 +23,11 @@
  * a province (as `bench:audit` seeds them), the first render of the late list and of punctuality
  * (target: within 2 s each).
  *
- * --part unit|desk|evidence|inspect runs one of the four.
+ * Then photos with a report (`./web-photos.ts`): the bytes sent for a typical 4 MB phone photo after
+ * the app makes it small, and the time to deliver a report with three photos on the same weak
+ * profile (targets: ≤ 600 KB a photo; the report delivered before its photos, within 5 s).
+ *
+ * --part unit|desk|evidence|inspect|photos runs one of the five.
  */
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
@@ -33,6 +37,7 @@ import { benchEvidence } from './evidence';
 import { median, startRuntimeProcess } from './support';
 import { benchDesk } from './web-desk';
 import { benchInspect } from './web-inspect';
+import { benchPhotos } from './web-photos';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +50,7 @@ const { values } = parseArgs({
   },
 });
 const rounds = Number(values.rounds);
-const part = values.part as 'all' | 'unit' | 'desk' | 'evidence' | 'inspect';
+const part = values.part as 'all' | 'unit' | 'desk' | 'evidence' | 'inspect' | 'photos';
 const runs = (name: Exclude<typeof part, 'all'>) => part === 'all' || part === name;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
@@ -108,13 +113,24 @@ try {
   if (runs('inspect')) {
     console.log(await benchInspect(browser, { incidents: Number(values['inspect-incidents']), rounds }));
   }
+  if (runs('photos')) {
+    const { session, idToken } = await unitSession();
+    console.log(
+      await benchPhotos(runtime, {
+        rounds,
+        network: WEAK,
+        unitContext: () => unitContext(session),
+        unitToken: idToken,
+      }),
+    );
+  }
 } finally {
   await browser.close();
   await runtime.stop();
 }
 
-/** The reporting unit's app on a weak network: load sizes and times, first, repeat and offline. */
-async function benchUnit(): Promise<void> {
+/** Dongcheng's unit signed in locally, as the console keeps its session. */
+async function unitSession(): Promise<{ session: string; idToken: string }> {
   const signIn = await fetch(`${runtime.url}/local/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -126,14 +142,25 @@ async function benchUnit(): Promise<void> {
     claims: JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')),
     renewal: { kind: 'local', identity: 'unit-dongcheng' },
   });
+  return { session, idToken };
+}
 
+/** A fresh phone (empty cache, no service worker) with the unit already signed in. */
+async function unitContext(session: string) {
+  const context = await browser.newContext({ viewport: PHONE, baseURL: runtime.url, locale: 'zh-CN' });
+  await context.addInitScript((stored) => {
+    const storage = (globalThis as unknown as InPage).sessionStorage;
+    if (!storage.getItem('console.session')) storage.setItem('console.session', stored);
+  }, session);
+  return context;
+}
+
+/** The reporting unit's app on a weak network: load sizes and times, first, repeat and offline. */
+async function benchUnit(): Promise<void> {
+  const { session } = await unitSession();
   const results: { first: number; repeat: number; offline: number; transfer: Transfer; savedOffline: boolean }[] = [];
   for (let round = 0; round < rounds; round++) {
-    const context = await browser.newContext({ viewport: PHONE, baseURL: runtime.url, locale: 'zh-CN' });
-    await context.addInitScript((stored) => {
-      const storage = (globalThis as unknown as InPage).sessionStorage;
-      if (!storage.getItem('console.session')) storage.setItem('console.session', stored);
-    }, session);
+    const context = await unitContext(session);
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     const transfer = await countTransfers(cdp);

@@ -181,3 +181,54 @@ export const fillReport = async (
   await label('报告人姓名').fill('王丽');
   await label('报告人联系电话').fill('010 1234 5678');
 };
+
+/** Runs in the page (as text: the tests are type-checked without the DOM's types). */
+const phonePhotoScript = (seed: number) => `(async () => {
+  const width = 4000;
+  const height = 3000;
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d');
+  const sky = context.createLinearGradient(0, 0, 0, height);
+  sky.addColorStop(0, '#6d8fb3');
+  sky.addColorStop(0.55, '#c9c2a8');
+  sky.addColorStop(1, '#5b4a35');
+  context.fillStyle = sky;
+  context.fillRect(0, 0, width, height);
+  const light = context.createRadialGradient(width * 0.7, height * 0.3, 50, width * 0.7, height * 0.3, width * 0.6);
+  light.addColorStop(0, 'rgba(255, 240, 200, 0.5)');
+  light.addColorStop(1, 'rgba(0, 0, 0, 0)');
+  context.fillStyle = light;
+  context.fillRect(0, 0, width, height);
+  const image = context.getImageData(0, 0, width, height);
+  let seed = ${seed};
+  for (let i = 0; i < image.data.length; i += 4) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const noise = ((seed >> 16) % 27) - 13;
+    image.data[i] += noise;
+    image.data[i + 1] += noise;
+    image.data[i + 2] += noise;
+  }
+  context.putImageData(image, 0, 0);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+})()`;
+
+/**
+ * A phone photo to attach: 4,000 × 3,000 px of gradients under per-pixel sensor-like noise,
+ * encoded by the browser as a high-quality JPEG of about 4 MB — not a flat colour, which any
+ * encoder shrinks to nothing. Made in the page (Node has no image encoder) and handed back as bytes;
+ * each `seed` gives other noise, so other bytes and another hash.
+ */
+export const phonePhoto = async (
+  page: Page,
+  seed = 42,
+): Promise<{ name: string; mimeType: string; buffer: Buffer }> => {
+  const base64 = await page.evaluate<string>(phonePhotoScript(seed));
+  const name = `IMG_20261205_1015${String(seed % 100).padStart(2, '0')}.jpg`;
+  return { name, mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
+};

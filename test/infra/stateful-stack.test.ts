@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_TRAIL_TABLES, queues, subscriptions, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
-import { PITR_DAYS, type StatefulStack } from '../../infra/stacks/stateful-stack';
+import { ATTACHMENT_RETENTION_DAYS, PITR_DAYS, type StatefulStack } from '../../infra/stacks/stateful-stack';
 import { synthesisedPipeline } from './synthesised';
 
 let stateful: StatefulStack;
@@ -71,6 +71,75 @@ describe('stateful stack', () => {
       expect(resource.Properties.DeletionProtectionEnabled).toBe(true);
       expect(resource.DeletionPolicy).toBe('Retain');
       expect(resource.UpdateReplacePolicy).toBe('Retain');
+    });
+  });
+
+  describe('attachments bucket', () => {
+    const bucketResource = () => template.toJSON().Resources[logicalIdOf(stateful, stateful.buckets.attachments)];
+
+    it('is private, encrypted, versioned and locked in compliance mode for the retention period', () => {
+      const resource = bucketResource();
+
+      expect(resource.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(resource.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+      expect(resource.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(resource.Properties.ObjectLockEnabled).toBe(true);
+      expect(resource.Properties.ObjectLockConfiguration).toEqual({
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: ATTACHMENT_RETENTION_DAYS } },
+      });
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+    });
+
+    it('logs every access and moves older objects to cheaper storage', () => {
+      const resource = bucketResource();
+
+      expect(resource.Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: expect.anything(),
+        LogFilePrefix: 'attachments/',
+      });
+      expect(resource.Properties.LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({
+          Status: 'Enabled',
+          Transitions: [
+            { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+            { StorageClass: 'GLACIER_IR', TransitionInDays: 365 },
+          ],
+        }),
+      ]);
+    });
+
+    it('denies every principal deleting or unlocking an attachment, and any request not over TLS', () => {
+      const bucket = logicalIdOf(stateful, stateful.buckets.attachments);
+      const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).filter(
+        (policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify({ Ref: bucket }),
+      );
+      expect(policies).toHaveLength(1);
+      const statements = policies[0]?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Sid: 'AttachmentsAreEvidence',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+          }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
     });
   });
 

@@ -193,6 +193,7 @@ describe('web stack', () => {
           new WebStack(app, 'Web', {
             httpApi: pipeline.stateless.httpApi,
             signIn: { kind: 'cognito', accounts },
+            attachments: pipeline.stateful.buckets.attachments,
             webDist: empty,
           }),
       ).toThrow(/npm run build:web/);

@@ -6,6 +6,7 @@
  * strict objects, so an undocumented field fails), and a refusal of each kind with the error schema. A route added to the API without
  * being walked here fails the last test.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,26 @@ describe('the API answers as its OpenAPI document says', () => {
 
     await conforms('GET /v1/incidents', { token: tokens.county, query: 'region=110101' });
     await conforms('GET /v1/incidents/{id}', { token: tokens.reporter, params: { id: incidentId } });
+  });
+
+  it('answers the attachment routes: an upload asked for, made, and read back', async () => {
+    const bytes = new TextEncoder().encode('%PDF-1.7 现场照片说明');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const named = { sha256, bytes: bytes.length, contentType: 'application/pdf', caption: '现场说明' };
+    const submitted = await conforms('POST /v1/reports', {
+      token: tokens.reporter,
+      body: { ...initialReport('110101', 'DC-JDJ'), attachments: [named] },
+    });
+    const params = { id: (submitted.body as { incidentId: string }).incidentId };
+    const asked = await conforms('POST /v1/incidents/{id}/attachments', {
+      token: tokens.reporter,
+      params,
+      body: { sha256 },
+    });
+    const upload = (asked.body as { upload: { url: string; headers: Record<string, string> } }).upload;
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(200);
+    const listed = await conforms('GET /v1/incidents/{id}/attachments', { token: tokens.city, params });
+    expect((listed.body as { items: { status: string }[] }).items.map((i) => i.status)).toEqual(['arrived']);
   });
 
   it('answers the offices’ acknowledgement and forward, the audit trail, the summaries and the directory', async () => {

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -41,7 +42,7 @@ const closed = (i: number) => i % 3 === 0;
 
 const minutesAfter = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
-let clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient };
+let clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient; s3: S3Client };
 let store: IncidentStore;
 /** Every list call the use cases made, in order. */
 const reads: IncidentQuery[] = [];
@@ -55,6 +56,7 @@ beforeAll(async () => {
     dynamodb: new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') }),
     sqs: new SQSClient({ ...config, endpoint: inject('messagingEndpoint') }),
     sns: new SNSClient({ ...config, endpoint: inject('messagingEndpoint') }),
+    s3: new S3Client({ ...config, endpoint: inject('messagingEndpoint'), forcePathStyle: true }),
   };
   const resources = await provisionLocalResources(clients, `t${randomUUID().slice(0, 8)}-`);
   const documents = makeDocumentClient(clients.dynamodb);

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
@@ -148,7 +149,7 @@ export const importDongchengOfficers = async (runtime: LocalRuntime): Promise<vo
 };
 
 /**
- * Tables, queues and topics of a test's own (a random name prefix) on the suite's shared engines,
+ * Tables, queues, topics and buckets of a test's own (a random name prefix) on the suite's shared engines,
  * with the clients to reach them: for tests of adapters, below a whole runtime.
  */
 export const provisionTestResources = async () => {
@@ -156,6 +157,7 @@ export const provisionTestResources = async () => {
   const dynamodb = new DynamoDBClient({ ...config, endpoint: inject('dynamodbEndpoint') });
   const sqs = new SQSClient({ ...config, endpoint: inject('messagingEndpoint') });
   const sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
-  const resources = await provisionLocalResources({ dynamodb, sqs, sns }, `t${randomUUID().slice(0, 8)}-`);
-  return { dynamodb, sqs, sns, resources, documents: makeDocumentClient(dynamodb) };
+  const s3 = new S3Client({ ...config, endpoint: inject('messagingEndpoint'), forcePathStyle: true });
+  const resources = await provisionLocalResources({ dynamodb, sqs, sns, s3 }, `t${randomUUID().slice(0, 8)}-`);
+  return { dynamodb, sqs, sns, s3, resources, documents: makeDocumentClient(dynamodb) };
 };

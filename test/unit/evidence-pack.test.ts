@@ -12,6 +12,7 @@ import { makeBuildEvidencePack } from '../../shared/application/evidence';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
+import { attachmentKey } from '../../shared/domain/attachments';
 import { digestHolds } from '../../shared/domain/audit-digest';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { checkPack, type PackProblem, parsePack, UnreadablePack } from '../../shared/domain/evidence/check-pack';
@@ -25,6 +26,7 @@ import { verifyChain } from '../../shared/domain/hash-chain';
 import type { Clock } from '../../shared/ports/clock';
 import { directoryRows } from '../../shared/schemas/officers';
 import { makeReportBodySchema } from '../../shared/schemas/report';
+import { InMemoryAttachmentStore } from '../fakes/in-memory-attachment-store';
 import { InMemoryIncidentStore } from '../fakes/in-memory-incident-store';
 import { InMemoryOfficerDirectory } from '../fakes/in-memory-officer-directory';
 import { reportWith } from '../fixtures/reports';
@@ -294,5 +296,78 @@ describe('checking an evidence pack', () => {
     expect(
       problemOf('{"format":"incident-evidence-pack","version":1,"incidents":[{"events":[1]}],"digest":{"chains":[]}}'),
     ).toEqual(['wrong-shape', 'incidents[0].events[0]']);
+  });
+});
+
+describe('the files an evidence pack lists', () => {
+  const bytesOf = (text: string) => new TextEncoder().encode(text);
+  const hashOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+  const sha256OfBytes = async (bytes: Uint8Array) => hashOf(bytes);
+  const photo = bytesOf('现场照片');
+  const scan = bytesOf('%PDF-1.7 通知');
+  const lost = bytesOf('从未发送');
+  const named = (bytes: Uint8Array, contentType: string) => ({
+    sha256: hashOf(bytes),
+    bytes: bytes.length,
+    contentType,
+  });
+
+  const packWithFiles = async () => {
+    const incidents = new InMemoryIncidentStore();
+    const directory = new InMemoryOfficerDirectory();
+    const submit = makeSubmitReport({
+      incidents,
+      clock,
+      policy: policyByName('national'),
+      ids: { incidentId: () => 'INC-20261122-0000000F', unique: () => 'id-f' },
+    });
+    const actor: Actor = { sub: 'unit-110101', role: 'reporter', region: '110101', unit: 'U-1' };
+    const attachments = [named(photo, 'image/jpeg'), named(scan, 'application/pdf'), named(lost, 'image/png')];
+    const { response } = await submit({ actor, report: schema.parse(reportWith({ attachments })) });
+    const id = response.incidentId;
+    const store = new InMemoryAttachmentStore();
+    store.put(attachmentKey(id, hashOf(photo)), photo);
+    // Replaced behind the API's back.
+    store.put(attachmentKey(id, hashOf(scan)), bytesOf('%PDF-1.7 改过的通知'));
+    const build = makeBuildEvidencePack({
+      incidents,
+      directory,
+      clock,
+      attachments: store,
+      files: 'content',
+    });
+    return { id, pack: await build(INSPECTOR, { ids: [id] }) };
+  };
+
+  it('lists each named file with its status in storage and its bytes, and names the one changed in storage', async () => {
+    const { id, pack } = await packWithFiles();
+
+    expect(pack.incidents[0]?.attachments).toEqual([
+      { ...named(photo, 'image/jpeg'), seq: 1, status: 'arrived', content: Buffer.from(photo).toString('base64') },
+      expect.objectContaining({ ...named(scan, 'application/pdf'), seq: 1, status: 'mismatched' }),
+      { ...named(lost, 'image/png'), seq: 1, status: 'missing' },
+    ]);
+    expect((await checkPack(asFile(pack), sha256, undefined, sha256OfBytes)).problems).toEqual([
+      { code: 'attachment-mismatched', incidentId: id, sha256: hashOf(scan), seq: 1 },
+    ]);
+  });
+
+  it('names bytes changed in the pack, and a file no report names', async () => {
+    const { id, pack } = await packWithFiles();
+    const changed = changedAt(pack, ['incidents', 0, 'attachments', 0, 'content'], () =>
+      Buffer.from(bytesOf('另一张照片')).toString('base64'),
+    );
+    expect(codes((await checkPack(changed, sha256, undefined, sha256OfBytes)).problems)).toEqual([
+      'attachment-content-mismatch',
+      'attachment-mismatched',
+      'seal-mismatch',
+    ]);
+
+    const added = changedAt(pack, ['incidents', 0, 'attachments', 2, 'sha256'], () => 'f'.repeat(64));
+    expect((await checkPack(added, sha256, undefined, sha256OfBytes)).problems).toContainEqual({
+      code: 'attachment-not-named',
+      incidentId: id,
+      sha256: 'f'.repeat(64),
+    });
   });
 });

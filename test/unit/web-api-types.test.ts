@@ -5,6 +5,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
+import type { makeListAttachments } from '../../shared/application/attachments';
 import type { BoardView } from '../../shared/application/desk-board';
 import type { makeDrillReport } from '../../shared/application/drill-report';
 import type { makeEndDrill, makeListDrills, makeStartDrill } from '../../shared/application/drills';
@@ -42,6 +43,7 @@ import type {
   DutyPeriodInput,
   DutyPeriodList,
   ForwardAnswer,
+  IncidentAttachmentsAnswer,
   OfficeIncidentAnswer,
   OfficeOfficers,
   PunctualityTable,
@@ -76,6 +78,10 @@ describe('the web console’s API types', () => {
     expectTypeOf<Result<typeof makeReadOfficers>>().toExtend<OfficeOfficers>();
     expectTypeOf<Result<typeof makeListDutyPeriods>>().toExtend<DutyPeriodList>();
     expectTypeOf<Result<typeof makeReadZeroGrid>>().toExtend<ZeroGrid>();
+  });
+
+  it('read what the attachment list answers', () => {
+    expectTypeOf<Result<typeof makeListAttachments>>().toExtend<IncidentAttachmentsAnswer>();
   });
 
   it('read what the drill routes answer', () => {

@@ -46,6 +46,8 @@ export interface ConsoleFilesOptions {
   readonly config: ConsoleConfig;
   /** Headers every answer carries besides the console's own (HSTS, over HTTPS). @default none */
   readonly extraHeaders?: Readonly<Record<string, string>>;
+  /** Where presigned attachment URLs point: photos are sent to and shown from it. @default none */
+  readonly attachmentOrigin?: string;
 }
 
 /** The origin the console exchanges sign-in codes with, which its Content-Security-Policy must allow. */
@@ -57,7 +59,13 @@ export const signInOrigins = (auth: ConsoleAuth): string[] =>
  * methods other than GET and HEAD, a path that cannot be decoded or leaves the folder).
  */
 export const makeConsoleFiles = (options: ConsoleFilesOptions) => {
-  const headers = { ...consoleSecurityHeaders(signInOrigins(options.config.auth)), ...options.extraHeaders };
+  const headers = {
+    ...consoleSecurityHeaders(
+      signInOrigins(options.config.auth),
+      options.attachmentOrigin ? [options.attachmentOrigin] : [],
+    ),
+    ...options.extraHeaders,
+  };
   const cache = new Map<string, { asset: Asset; mtimeMs: number }>();
   const configBody = Buffer.from(JSON.stringify(options.config));
   const load = (file: string, cacheControl: string): Asset | undefined => {

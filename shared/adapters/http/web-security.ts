@@ -4,15 +4,22 @@
  * same (with HSTS, which only means something over HTTPS).
  */
 
-/** The Content-Security-Policy: nothing inline, nothing from elsewhere but `connectSources`, never framed. */
-export const consoleContentSecurityPolicy = (connectSources: readonly string[] = []): string =>
+/**
+ * The Content-Security-Policy: nothing inline, nothing from elsewhere but `connectSources` and the
+ * attachment store (`attachmentSources`: photos are uploaded to it and shown from it through
+ * presigned URLs), never framed.
+ */
+export const consoleContentSecurityPolicy = (
+  connectSources: readonly string[] = [],
+  attachmentSources: readonly string[] = [],
+): string =>
   [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self'",
+    `img-src ${["'self'", ...attachmentSources].join(' ')}`,
     "font-src 'self'",
-    `connect-src ${["'self'", ...connectSources].join(' ')}`,
+    `connect-src ${["'self'", ...connectSources, ...attachmentSources].join(' ')}`,
     "manifest-src 'self'",
     "worker-src 'self'",
     "object-src 'none'",
@@ -24,8 +31,11 @@ export const consoleContentSecurityPolicy = (connectSources: readonly string[] =
 export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(self)';
 
 /** The headers every console file is served with. */
-export const consoleSecurityHeaders = (connectSources: readonly string[] = []): Record<string, string> => ({
-  'content-security-policy': consoleContentSecurityPolicy(connectSources),
+export const consoleSecurityHeaders = (
+  connectSources: readonly string[] = [],
+  attachmentSources: readonly string[] = [],
+): Record<string, string> => ({
+  'content-security-policy': consoleContentSecurityPolicy(connectSources, attachmentSources),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',

@@ -11,6 +11,7 @@ import {
   EVIDENCE_PACK_FORMAT,
   EVIDENCE_PACK_VERSION,
   type EvidencePack,
+  type PackAttachment,
   type PackDuty,
   type PackIncident,
   type PackScope,
@@ -27,6 +28,7 @@ export interface IncidentEvidence {
   readonly state: IncidentState;
   readonly events: readonly IncidentEvent[];
   readonly duties: readonly PackDuty[];
+  readonly attachments?: readonly PackAttachment[];
 }
 
 export interface PackRequest {
@@ -40,12 +42,13 @@ export interface PackRequest {
 
 /** The pack, sealed. The digest anchors each chain at its head: where the system says it ends. */
 export const evidencePackOf = (request: PackRequest): EvidencePack => {
-  const incidents: PackIncident[] = request.incidents.map(({ state, events, duties }) => ({
+  const incidents: PackIncident[] = request.incidents.map(({ state, events, duties, attachments }) => ({
     incidentId: state.incidentId,
     region: state.regionCode,
     head: { seq: state.version, hash: state.lastHash },
     events,
     duties,
+    ...(attachments && attachments.length > 0 ? { attachments } : {}),
     ...(state.drill ? { drillId: state.drill.drillId } : {}),
   }));
   const digest = digestOf(

@@ -14,6 +14,9 @@ import { EVIDENCE_PACK_FORMAT, EVIDENCE_PACK_VERSION, type EvidencePack, sealTex
 /** SHA-256 of UTF-8 text, as lowercase hex. */
 export type Sha256 = (text: string) => Promise<string>;
 
+/** SHA-256 of bytes, as lowercase hex: for the files a pack may carry. */
+export type Sha256OfBytes = (bytes: Uint8Array) => Promise<string>;
+
 type ChainBreak = Exclude<ChainVerdict, { intact: true }>['reason'];
 
 /** What one event of a log shows when recomputed. */
@@ -49,7 +52,18 @@ export type PackProblem =
   | { readonly code: 'incident-not-in-digest'; readonly incidentId: string }
   | { readonly code: 'digest-root-mismatch'; readonly stored: unknown; readonly recomputed: string }
   | { readonly code: 'seal-mismatch'; readonly stored: unknown; readonly recomputed: string }
-  | { readonly code: 'recorded-value-differs'; readonly recorded: string };
+  | { readonly code: 'recorded-value-differs'; readonly recorded: string }
+  /** When the pack was built, storage held other bytes than the log names for this file. */
+  | {
+      readonly code: 'attachment-mismatched';
+      readonly incidentId: string;
+      readonly sha256: string;
+      readonly seq: number;
+    }
+  /** The pack carries a file's bytes that do not hash to the name the log gives it. */
+  | { readonly code: 'attachment-content-mismatch'; readonly incidentId: string; readonly sha256: string }
+  /** The pack lists a file that no report of the incident's log names (with that hash and size). */
+  | { readonly code: 'attachment-not-named'; readonly incidentId: string; readonly sha256: string };
 
 export interface PackReport {
   /** True when nothing in {@link problems}: every hash recomputes and everything agrees. */
@@ -142,11 +156,59 @@ const eventChecks = (
   });
 };
 
+/** Base64 to bytes, with nothing but what browsers and Node both have. */
+const base64Bytes = (text: string): Uint8Array => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+/**
+ * The files an incident's entry lists, held to the names its log gives them: each must be named by
+ * a report event (hash and size), must not have been found changed in storage, and bytes the pack
+ * carries must hash to the name. A file listed as missing is no problem: it may never have been sent.
+ */
+const attachmentProblems = async (
+  incident: EvidencePack['incidents'][number],
+  sha256OfBytes: Sha256OfBytes | undefined,
+): Promise<PackProblem[]> => {
+  const incidentId = String(incident.incidentId);
+  const named = new Set(
+    incident.events.flatMap((event) =>
+      event.type === 'ReportSubmitted' ? (event.data.attachments ?? []).map((a) => `${a.sha256}/${a.bytes}`) : [],
+    ),
+  );
+  const problems: PackProblem[] = [];
+  for (const file of incident.attachments ?? []) {
+    const sha256 = String(file.sha256);
+    if (!named.has(`${sha256}/${file.bytes}`)) {
+      problems.push({ code: 'attachment-not-named', incidentId, sha256 });
+      continue;
+    }
+    if (file.status === 'mismatched')
+      problems.push({ code: 'attachment-mismatched', incidentId, sha256, seq: file.seq });
+    if (typeof file.content === 'string' && sha256OfBytes) {
+      let hashed: string;
+      try {
+        hashed = await sha256OfBytes(base64Bytes(file.content));
+      } catch {
+        hashed = '';
+      }
+      if (hashed !== sha256 && file.status !== 'mismatched') {
+        problems.push({ code: 'attachment-content-mismatch', incidentId, sha256 });
+      }
+    }
+  }
+  return problems;
+};
+
 /**
  * Checks a pack (as {@link parsePack} gave it), hashing with `sha256`; `recorded` is the value the
- * inspector wrote down when the pack was built, if one is at hand.
+ * inspector wrote down when the pack was built, if one is at hand. Given `sha256OfBytes`, the files
+ * a pack carries are hashed too.
  */
-export const checkPack = async (pack: EvidencePack, sha256: Sha256, recorded?: string): Promise<PackReport> => {
+export const checkPack = async (
+  pack: EvidencePack,
+  sha256: Sha256,
+  recorded?: string,
+  sha256OfBytes?: Sha256OfBytes,
+): Promise<PackReport> => {
   const problems: PackProblem[] = [];
   const anchors = new Map(
     pack.digest.chains.filter((anchor) => anchor.kind === 'incident').map((anchor) => [anchorKey(anchor), anchor]),
@@ -167,6 +229,7 @@ export const checkPack = async (pack: EvidencePack, sha256: Sha256, recorded?: s
     });
     if (!verdict.intact)
       problems.push({ code: 'chain-broken', incidentId, seq: verdict.brokenAtSeq, reason: verdict.reason });
+    problems.push(...(await attachmentProblems(incident, sha256OfBytes)));
     const key = anchorKey({ kind: 'incident', id: incidentId });
     const anchor = anchors.get(key);
     anchors.delete(key);

@@ -40,6 +40,22 @@ export const PERSONS_AS_OF_BUILD =
  */
 export type PackDuty = AuditRow & { readonly status: ObligationStatus };
 
+/**
+ * A file a report of the incident names, as storage held it when the pack was built: its status
+ * (`domain/attachments.ts`), the SHA-256 of the stored bytes when they are not the named ones, and
+ * the bytes themselves (base64) when the pack was built with the files.
+ */
+export interface PackAttachment {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly contentType: string;
+  /** The report event that named it. */
+  readonly seq: number;
+  readonly status: 'arrived' | 'missing' | 'mismatched';
+  readonly storedSha256?: string;
+  readonly content?: string;
+}
+
 export interface PackIncident {
   readonly incidentId: string;
   readonly region: string;
@@ -48,6 +64,8 @@ export interface PackIncident {
   /** The whole log, in order, every event exactly as chained (`seq`, `prevHash`, `hash` and all). */
   readonly events: readonly IncidentEvent[];
   readonly duties: readonly PackDuty[];
+  /** The files its reports name, when they name any and the pack was built with a store to read them. */
+  readonly attachments?: readonly PackAttachment[];
   /**
    * Present when the incident is an exercise: its drill. The log says so too, on every event's
    * scope, where the chain vouches for it; this is for whoever reads the pack.

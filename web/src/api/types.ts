@@ -446,6 +446,32 @@ export interface AssessGradeAnswer {
   readonly waived: readonly Obligation[];
 }
 
+/** A presigned request to make as given (`method`, `url`, `headers`), before `expiresAt`. */
+export interface PresignedRequest {
+  readonly method: 'PUT' | 'GET';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly expiresAt: string;
+}
+
+/** `GET /v1/incidents/{id}/attachments` → 200. */
+export interface IncidentAttachmentsAnswer {
+  readonly incidentId: string;
+  readonly items: readonly {
+    readonly sha256: string;
+    readonly bytes: number;
+    readonly contentType: string;
+    readonly caption: string;
+    readonly takenAt?: string;
+    readonly reportId: string;
+    readonly unit: string;
+    readonly key: string;
+    readonly status: 'arrived' | 'missing' | 'mismatched';
+    readonly storedAt?: string;
+    readonly read?: PresignedRequest;
+  }[];
+}
+
 /** A drill, as started, listed and ended (`/v1/drills`). */
 export interface Drill {
   readonly drillId: string;

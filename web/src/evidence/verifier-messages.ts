@@ -97,6 +97,10 @@ const zh = {
   'problem.seal-mismatch': '封印值不能重新计算得出：证据包被改动（可能是生成信息、范围、职责或责任人）。',
   'problem.recorded-value-differs':
     '登记的值 {recorded} 既不是本证据包的封印值，也不是摘要根：这不是当时登记的那个证据包。',
+  'problem.attachment-mismatched':
+    '事件 {id}：第 {seq} 个事件所载的文件 {sha256} 在生成证据包时，存储中的内容已与其哈希不符，文件被改动。',
+  'problem.attachment-content-mismatch': '事件 {id}：证据包所附文件 {sha256} 的内容与其哈希不符，文件被改动。',
+  'problem.attachment-not-named': '事件 {id}：证据包列出的文件 {sha256} 不是任何报告所载的文件。',
 } as const;
 
 export type VerifierKey = keyof typeof zh;
@@ -200,6 +204,11 @@ const en: Record<VerifierKey, string> = {
     'The seal does not recompute: the pack was changed (perhaps when or by whom it was built, what it covers, or the duties and persons named).',
   'problem.recorded-value-differs':
     'The value recorded, {recorded}, is neither this pack’s seal nor its digest root: this is not the pack that was recorded.',
+  'problem.attachment-mismatched':
+    'Incident {id}: when the pack was built, storage held other bytes than the hash event {seq} names for file {sha256}: the file was changed.',
+  'problem.attachment-content-mismatch':
+    'Incident {id}: the bytes the pack carries for file {sha256} do not hash to it: the file was changed.',
+  'problem.attachment-not-named': 'Incident {id}: the pack lists file {sha256}, which no report names.',
 };
 
 export const catalogues: Readonly<Record<VerifierLang, Record<VerifierKey, string>>> = { 'zh-CN': zh, en };
@@ -235,6 +244,15 @@ export const problemText = (lang: VerifierLang, problem: PackProblem): string =>
       return say(lang, 'problem.incident-not-in-digest', { id: problem.incidentId });
     case 'recorded-value-differs':
       return say(lang, 'problem.recorded-value-differs', { recorded: problem.recorded });
+    case 'attachment-mismatched':
+      return say(lang, 'problem.attachment-mismatched', {
+        id: problem.incidentId,
+        seq: problem.seq,
+        sha256: problem.sha256,
+      });
+    case 'attachment-content-mismatch':
+    case 'attachment-not-named':
+      return say(lang, `problem.${problem.code}`, { id: problem.incidentId, sha256: problem.sha256 });
     default:
       return say(lang, `problem.${problem.code}`);
   }

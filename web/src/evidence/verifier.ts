@@ -8,7 +8,7 @@
  */
 import { checkPack, type PackReport, parsePack, UnreadablePack } from '../../../shared/domain/evidence/check-pack';
 import { PERSONS_AS_OF_BUILD } from '../../../shared/domain/evidence/pack-format';
-import { sha256 } from '../lib/sha256';
+import { sha256, sha256OfBytes } from '../lib/sha256';
 import { named, problemText, say, type VerifierKey, type VerifierLang } from './verifier-messages';
 
 type Child = Node | string | null | undefined | false;
@@ -66,7 +66,7 @@ const verify = async (): Promise<void> => {
   try {
     const pack = parsePack(await chosen.text());
     lastPack = pack.incidents as unknown as Record<string, unknown>[];
-    state.report = await checkPack(pack, sha256, recorded || undefined);
+    state.report = await checkPack(pack, sha256, recorded || undefined, sha256OfBytes);
     delete state.unreadable;
   } catch (error) {
     delete state.report;

@@ -11,6 +11,11 @@
  *   with backoff;
  * - a 401: kept, and the person is asked to sign in again; it is sent once they have;
  * - any other 4xx: kept as refused, with the API's answer, for the person to correct.
+ *
+ * A report's photos follow it: the report names them (hash, size, type, caption), so it is sent
+ * first and alone, small enough for any link; once it is delivered, each photo is uploaded to the
+ * presigned URL the API gives for its hash — the same object however often it is retried — and
+ * marked as sent, with the same backoff when the network fails.
  */
 import { computed, signal } from '@preact/signals';
 import { createStore, del, get, set, values } from 'idb-keyval';
@@ -18,6 +23,8 @@ import { request } from '../api/client';
 import type { FieldProblem } from '../api/types';
 import { claims, currentToken, session, tokenRefused } from '../auth/session';
 import { randomId } from '../lib/ids';
+import type { PreparedPhoto } from '../photos/prepare';
+import { forgetPhotoBytes, keepPhotoBytes, type OutboxPhoto, photoBytes, photosWaiting } from './photos';
 import { backoffMs } from './retry';
 
 export type OutboxState = 'saved' | 'sending' | 'waiting' | 'needs-sign-in' | 'delivered' | 'refused';
@@ -55,6 +62,8 @@ export interface OutboxEntry {
   /** The API's answer once delivered. */
   readonly answer?: unknown;
   readonly deliveredAt?: number;
+  /** The photos the report names, sent after it. */
+  readonly photos?: readonly OutboxPhoto[];
 }
 
 const store = createStore('incident-console', 'outbox');
@@ -92,6 +101,8 @@ export interface NewEntry {
   readonly title: string;
   readonly kind: OutboxEntry['kind'];
   readonly incidentId?: string;
+  /** Photos the body names (in `attachments`), with their captions. */
+  readonly photos?: readonly { readonly photo: PreparedPhoto; readonly caption: string }[];
 }
 
 /**
@@ -105,9 +116,27 @@ export const saveToOutbox = async (
 ): Promise<OutboxEntry> => {
   const caller = claims.value;
   const now = Date.now();
+  const id = randomId();
+  const { photos, ...rest } = entry;
+  // The bytes first: an entry on the device always has its photos with it.
+  for (const { photo } of photos ?? []) await keepPhotoBytes(id, photo.sha256, photo.blob);
   const saved: OutboxEntry = {
-    ...entry,
-    id: randomId(),
+    ...rest,
+    ...(photos && photos.length > 0
+      ? {
+          photos: photos.map(({ photo, caption }) => ({
+            sha256: photo.sha256,
+            bytes: photo.bytes,
+            contentType: photo.contentType,
+            name: photo.name,
+            caption,
+            state: 'waiting' as const,
+            attempts: 0,
+            nextAttemptAt: now,
+          })),
+        }
+      : {}),
+    id,
     idempotencyKey: `console-${randomId()}`,
     owner: { region: caller?.region ?? '', unit: caller?.unit ?? '' },
     savedAt: now,
@@ -124,6 +153,8 @@ export const outboxEntry = (id: string): Promise<OutboxEntry | undefined> => get
 
 /** Removes an entry the person has dealt with (a refused one they corrected, a delivered one). */
 export const removeFromOutbox = async (id: string): Promise<void> => {
+  const entry = await outboxEntry(id);
+  if (entry?.photos) await forgetPhotoBytes(id, entry.photos);
   await del(id, store);
   await refresh();
   channel?.postMessage('changed');
@@ -189,6 +220,78 @@ const attempt = async (entry: OutboxEntry): Promise<void> => {
   await put({ ...entry, state: 'refused', attempts, lastAttemptAt: now, lastFailure: failure });
 };
 
+/** `PUT` answered by S3 (or a network failure), with the headers the signature covers. */
+const upload = async (
+  target: { readonly url: string; readonly headers: Readonly<Record<string, string>> },
+  blob: Blob,
+): Promise<number | 'network'> => {
+  // The browser sets Content-Length from the body itself (and refuses it as a header); the
+  // signature still holds the body to the named length.
+  const { 'content-length': _length, ...headers } = target.headers;
+  try {
+    const answer = await fetch(target.url, { method: 'PUT', headers, body: blob, cache: 'no-store' });
+    return answer.status;
+  } catch {
+    return 'network';
+  }
+};
+
+interface UploadAnswer {
+  readonly status: 'arrived' | 'missing' | 'mismatched';
+  readonly upload?: { readonly url: string; readonly headers: Readonly<Record<string, string>> };
+}
+
+/** Sends one photo of a delivered report: what it became (`sent`, `refused`, or `waiting` again). */
+const sendPhoto = async (entry: OutboxEntry, incidentId: string, photo: OutboxPhoto): Promise<OutboxPhoto> => {
+  const now = Date.now();
+  const again = (): OutboxPhoto => ({
+    ...photo,
+    attempts: photo.attempts + 1,
+    nextAttemptAt: now + backoffMs(photo.attempts + 1),
+  });
+  const ask = () =>
+    request<UploadAnswer>('POST', `/v1/incidents/${encodeURIComponent(incidentId)}/attachments`, {
+      body: { sha256: photo.sha256 },
+      keepSessionOn401: true,
+    });
+  const asked = await ask();
+  if (!asked.ok) {
+    if (asked.kind === 'network' || asked.status >= 500 || asked.status === 429 || asked.status === 401) {
+      if (asked.kind === 'http' && asked.status === 401) tokenRefused();
+      return again();
+    }
+    return { ...photo, state: 'refused', attempts: photo.attempts + 1 };
+  }
+  // Already stored (an earlier upload whose answer was lost): nothing left to send.
+  if (asked.body.status === 'arrived' || !asked.body.upload) return { ...photo, state: 'sent', sentAt: now };
+  const blob = await photoBytes(entry.id, photo.sha256);
+  if (!blob) return { ...photo, state: 'refused' };
+  const status = await upload(asked.body.upload, blob);
+  if (status === 200) {
+    // Sent only once the server, asked again, finds the named bytes stored.
+    const confirmed = await ask();
+    if (confirmed.ok && confirmed.body.status === 'arrived') return { ...photo, state: 'sent', sentAt: Date.now() };
+    return again();
+  }
+  if (status === 'network' || status >= 500 || status === 403) return again();
+  return { ...photo, state: 'refused', attempts: photo.attempts + 1 };
+};
+
+/** Sends the due photos of a delivered report, one at a time, each marked as it goes. */
+const sendPhotos = async (entry: OutboxEntry, force: boolean): Promise<void> => {
+  const incidentId = (entry.answer as { incidentId?: string } | undefined)?.incidentId ?? entry.incidentId;
+  if (!incidentId) return;
+  let current = entry;
+  for (const photo of photosWaiting(entry.photos)) {
+    if (!navigator.onLine) return;
+    if (!force && photo.nextAttemptAt > Date.now()) continue;
+    const after = await sendPhoto(current, incidentId, photo);
+    current = { ...current, photos: (current.photos ?? []).map((p) => (p.sha256 === photo.sha256 ? after : p)) };
+    await put(current);
+    if (after.state === 'sent') await forgetPhotoBytes(entry.id, [after]);
+  }
+};
+
 let running: Promise<void> | undefined;
 let again = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -219,13 +322,25 @@ const sendDue = async (force: boolean): Promise<void> => {
     if (!force && entry.state === 'waiting' && entry.nextAttemptAt > Date.now()) continue;
     await attempt(entry);
   }
+  // Then the photos of what is delivered: a report never waits for its photos.
+  for (const entry of await values<OutboxEntry>(store)) {
+    if (entry.state !== 'delivered' || photosWaiting(entry.photos).length === 0) continue;
+    if (!currentToken() || !belongsToCaller(entry) || !navigator.onLine) continue;
+    await sendPhotos(entry, force);
+  }
 };
 
 const scheduleNext = async (): Promise<void> => {
   clearTimeout(timer);
-  const waiting = (await values<OutboxEntry>(store)).filter((e) => e.state === 'waiting');
-  if (waiting.length === 0) return;
-  const next = Math.min(...waiting.map((e) => Math.max(e.nextAttemptAt, e.notBefore ?? 0)));
+  const entries = await values<OutboxEntry>(store);
+  const due = [
+    ...entries.filter((e) => e.state === 'waiting').map((e) => Math.max(e.nextAttemptAt, e.notBefore ?? 0)),
+    ...entries
+      .filter((e) => e.state === 'delivered')
+      .flatMap((e) => photosWaiting(e.photos).map((photo) => photo.nextAttemptAt)),
+  ];
+  if (due.length === 0) return;
+  const next = Math.min(...due);
   timer = setTimeout(() => void sendOutbox(), Math.max(next - Date.now(), 250));
 };
 
@@ -261,7 +376,9 @@ const DELIVERED_KEPT_MS = 7 * 24 * 3600_000;
 export const startOutbox = async (): Promise<void> => {
   await refresh();
   for (const entry of outbox.value) {
-    if (entry.state === 'delivered' && (entry.deliveredAt ?? 0) < Date.now() - DELIVERED_KEPT_MS) {
+    const done = entry.state === 'delivered' && photosWaiting(entry.photos).length === 0;
+    if (done && (entry.deliveredAt ?? 0) < Date.now() - DELIVERED_KEPT_MS) {
+      await forgetPhotoBytes(entry.id, entry.photos ?? []);
       await del(entry.id, store);
     }
   }

@@ -26,6 +26,7 @@ const LABELS: Readonly<Record<ReportField, MessageKey>> = {
   'reporter.phone': 'form.reporterPhone',
   'reporter.unit': 'form.reporterUnit',
   concernedUnit: 'form.concernedUnit',
+  attachments: 'photos.legend',
 };
 
 export const fieldName = (field: ReportField): string => t(LABELS[field]);

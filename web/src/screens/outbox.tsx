@@ -5,6 +5,7 @@ import { chinaDateTime } from '../lib/china-time';
 import { online } from '../lib/online';
 import { atChinaTime } from '../lib/words';
 import { myOutbox, type OutboxEntry, removeFromOutbox, sendOutbox } from '../outbox/outbox';
+import type { OutboxPhoto } from '../outbox/photos';
 
 export const outboxStateText = (entry: OutboxEntry): string => {
   const caller = claims.value;
@@ -33,11 +34,34 @@ export const outboxStateText = (entry: OutboxEntry): string => {
   }
 };
 
-/** One entry's state, announced politely as it changes. */
+const photoStateText = (photo: OutboxPhoto): string => {
+  const name = photo.caption || photo.name;
+  switch (photo.state) {
+    case 'waiting':
+      return t('outbox.photo.waiting', { name });
+    case 'sent':
+      return t('outbox.photo.sent', { name, time: atChinaTime(photo.sentAt ?? Date.now()) });
+    case 'refused':
+      return t('outbox.photo.refused', { name });
+  }
+};
+
+/** One entry's state, and each of its photos', announced politely as they change. */
 export const OutboxStatus = (props: { readonly entry: OutboxEntry }) => (
-  <p class={`status status--${props.entry.state}`} role="status">
-    {outboxStateText(props.entry)}
-  </p>
+  <>
+    <p class={`status status--${props.entry.state}`} role="status">
+      {outboxStateText(props.entry)}
+    </p>
+    {props.entry.photos && props.entry.photos.length > 0 && (
+      <div role="status" aria-label={t('photos.legend')}>
+        <ul class="list">
+          {props.entry.photos.map((photo) => (
+            <li key={photo.sha256}>{photoStateText(photo)}</li>
+          ))}
+        </ul>
+      </div>
+    )}
+  </>
 );
 
 export const Outbox = () => {

@@ -40,6 +40,7 @@ import {
   valuesFrom,
   valuesFromBody,
 } from '../report/model';
+import { type ChosenPhoto, PhotosField } from '../report/photos-field';
 
 interface FormProps {
   readonly kind: ReportKind;
@@ -136,6 +137,7 @@ export const ReportForm = (props: FormProps) => {
   const [generation, setGeneration] = useState(props.initialProblems?.length ? 1 : 0);
   const [restored, setRestored] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [photos, setPhotos] = useState<readonly ChosenPhoto[]>([]);
 
   useEffect(() => {
     void loadDraft<ReportValues>(props.draftKey).then((draft) => {
@@ -169,13 +171,26 @@ export const ReportForm = (props: FormProps) => {
     setProblems(found);
     if (found.length > 0) return;
     setSaving(true);
-    const body = toBody(values, {
+    const fields = toBody(values, {
       kind: props.kind,
       region,
       unit,
       ...(props.incidentId ? { incidentId: props.incidentId } : {}),
       ...(props.correcting ? { correcting: props.correcting.returnId } : {}),
     });
+    // The report names its photos by hash; the photos themselves follow it.
+    const body =
+      photos.length === 0
+        ? fields
+        : {
+            ...fields,
+            attachments: photos.map(({ photo, caption }) => ({
+              sha256: photo.sha256,
+              bytes: photo.bytes,
+              contentType: photo.contentType,
+              caption: caption.trim(),
+            })),
+          };
     const subject = props.subject ?? values.subtype.trim();
     const entry = await saveToOutbox(
       {
@@ -184,6 +199,7 @@ export const ReportForm = (props: FormProps) => {
         kind: props.kind,
         title: t('outbox.entryTitle', { kind: t(`kind.${props.kind}`), subject }),
         ...(props.incidentId ? { incidentId: props.incidentId } : {}),
+        photos,
       },
       { send: false },
     );
@@ -376,6 +392,8 @@ export const ReportForm = (props: FormProps) => {
           onInput={set('unknowns')}
         />
       </div>
+
+      <PhotosField photos={photos} onChange={setPhotos} />
 
       <fieldset class="fieldset">
         <legend class="legend">{t('form.group.reporter')}</legend>

@@ -18,6 +18,7 @@ import type {
 } from '../../api/types';
 import { claims } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
+import { Attachments } from '../../components/attachments';
 import { DrillBadge } from '../../components/drill-badge';
 import { Select, TextArea } from '../../components/fields';
 import { type MessageKey, t } from '../../i18n/i18n';
@@ -481,6 +482,13 @@ export const DeskIncident = (props: { readonly id?: string; readonly params?: { 
             );
           })}
         </ol>
+      </section>
+
+      <section class="card" aria-labelledby="attachments-heading">
+        <h2 class="heading-m" id="attachments-heading">
+          {t('attachments.title')}
+        </h2>
+        <Attachments incidentId={id} />
       </section>
 
       <section class="card" aria-labelledby="chain-heading">

@@ -8,6 +8,7 @@ import type { ChainVerdict } from '../../../../shared/domain/chain-rules';
 import type { AuditTrailAnswer, CandidatesPage, IncidentEvent, OfficeIncidentAnswer } from '../../api/types';
 import { claims, type Role } from '../../auth/session';
 import { ApiProblem, useApiRead } from '../../components/api-read';
+import { Attachments } from '../../components/attachments';
 import { DrillBadge } from '../../components/drill-badge';
 import { t } from '../../i18n/i18n';
 import { atChinaTime, regionName, roleName } from '../../lib/words';
@@ -170,6 +171,12 @@ export const InspectIncident = (props: { readonly id: string }) => {
         />
       )}
       {incident.state === 'failed' && <ApiProblem failure={incident.failure} retry={reloadIncident} />}
+      <section aria-labelledby="attachments-heading">
+        <h2 class="heading-m" id="attachments-heading">
+          {t('attachments.title')}
+        </h2>
+        <Attachments incidentId={props.id} />
+      </section>
       <section aria-labelledby="evidence-heading">
         <h2 class="heading-m" id="evidence-heading">
           {t('evidence.title')}
