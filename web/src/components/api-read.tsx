@@ -12,11 +12,13 @@ export type Read<T> =
 
 /**
  * Reads `path`, and again on each `reload()`. A screen that reads again by itself (a live grid)
- * passes `keepOnReload`, so the last answer stays on screen while the next one comes.
+ * passes `keepOnReload`, so the last answer stays on screen while the next one comes. A read a
+ * screen can do without (a hint beside a form) passes `keepSessionOn401`: a refused token must not
+ * take the person away from what they are writing.
  */
 export const useApiRead = <T,>(
   path: string | undefined,
-  options: { readonly keepOnReload?: boolean } = {},
+  options: { readonly keepOnReload?: boolean; readonly keepSessionOn401?: boolean } = {},
 ): [Read<T>, () => void] => {
   const [read, setRead] = useState<Read<T>>({ state: 'loading' });
   const [generation, setGeneration] = useState(0);
@@ -26,7 +28,7 @@ export const useApiRead = <T,>(
     let current = true;
     if (!(options.keepOnReload && shownPath.current === path)) setRead({ state: 'loading' });
     shownPath.current = path;
-    void request<T>('GET', path).then((result) => {
+    void request<T>('GET', path, { keepSessionOn401: options.keepSessionOn401 === true }).then((result) => {
       if (!current) return;
       setRead(result.ok ? { state: 'ok', body: result.body } : { state: 'failed', failure: result });
     });

@@ -114,7 +114,8 @@ const ExerciseChoice = (props: {
   readonly onChange: (checked: boolean) => void;
   readonly error: string | undefined;
 }) => {
-  const [read] = useApiRead<DrillList>('/v1/drills');
+  // Only a hint for the 演练 toggle: a refused token is the outbox's to handle when the report is sent.
+  const [read] = useApiRead<DrillList>('/v1/drills', { keepSessionOn401: true });
   const running = read.state === 'ok' ? read.body.drills.find((d) => d.status === 'running') : undefined;
   if (!running && !props.checked) return null;
   return (
