@@ -14,7 +14,7 @@ import { readEnv } from '../../shared/config/env';
 import { claimNamesSchema } from '../../shared/schemas/claims';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
 
-const env = readEnv(z.object({ CONSOLE_AUTH: z.string().min(1) }));
+const env = readEnv(z.object({ CONSOLE_AUTH: z.string().min(1), ATTACHMENT_ORIGIN: z.url() }));
 const auth = z
   .object({
     kind: z.literal('oidc'),
@@ -32,6 +32,7 @@ const files = makeConsoleFiles({
   config: { auth, unitLimits: unitLimitsOf(builtInPolicies.national) },
   // Served over HTTPS only (API Gateway has no plain-HTTP endpoint): browsers may insist on it.
   extraHeaders: { 'strict-transport-security': 'max-age=31536000; includeSubDomains' },
+  attachmentOrigin: env.ATTACHMENT_ORIGIN,
 });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {

@@ -243,7 +243,7 @@ export class StatelessStack extends Stack {
       this.route(route, integrations[route.fn], route.auth ? jwtAuthorizer : publicAuthorizer(route));
     }
 
-    if (props.console) this.serveConsole(props.console);
+    if (props.console) this.serveConsole(props.console, props.buckets.attachments);
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alerts: props.operatorAlerts,
@@ -268,12 +268,14 @@ export class StatelessStack extends Stack {
    * function, as the local runtime's server falls back to the console beside its API. The API's
    * routes keep their own authorizer; the console's files are public, as on CloudFront.
    */
-  private serveConsole(console: NonNullable<StatelessStackProps['console']>): void {
+  private serveConsole(console: NonNullable<StatelessStackProps['console']>, attachments: IBucket): void {
     const fn = new PipelineFunction(this, 'WebConsoleFunction', {
       entry: 'functions/web-console/handler.ts',
       shippedFolders: { console: console.webDist },
     });
     fn.addEnvironment('CONSOLE_AUTH', JSON.stringify(console.auth));
+    // Photos go to and come from the attachments bucket by presigned URL: its origin is in the CSP.
+    fn.addEnvironment('ATTACHMENT_ORIGIN', `https://${attachments.bucketRegionalDomainName}`);
     const files = this.httpApi.addRoutes({
       path: '/{proxy+}',
       methods: [HttpMethod.GET, HttpMethod.HEAD],

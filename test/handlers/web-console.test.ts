@@ -14,10 +14,13 @@ const auth = {
   scopes: ['openid', 'profile'],
 };
 
+const ATTACHMENTS = 'https://attachments-bucket.s3.cn-north-1.amazonaws.com.cn';
+
 let handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 beforeAll(async () => {
   vi.stubEnv('CONSOLE_AUTH', JSON.stringify(auth));
+  vi.stubEnv('ATTACHMENT_ORIGIN', ATTACHMENTS);
   ({ handler } = await import('../../functions/web-console/handler'));
 });
 
@@ -29,7 +32,7 @@ const get = (path: string, method = 'GET') =>
   } as unknown as APIGatewayProxyEventV2);
 
 describe('the console function', () => {
-  it('answers config.json with the issuer’s sign-in and the national policy’s unit limits', async () => {
+  it('answers config.json with the issuer’s sign-in and the national policy’s unit limits, and lets photos reach the bucket', async () => {
     const answer = await get('/config.json');
     const config = JSON.parse(Buffer.from(answer.body ?? '', 'base64').toString('utf8'));
 
@@ -37,7 +40,7 @@ describe('the console function', () => {
     expect(config.auth).toEqual(auth);
     expect(config.unitLimits.policy).toBe('national');
     expect(answer.headers?.['content-security-policy']).toBe(
-      consoleContentSecurityPolicy(['https://id.example.gov.cn']),
+      consoleContentSecurityPolicy(['https://id.example.gov.cn'], [ATTACHMENTS]),
     );
     expect(answer.headers?.['strict-transport-security']).toMatch(/max-age=31536000/);
   });

@@ -80,7 +80,7 @@ describe('an external OpenID Connect issuer', () => {
     expect(answer.text).toMatch(/role, region, unit or level/);
   });
 
-  it('sends the console to the issuer to sign in, and lets it talk to the issuer only', async () => {
+  it('sends the console to the issuer to sign in, and lets it talk to the issuer and the attachment store only', async () => {
     const response = await fetch(`${runtime.url}/config.json`);
     const config = (await response.json()) as { auth: unknown };
     const shell = await fetch(`${runtime.url}/`);
@@ -95,7 +95,7 @@ describe('an external OpenID Connect issuer', () => {
       claimNames,
     });
     expect(shell.headers.get('content-security-policy')).toBe(
-      consoleContentSecurityPolicy([new URL(issuer.issuer).origin]),
+      consoleContentSecurityPolicy([new URL(issuer.issuer).origin], [runtime.endpoints.s3]),
     );
     // No local sign-in beside an external issuer.
     const local = await fetch(`${runtime.url}/local/sign-in`, {
