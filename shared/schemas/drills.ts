@@ -7,22 +7,9 @@
 import * as z from 'zod';
 import { DRILL_ID_PATTERN } from '../domain/drills';
 import { readDuration } from '../domain/policy/policy';
+import { isoTime, regionCode, text } from './fields';
 
-const text = (max: number) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
-
-const regionCode = z
-  .string({ error: 'must be text' })
-  .regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' });
-
-const time = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 time with its offset, e.g. 2026-12-05T09:00:00+08:00',
-});
+const time = isoTime('2026-12-05T09:00:00+08:00');
 
 const duration = z
   .string({ error: 'must be text' })

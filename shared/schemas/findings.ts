@@ -4,16 +4,10 @@
  */
 import * as z from 'zod';
 import { FINDING_KINDS } from '../domain/incident';
+import { text } from './fields';
 
 /** Report ids as intake issues them: the incident's id and the report's number. */
 export const REPORT_ID_PATTERN = /^INC-\d{8}-[0-9A-Z]{8}-R\d{1,6}$/;
-
-const text = (max: number) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
 
 /** A list whose members must differ: a repeated one is named by its position. */
 const distinct = (list: readonly string[], ctx: z.RefinementCtx) => {

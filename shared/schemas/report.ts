@@ -9,6 +9,7 @@ import { UnknownRegionError } from '../domain/errors';
 import { GRADES } from '../domain/grade';
 import { CATEGORIES, REPORT_KINDS } from '../domain/incident';
 import { chainOf } from '../domain/regions/regions';
+import { isoTime, latitude, longitude, optionalText, regionCode, text } from './fields';
 
 /** Clocks on the ground drift: a time this far ahead of ours is accepted as "now". */
 export const CLOCK_SKEW_MS = 2 * 60_000;
@@ -22,20 +23,6 @@ export const returnIdSchema = z
     error: 'must be a return id like INC-20261122-7K3F9Q2M-correction1',
   });
 
-const text = (max: number) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
-
-const optionalText = (max: number) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .max(max, { error: `must be at most ${max} characters` })
-    .default('');
-
 // Whole numbers are checked with a refinement rather than `.int()`: zod's integer check aborts the
 // object's own rules, and then a body with a fractional count would not hear about its other
 // problems. The JSON Schema still says "integer".
@@ -46,10 +33,7 @@ const count = z
   .refine(Number.isInteger, { error: 'must be a whole number' })
   .meta({ type: 'integer' });
 
-const time = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 time with its offset, e.g. 2026-11-22T08:10:00+08:00',
-});
+const time = isoTime('2026-11-22T08:10:00+08:00');
 
 /** Lower-case hex SHA-256, as `sha256sum` prints it. */
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
@@ -71,19 +55,9 @@ export const attachmentSchema = z.strictObject({
     .meta({ type: 'integer' }),
   contentType: z.enum(ATTACHMENT_TYPES, { error: `must be one of ${ATTACHMENT_TYPES.join(', ')}` }),
   caption: optionalText(500),
-  takenAt: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 time with its offset, e.g. 2026-11-22T08:10:00+08:00' })
-    .optional(),
-  lat: z
-    .number({ error: 'must be a number' })
-    .min(-90, { error: 'must be between -90 and 90' })
-    .max(90, { error: 'must be between -90 and 90' })
-    .optional(),
-  lon: z
-    .number({ error: 'must be a number' })
-    .min(-180, { error: 'must be between -180 and 180' })
-    .max(180, { error: 'must be between -180 and 180' })
-    .optional(),
+  takenAt: time.optional(),
+  lat: latitude.optional(),
+  lon: longitude.optional(),
 });
 
 export const reportKindSchema = z.enum(REPORT_KINDS, { error: `must be one of ${REPORT_KINDS.join(', ')}` });
@@ -101,19 +75,11 @@ export const makeReportBodySchema = (now: () => number = Date.now) =>
       grade: z.enum(GRADES, { error: `must be one of ${GRADES.join(', ')}` }).optional(),
       occurredAt: time,
       learnedAt: time,
-      regionCode: z.string({ error: 'must be text' }).regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' }),
+      regionCode,
       location: z.strictObject({
         address: text(500),
-        lat: z
-          .number({ error: 'must be a number' })
-          .min(-90, { error: 'must be between -90 and 90' })
-          .max(90, { error: 'must be between -90 and 90' })
-          .optional(),
-        lon: z
-          .number({ error: 'must be a number' })
-          .min(-180, { error: 'must be between -180 and 180' })
-          .max(180, { error: 'must be between -180 and 180' })
-          .optional(),
+        lat: latitude.optional(),
+        lon: longitude.optional(),
       }),
       casualties: z.strictObject({
         dead: count,

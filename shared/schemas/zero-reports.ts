@@ -16,18 +16,8 @@ import {
   UNIT_KINDS,
 } from '../domain/zero-reports';
 import { readCsv } from './csv';
+import { regionCode, text } from './fields';
 import { INCIDENT_ID_PATTERN } from './report';
-
-const text = (max: number) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
-
-const regionCode = z
-  .string({ error: 'must be text' })
-  .regex(/^\d{6}$/, { error: 'must be a six-digit GB/T 2260 code' });
 
 const date = (example: string) =>
   z
