@@ -353,17 +353,18 @@ export class StatefulStack extends Stack {
           ],
         },
       ],
-      cors:
-        webOrigins.length > 0
-          ? [
-              {
-                allowedOrigins: [...webOrigins],
-                allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
-                allowedHeaders: ['content-type', 'x-amz-checksum-sha256', 'x-amz-sdk-checksum-algorithm'],
-                maxAge: 3600,
-              },
-            ]
-          : undefined,
+      // The console uploads and shows photos across origins. Without a named console domain the
+      // distribution's own address is not known here (it is made after this stack), so any origin
+      // may ask: CORS is no access control — only a presigned URL, which the API hands to the unit
+      // that named the file (or a reader of its jurisdiction), lets a request through.
+      cors: [
+        {
+          allowedOrigins: webOrigins.length > 0 ? [...webOrigins] : ['*'],
+          allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+          allowedHeaders: ['content-type', 'x-amz-checksum-sha256', 'x-amz-sdk-checksum-algorithm'],
+          maxAge: 3600,
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     bucket.addToResourcePolicy(

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_TRAIL_TABLES, queues, subscriptions, tables, topics } from '../../infra/resources';
 import { entriesOf } from '../../infra/stacks/records';
 import { ATTACHMENT_RETENTION_DAYS, PITR_DAYS, type StatefulStack } from '../../infra/stacks/stateful-stack';
-import { synthesisedPipeline } from './synthesised';
+import { chinaContext, synthesisedChinaPipeline, synthesisedPipeline } from './synthesised';
 
 let stateful: StatefulStack;
 let template: Template;
@@ -115,6 +115,26 @@ describe('stateful stack', () => {
           ],
         }),
       ]);
+    });
+
+    it('lets the console upload and read across origins: its own domain where named, any origin otherwise', () => {
+      const corsOf = (resource: { Properties: { CorsConfiguration: unknown } }) =>
+        resource.Properties.CorsConfiguration;
+      const rule = (origins: string[]) => ({
+        CorsRules: [
+          {
+            AllowedOrigins: origins,
+            AllowedMethods: ['PUT', 'GET', 'HEAD'],
+            AllowedHeaders: ['content-type', 'x-amz-checksum-sha256', 'x-amz-sdk-checksum-algorithm'],
+            MaxAge: 3600,
+          },
+        ],
+      });
+      const china = synthesisedChinaPipeline();
+      const chinaBucket = logicalIdOf(china.pipeline.stateful, china.pipeline.stateful.buckets.attachments);
+
+      expect(corsOf(bucketResource())).toEqual(rule(['*']));
+      expect(corsOf(china.stateful.Resources[chinaBucket])).toEqual(rule([`https://${chinaContext.webDomain}`]));
     });
 
     it('denies every principal deleting or unlocking an attachment, and any request not over TLS', () => {
