@@ -243,13 +243,15 @@ export class StatelessStack extends Stack {
       this.route(route, integrations[route.fn], route.auth ? jwtAuthorizer : publicAuthorizer(route));
     }
 
-    if (props.console) this.serveConsole(props.console, props.buckets.attachments);
+    const consoleFunction = props.console && this.serveConsole(props.console, props.buckets.attachments);
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alerts: props.operatorAlerts,
       functions: [
         ...entriesOf(this.apiFunctions).map(([name, resource]) => ({ id: definitions[name].id, resource })),
         ...entriesOf(this.workerFunctions).map(([name, resource]) => ({ id: workers[name].id, resource })),
+        // Where it serves the console (China), a failing console function is an outage too.
+        ...(consoleFunction ? [{ id: 'WebConsoleFunction', resource: consoleFunction }] : []),
       ],
       streamConsumers: entriesOf(workers)
         .filter(([, def]) => def.source.kind === 'stream')
@@ -268,7 +270,7 @@ export class StatelessStack extends Stack {
    * function, as the local runtime's server falls back to the console beside its API. The API's
    * routes keep their own authorizer; the console's files are public, as on CloudFront.
    */
-  private serveConsole(console: NonNullable<StatelessStackProps['console']>, attachments: IBucket): void {
+  private serveConsole(console: NonNullable<StatelessStackProps['console']>, attachments: IBucket): PipelineFunction {
     const fn = new PipelineFunction(this, 'WebConsoleFunction', {
       entry: 'functions/web-console/handler.ts',
       shippedFolders: { console: console.webDist },
@@ -306,6 +308,7 @@ export class StatelessStack extends Stack {
       new ApiMapping(this, 'ConsoleDomainMapping', { api: this.httpApi, domainName, stage: this.stage });
       new CfnOutput(this, 'ConsoleUrl', { value: `https://${console.domain.name}/` });
     }
+    return fn;
   }
 
   /**

@@ -155,6 +155,16 @@ describe('the China partition', () => {
       scopes: ['openid', 'profile'],
       claimNames: JSON.parse(chinaContext.oidcClaims),
     });
+    // Where it serves the console, its failures page the operators like every other function's.
+    const alarms = resources().filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm');
+    expect(
+      alarms.some(
+        (alarm) =>
+          alarm.Properties.MetricName === 'Errors' &&
+          JSON.stringify(alarm.Properties.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalIdOf(consoleFunction) } }]),
+      ),
+    ).toBe(true);
   });
 
   it('is clean under cdk-nag’s AWS Solutions checks', () => {
