@@ -43,52 +43,50 @@ export interface SmsReportsRun {
   readonly notRecorded: readonly { readonly report: SmsDeliveryReport; readonly error: string }[];
 }
 
-export const makeRecordSmsReports =
-  (deps: RecordSmsReportsDeps) =>
-  async (): Promise<SmsReportsRun> => {
-    let pulled = 0;
-    let recorded = 0;
-    let failed = 0;
-    const unmatched: SmsDeliveryReport[] = [];
-    const notRecorded: { report: SmsDeliveryReport; error: string }[] = [];
-    for (let pull = 0; pull < deps.maxPulls; pull++) {
-      const reports = await deps.sender.pullReports(deps.pullSize);
-      pulled += reports.length;
-      for (const report of reports) {
-        const incidentId = incidentOf(report);
-        if (!incidentId) {
-          unmatched.push(report);
-          continue;
-        }
-        const key = smsReportKey(report.messageId);
-        try {
-          const { events } = await deps.appendEvents(incidentId, SYSTEM_ACTOR, (current) =>
-            current.notified?.includes(key)
-              ? []
-              : [
-                  {
-                    type: 'SmsDeliveryReported',
-                    data: {
-                      key,
-                      provider: report.provider,
-                      providerMessageId: report.messageId,
-                      status: report.status,
-                      reportedAt: report.reportedAt,
-                      code: report.code,
-                      description: report.description,
-                    },
-                  },
-                ],
-          );
-          if (events.length > 0) {
-            recorded += 1;
-            if (report.status === 'failed') failed += 1;
-          }
-        } catch (error) {
-          notRecorded.push({ report, error: (error as Error).message });
-        }
+export const makeRecordSmsReports = (deps: RecordSmsReportsDeps) => async (): Promise<SmsReportsRun> => {
+  let pulled = 0;
+  let recorded = 0;
+  let failed = 0;
+  const unmatched: SmsDeliveryReport[] = [];
+  const notRecorded: { report: SmsDeliveryReport; error: string }[] = [];
+  for (let pull = 0; pull < deps.maxPulls; pull++) {
+    const reports = await deps.sender.pullReports(deps.pullSize);
+    pulled += reports.length;
+    for (const report of reports) {
+      const incidentId = incidentOf(report);
+      if (!incidentId) {
+        unmatched.push(report);
+        continue;
       }
-      if (reports.length < deps.pullSize) break;
+      const key = smsReportKey(report.messageId);
+      try {
+        const { events } = await deps.appendEvents(incidentId, SYSTEM_ACTOR, (current) =>
+          current.notified?.includes(key)
+            ? []
+            : [
+                {
+                  type: 'SmsDeliveryReported',
+                  data: {
+                    key,
+                    provider: report.provider,
+                    providerMessageId: report.messageId,
+                    status: report.status,
+                    reportedAt: report.reportedAt,
+                    code: report.code,
+                    description: report.description,
+                  },
+                },
+              ],
+        );
+        if (events.length > 0) {
+          recorded += 1;
+          if (report.status === 'failed') failed += 1;
+        }
+      } catch (error) {
+        notRecorded.push({ report, error: (error as Error).message });
+      }
     }
-    return { pulled, recorded, failed, unmatched, notRecorded };
-  };
+    if (reports.length < deps.pullSize) break;
+  }
+  return { pulled, recorded, failed, unmatched, notRecorded };
+};
