@@ -116,6 +116,15 @@ export const workerFunctions = {
     tables: { incidents: 'append', officers: 'read' },
     smsChannel: true,
   },
+  // The provider's delivery reports of those SMS, pulled and recorded in the incidents' logs: whether
+  // each officer's phone received its SMS.
+  recordSmsReports: {
+    id: 'RecordSmsReportsFunction',
+    entry: 'functions/record-sms-reports/handler.ts',
+    source: { kind: 'schedule', everyMinutes: 1 },
+    tables: { incidents: 'append' },
+    smsChannel: true,
+  },
   // An operator loads the officer directory file; the officers' delivery subscriptions follow it.
   importOfficers: {
     id: 'ImportOfficersFunction',

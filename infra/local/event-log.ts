@@ -49,6 +49,8 @@ export const describeEvent = (event: IncidentEvent): string => {
       return `${head}: could not notify (${event.data.kind}): ${event.data.reason}${event.data.willRetry ? '; will retry' : ''}`;
     case 'SmsDelivered':
       return `${head}: SMS to ${event.data.personId} (${event.data.role}, ${event.data.office}) sent by ${event.data.provider} as ${event.data.providerMessageId}: ${event.data.receipt.code} — ${event.data.kind}`;
+    case 'SmsDeliveryReported':
+      return `${head}: SMS ${event.data.providerMessageId} ${event.data.status === 'delivered' ? 'delivered' : 'not delivered'} (${event.data.provider}: ${event.data.code} ${event.data.description})`;
     case 'ObligationWaived':
       return `${head}: ${office(event.data)} no longer owes ${event.data.obligationId.split('-').at(-1)}: ${event.data.reason}`;
     case 'DeadlineShortened':

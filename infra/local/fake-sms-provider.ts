@@ -4,7 +4,9 @@
  * request signed with another key, for another host or body, or more than five minutes old is
  * refused as Tencent Cloud refuses it), and its answers' shapes. It sends nothing: each message it
  * accepts is kept, and written to `sms-outbox.jsonl` in the data folder, with its serial number.
- * Numbers it is told to refuse answer a failed send status, as an unreachable or blocked number does.
+ * Numbers it is told to refuse answer a failed send status, as a blocked number does. Its
+ * `PullSmsSendStatus` hands out one delivery report per accepted message, each once, as Tencent
+ * Cloud does: delivered, or failed for a number it is told the network cannot reach.
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { join } from 'node:path';
 import { parseTc3Authorization, tc3Signature } from '../../shared/adapters/sms/tc3-signature';
 import {
   TENCENT_SMS_ACTION,
+  TENCENT_SMS_PULL_ACTION,
+  TENCENT_SMS_PULL_LIMIT,
   TENCENT_SMS_SERVICE,
   TENCENT_SMS_VERSION,
 } from '../../shared/adapters/sms/tencent-cloud-sms';
@@ -25,6 +29,8 @@ export interface FakeSms {
   readonly signName: string;
   readonly templateId: string;
   readonly params: readonly string[];
+  /** The request's `SessionContext`, handed back with the message's delivery report. */
+  readonly context?: string;
   readonly at: string;
 }
 
@@ -35,8 +41,10 @@ export interface FakeSmsProvider {
   readonly environment: Readonly<Record<string, string>>;
   /** Every message accepted so far, oldest first. */
   sent(): readonly FakeSms[];
-  /** From now on, sends to `phone` fail (a number the network cannot reach). */
+  /** From now on, sends to `phone` fail (a number the provider will not send to). */
   refuse(phone: string): void;
+  /** From now on, sends to `phone` are accepted but their delivery reports say they failed. */
+  unreachable(phone: string): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +68,9 @@ export const startFakeSmsProvider = async (
   const app = { sdkAppId: '1400000001', signName: '应急管理', templateId: '2000001' };
   const accepted: FakeSms[] = [];
   const refused = new Set<string>();
+  const unreachable = new Set<string>();
+  /** Delivery reports not pulled yet, oldest first, in the answer's shape. */
+  const reports: Record<string, unknown>[] = [];
   const outbox = options.dataDir ? join(options.dataDir, 'sms-outbox.jsonl') : undefined;
 
   const server = createServer(async (req, res) => {
@@ -72,8 +83,9 @@ export const startFakeSmsProvider = async (
     const body = await readBody(req);
     if (req.method !== 'POST') return error('InvalidParameter', 'only POST is served');
     const header = (name: string): string => String(req.headers[name] ?? '');
-    if (header('x-tc-action') !== TENCENT_SMS_ACTION)
-      return error('InvalidAction', `no action ${header('x-tc-action')}`);
+    const action = header('x-tc-action');
+    if (action !== TENCENT_SMS_ACTION && action !== TENCENT_SMS_PULL_ACTION)
+      return error('InvalidAction', `no action ${action}`);
     if (header('x-tc-version') !== TENCENT_SMS_VERSION)
       return error('NoSuchVersion', `no version ${header('x-tc-version')}`);
     const timestamp = Number(header('x-tc-timestamp'));
@@ -98,6 +110,8 @@ export const startFakeSmsProvider = async (
     }
 
     let request: {
+      Limit?: unknown;
+      SessionContext?: unknown;
       PhoneNumberSet?: unknown;
       SmsSdkAppId?: unknown;
       SignName?: unknown;
@@ -110,6 +124,13 @@ export const startFakeSmsProvider = async (
       return error('InvalidParameter', 'the body is not JSON');
     }
     if (request.SmsSdkAppId !== app.sdkAppId) return error('FailedOperation.InvalidSmsSdkAppId', 'unknown SmsSdkAppId');
+    if (action === TENCENT_SMS_PULL_ACTION) {
+      const limit = Number(request.Limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > TENCENT_SMS_PULL_LIMIT) {
+        return error('InvalidParameterValue', `Limit must be 1 to ${TENCENT_SMS_PULL_LIMIT}`);
+      }
+      return answer({ PullSmsSendStatusSet: reports.splice(0, limit) });
+    }
     if (request.SignName !== app.signName)
       return error('FailedOperation.SignatureIncorrectOrUnapproved', 'unapproved sign name');
     if (request.TemplateId !== app.templateId)
@@ -134,9 +155,22 @@ export const startFakeSmsProvider = async (
         signName: app.signName,
         templateId: app.templateId,
         params,
+        ...(typeof request.SessionContext === 'string' ? { context: request.SessionContext } : {}),
         at: new Date().toISOString(),
       };
       accepted.push(sms);
+      const failed = unreachable.has(phone);
+      reports.push({
+        // Beijing time, as Tencent Cloud writes it.
+        UserReceiveTime: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' '),
+        CountryCode: phone.startsWith('+86') ? '86' : '',
+        SubscriberNumber: phone.replace(/^\+86/, ''),
+        PhoneNumber: phone,
+        SerialNo: sms.serialNo,
+        ReportStatus: failed ? 'FAIL' : 'SUCCESS',
+        Description: failed ? 'MK:0001' : 'DELIVRD',
+        SessionContext: sms.context ?? '',
+      });
       if (outbox) appendFileSync(outbox, `${JSON.stringify(sms)}\n`);
       options.log?.(
         `sms ${phone} 【${sms.signName}】 template ${sms.templateId} (${params.join(', ')}): ${sms.serialNo}`,
@@ -162,6 +196,9 @@ export const startFakeSmsProvider = async (
     sent: () => [...accepted],
     refuse: (phone) => {
       refused.add(phone);
+    },
+    unreachable: (phone) => {
+      unreachable.add(phone);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -36,6 +36,12 @@ type Invoke = (event: unknown) => Promise<unknown>;
 /** What a stream or queue consumer answers: the records to retry. */
 type BatchResponse = { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
 
+/**
+ * How often the SMS delivery reports are pulled here: the stand-in provider has each report as soon
+ * as it accepts the message, so a minute, as on AWS, would only keep a person waiting for it.
+ */
+const SMS_REPORT_PULL_INTERVAL_MS = 2_000;
+
 /** A quarter of the policy's shortest limit, kept between 1 s and 60 s. */
 const defaultSweepInterval = (policy: Policy): number =>
   Math.max(1_000, Math.min(60_000, Math.min(...Object.values(policy.limits)) / 4));
@@ -192,6 +198,10 @@ const scheduledRunLines: Partial<Record<WorkerName, (result: unknown) => string 
       ? `zero reports: ${missed} missed at the cut-off, ${notified} county offices told`
       : undefined;
   },
+  recordSmsReports: (result) => {
+    const { recorded = 0, failed = 0 } = (result ?? {}) as { recorded?: number; failed?: number };
+    return recorded > 0 ? `sms reports: ${recorded} recorded, ${failed} not delivered` : undefined;
+  },
 };
 
 const scheduleDriver: LocalDriver<'schedule'> = {
@@ -281,6 +291,7 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
     const sweepIntervalMs = context.sweepIntervalMs ?? defaultSweepInterval(context.policy);
     const intervalsMs: Partial<Record<WorkerName, number>> = {
       sweepDeadlines: sweepIntervalMs,
+      recordSmsReports: SMS_REPORT_PULL_INTERVAL_MS,
       ...(context.zeroReportCheckIntervalMs !== undefined
         ? { checkZeroReports: context.zeroReportCheckIntervalMs }
         : {}),

@@ -321,15 +321,16 @@ export class StatelessStack extends Stack {
     for (const [name, def] of entriesOf(workers)) {
       if (def.smsChannel) this.workerFunctions[name].addEnvironment(SMS_CHANNEL_ENV, sms.setup.channel);
     }
-    const { deliverSms } = this.workerFunctions;
     if (sms.setup.channel !== 'tencent-cloud') return;
     if (!sms.credentials) throw new Error('Tencent Cloud SMS needs the secret holding its API keys');
-    deliverSms
-      .addEnvironment('SMS_SDK_APP_ID', sms.setup.sdkAppId)
-      .addEnvironment('SMS_SIGN_NAME', sms.setup.signName)
-      .addEnvironment('SMS_TEMPLATE_ID', sms.setup.templateId)
-      .addEnvironment('SMS_REGION', sms.setup.region)
-      .bindSecret(sms.credentials, 'SMS_CREDENTIALS_SECRET_ARN');
+    // The worker that sends and the one that pulls the delivery reports call the same application.
+    for (const fn of [this.workerFunctions.deliverSms, this.workerFunctions.recordSmsReports]) {
+      fn.addEnvironment('SMS_SDK_APP_ID', sms.setup.sdkAppId)
+        .addEnvironment('SMS_SIGN_NAME', sms.setup.signName)
+        .addEnvironment('SMS_TEMPLATE_ID', sms.setup.templateId)
+        .addEnvironment('SMS_REGION', sms.setup.region)
+        .bindSecret(sms.credentials, 'SMS_CREDENTIALS_SECRET_ARN');
+    }
   }
 
   private pipelineFunction(def: FunctionDef, props: StatelessStackProps, timeout?: Duration): PipelineFunction {

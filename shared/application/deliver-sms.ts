@@ -14,6 +14,7 @@ import type { OfficerDirectory } from '../ports/officer-directory';
 import type { SmsReceipt, SmsSender } from '../ports/sms-sender';
 import type { AppendEvents } from './append-events';
 import { SYSTEM_ACTOR } from './escalation';
+import { incidentSmsContext } from './record-sms-reports';
 
 /** What the notification is, in the words of the approved template's first parameter. */
 export const SMS_KIND_WORDS: Readonly<Record<NotificationKind, string>> = {
@@ -76,7 +77,13 @@ export const makeDeliverSms =
     const phone = phoneOf(await deps.directory.ofOffice(notification.office), notification.personId, deps.clock.now());
     if (!phone) return { outcome: 'no-phone' };
 
-    const receipt = await deps.sender.send({ phone, templateId: deps.templateId, params: smsParams(notification) });
+    const receipt = await deps.sender.send({
+      phone,
+      templateId: deps.templateId,
+      params: smsParams(notification),
+      // The delivery report comes back with it, to be recorded where the sending is.
+      ...(inIncidentLog ? { context: incidentSmsContext(notification.incidentId) } : {}),
+    });
     if (!inIncidentLog) return { outcome: 'sent', receipt, recorded: false };
     await deps.appendEvents(notification.incidentId, SYSTEM_ACTOR, (current) =>
       current.notified?.includes(key)

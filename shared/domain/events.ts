@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   'NotificationSent',
   'NotificationFailed',
   'SmsDelivered',
+  'SmsDeliveryReported',
   'InspectionFinding',
 ] as const;
 

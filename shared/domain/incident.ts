@@ -281,6 +281,25 @@ export interface SmsDeliveredData {
   readonly receipt: { readonly code: string; readonly description: string };
 }
 
+/**
+ * The provider's delivery report for an SMS recorded as {@link SmsDeliveredData}: whether the
+ * handset received it, as the provider learnt from the network, some time after the sending.
+ */
+export interface SmsDeliveryReportedData {
+  /** `sms-report:<provider message id>`: one report per message, however often it is pulled. */
+  readonly key: string;
+  /** Which provider reported it, e.g. `tencent-cloud`. */
+  readonly provider: string;
+  /** The provider's id for the message, as in the `SmsDelivered` it reports on. */
+  readonly providerMessageId: string;
+  readonly status: 'delivered' | 'failed';
+  /** When the provider says the handset received it, or the network gave up. */
+  readonly reportedAt: string;
+  /** The provider's own code and words for it (Tencent Cloud: `DELIVRD`, or the carrier's error). */
+  readonly code: string;
+  readonly description: string;
+}
+
 export interface AutoEscalatedData {
   readonly obligationId: string;
   /** The silent office. */
@@ -351,6 +370,7 @@ export type IncidentEventBody =
   | EventShape<'NotificationSent', NotificationSentData>
   | EventShape<'NotificationFailed', NotificationFailedData>
   | EventShape<'SmsDelivered', SmsDeliveredData>
+  | EventShape<'SmsDeliveryReported', SmsDeliveryReportedData>
   | EventShape<'InspectionFinding', InspectionFindingData>;
 
 /** An event before it is numbered, timed, scoped and sealed: its type and data. */
@@ -502,7 +522,8 @@ export const project = (
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
     }
-    case 'SmsDelivered': {
+    case 'SmsDelivered':
+    case 'SmsDeliveryReported': {
       const state = requireState(previous, event);
       return { ...state, ...base, notified: [...(state.notified ?? []), event.data.key] };
     }

@@ -43,6 +43,8 @@ const INCIDENT_APPENDERS = [
   'notifyOfficers',
   // Records the SMS provider's message id and receipt of each officer's SMS it sends.
   'deliverSms',
+  // Records the provider's delivery report of each of those SMS.
+  'recordSmsReports',
   // An operator's: rewrites heads from their logs, each on the version an append would condition on.
   'migrateHeads',
 ] as const satisfies readonly (ApiFunctionName | WorkerName)[];

@@ -111,21 +111,22 @@ describe('the China partition', () => {
     }
   });
 
-  it('sends officers’ SMS through the provider: the SMS worker reads its keys from the stack’s secret', () => {
+  it('sends officers’ SMS through the provider: the SMS worker and the delivery-report pull read its keys from the stack’s secret', () => {
     const [secretId] = Object.entries<Json>(templates[0]?.Resources ?? {}).find(
       ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret',
     ) ?? [''];
-    const deliverSms = templates[1]?.Resources[logicalIdOf(pipeline.stateless.workerFunctions.deliverSms)];
-    const variables = deliverSms?.Properties.Environment.Variables;
-
     expect(secretId).not.toBe('');
-    expect(variables).toMatchObject({
-      OFFICER_SMS_CHANNEL: 'tencent-cloud',
-      SMS_SDK_APP_ID: chinaContext.smsSdkAppId,
-      SMS_SIGN_NAME: chinaContext.smsSignName,
-      SMS_TEMPLATE_ID: chinaContext.smsTemplateId,
-    });
-    expect(JSON.stringify(variables.SMS_CREDENTIALS_SECRET_ARN)).toContain(secretId);
+    const { deliverSms, recordSmsReports } = pipeline.stateless.workerFunctions;
+    for (const worker of [deliverSms, recordSmsReports]) {
+      const variables = templates[1]?.Resources[logicalIdOf(worker)]?.Properties.Environment.Variables;
+      expect(variables).toMatchObject({
+        OFFICER_SMS_CHANNEL: 'tencent-cloud',
+        SMS_SDK_APP_ID: chinaContext.smsSdkAppId,
+        SMS_SIGN_NAME: chinaContext.smsSignName,
+        SMS_TEMPLATE_ID: chinaContext.smsTemplateId,
+      });
+      expect(JSON.stringify(variables.SMS_CREDENTIALS_SECRET_ARN)).toContain(secretId);
+    }
   });
 
   it('serves the web console from the API’s own ICP-filed domain, signing in at the operator’s issuer', () => {

@@ -2,8 +2,9 @@
  * Officers' SMS through the provider that delivers in mainland China: the SMS worker hears the
  * officer-notifications topic through its queue, sends through the stand-in provider (signed
  * requests, its message id back), and records the message id and receipt in the incident's log.
- * A number the provider refuses is tried again and finally parked in the SMS dead-letter queue,
- * never silently dropped.
+ * The provider's delivery report follows, pulled on a schedule and recorded beside it: delivered,
+ * or failed for a number the network cannot reach. A number the provider refuses is tried again
+ * and finally parked in the SMS dead-letter queue, never silently dropped.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -98,6 +99,35 @@ describe('SMS to duty officers through the provider', () => {
     });
     // Sent once, though the worker hears every notification of the topic.
     expect(runtime.sms.sent().filter((sms) => sms.params[1] === incidentId)).toHaveLength(1);
+
+    // The handset's delivery, as the provider reports it later, recorded once beside the sending.
+    const reported = await eventually(
+      async () => (await logOf(incidentId)).find((event) => event.type === 'SmsDeliveryReported'),
+      15_000,
+    );
+    expect(reported?.data).toMatchObject({
+      key: `sms-report:${sent?.serialNo}`,
+      provider: 'tencent-cloud',
+      providerMessageId: sent?.serialNo,
+      status: 'delivered',
+      code: 'DELIVRD',
+      reportedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect((await logOf(incidentId)).filter((event) => event.type === 'SmsDeliveryReported')).toHaveLength(1);
+  });
+
+  it('records the failure the provider reports for an SMS that never reached an unreachable number', async () => {
+    for (const phone of ['+8613800000002', '+8613800000003']) runtime.sms.unreachable(phone);
+    const incidentId = await report();
+
+    const failed = await eventually(
+      async () => (await logOf(incidentId)).find((event) => event.type === 'SmsDeliveryReported'),
+      30_000,
+    );
+    const sent = runtime.sms.sent().find((sms) => sms.params[1] === incidentId);
+
+    expect(failed?.data).toMatchObject({ providerMessageId: sent?.serialNo, status: 'failed', code: 'MK:0001' });
   });
 
   it('retries a number the provider refuses, then parks the notification in the SMS dead-letter queue', async () => {

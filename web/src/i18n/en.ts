@@ -575,6 +575,9 @@ export const en: Record<MessageKey, string> = {
   'desk.incident.ev.ReportCorrected': '{time} {by} sent the corrected report',
   'desk.incident.ev.correctedLate': ' ({late} late)',
   'desk.incident.ev.SmsDelivered': '{time} SMS sent by the provider (message {messageId})',
+  'desk.incident.ev.SmsDeliveryReported': '{time} SMS received by the officer’s phone (message {messageId})',
+  'desk.incident.ev.SmsDeliveryFailed':
+    '{time} SMS NOT delivered to the officer’s phone (message {messageId}, provider’s code {code}): reach the officer another way',
   'desk.incident.ev.InspectionFinding':
     '{time} an inspector recorded a finding: {finding} (responsible: {responsible})',
   'desk.role.first-responsible': 'first responsible person',

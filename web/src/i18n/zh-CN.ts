@@ -553,6 +553,9 @@ export const zhCN = {
   'desk.incident.ev.ReportCorrected': '{time} {by}报送更正后的报告',
   'desk.incident.ev.correctedLate': '（迟报 {late}）',
   'desk.incident.ev.SmsDelivered': '{time} 短信已由服务商发出（短信编号 {messageId}）',
+  'desk.incident.ev.SmsDeliveryReported': '{time} 短信已送达值班人员手机（短信编号 {messageId}）',
+  'desk.incident.ev.SmsDeliveryFailed':
+    '{time} 短信未能送达值班人员手机（短信编号 {messageId}，服务商代码 {code}），请另行联系',
   'desk.incident.ev.InspectionFinding': '{time} 督查人员认定{finding}（责任方：{responsible}）',
   'desk.role.first-responsible': '第一责任人',
   'desk.role.directly-responsible': '直接责任人',

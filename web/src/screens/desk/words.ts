@@ -146,6 +146,12 @@ export const eventWords = (event: IncidentEvent): string => {
     }
     case 'SmsDelivered':
       return t('desk.incident.ev.SmsDelivered', { time, messageId: event.data.providerMessageId });
+    case 'SmsDeliveryReported': {
+      const d = event.data;
+      return d.status === 'delivered'
+        ? t('desk.incident.ev.SmsDeliveryReported', { time, messageId: d.providerMessageId })
+        : t('desk.incident.ev.SmsDeliveryFailed', { time, messageId: d.providerMessageId, code: d.code });
+    }
     case 'InspectionFinding':
       return t('desk.incident.ev.InspectionFinding', {
         time,
