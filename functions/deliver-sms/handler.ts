@@ -9,21 +9,18 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
-import { makeSmsSender, SecretsManagerClient, smsEnv } from '../../shared/adapters/sms';
+import { smsEnv } from '../../shared/adapters/sms';
 import { systemClock } from '../../shared/adapters/system';
 import { makeDeliverSms } from '../../shared/application/deliver-sms';
 import { readEnv } from '../../shared/config/env';
-import { logger, observe, tracer } from '../../shared/observability';
+import { logger, observe } from '../../shared/observability';
 import { officerNotificationSchema } from '../../shared/schemas/officer-notification';
 import { composeAppendEvents } from '../append-events-composition';
+import { composeSmsProvider } from '../sms-composition';
 
 const env = readEnv(smsEnv.and(officersEnv));
 const { incidents, appendEvents } = await composeAppendEvents();
-let secrets: SecretsManagerClient | undefined;
-const provider = makeSmsSender(env, () => {
-  secrets ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
-  return secrets;
-});
+const provider = composeSmsProvider(env);
 // With OFFICER_SMS_CHANNEL=sns, SNS sends the SMS through the officers' own subscriptions: nothing to do here.
 const deliverSms =
   provider &&

@@ -5,20 +5,17 @@
  * with everything it said, rather than lost in silence.
  */
 import middy from '@middy/core';
-import { makeSmsSender, SecretsManagerClient, smsEnv } from '../../shared/adapters/sms';
+import { smsEnv } from '../../shared/adapters/sms';
 import { TENCENT_SMS_PULL_LIMIT } from '../../shared/adapters/sms/tencent-cloud-sms';
 import { makeRecordSmsReports } from '../../shared/application/record-sms-reports';
 import { readEnv } from '../../shared/config/env';
-import { logger, observe, tracer } from '../../shared/observability';
+import { logger, observe } from '../../shared/observability';
 import { composeAppendEvents } from '../append-events-composition';
+import { composeSmsProvider } from '../sms-composition';
 
 const env = readEnv(smsEnv);
 const { appendEvents } = await composeAppendEvents();
-let secrets: SecretsManagerClient | undefined;
-const provider = makeSmsSender(env, () => {
-  secrets ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
-  return secrets;
-});
+const provider = composeSmsProvider(env);
 // With OFFICER_SMS_CHANNEL=sns, SNS sends the SMS and there are no provider reports to pull.
 const recordReports =
   provider &&
