@@ -54,18 +54,14 @@ if (!parsed.success) {
 const query = parsed.data as NonNullable<typeof parsed.data>;
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
-const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoOfficerDirectory } = await import('../../shared/adapters/dynamodb/officer-directory');
 const { systemClock } = await import('../../shared/adapters/system');
 const { makeBuildEvidencePack } = await import('../../shared/application/evidence');
 const { packFileName } = await import('../../shared/domain/evidence/pack-format');
 const { NATIONAL } = await import('../../shared/domain/regions/regions');
-const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
 const { connectToLocalAttachments } = await import('./local-s3-connection');
-const { tables } = await import('../resources');
 
 const connection = await connectToLocalDynamoDb(dataDir).catch((error: unknown) =>
   fail(`cannot reach the local data: ${(error as Error).message}`, false),
@@ -75,15 +71,13 @@ const files = await connectToLocalAttachments(dataDir).catch((error: unknown) =>
   fail(`cannot reach the local attachments: ${(error as Error).message}`, false),
 );
 try {
-  const client = makeDocumentClient(
-    new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
-  );
+  const { client } = connection;
   const build = makeBuildEvidencePack({
     incidents: makeDynamoIncidentStore({
       client,
-      incidentsTable: connection.tables?.incidents ?? tables.incidents.localName,
+      incidentsTable: connection.table('incidents'),
     }),
-    directory: makeDynamoOfficerDirectory({ client, table: connection.tables?.officers ?? tables.officers.localName }),
+    directory: makeDynamoOfficerDirectory({ client, table: connection.table('officers') }),
     clock: systemClock,
     ...(files ? { attachments: files.attachments, files: values['with-files'] ? 'content' : 'hashes' } : {}),
   });

@@ -6,16 +6,42 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { TableName } from '../resources';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { type TableName, tables } from '../resources';
 import { LOCAL_REGION, localCredentials } from './aws-local';
 import { startDynamoDbLocal } from './dynamodb-local';
 
 export interface LocalDynamoDbConnection {
   readonly endpoint: string;
+  /** A document client on the engine, as the handlers make theirs. */
+  readonly client: DynamoDBDocumentClient;
+  /** A table's name there: the running runtime's, when it is the runtime's engine; else its local name. */
+  table(name: TableName): string;
   /** The running runtime's table names, when it is the runtime's engine. */
   readonly tables?: Readonly<Partial<Record<TableName, string>>>;
   stop(): Promise<void>;
 }
+
+const connectionTo = (
+  endpoint: string,
+  stopEngine: () => Promise<void>,
+  running?: Readonly<Partial<Record<TableName, string>>>,
+): LocalDynamoDbConnection => {
+  const client = makeDocumentClient(
+    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials }),
+  );
+  return {
+    endpoint,
+    client,
+    table: (name) => running?.[name] ?? tables[name].localName,
+    ...(running ? { tables: running } : {}),
+    stop: async () => {
+      client.destroy();
+      await stopEngine();
+    },
+  };
+};
 
 const answers = async (endpoint: string): Promise<boolean> => {
   const probe = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 1 });
@@ -38,7 +64,7 @@ export const connectToLocalDynamoDb = async (dataDir: string): Promise<LocalDyna
     };
     if (await answers(running.dynamodb)) {
       console.error(`using the running local runtime's DynamoDB Local at ${running.dynamodb}`);
-      return { endpoint: running.dynamodb, tables: running.tables, stop: async () => undefined };
+      return connectionTo(running.dynamodb, async () => undefined, running.tables);
     }
   }
   if (!existsSync(join(dataDir, 'dynamodb'))) {
@@ -46,5 +72,5 @@ export const connectToLocalDynamoDb = async (dataDir: string): Promise<LocalDyna
   }
   const local = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') });
   console.error(`started DynamoDB Local on ${dataDir}`);
-  return { endpoint: local.endpoint, stop: local.stop };
+  return connectionTo(local.endpoint, local.stop);
 };

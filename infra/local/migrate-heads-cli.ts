@@ -23,24 +23,18 @@ const { values } = (() => {
 })();
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
-const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeRewriteHeads, headRewriteSummary } = await import('../../shared/application/rewrite-heads');
 const { ValidationError } = await import('../../shared/domain/errors');
-const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
-const { tables } = await import('../resources');
 
 const connection = await connectToLocalDynamoDb(dataDir);
 try {
-  const client = makeDocumentClient(
-    new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
-  );
+  const { client } = connection;
   const rewriteHeads = makeRewriteHeads({
     incidents: makeDynamoIncidentStore({
       client,
-      incidentsTable: connection.tables?.incidents ?? tables.incidents.localName,
+      incidentsTable: connection.table('incidents'),
     }),
   });
   const result = await rewriteHeads({

@@ -20,9 +20,7 @@ const usage =
   'usage: npm run officers -- import FILE [--encoding utf-8|gb18030] [--effective ISO-INSTANT]   (FILE is .json or .csv; effective now if not given)';
 const { file, encoding, effective } = importCommandLine(usage);
 
-const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { ListTopicsCommand, SNSClient } = await import('@aws-sdk/client-sns');
-const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoOfficerDirectory } = await import('../../shared/adapters/dynamodb/officer-directory');
 const { makeSnsSubscriptionRegistry } = await import('../../shared/adapters/sns/officer-subscriptions');
 const { makeImportOfficers, SubscriptionSyncFailed } = await import('../../shared/application/officers');
@@ -80,10 +78,8 @@ let topic: Awaited<ReturnType<typeof runningOfficerTopic>>;
 try {
   // Only a running runtime has a fauxqs, and only it announces its tables.
   if (connection.tables?.officers) topic = await runningOfficerTopic(dataDir, connection.tables.officers);
-  const client = makeDocumentClient(
-    new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
-  );
-  const table = connection.tables?.officers ?? tables.officers.localName;
+  const { client } = connection;
+  const table = connection.table('officers');
   const importOfficers = makeImportOfficers({
     directory: makeDynamoOfficerDirectory({ client, table }),
     clock: systemClock,

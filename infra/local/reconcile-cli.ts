@@ -11,30 +11,18 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const { values } = parseArgs({ options: { fix: { type: 'boolean', default: false } } });
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
-const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoSummaryStore } = await import('../../shared/adapters/dynamodb/summary-store');
 const { makeReconcile } = await import('../../shared/application/roll-up');
-const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
-const { tables } = await import('../resources');
 
 const connection = await connectToLocalDynamoDb(dataDir);
-const endpoint = connection.endpoint;
-const tableNames = {
-  incidents: connection.tables?.incidents ?? tables.incidents.localName,
-  summaries: connection.tables?.summaries ?? tables.summaries.localName,
-};
-const stop = connection.stop;
 
 try {
-  const client = makeDocumentClient(
-    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials }),
-  );
+  const { client } = connection;
   const reconcile = makeReconcile({
-    incidents: makeDynamoIncidentStore({ client, incidentsTable: tableNames.incidents }),
-    summaries: makeDynamoSummaryStore({ client, table: tableNames.summaries }),
+    incidents: makeDynamoIncidentStore({ client, incidentsTable: connection.table('incidents') }),
+    summaries: makeDynamoSummaryStore({ client, table: connection.table('summaries') }),
   });
   const result = await reconcile({
     fix: values.fix ?? false,
@@ -54,5 +42,5 @@ try {
     if (!values.fix) process.exitCode = 1;
   }
 } finally {
-  await stop();
+  await connection.stop();
 }

@@ -15,17 +15,13 @@ const usage =
   'usage: npm run units -- import FILE [--encoding utf-8|gb18030] [--effective ISO-INSTANT]   (FILE is .json or .csv; effective now if not given)';
 const { file, encoding, effective } = importCommandLine(usage);
 
-const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoUnitRegistry } = await import('../../shared/adapters/dynamodb/unit-registry');
 const { makeImportUnits } = await import('../../shared/application/units');
 const { systemClock } = await import('../../shared/adapters/system');
 const { DomainError } = await import('../../shared/domain/errors');
 const { decodeFile } = await import('../../shared/schemas/csv');
 const { unitRows } = await import('../../shared/schemas/zero-reports');
-const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
-const { tables } = await import('../resources');
 
 // The bytes as they are, so that a GB18030 file is read as GB18030, not as broken UTF-8.
 const decoded = decodeFile(readFileSync(file), encoding);
@@ -37,10 +33,8 @@ const readAs = decoded.ok && decoded.encoding !== 'utf-8' ? ` (read as ${decoded
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const connection = await connectToLocalDynamoDb(dataDir);
 try {
-  const client = makeDocumentClient(
-    new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
-  );
-  const table = connection.tables?.officers ?? tables.officers.localName;
+  const { client } = connection;
+  const table = connection.table('officers');
   const importUnits = makeImportUnits({ registry: makeDynamoUnitRegistry({ client, table }), clock: systemClock });
   const result = await importUnits(rows, problems, effective ? { effectiveAt: effective } : {});
   console.log(

@@ -58,18 +58,14 @@ const against = ((): AuditDigest | undefined => {
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
-const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-const { makeDocumentClient } = await import('../../shared/adapters/dynamodb/document-client');
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoHeadlessIncidentLogs } = await import('../../shared/adapters/dynamodb/orphan-events');
 const { makeDynamoAccessDeniedChains, makeDynamoAccessLog } = await import('../../shared/adapters/dynamodb/access-log');
 const { makeDynamoZeroReportAuditChains } = await import('../../shared/adapters/dynamodb/zero-report-audit-chains');
 const { systemClock } = await import('../../shared/adapters/system');
 const { makeIncidentAuditChains, makeVerifyAudit } = await import('../../shared/application/verify-audit');
-const { LOCAL_REGION, localCredentials } = await import('./aws-local');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
 const { connectToLocalAttachments } = await import('./local-s3-connection');
-const { tables } = await import('../resources');
 
 // 1 means "something is broken"; not being able to look at all must not be mistaken for it.
 const connection = await connectToLocalDynamoDb(dataDir).catch((error: unknown) =>
@@ -79,29 +75,22 @@ const connection = await connectToLocalDynamoDb(dataDir).catch((error: unknown) 
 const files = await connectToLocalAttachments(dataDir).catch((error: unknown) =>
   fail(`cannot reach the local attachments: ${(error as Error).message}`, false),
 );
-const tableNames = {
-  incidents: connection.tables?.incidents ?? tables.incidents.localName,
-  accessLog: connection.tables?.accessLog ?? tables.accessLog.localName,
-  zeroReports: connection.tables?.zeroReports ?? tables.zeroReports.localName,
-};
 
 try {
-  const client = makeDocumentClient(
-    new DynamoDBClient({ endpoint: connection.endpoint, region: LOCAL_REGION, credentials: localCredentials }),
-  );
+  const { client } = connection;
   const verifyAudit = makeVerifyAudit({
     sources: [
       makeIncidentAuditChains({
-        incidents: makeDynamoIncidentStore({ client, incidentsTable: tableNames.incidents }),
+        incidents: makeDynamoIncidentStore({ client, incidentsTable: connection.table('incidents') }),
         ...(files ? { attachments: files.attachments } : {}),
       }),
       // The logs whose head is gone, which the head indexes above cannot find: a whole-table scan,
       // affordable here because this run reads everything anyway.
-      makeDynamoHeadlessIncidentLogs({ client, incidentsTable: tableNames.incidents }),
-      makeDynamoZeroReportAuditChains({ client, table: tableNames.zeroReports }),
-      makeDynamoAccessDeniedChains({ client, table: tableNames.accessLog }),
+      makeDynamoHeadlessIncidentLogs({ client, incidentsTable: connection.table('incidents') }),
+      makeDynamoZeroReportAuditChains({ client, table: connection.table('zeroReports') }),
+      makeDynamoAccessDeniedChains({ client, table: connection.table('accessLog') }),
     ],
-    accessLog: makeDynamoAccessLog({ client, table: tableNames.accessLog }),
+    accessLog: makeDynamoAccessLog({ client, table: connection.table('accessLog') }),
     clock: systemClock,
   });
   // Whoever holds the machine's data folder holds every record in it: the tool reads as an
