@@ -91,8 +91,21 @@ describe('photos with a report in Chromium', () => {
     const desk = await openConsole(browser, runtime, { viewport: DESK });
     await signIn(desk.page, /东城区应急管理局/);
     await desk.page.goto(`/desk/incidents/${incidentId}`);
-    const thumbnail = desk.page.getByRole('img', { name: /倒塌房屋正面/ });
-    await visible(thumbnail, 30_000);
+    // The page first (it reads the incident, the board and the files on a machine the whole suite
+    // shares), then the files' own answer: a refusal or a server error there is named, not waited out.
+    const files = desk.page.getByRole('region', { name: '照片和文件' });
+    await visible(files, 30_000);
+    const thumbnail = files.getByRole('img', { name: /倒塌房屋正面/ });
+    await expect
+      .poll(
+        async () =>
+          (await thumbnail.count()) > 0
+            ? 'shown'
+            : (await files.getByRole('alert').allTextContents()).join(' ') || 'waiting',
+        { timeout: 30_000 },
+      )
+      .toBe('shown');
+    await visible(thumbnail);
     // Thumbnails load lazily: brought into view, it loads the stored photo, 2,048 px wide.
     await thumbnail.scrollIntoViewIfNeeded();
     await expect
