@@ -90,9 +90,10 @@ describe('photos with a report in Chromium', () => {
     // The county's duty desk shows it, a thumbnail linking to the full image.
     const desk = await openConsole(browser, runtime, { viewport: DESK });
     await signIn(desk.page, /东城区应急管理局/);
+    // Signed in once the board shows: going to the incident before that raced the sign-in.
+    await visible(heading(desk.page, '值班台'));
     await desk.page.goto(`/desk/incidents/${incidentId}`);
-    // The page first (it reads the incident, the board and the files on a machine the whole suite
-    // shares), then the files' own answer: a refusal or a server error there is named, not waited out.
+    // The files' own answer: a refusal or a server error there is named, not waited out.
     const files = desk.page.getByRole('region', { name: '照片和文件' });
     await visible(files, 30_000);
     const thumbnail = files.getByRole('img', { name: /倒塌房屋正面/ });
