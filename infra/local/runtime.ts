@@ -100,14 +100,25 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-const assertPortFree = (port: number): Promise<void> =>
+/**
+ * Holds the API's port from the start until the HTTP server takes it: a port only checked and let
+ * go could be handed meanwhile to one of the engines started here, or to another process, that
+ * asks the OS for any free port. Refused at once when the port is taken already.
+ */
+const holdPort = (port: number): Promise<{ release(): Promise<void> }> =>
   new Promise((resolvePort, reject) => {
-    if (port === 0) return resolvePort();
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
+    if (port === 0) return resolvePort({ release: async () => undefined });
+    // Whoever knocks before the API is up (a health check polling) is turned away at once, not left hanging.
+    const holder = createServer((socket) => socket.destroy());
+    holder.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error),
     );
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()));
+    holder.listen(port, '127.0.0.1', () =>
+      resolvePort({
+        release: () =>
+          new Promise<void>((released) => (holder.listening ? holder.close(() => released()) : released())),
+      }),
+    );
   });
 
 /**
@@ -139,9 +150,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const log = options.log ?? (() => undefined);
   // A bad policy or a busy port should fail in milliseconds, before Java starts.
   const policy = await loadPolicy(options.policy);
-  await assertPortFree(options.port);
+  const heldPort = await holdPort(options.port);
 
-  const cleanups: (() => Promise<void>)[] = [];
+  // Let go of the port on a failed start too (releasing twice is harmless).
+  const cleanups: (() => Promise<void>)[] = [heldPort.release];
   const stop = async (): Promise<void> => {
     while (cleanups.length > 0) {
       const cleanup = cleanups.pop();
@@ -295,6 +307,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       },
       attachmentOrigin: s3Edge.endpoint,
     });
+    await heldPort.release();
     const http = await startLocalHttpServer({
       port: options.port,
       routes: localRoutes,
