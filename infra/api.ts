@@ -124,7 +124,7 @@ export const apiFunctions = {
   auditOffices: {
     id: 'AuditOfficesFunction',
     entry: 'functions/audit-offices/handler.ts',
-    tables: { incidents: 'read', accessLog: 'append' },
+    tables: { incidents: 'read', summaries: 'read', accessLog: 'append' },
   },
   auditCandidates: {
     id: 'AuditCandidatesFunction',

@@ -224,6 +224,7 @@ export const subscriptions: readonly SubscriptionDef[] = [
     topic: 'incidentEvents',
     queue: 'rollup',
     rawMessageDelivery: true,
+    // The summaries' events, and those that move an office's duty (the punctuality counters).
     filterPolicy: eventTypes(
       'ReportSubmitted',
       'UnitReportLate',
@@ -232,6 +233,8 @@ export const subscriptions: readonly SubscriptionDef[] = [
       'ReportCorrected',
       'DeadlineMissed',
       'IncidentClosed',
+      'ObligationOpened',
+      'ObligationWaived',
     ),
   },
   {

@@ -2,7 +2,7 @@
  * GET /v1/audit/offices: how punctually each office of the inspector's jurisdiction kept the
  * deadlines it held, as JSON or as CSV for the inspector's own report.
  */
-import { apiTablesEnv, makeIncidentAdapters } from '../../shared/adapters/dynamodb';
+import { apiTablesEnv, makeIncidentAdapters, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
 import { apiHandler, json, text } from '../../shared/adapters/http/api-handler';
 import { punctualityCsv } from '../../shared/adapters/http/audit-csv';
 import { systemClock } from '../../shared/adapters/system';
@@ -10,8 +10,10 @@ import { makeOfficePunctuality } from '../../shared/application/audit';
 import { readEnv } from '../../shared/config/env';
 import { auditOfficesQuerySchema } from '../../shared/schemas/audit';
 
-const { incidents, accessLog } = makeIncidentAdapters(readEnv(apiTablesEnv));
-const officePunctuality = makeOfficePunctuality({ incidents, clock: systemClock });
+const env = readEnv(apiTablesEnv.extend(summariesEnv.shape));
+const { incidents, accessLog } = makeIncidentAdapters(env);
+// The offices' punctuality counters answer for the whole days of the period.
+const officePunctuality = makeOfficePunctuality({ incidents, clock: systemClock, summaries: makeSummaryStore(env) });
 
 export const handler = apiHandler(
   {

@@ -1,17 +1,19 @@
 /**
- * On-demand reconciliation on AWS: recomputes every summary from the event log and reports the
- * differences; with `{ "fix": true }`, repairs them. `npm run reconcile` runs the same use case
+ * On-demand reconciliation on AWS: recomputes every summary and every office-day's punctuality
+ * counters from the event log and reports the differences; with `{ "fix": true }`, repairs them. `npm run reconcile` runs the same use case
  * locally.
  */
 import middy from '@middy/core';
 import * as z from 'zod';
 import { incidentTablesEnv, makeIncidentStore, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
-import { makeReconcile } from '../../shared/application/roll-up';
+import { makeReconcile, makeReconcileDuties } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';
 import { logger, observe } from '../../shared/observability';
 
 const env = readEnv(incidentTablesEnv.extend(summariesEnv.shape));
-const reconcile = makeReconcile({ incidents: makeIncidentStore(env), summaries: makeSummaryStore(env) });
+const stores = { incidents: makeIncidentStore(env), summaries: makeSummaryStore(env) };
+const reconcile = makeReconcile(stores);
+const reconcileDuties = makeReconcileDuties(stores);
 const input = z.object({ fix: z.boolean().default(false) });
 
 export const handler = middy()
@@ -21,5 +23,12 @@ export const handler = middy()
     const result = await reconcile({ fix, progress: (done) => logger.info('reconciling', { incidents: done }) });
     if (result.differences.length > 0)
       logger.warn('summaries differed from the event log', { count: result.differences.length, fix });
-    return { ...result, differences: result.differences.slice(0, 100) };
+    const duties = await reconcileDuties({ fix });
+    if (duties.differences.length > 0)
+      logger.warn('punctuality counters differed from the event log', { count: duties.differences.length, fix });
+    return {
+      ...result,
+      differences: result.differences.slice(0, 100),
+      duties: { ...duties, differences: duties.differences.slice(0, 100) },
+    };
   });

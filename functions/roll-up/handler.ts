@@ -7,7 +7,7 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
+import { incidentTablesEnv, makeIncidentStore, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
 import { makeRollUpEvents } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';
 import type { IncidentEvent } from '../../shared/domain/incident';
@@ -15,7 +15,11 @@ import { rollUp } from '../../shared/domain/rollup';
 import { logger, observe, pipelineMetrics } from '../../shared/observability';
 import { incidentEventSchema } from '../../shared/schemas/events';
 
-const rollUpEvents = makeRollUpEvents({ summaries: makeSummaryStore(readEnv(summariesEnv)) });
+const env = readEnv(incidentTablesEnv.extend(summariesEnv.shape));
+const rollUpEvents = makeRollUpEvents({
+  summaries: makeSummaryStore(env),
+  duties: { incidents: makeIncidentStore(env) },
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = middy<SQSEvent>()

@@ -15,7 +15,7 @@ import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynam
 import { writeCountingWanted, writeTally } from '../../shared/adapters/dynamodb/write-counter';
 import { loadPolicy } from '../../shared/adapters/policy-source';
 import { headRewriteSummary, makeRewriteHeads } from '../../shared/application/rewrite-heads';
-import { makeReconcile } from '../../shared/application/roll-up';
+import { makeReconcile, makeReconcileDuties } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
@@ -243,10 +243,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // fauxqs keeps queues in memory, so whatever was in flight when the runtime last stopped is
     // gone: rebuild the summaries from the event log before the consumers start.
     const incidentStore = makeIncidentStore({ INCIDENTS_TABLE: resources.tables.incidents });
-    const reconcile = makeReconcile({
+    const stores = {
       incidents: incidentStore,
       summaries: makeSummaryStore({ SUMMARIES_TABLE: resources.tables.summaries }),
-    });
+    };
+    const reconcile = makeReconcile(stores);
     const reconciled = await reconcile({
       fix: true,
       progress: (done) => log(`reconciling summaries: ${done} incidents`),
@@ -256,6 +257,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         `summaries reconciled from ${reconciled.incidents} incidents: ` +
           (reconciled.differences.length === 0 ? 'all exact' : `${reconciled.differences.length} differences repaired`),
       );
+    }
+    // The repair above marks every event applied: the punctuality counters are rebuilt to match.
+    const duties = await makeReconcileDuties(stores)({ fix: true });
+    if (duties.differences.length > 0) {
+      log(`punctuality counters reconciled: ${duties.differences.length} differences repaired`);
     }
     // Data from before the boards' index keys: its heads rewritten from their logs, once. One scan
     // of the heads finds none without the keys on every later start.

@@ -7,6 +7,7 @@
  * on), and for zero reports on their cut-off.
  */
 import { type Actor, mayInspect } from '../domain/access';
+import { tallyOfCounters } from '../domain/audit/duty-counters';
 import {
   type AuditCursor,
   type AuditFilter,
@@ -17,7 +18,14 @@ import {
   LATE_KINDS,
   MISSED_KINDS,
 } from '../domain/audit/listing';
-import { type OfficePunctuality, officesWithin, punctualityByOffice } from '../domain/audit/punctuality';
+import {
+  addTally,
+  type OfficePunctuality,
+  officesWithin,
+  punctualityByOffice,
+  punctualityOfOffices,
+  tallyByOffice,
+} from '../domain/audit/punctuality';
 import {
   type AuditEntry,
   type AuditRow,
@@ -34,6 +42,7 @@ import {
   zeroReportEntry,
   zeroReportMatches,
 } from '../domain/audit/rows';
+import { chinaDateOf, chinaMidnight } from '../domain/china-time';
 import { ValidationError } from '../domain/errors';
 import { isExercise } from '../domain/exercise';
 import { GRADES, type Grade } from '../domain/grade';
@@ -44,6 +53,7 @@ import type { Clock } from '../ports/clock';
 import type { IncidentPage, IncidentStore } from '../ports/incident-store';
 import type { MissedZeroReports } from '../ports/missed-zero-reports';
 import type { OfficerDirectory } from '../ports/officer-directory';
+import type { SummaryStore } from '../ports/summary-store';
 import { mapBounded } from './concurrency';
 import { authorizeRegion, type IndexedLevel, indexedLevelOf } from './jurisdiction';
 
@@ -361,30 +371,87 @@ export interface PunctualityTable {
   readonly offices: readonly OfficePunctuality[];
 }
 
+/** The obligations of the real incidents first received in a span (heads read page by page). */
+const obligationsReceived = async (
+  incidents: IncidentStore,
+  scope: { readonly level: IndexedLevel; readonly regionCode: string; readonly from: string; readonly to: string },
+): Promise<Obligation[]> => {
+  const obligations: Obligation[] = [];
+  let after: StorePosition | undefined;
+  do {
+    const page = await incidents.list({ ...scope, limit: FULL_READ_PAGE, ...(after ? { after } : {}) });
+    // An exercise's deadlines are its drill's account: punctuality counts real duties only.
+    for (const state of page.items) if (!isExercise(state)) obligations.push(...state.obligations);
+    after = page.after;
+  } while (after);
+  return obligations;
+};
+
+/** Offices whose counters are read at once. */
+const OFFICES_AT_ONCE = 8;
+
+const DAY_MS = 86_400_000;
+const dayStart = (day: string): string => new Date(chinaMidnight(day)).toISOString();
+const dayEnd = (day: string): string => new Date(chinaMidnight(day) + DAY_MS - 1).toISOString();
+const dayAfter = (day: string): string => chinaDateOf(new Date(chinaMidnight(day) + DAY_MS));
+const dayBefore = (day: string): string => chinaDateOf(new Date(chinaMidnight(day) - DAY_MS));
+
+/**
+ * The China days that lie wholly inside a period, and the parts of the period outside them. The
+ * comparisons are the incident index's own (ISO strings), so a day counted whole holds no incident
+ * the index would leave out of the period, and the edges hold exactly the rest.
+ */
+export const wholeDaysOf = (
+  from: string,
+  to: string,
+): {
+  readonly days?: { readonly from: string; readonly to: string };
+  readonly edges: readonly { readonly from: string; readonly to: string }[];
+} => {
+  const first = chinaDateOf(new Date(from));
+  const last = chinaDateOf(new Date(to));
+  const wholeFrom = from <= dayStart(first) ? first : dayAfter(first);
+  const wholeTo = dayEnd(last) <= to ? last : dayBefore(last);
+  if (wholeFrom > wholeTo) return { edges: [{ from, to }] };
+  const edges: { from: string; to: string }[] = [];
+  if (from < dayStart(wholeFrom)) edges.push({ from, to: dayEnd(dayBefore(wholeFrom)) });
+  if (dayEnd(wholeTo) < to) edges.push({ from: dayStart(dayAfter(wholeTo)), to });
+  return { days: { from: wholeFrom, to: wholeTo }, edges };
+};
+
 /**
  * Every office of a jurisdiction with how it kept the deadlines of the obligations it held, for
  * incidents received in the period. Offices that held nothing are listed with zeros; the duties
  * of offices above the jurisdiction, which its incidents also carry, are not counted.
+ *
+ * With the offices' counters (`summaries`), the China days wholly inside the period are read from
+ * them — a read per office, however many incidents — and only the incidents of a day the period
+ * cuts are read from their heads. Without them, every incident of the period is read: the
+ * computation the counters are checked against.
  */
 export const makeOfficePunctuality =
-  (deps: { readonly incidents: IncidentStore; readonly clock: Clock }) =>
+  (deps: { readonly incidents: IncidentStore; readonly clock: Clock; readonly summaries?: SummaryStore }) =>
   async (actor: Actor, query: PunctualityQuery): Promise<PunctualityTable> => {
     const level = authorize(actor, query.region);
     const { from, to } = auditPeriod(deps.clock.now(), query.from, query.to);
-    const obligations: Obligation[] = [];
-    let after: StorePosition | undefined;
-    do {
-      const page = await deps.incidents.list({
-        level,
-        regionCode: query.region,
-        from,
-        to,
-        limit: FULL_READ_PAGE,
-        ...(after ? { after } : {}),
+    const offices = officesWithin(query.region);
+    const scope = { level, regionCode: query.region };
+    const { summaries } = deps;
+    if (!summaries) {
+      const obligations = await obligationsReceived(deps.incidents, { ...scope, from, to });
+      return { region: query.region, from, to, offices: punctualityByOffice(offices, obligations) };
+    }
+    const { days, edges } = wholeDaysOf(from, to);
+    const edgeObligations = (
+      await Promise.all(edges.map((edge) => obligationsReceived(deps.incidents, { ...scope, ...edge })))
+    ).flat();
+    const tallies = tallyByOffice(offices, edgeObligations);
+    if (days) {
+      await mapBounded(offices, OFFICES_AT_ONCE, async (office) => {
+        const counted = tallyOfCounters((await summaries.dutyDays(office.code, days)).map((d) => d.counters));
+        const tally = tallies.get(office.code);
+        if (tally) addTally(tally, counted);
       });
-      // An exercise's deadlines are its drill's account: punctuality counts real duties only.
-      for (const state of page.items) if (!isExercise(state)) obligations.push(...state.obligations);
-      after = page.after;
-    } while (after);
-    return { region: query.region, from, to, offices: punctualityByOffice(officesWithin(query.region), obligations) };
+    }
+    return { region: query.region, from, to, offices: punctualityOfOffices(offices, tallies) };
   };

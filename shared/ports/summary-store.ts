@@ -1,3 +1,4 @@
+import type { DutyDay } from '../domain/audit/duty-counters';
 import type { SummaryKey } from '../domain/rollup';
 
 /** One summary item as stored: its key, its counters, and how often it has been written. */
@@ -6,6 +7,18 @@ export interface SummaryItem {
   readonly counters: Readonly<Record<string, number>>;
   /** Writes to this item so far: how hot it is (the roll-up batches to keep this low). */
   readonly writes: number;
+}
+
+/** One office's punctuality counters for one incident day (`domain/audit/duty-counters.ts`). */
+export interface DutyDayItem {
+  readonly key: DutyDay;
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/** Counters to add to (or, in reconciliation, to put as) one office-day. */
+export interface DutyDayChange {
+  readonly key: DutyDay;
+  readonly counters: ReadonlyMap<string, number>;
 }
 
 /** Some of the events were applied by someone else meanwhile: filter again and retry. */
@@ -21,18 +34,25 @@ export interface SummaryStore {
   /** Which of these event ids (`<incident>#<seq>`) are already in the summaries. */
   appliedOf(eventIds: readonly string[]): Promise<ReadonlySet<string>>;
   /**
-   * Adds counters to summary items and records the events as applied, atomically, on the
-   * condition that none of them was applied before.
+   * Adds counters to summary items (and to office-days' punctuality counters) and records the
+   * events as applied, atomically, on the condition that none of them was applied before.
    * @throws AlreadyApplied
    */
   apply(
     eventIds: readonly string[],
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
+    duties?: readonly DutyDayChange[],
   ): Promise<void>;
   /** The days of one region from `from` to `to` (inclusive; all its days when neither is given). */
   read(region: string, days: { readonly from?: string; readonly to?: string }): Promise<readonly SummaryItem[]>;
   /** Every summary item (reconciliation). */
   all(): Promise<readonly SummaryItem[]>;
+  /** One office's punctuality counters from day `from` to day `to`, inclusive. */
+  dutyDays(office: string, days: { readonly from: string; readonly to: string }): Promise<readonly DutyDayItem[]>;
+  /** Every office-day's punctuality counters (reconciliation). */
+  allDutyDays(): Promise<readonly DutyDayItem[]>;
+  /** Replaces office-days with exact counters and removes others (reconciliation's repair). */
+  overwriteDutyDays(items: readonly DutyDayChange[], remove: readonly DutyDay[]): Promise<void>;
   /** Replaces items with exact counters and marks the events applied (reconciliation's repair). */
   overwrite(
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],

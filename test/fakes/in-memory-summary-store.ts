@@ -7,9 +7,16 @@
  * again, throwing AlreadyApplied — and writing nothing — if any of the events was applied before.
  * Each item counts the writes that touched it, as the real item's `writes` attribute does.
  */
+import { type DutyDay, dutyDayId } from '../../shared/domain/audit/duty-counters';
 import type { Counters, SummaryKey } from '../../shared/domain/rollup';
 import { summaryKeyId } from '../../shared/domain/rollup';
-import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../../shared/ports/summary-store';
+import {
+  AlreadyApplied,
+  type DutyDayChange,
+  type DutyDayItem,
+  type SummaryItem,
+  type SummaryStore,
+} from '../../shared/ports/summary-store';
 
 /** A call the use case should never make: DynamoDB would refuse it, so the fake refuses it loudly. */
 export class MalformedSummaryWrite extends Error {
@@ -38,9 +45,15 @@ const present = (item: StoredItem): SummaryItem => ({
   writes: item.writes,
 });
 
+const presentDay = (day: { key: DutyDay; counters: Map<string, number> }): DutyDayItem => ({
+  key: { ...day.key },
+  counters: Object.fromEntries([...day.counters].filter(([, value]) => value !== 0)),
+});
+
 export class InMemorySummaryStore implements SummaryStore {
   readonly #items = new Map<string, StoredItem>();
   readonly #applied = new Set<string>();
+  readonly #dutyDays = new Map<string, { key: DutyDay; counters: Map<string, number> }>();
   readonly #applyCalls: ApplyCall[] = [];
   #rejected = 0;
 
@@ -52,10 +65,11 @@ export class InMemorySummaryStore implements SummaryStore {
   async apply(
     eventIds: readonly string[],
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
+    duties: readonly DutyDayChange[] = [],
   ): Promise<void> {
     await yieldToOthers();
     // From here to the end nothing awaits: the condition and the writes are one step.
-    this.#checkWellFormed(eventIds, items);
+    this.#checkWellFormed(eventIds, items, duties);
     if (eventIds.some((id) => this.#applied.has(id))) {
       this.#rejected += 1;
       throw new AlreadyApplied();
@@ -67,6 +81,34 @@ export class InMemorySummaryStore implements SummaryStore {
       item.writes += 1;
       for (const [name, value] of counters) item.counters.set(name, (item.counters.get(name) ?? 0) + value);
     }
+    for (const { key, counters } of duties) {
+      const id = dutyDayId(key);
+      const day = this.#dutyDays.get(id) ?? { key: { ...key }, counters: new Map<string, number>() };
+      for (const [name, value] of counters) day.counters.set(name, (day.counters.get(name) ?? 0) + value);
+      this.#dutyDays.set(id, day);
+    }
+  }
+
+  async dutyDays(
+    office: string,
+    days: { readonly from: string; readonly to: string },
+  ): Promise<readonly DutyDayItem[]> {
+    await yieldToOthers();
+    return [...this.#dutyDays.values()]
+      .filter((d) => d.key.office === office && d.key.day >= days.from && d.key.day <= days.to)
+      .map(presentDay);
+  }
+
+  async allDutyDays(): Promise<readonly DutyDayItem[]> {
+    await yieldToOthers();
+    return [...this.#dutyDays.values()].map(presentDay);
+  }
+
+  async overwriteDutyDays(items: readonly DutyDayChange[], remove: readonly DutyDay[]): Promise<void> {
+    await yieldToOthers();
+    for (const { key, counters } of items)
+      this.#dutyDays.set(dutyDayId(key), { key: { ...key }, counters: new Map(counters) });
+    for (const key of remove) this.#dutyDays.delete(dutyDayId(key));
   }
 
   async read(region: string, days: { readonly from?: string; readonly to?: string }): Promise<readonly SummaryItem[]> {
@@ -151,11 +193,15 @@ export class InMemorySummaryStore implements SummaryStore {
   #checkWellFormed(
     eventIds: readonly string[],
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
+    duties: readonly DutyDayChange[],
   ): void {
-    if (eventIds.length === 0 && items.length === 0) throw new MalformedSummaryWrite('an apply must write something');
+    if (eventIds.length === 0 && items.length === 0 && duties.length === 0)
+      throw new MalformedSummaryWrite('an apply must write something');
     if (new Set(eventIds).size !== eventIds.length) throw new MalformedSummaryWrite('an event id appears twice');
     const ids = items.map((i) => summaryKeyId(i.key));
     if (new Set(ids).size !== ids.length) throw new MalformedSummaryWrite('a summary item appears twice');
+    const dutyIds = duties.map((d) => dutyDayId(d.key));
+    if (new Set(dutyIds).size !== dutyIds.length) throw new MalformedSummaryWrite('an office-day appears twice');
     for (const id of eventIds) {
       if (!/^INC-.+#\d+$/.test(id)) throw new MalformedSummaryWrite(`${id} is not an event id <incident>#<seq>`);
     }

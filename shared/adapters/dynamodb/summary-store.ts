@@ -3,6 +3,9 @@
  * creating it if new. Applied events are recorded as `APPLIED#<incident>` / `<seq>` items, put in
  * the same transaction as the additions on the condition that they are new: an event is in the
  * summaries exactly once, however often it is delivered.
+ *
+ * An office's punctuality counters for an incident day are `DUTY#<office>` / `<day>`, counters as
+ * `c.<name>` too, added in the same transaction as the summaries of the events that move them.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,11 +17,20 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../../ports/summary-store';
+import {
+  AlreadyApplied,
+  type DutyDayChange,
+  type DutyDayItem,
+  type SummaryItem,
+  type SummaryStore,
+} from '../../ports/summary-store';
 import { batchWriteAll, queryAll } from './paging';
 
 const summaryPk = (region: string) => `SUM#${region}`;
+const DUTY_PREFIX = 'DUTY#';
+const dutyPk = (office: string) => `${DUTY_PREFIX}${office}`;
 const COUNTER = 'c.';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const markerKey = (eventId: string) => {
   const at = eventId.lastIndexOf('#');
@@ -26,17 +38,71 @@ const markerKey = (eventId: string) => {
 };
 const markerId = (item: Record<string, unknown>) => `${String(item.pk).slice('APPLIED#'.length)}#${Number(item.sk)}`;
 
-const itemFrom = (item: Record<string, unknown>): SummaryItem => {
+const countersFrom = (item: Record<string, unknown>): Record<string, number> => {
   const counters: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) {
     if (name.startsWith(COUNTER) && typeof value === 'number' && value !== 0)
       counters[name.slice(COUNTER.length)] = value;
   }
+  return counters;
+};
+
+const itemFrom = (item: Record<string, unknown>): SummaryItem => ({
+  key: { region: String(item.region), period: String(item.period) },
+  counters: countersFrom(item),
+  writes: typeof item.writes === 'number' ? item.writes : 0,
+});
+
+const dutyDayFrom = (item: Record<string, unknown>): DutyDayItem => ({
+  key: { office: String(item.pk).slice(DUTY_PREFIX.length), day: String(item.sk) },
+  counters: countersFrom(item),
+});
+
+/** An update that ADDs counters to an item, creating it if new, and counts the write. */
+const addingUpdate = (
+  table: string,
+  key: { readonly pk: string; readonly sk: string },
+  set: Readonly<Record<string, string>>,
+  counters: ReadonlyMap<string, number>,
+  now: string,
+) => {
+  const names: Record<string, string> = { '#w': 'writes', '#u': 'updatedAt' };
+  const values: Record<string, unknown> = { ':one': 1, ':u': now };
+  const sets = ['#u = :u'];
+  for (const [i, [name, value]] of Object.entries(set).entries()) {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    sets.push(`#s${i} = :s${i}`);
+  }
+  const adds = ['#w :one'];
+  let n = 0;
+  for (const [counter, value] of counters) {
+    names[`#c${n}`] = `${COUNTER}${counter}`;
+    values[`:c${n}`] = value;
+    adds.push(`#c${n} :c${n}`);
+    n += 1;
+  }
   return {
-    key: { region: String(item.region), period: String(item.period) },
-    counters,
-    writes: typeof item.writes === 'number' ? item.writes : 0,
+    Update: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
   };
+};
+
+/** An item put whole with exact counters (reconciliation). */
+const exactItem = (
+  key: { readonly pk: string; readonly sk: string },
+  set: Readonly<Record<string, string>>,
+  counters: ReadonlyMap<string, number>,
+  now: string,
+): Record<string, unknown> => {
+  const item: Record<string, unknown> = { ...key, ...set, updatedAt: now, writes: 0 };
+  for (const [counter, value] of counters) item[`${COUNTER}${counter}`] = value;
+  return item;
 };
 
 export const makeDynamoSummaryStore = (config: {
@@ -44,6 +110,25 @@ export const makeDynamoSummaryStore = (config: {
   readonly table: string;
 }): SummaryStore => {
   const { client, table } = config;
+
+  /** Every item whose partition key starts with `prefix`. */
+  const scanPrefix = async (prefix: string): Promise<Record<string, unknown>[]> => {
+    const result: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: 'begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':prefix': prefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      result.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return result;
+  };
 
   return {
     async appliedOf(eventIds) {
@@ -63,7 +148,7 @@ export const makeDynamoSummaryStore = (config: {
       return found;
     },
 
-    async apply(eventIds, items) {
+    async apply(eventIds, items, duties = []) {
       const now = new Date().toISOString();
       const transact: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
       for (const id of eventIds) {
@@ -76,25 +161,18 @@ export const makeDynamoSummaryStore = (config: {
         });
       }
       for (const { key, counters } of items) {
-        const names: Record<string, string> = { '#w': 'writes', '#r': 'region', '#p': 'period', '#u': 'updatedAt' };
-        const values: Record<string, unknown> = { ':one': 1, ':r': key.region, ':p': key.period, ':u': now };
-        const adds = ['#w :one'];
-        let n = 0;
-        for (const [counter, value] of counters) {
-          names[`#c${n}`] = `${COUNTER}${counter}`;
-          values[`:c${n}`] = value;
-          adds.push(`#c${n} :c${n}`);
-          n += 1;
-        }
-        transact.push({
-          Update: {
-            TableName: table,
-            Key: { pk: summaryPk(key.region), sk: key.period },
-            UpdateExpression: `SET #r = :r, #p = :p, #u = :u ADD ${adds.join(', ')}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        });
+        transact.push(
+          addingUpdate(
+            table,
+            { pk: summaryPk(key.region), sk: key.period },
+            { region: key.region, period: key.period },
+            counters,
+            now,
+          ),
+        );
+      }
+      for (const { key, counters } of duties) {
+        transact.push(addingUpdate(table, { pk: dutyPk(key.office), sk: key.day }, {}, counters, now));
       }
       try {
         await client.send(new TransactWriteCommand({ TransactItems: transact }));
@@ -118,7 +196,7 @@ export const makeDynamoSummaryStore = (config: {
           const period = String(item.sk);
           // Only day items count: anything else under the region's key (a leftover from an older
           // layout) is not a day and would be added twice.
-          const isDay = /^\d{4}-\d{2}-\d{2}$/.test(period);
+          const isDay = DAY.test(period);
           const inRange =
             (days.from === undefined || period >= days.from) && (days.to === undefined || period <= days.to);
           return isDay && inRange;
@@ -127,35 +205,42 @@ export const makeDynamoSummaryStore = (config: {
     },
 
     async all() {
-      const result: SummaryItem[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: table,
-            FilterExpression: 'begins_with(pk, :sum)',
-            ExpressionAttributeValues: { ':sum': 'SUM#' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        result.push(...(page.Items ?? []).map(itemFrom));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return result;
+      return (await scanPrefix('SUM#')).map(itemFrom);
+    },
+
+    async dutyDays(office, days) {
+      const items = await queryAll(client, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': dutyPk(office), ':from': days.from, ':to': days.to },
+        ConsistentRead: true,
+      });
+      return items.filter((item) => DAY.test(String(item.sk))).map(dutyDayFrom);
+    },
+
+    async allDutyDays() {
+      return (await scanPrefix(DUTY_PREFIX)).map(dutyDayFrom);
+    },
+
+    async overwriteDutyDays(items, remove) {
+      const now = new Date().toISOString();
+      await batchWriteAll(client, table, [
+        ...items.map(({ key, counters }: DutyDayChange) => ({
+          PutRequest: { Item: exactItem({ pk: dutyPk(key.office), sk: key.day }, {}, counters, now) },
+        })),
+        ...remove.map((key) => ({ DeleteRequest: { Key: { pk: dutyPk(key.office), sk: key.day } } })),
+      ]);
     },
 
     async overwrite(items, remove, applied) {
       const now = new Date().toISOString();
       for (const { key, counters } of items) {
-        const item: Record<string, unknown> = {
-          pk: summaryPk(key.region),
-          sk: key.period,
-          region: key.region,
-          period: key.period,
-          updatedAt: now,
-          writes: 0,
-        };
-        for (const [counter, value] of counters) item[`${COUNTER}${counter}`] = value;
+        const item = exactItem(
+          { pk: summaryPk(key.region), sk: key.period },
+          { region: key.region, period: key.period },
+          counters,
+          now,
+        );
         await client.send(new PutCommand({ TableName: table, Item: item }));
       }
       for (const key of remove) {

@@ -1,5 +1,15 @@
 /** What became of an obligation and how late: the late and missed rows and the punctuality table both count from it. */
+import type { IncidentEvent } from '../incident';
 import type { Obligation } from '../obligation';
+
+/** The events that can change what became of an obligation: opening, meeting, missing, waiving it. */
+export const DUTY_EVENT_TYPES = [
+  'ObligationOpened',
+  'ReportForwarded',
+  'ReportCorrected',
+  'DeadlineMissed',
+  'ObligationWaived',
+] as const satisfies readonly IncidentEvent['type'][];
 
 /** How an obligation turned out, as the accountability views count it. */
 export type Outcome = 'on-time' | 'late' | 'missed' | 'pending' | 'waived';
