@@ -81,8 +81,7 @@ export const workerFunctions = {
     // A burst fills batches of 100 within the window, so a province's summary is written a few
     // times per hundred reports instead of once per report.
     source: { kind: 'queue', queue: 'rollup', batchSize: 100, batchingWindowSeconds: 1 },
-    // The incidents' logs say how each event moved its duty, for the punctuality counters.
-    tables: { summaries: 'readWrite', incidents: 'read' },
+    tables: { summaries: 'readWrite' },
   },
   reconcile: {
     id: 'ReconcileFunction',

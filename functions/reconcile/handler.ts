@@ -6,7 +6,8 @@
 import middy from '@middy/core';
 import * as z from 'zod';
 import { incidentTablesEnv, makeIncidentStore, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
-import { makeReconcile, makeReconcileDuties } from '../../shared/application/roll-up';
+import { makeReconcileDuties } from '../../shared/application/duty-counters';
+import { makeReconcile } from '../../shared/application/roll-up';
 import { readEnv } from '../../shared/config/env';
 import { logger, observe } from '../../shared/observability';
 

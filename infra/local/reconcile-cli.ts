@@ -14,7 +14,8 @@ const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoSummaryStore } = await import('../../shared/adapters/dynamodb/summary-store');
-const { makeReconcile, makeReconcileDuties } = await import('../../shared/application/roll-up');
+const { makeReconcile } = await import('../../shared/application/roll-up');
+const { makeReconcileDuties } = await import('../../shared/application/duty-counters');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
 
 const connection = await connectToLocalDynamoDb(dataDir);

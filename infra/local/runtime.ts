@@ -14,8 +14,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
 import { writeCountingWanted, writeTally } from '../../shared/adapters/dynamodb/write-counter';
 import { loadPolicy } from '../../shared/adapters/policy-source';
+import { makeReconcileDuties } from '../../shared/application/duty-counters';
 import { headRewriteSummary, makeRewriteHeads } from '../../shared/application/rewrite-heads';
-import { makeReconcile, makeReconcileDuties } from '../../shared/application/roll-up';
+import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
@@ -258,7 +259,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
           (reconciled.differences.length === 0 ? 'all exact' : `${reconciled.differences.length} differences repaired`),
       );
     }
-    // The repair above marks every event applied: the punctuality counters are rebuilt to match.
+    // The punctuality counters too: what was in flight is gone with the queues.
     const duties = await makeReconcileDuties(stores)({ fix: true });
     if (duties.differences.length > 0) {
       log(`punctuality counters reconciled: ${duties.differences.length} differences repaired`);

@@ -4,29 +4,12 @@
  * summary item (the provincial one above all) once per chunk of events, not once per report.
  */
 import { type Actor, mayQueryRegion } from '../domain/access';
-import {
-  type DutyDay,
-  type DutyMove,
-  dutyCounters,
-  dutyCountersOf,
-  dutyDayId,
-  dutyMovesOf,
-  needsLogBefore,
-  openingMove,
-} from '../domain/audit/duty-counters';
-import { DUTY_EVENT_TYPES } from '../domain/audit/outcome';
 import { ForbiddenError, NotFoundError } from '../domain/errors';
-import { isExercise } from '../domain/exercise';
 import type { IncidentEvent } from '../domain/incident';
 import { childrenOf, isKnownRegion, regionOf } from '../domain/regions/regions';
 import { addCounters, COUNTER_NAMES, countersOf, rollUp, type SummaryKey, summaryKeyId } from '../domain/rollup';
 import type { IncidentStore } from '../ports/incident-store';
 import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../ports/summary-store';
-import { mapBounded } from './concurrency';
-
-/** Whether an event is one that can move a real office's duty. */
-const dutyMovedBy = (e: IncidentEvent): boolean =>
-  !isExercise(e.scope) && (DUTY_EVENT_TYPES as readonly string[]).includes(e.type);
 
 export const eventId = (event: Pick<IncidentEvent, 'incidentId' | 'seq'>): string => `${event.incidentId}#${event.seq}`;
 
@@ -45,63 +28,16 @@ export const CHUNK = 20;
 const addsSomething = (event: IncidentEvent): boolean => Object.values(countersOf(event)).some((v) => v !== 0);
 
 /**
- * Where the consumer learns how an event moved its duty, for the punctuality counters: the
- * incident's log before the event (an opening needs none). Logs are read once per incident per
- * batch, a few at a time, and only for events not yet applied.
- */
-const LOGS_AT_ONCE = 8;
-
-const dutyMoves = (incidents: Pick<IncidentStore, 'getEvents'>) => {
-  const logs = new Map<string, Promise<ReadonlyMap<number, DutyMove>>>();
-  const movesOf = (incidentId: string) => {
-    let moves = logs.get(incidentId);
-    if (!moves) {
-      moves = incidents.getEvents(incidentId).then(dutyMovesOf);
-      logs.set(incidentId, moves);
-    }
-    return moves;
-  };
-  /** How each of these events moved its duty (none for an event that moves none). */
-  return async (events: readonly IncidentEvent[]): Promise<Map<string, DutyMove>> => {
-    const found = new Map<string, DutyMove>();
-    for (const event of events) {
-      const opening = isExercise(event.scope) ? undefined : openingMove(event);
-      if (opening) found.set(eventId(event), opening);
-    }
-    const reading = [...new Set(events.filter(needsLogBefore).map((e) => e.incidentId))];
-    await mapBounded(reading, LOGS_AT_ONCE, async (incidentId) => {
-      const moves = await movesOf(incidentId);
-      for (const event of events) {
-        if (event.incidentId !== incidentId || !needsLogBefore(event)) continue;
-        const move = moves.get(event.seq);
-        // Delivered, so committed: a log without it is no log this event belongs to. Fail the batch.
-        if (!move) throw new Error(`the log of ${incidentId} does not say how event ${event.seq} moved its duty`);
-        found.set(eventId(event), move);
-      }
-    });
-    return found;
-  };
-};
-
-/**
- * Applies a batch of events to the summaries and, given the incident log (`duties`), to the
- * offices' punctuality counters, in the same transaction under the same markers; events already
- * applied, and events that add nothing, are skipped.
+ * Applies a batch of events to the summaries; events already applied, and events that add nothing,
+ * are skipped.
  */
 export const makeRollUpEvents =
-  (deps: {
-    readonly summaries: SummaryStore;
-    readonly maxAttempts?: number;
-    readonly duties?: { readonly incidents: Pick<IncidentStore, 'getEvents'> };
-  }) =>
+  (deps: { readonly summaries: SummaryStore; readonly maxAttempts?: number }) =>
   async (
     events: readonly IncidentEvent[],
   ): Promise<{ readonly applied: number; readonly skipped: number; readonly writes: number }> => {
     const delivered = new Set(events.map(eventId)).size;
-    const movesOf = deps.duties ? dutyMoves(deps.duties.incidents) : undefined;
-    // An event that may move a duty is a candidate until its move is known.
-    const mayMoveDuty = (e: IncidentEvent) => movesOf !== undefined && dutyMovedBy(e);
-    const unique = new Map(events.filter((e) => addsSomething(e) || mayMoveDuty(e)).map((e) => [eventId(e), e]));
+    const unique = new Map(events.filter(addsSomething).map((e) => [eventId(e), e]));
     let applied = 0;
     let writes = 0;
     const ids = [...unique.keys()];
@@ -109,23 +45,15 @@ export const makeRollUpEvents =
       const chunkIds = ids.slice(start, start + CHUNK);
       for (let attempt = 1; ; attempt++) {
         const done = await deps.summaries.appliedOf(chunkIds);
-        const unapplied = chunkIds.flatMap((id) => (done.has(id) ? [] : (unique.get(id) ?? [])));
-        const moves = movesOf ? await movesOf(unapplied) : new Map<string, DutyMove>();
-        const dutyDays = [...dutyCounters(unapplied, (e) => moves.get(eventId(e))).values()];
-        const moving = new Set(
-          unapplied.filter((e) => dutyCountersOf(e, moves.get(eventId(e))) !== undefined).map(eventId),
-        );
-        const pending = unapplied.filter((e) => addsSomething(e) || moving.has(eventId(e))).map(eventId);
+        const pending = chunkIds.filter((id) => !done.has(id));
         if (pending.length === 0) break;
         const items = [...rollUp(pending.flatMap((id) => unique.get(id) ?? [])).values()].filter(
           (i) => i.counters.size > 0,
         );
         try {
-          await (dutyDays.length > 0
-            ? deps.summaries.apply(pending, items, dutyDays)
-            : deps.summaries.apply(pending, items));
+          await deps.summaries.apply(pending, items);
           applied += pending.length;
-          writes += items.length + dutyDays.length;
+          writes += items.length;
           break;
         } catch (error) {
           // Another consumer applied some of them (a duplicate delivered twice at once) or was
@@ -200,66 +128,6 @@ export const makeReconcile =
       incidents,
       events: applied.length,
       items: recomputed.size,
-      differences,
-      fixed: options.fix ? toWrite.length + toRemove.length : 0,
-    };
-  };
-
-export interface DutyDayDifference {
-  readonly key: DutyDay;
-  readonly counter: string;
-  readonly stored: number;
-  readonly recomputed: number;
-}
-
-/**
- * Recomputes every office-day's punctuality counters from the event log and compares them with
- * what is stored; with `fix`, rewrites the office-days that differ and removes those the log does
- * not explain. Run beside {@link makeReconcile}, whose repair records every event as applied: the
- * two rebuild everything those markers stand for.
- */
-export const makeReconcileDuties =
-  (deps: { readonly incidents: IncidentStore; readonly summaries: SummaryStore }) =>
-  async (options: { readonly fix: boolean }) => {
-    const recomputed = new Map<string, { key: DutyDay; counters: Map<string, number> }>();
-    for await (const events of deps.incidents.allEvents()) {
-      const moves = dutyMovesOf(events);
-      for (const [id, item] of dutyCounters(events, (e) => moves.get(e.seq))) {
-        const into = recomputed.get(id) ?? { key: item.key, counters: new Map<string, number>() };
-        addCounters(into.counters, Object.fromEntries(item.counters));
-        recomputed.set(id, into);
-      }
-    }
-    const stored = new Map((await deps.summaries.allDutyDays()).map((d) => [dutyDayId(d.key), d]));
-    const differences: DutyDayDifference[] = [];
-    const toWrite: { key: DutyDay; counters: Map<string, number> }[] = [];
-    for (const [id, item] of recomputed) {
-      const have = stored.get(id)?.counters ?? {};
-      let differs = false;
-      for (const counter of new Set([...item.counters.keys(), ...Object.keys(have)])) {
-        const want = item.counters.get(counter) ?? 0;
-        const got = have[counter] ?? 0;
-        if (want !== got) {
-          differences.push({ key: item.key, counter, stored: got, recomputed: want });
-          differs = true;
-        }
-      }
-      if (differs) toWrite.push(item);
-    }
-    const toRemove = [...stored].filter(([id]) => !recomputed.has(id)).map(([, d]) => d);
-    for (const d of toRemove) {
-      for (const [counter, value] of Object.entries(d.counters)) {
-        differences.push({ key: d.key, counter, stored: value, recomputed: 0 });
-      }
-    }
-    if (options.fix && (toWrite.length > 0 || toRemove.length > 0)) {
-      await deps.summaries.overwriteDutyDays(
-        toWrite,
-        toRemove.map((d) => d.key),
-      );
-    }
-    return {
-      officeDays: recomputed.size,
       differences,
       fixed: options.fix ? toWrite.length + toRemove.length : 0,
     };

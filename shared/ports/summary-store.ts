@@ -1,4 +1,4 @@
-import type { DutyDay } from '../domain/audit/duty-counters';
+import type { DutyDay, DutyStanding } from '../domain/audit/duty-counters';
 import type { SummaryKey } from '../domain/rollup';
 
 /** One summary item as stored: its key, its counters, and how often it has been written. */
@@ -34,25 +34,43 @@ export interface SummaryStore {
   /** Which of these event ids (`<incident>#<seq>`) are already in the summaries. */
   appliedOf(eventIds: readonly string[]): Promise<ReadonlySet<string>>;
   /**
-   * Adds counters to summary items (and to office-days' punctuality counters) and records the
-   * events as applied, atomically, on the condition that none of them was applied before.
+   * Adds counters to summary items and records the events as applied, atomically, on the
+   * condition that none of them was applied before.
    * @throws AlreadyApplied
    */
   apply(
     eventIds: readonly string[],
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
-    duties?: readonly DutyDayChange[],
   ): Promise<void>;
   /** The days of one region from `from` to `to` (inclusive; all its days when neither is given). */
   read(region: string, days: { readonly from?: string; readonly to?: string }): Promise<readonly SummaryItem[]>;
   /** Every summary item (reconciliation). */
   all(): Promise<readonly SummaryItem[]>;
+  /** The kept standing of each of these duties that has one, by obligation id. */
+  dutyStandings(
+    duties: readonly { readonly incidentId: string; readonly obligationId: string }[],
+  ): Promise<ReadonlyMap<string, DutyStanding>>;
+  /**
+   * Keeps new standings of duties and adds to office-days' counters, atomically, on the condition
+   * that each duty's kept standing is still the one given as `from` (none, for a duty without one).
+   * @throws AlreadyApplied
+   */
+  moveDuties(
+    moves: readonly { readonly to: DutyStanding; readonly from?: DutyStanding }[],
+    days: readonly DutyDayChange[],
+  ): Promise<void>;
+  /** Every duty's kept standing (reconciliation). */
+  allDutyStandings(): Promise<readonly DutyStanding[]>;
   /** One office's punctuality counters from day `from` to day `to`, inclusive. */
   dutyDays(office: string, days: { readonly from: string; readonly to: string }): Promise<readonly DutyDayItem[]>;
   /** Every office-day's punctuality counters (reconciliation). */
   allDutyDays(): Promise<readonly DutyDayItem[]>;
-  /** Replaces office-days with exact counters and removes others (reconciliation's repair). */
-  overwriteDutyDays(items: readonly DutyDayChange[], remove: readonly DutyDay[]): Promise<void>;
+  /** Replaces office-days with exact counters, removes others, and keeps standings (reconciliation's repair). */
+  overwriteDutyDays(
+    items: readonly DutyDayChange[],
+    remove: readonly DutyDay[],
+    standings: readonly DutyStanding[],
+  ): Promise<void>;
   /** Replaces items with exact counters and marks the events applied (reconciliation's repair). */
   overwrite(
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],

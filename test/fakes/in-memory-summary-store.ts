@@ -7,7 +7,7 @@
  * again, throwing AlreadyApplied — and writing nothing — if any of the events was applied before.
  * Each item counts the writes that touched it, as the real item's `writes` attribute does.
  */
-import { type DutyDay, dutyDayId } from '../../shared/domain/audit/duty-counters';
+import { type DutyDay, type DutyStanding, dutyDayId } from '../../shared/domain/audit/duty-counters';
 import type { Counters, SummaryKey } from '../../shared/domain/rollup';
 import { summaryKeyId } from '../../shared/domain/rollup';
 import {
@@ -54,6 +54,7 @@ export class InMemorySummaryStore implements SummaryStore {
   readonly #items = new Map<string, StoredItem>();
   readonly #applied = new Set<string>();
   readonly #dutyDays = new Map<string, { key: DutyDay; counters: Map<string, number> }>();
+  readonly #standings = new Map<string, DutyStanding>();
   readonly #applyCalls: ApplyCall[] = [];
   #rejected = 0;
 
@@ -65,11 +66,10 @@ export class InMemorySummaryStore implements SummaryStore {
   async apply(
     eventIds: readonly string[],
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
-    duties: readonly DutyDayChange[] = [],
   ): Promise<void> {
     await yieldToOthers();
     // From here to the end nothing awaits: the condition and the writes are one step.
-    this.#checkWellFormed(eventIds, items, duties);
+    this.#checkWellFormed(eventIds, items);
     if (eventIds.some((id) => this.#applied.has(id))) {
       this.#rejected += 1;
       throw new AlreadyApplied();
@@ -81,12 +81,42 @@ export class InMemorySummaryStore implements SummaryStore {
       item.writes += 1;
       for (const [name, value] of counters) item.counters.set(name, (item.counters.get(name) ?? 0) + value);
     }
-    for (const { key, counters } of duties) {
+  }
+
+  async dutyStandings(
+    duties: readonly { readonly incidentId: string; readonly obligationId: string }[],
+  ): Promise<ReadonlyMap<string, DutyStanding>> {
+    await yieldToOthers();
+    return new Map(
+      duties.flatMap((d) => {
+        const kept = this.#standings.get(d.obligationId);
+        return kept ? [[d.obligationId, { ...kept }] as const] : [];
+      }),
+    );
+  }
+
+  async moveDuties(
+    moves: readonly { readonly to: DutyStanding; readonly from?: DutyStanding }[],
+    days: readonly DutyDayChange[],
+  ): Promise<void> {
+    await yieldToOthers();
+    // As one transaction: every condition holds, or nothing is written.
+    if (moves.some(({ to, from }) => this.#standings.get(to.obligationId)?.seq !== from?.seq)) {
+      this.#rejected += 1;
+      throw new AlreadyApplied();
+    }
+    for (const { to } of moves) this.#standings.set(to.obligationId, { ...to });
+    for (const { key, counters } of days) {
       const id = dutyDayId(key);
       const day = this.#dutyDays.get(id) ?? { key: { ...key }, counters: new Map<string, number>() };
       for (const [name, value] of counters) day.counters.set(name, (day.counters.get(name) ?? 0) + value);
       this.#dutyDays.set(id, day);
     }
+  }
+
+  async allDutyStandings(): Promise<readonly DutyStanding[]> {
+    await yieldToOthers();
+    return [...this.#standings.values()].map((s) => ({ ...s }));
   }
 
   async dutyDays(
@@ -104,11 +134,17 @@ export class InMemorySummaryStore implements SummaryStore {
     return [...this.#dutyDays.values()].map(presentDay);
   }
 
-  async overwriteDutyDays(items: readonly DutyDayChange[], remove: readonly DutyDay[]): Promise<void> {
+  async overwriteDutyDays(
+    items: readonly DutyDayChange[],
+    remove: readonly DutyDay[],
+    standings: readonly DutyStanding[],
+  ): Promise<void> {
     await yieldToOthers();
-    for (const { key, counters } of items)
+    for (const { key, counters } of items) {
       this.#dutyDays.set(dutyDayId(key), { key: { ...key }, counters: new Map(counters) });
+    }
     for (const key of remove) this.#dutyDays.delete(dutyDayId(key));
+    for (const s of standings) this.#standings.set(s.obligationId, { ...s });
   }
 
   async read(region: string, days: { readonly from?: string; readonly to?: string }): Promise<readonly SummaryItem[]> {
@@ -193,15 +229,11 @@ export class InMemorySummaryStore implements SummaryStore {
   #checkWellFormed(
     eventIds: readonly string[],
     items: readonly { key: SummaryKey; counters: ReadonlyMap<string, number> }[],
-    duties: readonly DutyDayChange[],
   ): void {
-    if (eventIds.length === 0 && items.length === 0 && duties.length === 0)
-      throw new MalformedSummaryWrite('an apply must write something');
+    if (eventIds.length === 0 && items.length === 0) throw new MalformedSummaryWrite('an apply must write something');
     if (new Set(eventIds).size !== eventIds.length) throw new MalformedSummaryWrite('an event id appears twice');
     const ids = items.map((i) => summaryKeyId(i.key));
     if (new Set(ids).size !== ids.length) throw new MalformedSummaryWrite('a summary item appears twice');
-    const dutyIds = duties.map((d) => dutyDayId(d.key));
-    if (new Set(dutyIds).size !== dutyIds.length) throw new MalformedSummaryWrite('an office-day appears twice');
     for (const id of eventIds) {
       if (!/^INC-.+#\d+$/.test(id)) throw new MalformedSummaryWrite(`${id} is not an event id <incident>#<seq>`);
     }

@@ -5,7 +5,8 @@
  * summaries exactly once, however often it is delivered.
  *
  * An office's punctuality counters for an incident day are `DUTY#<office>` / `<day>`, counters as
- * `c.<name>` too, added in the same transaction as the summaries of the events that move them.
+ * `c.<name>` too; each duty's kept standing is `DUTYOF#<incident>` / `<obligation>`, put in the
+ * same transaction as the additions on the condition that it is still the standing they move from.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,6 +18,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { DutyStanding } from '../../domain/audit/duty-counters';
 import {
   AlreadyApplied,
   type DutyDayChange,
@@ -29,6 +31,29 @@ import { batchWriteAll, queryAll } from './paging';
 const summaryPk = (region: string) => `SUM#${region}`;
 const DUTY_PREFIX = 'DUTY#';
 const dutyPk = (office: string) => `${DUTY_PREFIX}${office}`;
+const STANDING_PREFIX = 'DUTYOF#';
+const standingKey = (duty: { readonly incidentId: string; readonly obligationId: string }) => ({
+  pk: `${STANDING_PREFIX}${duty.incidentId}`,
+  sk: duty.obligationId,
+});
+const standingItem = (s: DutyStanding, now: string) => ({
+  ...standingKey(s),
+  seq: s.seq,
+  office: s.office,
+  day: s.day,
+  outcome: s.outcome,
+  ...(s.lateByMs !== undefined ? { lateByMs: s.lateByMs } : {}),
+  updatedAt: now,
+});
+const standingFrom = (item: Record<string, unknown>): DutyStanding => ({
+  incidentId: String(item.pk).slice(STANDING_PREFIX.length),
+  obligationId: String(item.sk),
+  seq: Number(item.seq),
+  office: String(item.office),
+  day: String(item.day),
+  outcome: String(item.outcome) as DutyStanding['outcome'],
+  ...(typeof item.lateByMs === 'number' ? { lateByMs: item.lateByMs } : {}),
+});
 const COUNTER = 'c.';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -148,7 +173,7 @@ export const makeDynamoSummaryStore = (config: {
       return found;
     },
 
-    async apply(eventIds, items, duties = []) {
+    async apply(eventIds, items) {
       const now = new Date().toISOString();
       const transact: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
       for (const id of eventIds) {
@@ -170,9 +195,6 @@ export const makeDynamoSummaryStore = (config: {
             now,
           ),
         );
-      }
-      for (const { key, counters } of duties) {
-        transact.push(addingUpdate(table, { pk: dutyPk(key.office), sk: key.day }, {}, counters, now));
       }
       try {
         await client.send(new TransactWriteCommand({ TransactItems: transact }));
@@ -218,13 +240,66 @@ export const makeDynamoSummaryStore = (config: {
       return items.filter((item) => DAY.test(String(item.sk))).map(dutyDayFrom);
     },
 
+    async dutyStandings(duties) {
+      const found = new Map<string, DutyStanding>();
+      for (let i = 0; i < duties.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = duties.slice(i, i + 100).map(standingKey);
+        while (keys && keys.length > 0) {
+          const result: BatchGetCommandOutput = await client.send(
+            new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of result.Responses?.[table] ?? []) {
+            const standing = standingFrom(item);
+            found.set(standing.obligationId, standing);
+          }
+          keys = result.UnprocessedKeys?.[table]?.Keys;
+        }
+      }
+      return found;
+    },
+
+    async moveDuties(moves, days) {
+      const now = new Date().toISOString();
+      const transact: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+      for (const { to, from } of moves) {
+        transact.push({
+          Put: {
+            TableName: table,
+            Item: standingItem(to, now),
+            ...(from
+              ? {
+                  ConditionExpression: '#seq = :seq',
+                  ExpressionAttributeNames: { '#seq': 'seq' },
+                  ExpressionAttributeValues: { ':seq': from.seq },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          },
+        });
+      }
+      for (const { key, counters } of days) {
+        transact.push(addingUpdate(table, { pk: dutyPk(key.office), sk: key.day }, {}, counters, now));
+      }
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: transact }));
+      } catch (error) {
+        // Another consumer moved one of these duties meanwhile: the caller reads again and retries.
+        if (error instanceof TransactionCanceledException) throw new AlreadyApplied();
+        throw error;
+      }
+    },
+
+    async allDutyStandings() {
+      return (await scanPrefix(STANDING_PREFIX)).map(standingFrom);
+    },
+
     async allDutyDays() {
       return (await scanPrefix(DUTY_PREFIX)).map(dutyDayFrom);
     },
 
-    async overwriteDutyDays(items, remove) {
+    async overwriteDutyDays(items, remove, standings) {
       const now = new Date().toISOString();
       await batchWriteAll(client, table, [
+        ...standings.map((standing) => ({ PutRequest: { Item: standingItem(standing, now) } })),
         ...items.map(({ key, counters }: DutyDayChange) => ({
           PutRequest: { Item: exactItem({ pk: dutyPk(key.office), sk: key.day }, {}, counters, now) },
         })),

@@ -2,23 +2,23 @@
  * Punctuality kept as counters per office and incident day, a projection of the log: the
  * punctuality table sums the days of a period instead of reading every incident of it.
  *
- * Each event that moves an office's duty (opens it, meets it, marks it missed, waives it) adds the
- * duty's standing after the event less its standing before. The standing before is fixed by the
- * log up to the event, so each event's contribution is the same whenever and however often it is
- * delivered; applied once each (the roll-up's markers see to that), in any order, they sum to the
- * standing of every duty now — what the heads say. A duty is counted on the day of its incident
- * (the China day of the first receipt, which the table's period filters on) for the office that
- * holds it; an exercise's duties are its drill's account and are not counted.
+ * Every event that moves an office's duty (opens it, meets it, marks it missed, waives it) says by
+ * itself where the duty stands after it — as the head's projection sets the duty's status from
+ * that event alone. So the counters keep, per duty, its standing and the seq of the event that
+ * set it, and an event moves the counters from the duty's kept standing to its own only when its
+ * seq is later: a redelivered event, or one overtaken by a later event of the same duty, changes
+ * nothing. Whatever the order and however often events arrive, the counters end at each duty's
+ * standing after its last event — what the heads say.
+ *
+ * A duty counts on the day of its incident (the China day of the first receipt, which the
+ * table's period filters on) for the office that holds it. A unit's correction is the unit's duty,
+ * not an office's, and an exercise's duties are its drill's account: neither is counted.
  */
 import { isExercise } from '../exercise';
-import { replaySteps } from '../head-projection';
 import type { IncidentEvent } from '../incident';
-import type { Obligation } from '../obligation';
 import { addCounters, type Counters, incidentDay } from '../rollup';
-import { DUTY_EVENT_TYPES, type Outcome } from './outcome';
-import { type DutyTally, emptyTally, isOfficeDuty, tallyObligation } from './punctuality';
-
-const isDutyEvent = (event: IncidentEvent): boolean => (DUTY_EVENT_TYPES as readonly string[]).includes(event.type);
+import { delayOf, type Outcome, outcomeOf } from './outcome';
+import { type DutyTally, emptyTally } from './punctuality';
 
 /** One office's day: whose duties, on which incident day. */
 export interface DutyDay {
@@ -29,99 +29,98 @@ export interface DutyDay {
 
 export const dutyDayId = (key: DutyDay): string => `${key.office}|${key.day}`;
 
-/** A duty as it stood before an event and after it. */
-export interface DutyMove {
-  readonly before?: Obligation;
-  readonly after: Obligation;
+/** Where an office's duty stands, and which of its events set that. */
+export interface DutyStanding {
+  readonly incidentId: string;
+  readonly obligationId: string;
+  /** The seq of the latest event of the duty counted. */
+  readonly seq: number;
+  readonly office: string;
+  readonly day: string;
+  readonly outcome: Outcome;
+  /** How late it was met, for a late one. */
+  readonly lateByMs?: number;
 }
 
-const obligationIdOf = (event: IncidentEvent): string | undefined => {
+/** Where an office's duty stands after an event that moves it; nothing for any other event. */
+export const standingAfter = (event: IncidentEvent): DutyStanding | undefined => {
+  if (isExercise(event.scope)) return undefined;
+  const base = { incidentId: event.incidentId, seq: event.seq, day: incidentDay(event.incidentId) };
+  const standing = (obligationId: string, office: string, o: Parameters<typeof outcomeOf>[0]): DutyStanding => {
+    const outcome = outcomeOf(o);
+    return {
+      ...base,
+      obligationId,
+      office,
+      outcome,
+      ...(outcome === 'late' ? { lateByMs: delayOf(o) } : {}),
+    };
+  };
   switch (event.type) {
-    case 'ObligationOpened':
-      return event.data.obligation.obligationId;
-    case 'ReportForwarded':
-    case 'ReportCorrected':
-    case 'DeadlineMissed':
+    case 'ObligationOpened': {
+      const o = event.data.obligation;
+      return o.unit === undefined ? standing(o.obligationId, o.office, o) : undefined;
+    }
+    case 'ReportForwarded': {
+      const d = event.data;
+      return standing(d.obligationId, d.office, { status: 'met', lateByMs: d.lateByMs, dueAt: d.dueAt });
+    }
+    case 'ReportCorrected': {
+      const d = event.data;
+      if (d.unit !== undefined) return undefined;
+      return standing(d.obligationId, d.office, { status: 'met', lateByMs: d.lateByMs, dueAt: d.dueAt });
+    }
+    case 'DeadlineMissed': {
+      const d = event.data;
+      return d.unit === undefined
+        ? standing(d.obligationId, d.office, { status: 'missed', dueAt: d.dueAt })
+        : undefined;
+    }
     case 'ObligationWaived':
-      return event.data.obligationId;
+      // Only an office's forward or direct report is waived, never a unit's correction.
+      return standing(event.data.obligationId, event.data.office, { status: 'waived' });
     default:
       return undefined;
   }
 };
 
-/** Whether an event needs the log before it to say how it moved its duty (an opening does not). */
-export const needsLogBefore = (event: IncidentEvent): boolean =>
-  isDutyEvent(event) && event.type !== 'ObligationOpened' && !isExercise(event.scope);
-
-/**
- * How each duty event of an incident moved its duty, by seq, from the incident's log from its
- * first event on (a log that stops early gives the moves of the events it holds).
- */
-export const dutyMovesOf = (log: readonly IncidentEvent[]): ReadonlyMap<number, DutyMove> => {
-  const moves = new Map<number, DutyMove>();
-  const ordered = [...log].sort((a, b) => a.seq - b.seq);
-  const steps = replaySteps(ordered);
-  ordered.forEach((event, i) => {
-    const id = obligationIdOf(event);
-    if (id === undefined) return;
-    const find = (index: number) => steps[index]?.obligations.find((o) => o.obligationId === id);
-    const after = find(i);
-    const before = i > 0 ? find(i - 1) : undefined;
-    if (after) moves.set(event.seq, { ...(before ? { before } : {}), after });
-  });
-  return moves;
+/** The latest standing of each duty these events move, by obligation id. */
+export const latestStandings = (events: Iterable<IncidentEvent>): Map<string, DutyStanding> => {
+  const latest = new Map<string, DutyStanding>();
+  for (const event of events) {
+    const standing = standingAfter(event);
+    if (!standing) continue;
+    const kept = latest.get(standing.obligationId);
+    if (!kept || kept.seq < standing.seq) latest.set(standing.obligationId, standing);
+  }
+  return latest;
 };
 
-/** How an opening moved its duty: from nothing to what it opened. Needs no log. */
-export const openingMove = (event: IncidentEvent): DutyMove | undefined =>
-  event.type === 'ObligationOpened' ? { after: event.data.obligation } : undefined;
-
-/** Counter names: an outcome's count, and `late:<ms>` for how many were met exactly that late. */
+/** Counter names: each outcome's count, and `late:<ms>` for how many were met exactly that late. */
 const LATE_PREFIX = 'late:';
 
-/** A tally as counters, each count times `sign`. */
-const countersOfTally = (tally: DutyTally, sign: 1 | -1): Record<string, number> => {
-  const counters: Record<string, number> = {};
-  for (const [outcome, n] of Object.entries(tally.outcomes)) if (n !== 0) counters[outcome] = sign * n;
-  for (const [delay, n] of tally.lateDelays) counters[`${LATE_PREFIX}${delay}`] = sign * n;
-  return counters;
-};
-
-const standing = (o: Obligation | undefined): DutyTally => {
-  const tally = emptyTally();
-  if (o && isOfficeDuty(o)) tallyObligation(tally, o);
-  return tally;
-};
+/** What one standing counts, times `sign`. */
+const countersOfStanding = (s: DutyStanding, sign: 1 | -1): Counters => ({
+  [s.outcome]: sign,
+  ...(s.outcome === 'late' && s.lateByMs !== undefined ? { [`${LATE_PREFIX}${s.lateByMs}`]: sign } : {}),
+});
 
 /**
- * What an event adds to its duty's office-day: the standing after less the standing before (empty
- * when the move changes no count, or the duty is not an office's, or the incident is an exercise).
+ * What moving duties from their kept standings (if any) to new ones adds, per office-day. A
+ * duty's office and day never change, so a move adds to one office-day.
  */
-export const dutyCountersOf = (
-  event: IncidentEvent,
-  move: DutyMove | undefined,
-): { readonly key: DutyDay; readonly counters: Map<string, number> } | undefined => {
-  if (!move || isExercise(event.scope) || !isDutyEvent(event)) return undefined;
-  const counters = new Map<string, number>();
-  addCounters(counters, countersOfTally(standing(move.after), 1));
-  addCounters(counters, countersOfTally(standing(move.before), -1));
-  if (counters.size === 0) return undefined;
-  return { key: { office: move.after.office, day: incidentDay(event.incidentId) }, counters };
-};
-
-/** Everything a set of events adds, per office-day (what the consumer writes, and reconcile recomputes). */
 export const dutyCounters = (
-  events: Iterable<IncidentEvent>,
-  moveOf: (event: IncidentEvent) => DutyMove | undefined,
+  moves: Iterable<{ readonly to: DutyStanding; readonly from?: DutyStanding }>,
 ): Map<string, { key: DutyDay; counters: Map<string, number> }> => {
   const items = new Map<string, { key: DutyDay; counters: Map<string, number> }>();
-  for (const event of events) {
-    const added = dutyCountersOf(event, moveOf(event));
-    if (!added) continue;
-    const id = dutyDayId(added.key);
-    const item = items.get(id) ?? { key: added.key, counters: new Map<string, number>() };
-    addCounters(item.counters, Object.fromEntries(added.counters));
-    items.set(id, item);
+  for (const { to, from } of moves) {
+    const key = { office: to.office, day: to.day };
+    const id = dutyDayId(key);
+    const item = items.get(id) ?? { key, counters: new Map<string, number>() };
+    addCounters(item.counters, countersOfStanding(to, 1));
+    if (from) addCounters(item.counters, countersOfStanding(from, -1));
+    if (item.counters.size > 0) items.set(id, item);
+    else items.delete(id);
   }
   return items;
 };
