@@ -5,7 +5,6 @@
  * do not depend on the order events arrive in; applying each event exactly once (the consumer's
  * job) makes them exact, and recomputing them from the log gives the same numbers.
  */
-import { DUTY_EVENT_TYPES } from './audit/outcome';
 import { isExercise } from './exercise';
 import type { IncidentEvent } from './incident';
 
@@ -132,10 +131,5 @@ export const rollUp = (
   return items;
 };
 
-/**
- * True for the events the roll-up consumer takes (the roll-up subscription's filter says the
- * same): those that change a summary, and those that can move an office's duty, which the
- * punctuality counters follow (`audit/duty-counters.ts`).
- */
-export const isRolledUp = (event: IncidentEvent): boolean =>
-  Object.keys(countersOf(event)).length > 0 || (DUTY_EVENT_TYPES as readonly string[]).includes(event.type);
+/** True for the events that change a summary (the roll-up subscription's filter says the same). */
+export const isRolledUp = (event: IncidentEvent): boolean => Object.keys(countersOf(event)).length > 0;
