@@ -13,6 +13,7 @@ export const STAGES = [
   'fan-out',
   'roll-up markers',
   'roll-up summaries',
+  'punctuality counters',
   'idempotency records',
   'access log',
   'other',
@@ -39,7 +40,11 @@ const byFunction: Readonly<Record<string, Stage>> = {
 export const stageOf = (write: { readonly fn: string; readonly table: string; readonly kind: string }): Stage => {
   if (write.table.endsWith(tables.idempotency.localName)) return 'idempotency records';
   if (write.table.endsWith(tables.accessLog.localName)) return 'access log';
-  if (write.fn === 'rollUp') return write.kind === 'APPLIED' ? 'roll-up markers' : 'roll-up summaries';
+  if (write.fn === 'rollUp') {
+    // The offices' counters (`DUTY#…`) and the duties' kept standings (`DUTYOF#…`).
+    if (write.kind === 'DUTY' || write.kind === 'DUTYOF') return 'punctuality counters';
+    return write.kind === 'APPLIED' ? 'roll-up markers' : 'roll-up summaries';
+  }
   return byFunction[write.fn] ?? 'other';
 };
 
