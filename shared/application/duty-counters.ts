@@ -14,6 +14,7 @@ import { addCounters } from '../domain/rollup';
 import type { IncidentStore } from '../ports/incident-store';
 import { AlreadyApplied, type SummaryStore } from '../ports/summary-store';
 import { retryOnConflict } from './retry-on-conflict';
+import { compareCounters } from './roll-up';
 
 /**
  * Duties per atomic write: each keeps its standing and adds to at most one office-day, which keeps
@@ -60,13 +61,6 @@ export const makeMoveDuties =
     return { moved, writes };
   };
 
-export interface DutyDayDifference {
-  readonly key: DutyDay;
-  readonly counter: string;
-  readonly stored: number;
-  readonly recomputed: number;
-}
-
 const sameStanding = (a: DutyStanding, b: DutyStanding | undefined): boolean =>
   b !== undefined &&
   a.seq === b.seq &&
@@ -96,37 +90,13 @@ export const makeReconcileDuties =
       }
     }
     const stored = new Map((await deps.summaries.allDutyDays()).map((d) => [dutyDayId(d.key), d]));
-    const differences: DutyDayDifference[] = [];
-    const toWrite: { key: DutyDay; counters: Map<string, number> }[] = [];
-    for (const [id, item] of recomputed) {
-      const have = stored.get(id)?.counters ?? {};
-      let differs = false;
-      for (const counter of new Set([...item.counters.keys(), ...Object.keys(have)])) {
-        const want = item.counters.get(counter) ?? 0;
-        const got = have[counter] ?? 0;
-        if (want !== got) {
-          differences.push({ key: item.key, counter, stored: got, recomputed: want });
-          differs = true;
-        }
-      }
-      if (differs) toWrite.push(item);
-    }
-    const toRemove = [...stored].filter(([id]) => !recomputed.has(id)).map(([, d]) => d);
-    for (const d of toRemove) {
-      for (const [counter, value] of Object.entries(d.counters)) {
-        differences.push({ key: d.key, counter, stored: value, recomputed: 0 });
-      }
-    }
+    const { differences, toWrite, toRemove } = compareCounters(recomputed, stored);
     let keptWrong: DutyStanding[] = [];
     if (options.fix) {
       const kept = new Map((await deps.summaries.allDutyStandings()).map((s) => [s.obligationId, s]));
       keptWrong = standings.filter((s) => !sameStanding(s, kept.get(s.obligationId)));
       if (toWrite.length > 0 || toRemove.length > 0 || keptWrong.length > 0) {
-        await deps.summaries.overwriteDutyDays(
-          toWrite,
-          toRemove.map((d) => d.key),
-          keptWrong,
-        );
+        await deps.summaries.overwriteDutyDays(toWrite, toRemove, keptWrong);
       }
     }
     return {

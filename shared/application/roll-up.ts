@@ -67,12 +67,51 @@ export const makeRollUpEvents =
     return { applied, skipped: delivered - applied, writes };
   };
 
-export interface SummaryDifference {
-  readonly key: SummaryKey;
+/** A counter whose stored value is not what the log says. */
+export interface CounterDifference<K> {
+  readonly key: K;
   readonly counter: string;
   readonly stored: number;
   readonly recomputed: number;
 }
+
+export type SummaryDifference = CounterDifference<SummaryKey>;
+
+/**
+ * Counters recomputed from the log held against the stored ones, item by item (both keyed by the
+ * same id): every counter that differs, the recomputed items to write, and the stored items the
+ * log does not explain, to remove.
+ */
+export const compareCounters = <K>(
+  recomputed: ReadonlyMap<string, { readonly key: K; readonly counters: Map<string, number> }>,
+  stored: ReadonlyMap<string, { readonly key: K; readonly counters: Readonly<Record<string, number>> }>,
+) => {
+  const differences: CounterDifference<K>[] = [];
+  const toWrite: { key: K; counters: Map<string, number> }[] = [];
+  const toRemove: K[] = [];
+  for (const [id, item] of recomputed) {
+    const have = stored.get(id)?.counters ?? {};
+    const names = new Set([...item.counters.keys(), ...Object.keys(have)]);
+    let differs = false;
+    for (const counter of names) {
+      const want = item.counters.get(counter) ?? 0;
+      const got = have[counter] ?? 0;
+      if (want !== got) {
+        differences.push({ key: item.key, counter, stored: got, recomputed: want });
+        differs = true;
+      }
+    }
+    if (differs) toWrite.push(item);
+  }
+  for (const [id, item] of stored) {
+    if (recomputed.has(id)) continue;
+    for (const [counter, value] of Object.entries(item.counters)) {
+      if (value !== 0) differences.push({ key: item.key, counter, stored: value, recomputed: 0 });
+    }
+    toRemove.push(item.key);
+  }
+  return { differences, toWrite, toRemove };
+};
 
 /**
  * Recomputes every summary from the event log and compares it with what is stored; with `fix`,
@@ -97,30 +136,7 @@ export const makeReconcile =
     }
 
     const stored = new Map<string, SummaryItem>((await deps.summaries.all()).map((i) => [summaryKeyId(i.key), i]));
-    const differences: SummaryDifference[] = [];
-    const toWrite: { key: SummaryKey; counters: Map<string, number> }[] = [];
-    const toRemove: SummaryKey[] = [];
-    for (const [id, item] of recomputed) {
-      const have = stored.get(id)?.counters ?? {};
-      const names = new Set([...item.counters.keys(), ...Object.keys(have)]);
-      let differs = false;
-      for (const counter of names) {
-        const want = item.counters.get(counter) ?? 0;
-        const got = have[counter] ?? 0;
-        if (want !== got) {
-          differences.push({ key: item.key, counter, stored: got, recomputed: want });
-          differs = true;
-        }
-      }
-      if (differs) toWrite.push(item);
-    }
-    for (const [id, item] of stored) {
-      if (recomputed.has(id)) continue;
-      for (const [counter, value] of Object.entries(item.counters)) {
-        if (value !== 0) differences.push({ key: item.key, counter, stored: value, recomputed: 0 });
-      }
-      toRemove.push(item.key);
-    }
+    const { differences, toWrite, toRemove } = compareCounters(recomputed, stored);
     if (options.fix && (toWrite.length > 0 || toRemove.length > 0 || applied.length > 0)) {
       await deps.summaries.overwrite(toWrite, toRemove, applied);
     }
