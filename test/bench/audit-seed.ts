@@ -48,6 +48,21 @@ export const seedAuditHistory = async (
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
 
+  /**
+   * A county office's forward. On a machine shared with other work a forward now and then fails
+   * with a 5xx; it is sent again, as the console would, and a refusal after such a failure means
+   * the first one landed.
+   */
+  const forward = async (id: string, county: string): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await api('POST', `/v1/incidents/${id}/forward`, officeOf.get(county) as string, {});
+      if (answer.status === 200 || (attempt > 1 && answer.status === 409)) return;
+      const text = await answer.text();
+      if (answer.status < 500 || attempt >= 3) throw new Error(`forward ${id}: ${answer.status} ${text}`);
+      console.error(`forward ${id}: ${answer.status} ${text} — sent again`);
+    }
+  };
+
   // Seed: reports, then the county offices' answers (on time, late, or never).
   const seeded: { id: string; county: string; fate: 'on-time' | 'late' | 'silent' }[] = [];
   const seedStarted = Date.now();
@@ -75,21 +90,14 @@ export const seedAuditHistory = async (
       const { incidentId } = (await response.json()) as { incidentId: string };
       const fate = (['on-time', 'late', 'silent'] as const)[i % 3] ?? 'silent';
       seeded.push({ id: incidentId, county, fate });
-      if (fate === 'on-time') {
-        const forwarded = await api('POST', `/v1/incidents/${incidentId}/forward`, officeOf.get(county) as string, {});
-        if (forwarded.status !== 200) throw new Error(`forward ${incidentId}: ${forwarded.status}`);
-      }
+      if (fate === 'on-time') await forward(incidentId, county);
     },
   );
   // The late ones answer once their 3 s window has passed (escalated past or not, a forward is recorded).
   await sleep(4_000);
   await pool(
     seeded.filter((s) => s.fate === 'late'),
-    async ({ id, county }) => {
-      const forwarded = await api('POST', `/v1/incidents/${id}/forward`, officeOf.get(county) as string, {});
-      if (forwarded.status !== 200)
-        throw new Error(`late forward ${id}: ${forwarded.status} ${await forwarded.text()}`);
-    },
+    ({ id, county }) => forward(id, county),
   );
   // Wait until no obligation is pending anywhere: the history is then final.
   for (const deadline = Date.now() + 180_000; ; ) {
