@@ -17,27 +17,13 @@ import { projectZeroChain, ZERO_REPORT_EVENT_TYPES, type ZeroChainState, type Ze
  * @throws Error when the log cannot be a log the appender wrote (no report first, an event naming
  *   an obligation never opened, an unknown region).
  */
-export const replayHead = (events: readonly IncidentEvent[]): IncidentState | undefined => replaySteps(events).at(-1);
-
-/**
- * The head after each of `events`, in order: what {@link replayHead} passes through on the way.
- * The punctuality counters read from it how each event moved a duty.
- *
- * @throws Error as {@link replayHead} does
- */
-export const replaySteps = (events: readonly IncidentEvent[]): readonly IncidentState[] => {
+export const replayHead = (events: readonly IncidentEvent[]): IncidentState | undefined => {
   const first = events[0];
-  if (first === undefined) return [];
+  if (first === undefined) return undefined;
   if (first.type !== 'ReportSubmitted') throw new Error(`event 1 is a ${String(first.type)}, not the first report`);
   const chain = chainOf(first.data.regionCode);
   const codes = { county: chain.county?.code ?? null, city: chain.city?.code ?? null, province: chain.province.code };
-  const steps: IncidentState[] = [];
-  let state: IncidentState | undefined;
-  for (const event of events) {
-    state = project(state, event, codes);
-    steps.push(state);
-  }
-  return steps;
+  return events.reduce<IncidentState | undefined>((state, event) => project(state, event, codes), undefined);
 };
 
 /**
