@@ -177,7 +177,9 @@ describe('review and return over HTTP', () => {
 
     const verify = await call(runtime, 'GET', `/v1/audit/verify?region=${DONGCHENG}`, { token: inspector });
     expect(verify.status).toBe(200);
-    expect((verify.body as { counts: { broken: number } }).counts.broken).toBe(0);
+    const verified = verify.body as { counts: { broken: number }; broken: unknown[] };
+    // A failure names each broken chain, its reason and detail: the count alone hides the cause.
+    expect(verified.counts.broken, JSON.stringify(verified.broken)).toBe(0);
   });
 
   it.concurrent('the city returns the county’s forward: the county’s duty officer is told, and the county answers with a corrected forward', async () => {
