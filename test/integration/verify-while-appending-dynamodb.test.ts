@@ -2,7 +2,7 @@
  * Verification while appends land between its reads, on DynamoDB Local. The chains are read through
  * a client that, just before it sends a chosen read, appends to the very log being read (a real
  * transaction, through the unhooked client), so the race that load makes rare happens every time:
- * an incident's log appended to before every read of its head and of its events, a refusal chained
+ * an incident's or a unit's zero-report log appended to before every read of it, a refusal chained
  * between reading a day's head and its links, a day's first refusal landing after the days were
  * listed. Verification calls each chain intact, and still names an event changed in the meantime.
  */
@@ -14,9 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalResources } from '../../infra/local/provision';
 import { makeDynamoAccessDeniedChains, makeDynamoAccessLog } from '../../shared/adapters/dynamodb/access-log';
 import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
-import { deniedPk, eventSk, incidentPk } from '../../shared/adapters/dynamodb/keys';
+import { deniedPk, eventSk, incidentPk, zeroChainPk } from '../../shared/adapters/dynamodb/keys';
+import { makeDynamoZeroReportAuditChains } from '../../shared/adapters/dynamodb/zero-report-audit-chains';
+import { makeDynamoZeroReportStore } from '../../shared/adapters/dynamodb/zero-report-store';
 import { checkChain, makeIncidentAuditChains } from '../../shared/application/verify-audit';
 import type { IncidentState } from '../../shared/domain/incident';
+import { CUTOFF_CHECK_ACTOR, sealZeroEvents } from '../../shared/domain/zero-reports';
 import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';
 import type { AuditChain, AuditChainSource } from '../../shared/ports/audit-chains';
 import type { IncidentStore } from '../../shared/ports/incident-store';
@@ -205,5 +208,43 @@ describe('a day of refusals, chained to meanwhile', () => {
     const day = (await chainsIn(racing, '450000')).find((chain) => chain.id === '450000/2026-05-12');
 
     expect(day && checkChain(day)).toMatchObject({ reason: 'hash-mismatch', seq: 1 });
+  });
+});
+
+describe('a unit’s zero-report log, appended to before every read of it', () => {
+  it('is intact, head, projection and the missed list’s lookups of its misses', async () => {
+    const zeroReports = { client: documents, table: resources.tables.zeroReports };
+    const zeroStore = makeDynamoZeroReportStore(zeroReports);
+    const identity = {
+      periodId: 'DP-110101-20260801-0000000B',
+      unit: 'DC-YJ',
+      unitName: '王府井百货集团',
+      county: '110101',
+    };
+    let days = 0;
+    /** The miss of the next day of August, appended after the log's head, with its lookup. */
+    const missNextDay = async () => {
+      days += 1;
+      const date = `2026-08-${String(days).padStart(2, '0')}`;
+      const head = await zeroStore.head(identity.periodId, identity.unit);
+      const data = { date, cutoffAt: `${date}T08:00:00.000Z`, unitName: identity.unitName, office: '110101' };
+      await zeroStore.append(
+        sealZeroEvents(head, identity, [{ type: 'DailyReportMissed', data }], {
+          actor: CUTOFF_CHECK_ACTOR,
+          now: new Date(`${date}T08:00:01.000Z`),
+        }),
+      );
+    };
+    await missNextDay();
+    const client = appendingBefore(async (command) => {
+      if (partitionOf(command) === zeroChainPk(identity.periodId, identity.unit) && days < 28) await missNextDay();
+    });
+
+    const chains = await chainsIn(makeDynamoZeroReportAuditChains({ client, table: zeroReports.table }), '110101');
+
+    expect(days).toBeGreaterThan(3);
+    expect(chains.map((chain) => [chain.id, chain.head?.seq === chain.events.length, checkChain(chain)])).toEqual([
+      [`${identity.periodId}/${identity.unit}`, true, undefined],
+    ]);
   });
 });
