@@ -3,8 +3,10 @@
  * PORT (default 3000), POLICY (national | drill | path to a policy file, default national),
  * DATA_DIR (default .data), THROTTLE_RATE and THROTTLE_BURST (the API stage's 100 requests a
  * second and bursts of 200 by default; a rate of 0 turns throttling off), ROLLUP_CONSUMERS (1; more
- * roll-up consumers polling at once, as on AWS). Ctrl-C or SIGTERM stops
- * everything, Java included.
+ * roll-up consumers polling at once, as on AWS), DYNAMODB_ENDPOINT and MESSAGING_ENDPOINT (engines
+ * already running, e.g. a test suite's, instead of starting DynamoDB Local and fauxqs; both or
+ * neither) with RESOURCE_PREFIX (table, queue and topic names of its own there). Ctrl-C or SIGTERM
+ * stops everything it started, Java included.
  */
 import { resolve } from 'node:path';
 import * as z from 'zod';
@@ -33,6 +35,12 @@ const configSchema = z.object({
   THROTTLE_BURST: z.coerce.number().int().min(1).default(apiThrottle.burstLimit),
   // Concurrent roll-up consumers, as Lambda scales the queue's consumers out on AWS (benchmarks).
   ROLLUP_CONSUMERS: z.coerce.number().int().min(1).max(32).default(1),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  MESSAGING_ENDPOINT: z.url().optional(),
+  RESOURCE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and hyphens')
+    .default(''),
   // An external OpenID Connect issuer to trust instead of the local key (docs/operations.md#identity-provider).
   OIDC_ISSUER: z.string().min(1).optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
@@ -50,6 +58,13 @@ if (!parsed.success) {
   fail(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
 }
 const config = parsed.data ?? configSchema.parse({});
+if ((config.DYNAMODB_ENDPOINT === undefined) !== (config.MESSAGING_ENDPOINT === undefined)) {
+  fail('DYNAMODB_ENDPOINT and MESSAGING_ENDPOINT go together: give both engines, or neither to start them');
+}
+const engines =
+  config.DYNAMODB_ENDPOINT && config.MESSAGING_ENDPOINT
+    ? { dynamodbEndpoint: config.DYNAMODB_ENDPOINT, messagingEndpoint: config.MESSAGING_ENDPOINT }
+    : undefined;
 const dataDir = resolve(config.DATA_DIR);
 const throttle =
   config.THROTTLE_RATE > 0 ? { rateLimit: config.THROTTLE_RATE, burstLimit: config.THROTTLE_BURST } : undefined;
@@ -133,6 +148,8 @@ try {
     log: (line) => console.log(`${time()} ${line}`),
     throttle: throttle ?? false,
     ...(config.ROLLUP_CONSUMERS > 1 ? { consumersPerQueue: { rollup: config.ROLLUP_CONSUMERS } } : {}),
+    ...(engines ? { engines } : {}),
+    ...(config.RESOURCE_PREFIX ? { resourcePrefix: config.RESOURCE_PREFIX } : {}),
     ...(externalIssuer ? { externalIssuer } : {}),
   });
 } catch (error) {

@@ -87,6 +87,23 @@ describe('npm start with a bad policy file', () => {
   });
 });
 
+describe('npm start on engines already running', () => {
+  it('refuses one engine without the other, before starting anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'incident-pipeline-engines-'));
+    try {
+      const result = spawnSync('npm', ['start'], {
+        env: { ...process.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', PORT: '0', DATA_DIR: dir },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('DYNAMODB_ENDPOINT and MESSAGING_ENDPOINT go together');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // The other files run the tools as built by the global setup (runScript): here each runs through
 // its own `npm run` script too, and the two answer alike.
 describe('the command-line tools, through npm run and as the tests run them', () => {
