@@ -172,7 +172,12 @@ const minus = (a: ProcessCpu, b: ProcessCpu, scale = 1): ProcessCpu => ({
  * write a second, whatever else loads the machine: a ceiling for the sustained-rate ratio.
  */
 const cpuPerReport = (cpu: RunCpu, reports: number) => {
-  const net = (total: number, idle: number) => Math.max(0, total - idle * cpu.mixSeconds) / reports;
+  // On a starved machine the idle seconds can cost more than the run's (the idle pollers wait
+  // longer for the CPU): then the figure is not known, rather than zero.
+  const net = (total: number, idle: number) => {
+    const left = total - idle * cpu.mixSeconds;
+    return left > 0 ? left / reports : Number.NaN;
+  };
   const java = net(cpu.mix.java, cpu.idlePerSecond.java);
   return {
     nodeMs: 1000 * net(cpu.mix.node, cpu.idlePerSecond.node),
@@ -184,6 +189,9 @@ const cpuPerReport = (cpu: RunCpu, reports: number) => {
 const describeCpu = (cpu: RunCpu | undefined, reports: number): string => {
   if (!cpu) return 'CPU per report: not known here (it is read from /proc)';
   const per = cpuPerReport(cpu, reports);
+  if (Number.isNaN(per.nodeMs) || Number.isNaN(per.rawWrites)) {
+    return 'CPU per report: not measurable in this run (the idle runtime cost as much as the run, so the machine was starved)';
+  }
   return `CPU per accepted report, net of idle: runtime (Node) ${per.nodeMs.toFixed(1)} ms, DynamoDB Local (Java) ${per.javaMs.toFixed(1)} ms = ${per.rawWrites.toFixed(1)} raw single-item writes' worth (so at most ${(1 / per.rawWrites).toFixed(3)} reports per raw write while the engine is the limit)`;
 };
 
