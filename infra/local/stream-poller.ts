@@ -27,7 +27,10 @@ export interface StreamPollerOptions {
   readonly consumer: StreamConsumer;
   /** Where to start in shards that exist when polling begins: LATEST skips what was already there. */
   readonly startAt: 'LATEST' | 'TRIM_HORIZON';
-  /** The wait between reads that found nothing, within a second of the last write or record. */
+  /**
+   * The wait between reads that found nothing, within a second of the last write or record, and the
+   * least time between two such reads.
+   */
   readonly pollMs?: number;
   /**
    * The wait between reads once a second has passed with no write and no record: an idle runtime
@@ -67,8 +70,10 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
   const maxRetries = options.maxRetries ?? 5;
   let running = true;
 
-  // The wait between reads, cut short by a write announced in this process (or by stopping); a
-  // write announced while a read is under way makes the next wait none.
+  // The wait between reads. A write announced in this process shortens it to what is left of
+  // `pollMs`, so that reads never follow one another more often than every `pollMs` (a burst of
+  // writes to other tables would otherwise have it read after each), and a write made during a
+  // read makes the next wait `pollMs`: never longer than before there was an idle wait at all.
   let lastActivity = Date.now();
   let written = false;
   let wake: (() => void) | undefined;
@@ -79,20 +84,22 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
   });
   const pause = (): Promise<void> =>
     new Promise((resolve) => {
-      if (written || !running) {
-        written = false;
-        resolve();
-        return;
-      }
-      const ms = Date.now() - lastActivity < 1_000 ? pollMs : idleMs;
-      const done = () => {
+      const pausedAt = Date.now();
+      const finish = () => {
         clearTimeout(timer);
         wake = undefined;
         written = false;
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      wake = done;
+      const shortest = () => (running ? Math.max(0, pausedAt + pollMs - Date.now()) : 0);
+      let timer = setTimeout(
+        finish,
+        written || !running ? shortest() : Date.now() - lastActivity < 1_000 ? pollMs : idleMs,
+      );
+      wake = () => {
+        clearTimeout(timer);
+        timer = setTimeout(finish, shortest());
+      };
     });
   const iterators = new Map<string, string | null>();
   const done = new Set<string>();
