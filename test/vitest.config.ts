@@ -27,6 +27,15 @@ const LONGEST_WAITS = [
   'browser/offline',
   'browser/evidence',
   'browser/drills',
+  // Then the runtime files that wait longest (15-33 s under the full suite's load): without a
+  // timing cache Vitest starts the largest files first, and these small ones started last and
+  // ended the run seconds after everything else.
+  'integration/verify-audit-digest',
+  'integration/regrade-http',
+  'integration/sms-delivery',
+  'integration/drills-dynamodb',
+  'integration/verify-audit',
+  'integration/exact-numbers-dynamodb',
 ].map((name) => `/test/${name}.test.ts`);
 
 /**

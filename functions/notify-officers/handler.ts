@@ -13,6 +13,7 @@ import * as z from 'zod';
 import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamodb';
 import { makeSnsNotificationPublisher } from '../../shared/adapters/sns/notification-publisher';
 import { makeSqsRedelivery } from '../../shared/adapters/sqs/redelivery';
+import { makeDirectoryPerBatch } from '../../shared/application/directory-per-batch';
 import { makeGroupedAppendEvents, NOTIFY_LINGER_MS } from '../../shared/application/grouped-append';
 import { makeNotifyOfficers, makeNotifyQueuedEvent } from '../../shared/application/notify-officers';
 import { readEnv } from '../../shared/config/env';
@@ -23,12 +24,13 @@ import { composeAppendEvents } from '../append-events-composition';
 const env = readEnv(officersEnv.extend({ OFFICER_NOTIFICATIONS_TOPIC_ARN: z.string().min(1) }));
 // The batch's messages are handled at once: appends to the same incident share one write.
 const { incidents, clock, policy } = await composeAppendEvents();
+const officers = makeDirectoryPerBatch(makeOfficerDirectory(env));
 const appendEvents = makeGroupedAppendEvents({ incidents, clock, policy, lingerMs: NOTIFY_LINGER_MS });
 const notifyQueuedEvent = makeNotifyQueuedEvent({
   notify: makeNotifyOfficers({
     incidents,
     appendEvents,
-    directory: makeOfficerDirectory(env),
+    directory: officers.directory,
     publisher: makeSnsNotificationPublisher({
       client: tracer.captureAWSv3Client(new SNSClient({})),
       topicArn: env.OFFICER_NOTIFICATIONS_TOPIC_ARN,
@@ -63,4 +65,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 
 export const handler = middy<SQSEvent>()
   .use(observe())
-  .handler(async (event) => processPartialResponse(event, recordHandler, processor));
+  .handler(async (event) => {
+    officers.newBatch();
+    return processPartialResponse(event, recordHandler, processor);
+  });

@@ -9,7 +9,6 @@
  * S3 edge (`s3-edge.ts`) checks the length and checksum before passing an upload on, as S3 does,
  * and verification reads every named object back and hashes it whatever the store says.
  */
-import { startFauxqs } from 'fauxqs';
 import { LOCAL_REGION } from './aws-local';
 
 export interface LocalMessaging {
@@ -20,6 +19,10 @@ export interface LocalMessaging {
 export const startLocalMessaging = async (
   options: { readonly port?: number; readonly s3StorageDir?: string } = {},
 ): Promise<LocalMessaging> => {
+  // Imported here, not with this module: the queue pollers need `deliveredToSqs` below, and a
+  // runtime on engines started elsewhere (every integration test file's) would load the whole
+  // emulator for nothing (about 0.1 s of CPU in each test file).
+  const { startFauxqs } = await import('fauxqs');
   const server = await startFauxqs({
     port: options.port ?? 0,
     logger: false,

@@ -4,13 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 
-const { values } = parseArgs({ options: { office: { type: 'string' } } });
-if (!values.office || !/^\d{6}$/.test(values.office)) {
-  console.error('usage: npm run inbox -- --office CODE   (a six-digit region code, e.g. 110100)');
-  process.exit(2);
-}
+const { values, fail } = commandLine('usage: npm run inbox -- --office CODE   (a six-digit region code, e.g. 110100)', {
+  options: { office: { type: 'string' } },
+});
+if (!values.office || !/^\d{6}$/.test(values.office)) fail('give the office’s six-digit region code with --office');
 const file = join(resolve(process.env.DATA_DIR ?? '.data'), 'inbox.jsonl');
 const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 const mine = lines

@@ -296,12 +296,20 @@ export const startLocalWorkers = async (context: LocalWorkersContext): Promise<L
         ? { checkZeroReports: context.zeroReportCheckIntervalMs }
         : {}),
     };
+    // The handlers of the driven workers, imported together before the drivers take them one by
+    // one (as the runtime imports the API's: each import a round trip under Vitest).
+    const loading = new Map(
+      entriesOf(localDrivers)
+        .flatMap(([kind, driver]) => ('notDriven' in driver ? [] : workersFedBy(kind)))
+        .map(({ name }) => [name, context.loadHandler<WorkerHandler>(workerFunctions[name].entry)] as const),
+    );
+    await Promise.all(loading.values());
     const drivers: DriverContext = {
       twin: context,
       stepFunctions,
       intervalMs: (worker) => intervalsMs[worker.name] ?? worker.source.everyMinutes * 60_000,
       handlerOf: async (name) => {
-        const handler = await context.loadHandler<WorkerHandler>(workerFunctions[name].entry);
+        const handler = await (loading.get(name) ?? context.loadHandler<WorkerHandler>(workerFunctions[name].entry));
         return (event) => attributeWritesTo(name, () => handler(event, lambdaContext(name, 60_000)));
       },
     };

@@ -3,15 +3,15 @@
  * PORT (default 3000), POLICY (national | drill | path to a policy file, default national),
  * DATA_DIR (default .data), THROTTLE_RATE and THROTTLE_BURST (the API stage's 100 requests a
  * second and bursts of 200 by default; a rate of 0 turns throttling off), ROLLUP_CONSUMERS (1; more
- * roll-up consumers polling at once, as on AWS). Ctrl-C or SIGTERM stops
- * everything, Java included.
+ * roll-up consumers polling at once, as on AWS), DYNAMODB_ENDPOINT and MESSAGING_ENDPOINT (engines
+ * already running, e.g. a test suite's, instead of starting DynamoDB Local and fauxqs; both or
+ * neither) with RESOURCE_PREFIX (table, queue and topic names of its own there). Ctrl-C or SIGTERM
+ * stops everything it started, Java included.
  */
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { DomainError } from '../../shared/domain/errors';
 import { parseClaimNames } from '../../shared/schemas/claims';
-import { JavaMissingError } from './dynamodb-local';
-import { ExternalIssuerError } from './external-issuer';
 import { PortInUseError } from './ports';
 import type { LocalRuntime } from './runtime';
 import { ensureWebBuild } from './web-build';
@@ -21,9 +21,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 // Metrics on, as in Lambda: the runtime takes the handlers' EMF lines off stdout and prints their
 // tally once a minute (metrics-tally.ts).
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'false';
-// Loaded after the settings above, which the shared logger and metrics read when they are created.
-const { startLocalRuntime } = await import('./runtime');
 const { apiThrottle } = await import('../api');
+const { loadPolicy } = await import('../../shared/adapters/policy-source');
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,6 +32,12 @@ const configSchema = z.object({
   THROTTLE_BURST: z.coerce.number().int().min(1).default(apiThrottle.burstLimit),
   // Concurrent roll-up consumers, as Lambda scales the queue's consumers out on AWS (benchmarks).
   ROLLUP_CONSUMERS: z.coerce.number().int().min(1).max(32).default(1),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  MESSAGING_ENDPOINT: z.url().optional(),
+  RESOURCE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and hyphens')
+    .default(''),
   // An external OpenID Connect issuer to trust instead of the local key (docs/operations.md#identity-provider).
   OIDC_ISSUER: z.string().min(1).optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
@@ -50,6 +55,13 @@ if (!parsed.success) {
   fail(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
 }
 const config = parsed.data ?? configSchema.parse({});
+if ((config.DYNAMODB_ENDPOINT === undefined) !== (config.MESSAGING_ENDPOINT === undefined)) {
+  fail('DYNAMODB_ENDPOINT and MESSAGING_ENDPOINT go together: give both engines, or neither to start them');
+}
+const engines =
+  config.DYNAMODB_ENDPOINT && config.MESSAGING_ENDPOINT
+    ? { dynamodbEndpoint: config.DYNAMODB_ENDPOINT, messagingEndpoint: config.MESSAGING_ENDPOINT }
+    : undefined;
 const dataDir = resolve(config.DATA_DIR);
 const throttle =
   config.THROTTLE_RATE > 0 ? { rateLimit: config.THROTTLE_RATE, burstLimit: config.THROTTLE_BURST } : undefined;
@@ -75,6 +87,12 @@ const started = Date.now();
 const time = (): string => new Date().toISOString().slice(11, 19);
 
 console.log(`Starting the incident reporting pipeline (policy ${config.POLICY}, data in ${dataDir}) …`);
+
+// A bad policy is refused before the runtime loads, in a fraction of the time; the runtime reads
+// the policy again as it starts.
+await loadPolicy(config.POLICY).catch((error: unknown) =>
+  error instanceof DomainError ? fail(error.message) : Promise.reject(error),
+);
 
 // The web console is served from web/dist: build it now if it is missing or older than its sources.
 try {
@@ -123,6 +141,13 @@ const watchdog = setInterval(() => {
 }, 500);
 watchdog.unref();
 
+// The runtime and its engines load only now (a second of CPU): a refused configuration ends before
+// them. After the settings above, which the shared logger and metrics read when they are created.
+const [{ startLocalRuntime }, { JavaMissingError }, { ExternalIssuerError }] = await Promise.all([
+  import('./runtime'),
+  import('./dynamodb-local'),
+  import('./external-issuer'),
+]);
 try {
   runtime = await startLocalRuntime({
     port: config.PORT,
@@ -133,6 +158,8 @@ try {
     log: (line) => console.log(`${time()} ${line}`),
     throttle: throttle ?? false,
     ...(config.ROLLUP_CONSUMERS > 1 ? { consumersPerQueue: { rollup: config.ROLLUP_CONSUMERS } } : {}),
+    ...(engines ? { engines } : {}),
+    ...(config.RESOURCE_PREFIX ? { resourcePrefix: config.RESOURCE_PREFIX } : {}),
     ...(externalIssuer ? { externalIssuer } : {}),
   });
 } catch (error) {

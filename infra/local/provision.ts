@@ -131,8 +131,11 @@ export const provisionLocalResources = async (
   prefix = '',
   options: ProvisionOptions = {},
 ): Promise<LocalResources> => {
+  // Each request waits on an engine, and few depend on one another: tables, queues (each after its
+  // dead-letter queue), topics and buckets are created at once, the subscriptions once their
+  // queues and topics exist.
   const tableNames = {} as Record<TableName, string>;
-  await Promise.all(
+  const creatingTables = Promise.all(
     (Object.entries(tables) as [TableName, TableDef][]).map(async ([key, def]) => {
       tableNames[key] = `${prefix}${def.localName}`;
       await provisionTable(clients.dynamodb, tableNames[key], def);
@@ -140,49 +143,60 @@ export const provisionLocalResources = async (
   );
 
   const queueRefs = {} as LocalResources['queues'];
-  for (const [key, def] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
-    const dlq = await createQueue(clients.sqs, `${prefix}${def.deadLetter.localName}`, {
-      MessageRetentionPeriod: String(14 * 24 * 3600),
-    });
-    const main = await createQueue(clients.sqs, `${prefix}${def.localName}`, {
-      VisibilityTimeout: String(def.visibilityTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: dlq.arn,
-        maxReceiveCount: options.maxReceiveCount ?? def.deadLetter.maxReceiveCount,
-      }),
-    });
-    queueRefs[key] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };
-  }
+  const creatingQueues = Promise.all(
+    (Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]).map(async ([key, def]) => {
+      const dlq = await createQueue(clients.sqs, `${prefix}${def.deadLetter.localName}`, {
+        MessageRetentionPeriod: String(14 * 24 * 3600),
+      });
+      const main = await createQueue(clients.sqs, `${prefix}${def.localName}`, {
+        VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlq.arn,
+          maxReceiveCount: options.maxReceiveCount ?? def.deadLetter.maxReceiveCount,
+        }),
+      });
+      queueRefs[key] = { url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn };
+    }),
+  );
 
   const topicArns = {} as Record<TopicName, string>;
-  for (const [key, def] of Object.entries(topics) as [TopicName, (typeof topics)[TopicName]][]) {
-    const created = await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}${def.localName}` }));
-    if (!created.TopicArn) throw new Error(`fauxqs returned no ARN for topic ${def.localName}`);
-    topicArns[key] = created.TopicArn;
-  }
-
-  for (const sub of subscriptions) {
-    await clients.sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArns[sub.topic],
-        Protocol: 'sqs',
-        Endpoint: queueRefs[sub.queue].arn,
-        Attributes: {
-          RawMessageDelivery: String(sub.rawMessageDelivery),
-          ...(sub.filterPolicy
-            ? { FilterPolicy: JSON.stringify(sub.filterPolicy), FilterPolicyScope: 'MessageAttributes' }
-            : {}),
-        },
-      }),
-    );
-  }
+  const creatingTopics = Promise.all(
+    (Object.entries(topics) as [TopicName, (typeof topics)[TopicName]][]).map(async ([key, def]) => {
+      const created = await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}${def.localName}` }));
+      if (!created.TopicArn) throw new Error(`fauxqs returned no ARN for topic ${def.localName}`);
+      topicArns[key] = created.TopicArn;
+    }),
+  );
 
   const bucketNames = {} as Record<BucketName, string>;
-  for (const [key, def] of Object.entries(buckets) as [BucketName, (typeof buckets)[BucketName]][]) {
-    bucketNames[key] = `${prefix}${def.localName}`.toLowerCase();
-    // Idempotent in the emulator: a bucket kept from an earlier start is answered as created.
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucketNames[key] }));
-  }
+  const creatingBuckets = Promise.all(
+    (Object.entries(buckets) as [BucketName, (typeof buckets)[BucketName]][]).map(async ([key, def]) => {
+      bucketNames[key] = `${prefix}${def.localName}`.toLowerCase();
+      // Idempotent in the emulator: a bucket kept from an earlier start is answered as created.
+      await clients.s3.send(new CreateBucketCommand({ Bucket: bucketNames[key] }));
+    }),
+  );
+
+  const subscribe = () =>
+    Promise.all(
+      subscriptions.map((sub) =>
+        clients.sns.send(
+          new SubscribeCommand({
+            TopicArn: topicArns[sub.topic],
+            Protocol: 'sqs',
+            Endpoint: queueRefs[sub.queue].arn,
+            Attributes: {
+              RawMessageDelivery: String(sub.rawMessageDelivery),
+              ...(sub.filterPolicy
+                ? { FilterPolicy: JSON.stringify(sub.filterPolicy), FilterPolicyScope: 'MessageAttributes' }
+                : {}),
+            },
+          }),
+        ),
+      ),
+    );
+  // Awaited together, so that a failure of any is handled while the others still run.
+  await Promise.all([creatingTables, creatingBuckets, Promise.all([creatingQueues, creatingTopics]).then(subscribe)]);
 
   return { tables: tableNames, queues: queueRefs, topics: topicArns, buckets: bucketNames };
 };

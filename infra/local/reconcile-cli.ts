@@ -5,11 +5,13 @@
  * is one (DATA_DIR/runtime.json), otherwise starts DynamoDB Local on DATA_DIR itself.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
-const { values } = parseArgs({ options: { fix: { type: 'boolean', default: false } } });
+const { values } = commandLine('usage: npm run reconcile [-- --fix]', {
+  options: { fix: { type: 'boolean', default: false } },
+});
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');

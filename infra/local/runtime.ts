@@ -289,12 +289,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     cleanups.push(workers.stop);
 
-    const handlers = new Map<string, HttpHandler>();
-    for (const [name, def] of Object.entries<FunctionDef>(apiFunctions)) {
-      // What bundling generates beside the bundle on AWS, generated beside the handler here.
-      await writeGeneratedFilesBeside(def.entry, def.generatedFiles);
-      handlers.set(name, await loadHandler(def.entry));
-    }
+    const functions = Object.entries<FunctionDef>(apiFunctions);
+    // What bundling generates beside the bundle on AWS, generated beside the handler here.
+    for (const [, def] of functions) await writeGeneratedFilesBeside(def.entry, def.generatedFiles);
+    // Imported together: under Vitest each import is a round trip to the main process for the
+    // transformed source, and one after another they kept a test file waiting about a second.
+    const handlers = new Map<string, HttpHandler>(
+      await Promise.all(functions.map(async ([name, def]) => [name, await loadHandler(def.entry)] as const)),
+    );
     const localRoutes: LocalRoute[] = routes.map((route) => {
       const handler = handlers.get(route.fn);
       if (!handler) throw new Error(`route ${route.method} ${route.path} names unknown function ${route.fn}`);

@@ -7,6 +7,7 @@
  * SDK version the rest of the project is locked to, and DynamoDB Local does not check signatures.
  */
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { onLocalWrite } from '../../shared/adapters/dynamodb/local-writes';
 import { LOCAL_REGION } from './aws-local';
 
 export type StreamConsumer = (
@@ -26,7 +27,17 @@ export interface StreamPollerOptions {
   readonly consumer: StreamConsumer;
   /** Where to start in shards that exist when polling begins: LATEST skips what was already there. */
   readonly startAt: 'LATEST' | 'TRIM_HORIZON';
+  /**
+   * The wait between reads that found nothing, within a second of the last write or record, and the
+   * least time between two such reads.
+   */
   readonly pollMs?: number;
+  /**
+   * The wait between reads once a second has passed with no write and no record: an idle runtime
+   * then keeps Java less busy. A write this process announces (`local-writes.ts`) ends any wait at
+   * once; only another process's writes (the command-line tools') wait for the next read.
+   */
+  readonly idleMs?: number;
   /** Failed records are retried this often before they are parked (logged) and skipped. */
   readonly maxRetries?: number;
   readonly onParked?: (record: DynamoDBRecord, error: string) => void;
@@ -55,8 +66,41 @@ export interface StreamPoller {
 
 export const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPoller> => {
   const pollMs = options.pollMs ?? 200;
+  const idleMs = options.idleMs ?? 1_000;
   const maxRetries = options.maxRetries ?? 5;
   let running = true;
+
+  // The wait between reads. A write announced in this process shortens it to what is left of
+  // `pollMs`, so that reads never follow one another more often than every `pollMs` (a burst of
+  // writes to other tables would otherwise have it read after each), and a write made during a
+  // read makes the next wait `pollMs`: never longer than before there was an idle wait at all.
+  let lastActivity = Date.now();
+  let written = false;
+  let wake: (() => void) | undefined;
+  const stopListening = onLocalWrite(() => {
+    lastActivity = Date.now();
+    written = true;
+    wake?.();
+  });
+  const pause = (): Promise<void> =>
+    new Promise((resolve) => {
+      const pausedAt = Date.now();
+      const finish = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        written = false;
+        resolve();
+      };
+      const shortest = () => (running ? Math.max(0, pausedAt + pollMs - Date.now()) : 0);
+      let timer = setTimeout(
+        finish,
+        written || !running ? shortest() : Date.now() - lastActivity < 1_000 ? pollMs : idleMs,
+      );
+      wake = () => {
+        clearTimeout(timer);
+        timer = setTimeout(finish, shortest());
+      };
+    });
   const iterators = new Map<string, string | null>();
   const done = new Set<string>();
 
@@ -141,6 +185,7 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
           const records = page.Records ?? [];
           if (records.length > 0) {
             busy = true;
+            lastActivity = Date.now();
             await deliver(records);
           }
           iterators.set(shardId, page.NextShardIterator ?? null);
@@ -165,13 +210,15 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
         // Not time to look for new shards yet, or DynamoDB Local is stopping (the loop then ends
         // with `running`).
       }
-      if (!busy) await new Promise((resolve) => setTimeout(resolve, pollMs));
+      if (!busy) await pause();
     }
   })();
 
   return {
     stop: async () => {
       running = false;
+      stopListening();
+      wake?.();
       await loop;
     },
   };

@@ -21,7 +21,8 @@ export interface RetryOnConflictOptions {
 export const conflictBackOffMs = (attempt: number, random: () => number = Math.random): number =>
   random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6));
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms` milliseconds. */
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `attempt` (numbered from 1) until it returns, again after each conflict, at most

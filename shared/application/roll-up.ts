@@ -41,10 +41,14 @@ export const makeRollUpEvents =
     let applied = 0;
     let writes = 0;
     const ids = [...unique.keys()];
+    // Which events are applied is read once for the whole batch, not once per chunk. The read only
+    // spares a transaction bound to be refused: what makes an event count once is the marker's
+    // condition in that transaction. A chunk whose transaction is refused reads its own again.
+    let done = ids.length > 0 ? await deps.summaries.appliedOf(ids) : new Set<string>();
     for (let start = 0; start < ids.length; start += CHUNK) {
       const chunkIds = ids.slice(start, start + CHUNK);
       for (let attempt = 1; ; attempt++) {
-        const done = await deps.summaries.appliedOf(chunkIds);
+        if (attempt > 1) done = await deps.summaries.appliedOf(chunkIds);
         const pending = chunkIds.filter((id) => !done.has(id));
         if (pending.length === 0) break;
         const items = [...rollUp(pending.flatMap((id) => unique.get(id) ?? [])).values()].filter(

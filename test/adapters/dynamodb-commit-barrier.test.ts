@@ -2,10 +2,11 @@
  * The commit barrier on a DynamoDB client whose HTTP handler records what is sent and answers
  * from a script: after a successful transaction, and only then, one ListTables follows.
  */
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commitBarrierWanted, withCommitBarrier } from '../../shared/adapters/dynamodb/commit-barrier';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { onLocalWrite } from '../../shared/adapters/dynamodb/local-writes';
 import { recordingClient } from './scripted-dynamodb';
 
 const transaction = new TransactWriteCommand({
@@ -77,6 +78,27 @@ describe('the DynamoDB Local commit barrier', () => {
     await makeDocumentClient(client).send(transaction);
 
     expect(sent).toEqual(['TransactWriteItems', 'ListTables']);
+  });
+
+  it('announces each answered write, after the barrier, and no read', async () => {
+    const { client, sent } = recordingClient();
+    const documents = makeDocumentClient(withCommitBarrier(client));
+    const announced: string[][] = [];
+    const stopListening = onLocalWrite(() => announced.push([...sent]));
+
+    try {
+      await documents.send(transaction);
+      await documents.send(new PutCommand({ TableName: 'Incidents', Item: { pk: 'INC#1', sk: 'HEAD' } }));
+      await documents.send(new GetCommand({ TableName: 'Incidents', Key: { pk: 'INC#1', sk: 'HEAD' } }));
+    } finally {
+      stopListening();
+    }
+
+    // What had been sent when each announcement was made: the transaction's only once committed.
+    expect(announced).toEqual([
+      ['TransactWriteItems', 'ListTables'],
+      ['TransactWriteItems', 'ListTables', 'PutItem'],
+    ]);
   });
 
   it('is off unless the local runtime turns it on, as on AWS', async () => {

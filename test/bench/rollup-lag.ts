@@ -9,7 +9,10 @@ import type { SummaryStore } from '../../shared/ports/summary-store';
 export interface LagSampler {
   /** The latest provincial count sampled. */
   latest(): number;
-  /** Stops sampling and answers each accepted report's lag in ms, sorted. */
+  /**
+   * Stops sampling and answers each accepted report's lag in ms, sorted; a report not yet in the
+   * summary counts as lagging until now.
+   */
   stop(acceptedAt: readonly number[]): Promise<number[]>;
 }
 
@@ -28,14 +31,17 @@ export const sampleProvinceCount = (summaries: SummaryStore, province: string): 
     async stop(acceptedAt) {
       sampling = false;
       await sampler;
+      const stoppedAt = Date.now();
       const accepted = [...acceptedAt].sort((a, b) => a - b);
       const lags: number[] = [];
       let s = 0;
       for (let k = 1; k <= accepted.length; k++) {
         while (s < samples.length && (samples[s]?.incidents ?? 0) < k) s++;
-        const seenAt = samples[s]?.at;
+        // A report not yet in the summary when sampling stopped has lagged at least until then:
+        // leaving it out would make a backlog look like no lag at all.
+        const seenAt = samples[s]?.at ?? stoppedAt;
         const at = accepted[k - 1];
-        if (seenAt !== undefined && at !== undefined) lags.push(Math.max(0, seenAt - at));
+        if (at !== undefined) lags.push(Math.max(0, seenAt - at));
       }
       return lags.sort((a, b) => a - b);
     },

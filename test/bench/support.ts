@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,9 +20,52 @@ export interface BenchRuntime {
   readonly dataDir: string;
   readonly dynamodbEndpoint: string;
   readonly output: () => string;
+  /** CPU seconds the runtime's own process and DynamoDB Local's JVM have used so far (Linux only). */
+  readonly cpu: () => ProcessCpu | undefined;
   /** Stops the runtime as Ctrl-C would; keeps the data folder only when asked to. */
   stop(options?: { readonly keepData?: boolean }): Promise<void>;
 }
+
+export interface ProcessCpu {
+  readonly node: number;
+  readonly java: number;
+}
+
+// Linux counts a process's CPU time in clock ticks of 1/100 s (USER_HZ).
+const TICKS_PER_SECOND = 100;
+
+/** `[command name, user + system CPU seconds, child pids]` of a process, from /proc. */
+const procOf = (pid: number): [string, number, number[]] | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    // After the command: state, ppid, … utime and stime are the 12th and 13th fields.
+    const fields = stat.slice(close + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+    return [comm, seconds, children];
+  } catch {
+    return undefined;
+  }
+};
+
+/** CPU seconds of a runtime process and of the JVMs among its descendants. */
+const cpuOf = (pid: number): ProcessCpu | undefined => {
+  const own = procOf(pid);
+  if (!own) return undefined;
+  let java = 0;
+  const pending = [...own[2]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const child = procOf(next);
+    if (!child) continue;
+    if (child[0] === 'java') java += child[1];
+    pending.push(...child[2]);
+  }
+  return { node: own[1], java };
+};
 
 export const startRuntimeProcess = async (
   env: Record<string, string> = {},
@@ -30,7 +73,12 @@ export const startRuntimeProcess = async (
 ): Promise<BenchRuntime> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'incident-pipeline-bench-'));
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+  // BENCH_PROFILE_DIR: where the runtime writes a CPU profile of its run as it stops (Node's
+  // --cpu-prof), to see where a benchmark's time goes in the process that serves it.
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'infra/local/main.ts'], {
     // The benchmarks measure the pipeline, not the stage's throttling, which would cap them at 100/s.
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, THROTTLE_RATE: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +113,7 @@ export const startRuntimeProcess = async (
     dataDir,
     dynamodbEndpoint,
     output: () => output,
+    cpu: () => (child.pid === undefined ? undefined : cpuOf(child.pid)),
     stop: async ({ keepData = false } = {}) => {
       child.kill('SIGINT');
       await exited;
@@ -100,28 +149,44 @@ export const createRawWriteTable = async (client: DynamoDBClient): Promise<strin
   return table;
 };
 
+/** DynamoDB Local's raw single-item writes: how many a second, and how long each took (ms, sorted). */
+export interface RawWrites {
+  readonly perSecond: number;
+  readonly latencies: readonly number[];
+  /** Writes the engine refused (on a starved machine DynamoDB Local times out waiting for its lock). */
+  readonly failed: number;
+}
+
 /**
  * DynamoDB Local's raw write rate, the yardstick the benchmarks' ratios are taken against:
- * `connections` loops each writing one ~1 KB item at a time, for `seconds`; answers writes a second.
+ * `connections` loops each writing one ~1 KB item at a time, for `seconds`; answers writes a second
+ * and each write's latency, so a latency at that concurrency can be read beside it.
  */
 export const rawWrites = async (
   client: DynamoDBClient,
   table: string,
   connections: number,
   seconds: number,
-): Promise<number> => {
+): Promise<RawWrites> => {
   const payload = 'x'.repeat(1024);
   const until = Date.now() + seconds * 1000;
-  let writes = 0;
+  const latencies: number[] = [];
+  let failed = 0;
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < until) {
-        await client.send(
-          new PutItemCommand({ TableName: table, Item: { pk: { S: randomUUID() }, payload: { S: payload } } }),
-        );
-        writes += 1;
+        const started = performance.now();
+        const ok = await client
+          .send(new PutItemCommand({ TableName: table, Item: { pk: { S: randomUUID() }, payload: { S: payload } } }))
+          .then(
+            () => true,
+            () => false,
+          );
+        if (ok) latencies.push(performance.now() - started);
+        else failed += 1;
       }
     }),
   );
-  return writes / seconds;
+  if (failed > 0) console.log(`  (DynamoDB Local refused ${failed} raw writes: the machine is starved)`);
+  return { perSecond: latencies.length / seconds, latencies: latencies.sort((a, b) => a - b), failed };
 };

@@ -57,8 +57,10 @@ export class InMemorySummaryStore implements SummaryStore {
   readonly #standings = new Map<string, DutyStanding>();
   readonly #applyCalls: ApplyCall[] = [];
   #rejected = 0;
+  #appliedOfCalls = 0;
 
   async appliedOf(eventIds: readonly string[]): Promise<ReadonlySet<string>> {
+    this.#appliedOfCalls += 1;
     await yieldToOthers();
     return new Set(eventIds.filter((id) => this.#applied.has(id)));
   }
@@ -205,6 +207,11 @@ export class InMemorySummaryStore implements SummaryStore {
   /** Every successful `apply`, in order. */
   get applyCalls(): readonly ApplyCall[] {
     return this.#applyCalls.map((call) => ({ eventIds: [...call.eventIds], keys: call.keys.map((k) => ({ ...k })) }));
+  }
+
+  /** How many times it was asked which events are applied. */
+  get appliedOfCalls(): number {
+    return this.#appliedOfCalls;
   }
 
   /** How many `apply` calls were refused with AlreadyApplied. */

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalSigner } from '../../infra/local/auth';
+import { localToolScripts } from './local-tools';
+import { runScript } from './support';
 
 describe('npm run token', () => {
   let dataDir: string;
@@ -81,6 +83,43 @@ describe('npm start with a bad policy file', () => {
       expect(result.stderr).toContain('overrides[0].jurisdiction');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start on engines already running', () => {
+  it('refuses one engine without the other, before starting anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'incident-pipeline-engines-'));
+    try {
+      const result = spawnSync('npm', ['start'], {
+        env: { ...process.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', PORT: '0', DATA_DIR: dir },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('DYNAMODB_ENDPOINT and MESSAGING_ENDPOINT go together');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// The other files run the tools as built by the global setup (runScript): here each runs through
+// its own `npm run` script too, and the two answer alike.
+describe('the command-line tools, through npm run and as the tests run them', () => {
+  it.each(Object.keys(localToolScripts()))('npm run %s', async (script) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-tool-'));
+    try {
+      const npm = spawnSync('npm', ['run', '--silent', script, '--', '--no-such-option'], {
+        env: { ...process.env, DATA_DIR: dataDir },
+        encoding: 'utf8',
+      });
+      const built = await runScript({ dataDir }, script, '--no-such-option');
+      expect(npm.status).toBe(2);
+      expect(npm.stderr).toContain(`usage: npm run ${script}`);
+      expect(built).toEqual({ code: npm.status, stdout: npm.stdout, stderr: npm.stderr });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * One DynamoDB Local (in memory, random port) and one fauxqs for the whole integration suite.
  * Test files share them and keep apart by resource-name prefix; both stop when the suite ends.
+ * Beside them, the local command-line tools are built once for `runScript` (local-tools.ts).
  *
  * Vitest runs every project's global setup, one after another, before the first test file, in
  * one process. The browser suite's setup calls this one too: the second call shares the engines
@@ -9,17 +10,21 @@
 import type { TestProject } from 'vitest/node';
 import { SHORT_RUN_JVM_OPTIONS, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { startLocalMessaging } from '../../infra/local/fauxqs';
+import { buildLocalTools } from './local-tools';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamodbEndpoint: string;
     messagingEndpoint: string;
+    /** Where the built command-line tools are (local-tools.ts). */
+    localToolsDir: string;
   }
 }
 
 interface Engines {
   readonly dynamodbEndpoint: string;
   readonly messagingEndpoint: string;
+  readonly localToolsDir: string;
   stop(): Promise<void>;
 }
 
@@ -35,15 +40,18 @@ const SHARED = Symbol.for('incident-pipeline.test-engines');
 const registry = globalThis as { [SHARED]?: SharedEngines };
 
 const startEngines = async (): Promise<Engines> => {
-  const [dynamodb, messaging] = await Promise.all([
+  const [dynamodb, messaging, tools] = await Promise.all([
     startDynamoDbLocal({ jvmOptions: SHORT_RUN_JVM_OPTIONS }),
     startLocalMessaging(),
+    buildLocalTools(),
   ]);
   return {
     dynamodbEndpoint: dynamodb.endpoint,
     messagingEndpoint: messaging.endpoint,
+    localToolsDir: tools.dir,
     stop: async () => {
       await Promise.all([dynamodb.stop(), messaging.stop()]);
+      tools.remove();
     },
   };
 };
@@ -62,6 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('dynamodbEndpoint', engines.dynamodbEndpoint);
   project.provide('messagingEndpoint', engines.messagingEndpoint);
+  project.provide('localToolsDir', engines.localToolsDir);
   return async () => {
     shared.users -= 1;
     if (shared.users > 0) return;

@@ -3,7 +3,6 @@
  * notification queue to the officer-notifications topic and the officer inbox, with every
  * notification recorded in the incident's log.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/offic
 import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { directoryRows } from '../../shared/schemas/officers';
-import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 interface Trail {
   events: { seq: number; at: string; type: string; data: Record<string, unknown> }[];
@@ -106,11 +105,8 @@ describe('notifications to the responsible officers', () => {
     expect(message?.text).toContain('must report it to 110100');
 
     // What `npm run inbox` shows the office.
-    const printed = spawnSync('npm', ['run', '--silent', 'inbox', '--', '--office', '110101'], {
-      env: { ...process.env, DATA_DIR: runtime.dataDir },
-      encoding: 'utf8',
-    });
-    expect(printed.status).toBe(0);
+    const printed = await runScript(runtime, 'inbox', '--office', '110101');
+    expect(printed.code).toBe(0);
     expect(printed.stdout).toContain(`report-arrived  to ${onDuty} (duty-officer)`);
     expect(printed.stdout).toContain(`${incidentId}: grade IV accident`);
   });

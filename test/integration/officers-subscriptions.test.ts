@@ -6,7 +6,6 @@
  * before there was a dead-letter queue at it, in place, as the import function does on AWS.
  */
 
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
@@ -21,7 +20,7 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeSnsSubscriptionRegistry } from '../../shared/adapters/sns/officer-subscriptions';
 import { makeSyncOfficerSubscriptions } from '../../shared/application/officer-subscriptions';
 import type { Officer } from '../../shared/domain/officers';
-import { startTestRuntime, type TestRuntime } from './support';
+import { runScript, startTestRuntime, type TestRuntime } from './support';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/officers/${name}`, import.meta.url));
 
@@ -29,11 +28,7 @@ describe('the officers’ subscriptions, synced by the directory import', () => 
   let runtime: TestRuntime;
   let sns: SNSClient;
 
-  const importFile = (file: string) =>
-    spawnSync('npm', ['run', '--silent', 'officers', '--', 'import', file], {
-      env: { ...process.env, DATA_DIR: runtime.dataDir },
-      encoding: 'utf8',
-    });
+  const importFile = (file: string) => runScript(runtime, 'officers', 'import', file);
 
   /** The topic's subscriptions as `protocol endpoint → filter`, sorted. */
   const subscriptions = async (): Promise<string[]> => {
@@ -74,18 +69,18 @@ describe('the officers’ subscriptions, synced by the directory import', () => 
   });
 
   it('refuses a bad file without subscribing anyone', async () => {
-    const result = importFile(fixture('broken.csv'));
+    const result = await importFile(fixture('broken.csv'));
 
-    expect(result.status).toBe(1);
+    expect(result.code).toBe(1);
     expect(await subscriptions()).toEqual(['sqs (the SMS queue) → everything', 'sqs (the inbox queue) → everything']);
   });
 
   it('subscribes every channel of the imported officers, filtered on each, and prints what changed', async () => {
     // ACT
-    const result = importFile(fixture('dongcheng.json'));
+    const result = await importFile(fixture('dongcheng.json'));
 
     // ASSESS
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 4 officers and 2 shifts for 1 offices');
     expect(result.stdout).toContain('subscriptions on officer-notifications: 4 added, 0 kept, 0 removed');
     expect(result.stdout).toContain('+ sms +8613800000001 for P-WANG');
@@ -103,9 +98,9 @@ describe('the officers’ subscriptions, synced by the directory import', () => 
   });
 
   it('changes nothing when the same file is imported again', async () => {
-    const result = importFile(fixture('dongcheng.json'));
+    const result = await importFile(fixture('dongcheng.json'));
 
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stdout).toContain('subscriptions on officer-notifications: 0 added, 4 kept, 0 removed');
     expect(await subscriptions()).toHaveLength(6);
   });

@@ -2,10 +2,9 @@
  * The officer directory: `npm run officers -- import FILE` against the running local runtime, and
  * offices reading their own directory over HTTP.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/officers/${name}`, import.meta.url));
 const excelFile = (name: string) => fileURLToPath(new URL(`../fixtures/excel/${name}`, import.meta.url));
@@ -13,11 +12,7 @@ const excelFile = (name: string) => fileURLToPath(new URL(`../fixtures/excel/${n
 describe('the officer directory', () => {
   let runtime: TestRuntime;
 
-  const importFile = (file: string, ...options: string[]) =>
-    spawnSync('npm', ['run', '--silent', 'officers', '--', 'import', file, ...options], {
-      env: { ...process.env, DATA_DIR: runtime.dataDir },
-      encoding: 'utf8',
-    });
+  const importFile = (file: string, ...options: string[]) => runScript(runtime, 'officers', 'import', file, ...options);
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
@@ -28,8 +23,8 @@ describe('the officer directory', () => {
   });
 
   it('refuses a bad file whole, naming every bad row by its line', async () => {
-    const result = importFile(fixture('broken.csv'));
-    expect(result.status).toBe(1);
+    const result = await importFile(fixture('broken.csv'));
+    expect(result.code).toBe(1);
     expect(result.stderr).toContain('was not imported');
     expect(result.stderr).toMatch(/line 3: office: is not a GB\/T 2260 region code/);
     expect(result.stderr).toMatch(/line 4: roles\.0: /);
@@ -44,9 +39,9 @@ describe('the officer directory', () => {
   });
 
   it('imports a valid directory, which offices of the jurisdiction can read, with who is on duty now', async () => {
-    const result = importFile(fixture('dongcheng.json'));
+    const result = await importFile(fixture('dongcheng.json'));
     expect(result.stdout).toContain('imported 4 officers and 2 shifts for 1 offices');
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
 
     const city = await tokenFor(runtime, { sub: 'bj', role: 'office', region: '110100', level: 'city' });
     // Who is on duty now is read from the clock: a read that straddles a shift change (08:00 or
@@ -74,15 +69,15 @@ describe('the officer directory', () => {
   });
   it('imports Excel’s plain CSV from Chinese Windows (GB18030), names with commas, quotes and line breaks intact', async () => {
     // ACT: told the wrong encoding it refuses, naming it; left to detect it, it imports.
-    const wrong = importFile(excelFile('officers-dongcheng.gb18030.csv'), '--encoding', 'utf-8');
-    const result = importFile(excelFile('officers-dongcheng.gb18030.csv'));
+    const wrong = await importFile(excelFile('officers-dongcheng.gb18030.csv'), '--encoding', 'utf-8');
+    const result = await importFile(excelFile('officers-dongcheng.gb18030.csv'));
 
     // ASSESS
-    expect(wrong.status).toBe(1);
+    expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/the file is not UTF-8 text \(line 2 is not\)/);
     expect(result.stdout).toContain('imported 4 officers and 2 shifts for 1 offices');
     expect(result.stdout).toContain('(read as GB18030)');
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     const county = await tokenFor(runtime, { sub: 'dc', role: 'office', region: '110101', level: 'county' });
     const read = await call(runtime, 'GET', '/v1/offices/110101/officers', { token: county });
     expect((read.body as { officers: { name: string }[] }).officers.map((o) => o.name).sort()).toEqual(
@@ -102,19 +97,19 @@ describe('the officer directory', () => {
     const tomorrow = `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 19)}Z`;
 
     // ACT
-    const ahead = importFile(fixture('dongcheng.json'), '--effective', tomorrow);
-    const past = importFile(fixture('dongcheng.json'), '--effective', '2026-01-01T08:00:00+08:00');
-    const noOffset = importFile(fixture('dongcheng.json'), '--effective', '2026-12-31T08:00:00');
+    const ahead = await importFile(fixture('dongcheng.json'), '--effective', tomorrow);
+    const past = await importFile(fixture('dongcheng.json'), '--effective', '2026-01-01T08:00:00+08:00');
+    const noOffset = await importFile(fixture('dongcheng.json'), '--effective', '2026-12-31T08:00:00');
 
     // ASSESS: the new version waits for its time; the one in effect is still shown, with its start.
-    expect(ahead.status).toBe(0);
+    expect(ahead.code).toBe(0);
     expect(ahead.stdout).toContain(`in effect from ${new Date(tomorrow).toISOString()}`);
     expect(await read()).toEqual(inEffect);
     expect(inEffect.since).not.toBeNull();
     expect(inEffect.officers.map((o) => o.name)).toContain('钱值班');
-    expect(past.status).toBe(1);
+    expect(past.code).toBe(1);
     expect(past.stderr).toMatch(/effective: 2026-01-01T00:00:00\.000Z is before now/);
-    expect(noOffset.status).toBe(2);
+    expect(noOffset.code).toBe(2);
     expect(noOffset.stderr).toMatch(/--effective must be an instant with its offset/);
   });
 });

@@ -1,14 +1,19 @@
 /**
  * Stop the local runtime while obligations are pending, start it again on the same data, and the
- * deadlines still fire: timers are re-armed from the persisted obligations at start.
+ * deadlines still fire: timers are re-armed from the persisted obligations at start. Both runs are
+ * `npm start`'s entry point on the suite's engines, under one resource prefix: the tables outlive
+ * the runtime as DynamoDB Local's files do, and no Java starts with either run (that the files keep
+ * the data across a restart of Java itself is npm-start.test.ts's, crash-restart's and
+ * backup-restore's).
  */
+
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { openLocalSigner } from '../../infra/local/auth';
-import { SHORT_RUN_JVM_OPTIONS } from '../../infra/local/dynamodb-local';
 import { type BenchRuntime, startRuntimeProcess } from '../bench/support';
 import { initialReport } from './support';
 
@@ -17,8 +22,13 @@ import { initialReport } from './support';
  * and start again before it is due.
  */
 const POLICY = fileURLToPath(new URL('../fixtures/policies/restart-drill.json', import.meta.url));
-/** The runtime as `npm start` runs it, its Java spending less CPU on a run this short. */
-const ENV = { POLICY, JAVA_TOOL_OPTIONS: SHORT_RUN_JVM_OPTIONS.join(' ') };
+/** The runtime as `npm start` runs it, on the suite's engines, the same resource names both times. */
+const ENV = {
+  POLICY,
+  DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+  MESSAGING_ENDPOINT: inject('messagingEndpoint'),
+  RESOURCE_PREFIX: `t${randomUUID().slice(0, 8)}-`,
+};
 const dataDir = mkdtempSync(join(tmpdir(), 'incident-pipeline-restart-'));
 let running: BenchRuntime | undefined;
 
@@ -35,7 +45,7 @@ const WINDOWS = [
 const LONGEST = { ms: 45_000, category: 'accident' } as const;
 const REMINDER_AT = 0.75;
 
-// Two starts of the runtime with its own Java, and one of the county's windows.
+// Two starts of the runtime, and one of the county's windows.
 it('fires the deadlines of obligations left pending across a restart', { timeout: 150_000 }, async () => {
   const starting = Date.now();
   running = await startRuntimeProcess(ENV, { dataDir });

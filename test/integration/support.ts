@@ -1,9 +1,9 @@
 /** Helpers for integration tests that run the local runtime on the suite's shared engines. */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -19,6 +19,8 @@ import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import type { Caller } from '../../shared/schemas/claims';
 import { directoryRows } from '../../shared/schemas/officers';
+
+const repositoryRoot = resolve(import.meta.dirname, '../..');
 
 export interface TestRuntime extends LocalRuntime {
   /** Removes the throw-away data folder as well as stopping the runtime. */
@@ -98,20 +100,37 @@ export interface CliRun {
 }
 
 /**
- * Runs `npm run <script> -- <args>` on the runtime's data folder as a person would, without
- * blocking this process (whose runtime the tool may be talking to).
+ * Runs what `npm run <script> -- <args>` runs, on the runtime's data folder, without blocking this
+ * process (whose runtime the tool may be talking to): the script's entry file, built once by the
+ * global setup (local-tools.ts), with the arguments, folder and Node that npm would give it.
  */
-export const runScript = (runtime: Pick<LocalRuntime, 'dataDir'>, script: string, ...args: string[]): Promise<CliRun> =>
-  new Promise((resolve) => {
+export const runScript = (
+  runtime: Pick<LocalRuntime, 'dataDir'>,
+  script: string,
+  ...args: string[]
+): Promise<CliRun> => {
+  const tool = join(inject('localToolsDir'), `${script}.mjs`);
+  if (!existsSync(tool)) throw new Error(`npm run ${script} is not one of the command-line tools (local-tools.ts)`);
+  return new Promise((resolve) => {
     execFile(
-      'npm',
-      ['run', '--silent', script, '--', ...args],
-      { env: { ...process.env, DATA_DIR: runtime.dataDir }, timeout: 50_000 },
+      'node',
+      [tool, ...args],
+      {
+        cwd: repositoryRoot,
+        // npm puts the project's own binaries, its Node among them, first on a script's PATH.
+        env: {
+          ...process.env,
+          PATH: `${join(repositoryRoot, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
+          DATA_DIR: runtime.dataDir,
+        },
+        timeout: 50_000,
+      },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
       },
     );
   });
+};
 
 /**
  * Every page of a paged GET route, following `next` to the end; fails the test on any answer but

@@ -9,7 +9,6 @@
  * test starts a minute before a 16:00 cut-off and steps past it, instead of waiting for one.
  */
 
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +24,7 @@ import { verifyChain } from '../../shared/domain/hash-chain';
 import { CUTOFF_CHECK_GRACE_MS, type ZeroReportEvent } from '../../shared/domain/zero-reports';
 import type { AuditChain } from '../../shared/ports/audit-chains';
 import { directoryRows } from '../../shared/schemas/officers';
-import { call, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import { call, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
 
@@ -58,11 +57,7 @@ describe('zero reports over HTTP on the local runtime', () => {
   const tokens: Record<string, string> = {};
   let periodId: string;
 
-  const units = (...args: string[]) =>
-    spawnSync('npm', ['run', '--silent', 'units', '--', ...args], {
-      env: { ...process.env, DATA_DIR: dataDir },
-      encoding: 'utf8',
-    });
+  const units = (...args: string[]) => runScript({ dataDir }, 'units', ...args);
 
   const fileReport = (unit: string, body: Record<string, unknown>) =>
     call(runtime, 'POST', '/v1/daily-reports', { token: tokens[unit], body: { periodId, ...body } });
@@ -94,18 +89,18 @@ describe('zero reports over HTTP on the local runtime', () => {
     vi.useRealTimers();
   });
 
-  it('imports the unit registry with npm run units, refusing a bad file whole', () => {
+  it('imports the unit registry with npm run units, refusing a bad file whole', async () => {
     // ACT
-    const broken = units('import', fixture('units/broken.csv'));
-    const good = units('import', fixture('units/beijing.csv'));
+    const broken = await units('import', fixture('units/broken.csv'));
+    const good = await units('import', fixture('units/beijing.csv'));
 
     // ASSESS
-    expect(broken.status).toBe(1);
+    expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('the units were not imported: 8 problems');
     expect(broken.stderr).toContain('line 5: county: is not a GB/T 2260 code');
     expect(broken.stderr).toContain('line 6: unit DC-OK is already listed on line 2');
     expect(good.stdout).toContain('imported 6 units for 2 counties (110101, 110102)');
-    expect(good.status).toBe(0);
+    expect(good.code).toBe(0);
   });
 
   it('lets only an office activate a duty period, inside its jurisdiction', async () => {

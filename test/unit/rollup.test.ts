@@ -599,6 +599,8 @@ describe('makeRollUpEvents: every event exactly once, each item once per chunk',
     });
     expect(s.summaries.applyCalls).toHaveLength(Math.ceil(50 / CHUNK));
     expect(s.summaries.applyCalls.map((c) => c.eventIds.length)).toStrictEqual([20, 20, 10]);
+    // Which of them were applied already is read once for the batch, not once per chunk.
+    expect(s.summaries.appliedOfCalls).toBe(1);
   });
 
   it('keeps every chunk within one DynamoDB transaction (100 operations), even for 20 events in 20 provinces', async () => {

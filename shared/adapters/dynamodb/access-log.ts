@@ -10,6 +10,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { readLogWithHead } from '../../application/read-log';
 import { retryOnConflict } from '../../application/retry-on-conflict';
 import { CHAIN_FIELDS, type DeniedLink, dayBounds, deniedChainId, deniedDayOf } from '../../domain/access-chain';
 import { GENESIS_HASH, seal } from '../../domain/hash-chain';
@@ -225,38 +226,45 @@ export const makeDynamoAccessDeniedChains = (config: {
       .sort((a, b) => Number(a.seq) - Number(b.seq));
   };
 
+  /**
+   * A day's links and its head, read as one: a refusal chained meanwhile (one transaction, link and
+   * head) must not look like a broken chain, nor a day's first refusal like a day without its head.
+   */
+  const dayChain = async (province: string, day: string): Promise<AuditChain> => {
+    const { events, head } = await readLogWithHead<DeniedLink, Record<string, unknown>>({
+      head: async () =>
+        (
+          await client.send(
+            new GetCommand({ TableName: table, Key: { pk: deniedHeadsPk(province), sk: day }, ConsistentRead: true }),
+          )
+        ).Item,
+      events: () => linksOf(province, day),
+      endOf: (item) => ({ seq: Number(item.version), hash: String(item.lastHash) }),
+    });
+    return {
+      kind: 'access-denied',
+      id: deniedChainId(province, day),
+      region: province,
+      events,
+      ...(head ? { head: { seq: Number(head.version), hash: String(head.lastHash) } } : {}),
+    };
+  };
+
   return {
     async *chainsIn(region): AsyncIterable<AuditChain> {
       for (const province of provincesFor(region)) {
         const heads = await queryAll({ ':pk': deniedHeadsPk(province) }, 'pk = :pk');
         const days = new Set(heads.map((h) => String(h.sk)));
-        for (const head of heads) {
-          const day = String(head.sk);
-          yield {
-            kind: 'access-denied',
-            id: deniedChainId(province, day),
-            region: province,
-            events: await linksOf(province, day),
-            head: { seq: Number(head.version), hash: String(head.lastHash) },
-          };
-        }
-        // Chained links of a day whose head is gone: the chain is there, what vouches for its end is not.
-        const headless = new Map<string, DeniedLink[]>();
+        for (const day of days) yield await dayChain(province, day);
+        // Chained links of a day whose head was not listed: the chain is there, what vouches for its
+        // end is not — unless the day's first refusal landed since the heads were listed (read again).
+        const headless = new Set<string>();
         for (const item of await queryAll({ ':pk': deniedPk(province) }, 'pk = :pk')) {
           if (item.hash === undefined) continue;
           const day = deniedDayOf(String(item.at));
-          if (days.has(day)) continue;
-          const { pk: _pk, sk: _sk, ...link } = item;
-          headless.set(day, [...(headless.get(day) ?? []), link as unknown as DeniedLink]);
+          if (!days.has(day)) headless.add(day);
         }
-        for (const [day, links] of headless) {
-          yield {
-            kind: 'access-denied',
-            id: deniedChainId(province, day),
-            region: province,
-            events: links.sort((a, b) => Number(a.seq) - Number(b.seq)),
-          };
-        }
+        for (const day of headless) yield await dayChain(province, day);
       }
     },
   };

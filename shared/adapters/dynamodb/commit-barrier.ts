@@ -9,14 +9,27 @@
  * transaction the client sends one request that must take its turn on the same thread — a
  * ListTables of one name — so by the time it answers, the COMMIT queued before it has run. Only
  * the local runtime turns it on (`DYNAMODB_LOCAL_COMMIT_BARRIER=true`); on AWS the client is
- * untouched.
+ * untouched. Once a write is answered (and a transaction committed), the barrier announces it
+ * (`local-writes.ts`), so that the local stream poller reads the new record at once.
  */
 import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { readEnv } from '../../config/env';
+import { announceLocalWrite } from './local-writes';
 
 /** The commands DynamoDB Local commits without waiting (both end in the same queued COMMIT). */
 const TRANSACTIONS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
+
+/** The commands that may change an item, and so add a record to a table's stream. */
+const WRITES = new Set([
+  ...TRANSACTIONS,
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'ExecuteStatementCommand',
+  'BatchExecuteStatementCommand',
+]);
 
 const MIDDLEWARE_NAME = 'dynamoDbLocalCommitBarrier';
 
@@ -33,6 +46,7 @@ export const withCommitBarrier = (client: DynamoDBClient): DynamoDBClient => {
       if (context.commandName && TRANSACTIONS.has(context.commandName)) {
         await client.send(new ListTablesCommand({ Limit: 1 }));
       }
+      if (context.commandName && WRITES.has(context.commandName)) announceLocalWrite();
       return result;
     },
     { step: 'initialize', name: MIDDLEWARE_NAME },

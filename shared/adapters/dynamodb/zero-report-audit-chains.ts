@@ -5,6 +5,7 @@
  * log as well.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { readLogWithHead } from '../../application/read-log';
 import { itemDifferences } from '../../domain/head-projection';
 import { isWithin } from '../../domain/regions/regions';
 import { chainIdOf, isReportingRegion, provincesCovering, type ZeroReportEvent } from '../../domain/zero-reports';
@@ -46,19 +47,13 @@ const missLookupOf = (item: Item): MissLookup => ({
 export const makeDynamoZeroReportAuditChains = (config: ZeroReportTable): AuditChainSource => {
   const { client, table } = config;
 
-  /**
-   * A unit's log and its head, the events first and then the head, read again while they disagree:
-   * an append landing between the two reads must not look like a broken chain.
-   */
-  const readLog = async (periodId: string, unit: string) => {
-    let events = await eventsOf(config, periodId, unit);
-    let head = await headOf(config, periodId, unit);
-    for (let attempt = 0; attempt < 5 && head && head.version !== events.length; attempt++) {
-      events = await eventsOf(config, periodId, unit);
-      head = await headOf(config, periodId, unit);
-    }
-    return { events, head };
-  };
+  /** A unit's log and its head, read as one: an append landing meanwhile must not look like a broken chain. */
+  const readLog = (periodId: string, unit: string) =>
+    readLogWithHead({
+      head: () => headOf(config, periodId, unit),
+      events: () => eventsOf(config, periodId, unit),
+      endOf: (head) => ({ seq: head.version, hash: head.lastHash }),
+    });
 
   /**
    * The miss lookups of a province, inside `region`, that the log they name does not account for —

@@ -1,0 +1,81 @@
+/**
+ * The local twin's stream poller on the suite's DynamoDB Local: idle, it reads the stream seldom,
+ * yet a write this process announces (through the commit barrier's client) is read at once, and
+ * stopping does not wait out the idle read's wait.
+ */
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { LocalResources } from '../../infra/local/provision';
+import { type StreamPoller, startStreamPoller } from '../../infra/local/stream-poller';
+import { withCommitBarrier } from '../../shared/adapters/dynamodb/commit-barrier';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { provisionTestResources } from './support';
+
+/** Far longer than any test here waits: a record read before it was read because of the write. */
+const IDLE_MS = 60_000;
+
+let dynamodb: DynamoDBClient;
+let resources: LocalResources;
+let streamArn: string;
+
+beforeAll(async () => {
+  ({ dynamodb, resources } = await provisionTestResources());
+  const table = await dynamodb.send(new DescribeTableCommand({ TableName: resources.tables.incidents }));
+  streamArn = table.Table?.LatestStreamArn ?? '';
+});
+
+afterAll(() => {
+  dynamodb.destroy();
+});
+
+const idlePoller = async (received: DynamoDBRecord[]): Promise<StreamPoller> => {
+  const poller = await startStreamPoller({
+    endpoint: inject('dynamodbEndpoint'),
+    streamArn,
+    batchSize: 10,
+    startAt: 'LATEST',
+    idleMs: IDLE_MS,
+    consumer: async (event) => {
+      received.push(...event.Records);
+      return { batchItemFailures: [] };
+    },
+  });
+  // A second without writes or records: the poller is in its idle wait.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  return poller;
+};
+
+describe('the stream poller', () => {
+  it('reads a write announced in this process at once, though idle', async () => {
+    // PREPARE
+    const received: DynamoDBRecord[] = [];
+    const poller = await idlePoller(received);
+    const documents = makeDocumentClient(withCommitBarrier(dynamodb));
+
+    try {
+      // ACT
+      const written = Date.now();
+      await documents.send(
+        new PutCommand({ TableName: resources.tables.incidents, Item: { pk: 'INC#stream-wake', sk: 'HEAD' } }),
+      );
+      await expect.poll(() => received.length, { timeout: 20_000, interval: 20 }).toBe(1);
+
+      // ASSESS
+      expect(received[0]?.dynamodb?.Keys?.pk?.S).toBe('INC#stream-wake');
+      expect(Date.now() - written).toBeLessThan(IDLE_MS / 3);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('stops without waiting out its idle wait', async () => {
+    const poller = await idlePoller([]);
+
+    const stopping = Date.now();
+    await poller.stop();
+
+    expect(Date.now() - stopping).toBeLessThan(IDLE_MS / 3);
+  });
+});
