@@ -104,11 +104,11 @@ describe('apply', () => {
           Update: {
             TableName: 'Summaries',
             Key: { pk: 'SUM#110101', sk: '2026-03-01' },
-            UpdateExpression: 'SET #r = :r, #p = :p, #u = :u ADD #w :one, #c0 :c0, #c1 :c1, #c2 :c2',
+            UpdateExpression: 'SET #u = :u, #s0 = :s0, #s1 = :s1 ADD #w :one, #c0 :c0, #c1 :c1, #c2 :c2',
             ExpressionAttributeNames: {
               '#w': 'writes',
-              '#r': 'region',
-              '#p': 'period',
+              '#s0': 'region',
+              '#s1': 'period',
               '#u': 'updatedAt',
               '#c0': 'c.incidents',
               '#c1': 'c.dead',
@@ -116,8 +116,8 @@ describe('apply', () => {
             },
             ExpressionAttributeValues: {
               ':one': 1,
-              ':r': '110101',
-              ':p': '2026-03-01',
+              ':s0': '110101',
+              ':s1': '2026-03-01',
               ':u': NOW,
               ':c0': 1,
               ':c1': 2,
@@ -129,19 +129,19 @@ describe('apply', () => {
           Update: {
             TableName: 'Summaries',
             Key: { pk: 'SUM#110000', sk: '2026-03-01' },
-            UpdateExpression: 'SET #r = :r, #p = :p, #u = :u ADD #w :one, #c0 :c0, #c1 :c1',
+            UpdateExpression: 'SET #u = :u, #s0 = :s0, #s1 = :s1 ADD #w :one, #c0 :c0, #c1 :c1',
             ExpressionAttributeNames: {
               '#w': 'writes',
-              '#r': 'region',
-              '#p': 'period',
+              '#s0': 'region',
+              '#s1': 'period',
               '#u': 'updatedAt',
               '#c0': 'c.open',
               '#c1': 'c.closed',
             },
             ExpressionAttributeValues: {
               ':one': 1,
-              ':r': '110000',
-              ':p': '2026-03-01',
+              ':s0': '110000',
+              ':s1': '2026-03-01',
               ':u': NOW,
               ':c0': -1,
               ':c1': 1,
@@ -309,14 +309,14 @@ describe('read and all', () => {
     expect(ddb.commandCalls(ScanCommand).map((call) => call.args[0].input)).toStrictEqual([
       {
         TableName: 'Summaries',
-        FilterExpression: 'begins_with(pk, :sum)',
-        ExpressionAttributeValues: { ':sum': 'SUM#' },
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': 'SUM#' },
         ExclusiveStartKey: undefined,
       },
       {
         TableName: 'Summaries',
-        FilterExpression: 'begins_with(pk, :sum)',
-        ExpressionAttributeValues: { ':sum': 'SUM#' },
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': 'SUM#' },
         ExclusiveStartKey: { pk: 'SUM#110101', sk: '2026-03-01' },
       },
     ]);
