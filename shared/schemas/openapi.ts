@@ -85,7 +85,7 @@ import {
 
 type JsonSchema = Record<string, unknown>;
 
-/** The error statuses an operation documents; every operation also answers 429 and 500. */
+/** The error statuses an operation documents; every operation also answers 429, and every one not public 503 and 500. */
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415;
 
 /** One route of the API, as the document describes it. */
@@ -522,7 +522,7 @@ const parametersOf = (schema: z.ZodType, place: 'query' | 'path' | 'header'): Js
   }));
 };
 
-const ERROR_DESCRIPTIONS: Record<ErrorStatus | 429 | 500, string> = {
+const ERROR_DESCRIPTIONS: Record<ErrorStatus | 429 | 500 | 503, string> = {
   400: 'invalid input; `details` lists every bad field (`invalid-input`, `unknown-region`)',
   401: 'no valid token. On AWS the JWT authorizer answers first, in API Gateway’s shape `{"message": …}`',
   403: 'outside the caller’s role or jurisdiction; the refusal is recorded',
@@ -535,15 +535,18 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus | 429 | 500, string> = {
     'answers in API Gateway’s shape `{"message":"Too Many Requests"}`, which HTTP APIs cannot change; a ' +
     'service behind the API that throttles us, and the local twin, answer in the error shape',
   500: 'a fault of ours; the message reveals nothing, and a retry with the same Idempotency-Key is safe',
+  503:
+    'a service behind the API failed on its side or did not answer in time: send the request again after ' +
+    'the `Retry-After` seconds, with the same Idempotency-Key',
 };
 
 const gatewayMessage = { $ref: '#/components/schemas/GatewayMessage' };
 const error = { $ref: '#/components/schemas/Error' };
 
-const errorResponse = (status: ErrorStatus | 429 | 500) => {
+const errorResponse = (status: ErrorStatus | 429 | 500 | 503) => {
   const schema = status === 429 || status === 401 ? { oneOf: [error, gatewayMessage] } : error;
   const retryAfter =
-    status === 429
+    status === 429 || status === 503
       ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } } }
       : {};
   return [
@@ -598,7 +601,7 @@ const operationObject = (key: string, operation: Operation) => ({
   responses: {
     [String(operation.success.status)]: successResponse(operation),
     ...Object.fromEntries(
-      [...operation.errors, 429 as const, ...(operation.public ? [] : [500 as const])].map(errorResponse),
+      [...operation.errors, 429 as const, ...(operation.public ? [] : [503 as const, 500 as const])].map(errorResponse),
     ),
   },
 });

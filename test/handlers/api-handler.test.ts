@@ -286,6 +286,41 @@ describe('apiHandler', () => {
     expect(errorOf(result).error).toEqual({ code: 'too-many-requests', message: expect.any(String) });
   });
 
+  it.each([
+    ['DynamoDB failing on its side', 'InternalServerError', 'server'],
+    ['a service unavailable for a moment', 'ServiceUnavailable', 'server'],
+    ['the SDK giving up waiting for an answer', 'TimeoutError', undefined],
+  ])('answers %s with 503, Retry-After and the error shape, revealing nothing', async (_name, name, fault) => {
+    // PREPARE
+    const failed = Object.assign(new Error('Internal server error at 10.0.3.7'), {
+      name,
+      ...(fault ? { $fault: fault } : {}),
+    });
+    const handler = handlerWith(async () => {
+      throw failed;
+    });
+
+    // ACT
+    const result = await handler(event({ body: '{"count":1,"name":"x"}' }), context);
+
+    // ASSESS
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(errorOf(result).error).toEqual({ code: 'unavailable', message: expect.any(String) });
+    expect(result.body).not.toContain('10.0.3.7');
+  });
+
+  it('answers a request the service refused as malformed (a fault of ours, not its) with a 500', async () => {
+    const refused = await handlerWith(async () => {
+      throw Object.assign(new Error('One or more parameter values were invalid'), {
+        name: 'ValidationException',
+        $fault: 'client',
+      });
+    })(event({ body: '{"count":1,"name":"x"}' }), context);
+    expect(refused.statusCode).toBe(500);
+    expect(errorOf(refused).error.code).toBe('internal');
+  });
+
   it('maps a domain error to its status and hides anything else behind a generic 500', async () => {
     const notFound = await handlerWith(async () => {
       throw new NotFoundError('incident INC-1 does not exist');

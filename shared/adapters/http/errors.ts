@@ -1,7 +1,9 @@
 /**
  * The one mapping from errors to HTTP answers. Domain errors become their 4xx with
  * `{"error": {"code", "message", "details"}}`; an AWS service throttling us becomes a 429 with
- * Retry-After; anything else is a fault of ours and becomes a 500 that reveals nothing about it.
+ * Retry-After, and one failing or not answering in time a 503 with Retry-After (under a burst
+ * both mean "send it again shortly", which a phone's outbox does on its own); anything else is a
+ * fault of ours and becomes a 500 that reveals nothing about it.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, type ErrorKind, type FieldProblem } from '../../domain/errors';
@@ -55,6 +57,16 @@ const isThrottling = (error: unknown): boolean =>
 /** Seconds a throttled caller is told to wait: the SDK has already backed off for about this long. */
 const THROTTLED_RETRY_AFTER_SECONDS = 1;
 
+/**
+ * Whether an AWS service failed on its side or did not answer in time, once the SDK's own retries
+ * are spent: the service's fault (`$fault: 'server'`: an InternalServerError, a ServiceUnavailable),
+ * or the SDK's request timing out. Transient, and not a fault of the request.
+ */
+const isServiceUnavailable = (error: unknown): boolean =>
+  error instanceof Error && ((error as { $fault?: string }).$fault === 'server' || error.name === 'TimeoutError');
+
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
 export const errorResult = (error: unknown): APIGatewayProxyStructuredResultV2 => {
   if (isThrottling(error)) {
     // Nothing was written (the write that was throttled is the one that did not happen), so the
@@ -65,6 +77,18 @@ export const errorResult = (error: unknown): APIGatewayProxyStructuredResultV2 =
       body: errorBody(
         'too-many-requests',
         `the service is busy; send the request again after ${THROTTLED_RETRY_AFTER_SECONDS} s with the same Idempotency-Key`,
+      ),
+    };
+  }
+  if (isServiceUnavailable(error)) {
+    // A write may or may not have landed before the failure: the Idempotency-Key makes sending
+    // the same request again safe either way (it answers with what was stored, or stores it).
+    return {
+      statusCode: 503,
+      headers: { 'content-type': 'application/json', 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      body: errorBody(
+        'unavailable',
+        `the service is briefly unavailable; send the request again after ${UNAVAILABLE_RETRY_AFTER_SECONDS} s with the same Idempotency-Key`,
       ),
     };
   }
