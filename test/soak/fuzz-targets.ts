@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { openLocalSigner } from '../../infra/local/auth';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import type { LocalRuntime } from '../../infra/local/runtime';
@@ -112,18 +113,52 @@ export const evidenceCounter = (runtime: Runtime) => {
     } while (start);
     return total;
   };
+  const sqs = new SQSClient({
+    region: LOCAL_REGION,
+    credentials: localCredentials,
+    endpoint: runtime.endpoints.messaging,
+  });
   const writes = async (): Promise<string> =>
     (await Promise.all([incidents, zeroReports, idempotency].map(countOf))).join('/');
+  /** Messages waiting or being handled in the pipeline's queues: what an accepted write set off and has not yet landed. */
+  const inFlight = async (): Promise<number> => {
+    const counts = await Promise.all(
+      Object.values(runtime.resources.queues).map(async ({ url }) => {
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return (
+          Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+        );
+      }),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  };
+  // Settled: the counts unchanged over three reads 200 ms apart with nothing in the queues at any of
+  // them. The counts alone once settled while a notification was still on its way under the whole
+  // suite's load (more than 600 ms between the event and its NotificationSent), and the next
+  // refusal was blamed for its write.
   const settle = async (): Promise<string> => {
     let last = await writes();
     const deadline = Date.now() + 15_000;
     for (let stable = 0; stable < 3 && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const now = await writes();
-      stable = now === last ? stable + 1 : 0;
+      const [now, queued] = await Promise.all([writes(), inFlight()]);
+      stable = now === last && queued === 0 ? stable + 1 : 0;
       last = now;
     }
     return last;
   };
-  return { writes, settle, close: () => client.destroy() };
+  return {
+    writes,
+    settle,
+    close: () => {
+      client.destroy();
+      sqs.destroy();
+    },
+  };
 };
