@@ -23,11 +23,11 @@ import { makeStartDrill } from '../../shared/application/drills';
 import { makeCheckDeadline, makeForward, makeSweepDeadlines } from '../../shared/application/escalation';
 import { makeRollUpEvents } from '../../shared/application/roll-up';
 import { makeSubmitReport } from '../../shared/application/submit-report';
-import type { Actor } from '../../shared/domain/access';
 import type { IncidentEvent } from '../../shared/domain/incident';
 import type { IdGenerator } from '../../shared/ports/ids';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { FakeClock } from '../fakes/fake-clock';
+import { BEIJING_CITY_OFFICE as CITY, countyOffice, BEIJING_INSPECTOR as INSPECTOR, unitOf } from '../fixtures/actors';
 import { initialReport } from '../fixtures/reports';
 import { provisionTestResources } from './support';
 
@@ -36,10 +36,6 @@ const SECOND = 1_000;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const COUNTIES = ['110101', '110102', '110105'] as const;
-const INSPECTOR: Actor = { sub: 'inspector', role: 'inspector', region: '110000' };
-const CITY: Actor = { sub: 'bj', role: 'office', region: '110100', level: 'city' };
-const countyOffice = (region: string): Actor => ({ sub: `office-${region}`, role: 'office', region, level: 'county' });
-const unitOf = (region: string, unit: string): Actor => ({ sub: `unit-${unit}`, role: 'reporter', region, unit });
 
 /** Ids numbered in their own series, so the real incidents have the same ids with or without the drill. */
 const series = (prefix: string): IdGenerator => {

@@ -28,6 +28,7 @@ import type { IncidentEvent } from '../../shared/domain/incident';
 import type { SummaryStore } from '../../shared/ports/summary-store';
 import { makeReportBodySchema } from '../../shared/schemas/report';
 import { FakeClock } from '../fakes/fake-clock';
+import { BEIJING_CITY_OFFICE as CITY, countyOffice, BEIJING_INSPECTOR as INSPECTOR, unitOf } from '../fixtures/actors';
 import { initialReport } from '../fixtures/reports';
 import { provisionTestResources } from './support';
 
@@ -36,10 +37,6 @@ const START = '2026-12-05T14:00:00.000Z';
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const COUNTIES = ['110101', '110102', '110105'] as const;
-const INSPECTOR: Actor = { sub: 'inspector', role: 'inspector', region: '110000' };
-const CITY: Actor = { sub: 'bj', role: 'office', region: '110100', level: 'city' };
-const countyOffice = (region: string): Actor => ({ sub: `office-${region}`, role: 'office', region, level: 'county' });
-const unitOf = (region: string, unit: string): Actor => ({ sub: `unit-${unit}`, role: 'reporter', region, unit });
 
 const clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient }[] = [];
 afterAll(() => {

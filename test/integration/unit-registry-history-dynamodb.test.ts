@@ -25,6 +25,7 @@ import type { UnitRegistry } from '../../shared/ports/unit-registry';
 import type { ZeroReportStore } from '../../shared/ports/zero-report-store';
 import { unitRows } from '../../shared/schemas/zero-reports';
 import { FakeClock } from '../fakes/fake-clock';
+import { countyOffice } from '../fixtures/actors';
 import { provisionTestResources } from './support';
 
 const DONGCHENG = '110101';
@@ -33,7 +34,6 @@ const XICHENG = '110102';
 const T0 = '2026-07-01T02:00:00.000Z';
 const NOTHING = { nothingToReport: true, incidentIds: [] } as const;
 const city: Actor = { sub: 'beijing-city', role: 'office', region: '110100', level: 'city' };
-const countyOffice = (region: string): Actor => ({ sub: `office-${region}`, role: 'office', region, level: 'county' });
 const reporter = (region: string, unit: string): Actor => ({ sub: `r-${unit}`, role: 'reporter', region, unit });
 
 /** A registry file listing these units, each in its county. */
