@@ -25,7 +25,19 @@ import { makeImportUnits } from '../../shared/application/units';
 import { directoryRows } from '../../shared/schemas/officers';
 import { unitRows } from '../../shared/schemas/zero-reports';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
-import { connectBrowser, DESK, expectAccessible, heading, openConsole, screenshot, signIn, visible } from './support';
+import {
+  CITY,
+  COUNTY,
+  connectBrowser,
+  DESK,
+  expectAccessible,
+  heading,
+  openConsole,
+  PROVINCE,
+  screenshot,
+  signIn,
+  visible,
+} from './support';
 
 /** 15:58 on 1 July 2031 in Beijing: two minutes before the day's 16:00 cut-off. */
 const START = new Date('2031-07-01T07:58:00.000Z');
@@ -141,7 +153,7 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
 
   it('shows the figures the API answers for the province, a city and a county, down the region tree', async () => {
     const { page, context, problems } = await openConsole(browser, runtime, { clock: new Date(), viewport: DESK });
-    await signIn(page, /北京市应急管理厅（省级）/);
+    await signIn(page, PROVINCE);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '汇总统计' }).click();
     await visible(heading(page, '汇总统计'));
 
@@ -191,7 +203,7 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
 
   it('marks who filed and, once the cut-off passes, who missed it; refuses an overlapping period, naming it', async () => {
     const { page, context, problems } = await openConsole(browser, runtime, { clock: new Date(), viewport: DESK });
-    await signIn(page, /东城区应急管理局（县级）/);
+    await signIn(page, COUNTY);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '零报告' }).click();
     await visible(heading(page, '值守期与零报告'));
     const grid = page.getByRole('table', { name: '东城区各报告单位每日零报告情况' });
@@ -236,7 +248,7 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
 
   it('shows a city desk the county’s period, and narrows the grid to one district', async () => {
     const { page, context, problems } = await openConsole(browser, runtime, { clock: new Date(), viewport: DESK });
-    await signIn(page, /北京市应急管理局（市级）/);
+    await signIn(page, CITY);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '零报告' }).click();
     // The city's grid of Dongcheng's period is Dongcheng's five units.
     const grid = await visible(page.getByRole('table', { name: '东城区各报告单位每日零报告情况' }));
@@ -251,7 +263,7 @@ describe('the duty desk’s summaries, zero reports and people in Chromium', () 
 
   it('lists the office’s officers and who is on duty now', async () => {
     const { page, context, problems } = await openConsole(browser, runtime, { clock: new Date(), viewport: DESK });
-    await signIn(page, /东城区应急管理局（县级）/);
+    await signIn(page, COUNTY);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '人员值班' }).click();
     await visible(heading(page, '人员与值班'));
     // 16:03 in Beijing: the day shift (08:00–20:00).

@@ -9,10 +9,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
-import { connectBrowser, expectAccessible, heading, openConsole, signIn, visible } from './support';
+import { COUNTY, connectBrowser, expectAccessible, heading, openConsole, signIn, visible } from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/regrade-desk-drill.json', import.meta.url));
-const COUNTY = /东城区应急管理局（县级）/;
 
 describe('a deadline moved by a raised grade, on the duty desk', () => {
   let runtime: TestRuntime;

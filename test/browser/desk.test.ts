@@ -11,21 +11,20 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
 import {
+  CITY,
+  COUNTY,
   type Console,
   connectBrowser,
   expectAccessible,
   fillReport,
   heading,
   openConsole,
+  PROVINCE,
   screenshot,
   signIn,
   UNIT,
   visible,
 } from './support';
-
-const COUNTY = /东城区应急管理局（县级）/;
-const CITY = /北京市应急管理局（市级）/;
-const PROVINCE = /北京市应急管理厅（省级）/;
 
 /** A desk signed in and on its board. */
 const openDesk = async (browser: Browser, runtime: TestRuntime, identity: RegExp): Promise<Console> => {

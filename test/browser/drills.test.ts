@@ -8,6 +8,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../integration/support';
 import {
+  CITY,
+  COUNTY,
   connectBrowser,
   DESK,
   expectAccessible,
@@ -19,9 +21,6 @@ import {
   UNIT,
   visible,
 } from './support';
-
-const COUNTY = /东城区应急管理局（县级）/;
-const CITY = /北京市应急管理局（市级）/;
 
 describe('a drill in Chromium', () => {
   let runtime: TestRuntime;

@@ -18,9 +18,17 @@ import {
   type TestRuntime,
   tokenFor,
 } from '../integration/support';
-import { connectBrowser, expectAccessible, heading, openConsole, screenshot, signIn, visible, watch } from './support';
-
-const INSPECTOR = /北京市督查人员/;
+import {
+  connectBrowser,
+  expectAccessible,
+  heading,
+  INSPECTOR,
+  openConsole,
+  screenshot,
+  signIn,
+  visible,
+  watch,
+} from './support';
 
 /** The pack's text with one byte changed: the first ASCII letter of the first event's summary, case flipped. */
 const oneByteChanged = (text: string): string => {

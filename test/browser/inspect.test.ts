@@ -23,10 +23,19 @@ import {
   type TestRuntime,
   tokenFor,
 } from '../integration/support';
-import { connectBrowser, DESK, expectAccessible, heading, openConsole, screenshot, signIn, visible } from './support';
+import {
+  connectBrowser,
+  DESK,
+  expectAccessible,
+  heading,
+  INSPECTOR,
+  openConsole,
+  screenshot,
+  signIn,
+  visible,
+} from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/audit-drill.json', import.meta.url));
-const INSPECTOR = /北京市督查人员/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Row {

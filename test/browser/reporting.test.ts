@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDateOf } from '../../shared/domain/china-time';
 import { call, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
 import {
+  COUNTY,
   connectBrowser,
   expectAccessible,
   fillReport,
@@ -195,7 +196,7 @@ describe('the reporting unit’s app in Chromium', () => {
     await visible(page.getByRole('link', { name: '请填写详细地点' }));
 
     for (const [identity, title, lang] of [
-      [/东城区应急管理局（县级）/, '值班台', 'zh-CN'],
+      [COUNTY, '值班台', 'zh-CN'],
       [/Inspector, Beijing/, 'Inspection', 'en'],
     ] as const) {
       const other = await openConsole(browser, runtime, { lang });

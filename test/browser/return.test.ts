@@ -11,11 +11,20 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from '../integration/support';
-import { connectBrowser, DESK, expectAccessible, heading, openConsole, signIn, UNIT, visible } from './support';
+import {
+  COUNTY,
+  connectBrowser,
+  DESK,
+  expectAccessible,
+  heading,
+  INSPECTOR,
+  openConsole,
+  signIn,
+  UNIT,
+  visible,
+} from './support';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/return-drill.json', import.meta.url));
-const COUNTY = /东城区应急管理局（县级）/;
-const INSPECTOR = /北京市督查人员/;
 
 describe('a report returned for correction, on the desk and in the unit’s app', () => {
   let runtime: TestRuntime;

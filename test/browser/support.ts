@@ -165,6 +165,11 @@ export const untilServiceWorkerControls = async (page: Page): Promise<void> => {
 /** The identity the local sign-in page lists for the example reporting unit. */
 export const UNIT = /东华门街道办事处/;
 export const UNIT_EN = /Donghuamen Subdistrict Office/;
+/** The identities it lists for the example offices' duty desks and for the inspector. */
+export const COUNTY = /东城区应急管理局（县级）/;
+export const CITY = /北京市应急管理局（市级）/;
+export const PROVINCE = /北京市应急管理厅（省级）/;
+export const INSPECTOR = /北京市督查人员/;
 
 /** Fills a new report's required fields, in Chinese, as a township official would. */
 export const fillReport = async (
