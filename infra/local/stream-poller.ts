@@ -8,6 +8,7 @@
  */
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { onLocalWrite } from '../../shared/adapters/dynamodb/local-writes';
+import { countCall, itemBand, writeCountingWanted } from '../../shared/adapters/dynamodb/write-counter';
 import { LOCAL_REGION } from './aws-local';
 
 export type StreamConsumer = (
@@ -43,7 +44,24 @@ export interface StreamPollerOptions {
   readonly onParked?: (record: DynamoDBRecord, error: string) => void;
 }
 
+/** The benchmarks count the poller's calls beside the handlers' (write-counter.ts), as this function's. */
+const POLLER = 'streamPoller';
+
+/** A streams call's shape, as write-counter.ts names shapes: for a page of records, how many came. */
+const shapeOf = (operation: string, answer: { Records?: unknown[] } | undefined): string =>
+  operation === 'GetRecords' ? `stream, ${itemBand(answer?.Records?.length ?? 0)} returned` : 'stream';
+
 const call = async <T>(endpoint: string, operation: string, body: object): Promise<T> => {
+  if (!writeCountingWanted()) return send<T>(endpoint, operation, body);
+  const answer = await send<T>(endpoint, operation, body).catch((error: unknown) => {
+    countCall(POLLER, operation, shapeOf(operation, undefined));
+    throw error;
+  });
+  countCall(POLLER, operation, shapeOf(operation, answer as { Records?: unknown[] }));
+  return answer;
+};
+
+const send = async <T>(endpoint: string, operation: string, body: object): Promise<T> => {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: {

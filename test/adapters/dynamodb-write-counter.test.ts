@@ -4,8 +4,11 @@
  * DynamoDB reports them, refused transactions by their reasons, reads with their units; and
  * nothing at all when it is off.
  */
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -15,6 +18,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import {
   attributeWritesTo,
+  countCall,
+  itemBand,
   itemKind,
   resetWriteTally,
   withWriteCounter,
@@ -195,6 +200,69 @@ describe('the DynamoDB write counter', () => {
     expect(bodies[0]?.ReturnConsumedCapacity).toBe('TOTAL');
     expect(writeTally().reads).toEqual([{ fn: 'getIncident', calls: 1, units: 1.5 }]);
     expect(writeTally().writes).toEqual([]);
+  });
+
+  it('counts every call by function, operation and shape: tables, index, items carried and returned', async () => {
+    const { client } = recordingClient({
+      Query: { status: 200, body: { Items: [], Count: 14 } },
+      TransactWriteItems: {
+        status: 400,
+        body: {
+          __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+        },
+      },
+    });
+    const documents = makeDocumentClient(withWriteCounter(client));
+
+    await attributeWritesTo('sweepDeadlines', async () => {
+      await documents.send(
+        new QueryCommand({
+          TableName: 'Incidents',
+          IndexName: 'openObligations',
+          KeyConditionExpression: 'openShard = :s',
+          ExpressionAttributeValues: { ':s': '0' },
+        }),
+      );
+      await documents.send(new GetCommand({ TableName: 'Incidents', Key: { pk: 'INC#1', sk: 'HEAD' } }));
+      await documents.send(new GetCommand({ TableName: 'Incidents', Key: { pk: 'INC#2', sk: 'HEAD' } }));
+    });
+    await attributeWritesTo('rollUp', async () => {
+      await documents.send(
+        new BatchGetCommand({
+          RequestItems: {
+            Summaries: { Keys: Array.from({ length: 30 }, (_, i) => ({ pk: `APPLIED#${i}`, sk: '1' })) },
+          },
+        }),
+      );
+      // A refused call is a call all the same: the engine did its work.
+      await documents.send(appendTransaction).catch(() => undefined);
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+    });
+    countCall('streamPoller', 'GetRecords', 'stream, 0 returned');
+
+    const calls = writeTally().calls?.map(({ fn, operation, shape, count }) => `${fn} ${operation} ${shape} ×${count}`);
+    expect(calls).toEqual([
+      'sweepDeadlines Query Incidents.openObligations, 11–20 returned ×1',
+      'sweepDeadlines GetItem Incidents ×2',
+      'rollUp BatchGetItem Summaries, 21–50 items ×1',
+      'rollUp TransactWriteItems Incidents+Idempotency, 5 items ×1',
+      'rollUp ListTables  ×1',
+      'streamPoller GetRecords stream, 0 returned ×1',
+    ]);
+    expect([1, 5, 6, 10, 11, 20, 21, 50, 51, 100, 101].map(itemBand)).toEqual([
+      '1',
+      '5',
+      '6–10',
+      '6–10',
+      '11–20',
+      '11–20',
+      '21–50',
+      '21–50',
+      '51–100',
+      '51–100',
+      '>100',
+    ]);
   });
 
   it('names the kind of an item from its key, marshalled or not', () => {

@@ -3,7 +3,9 @@
  * realistic mix of `pipeline-mix.ts` (drill policy) through the local runtime, started as its own
  * process with its DynamoDB writes counted (DYNAMODB_COUNT_WRITES=true, write-counter.ts), waits
  * until nothing is pending and nothing more is written, and prints the item writes and write units
- * per accepted report by stage, then by function and kind of item. It also checks that the
+ * per accepted report by stage, then by function and kind of item, and every call made to DynamoDB
+ * Local in the run's CPU window (the stream poller's and this script's lag sampler's too) by kind
+ * and by function (calls.ts). It also checks that the
  * summaries equal their recomputation from the log, counts the log's events by type (what the
  * cost model prices beyond DynamoDB), and saves it all as JSON for `npm run cost`.
  *
@@ -22,7 +24,7 @@
  * next step would not fit in --minutes (10). Searching in ratios, not rates, keeps a step on a
  * slower moment of a shared machine comparable with the others.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -32,9 +34,16 @@ import { tables as described } from '../../infra/resources';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
 import { makeDynamoSummaryStore } from '../../shared/adapters/dynamodb/summary-store';
-import type { WriteTally } from '../../shared/adapters/dynamodb/write-counter';
+import {
+  type CallCount,
+  resetWriteTally,
+  type WriteTally,
+  withWriteCounter,
+  writeTally,
+} from '../../shared/adapters/dynamodb/write-counter';
 import { makeReconcile } from '../../shared/application/roll-up';
 import { regionOf } from '../../shared/domain/regions/regions';
+import { callsBetween, printCalls } from './calls';
 import { DEFAULT_MIX, driveMix, type MixOptions, type MixResult } from './pipeline-mix';
 import { sampleProvinceCount, waitForCount } from './rollup-lag';
 import { billedUnits, STAGES, type Stage, stageOf } from './stages';
@@ -78,16 +87,53 @@ export interface PipelineCounts {
   readonly apiRequests: number;
   readonly eventsByType: Readonly<Record<string, number>>;
   readonly tally: WriteTally;
+  /** What DynamoDB Local was asked and spent in the run's CPU window, for `npm run bench:engine`. */
+  readonly engine?: EngineWindow;
+}
+
+/** DynamoDB Local's calls and CPU seconds over a window of a run. */
+export interface EngineWindow {
+  readonly seconds: number;
+  readonly javaSeconds: number;
+  readonly calls: readonly CallCount[];
+  /** The same for the idle runtime, before the run. */
+  readonly idle: { readonly seconds: number; readonly javaSeconds: number; readonly calls: readonly CallCount[] };
+  /** Accepted reports in the window. */
+  readonly reports: number;
+  /** DynamoDB Local's CPU seconds per raw single-item write, on the same engine. */
+  readonly javaPerRawWrite: number;
 }
 
 const readTally = (runtime: BenchRuntime): WriteTally => {
   try {
     return JSON.parse(readFileSync(`${runtime.dataDir}/${WRITE_COUNTS_FILE}`, 'utf8')) as WriteTally;
   } catch {
-    return { writes: [], refusals: [], invocations: [], reads: [] };
+    return { writes: [], refusals: [], invocations: [], reads: [], calls: [] };
   }
 };
 const itemsWritten = (tally: WriteTally) => tally.writes.reduce((n, w) => n + w.items, 0);
+
+/** The runtime's CPU, and when it counts its calls, its counts as of the same moment. */
+interface Snapshot {
+  readonly cpu: ProcessCpu | undefined;
+  readonly calls: readonly CallCount[];
+  readonly at: number;
+}
+
+/**
+ * A snapshot of the runtime: when it counts, taken as it next saves its counts (every second), so
+ * that the counts and the CPU are of the same moment.
+ */
+const snapshot = async (runtime: BenchRuntime, counting: boolean): Promise<Snapshot> => {
+  if (counting) {
+    const file = `${runtime.dataDir}/${WRITE_COUNTS_FILE}`;
+    const saved = () => (existsSync(file) ? statSync(file).mtimeMs : 0);
+    const before = saved();
+    const until = Date.now() + 2_000;
+    while (saved() === before && Date.now() < until) await sleep(5);
+  }
+  return { cpu: runtime.cpu(), calls: counting ? (readTally(runtime).calls ?? []) : [], at: Date.now() };
+};
 
 /**
  * Waits until no obligation is pending in the province and nothing more has been written for 3 s;
@@ -146,6 +192,8 @@ interface Run {
   readonly raw: RawWrites;
   /** CPU seconds, where /proc tells them: see `cpuPerReport`. */
   readonly cpu?: RunCpu;
+  /** The calls made to DynamoDB Local in the CPU windows, when counted. */
+  readonly calls?: { readonly mix: readonly CallCount[]; readonly idle: readonly CallCount[] };
 }
 
 interface RunCpu {
@@ -156,6 +204,7 @@ interface RunCpu {
   /** From the first report sent until everything was drained. */
   readonly mix: ProcessCpu;
   readonly mixSeconds: number;
+  readonly idleSeconds: number;
 }
 
 const IDLE_MS = 3_000;
@@ -218,16 +267,21 @@ const runMix = async (
     credentials: localCredentials,
     endpoint: runtime.dynamodbEndpoint,
   });
+  // Counting, this process counts its own calls too: the lag sampler's reads are DynamoDB Local's work
+  // in the run's window as much as the pipeline's are.
+  if (options.counting) withWriteCounter(dynamodb);
   const documents = makeDocumentClient(dynamodb);
   try {
     // What the idle runtime spends (its pollers and sweeps), then the raw write rate and what a raw
     // write costs DynamoDB Local, on the engine before the mix, so a step's rate can be set from it.
-    const idleFrom = runtime.cpu();
+    const idleFrom = await snapshot(runtime, options.counting);
     await sleep(IDLE_MS);
-    const rawFrom = runtime.cpu();
+    const idleTo = await snapshot(runtime, options.counting);
     const raw = await rawWrites(dynamodb, await createRawWriteTable(dynamodb), 32, 8);
-    const mixFrom = runtime.cpu();
-    const mixBegan = Date.now();
+    const rawTo = runtime.cpu();
+    const mixFrom = await snapshot(runtime, options.counting);
+    resetWriteTally();
+    const mixBegan = mixFrom.at;
     const mixOptions = mixOf(raw);
     const summaries = makeDynamoSummaryStore({ client: documents, table: described.summaries.localName });
     const sampler = sampleProvinceCount(summaries, mixOptions.province);
@@ -253,16 +307,24 @@ const runMix = async (
     const pending = mixOptions.officesAct
       ? await waitForQuiet(runtime, mixOptions.province, options.counting, drain.obligationsMs)
       : 0;
-    const mixTo = runtime.cpu();
+    const mixTo = await snapshot(runtime, options.counting);
+    const ownCalls = (writeTally().calls ?? []).map((c) => ({ ...c, fn: 'bench (lag sampler)' }));
     const cpu =
-      idleFrom && rawFrom && mixFrom && mixTo
+      idleFrom.cpu && idleTo.cpu && rawTo && mixFrom.cpu && mixTo.cpu
         ? {
-            idlePerSecond: minus(rawFrom, idleFrom, 1000 / IDLE_MS),
-            javaPerRawWrite: (mixFrom.java - rawFrom.java) / raw.latencies.length,
-            mix: minus(mixTo, mixFrom),
-            mixSeconds: (Date.now() - mixBegan) / 1000,
+            idlePerSecond: minus(idleTo.cpu, idleFrom.cpu, 1000 / (idleTo.at - idleFrom.at)),
+            javaPerRawWrite: (rawTo.java - idleTo.cpu.java) / raw.latencies.length,
+            mix: minus(mixTo.cpu, mixFrom.cpu),
+            mixSeconds: (mixTo.at - mixBegan) / 1000,
+            idleSeconds: (idleTo.at - idleFrom.at) / 1000,
           }
         : undefined;
+    const calls = options.counting
+      ? {
+          mix: [...callsBetween(mixFrom.calls, mixTo.calls), ...ownCalls],
+          idle: callsBetween(idleFrom.calls, idleTo.calls),
+        }
+      : undefined;
     if (pending > 0 && drain === PATIENT) throw new Error(`obligations still pending after ${drain.obligationsMs} ms`);
 
     const incidents = makeDynamoIncidentStore({ client: documents, incidentsTable: described.incidents.localName });
@@ -290,6 +352,7 @@ const runMix = async (
       pending,
       raw,
       ...(cpu ? { cpu } : {}),
+      ...(calls ? { calls } : {}),
     };
   } finally {
     dynamodb.destroy();
@@ -371,8 +434,31 @@ const writesPerReport = async (province: string, reports: number, rate: number):
       mix.forwards.late,
     eventsByType: run.eventsByType,
     tally: run.tally,
+    ...(run.cpu && run.calls
+      ? {
+          engine: {
+            seconds: run.cpu.mixSeconds,
+            javaSeconds: run.cpu.mix.java,
+            calls: run.calls.mix,
+            idle: {
+              seconds: run.cpu.idleSeconds,
+              javaSeconds: run.cpu.idlePerSecond.java * run.cpu.idleSeconds,
+              calls: run.calls.idle,
+            },
+            reports: reportsOf(mix),
+            javaPerRawWrite: run.cpu.javaPerRawWrite,
+          },
+        }
+      : {}),
   };
   printTable(counts);
+  if (run.calls) {
+    printCalls(run.calls.mix, reportsOf(mix), {
+      calls: run.calls.idle,
+      seconds: run.cpu?.idleSeconds ?? 0,
+      windowSeconds: run.cpu?.mixSeconds ?? 0,
+    });
+  }
   console.log(
     `\nevents in the log: ${Object.entries(run.eventsByType)
       .map(([t, n]) => `${t} ${n}`)

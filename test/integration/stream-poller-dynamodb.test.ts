@@ -1,16 +1,18 @@
 /**
  * The local twin's stream poller on the suite's DynamoDB Local: idle, it reads the stream seldom,
  * yet a write this process announces (through the commit barrier's client) is read at once, and
- * stopping does not wait out the idle read's wait.
+ * stopping does not wait out the idle read's wait; when the benchmarks count DynamoDB calls, its
+ * own are counted as the poller's.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { LocalResources } from '../../infra/local/provision';
 import { type StreamPoller, startStreamPoller } from '../../infra/local/stream-poller';
 import { withCommitBarrier } from '../../shared/adapters/dynamodb/commit-barrier';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
+import { resetWriteTally, writeTally } from '../../shared/adapters/dynamodb/write-counter';
 import { provisionTestResources } from './support';
 
 /** Far longer than any test here waits: a record read before it was read because of the write. */
@@ -28,6 +30,11 @@ beforeAll(async () => {
 
 afterAll(() => {
   dynamodb.destroy();
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetWriteTally();
 });
 
 const idlePoller = async (received: DynamoDBRecord[]): Promise<StreamPoller> => {
@@ -68,6 +75,28 @@ describe('the stream poller', () => {
     } finally {
       await poller.stop();
     }
+  });
+
+  it('counts its own calls, by operation and what a page returned, when DynamoDB calls are counted', async () => {
+    vi.stubEnv('DYNAMODB_COUNT_WRITES', 'true');
+    const received: DynamoDBRecord[] = [];
+    const poller = await idlePoller(received);
+    try {
+      await makeDocumentClient(withCommitBarrier(dynamodb)).send(
+        new PutCommand({ TableName: resources.tables.incidents, Item: { pk: 'INC#stream-count', sk: 'HEAD' } }),
+      );
+      await expect.poll(() => received.length, { timeout: 20_000, interval: 20 }).toBe(1);
+    } finally {
+      await poller.stop();
+    }
+
+    const calls = (writeTally().calls ?? []).filter((c) => c.fn === 'streamPoller');
+    const count = (operation: string, shape: string) =>
+      calls.find((c) => c.operation === operation && c.shape === shape)?.count ?? 0;
+    expect(count('DescribeStream', 'stream')).toBeGreaterThanOrEqual(1);
+    expect(count('GetShardIterator', 'stream')).toBeGreaterThanOrEqual(1);
+    expect(count('GetRecords', 'stream, 0 returned')).toBeGreaterThanOrEqual(1);
+    expect(count('GetRecords', 'stream, 1 returned')).toBe(1);
   });
 
   it('stops without waiting out its idle wait', async () => {

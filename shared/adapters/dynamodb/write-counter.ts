@@ -8,7 +8,9 @@
  * for `ReturnConsumedCapacity: 'INDEXES'` (DynamoDB Local answers it as DynamoDB does, base table
  * and each index), and a refused transaction is counted by the reasons its items were refused.
  * Reads are counted too, by function, with the read units they consumed (`TOTAL`), for the cost
- * model.
+ * model. And every call, of whatever operation, is counted by function, operation and shape (the
+ * table and index it reads, the items it carries, the items it returns): what DynamoDB Local's
+ * CPU per report is spent on (`npm run bench:engine` measures the CPU of each kind of call).
  *
  * Which function wrote is the name given to `attributeWritesTo` by whoever invokes the handler
  * (the local twin, once per invocation), or else the Lambda's own name.
@@ -70,11 +72,23 @@ export interface InvocationCount {
   ms: number;
 }
 
+/** Calls of one kind a function made, whether they read, wrote or only waited on the engine. */
+export interface CallCount {
+  readonly fn: string;
+  /** The API's operation: `GetItem`, `Query`, `TransactWriteItems`, the streams' `GetRecords`, … */
+  readonly operation: string;
+  /** What tells calls of one operation apart in cost: see `callShape`. */
+  readonly shape: string;
+  count: number;
+}
+
 export interface WriteTally {
   readonly writes: readonly WriteCount[];
   readonly refusals: readonly RefusalCount[];
   readonly invocations: readonly InvocationCount[];
   readonly reads: readonly ReadCount[];
+  /** Absent from counts saved before calls were counted. */
+  readonly calls?: readonly CallCount[];
 }
 
 const scope = new AsyncLocalStorage<string>();
@@ -82,6 +96,7 @@ const writes = new Map<string, WriteCount>();
 const refusals = new Map<string, RefusalCount>();
 const invocations = new Map<string, InvocationCount>();
 const reads = new Map<string, ReadCount>();
+const calls = new Map<string, CallCount>();
 let counting = false;
 
 /**
@@ -107,6 +122,7 @@ export const writeTally = (): WriteTally => ({
   refusals: [...refusals.values()].map((r) => ({ ...r })),
   invocations: [...invocations.values()].map((i) => ({ ...i })),
   reads: [...reads.values()].map((r) => ({ ...r })),
+  calls: [...calls.values()].map((c) => ({ ...c })),
 });
 
 /** Forgets what was counted (tests). */
@@ -115,7 +131,26 @@ export const resetWriteTally = (): void => {
   refusals.clear();
   invocations.clear();
   reads.clear();
+  calls.clear();
 };
+
+/**
+ * Counts one call made outside the counted client (the local stream poller's, over plain HTTP),
+ * as `fn`'s; `shape` as `callShape` would say it.
+ */
+export const countCall = (fn: string, operation: string, shape: string): void => {
+  const id = `${fn}\t${operation}\t${shape}`;
+  const count = calls.get(id) ?? { fn, operation, shape, count: 0 };
+  count.count += 1;
+  calls.set(id, count);
+};
+
+/**
+ * A number of items as a band: exact up to 5 (an append's items), then 6–10, 11–20, 21–50 and
+ * 51–100, so that calls whose cost grows with their items are told apart without a row for every count.
+ */
+export const itemBand = (n: number): string =>
+  n <= 5 ? String(n) : n <= 10 ? '6–10' : n <= 20 ? '11–20' : n <= 50 ? '21–50' : n <= 100 ? '51–100' : '>100';
 
 type AttributeValue = { readonly S?: string; readonly N?: string } | string | number | undefined;
 type Key = Readonly<Record<string, AttributeValue>>;
@@ -246,10 +281,73 @@ const READS = new Set([
   'TransactGetItemsCommand',
 ]);
 
+type Input = Record<string, unknown>;
+
+/** The tables a call names, each once, in order. */
+const tablesOf = (command: string, input: Input): string[] => {
+  const names =
+    command === 'TransactWriteItemsCommand' || command === 'TransactGetItemsCommand'
+      ? ((input.TransactItems ?? []) as Record<string, WriteRequest>[]).flatMap((t) =>
+          Object.values(t).map((w) => String(w.TableName)),
+        )
+      : command.startsWith('Batch')
+        ? Object.keys((input.RequestItems ?? {}) as Input)
+        : input.TableName === undefined
+          ? []
+          : [String(input.TableName)];
+  return [...new Set(names)];
+};
+
+/** How many items a batch or transaction carries (keys asked for, items written or checked). */
+const carried = (command: string, input: Input): number | undefined => {
+  if (command === 'TransactWriteItemsCommand' || command === 'TransactGetItemsCommand')
+    return ((input.TransactItems ?? []) as unknown[]).length;
+  if (command === 'BatchGetItemCommand')
+    return Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).reduce(
+      (n, r) => n + (r.Keys?.length ?? 0),
+      0,
+    );
+  if (command === 'BatchWriteItemCommand')
+    return Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce((n, r) => n + r.length, 0);
+  return undefined;
+};
+
+/**
+ * What shapes a call's cost beside its operation: the tables it names (a query's index after a
+ * dot), the items a transaction or batch carries, and for a query or scan the items it returned.
+ */
+export const callShape = (command: string, input: Input, output: Input | undefined): string => {
+  const index = typeof input.IndexName === 'string' ? `.${input.IndexName}` : '';
+  const parts = [`${tablesOf(command, input).join('+')}${index}`];
+  const items = carried(command, input);
+  if (items !== undefined) parts.push(`${itemBand(items)} items`);
+  if ((command === 'QueryCommand' || command === 'ScanCommand') && output)
+    parts.push(`${itemBand(Number(output.Count ?? 0))} returned`);
+  return parts.filter(Boolean).join(', ');
+};
+
 /** Adds the counter to `client` (once) and turns counting on in this process. */
 export const withWriteCounter = (client: DynamoDBClient): DynamoDBClient => {
   counting = true;
   if (client.middlewareStack.identify().some((entry) => entry.startsWith(MIDDLEWARE_NAME))) return client;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? '';
+      const input = args.input as Record<string, unknown>;
+      const fn = currentFunction();
+      const counted = (output: Input | undefined) =>
+        countCall(fn, command.replace(/Command$/, ''), callShape(command, input, output));
+      try {
+        const result = await next(args);
+        counted(result.output as unknown as Input);
+        return result;
+      } catch (error) {
+        counted(undefined);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: `${MIDDLEWARE_NAME}Calls` },
+  );
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? '';
