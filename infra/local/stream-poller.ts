@@ -51,7 +51,8 @@ const POLLER = 'streamPoller';
 const shapeOf = (operation: string, answer: { Records?: unknown[] } | undefined): string =>
   operation === 'GetRecords' ? `stream, ${itemBand(answer?.Records?.length ?? 0)} returned` : 'stream';
 
-const call = async <T>(endpoint: string, operation: string, body: object): Promise<T> => {
+/** One Streams API call to DynamoDB Local (`bench:engine` prices them too). */
+export const callStreams = async <T>(endpoint: string, operation: string, body: object): Promise<T> => {
   if (!writeCountingWanted()) return send<T>(endpoint, operation, body);
   const answer = await send<T>(endpoint, operation, body).catch((error: unknown) => {
     countCall(POLLER, operation, shapeOf(operation, undefined));
@@ -124,14 +125,14 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
 
   const describe = async () =>
     (
-      await call<{ StreamDescription: { Shards: ShardDescription[] } }>(options.endpoint, 'DescribeStream', {
+      await callStreams<{ StreamDescription: { Shards: ShardDescription[] } }>(options.endpoint, 'DescribeStream', {
         StreamArn: options.streamArn,
       })
     ).StreamDescription.Shards;
 
   const iteratorFor = async (shardId: string, type: 'LATEST' | 'TRIM_HORIZON') =>
     (
-      await call<{ ShardIterator: string }>(options.endpoint, 'GetShardIterator', {
+      await callStreams<{ ShardIterator: string }>(options.endpoint, 'GetShardIterator', {
         StreamArn: options.streamArn,
         ShardId: shardId,
         ShardIteratorType: type,
@@ -192,7 +193,7 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
           continue;
         }
         try {
-          const page = await call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>(
+          const page = await callStreams<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>(
             options.endpoint,
             'GetRecords',
             {

@@ -49,7 +49,10 @@ import { sampleProvinceCount, waitForCount } from './rollup-lag';
 import { billedUnits, STAGES, type Stage, stageOf } from './stages';
 import {
   type BenchRuntime,
+  combineThreads,
   createRawWriteTable,
+  describeThreads,
+  type JvmThreadCpu,
   median,
   type ProcessCpu,
   percentile,
@@ -102,6 +105,8 @@ export interface EngineWindow {
   readonly reports: number;
   /** DynamoDB Local's CPU seconds per raw single-item write, on the same engine. */
   readonly javaPerRawWrite: number;
+  /** Of `javaSeconds`, by what the JVM's threads do. */
+  readonly javaThreads?: JvmThreadCpu;
 }
 
 const readTally = (runtime: BenchRuntime): WriteTally => {
@@ -205,14 +210,17 @@ interface RunCpu {
   readonly mix: ProcessCpu;
   readonly mixSeconds: number;
   readonly idleSeconds: number;
+  /** DynamoDB Local's threads over the raw writes, and how many there were. */
+  readonly rawThreads?: JvmThreadCpu;
+  readonly rawCount: number;
 }
 
 const IDLE_MS = 3_000;
 
-const minus = (a: ProcessCpu, b: ProcessCpu, scale = 1): ProcessCpu => ({
-  node: (a.node - b.node) * scale,
-  java: (a.java - b.java) * scale,
-});
+const minus = (a: ProcessCpu, b: ProcessCpu, scale = 1): ProcessCpu => {
+  const javaThreads = combineThreads(a.javaThreads, b.javaThreads, -1, scale);
+  return { node: (a.node - b.node) * scale, java: (a.java - b.java) * scale, ...(javaThreads ? { javaThreads } : {}) };
+};
 
 /**
  * CPU per accepted report, net of what the runtime spends idle over the same time: the runtime's
@@ -241,7 +249,13 @@ const describeCpu = (cpu: RunCpu | undefined, reports: number): string => {
   if (Number.isNaN(per.nodeMs) || Number.isNaN(per.rawWrites)) {
     return 'CPU per report: not measurable in this run (the idle runtime cost as much as the run, so the machine was starved)';
   }
-  return `CPU per accepted report, net of idle: runtime (Node) ${per.nodeMs.toFixed(1)} ms, DynamoDB Local (Java) ${per.javaMs.toFixed(1)} ms = ${per.rawWrites.toFixed(1)} raw single-item writes' worth (so at most ${(1 / per.rawWrites).toFixed(3)} reports per raw write while the engine is the limit)`;
+  const threads = cpu.mix.javaThreads
+    ? `\n  of DynamoDB Local's, by its threads (ms per report, idle included): ${describeThreads(cpu.mix.javaThreads, reports)}`
+    : '';
+  const raw = cpu.rawThreads
+    ? `\n  a raw write's, by its threads (ms per raw write): ${describeThreads(cpu.rawThreads, cpu.rawCount)}`
+    : '';
+  return `CPU per accepted report, net of idle: runtime (Node) ${per.nodeMs.toFixed(1)} ms, DynamoDB Local (Java) ${per.javaMs.toFixed(1)} ms = ${per.rawWrites.toFixed(1)} raw single-item writes' worth (so at most ${(1 / per.rawWrites).toFixed(3)} reports per raw write while the engine is the limit)${threads}${raw}`;
 };
 
 /** How long a run waits, after sending, for the roll-up to catch up and the obligations to settle. */
@@ -317,6 +331,10 @@ const runMix = async (
             mix: minus(mixTo.cpu, mixFrom.cpu),
             mixSeconds: (mixTo.at - mixBegan) / 1000,
             idleSeconds: (idleTo.at - idleFrom.at) / 1000,
+            rawCount: raw.latencies.length,
+            ...(rawTo.javaThreads && idleTo.cpu.javaThreads
+              ? { rawThreads: combineThreads(rawTo.javaThreads, idleTo.cpu.javaThreads, -1) }
+              : {}),
           }
         : undefined;
     const calls = options.counting
@@ -447,6 +465,7 @@ const writesPerReport = async (province: string, reports: number, rate: number):
             },
             reports: reportsOf(mix),
             javaPerRawWrite: run.cpu.javaPerRawWrite,
+            ...(run.cpu.mix.javaThreads ? { javaThreads: run.cpu.mix.javaThreads } : {}),
           },
         }
       : {}),

@@ -29,7 +29,85 @@ export interface BenchRuntime {
 export interface ProcessCpu {
   readonly node: number;
   readonly java: number;
+  /** Of `java`, by what its threads do (`jvmThreads`), for the threads still alive. */
+  readonly javaThreads?: JvmThreadCpu;
 }
+
+/**
+ * A JVM's CPU seconds by what its threads do: compiling its code (the JIT's compiler threads),
+ * collecting garbage (the collector's and the VM's own thread), DynamoDB Local's database thread
+ * (SQLite, one thread: where its writes queue) and its HTTP threads (Jetty: parsing, serving).
+ */
+export interface JvmThreadCpu {
+  readonly jit: number;
+  readonly gc: number;
+  readonly database: number;
+  readonly http: number;
+  readonly other: number;
+}
+
+export const JVM_THREAD_KINDS = ['jit', 'gc', 'database', 'http', 'other'] as const;
+
+const threadKind = (comm: string): keyof JvmThreadCpu =>
+  /CompilerThre/.test(comm)
+    ? 'jit'
+    : /^(GC Thread|G1 |VM Thread)/.test(comm)
+      ? 'gc'
+      : /^SQLiteQueue/.test(comm)
+        ? 'database'
+        : /^qtp/.test(comm)
+          ? 'http'
+          : 'other';
+
+/** `[command name, user + system CPU seconds]` from a /proc stat line. */
+const statOf = (stat: string): [string, number] => {
+  const close = stat.lastIndexOf(')');
+  // After the command: state, ppid, … utime and stime are the 12th and 13th fields.
+  const fields = stat.slice(close + 2).split(' ');
+  return [stat.slice(stat.indexOf('(') + 1, close), (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND];
+};
+
+/**
+ * A JVM's CPU by thread kind (Linux only). A thread that has ended (a compiler thread the JVM let
+ * go) no longer counts, so the kinds can add up to less than the process's whole.
+ */
+export const jvmThreads = (pid: number): JvmThreadCpu | undefined => {
+  try {
+    const cpu = { jit: 0, gc: 0, database: 0, http: 0, other: 0 };
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const [comm, seconds] = statOf(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+        cpu[threadKind(comm)] += seconds;
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+    return cpu;
+  } catch {
+    return undefined;
+  }
+};
+
+/** `a + sign × b`, kind by kind, times `scale`. */
+export const combineThreads = (
+  a: JvmThreadCpu | undefined,
+  b: JvmThreadCpu | undefined,
+  sign: 1 | -1 = 1,
+  scale = 1,
+): JvmThreadCpu | undefined =>
+  a && b
+    ? {
+        jit: (a.jit + sign * b.jit) * scale,
+        gc: (a.gc + sign * b.gc) * scale,
+        database: (a.database + sign * b.database) * scale,
+        http: (a.http + sign * b.http) * scale,
+        other: (a.other + sign * b.other) * scale,
+      }
+    : undefined;
+
+/** A JVM's thread CPU as one line: each kind's share, in ms per `per` (a report, a call). */
+export const describeThreads = (cpu: JvmThreadCpu, per: number): string =>
+  JVM_THREAD_KINDS.map((k) => `${k} ${((1000 * cpu[k]) / per).toFixed(1)}`).join(', ');
 
 // Linux counts a process's CPU time in clock ticks of 1/100 s (USER_HZ).
 const TICKS_PER_SECOND = 100;
@@ -37,12 +115,7 @@ const TICKS_PER_SECOND = 100;
 /** `[command name, user + system CPU seconds, child pids]` of a process, from /proc. */
 const procOf = (pid: number): [string, number, number[]] | undefined => {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    // After the command: state, ppid, … utime and stime are the 12th and 13th fields.
-    const fields = stat.slice(close + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const [comm, seconds] = statOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
       readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
     );
@@ -52,19 +125,27 @@ const procOf = (pid: number): [string, number, number[]] | undefined => {
   }
 };
 
+/** CPU seconds a process has used so far (Linux only). */
+export const cpuSecondsOf = (pid: number): number | undefined => procOf(pid)?.[1];
+
 /** CPU seconds of a runtime process and of the JVMs among its descendants. */
 const cpuOf = (pid: number): ProcessCpu | undefined => {
   const own = procOf(pid);
   if (!own) return undefined;
   let java = 0;
+  let javaThreads: JvmThreadCpu | undefined;
   const pending = [...own[2]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const child = procOf(next);
     if (!child) continue;
-    if (child[0] === 'java') java += child[1];
+    if (child[0] === 'java') {
+      java += child[1];
+      const threads = jvmThreads(next);
+      javaThreads = javaThreads ? combineThreads(javaThreads, threads) : threads;
+    }
     pending.push(...child[2]);
   }
-  return { node: own[1], java };
+  return { node: own[1], java, ...(javaThreads ? { javaThreads } : {}) };
 };
 
 export const startRuntimeProcess = async (
