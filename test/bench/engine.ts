@@ -15,7 +15,8 @@
  *
  * With `--counts FILE` (`.bench/pipeline.json`, written by `npm run bench:pipeline`) it then
  * explains that run: its calls per accepted report by kind, times this run's CPU per call of the
- * kind, against the Java CPU per report that run measured.
+ * kind, against the Java CPU per report that run measured. `--jvm short` runs the probe's engine
+ * with the test runs' JVM options (`SHORT_RUN_JVM_OPTIONS`: the quick compiler alone).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -35,7 +36,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
-import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { SHORT_RUN_JVM_OPTIONS, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { callStreams } from '../../infra/local/stream-poller';
 import { tables } from '../../infra/resources';
 import { EVENT_SK_PREFIX, eventSk, HEAD_SK, OPEN_SHARDS } from '../../shared/adapters/dynamodb/keys';
@@ -61,6 +62,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '1,4,32' },
     counts: { type: 'string', default: '.bench/pipeline.json' },
+    // `short`: the probe's engine with the test runs' JVM options (the quick compiler alone).
+    jvm: { type: 'string', default: 'default' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -88,7 +91,10 @@ try {
 }
 
 // 2. DynamoDB Local alone on those files, as the runtime runs it.
-const engine = await startDynamoDbLocal({ dataDir: join(seeding.dataDir, 'dynamodb') });
+const engine = await startDynamoDbLocal({
+  dataDir: join(seeding.dataDir, 'dynamodb'),
+  ...(values.jvm === 'short' ? { jvmOptions: SHORT_RUN_JVM_OPTIONS } : {}),
+});
 const pid = engine.pid;
 if (pid === undefined) throw new Error('DynamoDB Local has no process id');
 const javaSeconds = (): number => {
@@ -509,10 +515,10 @@ for (let round = 0; round < ROUNDS; round++) {
 const done = threadsAt();
 const split = (from: typeof started, to: typeof started) => {
   const cpu = combineThreads(to, from, -1);
-  return cpu ? describeThreads(cpu, 1) : 'not known';
+  return cpu ? describeThreads(cpu, 1000) : 'not known';
 };
 console.log(
-  `  DynamoDB Local's threads, ms of CPU: warming up ${split(started, warm)}; the rounds ${split(warm, done)}`,
+  `  DynamoDB Local's threads, s of CPU: warming up ${split(started, warm)}; the rounds ${split(warm, done)}`,
 );
 client.destroy();
 plain.destroy();
@@ -605,8 +611,11 @@ if (!run?.engine) {
     `| Java CPU per report measured in that run | | | ${measured.toFixed(1)} (of which the idle engine's rate over the window: ${idleMs.toFixed(1)}) | |`,
   );
   if (window.javaThreads) {
+    // A run's engine is a fresh JVM: its compiler threads' work is the JVM warming up, which the
+    // probe's warmed-up prices leave out.
+    const serving = measured - (1000 * window.javaThreads.jit) / reports;
     console.log(
-      `that run's DynamoDB Local by its threads, ms per report (idle included): ${describeThreads(window.javaThreads, reports)}`,
+      `| the same without its JIT compiler's threads | | | ${serving.toFixed(1)} | |\nthat run's DynamoDB Local by its threads, ms per report (idle included): ${describeThreads(window.javaThreads, reports)}`,
     );
   }
   console.log(
