@@ -240,6 +240,11 @@ describe('the DynamoDB write counter', () => {
       await client.send(new ListTablesCommand({ Limit: 1 }));
     });
     countCall('streamPoller', 'GetRecords', 'stream, 0 returned');
+    // Two reads at once: the second began with the first in flight.
+    await Promise.all([
+      documents.send(new GetCommand({ TableName: 'Incidents', Key: { pk: 'INC#3', sk: 'HEAD' } })),
+      documents.send(new GetCommand({ TableName: 'Incidents', Key: { pk: 'INC#4', sk: 'HEAD' } })),
+    ]);
 
     const calls = writeTally().calls?.map(({ fn, operation, shape, count }) => `${fn} ${operation} ${shape} ×${count}`);
     expect(calls).toEqual([
@@ -249,7 +254,9 @@ describe('the DynamoDB write counter', () => {
       'rollUp TransactWriteItems Incidents+Idempotency, 5 items ×1',
       'rollUp ListTables  ×1',
       'streamPoller GetRecords stream, 0 returned ×1',
+      'runtime GetItem Incidents ×2',
     ]);
+    expect(writeTally().inFlight).toEqual({ '1': 7, '2': 1 });
     expect([1, 5, 6, 10, 11, 20, 21, 50, 51, 100, 101].map(itemBand)).toEqual([
       '1',
       '5',

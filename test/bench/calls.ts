@@ -14,6 +14,36 @@ export const callsBetween = (from: readonly CallCount[], to: readonly CallCount[
     .filter((c) => c.count > 0);
 };
 
+/** Calls by how many were in flight as each began: those in `to` and not yet in `from`. */
+export const inFlightBetween = (
+  from: Readonly<Record<string, number>> = {},
+  to: Readonly<Record<string, number>> = {},
+): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(to)
+      .map(([n, count]) => [n, count - (from[n] ?? 0)] as const)
+      .filter(([, count]) => count > 0),
+  );
+
+/** The mean and percentiles of the calls in flight as each call began. */
+export const describeInFlight = (inFlight: Readonly<Record<string, number>>): string => {
+  const levels = Object.entries(inFlight)
+    .map(([n, count]) => [Number(n), count] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const calls = levels.reduce((n, [, count]) => n + count, 0);
+  if (calls === 0) return 'no calls';
+  const at = (p: number) => {
+    let seen = 0;
+    for (const [n, count] of levels) {
+      seen += count;
+      if (seen >= p * calls) return n;
+    }
+    return levels.at(-1)?.[0] ?? 0;
+  };
+  const mean = levels.reduce((n, [level, count]) => n + level * count, 0) / calls;
+  return `mean ${mean.toFixed(2)}, p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, most ${levels.at(-1)?.[0]}`;
+};
+
 /** Table names without the runtime's prefix, as the rest of the printout names them. */
 export const shortShape = (shape: string): string =>
   shape.replace(/[\w-]*?(Incidents|Summaries|Idempotency|AccessLog|Officers|ZeroReports|Drills)\b/g, '$1');

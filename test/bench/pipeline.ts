@@ -43,7 +43,7 @@ import {
 } from '../../shared/adapters/dynamodb/write-counter';
 import { makeReconcile } from '../../shared/application/roll-up';
 import { regionOf } from '../../shared/domain/regions/regions';
-import { callsBetween, printCalls } from './calls';
+import { callsBetween, describeInFlight, inFlightBetween, printCalls } from './calls';
 import { DEFAULT_MIX, driveMix, type MixOptions, type MixResult } from './pipeline-mix';
 import { sampleProvinceCount, waitForCount } from './rollup-lag';
 import { billedUnits, STAGES, type Stage, stageOf } from './stages';
@@ -122,6 +122,7 @@ const itemsWritten = (tally: WriteTally) => tally.writes.reduce((n, w) => n + w.
 interface Snapshot {
   readonly cpu: ProcessCpu | undefined;
   readonly calls: readonly CallCount[];
+  readonly inFlight?: Readonly<Record<string, number>>;
   readonly at: number;
 }
 
@@ -137,7 +138,13 @@ const snapshot = async (runtime: BenchRuntime, counting: boolean): Promise<Snaps
     const until = Date.now() + 2_000;
     while (saved() === before && Date.now() < until) await sleep(5);
   }
-  return { cpu: runtime.cpu(), calls: counting ? (readTally(runtime).calls ?? []) : [], at: Date.now() };
+  const tally = counting ? readTally(runtime) : undefined;
+  return {
+    cpu: runtime.cpu(),
+    calls: tally?.calls ?? [],
+    ...(tally?.inFlight ? { inFlight: tally.inFlight } : {}),
+    at: Date.now(),
+  };
 };
 
 /**
@@ -197,8 +204,12 @@ interface Run {
   readonly raw: RawWrites;
   /** CPU seconds, where /proc tells them: see `cpuPerReport`. */
   readonly cpu?: RunCpu;
-  /** The calls made to DynamoDB Local in the CPU windows, when counted. */
-  readonly calls?: { readonly mix: readonly CallCount[]; readonly idle: readonly CallCount[] };
+  /** The calls made to DynamoDB Local in the CPU windows, when counted, and the runtime's in flight. */
+  readonly calls?: {
+    readonly mix: readonly CallCount[];
+    readonly idle: readonly CallCount[];
+    readonly inFlight: Readonly<Record<string, number>>;
+  };
 }
 
 interface RunCpu {
@@ -341,6 +352,7 @@ const runMix = async (
       ? {
           mix: [...callsBetween(mixFrom.calls, mixTo.calls), ...ownCalls],
           idle: callsBetween(idleFrom.calls, idleTo.calls),
+          inFlight: inFlightBetween(mixFrom.inFlight, mixTo.inFlight),
         }
       : undefined;
     if (pending > 0 && drain === PATIENT) throw new Error(`obligations still pending after ${drain.obligationsMs} ms`);
@@ -477,6 +489,9 @@ const writesPerReport = async (province: string, reports: number, rate: number):
       seconds: run.cpu?.idleSeconds ?? 0,
       windowSeconds: run.cpu?.mixSeconds ?? 0,
     });
+    console.log(
+      `  the runtime's calls in flight as each began, itself included: ${describeInFlight(run.calls.inFlight)}`,
+    );
   }
   console.log(
     `\nevents in the log: ${Object.entries(run.eventsByType)

@@ -89,6 +89,11 @@ export interface WriteTally {
   readonly reads: readonly ReadCount[];
   /** Absent from counts saved before calls were counted. */
   readonly calls?: readonly CallCount[];
+  /**
+   * How many of this process's calls were in flight as each call began, itself included: calls by
+   * that number (`"1"`: none other was). The concurrency DynamoDB sees from the process.
+   */
+  readonly inFlight?: Readonly<Record<string, number>>;
 }
 
 const scope = new AsyncLocalStorage<string>();
@@ -97,6 +102,8 @@ const refusals = new Map<string, RefusalCount>();
 const invocations = new Map<string, InvocationCount>();
 const reads = new Map<string, ReadCount>();
 const calls = new Map<string, CallCount>();
+const inFlightAtStart = new Map<number, number>();
+let inFlight = 0;
 let counting = false;
 
 /**
@@ -123,6 +130,7 @@ export const writeTally = (): WriteTally => ({
   invocations: [...invocations.values()].map((i) => ({ ...i })),
   reads: [...reads.values()].map((r) => ({ ...r })),
   calls: [...calls.values()].map((c) => ({ ...c })),
+  inFlight: Object.fromEntries(inFlightAtStart),
 });
 
 /** Forgets what was counted (tests). */
@@ -132,6 +140,7 @@ export const resetWriteTally = (): void => {
   invocations.clear();
   reads.clear();
   calls.clear();
+  inFlightAtStart.clear();
 };
 
 /**
@@ -337,6 +346,8 @@ export const withWriteCounter = (client: DynamoDBClient): DynamoDBClient => {
       const fn = currentFunction();
       const counted = (output: Input | undefined) =>
         countCall(fn, command.replace(/Command$/, ''), callShape(command, input, output));
+      inFlight += 1;
+      inFlightAtStart.set(inFlight, (inFlightAtStart.get(inFlight) ?? 0) + 1);
       try {
         const result = await next(args);
         counted(result.output as unknown as Input);
@@ -344,6 +355,8 @@ export const withWriteCounter = (client: DynamoDBClient): DynamoDBClient => {
       } catch (error) {
         counted(undefined);
         throw error;
+      } finally {
+        inFlight -= 1;
       }
     },
     { step: 'initialize', name: `${MIDDLEWARE_NAME}Calls` },
