@@ -89,6 +89,8 @@ try {
 } finally {
   await seeding.stop({ keepData: true });
 }
+// Whatever way the probe ends, the throw-away data goes with it (the engine is killed on exit too).
+process.once('exit', () => rmSync(seeding.dataDir, { recursive: true, force: true }));
 
 // 2. DynamoDB Local alone on those files, as the runtime runs it.
 const engine = await startDynamoDbLocal({
@@ -523,7 +525,6 @@ console.log(
 client.destroy();
 plain.destroy();
 await engine.stop();
-rmSync(seeding.dataDir, { recursive: true, force: true });
 
 // 5. CPU per call by kind: the median of the rounds (and their spread), and in raw writes.
 
