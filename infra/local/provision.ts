@@ -58,8 +58,7 @@ const attributeDefinitions = (keys: readonly (KeyDef | undefined)[]): AttributeD
   return [...byName.values()].map((key) => ({ AttributeName: key.name, AttributeType: key.type }));
 };
 
-/** Creates a table as described (keys, indexes, stream, time to live), or adds the indexes it lacks. */
-export const provisionTable = async (client: DynamoDBClient, name: string, def: TableDef): Promise<void> => {
+const provisionTable = async (client: DynamoDBClient, name: string, def: TableDef): Promise<void> => {
   const existing = await client
     .send(new DescribeTableCommand({ TableName: name }))
     .then((r) => r.Table)
