@@ -58,9 +58,10 @@ export const makeGroupedAppendEvents = (
   const queues = new Map<string, Waiting[]>();
   /**
    * The head each of the last {@link KEPT_HEADS} incidents was left at by this process's own
-   * writes: the next group for one of them starts from it, or from the head its callers read if
-   * that is later, instead of reading the head again. Either may be stale (another process wrote
-   * since); then the conditional write is refused and the head read afresh, as after any collision.
+   * writes. A group whose callers gave the head they read starts from the later of theirs and this
+   * one, instead of reading it again (a caller that gave none wants it read). Either may be stale
+   * (another process wrote since); then the conditional write is refused and the head read afresh,
+   * as after any collision.
    */
   const written = new Map<string, IncidentState>();
   const remember = (state: IncidentState) => {
@@ -73,7 +74,8 @@ export const makeGroupedAppendEvents = (
     if (deps.lingerMs) await new Promise((resolve) => setTimeout(resolve, deps.lingerMs));
     while (waiting.length > 0) {
       const group = waiting.splice(0, MAX_GROUP);
-      const from = group.reduce((start, g) => later(start, g.from), written.get(incidentId));
+      const given = group.reduce<IncidentState | undefined>((start, g) => later(start, g.from), undefined);
+      const from = given && later(given, written.get(incidentId));
       try {
         const outcomes = await appendDecisions(
           deps,

@@ -119,10 +119,13 @@ const addresseeKey = (key: string, a: Addressee): string => `${key}:${a.office}/
  * the failure, then rethrows, so the queue delivers the event again and the retry tells only
  * those not yet told; on the last attempt the failure is recorded as final.
  *
- * The incident's head is read once per event, and the event's record is appended from it in one
- * write (all its notifications together, should it call for several): the head's version is the
- * write's condition, so a head that moved while the people were told is read again there, and each
- * record is decided again on it — nothing told is recorded twice, nothing left out.
+ * The event's records are appended in one write (all its notifications together, should it call
+ * for several), each decided on the freshest head, so nothing told is recorded twice and nothing
+ * left out. When nobody was told (nobody on record, or everyone told before), that write starts
+ * from the head read to decide whom to tell: its version is the write's condition, so a head that
+ * moved meanwhile is read again. Once someone was told it is read afresh, since each SMS sent is
+ * recorded on the same head: the head read before telling is then most likely stale, and a refused
+ * transaction costs more than a read.
  */
 export const makeNotifyOfficers =
   (deps: NotifyDeps) =>
@@ -144,6 +147,7 @@ export const makeNotifyOfficers =
     const records: Decide[] = [];
     /** The first publish that failed, rethrown once everything before it is recorded. */
     let failure: { readonly error: unknown } | undefined;
+    let toldNow = 0;
     for (const { kind, to } of wanted) {
       const key = `${event.seq}:${kind}`;
       if (settled.has(key)) {
@@ -241,6 +245,7 @@ export const makeNotifyOfficers =
           },
         },
       });
+      toldNow += telling.told.length;
       if (telling.outcome === 'failed') {
         // Nobody else is told before the failure is on record; the retry tells the rest.
         failure = { error: telling.error };
@@ -257,7 +262,7 @@ export const makeNotifyOfficers =
         event.incidentId,
         SYSTEM_ACTOR,
         (current, now) => records.flatMap((decide) => decide(current, now)),
-        { from: state },
+        toldNow === 0 ? { from: state } : {},
       );
     }
     // Thrown once recorded, so that the queue delivers the event again (or parks it, after the last attempt).

@@ -170,24 +170,38 @@ describe('appending from a head already read', () => {
     expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'b']);
   });
 
-  it('starts the next grouped write to an incident from the head its last write left', async () => {
+  it('starts the next grouped write from the head its last write left, when its caller gave an older one', async () => {
     const { incidents, deps } = await setUp();
     const append = makeGroupedAppendEvents(deps);
-    await append(ID, systemActor, notifying('a'));
+    const read = await incidents.getState(ID);
+    await append(ID, systemActor, notifying('a'), { from: read });
 
-    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('b')));
+    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('b'), { from: read }));
 
     expect(cost).toStrictEqual({ reads: 0, appends: 1, conflicts: 0 });
     expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'b']);
   });
 
-  it('reads the head again when another writer moved it since the grouped write it remembers', async () => {
+  it('reads the head for a caller that gave none, whatever it remembers', async () => {
     const { incidents, deps } = await setUp();
     const append = makeGroupedAppendEvents(deps);
     await append(ID, systemActor, notifying('a'));
     await makeAppendEvents(deps)(ID, systemActor, notifying('x'));
 
     const cost = await costOf(incidents, () => append(ID, systemActor, notifying('b')));
+
+    expect(cost).toStrictEqual({ reads: 1, appends: 1, conflicts: 0 });
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'x', 'b']);
+  });
+
+  it('reads the head again when another writer moved it since the grouped write it remembers', async () => {
+    const { incidents, deps } = await setUp();
+    const append = makeGroupedAppendEvents(deps);
+    const read = await incidents.getState(ID);
+    await append(ID, systemActor, notifying('a'), { from: read });
+    await makeAppendEvents(deps)(ID, systemActor, notifying('x'));
+
+    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('b'), { from: read }));
 
     expect(cost).toStrictEqual({ reads: 1, appends: 1, conflicts: 1 });
     expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'x', 'b']);
