@@ -12,6 +12,7 @@ import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamod
 import { smsEnv } from '../../shared/adapters/sms';
 import { systemClock } from '../../shared/adapters/system';
 import { makeDeliverSms } from '../../shared/application/deliver-sms';
+import { makeGroupedAppendEvents, NOTIFY_LINGER_MS } from '../../shared/application/grouped-append';
 import { readEnv } from '../../shared/config/env';
 import { logger, observe } from '../../shared/observability';
 import { officerNotificationSchema } from '../../shared/schemas/officer-notification';
@@ -19,7 +20,11 @@ import { composeAppendEvents } from '../append-events-composition';
 import { composeSmsProvider } from '../sms-composition';
 
 const env = readEnv(smsEnv.and(officersEnv));
-const { incidents, appendEvents } = await composeAppendEvents();
+const { incidents, clock, policy } = await composeAppendEvents();
+// The batch's messages are handled at once, and the SMS of one notification (a missed deadline
+// tells three people) are recorded on the same incident: grouped, they share one write instead of
+// colliding on its head.
+const appendEvents = makeGroupedAppendEvents({ incidents, clock, policy, lingerMs: NOTIFY_LINGER_MS });
 const provider = composeSmsProvider(env);
 // With OFFICER_SMS_CHANNEL=sns, SNS sends the SMS through the officers' own subscriptions: nothing to do here.
 const deliverSms =

@@ -23,9 +23,9 @@ import {
 } from './append-events';
 
 /**
- * The notification consumer's linger: its messages about one incident (a report and the duty it
- * opened) reach their appends within a few milliseconds of each other; a notification is not
- * held up noticeably by waiting this long.
+ * The notification consumer's linger, and the SMS worker's: their messages about one incident (a
+ * report and the duty it opened; the SMS of one notification) reach their appends within a few
+ * milliseconds of each other; a notification is not held up noticeably by waiting this long.
  */
 export const NOTIFY_LINGER_MS = 25;
 

@@ -5,6 +5,7 @@
  * incident by the context the sending gave the message; each is recorded once, keyed by the
  * provider's message id, so a report handed out twice (or a run repeated) adds nothing.
  */
+import type { EventDraft } from '../domain/incident';
 import type { SmsDeliveryReport, SmsSender } from '../ports/sms-sender';
 import type { AppendEvents } from './append-events';
 import { SYSTEM_ACTOR } from './escalation';
@@ -52,38 +53,48 @@ export const makeRecordSmsReports = (deps: RecordSmsReportsDeps) => async (): Pr
   for (let pull = 0; pull < deps.maxPulls; pull++) {
     const reports = await deps.sender.pullReports(deps.pullSize);
     pulled += reports.length;
+    // One append per incident and pull: its reports together, each recorded unless it already is.
+    const byIncident = new Map<string, SmsDeliveryReport[]>();
     for (const report of reports) {
       const incidentId = incidentOf(report);
       if (!incidentId) {
         unmatched.push(report);
         continue;
       }
-      const key = smsReportKey(report.messageId);
+      byIncident.set(incidentId, [...(byIncident.get(incidentId) ?? []), report]);
+    }
+    for (const [incidentId, theirs] of byIncident) {
       try {
-        const { events } = await deps.appendEvents(incidentId, SYSTEM_ACTOR, (current) =>
-          current.notified?.includes(key)
-            ? []
-            : [
-                {
-                  type: 'SmsDeliveryReported',
-                  data: {
-                    key,
-                    provider: report.provider,
-                    providerMessageId: report.messageId,
-                    status: report.status,
-                    reportedAt: report.reportedAt,
-                    code: report.code,
-                    description: report.description,
-                  },
+        const { events } = await deps.appendEvents(incidentId, SYSTEM_ACTOR, (current) => {
+          const done = new Set(current.notified ?? []);
+          return theirs.flatMap((report): EventDraft[] => {
+            const key = smsReportKey(report.messageId);
+            // A report handed out twice in one pull is recorded once too.
+            if (done.has(key)) return [];
+            done.add(key);
+            return [
+              {
+                type: 'SmsDeliveryReported',
+                data: {
+                  key,
+                  provider: report.provider,
+                  providerMessageId: report.messageId,
+                  status: report.status,
+                  reportedAt: report.reportedAt,
+                  code: report.code,
+                  description: report.description,
                 },
-              ],
-        );
-        if (events.length > 0) {
+              },
+            ];
+          });
+        });
+        for (const event of events) {
+          if (event.type !== 'SmsDeliveryReported') continue;
           recorded += 1;
-          if (report.status === 'failed') failed += 1;
+          if (event.data.status === 'failed') failed += 1;
         }
       } catch (error) {
-        notRecorded.push({ report, error: (error as Error).message });
+        for (const report of theirs) notRecorded.push({ report, error: (error as Error).message });
       }
     }
     if (reports.length < deps.pullSize) break;

@@ -94,6 +94,26 @@ describe('recording the SMS delivery reports', () => {
     expect(replayHead(events)?.notified).toEqual(expect.arrayContaining(['sms-report:2433:a', 'sms-report:2433:b']));
   });
 
+  it('records an incident’s reports of one pull in one write', async () => {
+    const { record, reported, incidents } = await setUp([[report('2433:a'), report('2433:b'), report('2433:c')]], 5);
+    const appendsBefore = incidents.appends;
+
+    const run = await record();
+
+    expect(run).toMatchObject({ pulled: 3, recorded: 3 });
+    expect(incidents.appends - appendsBefore).toBe(1);
+    expect(reported().map((e) => e.data.providerMessageId)).toEqual(['2433:a', '2433:b', '2433:c']);
+  });
+
+  it('records a report handed out twice in one pull once', async () => {
+    const { record, reported } = await setUp([[report('2433:a'), report('2433:a')]], 5);
+
+    const run = await record();
+
+    expect(run).toMatchObject({ pulled: 2, recorded: 1 });
+    expect(reported()).toHaveLength(1);
+  });
+
   it('records a report handed out again, or pulled by a repeated run, only once', async () => {
     const { record, reported } = await setUp([[report('2433:a')], [], [report('2433:a')]]);
 
