@@ -16,6 +16,9 @@ export const incidentSmsContext = (incidentId: string): string => `incident:${in
 const incidentOf = (report: SmsDeliveryReport): string | undefined =>
   report.context?.startsWith('incident:') ? report.context.slice('incident:'.length) : undefined;
 
+/** Reports appended to one incident in one write at most: with the head, well inside a transaction's 100 items. */
+export const REPORTS_PER_WRITE = 50;
+
 /** The one record of a message's delivery report in an incident's log. */
 export const smsReportKey = (messageId: string): string => `sms-report:${messageId}`;
 
@@ -53,17 +56,20 @@ export const makeRecordSmsReports = (deps: RecordSmsReportsDeps) => async (): Pr
   for (let pull = 0; pull < deps.maxPulls; pull++) {
     const reports = await deps.sender.pullReports(deps.pullSize);
     pulled += reports.length;
-    // One append per incident and pull: its reports together, each recorded unless it already is.
-    const byIncident = new Map<string, SmsDeliveryReport[]>();
+    // One append per incident and pull (of up to REPORTS_PER_WRITE reports): its reports together,
+    // each recorded unless it already is.
+    const writes: { incidentId: string; theirs: SmsDeliveryReport[] }[] = [];
     for (const report of reports) {
       const incidentId = incidentOf(report);
       if (!incidentId) {
         unmatched.push(report);
         continue;
       }
-      byIncident.set(incidentId, [...(byIncident.get(incidentId) ?? []), report]);
+      const open = writes.findLast((w) => w.incidentId === incidentId && w.theirs.length < REPORTS_PER_WRITE);
+      if (open) open.theirs.push(report);
+      else writes.push({ incidentId, theirs: [report] });
     }
-    for (const [incidentId, theirs] of byIncident) {
+    for (const { incidentId, theirs } of writes) {
       try {
         const { events } = await deps.appendEvents(incidentId, SYSTEM_ACTOR, (current) => {
           const done = new Set(current.notified ?? []);
