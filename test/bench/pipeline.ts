@@ -15,6 +15,8 @@
  * are sent, and their SMS delivered through the stand-in provider. `--no-officers` leaves the
  * directory empty (every notification recorded as nobody on record: the most events per
  * notification); `--side-by-side` runs the mix both ways, one after the other, and prints both.
+ * `--search` loads the directory too (unless `--no-officers`); `--consumers`, the roll-up alone,
+ * does not.
  *
  * `--consumers 1,4,8`: the roll-up alone (initial reports only, national policy) with that many
  * concurrent roll-up consumers (ROLLUP_CONSUMERS) in turn: refused roll-up transactions (write
@@ -478,7 +480,13 @@ interface Step {
 /** The lag and lateness bounds of issue 19, and how close the sending must keep to its schedule. */
 const BOUNDS = { lagP99Ms: 2_000, latenessP99Ms: 1_000, keptUp: 0.95 };
 
-const sustainedRate = async (province: string, startRatio: number, seconds: number, minutes: number) => {
+const sustainedRate = async (
+  province: string,
+  startRatio: number,
+  seconds: number,
+  minutes: number,
+  officers: boolean,
+) => {
   console.log(
     `bench:pipeline --search — the whole mix for ${seconds} s a step at a ratio of the raw write rate, from ${startRatio}, within ${minutes} min, drill policy`,
   );
@@ -499,7 +507,11 @@ const sustainedRate = async (province: string, startRatio: number, seconds: numb
         return { ...DEFAULT_MIX, province, reports: Math.round(rate * seconds), rate };
       },
       // Past the bounds a step has failed whatever the rest: waiting longer would only slow the search.
-      { counting: false, drain: { rollUpMs: 30_000, obligationsMs: 90_000 } },
+      {
+        counting: false,
+        drain: { rollUpMs: 30_000, obligationsMs: 90_000 },
+        ...(officers ? { officersOf: province } : {}),
+      },
     );
     const raw = run.raw.perSecond;
     const asked = Math.max(0.5, Math.round(ratio * raw * 10) / 10);
@@ -572,7 +584,13 @@ const rate = Number(values.rate);
 if (values.consumers) {
   await concurrentConsumers(province, reports, rate, values.consumers.split(',').map(Number));
 } else if (values.search) {
-  await sustainedRate(province, Number(values.ratio), Number(values.seconds), Number(values.minutes));
+  await sustainedRate(
+    province,
+    Number(values.ratio),
+    Number(values.seconds),
+    Number(values.minutes),
+    values.officers ?? true,
+  );
 } else if (values['side-by-side']) {
   const out = values.out ?? '.bench/pipeline.json';
   const withOfficers = await writesPerReport(province, reports, rate, true, out);
