@@ -12,6 +12,7 @@ import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamod
 import { smsEnv } from '../../shared/adapters/sms';
 import { systemClock } from '../../shared/adapters/system';
 import { makeDeliverSms } from '../../shared/application/deliver-sms';
+import { makeDirectoryPerBatch } from '../../shared/application/directory-per-batch';
 import { makeGroupedAppendEvents, NOTIFY_LINGER_MS } from '../../shared/application/grouped-append';
 import { readEnv } from '../../shared/config/env';
 import { logger, observe } from '../../shared/observability';
@@ -26,11 +27,13 @@ const { incidents, clock, policy } = await composeAppendEvents();
 // colliding on its head.
 const appendEvents = makeGroupedAppendEvents({ incidents, clock, policy, lingerMs: NOTIFY_LINGER_MS });
 const provider = composeSmsProvider(env);
+// The phones as read after the batch began: each office once per batch, not once per SMS.
+const officers = makeDirectoryPerBatch(makeOfficerDirectory(env));
 // With OFFICER_SMS_CHANNEL=sns, SNS sends the SMS through the officers' own subscriptions: nothing to do here.
 const deliverSms =
   provider &&
   makeDeliverSms({
-    directory: makeOfficerDirectory(env),
+    directory: officers.directory,
     sender: provider.sender,
     incidents,
     appendEvents,
@@ -59,4 +62,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 
 export const handler = middy<SQSEvent>()
   .use(observe())
-  .handler(async (event) => processPartialResponse(event, recordHandler, processor));
+  .handler(async (event) => {
+    officers.newBatch();
+    return processPartialResponse(event, recordHandler, processor);
+  });
