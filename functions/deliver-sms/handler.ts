@@ -12,6 +12,8 @@ import { makeOfficerDirectory, officersEnv } from '../../shared/adapters/dynamod
 import { smsEnv } from '../../shared/adapters/sms';
 import { systemClock } from '../../shared/adapters/system';
 import { makeDeliverSms } from '../../shared/application/deliver-sms';
+import { makeDirectoryPerBatch } from '../../shared/application/directory-per-batch';
+import { makeGroupedAppendEvents, NOTIFY_LINGER_MS } from '../../shared/application/grouped-append';
 import { readEnv } from '../../shared/config/env';
 import { logger, observe } from '../../shared/observability';
 import { officerNotificationSchema } from '../../shared/schemas/officer-notification';
@@ -19,13 +21,19 @@ import { composeAppendEvents } from '../append-events-composition';
 import { composeSmsProvider } from '../sms-composition';
 
 const env = readEnv(smsEnv.and(officersEnv));
-const { incidents, appendEvents } = await composeAppendEvents();
+const { incidents, clock, policy } = await composeAppendEvents();
+// The batch's messages are handled at once, and the SMS of one notification (a missed deadline
+// tells three people) are recorded on the same incident: grouped, they share one write instead of
+// colliding on its head.
+const appendEvents = makeGroupedAppendEvents({ incidents, clock, policy, lingerMs: NOTIFY_LINGER_MS });
 const provider = composeSmsProvider(env);
+// The phones as read after the batch began: each office once per batch, not once per SMS.
+const officers = makeDirectoryPerBatch(makeOfficerDirectory(env));
 // With OFFICER_SMS_CHANNEL=sns, SNS sends the SMS through the officers' own subscriptions: nothing to do here.
 const deliverSms =
   provider &&
   makeDeliverSms({
-    directory: makeOfficerDirectory(env),
+    directory: officers.directory,
     sender: provider.sender,
     incidents,
     appendEvents,
@@ -54,4 +62,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 
 export const handler = middy<SQSEvent>()
   .use(observe())
-  .handler(async (event) => processPartialResponse(event, recordHandler, processor));
+  .handler(async (event) => {
+    officers.newBatch();
+    return processPartialResponse(event, recordHandler, processor);
+  });

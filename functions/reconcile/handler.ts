@@ -1,35 +1,36 @@
 /**
  * On-demand reconciliation on AWS: recomputes every summary and every office-day's punctuality
- * counters from the event log and reports the differences; with `{ "fix": true }`, repairs them. `npm run reconcile` runs the same use case
+ * counters from the event log, in one pass over it, and reports the differences; with `{ "fix": true }`, repairs them. `npm run reconcile` runs the same use case
  * locally.
  */
 import middy from '@middy/core';
 import * as z from 'zod';
 import { incidentTablesEnv, makeIncidentStore, makeSummaryStore, summariesEnv } from '../../shared/adapters/dynamodb';
-import { makeReconcileDuties } from '../../shared/application/duty-counters';
-import { makeReconcile } from '../../shared/application/roll-up';
+import { makeReconcileAll } from '../../shared/application/reconcile';
 import { readEnv } from '../../shared/config/env';
 import { logger, observe } from '../../shared/observability';
 
 const env = readEnv(incidentTablesEnv.extend(summariesEnv.shape));
 const stores = { incidents: makeIncidentStore(env), summaries: makeSummaryStore(env) };
-const reconcile = makeReconcile(stores);
-const reconcileDuties = makeReconcileDuties(stores);
+const reconcile = makeReconcileAll(stores);
 const input = z.object({ fix: z.boolean().default(false) });
 
 export const handler = middy()
   .use(observe())
   .handler(async (event: unknown) => {
     const { fix } = input.parse(event ?? {});
-    const result = await reconcile({ fix, progress: (done) => logger.info('reconciling', { incidents: done }) });
-    if (result.differences.length > 0)
-      logger.warn('summaries differed from the event log', { count: result.differences.length, fix });
-    const duties = await reconcileDuties({ fix });
+    const { incidents, summaries, duties } = await reconcile({
+      fix,
+      progress: (done) => logger.info('reconciling', { incidents: done }),
+    });
+    if (summaries.differences.length > 0)
+      logger.warn('summaries differed from the event log', { count: summaries.differences.length, fix });
     if (duties.differences.length > 0)
       logger.warn('punctuality counters differed from the event log', { count: duties.differences.length, fix });
     return {
-      ...result,
-      differences: result.differences.slice(0, 100),
+      incidents,
+      ...summaries,
+      differences: summaries.differences.slice(0, 100),
       duties: { ...duties, differences: duties.differences.slice(0, 100) },
     };
   });

@@ -16,8 +16,7 @@ const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
 const { makeDynamoIncidentStore } = await import('../../shared/adapters/dynamodb/incident-store');
 const { makeDynamoSummaryStore } = await import('../../shared/adapters/dynamodb/summary-store');
-const { makeReconcile } = await import('../../shared/application/roll-up');
-const { makeReconcileDuties } = await import('../../shared/application/duty-counters');
+const { makeReconcileAll } = await import('../../shared/application/reconcile');
 const { connectToLocalDynamoDb } = await import('./local-dynamodb-connection');
 
 const connection = await connectToLocalDynamoDb(dataDir);
@@ -28,12 +27,15 @@ try {
     incidents: makeDynamoIncidentStore({ client, incidentsTable: connection.table('incidents') }),
     summaries: makeDynamoSummaryStore({ client, table: connection.table('summaries') }),
   };
-  const reconcile = makeReconcile(stores);
-  const result = await reconcile({
+  const {
+    incidents,
+    summaries: result,
+    duties,
+  } = await makeReconcileAll(stores)({
     fix: values.fix ?? false,
     progress: (done) => console.error(`… ${done} incidents`),
   });
-  console.log(`${result.incidents} incidents, ${result.events} events, ${result.items} summary items recomputed`);
+  console.log(`${incidents} incidents, ${result.events} events, ${result.items} summary items recomputed`);
   if (result.differences.length === 0) {
     console.log('every summary equals the recomputation from the event log');
   } else {
@@ -46,8 +48,7 @@ try {
     if (result.differences.length > 50) console.log(`  … and ${result.differences.length - 50} more`);
     if (!values.fix) process.exitCode = 1;
   }
-  // The offices' punctuality counters, from the same log.
-  const duties = await makeReconcileDuties(stores)({ fix: values.fix ?? false });
+  // The offices' punctuality counters, from the same pass over the log.
   console.log(`${duties.officeDays} office-days of punctuality counters recomputed`);
   if (duties.differences.length === 0) {
     console.log('every office-day equals the recomputation from the event log');

@@ -14,9 +14,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeIncidentStore, makeSummaryStore } from '../../shared/adapters/dynamodb';
 import { writeCountingWanted, writeTally } from '../../shared/adapters/dynamodb/write-counter';
 import { loadPolicy } from '../../shared/adapters/policy-source';
-import { makeReconcileDuties } from '../../shared/application/duty-counters';
+import { makeReconcileAll } from '../../shared/application/reconcile';
 import { headRewriteSummary, makeRewriteHeads } from '../../shared/application/rewrite-heads';
-import { makeReconcile } from '../../shared/application/roll-up';
 import type { Policy } from '../../shared/domain/policy/policy';
 import { TOKEN_CLAIMS_ENV } from '../../shared/schemas/claims';
 import { unitLimitsOf } from '../../shared/schemas/console-config';
@@ -242,25 +241,23 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     }
 
     // fauxqs keeps queues in memory, so whatever was in flight when the runtime last stopped is
-    // gone: rebuild the summaries from the event log before the consumers start.
+    // gone: rebuild the summaries and the punctuality counters from the event log (one pass over
+    // it) before the consumers start.
     const incidentStore = makeIncidentStore({ INCIDENTS_TABLE: resources.tables.incidents });
     const stores = {
       incidents: incidentStore,
       summaries: makeSummaryStore({ SUMMARIES_TABLE: resources.tables.summaries }),
     };
-    const reconcile = makeReconcile(stores);
-    const reconciled = await reconcile({
+    const { incidents, summaries, duties } = await makeReconcileAll(stores)({
       fix: true,
       progress: (done) => log(`reconciling summaries: ${done} incidents`),
     });
-    if (reconciled.incidents > 0) {
+    if (incidents > 0) {
       log(
-        `summaries reconciled from ${reconciled.incidents} incidents: ` +
-          (reconciled.differences.length === 0 ? 'all exact' : `${reconciled.differences.length} differences repaired`),
+        `summaries reconciled from ${incidents} incidents: ` +
+          (summaries.differences.length === 0 ? 'all exact' : `${summaries.differences.length} differences repaired`),
       );
     }
-    // The punctuality counters too: what was in flight is gone with the queues.
-    const duties = await makeReconcileDuties(stores)({ fix: true });
     if (duties.differences.length > 0) {
       log(`punctuality counters reconciled: ${duties.differences.length} differences repaired`);
     }

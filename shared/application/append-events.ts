@@ -113,6 +113,50 @@ export type Decide = (state: IncidentState, now: Date) => readonly EventDraft[];
 /** What became of one decision of a shared write: appended, or refused by its own decide. */
 export type Outcome = { readonly appended: Appended } | { readonly refused: unknown };
 
+/** How an append may begin. */
+export interface AppendFrom {
+  /**
+   * The incident's head as the caller has just read it: the first attempt decides on it instead of
+   * reading the head again. Its version is the write's expected version, so a head that moved
+   * meanwhile refuses the write and the next attempt reads it afresh; and when the decisions on it
+   * write nothing, which no condition would check, they are made again on the head as stored. A
+   * stale start costs a read or a retry, never a decision left standing on an old state.
+   */
+  readonly from?: IncidentState;
+}
+
+/** Each decision on the state the ones before it left: their outcomes, the events and the state after them. */
+const decideInTurn = (
+  deps: AppendDeps,
+  incidentId: string,
+  actor: Actor,
+  decides: readonly Decide[],
+  state: IncidentState,
+) => {
+  const now = deps.clock.now();
+  let current = state;
+  const events: IncidentEvent[] = [];
+  const outcomes = decides.map((decide): Outcome => {
+    try {
+      const drafts = decide(current, now);
+      if (drafts.length === 0) return { appended: { state: current, events: [], opened: [] } };
+      const applied = applyDrafts(current, drafts, {
+        incidentId,
+        actor,
+        now,
+        policy: deps.policy,
+        regionCode: current.regionCode,
+      });
+      current = applied.state;
+      events.push(...applied.events);
+      return { appended: { state: applied.state, events: applied.events, opened: applied.opened } };
+    } catch (error) {
+      return { refused: error };
+    }
+  });
+  return { outcomes, events, after: current };
+};
+
 /**
  * Appends what each of `decides` asks for to an existing incident, in order, in one conditional
  * write: each decides on the state the ones before it left, exactly as if they had been appended
@@ -124,36 +168,31 @@ export const appendDecisions = (
   incidentId: string,
   actor: Actor,
   decides: readonly Decide[],
+  options: AppendFrom = {},
 ): Promise<Outcome[]> =>
   retryOnConflict(
-    async () => {
-      const state = await deps.incidents.getState(incidentId);
-      if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
-      const now = deps.clock.now();
-      let current = state;
-      const events: IncidentEvent[] = [];
-      const outcomes = decides.map((decide): Outcome => {
-        try {
-          const drafts = decide(current, now);
-          if (drafts.length === 0) return { appended: { state: current, events: [], opened: [] } };
-          const applied = applyDrafts(current, drafts, {
-            incidentId,
-            actor,
-            now,
-            policy: deps.policy,
-            regionCode: current.regionCode,
-          });
-          current = applied.state;
-          events.push(...applied.events);
-          return { appended: { state: applied.state, events: applied.events, opened: applied.opened } };
-        } catch (error) {
-          return { refused: error };
-        }
-      });
-      if (events.length > 0) {
-        await deps.incidents.append({ incidentId, expectedVersion: state.version, state: current, events });
+    async (attempt) => {
+      const read = async () => {
+        const state = await deps.incidents.getState(incidentId);
+        if (!state) throw new NotFoundError(`incident ${incidentId} does not exist`);
+        return state;
+      };
+      const given = attempt === 1 && options.from?.incidentId === incidentId ? options.from : undefined;
+      let state = given ?? (await read());
+      let decided = decideInTurn(deps, incidentId, actor, decides, state);
+      if (given && decided.events.length === 0) {
+        state = await read();
+        decided = decideInTurn(deps, incidentId, actor, decides, state);
       }
-      return outcomes;
+      if (decided.events.length > 0) {
+        await deps.incidents.append({
+          incidentId,
+          expectedVersion: state.version,
+          state: decided.after,
+          events: decided.events,
+        });
+      }
+      return decided.outcomes;
     },
     {
       attempts: deps.maxAttempts ?? 40,
@@ -165,12 +204,12 @@ export const appendDecisions = (
 /**
  * Appends the events `decide` asks for to an existing incident. `decide` sees the freshest state
  * and may throw a domain error to refuse, or return no drafts when there is nothing to do (which
- * makes repeated calls harmless).
+ * makes repeated calls harmless). A caller that has just read the head passes it as `from`.
  */
 export const makeAppendEvents =
   (deps: AppendDeps) =>
-  async (incidentId: string, actor: Actor, decide: Decide): Promise<Appended> => {
-    const [outcome] = await appendDecisions(deps, incidentId, actor, [decide]);
+  async (incidentId: string, actor: Actor, decide: Decide, options: AppendFrom = {}): Promise<Appended> => {
+    const [outcome] = await appendDecisions(deps, incidentId, actor, [decide], options);
     if (!outcome || 'refused' in outcome) throw outcome?.refused;
     return outcome.appended;
   };

@@ -3,7 +3,9 @@
  * instead of once per message that names it (a province office is named by most of a burst's
  * escalations). Deciding a batch on the directory as read after the batch began changes nothing:
  * every event in it happened before then, and who is told is chosen by the event's time, so a
- * version put on record later could only be one that none of these events may use.
+ * version put on record later could only be one that none of these events may use. The SMS
+ * worker reads the phones the same way: "the phone on record now" is the phone on record when its
+ * batch began, a second or so before each SMS goes out.
  */
 import type { DirectoryHistory } from '../domain/officers';
 import type { OfficerDirectory } from '../ports/officer-directory';

@@ -13,8 +13,9 @@ import type { IncidentEvent } from '../domain/incident';
 import { addCounters } from '../domain/rollup';
 import type { IncidentStore } from '../ports/incident-store';
 import { AlreadyApplied, type SummaryStore } from '../ports/summary-store';
+import { type RebuiltProjection, rebuildFromLog } from './reconcile-from-log';
 import { retryOnConflict } from './retry-on-conflict';
-import { compareCounters } from './roll-up';
+import { type CounterDifference, compareCounters } from './roll-up';
 
 /**
  * Duties per atomic write: each keeps its standing and adds to at most one office-day, which keeps
@@ -70,17 +71,23 @@ const sameStanding = (a: DutyStanding, b: DutyStanding | undefined): boolean =>
   a.lateByMs === b.lateByMs;
 
 /**
- * Recomputes every duty's standing and every office-day's counters from the event log and
- * compares the counters with what is stored; with `fix`, rewrites the office-days that differ,
- * removes those the log does not explain, and keeps each duty's standing as the log gives it, so
+ * Every duty's standing and every office-day's counters recomputed from the event log, the
+ * counters compared with what is stored; with `fix`, the office-days that differ are rewritten,
+ * those the log does not explain removed, and each duty's standing kept as the log gives it, so
  * that later deliveries move the counters from there.
  */
-export const makeReconcileDuties =
-  (deps: { readonly incidents: IncidentStore; readonly summaries: SummaryStore }) =>
-  async (options: { readonly fix: boolean }) => {
-    const standings: DutyStanding[] = [];
-    const recomputed = new Map<string, { key: DutyDay; counters: Map<string, number> }>();
-    for await (const events of deps.incidents.allEvents()) {
+export const dutiesRebuilt = (
+  summaries: SummaryStore,
+): RebuiltProjection<{
+  readonly duties: number;
+  readonly officeDays: number;
+  readonly differences: CounterDifference<DutyDay>[];
+  readonly fixed: number;
+}> => {
+  const standings: DutyStanding[] = [];
+  const recomputed = new Map<string, { key: DutyDay; counters: Map<string, number> }>();
+  return {
+    see: (events) => {
       const latest = [...latestStandings(events).values()];
       standings.push(...latest);
       for (const [id, item] of dutyCounters(latest.map((to) => ({ to })))) {
@@ -88,21 +95,29 @@ export const makeReconcileDuties =
         addCounters(into.counters, Object.fromEntries(item.counters));
         recomputed.set(id, into);
       }
-    }
-    const stored = new Map((await deps.summaries.allDutyDays()).map((d) => [dutyDayId(d.key), d]));
-    const { differences, toWrite, toRemove } = compareCounters(recomputed, stored);
-    let keptWrong: DutyStanding[] = [];
-    if (options.fix) {
-      const kept = new Map((await deps.summaries.allDutyStandings()).map((s) => [s.obligationId, s]));
-      keptWrong = standings.filter((s) => !sameStanding(s, kept.get(s.obligationId)));
-      if (toWrite.length > 0 || toRemove.length > 0 || keptWrong.length > 0) {
-        await deps.summaries.overwriteDutyDays(toWrite, toRemove, keptWrong);
+    },
+    settle: async (fix) => {
+      const stored = new Map((await summaries.allDutyDays()).map((d) => [dutyDayId(d.key), d]));
+      const { differences, toWrite, toRemove } = compareCounters(recomputed, stored);
+      if (fix) {
+        const kept = new Map((await summaries.allDutyStandings()).map((s) => [s.obligationId, s]));
+        const keptWrong = standings.filter((s) => !sameStanding(s, kept.get(s.obligationId)));
+        if (toWrite.length > 0 || toRemove.length > 0 || keptWrong.length > 0) {
+          await summaries.overwriteDutyDays(toWrite, toRemove, keptWrong);
+        }
       }
-    }
-    return {
-      duties: standings.length,
-      officeDays: recomputed.size,
-      differences,
-      fixed: options.fix ? toWrite.length + toRemove.length : 0,
-    };
+      return {
+        duties: standings.length,
+        officeDays: recomputed.size,
+        differences,
+        fixed: fix ? toWrite.length + toRemove.length : 0,
+      };
+    },
   };
+};
+
+/** Rebuilds the punctuality counters alone from the log (see {@link dutiesRebuilt}). */
+export const makeReconcileDuties =
+  (deps: { readonly incidents: IncidentStore; readonly summaries: SummaryStore }) =>
+  async (options: { readonly fix: boolean }) =>
+    (await rebuildFromLog(deps.incidents, { duties: dutiesRebuilt(deps.summaries) }, options)).duties;

@@ -26,7 +26,7 @@ import type { IncidentStore } from '../ports/incident-store';
 import type { NotificationPublisher } from '../ports/notification-publisher';
 import type { OfficerDirectory } from '../ports/officer-directory';
 import type { QueuedMessage, Redelivery } from '../ports/redelivery';
-import type { AppendEvents } from './append-events';
+import type { AppendEvents, Decide } from './append-events';
 import { SYSTEM_ACTOR } from './escalation';
 import { type PersonToTell, tellOfficers } from './tell-officers';
 
@@ -118,11 +118,23 @@ const addresseeKey = (key: string, a: Addressee): string => `${key}:${a.office}/
  * others. A publish that fails records the people told before it (one NotificationSent each) and
  * the failure, then rethrows, so the queue delivers the event again and the retry tells only
  * those not yet told; on the last attempt the failure is recorded as final.
+ *
+ * The event's records are appended in one write (all its notifications together, should it call
+ * for several), each decided on the freshest head, so nothing told is recorded twice and nothing
+ * left out. When nobody was told (nobody on record, or everyone told before), that write starts
+ * from the head read to decide whom to tell: its version is the write's condition, so a head that
+ * moved meanwhile is read again. Once someone was told it is read afresh, since each SMS sent is
+ * recorded on the same head: the head read before telling is then most likely stale, and a refused
+ * transaction costs more than a read.
  */
 export const makeNotifyOfficers =
   (deps: NotifyDeps) =>
   async (event: IncidentEvent, options: NotifyOptions = {}): Promise<NotifyOutcome[]> => {
-    const outcomes: NotifyOutcome[] = [];
+    const wanted = addresseesOf(event);
+    if (wanted.length === 0) return [];
+    const state = await deps.incidents.getState(event.incidentId);
+    if (!state) throw new Error(`incident ${event.incidentId} of a delivered event does not exist`);
+    const settled = new Set(state.notified ?? []);
     const offices = new Map<string, ReturnType<OfficerDirectory['ofOffice']>>();
     const directoryOf = (office: string) => {
       const found = offices.get(office) ?? deps.directory.ofOffice(office);
@@ -130,11 +142,14 @@ export const makeNotifyOfficers =
       return found;
     };
 
-    for (const { kind, to } of addresseesOf(event)) {
+    const outcomes: NotifyOutcome[] = [];
+    /** What each notification told is recorded as, decided on the head the append starts from. */
+    const records: Decide[] = [];
+    /** The first publish that failed, rethrown once everything before it is recorded. */
+    let failure: { readonly error: unknown } | undefined;
+    let toldNow = 0;
+    for (const { kind, to } of wanted) {
       const key = `${event.seq}:${kind}`;
-      const state = await deps.incidents.getState(event.incidentId);
-      if (!state) throw new Error(`incident ${event.incidentId} of a delivered event does not exist`);
-      const settled = new Set(state.notified ?? []);
       if (settled.has(key)) {
         outcomes.push({ kind, outcome: 'skipped' });
         continue;
@@ -184,9 +199,10 @@ export const makeNotifyOfficers =
           text: toldAs(event.scope, messageFor(kind, event, state)),
           brief: toldAs(event.scope, briefFor(kind, event, state)),
         },
+        // Gathered here, appended below: one write for the event.
         record: {
           failed: async (told, reason) => {
-            await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
+            records.push((current) => {
               const done = new Set(current.notified ?? []);
               if (done.has(key)) return [];
               return [
@@ -216,7 +232,7 @@ export const makeNotifyOfficers =
             });
           },
           allTold: async (told) => {
-            await deps.appendEvents(event.incidentId, SYSTEM_ACTOR, (current) => {
+            records.push((current) => {
               const done = new Set(current.notified ?? []);
               if (done.has(key)) return [];
               return [
@@ -229,14 +245,28 @@ export const makeNotifyOfficers =
           },
         },
       });
-      // Thrown once recorded, so that the queue delivers the event again (or parks it, after the last attempt).
-      if (telling.outcome === 'failed') throw telling.error;
+      toldNow += telling.told.length;
+      if (telling.outcome === 'failed') {
+        // Nobody else is told before the failure is on record; the retry tells the rest.
+        failure = { error: telling.error };
+        break;
+      }
       outcomes.push({
         kind,
         outcome: telling.told.length > 0 ? 'sent' : 'nobody',
         ...(unreached.length > 0 ? { unreached } : {}),
       });
     }
+    if (records.length > 0) {
+      await deps.appendEvents(
+        event.incidentId,
+        SYSTEM_ACTOR,
+        (current, now) => records.flatMap((decide) => decide(current, now)),
+        toldNow === 0 ? { from: state } : {},
+      );
+    }
+    // Thrown once recorded, so that the queue delivers the event again (or parks it, after the last attempt).
+    if (failure) throw failure.error;
     return outcomes;
   };
 

@@ -5,6 +5,7 @@
  * incident by the context the sending gave the message; each is recorded once, keyed by the
  * provider's message id, so a report handed out twice (or a run repeated) adds nothing.
  */
+import type { EventDraft } from '../domain/incident';
 import type { SmsDeliveryReport, SmsSender } from '../ports/sms-sender';
 import type { AppendEvents } from './append-events';
 import { SYSTEM_ACTOR } from './escalation';
@@ -14,6 +15,9 @@ export const incidentSmsContext = (incidentId: string): string => `incident:${in
 
 const incidentOf = (report: SmsDeliveryReport): string | undefined =>
   report.context?.startsWith('incident:') ? report.context.slice('incident:'.length) : undefined;
+
+/** Reports appended to one incident in one write at most: with the head, well inside a transaction's 100 items. */
+export const REPORTS_PER_WRITE = 50;
 
 /** The one record of a message's delivery report in an incident's log. */
 export const smsReportKey = (messageId: string): string => `sms-report:${messageId}`;
@@ -52,38 +56,51 @@ export const makeRecordSmsReports = (deps: RecordSmsReportsDeps) => async (): Pr
   for (let pull = 0; pull < deps.maxPulls; pull++) {
     const reports = await deps.sender.pullReports(deps.pullSize);
     pulled += reports.length;
+    // One append per incident and pull (of up to REPORTS_PER_WRITE reports): its reports together,
+    // each recorded unless it already is.
+    const writes: { incidentId: string; theirs: SmsDeliveryReport[] }[] = [];
     for (const report of reports) {
       const incidentId = incidentOf(report);
       if (!incidentId) {
         unmatched.push(report);
         continue;
       }
-      const key = smsReportKey(report.messageId);
+      const open = writes.findLast((w) => w.incidentId === incidentId && w.theirs.length < REPORTS_PER_WRITE);
+      if (open) open.theirs.push(report);
+      else writes.push({ incidentId, theirs: [report] });
+    }
+    for (const { incidentId, theirs } of writes) {
       try {
-        const { events } = await deps.appendEvents(incidentId, SYSTEM_ACTOR, (current) =>
-          current.notified?.includes(key)
-            ? []
-            : [
-                {
-                  type: 'SmsDeliveryReported',
-                  data: {
-                    key,
-                    provider: report.provider,
-                    providerMessageId: report.messageId,
-                    status: report.status,
-                    reportedAt: report.reportedAt,
-                    code: report.code,
-                    description: report.description,
-                  },
+        const { events } = await deps.appendEvents(incidentId, SYSTEM_ACTOR, (current) => {
+          const done = new Set(current.notified ?? []);
+          return theirs.flatMap((report): EventDraft[] => {
+            const key = smsReportKey(report.messageId);
+            // A report handed out twice in one pull is recorded once too.
+            if (done.has(key)) return [];
+            done.add(key);
+            return [
+              {
+                type: 'SmsDeliveryReported',
+                data: {
+                  key,
+                  provider: report.provider,
+                  providerMessageId: report.messageId,
+                  status: report.status,
+                  reportedAt: report.reportedAt,
+                  code: report.code,
+                  description: report.description,
                 },
-              ],
-        );
-        if (events.length > 0) {
+              },
+            ];
+          });
+        });
+        for (const event of events) {
+          if (event.type !== 'SmsDeliveryReported') continue;
           recorded += 1;
-          if (report.status === 'failed') failed += 1;
+          if (event.data.status === 'failed') failed += 1;
         }
       } catch (error) {
-        notRecorded.push({ report, error: (error as Error).message });
+        for (const report of theirs) notRecorded.push({ report, error: (error as Error).message });
       }
     }
     if (reports.length < deps.pullSize) break;

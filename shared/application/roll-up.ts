@@ -10,6 +10,7 @@ import { childrenOf, isKnownRegion, regionOf } from '../domain/regions/regions';
 import { addCounters, COUNTER_NAMES, countersOf, rollUp, type SummaryKey, summaryKeyId } from '../domain/rollup';
 import type { IncidentStore } from '../ports/incident-store';
 import { AlreadyApplied, type SummaryItem, type SummaryStore } from '../ports/summary-store';
+import { type RebuiltProjection, rebuildFromLog } from './reconcile-from-log';
 
 export const eventId = (event: Pick<IncidentEvent, 'incidentId' | 'seq'>): string => `${event.incidentId}#${event.seq}`;
 
@@ -118,39 +119,58 @@ export const compareCounters = <K>(
 };
 
 /**
- * Recomputes every summary from the event log and compares it with what is stored; with `fix`,
- * rewrites the items that differ and records every event as applied, so later redeliveries are
- * still skipped. `progress` is told how far it has got, for a long log.
+ * The summaries recomputed from the event log, compared with what is stored; with `fix`, the items
+ * that differ are rewritten and every event recorded as applied, so later redeliveries are still
+ * skipped.
  */
-export const makeReconcile =
-  (deps: { readonly incidents: IncidentStore; readonly summaries: SummaryStore }) =>
-  async (options: { readonly fix: boolean; readonly progress?: (done: number) => void }) => {
-    const recomputed = new Map<string, { key: SummaryKey; counters: Map<string, number> }>();
-    const applied: string[] = [];
-    let incidents = 0;
-    for await (const events of deps.incidents.allEvents()) {
+export const summariesRebuilt = (
+  summaries: SummaryStore,
+): RebuiltProjection<{
+  readonly events: number;
+  readonly items: number;
+  readonly differences: SummaryDifference[];
+  readonly fixed: number;
+}> => {
+  const recomputed = new Map<string, { key: SummaryKey; counters: Map<string, number> }>();
+  const applied: string[] = [];
+  return {
+    see: (events) => {
       for (const [id, item] of rollUp(events)) {
         const into = recomputed.get(id) ?? { key: item.key, counters: new Map<string, number>() };
         addCounters(into.counters, Object.fromEntries(item.counters));
         recomputed.set(id, into);
       }
       for (const e of events) applied.push(eventId(e));
-      incidents += 1;
-      if (incidents % 500 === 0) options.progress?.(incidents);
-    }
+    },
+    settle: async (fix) => {
+      const stored = new Map<string, SummaryItem>((await summaries.all()).map((i) => [summaryKeyId(i.key), i]));
+      const { differences, toWrite, toRemove } = compareCounters(recomputed, stored);
+      if (fix && (toWrite.length > 0 || toRemove.length > 0 || applied.length > 0)) {
+        await summaries.overwrite(toWrite, toRemove, applied);
+      }
+      return {
+        events: applied.length,
+        items: recomputed.size,
+        differences,
+        fixed: fix ? toWrite.length + toRemove.length : 0,
+      };
+    },
+  };
+};
 
-    const stored = new Map<string, SummaryItem>((await deps.summaries.all()).map((i) => [summaryKeyId(i.key), i]));
-    const { differences, toWrite, toRemove } = compareCounters(recomputed, stored);
-    if (options.fix && (toWrite.length > 0 || toRemove.length > 0 || applied.length > 0)) {
-      await deps.summaries.overwrite(toWrite, toRemove, applied);
-    }
-    return {
-      incidents,
-      events: applied.length,
-      items: recomputed.size,
-      differences,
-      fixed: options.fix ? toWrite.length + toRemove.length : 0,
-    };
+/**
+ * Recomputes every summary from the event log and compares it with what is stored; with `fix`,
+ * repairs them (see {@link summariesRebuilt}). `progress` is told how far it has got, for a long log.
+ */
+export const makeReconcile =
+  (deps: { readonly incidents: IncidentStore; readonly summaries: SummaryStore }) =>
+  async (options: { readonly fix: boolean; readonly progress?: (done: number) => void }) => {
+    const { summaries, incidents } = await rebuildFromLog(
+      deps.incidents,
+      { summaries: summariesRebuilt(deps.summaries) },
+      options,
+    );
+    return { incidents, ...summaries };
   };
 
 /** A summary as the API shows it: named figures, and incidents by category and grade. */

@@ -3,13 +3,17 @@
  * (prices.ts), from the counts `bench:pipeline` measured (write units, function invocations and
  * their durations, events in the log, API requests), by service and by stage.
  *
- * Read units are measured too (by function); DynamoDB Streams reads by Lambda are free.
+ * Read units are measured too (by function); DynamoDB Streams reads by Lambda are free. So are the
+ * officer messages (officer-messages.ts): one publish per person told, and the e-mails SNS
+ * delivers of them. Counts saved before those were measured count one publish per
+ * `NotificationSent` and no e-mail. The SMS go through the provider that delivers in mainland
+ * China, priced by it and not here.
  *
  * What was not measured is derived, and says so:
  * - SNS: the stream consumer publishes each event of the log once (PublishBatch of one);
- *   officer notifications are one publish per `NotificationSent`;
  * - SQS: each event a queue's filter lets through is one message, sent, received and deleted
- *   (three requests; receives and deletes are batched on AWS, so this is an upper bound);
+ *   (three requests; receives and deletes are batched on AWS, so this is an upper bound), and so
+ *   is each officer message in each queue subscribed to the officer-notifications topic;
  * - Step Functions: one execution per obligation timer started (`ObligationOpened`,
  *   `DeadlineShortened`), entering the {@link TRANSITIONS_PER_TIMER} states of the path to a
  *   deadline (HasReminder, WaitForReminder, Remind, WaitForDeadline, Check, Outcome, Done); one
@@ -89,9 +93,19 @@ export const costModel = (
   const events = counts.eventsByType;
   const eventCount = Object.values(events).reduce((n, c) => n + c, 0);
   add('SNS', 'fan-out', eventCount * prices.snsPublish.price);
-  add('SNS', 'notifications', (events.NotificationSent ?? 0) * prices.snsPublish.price);
+  const told = counts.officerMessages ?? { published: events.NotificationSent ?? 0, sms: 0, email: 0 };
+  add('SNS', 'notifications', told.published * prices.snsPublish.price);
+  add('SNS', 'notifications', told.email * prices.snsEmailDelivery.price);
   for (const s of subscriptions) {
-    if (s.topic !== 'incidentEvents') continue;
+    if (s.topic === 'officerNotifications') {
+      // Every officer message reaches every queue subscribed to the topic (no filter).
+      add(
+        'SQS',
+        s.queue === 'officerSms' ? 'SMS delivery' : 'notifications',
+        told.published * 3 * prices.sqsRequest.price,
+      );
+      continue;
+    }
     const heard = Object.entries(events)
       .filter(([type]) => s.filterPolicy?.eventType?.includes(type) ?? true)
       .reduce((n, [, c]) => n + c, 0);

@@ -43,6 +43,12 @@ for (const [service, cost] of sorted(model.byService))
 console.log('\nby stage');
 for (const [stage, cost] of sorted(model.byStage)) console.log(`  ${stage.padEnd(24)} ${dollars(cost)} ${share(cost)}`);
 console.log(`\n  ${'total'.padEnd(24)} ${dollars(model.total)}`);
+if (counts.officerMessages && counts.officerMessages.sms > 0) {
+  const { sms } = counts.officerMessages;
+  console.log(
+    `\nnot priced: ${((sms / model.reports) * 1e6).toFixed(0)} SMS per million reports, sent through the provider that delivers in mainland China (its own prices, in yuan)`,
+  );
+}
 const [topService] = sorted(model.byService);
 const [topStage] = sorted(model.byStage);
 if (topService && topStage) {

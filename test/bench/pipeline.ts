@@ -12,6 +12,14 @@
  * Options: --reports N initial reports (300), --rate R a second (10), --province CODE (420000),
  * --out FILE (.bench/pipeline.json).
  *
+ * Before the mix, every office of the province is given its leaders and a 24-hour duty roster
+ * (bench-directory.ts, through `npm run officers -- import`), as in a deployment: notifications
+ * are sent, and their SMS delivered through the stand-in provider. `--no-officers` leaves the
+ * directory empty (every notification recorded as nobody on record: the most events per
+ * notification); `--side-by-side` runs the mix both ways, one after the other, and prints both.
+ * `--search` loads the directory too (unless `--no-officers`); `--consumers`, the roll-up alone,
+ * does not.
+ *
  * `--consumers 1,4,8`: the roll-up alone (initial reports only, national policy) with that many
  * concurrent roll-up consumers (ROLLUP_CONSUMERS) in turn: refused roll-up transactions (write
  * conflicts and markers already there, each one a retry), lag, and the provincial item's writes.
@@ -43,10 +51,13 @@ import {
 } from '../../shared/adapters/dynamodb/write-counter';
 import { makeReconcile } from '../../shared/application/roll-up';
 import { regionOf } from '../../shared/domain/regions/regions';
+import { importBenchDirectory } from './bench-directory';
 import { callsBetween, describeInFlight, inFlightBetween, printCalls } from './calls';
+import { type OfficerMessages, officerMessagesIn } from './officer-messages';
 import { DEFAULT_MIX, driveMix, type MixOptions, type MixResult } from './pipeline-mix';
 import { sampleProvinceCount, waitForCount } from './rollup-lag';
-import { billedUnits, STAGES, type Stage, stageOf } from './stages';
+import { printSideBySide } from './side-by-side';
+import { allStages, billedUnits, writesByStage } from './stages';
 import {
   type BenchRuntime,
   combineThreads,
@@ -75,7 +86,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     ratio: { type: 'string', default: '0.2' },
     minutes: { type: 'string', default: '10' },
+    officers: { type: 'boolean', default: true },
+    'side-by-side': { type: 'boolean', default: false },
   },
+  allowNegative: true,
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,6 +106,10 @@ export interface PipelineCounts {
   readonly tally: WriteTally;
   /** What DynamoDB Local was asked and spent in the run's CPU window, for `npm run bench:engine`. */
   readonly engine?: EngineWindow;
+  /** Whether the province's offices had officers on record; absent in counts saved before. */
+  readonly officers?: boolean;
+  /** What reached the officers (officer-messages.ts); absent in counts saved before. */
+  readonly officerMessages?: OfficerMessages;
 }
 
 /** DynamoDB Local's calls and CPU seconds over a window of a run. */
@@ -210,6 +228,7 @@ interface Run {
     readonly idle: readonly CallCount[];
     readonly inFlight: Readonly<Record<string, number>>;
   };
+  readonly officerMessages: OfficerMessages;
 }
 
 interface RunCpu {
@@ -283,7 +302,12 @@ const PATIENT: Drain = { rollUpMs: 120_000, obligationsMs: 240_000 };
 const runMix = async (
   env: Record<string, string>,
   mixOf: (raw: RawWrites) => MixOptions,
-  options: { readonly counting: boolean; readonly drain?: Drain },
+  options: {
+    readonly counting: boolean;
+    readonly drain?: Drain;
+    /** The province whose offices are given officers before the mix (bench-directory.ts); none when absent. */
+    readonly officersOf?: string;
+  },
 ): Promise<Run> => {
   const drain = options.drain ?? PATIENT;
   const runtime = await startRuntimeProcess({ ...env, ...(options.counting ? { DYNAMODB_COUNT_WRITES: 'true' } : {}) });
@@ -297,6 +321,11 @@ const runMix = async (
   if (options.counting) withWriteCounter(dynamodb);
   const documents = makeDocumentClient(dynamodb);
   try {
+    if (options.officersOf) {
+      const said = await importBenchDirectory(runtime, options.officersOf);
+      // What was imported and how the subscriptions changed; not every subscription added.
+      console.log(`  ${said.trim().split('\n').slice(0, 2).join('\n  ')}`);
+    }
     // What the idle runtime spends (its pollers and sweeps), then the raw write rate and what a raw
     // write costs DynamoDB Local, on the engine before the mix, so a step's rate can be set from it.
     const idleFrom = await snapshot(runtime, options.counting);
@@ -383,6 +412,7 @@ const runMix = async (
       raw,
       ...(cpu ? { cpu } : {}),
       ...(calls ? { calls } : {}),
+      officerMessages: officerMessagesIn(runtime.dataDir),
     };
   } finally {
     dynamodb.destroy();
@@ -397,20 +427,8 @@ const fixed = (n: number, digits = 2) => n.toFixed(digits).padStart(7);
 
 const printTable = (counts: PipelineCounts): void => {
   const reports = counts.accepted.initial + counts.accepted['follow-up'] + counts.accepted.final;
-  const byStage = new Map<Stage, { items: number; units: number; indexUnits: number }>(
-    STAGES.map((s) => [s, { items: 0, units: 0, indexUnits: 0 }]),
-  );
-  for (const w of counts.tally.writes) {
-    const into = byStage.get(stageOf(w));
-    if (!into) continue;
-    into.items += w.items;
-    into.units += billedUnits(w);
-    into.indexUnits += w.indexUnits;
-  }
-  const total = [...byStage.values()].reduce(
-    (t, s) => ({ items: t.items + s.items, units: t.units + s.units, indexUnits: t.indexUnits + s.indexUnits }),
-    { items: 0, units: 0, indexUnits: 0 },
-  );
+  const byStage = writesByStage(counts.tally.writes);
+  const total = allStages(byStage);
   console.log(
     `\nper accepted report (${reports}: ${counts.accepted.initial} initial, ${counts.accepted['follow-up']} follow-up, ${counts.accepted.final} final)`,
   );
@@ -428,6 +446,12 @@ const printTable = (counts: PipelineCounts): void => {
 
   const readUnits = (counts.tally.reads ?? []).reduce((n, r) => n + r.units, 0);
   console.log(`  reads: ${(readUnits / reports).toFixed(2)} RCU per report (write-counter.ts counts them by function)`);
+  const told = counts.officerMessages;
+  if (told) {
+    console.log(
+      `  officers ${counts.officers ? 'on record' : 'none on record'}: ${(told.published / reports).toFixed(2)} messages published per report, ${(told.sms / reports).toFixed(2)} SMS sent, ${(told.email / reports).toFixed(2)} for e-mail`,
+    );
+  }
 
   console.log('\nby function and item (per accepted report)');
   for (const w of [...counts.tally.writes].sort((a, b) => b.units - a.units)) {
@@ -443,12 +467,20 @@ const printTable = (counts: PipelineCounts): void => {
   }
 };
 
-const writesPerReport = async (province: string, reports: number, rate: number): Promise<void> => {
+/** One counted run of the mix, printed and saved in `out`; answers its counts. */
+const writesPerReport = async (
+  province: string,
+  reports: number,
+  rate: number,
+  officers: boolean,
+  out: string,
+): Promise<PipelineCounts> => {
   console.log(
-    `bench:pipeline — ${reports} initial reports at ${rate}/s over ${regionOf(province).name} (${province}), drill policy`,
+    `bench:pipeline — ${reports} initial reports at ${rate}/s over ${regionOf(province).name} (${province}), drill policy, ${officers ? "every office's officers on record" : 'no officer on record'}`,
   );
   const run = await runMix({ POLICY: 'drill' }, () => ({ ...DEFAULT_MIX, province, reports, rate }), {
     counting: true,
+    ...(officers ? { officersOf: province } : {}),
   });
   const { mix } = run;
   const counts: PipelineCounts = {
@@ -481,6 +513,8 @@ const writesPerReport = async (province: string, reports: number, rate: number):
           },
         }
       : {}),
+    officers,
+    officerMessages: run.officerMessages,
   };
   printTable(counts);
   if (run.calls) {
@@ -507,11 +541,11 @@ const writesPerReport = async (province: string, reports: number, rate: number):
     `raw single-item writes: ${run.raw.perSecond.toFixed(0)}/s, p50 ${Math.round(percentile(run.raw.latencies, 50))} ms, p99 ${Math.round(percentile(run.raw.latencies, 99))} ms at 32 in flight`,
   );
   console.log(describeCpu(run.cpu, reportsOf(mix)));
-  const out = values.out ?? '.bench/pipeline.json';
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(counts, null, 2)}\n`);
   console.log(`counts saved in ${out} (npm run cost reads them)`);
   if (!run.exact || mix.failed > 0) process.exitCode = 1;
+  return counts;
 };
 
 const concurrentConsumers = async (province: string, reports: number, rate: number, consumers: readonly number[]) => {
@@ -566,7 +600,13 @@ interface Step {
 /** The lag and lateness bounds of issue 19, and how close the sending must keep to its schedule. */
 const BOUNDS = { lagP99Ms: 2_000, latenessP99Ms: 1_000, keptUp: 0.95 };
 
-const sustainedRate = async (province: string, startRatio: number, seconds: number, minutes: number) => {
+const sustainedRate = async (
+  province: string,
+  startRatio: number,
+  seconds: number,
+  minutes: number,
+  officers: boolean,
+) => {
   console.log(
     `bench:pipeline --search — the whole mix for ${seconds} s a step at a ratio of the raw write rate, from ${startRatio}, within ${minutes} min, drill policy`,
   );
@@ -587,7 +627,11 @@ const sustainedRate = async (province: string, startRatio: number, seconds: numb
         return { ...DEFAULT_MIX, province, reports: Math.round(rate * seconds), rate };
       },
       // Past the bounds a step has failed whatever the rest: waiting longer would only slow the search.
-      { counting: false, drain: { rollUpMs: 30_000, obligationsMs: 90_000 } },
+      {
+        counting: false,
+        drain: { rollUpMs: 30_000, obligationsMs: 90_000 },
+        ...(officers ? { officersOf: province } : {}),
+      },
     );
     const raw = run.raw.perSecond;
     const asked = Math.max(0.5, Math.round(ratio * raw * 10) / 10);
@@ -660,7 +704,19 @@ const rate = Number(values.rate);
 if (values.consumers) {
   await concurrentConsumers(province, reports, rate, values.consumers.split(',').map(Number));
 } else if (values.search) {
-  await sustainedRate(province, Number(values.ratio), Number(values.seconds), Number(values.minutes));
+  await sustainedRate(
+    province,
+    Number(values.ratio),
+    Number(values.seconds),
+    Number(values.minutes),
+    values.officers ?? true,
+  );
+} else if (values['side-by-side']) {
+  const out = values.out ?? '.bench/pipeline.json';
+  const withOfficers = await writesPerReport(province, reports, rate, true, out);
+  console.log('');
+  const without = await writesPerReport(province, reports, rate, false, out.replace(/(\.json)?$/, '-no-officers.json'));
+  printSideBySide(without, withOfficers);
 } else {
-  await writesPerReport(province, reports, rate);
+  await writesPerReport(province, reports, rate, values.officers ?? true, values.out ?? '.bench/pipeline.json');
 }

@@ -24,6 +24,8 @@ export const PRICES = {
   stateTransition: { price: 0.025 / 1e3, source: 'https://aws.amazon.com/step-functions/pricing/' },
   /** SNS standard topics, per publish (up to 64 KB); deliveries to SQS queues are free. */
   snsPublish: { price: 0.5 / 1e6, source: 'https://aws.amazon.com/sns/pricing/' },
+  /** SNS deliveries to e-mail subscriptions, per notification ($2.00 per 100,000). */
+  snsEmailDelivery: { price: 2.0 / 1e5, source: 'https://aws.amazon.com/sns/pricing/' },
   /** SQS standard queues, per request (up to 64 KB). */
   sqsRequest: { price: 0.4 / 1e6, source: 'https://aws.amazon.com/sqs/pricing/' },
   /** CloudWatch Logs, per GB ingested (where the functions' logs and EMF metrics go). */

@@ -4,12 +4,14 @@
  * cost model.
  */
 import { tables } from '../../infra/resources';
+import type { WriteCount } from '../../shared/adapters/dynamodb/write-counter';
 
 export const STAGES = [
   'intake',
   'office actions',
   'timers and escalation',
   'notifications',
+  'SMS delivery',
   'fan-out',
   'roll-up markers',
   'roll-up summaries',
@@ -30,6 +32,8 @@ const byFunction: Readonly<Record<string, Stage>> = {
   sweepDeadlines: 'timers and escalation',
   startTimers: 'timers and escalation',
   notifyOfficers: 'notifications',
+  deliverSms: 'SMS delivery',
+  recordSmsReports: 'SMS delivery',
   publishEvents: 'fan-out',
 };
 
@@ -51,3 +55,30 @@ export const stageOf = (write: { readonly fn: string; readonly table: string; re
 /** Write units as DynamoDB would bill them: what was reported, but never less than its floor (write-counter.ts). */
 export const billedUnits = (write: { readonly units: number; readonly floorUnits?: number }): number =>
   Math.max(write.units, write.floorUnits ?? 0);
+
+/** Items written, the write units billed and those of the indexes, in one stage or in all. */
+export interface StageWrites {
+  items: number;
+  units: number;
+  indexUnits: number;
+}
+
+/** The writes of a tally by stage, every stage present, in the order of {@link STAGES}. */
+export const writesByStage = (writes: readonly WriteCount[]): Map<Stage, StageWrites> => {
+  const byStage = new Map<Stage, StageWrites>(STAGES.map((s) => [s, { items: 0, units: 0, indexUnits: 0 }]));
+  for (const w of writes) {
+    const into = byStage.get(stageOf(w));
+    if (!into) continue;
+    into.items += w.items;
+    into.units += billedUnits(w);
+    into.indexUnits += w.indexUnits;
+  }
+  return byStage;
+};
+
+/** The sum of every stage's writes. */
+export const allStages = (byStage: ReadonlyMap<Stage, StageWrites>): StageWrites =>
+  [...byStage.values()].reduce(
+    (t, s) => ({ items: t.items + s.items, units: t.units + s.units, indexUnits: t.indexUnits + s.indexUnits }),
+    { items: 0, units: 0, indexUnits: 0 },
+  );

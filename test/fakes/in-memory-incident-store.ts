@@ -46,8 +46,10 @@ export class InMemoryIncidentStore implements IncidentStore {
   readonly #answers = new Map<string, IdempotentAnswer>();
   #appends = 0;
   #conflicts = 0;
+  #headReads = 0;
 
   async getState(incidentId: string): Promise<IncidentState | undefined> {
+    this.#headReads += 1;
     await yieldToOthers();
     const head = this.#heads.get(incidentId);
     return head === undefined ? undefined : snapshot(head);
@@ -188,6 +190,11 @@ export class InMemoryIncidentStore implements IncidentStore {
 
   get conflicts(): number {
     return this.#conflicts;
+  }
+
+  /** How many times a head was read through `getState` (a GetItem on the real table). */
+  get headReads(): number {
+    return this.#headReads;
   }
 
   /**

@@ -75,6 +75,28 @@ describe('the cost model', () => {
     expect(cost('API Gateway', 'all')).toBeCloseTo(1.2e6 * PRICES.apiRequest.price);
   });
 
+  it('prices the officer messages as counted: a publish per person told, the e-mails, each message in both officer queues', () => {
+    // 30 people told, 20 of them with an e-mail address; 25 SMS went through the provider (not priced here).
+    const told = { ...counts, officerMessages: { published: 30, sms: 25, email: 20 } };
+    const line = (service: string, stage: string) =>
+      costModel(told, PRICES)
+        .lines.filter((l) => l.service === service && l.stage === stage)
+        .reduce((n, l) => n + l.perMillion, 0);
+
+    expect(line('SNS', 'notifications')).toBeCloseTo(
+      3e6 * PRICES.snsPublish.price + 2e6 * PRICES.snsEmailDelivery.price,
+    );
+    // The notify queue's 1.2 messages a report, and the inbox's 3.
+    expect(line('SQS', 'notifications')).toBeCloseTo((1.2e6 + 3e6) * 3 * PRICES.sqsRequest.price);
+    expect(line('SQS', 'SMS delivery')).toBeCloseTo(3e6 * 3 * PRICES.sqsRequest.price);
+  });
+
+  it('counts one publish per NotificationSent from counts saved before the messages were counted', () => {
+    const before = { ...counts, eventsByType: { ...counts.eventsByType, NotificationSent: 4 } };
+    const sns = costModel(before, PRICES).lines.filter((l) => l.service === 'SNS' && l.stage === 'notifications');
+    expect(sns.reduce((n, l) => n + l.perMillion, 0)).toBeCloseTo(0.4e6 * PRICES.snsPublish.price);
+  });
+
   it('adds up to the same total by service and by stage', () => {
     const model = costModel(counts, PRICES);
     const sum = (map: ReadonlyMap<unknown, number>) => [...map.values()].reduce((a, b) => a + b, 0);

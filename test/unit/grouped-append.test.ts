@@ -119,3 +119,92 @@ describe('grouped appends to one incident', () => {
     expect(incidents.eventsOf(ID)).toHaveLength(8);
   });
 });
+
+describe('appending from a head already read', () => {
+  /** Reads and writes the store was asked for while `work` ran. */
+  const costOf = async (incidents: InMemoryIncidentStore, work: () => Promise<unknown>) => {
+    const before = { reads: incidents.headReads, appends: incidents.appends, conflicts: incidents.conflicts };
+    await work();
+    return {
+      reads: incidents.headReads - before.reads,
+      appends: incidents.appends - before.appends,
+      conflicts: incidents.conflicts - before.conflicts,
+    };
+  };
+
+  it('decides on the head its caller read, without reading it again', async () => {
+    const { incidents, deps } = await setUp();
+    const append = makeAppendEvents(deps);
+    const from = await incidents.getState(ID);
+
+    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('a'), { from }));
+
+    expect(cost).toStrictEqual({ reads: 0, appends: 1, conflicts: 0 });
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['a']);
+  });
+
+  it('reads a head that moved since again: the stale write is refused and the decision made on the fresh head', async () => {
+    const { incidents, deps } = await setUp();
+    const append = makeAppendEvents(deps);
+    const from = await incidents.getState(ID);
+    await append(ID, systemActor, notifying('x'));
+
+    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('a'), { from }));
+
+    expect(cost).toStrictEqual({ reads: 1, appends: 1, conflicts: 1 });
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['x', 'a']);
+    expect(verifyChain(incidents.eventsOf(ID)).intact).toBe(true);
+  });
+
+  it('makes decisions that would write nothing on the head given again on the head as stored', async () => {
+    const { incidents, deps } = await setUp();
+    const append = makeAppendEvents(deps);
+    const from = await incidents.getState(ID);
+    await append(ID, systemActor, notifying('a'));
+    // b is recorded once a is: on the stale head there is nothing to do, on the stored one there is.
+    const afterA = (state: IncidentState) => (state.notified?.includes('a') ? notifying('b')(state) : []);
+
+    const cost = await costOf(incidents, () => append(ID, systemActor, afterA, { from }));
+
+    expect(cost).toStrictEqual({ reads: 1, appends: 1, conflicts: 0 });
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'b']);
+  });
+
+  it('starts the next grouped write from the head its last write left, when its caller gave an older one', async () => {
+    const { incidents, deps } = await setUp();
+    const append = makeGroupedAppendEvents(deps);
+    const read = await incidents.getState(ID);
+    await append(ID, systemActor, notifying('a'), { from: read });
+
+    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('b'), { from: read }));
+
+    expect(cost).toStrictEqual({ reads: 0, appends: 1, conflicts: 0 });
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'b']);
+  });
+
+  it('reads the head for a caller that gave none, whatever it remembers', async () => {
+    const { incidents, deps } = await setUp();
+    const append = makeGroupedAppendEvents(deps);
+    await append(ID, systemActor, notifying('a'));
+    await makeAppendEvents(deps)(ID, systemActor, notifying('x'));
+
+    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('b')));
+
+    expect(cost).toStrictEqual({ reads: 1, appends: 1, conflicts: 0 });
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'x', 'b']);
+  });
+
+  it('reads the head again when another writer moved it since the grouped write it remembers', async () => {
+    const { incidents, deps } = await setUp();
+    const append = makeGroupedAppendEvents(deps);
+    const read = await incidents.getState(ID);
+    await append(ID, systemActor, notifying('a'), { from: read });
+    await makeAppendEvents(deps)(ID, systemActor, notifying('x'));
+
+    const cost = await costOf(incidents, () => append(ID, systemActor, notifying('b'), { from: read }));
+
+    expect(cost).toStrictEqual({ reads: 1, appends: 1, conflicts: 1 });
+    expect(incidents.headOf(ID)?.notified).toStrictEqual(['a', 'x', 'b']);
+    expect(verifyChain(incidents.eventsOf(ID)).intact).toBe(true);
+  });
+});

@@ -17,6 +17,7 @@ import {
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import type { Actor } from '../../shared/domain/access';
 import { planDrill } from '../../shared/domain/drills';
+import { verifyChain } from '../../shared/domain/hash-chain';
 import type { IncidentEvent } from '../../shared/domain/incident';
 import type { DirectoryVersion, Officer, OfficerRole } from '../../shared/domain/officers';
 import type { NotificationPublisher, OfficerNotification } from '../../shared/ports/notification-publisher';
@@ -126,7 +127,19 @@ const setUp = async (start = T0, offices: string[] = [COUNTY, CITY, '110000', '0
   const notifications = (incidentId = FIRST) =>
     incidents.eventsOf(incidentId).filter((e) => e.type === 'NotificationSent' || e.type === 'NotificationFailed');
 
-  return { incidents, clock, directory, publisher, notify, checkDeadline, report, eventOf, notifications, drills };
+  return {
+    incidents,
+    clock,
+    directory,
+    publisher,
+    notify,
+    checkDeadline,
+    report,
+    eventOf,
+    notifications,
+    drills,
+    appendEvents,
+  };
 };
 
 describe('notifying the officers an event calls for', () => {
@@ -648,6 +661,126 @@ describe('a publish that fails part-way', () => {
 
     // ASSESS
     expect(publisher.published.map((n) => n.personId)).toEqual([`${COUNTY}-FIRST`, `${COUNTY}-DIRECT`, `${CITY}-DAY`]);
+  });
+});
+
+describe('what notifying an event costs the incident store', () => {
+  /** A missed deadline at 08:01 in a directory that has the county office only: two told, the city's duty office not. */
+  const missedDeadline = async () => {
+    const context = await setUp(DAWN, [COUNTY]);
+    await context.report({ grade: 'IV' });
+    context.clock.set('2026-11-22T00:01:00.000Z');
+    await context.checkDeadline({ incidentId: FIRST, obligationId: `${FIRST}-${COUNTY}-countyToCity` });
+    return { ...context, missed: context.eventOf('DeadlineMissed') };
+  };
+  const costOf = async (incidents: InMemoryIncidentStore, work: () => Promise<unknown>) => {
+    const before = { reads: incidents.headReads, appends: incidents.appends, conflicts: incidents.conflicts };
+    await work().catch(() => undefined);
+    return {
+      reads: incidents.headReads - before.reads,
+      appends: incidents.appends - before.appends,
+      conflicts: incidents.conflicts - before.conflicts,
+    };
+  };
+
+  it('reads the head once and records every addressee with nobody on record in one write', async () => {
+    // PREPARE: neither the province nor the national duty office has anyone.
+    const { report, eventOf, notify, incidents, notifications } = await setUp(T0, [COUNTY, CITY]);
+    await report({ grade: 'II' });
+
+    // ACT
+    const cost = await costOf(incidents, () => notify(eventOf('ReportSubmitted')));
+
+    // ASSESS: both addressees together, on the head read to decide, not read again to append.
+    expect(cost).toEqual({ reads: 1, appends: 1, conflicts: 0 });
+    expect(notifications().map((e) => e.type)).toEqual(['NotificationFailed', 'NotificationFailed']);
+  });
+
+  it('reads the head again after telling people, and records them and the addressee with nobody in one write', async () => {
+    // PREPARE
+    const { missed, notify, incidents, notifications } = await missedDeadline();
+
+    // ACT
+    const cost = await costOf(incidents, () => notify(missed));
+
+    // ASSESS: the SMS of those told are recorded on the same head, so it is read afresh to append.
+    expect(cost).toEqual({ reads: 2, appends: 1, conflicts: 0 });
+    expect(notifications().map((e) => e.type)).toEqual(['NotificationSent', 'NotificationFailed']);
+  });
+
+  it('reads the head once and writes nothing for a redelivered event', async () => {
+    // PREPARE
+    const { missed, notify, incidents, publisher } = await missedDeadline();
+    await notify(missed);
+
+    // ACT
+    const cost = await costOf(incidents, () => notify(missed));
+
+    // ASSESS
+    expect(cost).toEqual({ reads: 1, appends: 0, conflicts: 0 });
+    expect(publisher.published).toHaveLength(2);
+  });
+
+  it('records the people told before a failed publish and the failure in one write', async () => {
+    // PREPARE: the second of the two publishes fails.
+    const { missed, notify, incidents, publisher, notifications } = await missedDeadline();
+    publisher.failAfter = 1;
+
+    // ACT
+    const cost = await costOf(incidents, () => notify(missed));
+
+    // ASSESS
+    expect(cost).toEqual({ reads: 2, appends: 1, conflicts: 0 });
+    expect(notifications().map((e) => [e.type, e.data.key])).toEqual([
+      ['NotificationSent', `${missed.seq}:deadline-missed:${COUNTY}-FIRST`],
+      ['NotificationFailed', `${missed.seq}:deadline-missed:${CITY}/duty-officer`],
+      ['NotificationFailed', `${missed.seq}:deadline-missed`],
+    ]);
+  });
+
+  it('reads nothing for an event that calls for nobody', async () => {
+    // PREPARE
+    const { report, eventOf, notify, incidents } = await setUp();
+    await report({ grade: 'IV' });
+
+    // ACT
+    const cost = await costOf(incidents, () => notify(eventOf('ReportSubmitted')));
+
+    // ASSESS
+    expect(cost).toEqual({ reads: 0, appends: 0, conflicts: 0 });
+  });
+
+  it('reads the head again when it moved before the record was appended, and records it once on it', async () => {
+    // PREPARE: nobody on record anywhere; while the directory is read, something else is appended.
+    const { report, eventOf, notify, incidents, notifications, directory, appendEvents } = await setUp(T0, []);
+    await report({ grade: 'II' });
+    const submitted = eventOf('ReportSubmitted');
+    const ofOffice = directory.ofOffice.bind(directory);
+    let moved = false;
+    directory.ofOffice = async (office) => {
+      if (!moved) {
+        moved = true;
+        await appendEvents(FIRST, SYSTEM_ACTOR, () => [
+          {
+            type: 'NotificationFailed',
+            data: { aboutSeq: 1, kind: 'report-arrived', key: 'elsewhere', reason: 'test', willRetry: false },
+          },
+        ]);
+      }
+      return ofOffice(office);
+    };
+
+    // ACT
+    const cost = await costOf(incidents, () => notify(submitted));
+
+    // ASSESS: the stale head's write was refused, the fresh one read, and the record landed once after the other append.
+    expect(cost).toEqual({ reads: 3, appends: 2, conflicts: 1 });
+    expect(notifications().map((e) => e.data.key)).toEqual([
+      'elsewhere',
+      `${submitted.seq}:grave-incident:110000/duty-officer`,
+      `${submitted.seq}:grave-incident:000000/duty-officer`,
+    ]);
+    expect(verifyChain(incidents.eventsOf(FIRST)).intact).toBe(true);
   });
 });
 

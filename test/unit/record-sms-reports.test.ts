@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
-import { incidentSmsContext, makeRecordSmsReports } from '../../shared/application/record-sms-reports';
+import {
+  incidentSmsContext,
+  makeRecordSmsReports,
+  REPORTS_PER_WRITE,
+} from '../../shared/application/record-sms-reports';
 import { makeSubmitReport } from '../../shared/application/submit-report';
 import { verifyChain } from '../../shared/domain/hash-chain';
 import { replayHead } from '../../shared/domain/head-projection';
@@ -92,6 +96,38 @@ describe('recording the SMS delivery reports', () => {
     const events = incidents.eventsOf(INCIDENT);
     expect(verifyChain(events)).toMatchObject({ intact: true });
     expect(replayHead(events)?.notified).toEqual(expect.arrayContaining(['sms-report:2433:a', 'sms-report:2433:b']));
+  });
+
+  it('records an incident’s reports of one pull in one write', async () => {
+    const { record, reported, incidents } = await setUp([[report('2433:a'), report('2433:b'), report('2433:c')]], 5);
+    const appendsBefore = incidents.appends;
+
+    const run = await record();
+
+    expect(run).toMatchObject({ pulled: 3, recorded: 3 });
+    expect(incidents.appends - appendsBefore).toBe(1);
+    expect(reported().map((e) => e.data.providerMessageId)).toEqual(['2433:a', '2433:b', '2433:c']);
+  });
+
+  it('splits an incident’s reports of one pull into writes of at most REPORTS_PER_WRITE', async () => {
+    const many = Array.from({ length: REPORTS_PER_WRITE + 1 }, (_, i) => report(`2433:${i}`));
+    const { record, reported, incidents } = await setUp([many], 100);
+    const appendsBefore = incidents.appends;
+
+    const run = await record();
+
+    expect(run).toMatchObject({ pulled: REPORTS_PER_WRITE + 1, recorded: REPORTS_PER_WRITE + 1 });
+    expect(incidents.appends - appendsBefore).toBe(2);
+    expect(reported()).toHaveLength(REPORTS_PER_WRITE + 1);
+  });
+
+  it('records a report handed out twice in one pull once', async () => {
+    const { record, reported } = await setUp([[report('2433:a'), report('2433:a')]], 5);
+
+    const run = await record();
+
+    expect(run).toMatchObject({ pulled: 2, recorded: 1 });
+    expect(reported()).toHaveLength(1);
   });
 
   it('records a report handed out again, or pulled by a repeated run, only once', async () => {

@@ -5,16 +5,18 @@
  * once per chunk of events.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { subscriptions } from '../../infra/resources';
 import { policyByName } from '../../shared/adapters/policy-source';
 import { makeAppendEvents } from '../../shared/application/append-events';
+import { makeReconcileDuties } from '../../shared/application/duty-counters';
 import {
   makeAcknowledge,
   makeCheckDeadline,
   makeForward,
   makeSweepDeadlines,
 } from '../../shared/application/escalation';
+import { makeReconcileAll } from '../../shared/application/reconcile';
 import { makeReturnReport } from '../../shared/application/return-report';
 import {
   CHUNK,
@@ -690,6 +692,36 @@ describe('makeReconcile: the summaries recomputed from the log', () => {
     expect(s.summaries.itemAt({ region: '429005', period: DAY })).toBeUndefined();
     expect(stored(s.summaries, '420000', DAY)).toMatchObject({ incidents: 1, dead: 1 });
     expect(s.allEvents().every((e) => s.summaries.isApplied(eventId(e)))).toBe(true);
+  });
+});
+
+describe('makeReconcileAll: the summaries and the punctuality counters from one pass over the log', () => {
+  it('reads the log once, finds what each reconcile alone finds, and repairs both', async () => {
+    const s = setUp();
+    await s.initial('110101', figures(2, 1), { grade: 'IV' });
+    await s.initial('420102', figures(1), { grade: 'III' });
+    await s.rollUpEvents(s.allEvents());
+    s.summaries.tamper({ region: '110100', period: DAY }, 'dead', 99);
+    const alone = {
+      summaries: await s.reconcile({ fix: false }),
+      duties: await makeReconcileDuties({ incidents: s.incidents, summaries: s.summaries })({ fix: false }),
+    };
+    const passes = vi.spyOn(s.incidents, 'allEvents');
+
+    const found = await makeReconcileAll({ incidents: s.incidents, summaries: s.summaries })({ fix: false });
+
+    expect(passes).toHaveBeenCalledTimes(1);
+    const { incidents, ...summaries } = alone.summaries;
+    expect(found).toStrictEqual({ incidents, summaries, duties: alone.duties });
+    // Neither is empty: the tampered counter, and office-days this roll-up never moved.
+    expect(found.summaries.differences).toHaveLength(1);
+    expect(found.duties.differences.length).toBeGreaterThan(0);
+
+    await makeReconcileAll({ incidents: s.incidents, summaries: s.summaries })({ fix: true });
+    const after = await makeReconcileAll({ incidents: s.incidents, summaries: s.summaries })({ fix: false });
+
+    expect(after.summaries.differences).toStrictEqual([]);
+    expect(after.duties.differences).toStrictEqual([]);
   });
 });
 
