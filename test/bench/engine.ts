@@ -40,7 +40,8 @@ import { SHORT_RUN_JVM_OPTIONS, startDynamoDbLocal } from '../../infra/local/dyn
 import { callStreams } from '../../infra/local/stream-poller';
 import { tables } from '../../infra/resources';
 import { EVENT_SK_PREFIX, eventSk, HEAD_SK, OPEN_SHARDS } from '../../shared/adapters/dynamodb/keys';
-import { withWriteCounter } from '../../shared/adapters/dynamodb/write-counter';
+import { itemBand, withWriteCounter } from '../../shared/adapters/dynamodb/write-counter';
+import { importBenchDirectory } from './bench-directory';
 import { kindOf } from './calls';
 import type { PipelineCounts } from './pipeline';
 import { DEFAULT_MIX, driveMix } from './pipeline-mix';
@@ -61,6 +62,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '1,4,32' },
+    // One or more runs of bench:pipeline to explain, separated by commas.
     counts: { type: 'string', default: '.bench/pipeline.json' },
     // `short`: the probe's engine with the test runs' JVM options (the quick compiler alone).
     jvm: { type: 'string', default: 'default' },
@@ -82,6 +84,8 @@ const pick = <T>(items: readonly T[], i: number): T => items[i % items.length] a
 console.log(`bench:engine — seeding with ${values.reports} reports of the pipeline mix (drill policy)`);
 const seeding = await startRuntimeProcess({ POLICY: 'drill' });
 try {
+  // Every office's officers on record, as bench:pipeline loads them.
+  await importBenchDirectory(seeding, DEFAULT_MIX.province);
   const mix = await driveMix(seeding, { ...DEFAULT_MIX, reports: Number(values.reports), rate: 5 });
   // The last escalations and notifications of the late forwards.
   await sleep(5_000);
@@ -341,6 +345,17 @@ const headGet = (db: DynamoDBClient) =>
     }),
   );
 const counties = [...new Set(heads.map((h) => text(h.countyCode)).filter(Boolean))];
+/** An office's directory, as the notification consumer reads it: every version, at once. */
+const directoryRead = (worker: number) =>
+  client.send(
+    new QueryCommand({
+      TableName: tables.officers.localName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': S(`OFFICE#${pick(counties, worker)}`) },
+      ConsistentRead: true,
+    }),
+  );
+const officeVersions = (await directoryRead(0)).Count ?? 0;
 const province = text(pick(heads, 0).provinceCode);
 const kinds: readonly Kind[] = [
   // The unit: the intake benchmark's raw write, as its yardstick makes it (no units asked).
@@ -357,18 +372,7 @@ const kinds: readonly Kind[] = [
         }),
       ),
   },
-  {
-    name: 'Query Officers, 0 returned',
-    call: (worker) =>
-      client.send(
-        new QueryCommand({
-          TableName: tables.officers.localName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': S(`OFFICE#${pick(counties, worker)}`) },
-          ConsistentRead: true,
-        }),
-      ),
-  },
+  { name: `Query Officers, ${itemBand(officeVersions)} returned`, call: (worker) => directoryRead(worker) },
   {
     name: 'Query Summaries, 1 returned',
     call: () =>
@@ -550,11 +554,13 @@ for (const kind of kinds) {
 
 // 6. The explanation of a pipeline run: its calls per report by kind, priced.
 
-const counts = values.counts ?? '.bench/pipeline.json';
-const run = existsSync(counts) ? (JSON.parse(readFileSync(counts, 'utf8')) as PipelineCounts) : undefined;
-if (!run?.engine) {
-  console.log(`\n(no calls counted in ${counts}: run \`npm run bench:pipeline\` first to have them explained)`);
-} else {
+/** Prices the calls of the run saved in `counts` (`bench:pipeline`'s JSON), by kind. */
+const explain = (counts: string): void => {
+  const run = existsSync(counts) ? (JSON.parse(readFileSync(counts, 'utf8')) as PipelineCounts) : undefined;
+  if (!run?.engine) {
+    console.log(`\n(no calls counted in ${counts}: run \`npm run bench:pipeline\` first to have them explained)`);
+    return;
+  }
   const window = run.engine;
   const reports = window.reports;
   /** The probed kind that prices a counted kind: the same, or the same operation on the same table with the nearest count. */
@@ -622,4 +628,7 @@ if (!run?.engine) {
   console.log(
     `in raw single-item writes: the calls ${CONCURRENCY.map((c, i) => `${((total[i] ?? 0) / msOf(RAW, c)).toFixed(1)} at ${c} in flight`).join(', ')}; that run measured ${(measured / 1000 / window.javaPerRawWrite).toFixed(1)} (its raw write at 32 in flight, ${(window.javaPerRawWrite * 1000).toFixed(2)} ms)`,
   );
-}
+};
+
+// Several runs can be explained with the same prices: `--counts a.json,b.json`.
+for (const counts of (values.counts ?? '.bench/pipeline.json').split(',')) explain(counts);
