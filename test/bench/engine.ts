@@ -2,9 +2,10 @@
  * `npm run bench:engine`: what each kind of call the pipeline makes costs DynamoDB Local in CPU,
  * measured side by side on one engine, and from it where the engine's CPU per report goes.
  *
- * The engine holds real data: a short run of the pipeline mix (`--reports`, drill policy) on the
- * local runtime, started as `npm start` starts it, so the tables have the project's shapes (keys,
- * indexes, stream: `infra/resources.ts`) and the items the pipeline writes. The runtime is then
+ * The engine holds real data: a short run of the pipeline mix (`--reports`, drill policy, the
+ * officer directory of bench:pipeline) on the local runtime, started as `npm start` starts it, so
+ * the tables have the project's shapes (keys, indexes, stream: `infra/resources.ts`) and the
+ * items the pipeline writes. The runtime is then
  * stopped and DynamoDB Local started alone on its files, so that nothing but the probe calls it.
  * Each kind of call (`kinds` below, named as `bench:pipeline` names the calls it counts) is made
  * for `--seconds` with `--concurrency` calls in flight (1, 4 and 32 by default), and its JVM's
@@ -13,8 +14,8 @@
  * hits all kinds alike; the raw single-item write of the intake benchmark is a kind like the
  * others, the unit of the table.
  *
- * With `--counts FILE` (`.bench/pipeline.json`, written by `npm run bench:pipeline`) it then
- * explains that run: its calls per accepted report by kind, times this run's CPU per call of the
+ * With `--counts FILE,…` (`.bench/pipeline.json`, written by `npm run bench:pipeline`) it then
+ * explains each run: its calls per accepted report by kind, times this run's CPU per call of the
  * kind, against the Java CPU per report that run measured. `--jvm short` runs the probe's engine
  * with the test runs' JVM options (`SHORT_RUN_JVM_OPTIONS`: the quick compiler alone).
  */
