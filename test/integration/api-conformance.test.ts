@@ -17,12 +17,19 @@ import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-regi
 import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
 import { makeImportUnits } from '../../shared/application/units';
-import { chinaDateOf } from '../../shared/domain/china-time';
 import { directoryRows } from '../../shared/schemas/officers';
 import { type OperationKey, operations } from '../../shared/schemas/openapi';
 import { errorSchema } from '../../shared/schemas/responses';
 import { unitRows } from '../../shared/schemas/zero-reports';
-import { type ApiAnswer, call, initialReport, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import {
+  type ApiAnswer,
+  call,
+  dayBeforeCutoff,
+  initialReport,
+  startTestRuntime,
+  type TestRuntime,
+  tokenFor,
+} from './support';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -193,16 +200,17 @@ describe('the API answers as its OpenAPI document says', () => {
   });
 
   it('answers a duty period’s activation and a unit’s daily report', async () => {
-    const today = chinaDateOf(new Date());
+    // Today, or tomorrow once today's 23:00 cut-off is (nearly) past: a period must have one ahead.
+    const day = dayBeforeCutoff(23);
     const period = await conforms('POST /v1/duty-periods', {
       token: tokens.county,
-      body: { region: '110101', firstDate: today, lastDate: today, cutoffHour: 23, reason: '汛期' },
+      body: { region: '110101', firstDate: day, lastDate: day, cutoffHour: 23, reason: '汛期' },
     });
     const { periodId } = period.body as { periodId: string };
 
     await conforms('POST /v1/daily-reports', {
       token: tokens.reporter,
-      body: { periodId, date: today, nothingToReport: true },
+      body: { periodId, date: day, nothingToReport: true },
     });
 
     const periods = await conforms('GET /v1/duty-periods', { token: tokens.city });
@@ -210,7 +218,7 @@ describe('the API answers as its OpenAPI document says', () => {
     const grid = await conforms('GET /v1/duty-periods/{id}/zero-reports', {
       token: tokens.city,
       params: { id: periodId },
-      query: `region=110101&from=${today}&to=${today}`,
+      query: `region=110101&from=${day}&to=${day}`,
     });
     const cells = (grid.body as { units: { unitId: string; cells: { state: string }[] }[] }).units;
     expect(cells.find((u) => u.unitId === 'DC-JDJ')?.cells).toEqual([expect.objectContaining({ state: 'filed' })]);

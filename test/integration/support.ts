@@ -17,6 +17,8 @@ import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-clie
 import { makeDynamoOfficerDirectory } from '../../shared/adapters/dynamodb/officer-directory';
 import { systemClock } from '../../shared/adapters/system';
 import { makeImportOfficers } from '../../shared/application/officers';
+import { chinaDateOf } from '../../shared/domain/china-time';
+import { addDays, cutoffOf } from '../../shared/domain/zero-reports';
 import type { Caller } from '../../shared/schemas/claims';
 import { directoryRows } from '../../shared/schemas/officers';
 
@@ -136,6 +138,17 @@ export const runScript = (
  * Every page of a paged GET route, following `next` to the end; fails the test on any answer but
  * 200. `path` already carries its query.
  */
+/**
+ * A China day whose zero-report cut-off at `cutoffHour` is still ahead: today until a few minutes
+ * before it, then tomorrow. A period of that day can still be activated and its report filed, at
+ * whatever hour the suite runs (between 23:00 and midnight China time a period ending today is
+ * rightly refused).
+ */
+export const dayBeforeCutoff = (cutoffHour: number, now: Date = new Date()): string => {
+  const today = chinaDateOf(now);
+  return Date.parse(cutoffOf(today, cutoffHour)) - now.getTime() > 10 * 60_000 ? today : addDays(today, 1);
+};
+
 export const everyPage = async <P extends { readonly next?: string }>(
   runtime: LocalRuntime,
   path: string,

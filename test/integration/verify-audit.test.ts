@@ -11,7 +11,16 @@ import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { eventSk, HEAD_SK, incidentPk, zeroChainPk } from '../../shared/adapters/dynamodb/keys';
 import { makeDynamoUnitRegistry } from '../../shared/adapters/dynamodb/unit-registry';
-import { call, everyPage, initialReport, runScript, startTestRuntime, type TestRuntime, tokenFor } from './support';
+import {
+  call,
+  dayBeforeCutoff,
+  everyPage,
+  initialReport,
+  runScript,
+  startTestRuntime,
+  type TestRuntime,
+  tokenFor,
+} from './support';
 
 interface BrokenLink {
   kind: string;
@@ -105,11 +114,8 @@ describe('verifying the audit trail after tampering', () => {
         },
       ],
     );
-    const chinaNow = new Date(Date.now() + 8 * 3600_000);
     // A day whose 23:00 cut-off is still ahead, so its report can be filed now.
-    const day = new Date(chinaNow.getTime() + (chinaNow.getUTCHours() < 23 ? 0 : 24 * 3600_000))
-      .toISOString()
-      .slice(0, 10);
+    const day = dayBeforeCutoff(23);
     const office = await tokenFor(runtime, { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' });
     const period = await call(runtime, 'POST', '/v1/duty-periods', {
       token: office,
