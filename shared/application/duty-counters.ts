@@ -10,12 +10,11 @@ import {
   latestStandings,
 } from '../domain/audit/duty-counters';
 import type { IncidentEvent } from '../domain/incident';
-import { addCounters } from '../domain/rollup';
 import type { IncidentStore } from '../ports/incident-store';
 import { AlreadyApplied, type SummaryStore } from '../ports/summary-store';
 import { type RebuiltProjection, rebuildFromLog } from './reconcile-from-log';
 import { retryOnConflict } from './retry-on-conflict';
-import { type CounterDifference, compareCounters } from './roll-up';
+import { addCountersInto, type CounterDifference, compareCounters } from './roll-up';
 
 /**
  * Duties per atomic write: each keeps its standing and adds to at most one office-day, which keeps
@@ -90,11 +89,7 @@ export const dutiesRebuilt = (
     see: (events) => {
       const latest = [...latestStandings(events).values()];
       standings.push(...latest);
-      for (const [id, item] of dutyCounters(latest.map((to) => ({ to })))) {
-        const into = recomputed.get(id) ?? { key: item.key, counters: new Map<string, number>() };
-        addCounters(into.counters, Object.fromEntries(item.counters));
-        recomputed.set(id, into);
-      }
+      addCountersInto(recomputed, dutyCounters(latest.map((to) => ({ to }))));
     },
     settle: async (fix) => {
       const stored = new Map((await summaries.allDutyDays()).map((d) => [dutyDayId(d.key), d]));

@@ -82,6 +82,18 @@ export interface CounterDifference<K> {
 
 export type SummaryDifference = CounterDifference<SummaryKey>;
 
+/** Adds each item's counters to the item of the same id in `into`, which it creates if missing. */
+export const addCountersInto = <K>(
+  into: Map<string, { readonly key: K; readonly counters: Map<string, number> }>,
+  items: Iterable<readonly [string, { readonly key: K; readonly counters: ReadonlyMap<string, number> }]>,
+): void => {
+  for (const [id, item] of items) {
+    const sum = into.get(id) ?? { key: item.key, counters: new Map<string, number>() };
+    addCounters(sum.counters, Object.fromEntries(item.counters));
+    into.set(id, sum);
+  }
+};
+
 /**
  * Counters recomputed from the log held against the stored ones, item by item (both keyed by the
  * same id): every counter that differs, the recomputed items to write, and the stored items the
@@ -135,11 +147,7 @@ export const summariesRebuilt = (
   const applied: string[] = [];
   return {
     see: (events) => {
-      for (const [id, item] of rollUp(events)) {
-        const into = recomputed.get(id) ?? { key: item.key, counters: new Map<string, number>() };
-        addCounters(into.counters, Object.fromEntries(item.counters));
-        recomputed.set(id, into);
-      }
+      addCountersInto(recomputed, rollUp(events));
       for (const e of events) applied.push(eventId(e));
     },
     settle: async (fix) => {
