@@ -80,8 +80,23 @@ const send = async <T>(endpoint: string, operation: string, body: object): Promi
 class SkipDescribe extends Error {}
 
 export interface StreamPoller {
+  /**
+   * Whether every write this process announced has been read: a whole pass over the shards began
+   * after the last of them and found nothing new, and nothing read is still being delivered.
+   */
+  caughtUp(): boolean;
   stop(): Promise<void>;
 }
+
+/** The pollers running in this process, for {@link streamPollersCaughtUp}. */
+const runningPollers = new Set<StreamPoller>();
+
+/**
+ * Whether every stream poller in this process has passed on all that this process wrote: with the
+ * queues empty, what an accepted write sets off (notifications, timers, roll-ups) has landed or is
+ * being handled. Tests that compare the tables before and after a request wait for it.
+ */
+export const streamPollersCaughtUp = (): boolean => [...runningPollers].every((poller) => poller.caughtUp());
 
 export const startStreamPoller = async (options: StreamPollerOptions): Promise<StreamPoller> => {
   const pollMs = options.pollMs ?? 200;
@@ -96,9 +111,13 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
   let lastActivity = Date.now();
   let written = false;
   let wake: (() => void) | undefined;
+  // Writes announced so far, and how many of them a pass that found nothing had begun after.
+  let writesAnnounced = 0;
+  let writesPassed = 0;
   const stopListening = onLocalWrite(() => {
     lastActivity = Date.now();
     written = true;
+    writesAnnounced += 1;
     wake?.();
   });
   const pause = (): Promise<void> =>
@@ -184,6 +203,8 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
   const loop = (async () => {
     while (running) {
       let busy = false;
+      let failed = false;
+      const announcedBefore = writesAnnounced;
       for (const [shardId, iterator] of [...iterators]) {
         if (!running) break;
         if (!iterator) {
@@ -210,6 +231,7 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
           iterators.set(shardId, page.NextShardIterator ?? null);
         } catch (error) {
           if (!running) break;
+          failed = true;
           // An expired iterator: ask again from the last place we can be sure of.
           iterators.set(shardId, await iteratorFor(shardId, 'TRIM_HORIZON').catch(() => null));
           console.error(`stream poller: ${(error as Error).message}`);
@@ -229,16 +251,21 @@ export const startStreamPoller = async (options: StreamPollerOptions): Promise<S
         // Not time to look for new shards yet, or DynamoDB Local is stopping (the loop then ends
         // with `running`).
       }
+      if (!busy && !failed) writesPassed = announcedBefore;
       if (!busy) await pause();
     }
   })();
 
-  return {
+  const poller: StreamPoller = {
+    caughtUp: () => writesPassed >= writesAnnounced,
     stop: async () => {
       running = false;
+      runningPollers.delete(poller);
       stopListening();
       wake?.();
       await loop;
     },
   };
+  runningPollers.add(poller);
+  return poller;
 };

@@ -1,15 +1,16 @@
 /**
  * The local twin's stream poller on the suite's DynamoDB Local: idle, it reads the stream seldom,
  * yet a write this process announces (through the commit barrier's client) is read at once, and
- * stopping does not wait out the idle read's wait; when the benchmarks count DynamoDB calls, its
- * own are counted as the poller's.
+ * stopping does not wait out the idle read's wait; it says when it has passed on every write this
+ * process announced; when the benchmarks count DynamoDB calls, its own are counted as the
+ * poller's.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { LocalResources } from '../../infra/local/provision';
-import { type StreamPoller, startStreamPoller } from '../../infra/local/stream-poller';
+import { type StreamPoller, startStreamPoller, streamPollersCaughtUp } from '../../infra/local/stream-poller';
 import { withCommitBarrier } from '../../shared/adapters/dynamodb/commit-barrier';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/document-client';
 import { resetWriteTally, writeTally } from '../../shared/adapters/dynamodb/write-counter';
@@ -55,11 +56,12 @@ const idlePoller = async (received: DynamoDBRecord[]): Promise<StreamPoller> => 
 };
 
 describe('the stream poller', () => {
-  it('reads a write announced in this process at once, though idle', async () => {
+  it('reads a write announced in this process at once, though idle, and says when it has caught up with it', async () => {
     // PREPARE
     const received: DynamoDBRecord[] = [];
     const poller = await idlePoller(received);
     const documents = makeDocumentClient(withCommitBarrier(dynamodb));
+    expect(poller.caughtUp()).toBe(true);
 
     try {
       // ACT
@@ -67,11 +69,16 @@ describe('the stream poller', () => {
       await documents.send(
         new PutCommand({ TableName: resources.tables.incidents, Item: { pk: 'INC#stream-wake', sk: 'HEAD' } }),
       );
+      const behind = { poller: poller.caughtUp(), all: streamPollersCaughtUp() };
       await expect.poll(() => received.length, { timeout: 20_000, interval: 20 }).toBe(1);
+      await expect.poll(() => poller.caughtUp(), { timeout: 20_000, interval: 20 }).toBe(true);
 
       // ASSESS
       expect(received[0]?.dynamodb?.Keys?.pk?.S).toBe('INC#stream-wake');
       expect(Date.now() - written).toBeLessThan(IDLE_MS / 3);
+      // Behind until a read that began after the write found nothing more; then caught up.
+      expect(behind).toEqual({ poller: false, all: false });
+      expect(streamPollersCaughtUp()).toBe(true);
     } finally {
       await poller.stop();
     }

@@ -11,6 +11,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { openLocalSigner } from '../../infra/local/auth';
 import { LOCAL_REGION, localCredentials } from '../../infra/local/aws-local';
 import type { LocalRuntime } from '../../infra/local/runtime';
+import { streamPollersCaughtUp } from '../../infra/local/stream-poller';
 import type { Caller } from '../../shared/schemas/claims';
 import { initialReport } from '../fixtures/reports';
 import type { FuzzTargets } from './http-fuzz';
@@ -138,17 +139,18 @@ export const evidenceCounter = (runtime: Runtime) => {
     );
     return counts.reduce((sum, count) => sum + count, 0);
   };
-  // Settled: the counts unchanged over three reads 200 ms apart with nothing in the queues at any of
-  // them. The counts alone once settled while a notification was still on its way under the whole
-  // suite's load (more than 600 ms between the event and its NotificationSent), and the next
-  // refusal was blamed for its write.
+  // Settled: the counts unchanged over three reads 200 ms apart with the stream read past every
+  // write and nothing in the queues at any of them. The counts alone once settled while a
+  // notification was still on its way under the whole suite's load (more than 600 ms between the
+  // event and its NotificationSent), and the next refusal was blamed for its write; with the queues
+  // empty too it once happened again, the events not yet read from the stream.
   const settle = async (): Promise<string> => {
     let last = await writes();
     const deadline = Date.now() + 15_000;
     for (let stable = 0; stable < 3 && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const [now, queued] = await Promise.all([writes(), inFlight()]);
-      stable = now === last && queued === 0 ? stable + 1 : 0;
+      stable = now === last && queued === 0 && streamPollersCaughtUp() ? stable + 1 : 0;
       last = now;
     }
     return last;
