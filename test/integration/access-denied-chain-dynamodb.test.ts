@@ -4,9 +4,6 @@
  * calls the chains intact, and names the link of a refusal changed, removed or slipped in after
  * the fact, and a day whose head is gone; a digest taken of the chains finds them rewritten whole.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -24,22 +21,20 @@ import type { AccessDenied, AccessLog } from '../../shared/ports/access-log';
 import type { AuditChain, AuditChainSource } from '../../shared/ports/audit-chains';
 import { provisionTestResources } from './support';
 
-let dynamodb: DynamoDBClient;
-let sqs: SQSClient;
-let sns: SNSClient;
+let close: (() => void) | undefined;
 let documents: DynamoDBDocumentClient;
 let resources: LocalResources;
 let accessLog: AccessLog;
 let chains: AuditChainSource;
 
 beforeAll(async () => {
-  ({ dynamodb, sqs, sns, resources, documents } = await provisionTestResources());
+  ({ resources, documents, close } = await provisionTestResources());
   accessLog = makeDynamoAccessLog({ client: documents, table: resources.tables.accessLog });
   chains = makeDynamoAccessDeniedChains({ client: documents, table: resources.tables.accessLog });
 });
 
 afterAll(() => {
-  for (const client of [dynamodb, sqs, sns]) client?.destroy();
+  close?.();
 });
 
 const denial = (id: string, at: string, actorRegion: string, targetRegion?: string): AccessDenied => ({

@@ -4,9 +4,6 @@
  * race writes nothing, and the list and sweeper indexes hold what they should.
  */
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalResources } from '../../infra/local/provision';
@@ -26,16 +23,14 @@ import {
 import { answerFor, buildIncident, creation, regrade } from '../adapters/incident-fixtures';
 import { provisionTestResources } from './support';
 
-let dynamodb: DynamoDBClient;
-let sqs: SQSClient;
-let sns: SNSClient;
+let close: (() => void) | undefined;
 let documents: DynamoDBDocumentClient;
 let resources: LocalResources;
 let store: IncidentStore;
 let accessLog: AccessLog;
 
 beforeAll(async () => {
-  ({ dynamodb, sqs, sns, resources, documents } = await provisionTestResources());
+  ({ resources, documents, close } = await provisionTestResources());
   store = makeDynamoIncidentStore({
     client: documents,
     incidentsTable: resources.tables.incidents,
@@ -45,7 +40,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const client of [dynamodb, sqs, sns]) client?.destroy();
+  close?.();
 });
 
 /** Incident ids are `INC-<yyyymmdd>-<8>`; the suffix keeps each test's incidents apart. */

@@ -5,9 +5,6 @@
  * silent offices among them. Every real summary, late and missed list, punctuality table and
  * candidate list must come out exactly the same; and the drill's report accounts for each exercise.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDynamoDrillStore } from '../../shared/adapters/dynamodb/drill-store';
 import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
@@ -47,15 +44,15 @@ const series = (prefix: string): IdGenerator => {
   };
 };
 
-const clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient }[] = [];
+const closings: (() => void)[] = [];
 afterAll(() => {
-  for (const set of clients) for (const client of Object.values(set)) client.destroy();
+  for (const close of closings) close();
 });
 
 /** One set of tables and the use cases on them, all on one clock. */
 const pipelineOn = async () => {
-  const { dynamodb, sqs, sns, resources, documents } = await provisionTestResources();
-  clients.push({ dynamodb, sqs, sns });
+  const { resources, documents, close } = await provisionTestResources();
+  closings.push(close);
   const clock = new FakeClock(START);
   const policy = policyByName('national');
   const incidents = makeDynamoIncidentStore({ client: documents, incidentsTable: resources.tables.incidents });

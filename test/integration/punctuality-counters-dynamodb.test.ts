@@ -6,9 +6,6 @@
  * the table computed from every incident head of the period; and reconcile must find the counters
  * equal to the log, find a counter changed behind its back, and repair it.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDynamoDrillStore } from '../../shared/adapters/dynamodb/drill-store';
 import { makeDynamoIncidentStore } from '../../shared/adapters/dynamodb/incident-store';
@@ -38,9 +35,9 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const COUNTIES = ['110101', '110102', '110105'] as const;
 
-const clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient }[] = [];
+const closings: (() => void)[] = [];
 afterAll(() => {
-  for (const set of clients) for (const client of Object.values(set)) client.destroy();
+  for (const close of closings) close();
 });
 
 /** A small seeded generator (mulberry32): the same deliveries every run. */
@@ -56,8 +53,8 @@ const seeded = (seed: number) => {
 
 describe('punctuality counters on DynamoDB Local', () => {
   it('equal the punctuality computed from every head, for any period, under redelivery; reconcile rebuilds them', async () => {
-    const { dynamodb, sqs, sns, resources, documents } = await provisionTestResources();
-    clients.push({ dynamodb, sqs, sns });
+    const { resources, documents, close } = await provisionTestResources();
+    closings.push(close);
     const clock = new FakeClock(START);
     const policy = policyByName('national');
     const incidents = makeDynamoIncidentStore({ client: documents, incidentsTable: resources.tables.incidents });

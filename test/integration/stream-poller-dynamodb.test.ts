@@ -21,16 +21,17 @@ const IDLE_MS = 60_000;
 
 let dynamodb: DynamoDBClient;
 let resources: LocalResources;
+let close: (() => void) | undefined;
 let streamArn: string;
 
 beforeAll(async () => {
-  ({ dynamodb, resources } = await provisionTestResources());
+  ({ dynamodb, resources, close } = await provisionTestResources());
   const table = await dynamodb.send(new DescribeTableCommand({ TableName: resources.tables.incidents }));
   streamArn = table.Table?.LatestStreamArn ?? '';
 });
 
 afterAll(() => {
-  dynamodb.destroy();
+  close?.();
 });
 
 afterEach(() => {

@@ -191,5 +191,16 @@ export const provisionTestResources = async () => {
   const sns = new SNSClient({ ...config, endpoint: inject('messagingEndpoint') });
   const s3 = new S3Client({ ...config, endpoint: inject('messagingEndpoint'), forcePathStyle: true });
   const resources = await provisionLocalResources({ dynamodb, sqs, sns, s3 }, `t${randomUUID().slice(0, 8)}-`);
-  return { dynamodb, sqs, sns, s3, resources, documents: makeDocumentClient(dynamodb) };
+  return {
+    dynamodb,
+    sqs,
+    sns,
+    s3,
+    resources,
+    documents: makeDocumentClient(dynamodb),
+    /** Lets go of the clients (the tables stay, under their prefix, until the engines stop). */
+    close: () => {
+      for (const client of [dynamodb, sqs, sns, s3]) client.destroy();
+    },
+  };
 };

@@ -6,9 +6,6 @@
  * between reading a day's head and its links, a day's first refusal landing after the days were
  * listed. Verification calls each chain intact, and still names an event changed in the meantime.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalResources } from '../../infra/local/provision';
@@ -26,22 +23,20 @@ import type { IncidentStore } from '../../shared/ports/incident-store';
 import { buildIncident, creation, regrade } from '../adapters/incident-fixtures';
 import { provisionTestResources } from './support';
 
-let dynamodb: DynamoDBClient;
-let sqs: SQSClient;
-let sns: SNSClient;
+let close: (() => void) | undefined;
 let documents: DynamoDBDocumentClient;
 let resources: LocalResources;
 let store: IncidentStore;
 let accessLog: AccessLog;
 
 beforeAll(async () => {
-  ({ dynamodb, sqs, sns, resources, documents } = await provisionTestResources());
+  ({ resources, documents, close } = await provisionTestResources());
   store = makeDynamoIncidentStore({ client: documents, incidentsTable: resources.tables.incidents });
   accessLog = makeDynamoAccessLog({ client: documents, table: resources.tables.accessLog });
 });
 
 afterAll(() => {
-  for (const client of [dynamodb, sqs, sns]) client?.destroy();
+  close?.();
 });
 
 type Read = GetCommand | QueryCommand;

@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -51,7 +50,7 @@ const NOTHING = { nothingToReport: true, incidentIds: [] } as const;
 const office: Actor = { sub: 'dongcheng', role: 'office', region: '110101', level: 'county' };
 const reporter = (unit: string): Actor => ({ sub: `r-${unit}`, role: 'reporter', region: '110101', unit });
 
-let dynamodb: DynamoDBClient;
+let close: (() => void) | undefined;
 let sqs: SQSClient;
 let sns: SNSClient;
 let documents: DynamoDBDocumentClient;
@@ -62,7 +61,7 @@ let auditChains: AuditChainSource;
 let registry: UnitRegistry;
 
 beforeAll(async () => {
-  ({ dynamodb, sqs, sns, resources, documents } = await provisionTestResources());
+  ({ sqs, sns, resources, documents, close } = await provisionTestResources());
   const zeroReports = { client: documents, table: resources.tables.zeroReports };
   store = makeDynamoZeroReportStore(zeroReports);
   missedList = makeDynamoMissedZeroReports(zeroReports);
@@ -77,7 +76,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const client of [dynamodb, sqs, sns]) client?.destroy();
+  close?.();
 });
 
 /** Every notification waiting in the officer inbox queue, taken off it. */
